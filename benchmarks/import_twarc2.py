@@ -1,0 +1,125 @@
+"""Import speed and memory on a large twarc2 archive built from the real API pages.
+
+    python benchmarks/import_twarc2.py [--tweets 100000] [--keep]
+
+Builds a JSONL of API pages (the real pages of ../shared/data/twarc2, repeated with fresh
+tweet ids so nothing is a duplicate), then measures in the same run: a bare
+``orjson.loads`` pass over the file, and ``chatrecap import`` of it into a new SQLite
+workspace in a child process (its peak resident memory is read from the OS). Prints a
+table; targets: >= 20,000 posts/s, <= 3x the orjson pass, peak memory < 300 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import orjson
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE.parent.parent / "shared" / "data" / "twarc2"
+PAGES = ("2sets.jsonl", "brexit.jsonl", "kpop.jsonl", "noflat.jsonl", "cotweet.jsonl",
+         "mentions_tweet.jsonl", "two_tweets.jsonl")
+ID_STEP = 1 << 23  # keeps ids valid snowflakes, a few ms apart per copy
+
+
+def _shift(tweet: dict, offset: int) -> None:
+    tweet["id"] = str(int(tweet["id"]) + offset)
+    if "conversation_id" in tweet:
+        tweet["conversation_id"] = str(int(tweet["conversation_id"]) + offset)
+    for ref in tweet.get("referenced_tweets") or ():
+        ref["id"] = str(int(ref["id"]) + offset)
+
+
+def build(path: Path, tweets: int) -> int:
+    """Write pages until at least ``tweets`` chat tweets; returns the count written."""
+    pages, seen = [], set()
+    for name in PAGES:  # some files repeat others' tweets: keep pages of new tweets only
+        for line in (DATA / name).open("rb"):
+            page = orjson.loads(line) if line.strip() else None
+            if page and not seen & {t["id"] for t in page["data"]}:
+                seen |= {t["id"] for t in page["data"]}
+                pages.append(page)
+    written = copy = 0
+    with path.open("wb") as out:
+        while written < tweets:
+            copy += 1
+            for page in pages:
+                page = orjson.loads(orjson.dumps(page))
+                offset = copy * ID_STEP
+                for tweet in page["data"]:
+                    _shift(tweet, offset)
+                for tweet in page.get("includes", {}).get("tweets", ()):
+                    _shift(tweet, offset)
+                out.write(orjson.dumps(page) + b"\n")
+                written += len(page["data"])
+                if written >= tweets:
+                    break
+    return written
+
+
+def orjson_pass(path: Path) -> float:
+    started = time.perf_counter()
+    with path.open("rb") as fh:
+        for line in fh:
+            orjson.loads(line)
+    return time.perf_counter() - started
+
+
+def import_run(path: Path, db: Path) -> tuple[float, float]:
+    """Seconds and peak RSS (MB) of `chatrecap import` in a child process."""
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "chatrecap", "--db", str(db), "import", str(path),
+                    "--format", "twarc2", "--chat", "bench"], check=True,
+                   stdout=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - started
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return elapsed, peak_kb / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tweets", type=int, default=100_000)
+    parser.add_argument("--keep", action="store_true", help="keep the generated archive")
+    args = parser.parse_args()
+    cache = HERE / ".cache"
+    cache.mkdir(exist_ok=True)
+    archive = cache / f"twarc2-{args.tweets}.jsonl"
+    if not archive.exists():
+        count = build(archive, args.tweets)
+    else:
+        count = sum(len(orjson.loads(line)["data"]) for line in archive.open("rb"))
+    size_mb = archive.stat().st_size / 1e6
+    bare = orjson_pass(archive)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.db"
+        elapsed, peak = import_run(archive, db)
+        db_mb = sum(f.stat().st_size for f in Path(tmp).iterdir()) / 1e6
+    rate = count / elapsed
+    rows = [
+        ("chat tweets in the archive", f"{count:,}", ""),
+        ("archive size", f"{size_mb:,.0f} MB", ""),
+        ("bare orjson.loads pass", f"{bare:.2f} s", ""),
+        ("chatrecap import (whole command)", f"{elapsed:.2f} s", ""),
+        ("import rate", f"{rate:,.0f} posts/s", "target >= 20,000"),
+        ("import / orjson pass", f"{elapsed / bare:.2f} x", "target <= 3"),
+        ("peak memory of the import", f"{peak:,.0f} MB", "target < 300"),
+        ("workspace size", f"{db_mb:,.0f} MB", ""),
+        ("cores", str(os.cpu_count()), ""),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure':<{width}}  {'value':>16}  note")
+    for name, value, note in rows:
+        print(f"{name:<{width}}  {value:>16}  {note}")
+    if not args.keep:
+        archive.unlink()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,3 @@
+from chatrecap.cli import main
+
+main()

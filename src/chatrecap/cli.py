@@ -1,0 +1,285 @@
+"""The `chatrecap` command: a thin layer over the library.
+
+Exit codes: 0 success; 1 an unexpected internal error (a bug: please report it);
+2 the input or an option was wrong (the message says which and how to fix it).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import orjson
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from chatrecap import __version__
+from chatrecap.errors import ChatrecapError, OptionError, RecordError
+from chatrecap.importer import FileReport, StrictStop, import_file
+from chatrecap.sources import all_sources
+from chatrecap.sources.base import ReadOptions
+from chatrecap.store import DB_ENV, open_store
+
+EXIT_OK, EXIT_BUG, EXIT_USER = 0, 1, 2
+#: Per file, at most this many record warnings are printed unless --verbose.
+MAX_WARNINGS_SHOWN = 20
+
+app = typer.Typer(
+    name="chatrecap",
+    help="Recaps of moderated hashtag chats: import any common archive into one workspace.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
+
+
+class State:
+    db: str | None = None
+    verbose: bool = False
+
+
+state = State()
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"chatrecap {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    db: Annotated[str | None, typer.Option(
+        "--db", help=f"Workspace: a SQLite file or a postgresql:// URL "
+        f"[default: ${DB_ENV} or ./chatrecap.db].", show_default=False)] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v",
+                                          help="Show every warning and error details.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    state.db = db
+    state.verbose = verbose
+
+
+def _fail(message: str, code: int = EXIT_USER) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}", markup=True)
+    return typer.Exit(code)
+
+
+def _zone(name: str | None) -> ZoneInfo | None:
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise OptionError(
+            f"Unknown time zone {name!r} for --tz; use an IANA name such as "
+            "America/New_York, Europe/Paris or UTC.") from None
+
+
+def _progress() -> Progress:
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                    TextColumn("{task.completed:,} records"), TimeElapsedColumn(),
+                    console=err, transient=True, disable=not err.is_terminal)
+
+
+@app.command("import")
+def import_command(
+    files: Annotated[list[Path], typer.Argument(help="Archive files, zips or folders.",
+                                                show_default=False)],
+    fmt: Annotated[str | None, typer.Option(
+        "--format", "-f", help="Skip detection and read the files as this format "
+        "(see `chatrecap formats`).")] = None,
+    tz: Annotated[str | None, typer.Option(
+        "--tz", help="Time zone of naive timestamps in the archive, e.g. America/New_York.")] = None,
+    chat: Annotated[str | None, typer.Option(
+        "--chat", help="Chat the posts belong to [default: the archive's channel or query, "
+        "else the file name].")] = None,
+    column_map: Annotated[str | None, typer.Option(
+        "--map", help="Column map for --format csv: field=column,... "
+        "(e.g. text=content,author=username,time=datetime).")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Stop at the first bad record.")] = False,
+    no_raw: Annotated[bool, typer.Option("--no-raw", help="Do not keep the raw records "
+                                         "(smaller workspace).")] = False,
+) -> None:
+    """Import chat archives into the workspace (re-importing never duplicates anything)."""
+    try:
+        options = ReadOptions(tz=_zone(tz), chat=chat)
+        if column_map:
+            from chatrecap.sources.csv_generic import parse_column_map
+            options.column_map = parse_column_map(column_map)
+        store = open_store(state.db)
+    except ChatrecapError as exc:
+        raise _fail(str(exc)) from None
+    reports: list[FileReport] = []
+    shown: Counter[str] = Counter()
+
+    def on_problem(problem: RecordError) -> None:
+        shown[problem.file] += 1
+        if state.verbose or shown[problem.file] <= MAX_WARNINGS_SHOWN:
+            label = "warning" if problem.skipped else "note"
+            err.print(f"[yellow]{label}:[/yellow] {problem}", markup=True)
+
+    stopped = None
+    with store, _progress() as progress:
+        for path in files:
+            task = progress.add_task(f"Importing {path.name}", total=None)
+            try:
+                report = import_file(store, path, fmt, options, strict, on_problem,
+                                     lambda n, t=task: progress.advance(t, n),
+                                     keep_raw=not no_raw)
+            except StrictStop as exc:
+                stopped = exc
+                break
+            finally:
+                progress.remove_task(task)
+            reports.append(report)
+            if report.error:
+                err.print(f"[red]error:[/red] {report.error}", markup=True)
+            hidden = shown[str(path)] - MAX_WARNINGS_SHOWN
+            if hidden > 0 and not state.verbose:
+                err.print(f"... and {hidden:,} more warnings for {path} (see them with --verbose).")
+    if reports:
+        out.print(_summary(reports))
+    if stopped is not None:
+        raise _fail(str(stopped))
+    if any(r.error or (r.records - sum(r.skipped.values())) == 0 for r in reports):
+        raise typer.Exit(EXIT_USER)
+
+
+def _summary(reports: list[FileReport]) -> Table:
+    table = Table(title="Import summary", title_justify="left")
+    for column in ("file", "format", "records read", "posts imported", "duplicates",
+                   "referenced", "skipped", "time", "rate"):
+        table.add_column(column, justify="left" if column in ("file", "format", "skipped")
+                         else "right")
+    for r in reports:
+        skipped = ", ".join(f"{n:,} {kind}" for kind, n in sorted(r.skipped.items())) or "0"
+        if r.error:
+            skipped = "file not read"
+        table.add_row(Path(r.path).name, r.format, f"{r.records:,}", f"{r.new:,}",
+                      f"{r.duplicates:,}", f"{r.referenced:,}", skipped, f"{r.elapsed:.2f} s",
+                      f"{r.rate:,.0f}/s")
+    if len(reports) > 1:
+        elapsed = sum(r.elapsed for r in reports)
+        records = sum(r.records for r in reports)
+        table.add_row("total", "", f"{records:,}", f"{sum(r.new for r in reports):,}",
+                      f"{sum(r.duplicates for r in reports):,}",
+                      f"{sum(r.referenced for r in reports):,}",
+                      f"{sum(sum(r.skipped.values()) for r in reports):,}", f"{elapsed:.2f} s",
+                      f"{records / elapsed if elapsed else 0:,.0f}/s")
+    return table
+
+
+@app.command()
+def stats(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+) -> None:
+    """Counts per platform, per chat and in total."""
+    if fmt not in ("table", "json"):
+        raise _fail(f"Unknown --format {fmt!r} for stats; use table or json.")
+    try:
+        with open_store(state.db) as store:
+            data = store.stats()
+    except ChatrecapError as exc:
+        raise _fail(str(exc)) from None
+    if fmt == "json":
+        sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+        return
+    total = data["total"]
+    out.print(f"Workspace {data['workspace']}: {total['posts']:,} posts "
+              f"({total['referenced']:,} referenced posts besides), {total['authors']:,} authors, "
+              f"{total['chats']:,} chats.")
+    table = Table(title="Per platform", title_justify="left")
+    for column in ("platform", "posts", "referenced", "authors"):
+        table.add_column(column, justify="left" if column == "platform" else "right")
+    for name, row in data["platforms"].items():
+        table.add_row(name, f"{row['posts']:,}", f"{row['referenced']:,}", f"{row['authors']:,}")
+    out.print(table)
+    table = Table(title="Per chat", title_justify="left")
+    for column in ("chat", "posts", "authors", "first post (UTC)", "last post (UTC)"):
+        table.add_column(column, justify="right" if column in ("posts", "authors") else "left")
+    for name, row in data["chats"].items():
+        table.add_row(name, f"{row['posts']:,}", f"{row['authors']:,}", row["first"] or "",
+                      row["last"] or "")
+    out.print(table)
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl (canonical posts).")] = "jsonl",
+    chat: Annotated[str | None, typer.Option(
+        "--chat", help="Only this chat's posts (and the posts they reference).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o",
+                                                help="File to write [default: stdout].")] = None,
+    no_raw: Annotated[bool, typer.Option("--no-raw", help="Leave out the raw records.")] = False,
+) -> None:
+    """Write the workspace as canonical JSONL, one post per line."""
+    from chatrecap.export import write_jsonl
+
+    if fmt != "jsonl":
+        raise _fail(f"Unknown --format {fmt!r} for export; use jsonl.")
+    try:
+        with open_store(state.db) as store:
+            if chat is not None and chat not in store.chats():
+                known = ", ".join(store.chats()) or "none yet"
+                raise OptionError(f"No chat named {chat!r} in the workspace (chats: {known}).")
+            if output is None:
+                count = write_jsonl(store, sys.stdout.buffer, chat, not no_raw)
+                sys.stdout.buffer.flush()
+            else:
+                with output.open("wb") as fh:
+                    count = write_jsonl(store, fh, chat, not no_raw)
+    except ChatrecapError as exc:
+        raise _fail(str(exc)) from None
+    except OSError as exc:
+        raise _fail(f"{output}: cannot be written ({exc.strerror or exc}).") from None
+    err.print(f"Exported {count:,} posts.")
+
+
+@app.command()
+def formats() -> None:
+    """List the archive formats chatrecap reads (the values of --format)."""
+    table = Table(title="Formats", title_justify="left")
+    table.add_column("--format")
+    table.add_column("name")
+    table.add_column("what it reads")
+    for source in all_sources():
+        table.add_row(source.id, source.name, source.description)
+    out.print(table)
+
+
+@app.command()
+def demo() -> None:
+    """Import the bundled example chat into the workspace and show what it holds."""
+    from importlib.resources import as_file, files
+
+    example = files("chatrecap") / "examples" / "b2bchat-example.jsonl"
+    try:
+        with as_file(example) as path, open_store(state.db) as store:
+            report = import_file(store, Path(path), "twarc2",
+                                 ReadOptions(chat="#B2Bchat"))
+            out.print(_summary([report]))
+    except ChatrecapError as exc:
+        raise _fail(str(exc)) from None
+    stats("table")
+
+
+def main() -> None:
+    """Entry point: user errors become one line and exit 2; bugs exit 1."""
+    try:
+        app()
+    except ChatrecapError as exc:
+        err.print(f"[red]error:[/red] {exc}", markup=True)
+        sys.exit(EXIT_USER)
+    except KeyboardInterrupt:
+        err.print("Interrupted; what was imported so far is kept, run the import again to "
+                  "complete it.")
+        sys.exit(130)

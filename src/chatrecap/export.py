@@ -1,0 +1,96 @@
+"""The canonical JSONL export: one post per line, the format other tools rely on.
+
+The fields are documented in ``schemas/post.schema.json`` (shipped with the package);
+``chatrecap import`` reads this format back, so export then import gives the same workspace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import IO, Any
+
+import orjson
+
+from chatrecap.store import Store
+
+SCHEMA_VERSION = 1
+AUTHOR_EXPORT = ("native_id", "handle", "display_name", "bio", "followers", "following",
+                 "verified", "url", "location", "created_at", "avatar_url", "is_bot", "kind")
+
+
+def utc_text(value: str | None) -> str | None:
+    """Stored timestamp to ISO 8601 UTC with Z, no empty fraction."""
+    if value is None:
+        return None
+    return datetime.fromisoformat(value).astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _bool(value: Any) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def post_record(row: dict[str, Any], chats: list[str], include_raw: bool) -> dict[str, Any]:
+    """One workspace row (post joined with author) as a canonical JSONL record."""
+    author = {"id": row["author_id"]}
+    for name in AUTHOR_EXPORT:
+        value = row[f"author_{name}"]
+        if name == "created_at":
+            value = utc_text(value)
+        elif name in ("verified", "is_bot"):
+            value = _bool(value)
+        author[name] = value
+    record: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "id": row["id"],
+        "platform": row["platform"],
+        "native_id": row["native_id"],
+        "author_id": row["author_id"],
+        "author_handle": row["author_handle"],
+        "author_name": row["author_display_name"],
+        "created_at": utc_text(row["created_at"]),
+        "text": row["text"],
+        "text_original": row["text_original"],
+        "reply_to_id": row["reply_to_id"],
+        "reply_to_author": row["reply_to_author"],
+        "repost_of_id": row["repost_of_id"],
+        "quote_of_id": row["quote_of_id"],
+        "thread_id": row["thread_id"],
+        "mentions": orjson.loads(row["mentions"]),
+        "hashtags": orjson.loads(row["hashtags"]),
+        "urls": orjson.loads(row["urls"]),
+        "media": orjson.loads(row["media"]),
+        "like_count": row["like_count"],
+        "repost_count": row["repost_count"],
+        "reply_count": row["reply_count"],
+        "quote_count": row["quote_count"],
+        "language": row["language"],
+        "url": row["url"],
+        "channel": row["channel"],
+        "chats": chats,
+        "is_referenced": bool(row["is_referenced"]),
+        "observed_at": utc_text(row["observed_at"]),
+        "source_file": row["source_file"],
+        "source_line": row["source_line"],
+        "author": author,
+    }
+    if include_raw:
+        record["raw"] = orjson.loads(row["raw"]) if row["raw"] else None
+    return record
+
+
+def iter_records(store: Store, chat: str | None = None,
+                 include_raw: bool = True) -> Iterator[dict[str, Any]]:
+    memberships = store.post_chats()
+    for row in store.iter_rows(chat, include_raw=include_raw):
+        yield post_record(row, memberships.get(row["id"], []), include_raw)
+
+
+def write_jsonl(store: Store, out: IO[bytes], chat: str | None = None,
+                include_raw: bool = True) -> int:
+    """Write the workspace (or one chat and the posts it references); returns the count."""
+    count = 0
+    for record in iter_records(store, chat, include_raw):
+        out.write(orjson.dumps(record) + b"\n")
+        count += 1
+    return count

@@ -1,0 +1,72 @@
+"""The registry of sources: built-ins and plugins register the same way.
+
+A third-party package adds a format by exposing a :class:`Source` subclass under the
+``chatrecap.sources`` entry-point group; ``chatrecap formats`` lists what is registered.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from importlib.metadata import entry_points
+from pathlib import Path
+
+from chatrecap.errors import InputError, OptionError
+from chatrecap.sources.base import ReadOptions, Sample, Source, take_sample
+
+__all__ = ["ReadOptions", "Sample", "Source", "all_sources", "detect", "get_source", "register"]
+
+_BUILTIN_MODULES = (
+    "twarc2", "twitter_v1", "tags", "twitter_archiver", "mastodon", "bluesky",
+    "slack", "discord", "csv_generic", "jsonl",
+)
+_registry: dict[str, Source] = {}
+_loaded = False
+
+
+def register(source: Source) -> Source:
+    """Add a source to the registry (its id must be new)."""
+    if source.id in _registry and type(_registry[source.id]) is not type(source):
+        raise ValueError(f"a source with id {source.id!r} is already registered")
+    _registry[source.id] = source
+    return source
+
+
+def _load() -> None:
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    for name in _BUILTIN_MODULES:
+        module = import_module(f"chatrecap.sources.{name}")
+        register(module.SOURCE)
+    for entry in entry_points(group="chatrecap.sources"):
+        loaded = entry.load()
+        register(loaded() if isinstance(loaded, type) else loaded)
+
+
+def all_sources() -> list[Source]:
+    _load()
+    return list(_registry.values())
+
+
+def get_source(source_id: str) -> Source:
+    _load()
+    try:
+        return _registry[source_id]
+    except KeyError:
+        known = ", ".join(sorted(_registry))
+        raise OptionError(f"Unknown format {source_id!r}; use one of: {known}.") from None
+
+
+def detect(path: Path) -> Source:
+    """The source whose sniff is most confident about this file's contents."""
+    _load()
+    sample = take_sample(path)
+    scored = sorted(((src.sniff(sample), src.id) for src in _registry.values()), reverse=True)
+    best_score, best_id = scored[0]
+    if best_score <= 0:
+        raise InputError(
+            f"{path}: the format was not recognised from its contents; "
+            "name it with --format (see `chatrecap formats`)."
+        )
+    return _registry[best_id]

@@ -1,0 +1,287 @@
+"""What the CSV sources share: rows with their line numbers, header lookup, cell parsing,
+local times, and entities found in plain tweet text (CSV exports rarely carry entity lists).
+
+Line numbers are physical lines: ``csv.reader.line_num`` is the line where a row *ends*, so a
+row starts one line after the previous row ended, which is what a user sees in an editor
+when a quoted cell spans several lines.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from chatrecap.errors import InputError, RecordError
+from chatrecap.sources._twitter import check_id, parse_v1_date, status_url_parts, unique
+from chatrecap.sources.base import Sample, open_text
+
+#: Cells that spreadsheets, R and pandas write for "no value".
+EMPTY = frozenset({"", "NA", "N/A", "null", "NULL", "NaN"})
+TZ_HINT = "pass --tz ZONE (for example --tz America/New_York)"
+
+# X handles are ASCII, at most 15 characters; not preceded by a word character (e-mail).
+_MENTION = re.compile(r"(?<![\w@])@(\w{1,15})(?!\w)", re.ASCII)
+_LEADING = re.compile(r"@(\w{1,15})(?!\w)", re.ASCII)
+_HASHTAG = re.compile(r"(?<![\w&#])[#\uff03](\w+)")  # unicode-aware, as X hashtags are
+_URL = re.compile(r"https?://[^\s<>\"'\u2026]+", re.I)
+_TRAILING = ".,;:!?)]}'\""
+_LINK_SPLIT = re.compile(r"\s+|[,;](?=\s*(?:https?://|www\.|pic\.))", re.I)
+_ITEM_SPLIT = re.compile(r"[\s,;|]+")
+_SCIENTIFIC = re.compile(r"^\s*\d+(?:\.\d+)?[eE]\+?\d+\s*$")
+# M/D/YYYY [H:MM[:SS] [AM|PM]], as US spreadsheets write dates (no zone).
+_US_DATE = re.compile(
+    r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$"
+)
+
+
+def cell(value: str | None) -> str | None:
+    """A cell's text stripped, or None when it is empty or a no-value marker like ``NA``."""
+    if value is None:
+        return None
+    value = value.strip()
+    return None if value in EMPTY else value
+
+
+def to_int(value: str | None) -> int | None:
+    """A count ('1,234', '12.0'), or None when the cell holds no number."""
+    value = cell(value)
+    if value is None:
+        return None
+    value = value.replace(",", "").replace("_", "")
+    if value.isdecimal():
+        return int(value)
+    if value.endswith(".0") and value[:-2].isdecimal():
+        return int(value[:-2])
+    return None
+
+
+def to_bool(value: str | None) -> bool | None:
+    value = (cell(value) or "").lower()
+    if value in ("true", "1", "yes", "y", "t"):
+        return True
+    if value in ("false", "0", "no", "n", "f"):
+        return False
+    return None
+
+
+class BadRow(ValueError):
+    """A row that cannot become a post; ``kind`` is its category in the import summary."""
+
+    def __init__(self, reason: str, kind: str = "malformed record") -> None:
+        super().__init__(reason)
+        self.kind = kind
+
+
+def id_kind(value: str) -> str:
+    """The summary category of an id check_id refused."""
+    return "rounded id" if _SCIENTIFIC.match(value) else "bad id"
+
+
+def clean_id(value: str, what: str, numeric: bool = True) -> str:
+    """An id cell as text; ValueError for an id a spreadsheet rounded ('1.26426E+18').
+
+    ``numeric`` ids (X) must be digits; others (a Slack ts '1614886212.000200') pass as-is.
+    """
+    if numeric or _SCIENTIFIC.match(value):
+        return check_id(value, what)
+    return value.strip()
+
+
+def status_id(value: str) -> str | None:
+    """The tweet id of an X/Twitter status URL, else None."""
+    parts = status_url_parts(value) if "/status" in value else None
+    return parts[1] if parts else None
+
+
+class Columns:
+    """A header row: names looked up case-insensitively; the first of equal names wins."""
+
+    def __init__(self, header: list[str]) -> None:
+        self.names = [name.strip() for name in header]
+        self.index: dict[str, int] = {}
+        for number, name in enumerate(self.names):
+            self.index.setdefault(name.lower(), number)
+
+    def find(self, name: str) -> int | None:
+        return self.index.get(name.lower())
+
+    def find_all(self, name: str) -> list[int]:
+        return [i for i, n in enumerate(self.names) if n.lower() == name.lower()]
+
+    def missing(self, names: tuple[str, ...]) -> list[str]:
+        return [name for name in names if self.find(name) is None]
+
+    def get(self, row: list[str], name: str) -> str | None:
+        return self.at(row, self.find(name))
+
+    @staticmethod
+    def at(row: list[str], index: int | None) -> str | None:
+        return cell(row[index]) if index is not None and index < len(row) else None
+
+    def record(self, row: list[str]) -> dict[str, str]:
+        """The row as the file has it; a repeated header name gets ' (2)', ' (3)'...; cells
+        past the header are kept as 'column N'."""
+        out: dict[str, str] = {}
+        for number, value in enumerate(row):
+            key = self.names[number] if number < len(self.names) else f"column {number + 1}"
+            base, count = key, 1
+            while key in out:
+                count += 1
+                key = f"{base} ({count})"
+            out[key] = value
+        return out
+
+
+def iter_rows(path: Path, delimiter: str = ",") -> Iterator[tuple[int, list[str]] | RecordError]:
+    """(first physical line, cells) of each non-blank row, or a RecordError for a row the
+    csv module cannot parse. A file that is not valid in its encoding raises InputError."""
+    name = str(path)
+    try:
+        with open_text(path) as fh:
+            reader = csv.reader(fh, delimiter=delimiter)
+            previous = 0
+            while True:
+                try:
+                    row = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as exc:
+                    yield RecordError(name, previous + 1, f"the CSV row cannot be parsed ({exc})",
+                                      kind="CSV syntax")
+                    previous = reader.line_num
+                    continue
+                start, previous = previous + 1, reader.line_num
+                if any(value.strip() for value in row):
+                    yield start, row
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path}: byte {exc.start} is not valid {exc.encoding}; save the file as UTF-8."
+        ) from exc
+
+
+def guess_delimiter(first_line: str) -> str:
+    """Comma unless the header line has more semicolons or tabs."""
+    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > counts[","] else ","
+
+
+def sample_rows(sample: Sample, limit: int = 2, delimiter: str = ",") -> list[list[str]]:
+    """The first non-blank rows of a sniff sample; [] when it is not text or not CSV."""
+    if sample.zip_names is not None or not sample.text:
+        return []
+    rows: list[list[str]] = []
+    try:
+        for row in csv.reader(io.StringIO(sample.text, newline=""), delimiter=delimiter):
+            if any(value.strip() for value in row):
+                rows.append(row)
+                if len(rows) >= limit:
+                    break
+    except csv.Error:
+        pass
+    return rows
+
+
+def header_names(row: list[str]) -> set[str]:
+    return {value.strip().lower() for value in row}
+
+
+# --- time ---------------------------------------------------------------------------------
+
+
+def parse_timestamp(value: str) -> datetime:
+    """ISO 8601, a v1.1 date, epoch seconds or milliseconds, or M/D/YYYY [H:MM[:SS] [PM]].
+
+    The result is aware when the text has a zone (epochs are UTC), naive otherwise.
+    Raises ValueError when the text is none of these.
+    """
+    text = value.strip()
+    digits = text.replace(".", "", 1)
+    if digits.isdecimal() and digits.isascii() and len(text.split(".")[0]) >= 9:
+        number = float(text)
+        try:
+            return datetime.fromtimestamp(number / 1000 if number >= 1e11 else number, tz=UTC)
+        except (OverflowError, OSError, ValueError):
+            raise ValueError(f"{value!r} is not a date and time") from None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    if text[:1].isalpha():
+        try:
+            return parse_v1_date(text)
+        except (ValueError, KeyError, IndexError):
+            pass
+    if match := _US_DATE.match(text):
+        month, day, year, hour, minute, second, half = match.groups()
+        hours = int(hour or 0)
+        if half:
+            if not 1 <= hours <= 12:
+                raise ValueError(f"{value!r} is not a date and time")
+            hours = hours % 12 + (12 if half.lower() == "pm" else 0)
+        return datetime(int(year), int(month), int(day), hours, int(minute or 0),
+                        int(second or 0))
+    raise ValueError(f"{value!r} is not a date and time")
+
+
+def to_utc(moment: datetime, tz: ZoneInfo | None) -> datetime | None:
+    """Aware UTC; a naive local time is placed in ``tz`` (None when there is no tz).
+
+    zoneinfo with fold=0 decides the odd hours of a DST change: a repeated (ambiguous) local
+    time is read as its first occurrence, a skipped (nonexistent) one with the offset in force
+    before the change, which lands it just after the gap.
+    """
+    if moment.tzinfo is not None:
+        return moment.astimezone(UTC)
+    if tz is None:
+        return None
+    return moment.replace(tzinfo=tz, fold=0).astimezone(UTC)
+
+
+def no_zone(what: str, value: str) -> str:
+    return f"{what} {value!r} is a local time without a zone; {TZ_HINT}"
+
+
+# --- entities in plain text ---------------------------------------------------------------
+
+
+def text_entities(text: str) -> tuple[list[str], list[str], list[str]]:
+    """(mentions, hashtags, urls) written in a tweet's text, de-duplicated in order."""
+    mentions = _MENTION.findall(text) if "@" in text else []
+    hashtags = [t for t in _HASHTAG.findall(text) if not t.isdigit()] if "#" in text else []
+    urls = [u.rstrip(_TRAILING) for u in _URL.findall(text)] if "://" in text else []
+    return unique(mentions), unique(hashtags), unique([u for u in urls if "://" in u])
+
+
+def leading_handle(text: str) -> str | None:
+    """The handle a tweet starts with ('@ann thanks' -> 'ann'): how X shows a reply."""
+    match = _LEADING.match(text.lstrip())
+    return match.group(1) if match else None
+
+
+def split_links(value: str | None) -> list[str]:
+    """Links in one cell, separated by spaces, newlines, or commas before the next link;
+    a link without a scheme ('pic.twitter.com/x') gets https://."""
+    value = cell(value)
+    if not value:
+        return []
+    links = []
+    for part in _LINK_SPLIT.split(value):
+        part = part.strip().rstrip(",;")
+        if part:
+            links.append(part if "://" in part else "https://" + part)
+    return unique(links)
+
+
+def split_items(value: str | None, prefix: str = "") -> list[str]:
+    """Handles or hashtags listed in one cell ('a, b', "['a', 'b']", '#a #b'), prefix removed."""
+    value = cell(value)
+    if not value:
+        return []
+    items = (part.strip("[]()'\"") for part in _ITEM_SPLIT.split(value))
+    return unique([item.lstrip(prefix) for item in items if item.lstrip(prefix)])

@@ -1,0 +1,130 @@
+"""What the X/Twitter sources share: dates, snowflake ids, v1.1 entities, id checks."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from chatrecap.models import Author
+
+PLATFORM = "twitter"
+TWITTER_EPOCH_MS = 1288834974657
+#: Ids at or above this carry their own timestamp (snowflakes began in November 2010).
+FIRST_SNOWFLAKE = 29_700_859_247
+_MONTHS = {m: i for i, m in enumerate(
+    ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}
+_STATUS_URL = re.compile(r"(?:twitter|x)\.com/(?:#!/)?(\w+)/status(?:es)?/(\d+)", re.I)
+_SCIENTIFIC = re.compile(r"^\s*\d+(?:\.\d+)?[eE]\+?\d+\s*$")
+
+
+def parse_v1_date(value: str) -> datetime:
+    """'Wed Feb 05 18:21:36 +0000 2020' -> aware UTC datetime (fast path, no strptime)."""
+    parts = value.split()
+    if len(parts) == 6 and parts[4] == "+0000":
+        hh, mm, ss = parts[3].split(":")
+        return datetime(int(parts[5]), _MONTHS[parts[1]], int(parts[2]),
+                        int(hh), int(mm), int(ss), tzinfo=UTC)
+    return datetime.strptime(value, "%a %b %d %H:%M:%S %z %Y").astimezone(UTC)
+
+
+def parse_iso(value: str) -> datetime:
+    """ISO 8601 with Z or an offset -> aware UTC datetime. Naive input raises ValueError."""
+    dt = datetime.fromisoformat(value)
+    if dt.tzinfo is UTC:
+        return dt
+    if dt.tzinfo is None:
+        raise ValueError(f"timestamp {value!r} has no time zone")
+    return dt.astimezone(UTC)
+
+
+def snowflake_time(tweet_id: str | int) -> datetime | None:
+    """The UTC creation time a tweet id encodes, or None for pre-2010 ids."""
+    try:
+        value = int(tweet_id)
+    except (TypeError, ValueError):
+        return None
+    if value < FIRST_SNOWFLAKE:
+        return None
+    return datetime.fromtimestamp(((value >> 22) + TWITTER_EPOCH_MS) / 1000, tz=UTC)
+
+
+def check_id(value: Any, what: str = "id") -> str:
+    """A tweet/user id as a digit string; spreadsheet-mangled ids ('1.26426E+18') raise."""
+    text = str(value).strip()
+    if text.isdigit():
+        return text
+    if _SCIENTIFIC.match(text):
+        raise ValueError(
+            f"{what} {text!r} was turned into a rounded number by a spreadsheet and lost its "
+            "digits; export the sheet with the id column formatted as text"
+        )
+    if text.endswith(".0") and text[:-2].isdigit():
+        return text[:-2]
+    raise ValueError(f"{what} {text!r} is not a numeric id")
+
+
+def status_url_parts(url: str | None) -> tuple[str, str] | None:
+    """(handle, tweet id) from a twitter.com / x.com status URL."""
+    if not url:
+        return None
+    match = _STATUS_URL.search(url)
+    return (match.group(1), match.group(2)) if match else None
+
+
+def tweet_url(handle: str | None, tweet_id: str) -> str:
+    return f"https://twitter.com/{handle or 'i/web'}/status/{tweet_id}"
+
+
+def v1_entities(entities: dict[str, Any] | None,
+                extended: dict[str, Any] | None = None) -> tuple[list[str], list[str], list[str], list[str]]:
+    """(mentions, hashtags, urls, media) from v1.1 ``entities``/``extended_entities``."""
+    if not entities:
+        entities = {}
+    mentions = [m["screen_name"] for m in entities.get("user_mentions") or () if m.get("screen_name")]
+    hashtags = [h["text"] for h in entities.get("hashtags") or () if h.get("text")]
+    urls = [u.get("expanded_url") or u.get("url") for u in entities.get("urls") or ()
+            if u.get("expanded_url") or u.get("url")]
+    media_items = (extended or {}).get("media") or entities.get("media") or ()
+    media = [m.get("media_url_https") or m.get("media_url") or m.get("expanded_url")
+             for m in media_items if m.get("media_url_https") or m.get("media_url") or m.get("expanded_url")]
+    return unique(mentions), unique(hashtags), unique(urls), unique(media)
+
+
+def v1_user(user: dict[str, Any]) -> Author:
+    created = user.get("created_at")
+    return Author(
+        platform=PLATFORM,
+        native_id=user.get("id_str") or (str(user["id"]) if user.get("id") is not None else None),
+        handle=user.get("screen_name"),
+        display_name=user.get("name"),
+        bio=user.get("description") or None,
+        followers=user.get("followers_count"),
+        following=user.get("friends_count"),
+        verified=user.get("verified"),
+        url=_user_url(user),
+        location=user.get("location") or None,
+        created_at=parse_v1_date(created) if created else None,
+        avatar_url=user.get("profile_image_url_https") or user.get("profile_image_url"),
+    )
+
+
+def _user_url(user: dict[str, Any]) -> str | None:
+    for item in ((user.get("entities") or {}).get("url") or {}).get("urls") or ():
+        if item.get("expanded_url"):
+            return item["expanded_url"]
+    return user.get("url") or None
+
+
+def unique(items: list[str]) -> list[str]:
+    """Order-preserving de-duplication, case-insensitive (handles and tags are)."""
+    if len(items) < 2:
+        return items
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        key = item.lower()
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out

@@ -1,0 +1,228 @@
+"""The contract every source fulfils, and the helpers they share for reading files.
+
+A source turns one archive format into canonical :class:`~chatrecap.models.Post` records.
+It declares an ``id`` (the ``--format`` value), a ``name``, and ``sniff()``, which looks
+at the first bytes of a file (never only its name) and says how sure it is that the file is
+its format. ``read()`` yields posts, and a :class:`~chatrecap.errors.RecordError` (yielded,
+not raised) for each record it cannot use, so the rest of the file still imports.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, ClassVar
+from zoneinfo import ZoneInfo
+
+from charset_normalizer import from_bytes
+
+from chatrecap.errors import InputError, RecordError
+from chatrecap.models import Post
+
+SNIFF_BYTES = 64 * 1024
+
+#: A zip entry may not expand past this many bytes (zip-bomb guard), nor compress
+#: better than MAX_ZIP_RATIO to one.
+MAX_ZIP_ENTRY_BYTES = 1 << 30
+MAX_ZIP_RATIO = 200
+
+
+@dataclass(slots=True)
+class ReadOptions:
+    """What the user told the importer about the files."""
+
+    tz: ZoneInfo | None = None  # zone of naive timestamps (--tz)
+    column_map: dict[str, str] = field(default_factory=dict)  # canonical field -> column (--map)
+    chat: str | None = None
+
+
+@dataclass(slots=True)
+class Sample:
+    """The start of a file, for sniffing."""
+
+    path: Path
+    head: bytes  # first SNIFF_BYTES bytes, BOM removed
+    text: str  # head decoded with the detected encoding (may end mid-record)
+    encoding: str
+    zip_names: list[str] | None = None  # entry names of a zip archive, or files of a folder
+
+    @property
+    def stripped(self) -> str:
+        return self.text.lstrip()
+
+
+class Source:
+    """Base class of sources; subclasses set the class attributes and both methods."""
+
+    id: ClassVar[str]
+    name: ClassVar[str]
+    #: What the source needs from the user or provides, shown by ``chatrecap formats``.
+    description: ClassVar[str] = ""
+
+    def sniff(self, sample: Sample) -> float:
+        """0 when the file is surely not this format, up to 1 when it surely is."""
+        raise NotImplementedError
+
+    def read(self, path: Path, options: ReadOptions) -> Iterator[Post | RecordError]:
+        raise NotImplementedError
+
+
+class LineSource(Source):
+    """A source whose every line is one self-contained record (JSONL formats).
+
+    It only implements :meth:`parse_line`; the importer can then spread the lines of a
+    large file over several processes, and keeps each line as the raw record.
+    """
+
+    def parse_line(self, line: bytes, number: int, name: str,
+                   options: ReadOptions) -> list[Post | RecordError]:
+        raise NotImplementedError
+
+    def read(self, path: Path, options: ReadOptions) -> Iterator[Post | RecordError]:
+        name = str(path)
+        for number, line in iter_lines(path):
+            yield from self.parse_line(line, number, name, options)
+
+
+# --- reading helpers --------------------------------------------------------------------
+
+
+def json_error(name: str, number: int | None, exc: Exception) -> RecordError:
+    """The warning for a line or document that is not JSON, with the column when known."""
+    detail = str(exc)
+    col = getattr(exc, "colno", None)
+    if col is not None:
+        detail = f"{getattr(exc, 'msg', detail)} at column {col}"
+    return RecordError(name, number, f"not valid JSON ({detail}); skipped", kind="invalid JSON")
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def detect_encoding(head: bytes, path: Path | str = "") -> str:
+    """The encoding of a file from its first bytes: a BOM, UTF-8, or a detected one.
+
+    Raises InputError for binary data so it is never silently garbled.
+    """
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            return name
+    if b"\x00" in head[:4096]:
+        # UTF-16 without a BOM shows as every other byte zero in ASCII-heavy text.
+        even, odd = head[0:4096:2], head[1:4096:2]
+        if odd.count(0) > len(odd) * 0.4:
+            return "utf-16-le"
+        if even.count(0) > len(even) * 0.4:
+            return "utf-16-be"
+        raise InputError(f"{path}: this is a binary file, not a chat archive.")
+    try:
+        head.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(head) - 4:  # the sample ended inside a multi-byte character
+            return "utf-8"
+    best = from_bytes(head).best()
+    if best is None:
+        raise InputError(
+            f"{path}: the text encoding could not be recognised; save the file as UTF-8."
+        )
+    return best.encoding
+
+
+def take_sample(path: Path) -> Sample:
+    """Read the first bytes of a file (or list a zip or folder) for the sources to sniff."""
+    if path.is_dir():
+        names = sorted(p.relative_to(path).as_posix() for p in path.rglob("*") if p.is_file())
+        return Sample(path, b"", "", "directory", zip_names=names)
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(SNIFF_BYTES)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror or exc}).") from exc
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return Sample(path, head, "", "binary", zip_names=list_zip(path))
+    encoding = detect_encoding(head, path)
+    text = head.decode(encoding, errors="ignore")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return Sample(path, head, text, encoding)
+
+
+def open_text(path: Path, encoding: str | None = None) -> IO[str]:
+    """Open a text file in its detected encoding (BOM stripped, newlines kept as-is)."""
+    if encoding is None:
+        with open(path, "rb") as fh:
+            encoding = detect_encoding(fh.read(SNIFF_BYTES), path)
+    if encoding == "utf-8":
+        encoding = "utf-8-sig"
+    return open(path, encoding=encoding, errors="strict", newline="")
+
+
+def iter_lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """(line number, UTF-8 bytes) for each non-blank line; fast path for UTF-8 files."""
+    with open(path, "rb") as fh:
+        encoding = detect_encoding(fh.read(SNIFF_BYTES), path)
+    if encoding in ("utf-8", "utf-8-sig"):
+        with open(path, "rb") as fh:
+            for number, line in enumerate(fh, 1):
+                if number == 1 and line.startswith(codecs.BOM_UTF8):
+                    line = line[3:]
+                if line.strip():
+                    yield number, line
+        return
+    with open_text(path, encoding) as fh:
+        for number, text_line in enumerate(fh, 1):
+            if text_line.strip():
+                yield number, text_line.encode("utf-8")
+
+
+def read_document(path: Path) -> str:
+    """The whole file as text in its detected encoding."""
+    try:
+        with open_text(path) as fh:
+            return fh.read()
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path}: byte {exc.start} is not valid {exc.encoding}; save the file as UTF-8."
+        ) from exc
+
+
+def list_zip(path: Path) -> list[str]:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return zf.namelist()
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise InputError(f"{path}: the zip archive is truncated or corrupt ({exc}).") from exc
+
+
+def read_zip_entry(zf: zipfile.ZipFile, name: str, archive: Path | str) -> bytes:
+    """An entry's bytes, refusing entries that would expand past the limits."""
+    info = zf.getinfo(name)
+    if info.file_size > MAX_ZIP_ENTRY_BYTES or (
+        info.compress_size and info.file_size / info.compress_size > MAX_ZIP_RATIO
+        and info.file_size > 10 * 1024 * 1024
+    ):
+        raise InputError(
+            f"{archive}!{name}: refused, it would expand to {info.file_size:,} bytes "
+            f"(limit {MAX_ZIP_ENTRY_BYTES:,} bytes, ratio {MAX_ZIP_RATIO}:1); "
+            "unpack it yourself if you trust it."
+        )
+    out = io.BytesIO()
+    try:
+        with zf.open(info) as fh:
+            while chunk := fh.read(1 << 20):
+                out.write(chunk)
+                if out.tell() > info.file_size or out.tell() > MAX_ZIP_ENTRY_BYTES:
+                    raise InputError(f"{archive}!{name}: refused, it expands past its declared size.")
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        raise InputError(f"{archive}!{name}: the zip entry is corrupt ({exc}).") from exc
+    return out.getvalue()

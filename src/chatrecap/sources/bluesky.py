@@ -1,0 +1,362 @@
+"""Bluesky / AT Protocol JSON: threads, searches, feeds, post views and repo records.
+
+Accepted shapes (as JSON documents, or one per line as JSONL):
+
+* ``app.bsky.feed.getPostThread``: ``{"thread": threadViewPost}``; the ``parent`` chain is
+  read root first, then the post, then its ``replies``. ``notFoundPost`` and ``blockedPost``
+  nodes carry no post and are skipped silently.
+* ``app.bsky.feed.searchPosts`` / ``getPosts``: ``{"posts": [postView, ...]}``.
+* ``getAuthorFeed`` / ``getTimeline`` / ``getFeed``: ``{"feed": [feedViewPost, ...]}``. The
+  ``reply.root`` and ``reply.parent`` views of an item are yielded as referenced posts.
+* one postView, a repo record ``{"uri", "cid", "value"}`` (``com.atproto.repo.getRecord``)
+  or ``{"records": [...]}`` (``listRecords``), or a JSON list of any of these.
+
+A bare ``app.bsky.feed.post`` record without its ``at://`` uri cannot be identified, so it is
+reported as a bad record. Both the API's camelCase JSON and the atproto Python SDK's model
+dumps (snake_case keys, ``py_type`` for ``$type``) are read.
+
+``native_id`` is the post's ``at://`` uri, which is global. A repost in a feed (reason
+``reasonRepost``) becomes a post of the reposter with the native id
+``"<original uri>#repost-by-<reposter did>"``, created at the reason's ``indexedAt``, with
+``repost_of_id`` and the original's text; the original is yielded first as referenced.
+
+The AT Protocol requires a time zone in ``createdAt``; some older clients wrote zone-less
+UTC timestamps, so a missing zone is read as UTC (``--tz`` describes the user's own
+exports, not other people's clients). A record without ``createdAt`` falls back to the
+view's ``indexedAt``. Facet offsets are UTF-8 byte offsets into the text. Image alt texts
+stay in ``raw`` only; ``handle.invalid`` (an unverifiable handle) is read as unknown.
+
+``source_line`` is the real line for JSONL; in a JSON document it is the 1-based index of
+the item (post, feed item or thread node in reading order). Embedded quoted posts and feed
+reply context share the line of the item holding them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from functools import lru_cache
+from itertools import chain
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from chatrecap.errors import InputError, RecordError
+from chatrecap.models import Author, Post, make_id
+from chatrecap.sources._twitter import unique
+from chatrecap.sources.base import ReadOptions, Sample, Source, iter_lines, read_document
+from chatrecap.text import clean_text
+
+PLATFORM = "bluesky"
+POST = "app.bsky.feed.post"
+_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+_SNIFF_TYPE = re.compile(r'"(?:\$type|py_type)"\s*:\s*"app\.bsky\.')
+
+
+@lru_cache(maxsize=256)
+def _snake(key: str) -> str:
+    return "py_type" if key == "$type" else _CAMEL.sub("_", key).lower()
+
+
+def _g(obj: Any, key: str, default: Any = None) -> Any:
+    """``obj[key]`` in the API's camelCase or the SDK's snake_case spelling."""
+    if not isinstance(obj, dict):
+        return default
+    value = obj.get(key)
+    if value is None:
+        value = obj.get(_snake(key))
+    return default if value is None else value
+
+
+def _time(value: Any, strict: bool = True) -> datetime | None:
+    """An aware UTC datetime; zone-less values are UTC. Bad values raise unless not strict."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        dt = datetime.fromisoformat(value)
+    except ValueError:
+        if strict:
+            raise ValueError(f"{value!r} is not an ISO 8601 timestamp") from None
+        return None
+    return (dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt).astimezone(UTC)
+
+
+def _uri_parts(uri: str) -> tuple[str, str, str]:
+    """(authority, collection, rkey) of an ``at://`` uri."""
+    parts = uri[len("at://"):].split("/")
+    return parts[0], parts[1] if len(parts) > 1 else "", parts[2] if len(parts) > 2 else ""
+
+
+def _handle(value: Any) -> str | None:
+    return value if isinstance(value, str) and value and value != "handle.invalid" else None
+
+
+def _handles(doc: Any, out: dict[str, str]) -> dict[str, str]:
+    """did -> handle of every profile in the document (to name reply parents' authors)."""
+    stack = [doc]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            did, handle = item.get("did"), _handle(item.get("handle"))
+            if isinstance(did, str) and handle:
+                out.setdefault(did, handle)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return out
+
+
+def _author(profile: Any, authority: str) -> Author:
+    did = _g(profile, "did") or authority
+    verified = _g(_g(profile, "verification"), "verifiedStatus")
+    return Author(
+        platform=PLATFORM,
+        native_id=did if did.startswith("did:") else None,
+        handle=_handle(_g(profile, "handle")) or (None if did.startswith("did:") else did),
+        display_name=clean_text(_g(profile, "displayName")) or None,
+        bio=clean_text(_g(profile, "description")) or None,
+        followers=_g(profile, "followersCount"),
+        following=_g(profile, "followsCount"),
+        verified=verified == "valid" if verified else None,
+        url=f"https://bsky.app/profile/{did}",
+        created_at=_time(_g(profile, "createdAt"), strict=False),
+        avatar_url=_g(profile, "avatar"),
+    )
+
+
+def _embed(embed: Any, urls: list[str], media: list[str]) -> tuple[str | None, Any]:
+    """Collect urls/media of a record embed or embed view; return (quoted uri, quoted view)."""
+    if not isinstance(embed, dict):
+        return None, None
+    for image in _g(embed, "images") or ():
+        if _g(image, "fullsize") or _g(image, "thumb"):
+            media.append(_g(image, "fullsize") or _g(image, "thumb"))
+    if isinstance(_g(embed, "playlist"), str):
+        media.append(_g(embed, "playlist"))
+    if _g(_g(embed, "external"), "uri"):
+        urls.append(_g(_g(embed, "external"), "uri"))
+    _embed(_g(embed, "media"), urls, media)
+    target = _g(embed, "record")
+    while isinstance(target, dict) and not _g(target, "uri") \
+            and isinstance(_g(target, "record"), dict):
+        target = _g(target, "record")  # recordWithMedia, and record views, nest one level
+    uri = _g(target, "uri")
+    if not isinstance(uri, str) or _uri_parts(uri)[1] != POST:
+        return None, None
+    has_post = _g(target, "value") is not None and _g(target, "author") is not None
+    return uri, target if has_post else None
+
+
+def _post(view: dict[str, Any], ctx: _Context, line: int, referenced: bool = False
+          ) -> list[Post]:
+    """A post view, embedded view record or repo record -> its quoted post(s), then itself."""
+    uri = _g(view, "uri")
+    if not isinstance(uri, str) or not uri.startswith("at://"):
+        raise ValueError("it has no at:// uri")
+    authority, collection, rkey = _uri_parts(uri)
+    record = _g(view, "value") if _g(view, "value") is not None else _g(view, "record")
+    if not isinstance(record, dict):
+        raise ValueError(f"{uri} has no post record")
+    kind = _g(record, "$type")
+    if collection != POST or (kind and kind != POST):
+        raise ValueError(f"{uri} is a {kind or collection} record, not a post")
+    created = _time(_g(record, "createdAt")) or _time(_g(view, "indexedAt"))
+    if created is None:
+        raise ValueError(f"{uri} has no createdAt")
+    raw_text = _g(record, "text", "")
+    text = clean_text(raw_text)
+    data = raw_text.encode("utf-8")
+    mentions: list[str] = []
+    hashtags: list[str] = []
+    urls: list[str] = []
+    media: list[str] = []
+    for facet in _g(record, "facets") or ():
+        start = _g(_g(facet, "index"), "byteStart")
+        end = _g(_g(facet, "index"), "byteEnd")
+        for feature in _g(facet, "features") or ():
+            if _g(feature, "did"):
+                shown = data[start:end].decode("utf-8", "ignore") \
+                    if isinstance(start, int) and isinstance(end, int) else ""
+                did = _g(feature, "did")
+                mentions.append(shown[1:] if shown.startswith("@") and len(shown) > 1
+                                else ctx.handles.get(did, did))
+            elif _g(feature, "uri"):
+                urls.append(_g(feature, "uri"))
+            elif _g(feature, "tag"):
+                hashtags.append(_g(feature, "tag").lstrip("#"))
+    hashtags += [t.lstrip("#") for t in _g(record, "tags") or () if isinstance(t, str)]
+    quote_uri, _ = _embed(_g(record, "embed"), urls, media)
+    view_embed = _g(view, "embed") or next(iter(_g(view, "embeds") or ()), None)
+    view_quote, quoted = _embed(view_embed, urls, media)
+    out = _post(quoted, ctx, line, referenced=True) if quoted is not None else []
+    parent = _g(_g(_g(record, "reply"), "parent"), "uri")
+    root = _g(_g(_g(record, "reply"), "root"), "uri")
+    langs = _g(record, "langs") or ()
+    out.append(Post(
+        platform=PLATFORM,
+        native_id=uri,
+        author=_author(_g(view, "author"), authority),
+        created_at=created,
+        text=text,
+        text_original=raw_text if raw_text != text else None,
+        reply_to_id=make_id(PLATFORM, parent) if isinstance(parent, str) else None,
+        reply_to_author=(ctx.handles.get(_uri_parts(parent)[0])
+                         if isinstance(parent, str) else None),
+        quote_of_id=make_id(PLATFORM, quote_uri or view_quote) if quote_uri or view_quote
+        else None,
+        thread_id=make_id(PLATFORM, root) if isinstance(root, str) else None,
+        mentions=unique(mentions),
+        hashtags=unique(hashtags),
+        urls=unique(urls),
+        media=unique(media),
+        like_count=_g(view, "likeCount"),
+        repost_count=_g(view, "repostCount"),
+        reply_count=_g(view, "replyCount"),
+        quote_count=_g(view, "quoteCount"),
+        language=langs[0] if langs else None,
+        url=f"https://bsky.app/profile/{authority}/post/{rkey}",
+        is_referenced=referenced,
+        source_file=ctx.source,
+        source_line=line,
+        raw=view,
+    ))
+    return out
+
+
+def _feed_item(item: dict[str, Any], ctx: _Context, line: int) -> list[Post]:
+    """Reply context (referenced), then the post, or the original and its repost."""
+    out: list[Post] = []
+    seen = set()
+    for key in ("root", "parent"):
+        context = _g(_g(item, "reply"), key)
+        if _g(context, "author") is not None and _g(context, "record") is not None \
+                and _g(context, "uri") not in seen:
+            seen.add(_g(context, "uri"))
+            out += _post(context, ctx, line, referenced=True)
+    reason = _g(item, "reason")
+    if not _g(reason, "by"):  # no reason, or a pinned post
+        return out + _post(_g(item, "post"), ctx, line)
+    out += _post(_g(item, "post"), ctx, line, referenced=True)
+    original, by = out[-1], _g(reason, "by")
+    if not _g(by, "did"):
+        raise ValueError("the repost has no reposter did")
+    created = _time(_g(reason, "indexedAt"))
+    if created is None:
+        raise ValueError("the repost has no indexedAt")
+    out.append(Post(
+        platform=PLATFORM, native_id=f"{original.native_id}#repost-by-{_g(by, 'did')}",
+        author=_author(by, _g(by, "did")), created_at=created, text=original.text,
+        repost_of_id=original.id, mentions=list(original.mentions),
+        hashtags=list(original.hashtags), urls=list(original.urls),
+        language=original.language, source_file=ctx.source, source_line=line, raw=item,
+    ))
+    return out
+
+
+class _Context:
+    def __init__(self, source: str, doc: Any) -> None:
+        self.source = source
+        self.handles = _handles(doc, {})
+        self.line = 0
+
+
+def _thread(node: Any) -> Iterator[dict[str, Any]]:
+    """The post views of a threadViewPost: parents root first, the post, replies in order."""
+    parents = []
+    parent = _g(node, "parent")
+    while isinstance(parent, dict):
+        parents.append(parent)
+        parent = _g(parent, "parent")
+    for item in reversed(parents):
+        if isinstance(_g(item, "post"), dict):
+            yield _g(item, "post")
+    stack = [node]
+    while stack:  # depth first without recursion: threads can be thousands deep
+        item = stack.pop()
+        if isinstance(_g(item, "post"), dict):
+            yield _g(item, "post")
+        stack.extend(reversed([r for r in _g(item, "replies") or () if isinstance(r, dict)]))
+
+
+def _items(doc: Any, ctx: _Context, fixed_line: int | None) -> Iterator[Post | RecordError]:
+    """The posts of one parsed JSON value, with a RecordError for each unusable item."""
+    if isinstance(doc, list):
+        units: list[Any] = doc
+    elif not isinstance(doc, dict):
+        units = [doc]
+    elif isinstance(_g(doc, "thread"), dict):
+        units = [("post", view) for view in _thread(_g(doc, "thread"))]
+    else:
+        for key in ("posts", "feed", "records"):
+            if isinstance(_g(doc, key), list):
+                units = _g(doc, key)
+                break
+        else:
+            units = [doc]
+    for unit in units:
+        ctx.line += 1
+        line = fixed_line or ctx.line
+        try:
+            if isinstance(unit, tuple):
+                yield from _post(unit[1], ctx, line)
+            elif not isinstance(unit, dict):
+                yield RecordError(ctx.source, line, "this is not a Bluesky post (not an object)")
+            elif isinstance(_g(unit, "thread"), dict) or _g(unit, "replies") is not None:
+                yield from _items({"thread": _g(unit, "thread") or unit}, ctx, line)
+            elif isinstance(_g(unit, "post"), dict):
+                yield from _feed_item(unit, ctx, line)
+            elif _g(unit, "uri") is None and _g(unit, "$type") == POST:
+                yield RecordError(ctx.source, line, "a bare app.bsky.feed.post record has no "
+                                  "at:// uri, so the post cannot be identified; export it "
+                                  "with its uri (com.atproto.repo.getRecord)")
+            elif not (_g(unit, "notFound") or _g(unit, "blocked")):
+                yield from _post(unit, ctx, line)
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+            yield RecordError(ctx.source, line, f"this Bluesky post cannot be read: {exc}")
+
+
+class BlueskySource(Source):
+    id = "bluesky"
+    name = "Bluesky / AT Protocol JSON"
+    description = ("Bluesky API responses (getPostThread, searchPosts, getAuthorFeed, "
+                   "timelines), post views and app.bsky.feed.post repo records; also the "
+                   "atproto Python SDK's model dumps.")
+
+    def sniff(self, sample: Sample) -> float:
+        text = sample.stripped
+        if not text.startswith(("[", "{")):
+            return 0.0
+        if _SNIFF_TYPE.search(text) or ('"at://' in text and f"/{POST}/" in text):
+            return 0.95
+        return 0.0
+
+    def read(self, path: Path, options: ReadOptions) -> Iterator[Post | RecordError]:
+        source = str(path)
+        lines = iter_lines(path)
+        first = next(lines, None)
+        if first is None:
+            raise InputError(f"{path}: the file is empty.")
+        try:
+            line_mode = isinstance(orjson.loads(first[1]), dict)
+        except orjson.JSONDecodeError:
+            line_mode = False
+        if line_mode:
+            for number, raw in chain([first], lines):
+                try:
+                    doc = orjson.loads(raw)
+                except orjson.JSONDecodeError as exc:
+                    yield RecordError(source, number, f"the line is not valid JSON ({exc.msg} "
+                                      f"at column {exc.colno})")
+                    continue
+                yield from _items(doc, _Context(source, doc), number)
+            return
+        try:
+            doc = orjson.loads(read_document(path))
+        except orjson.JSONDecodeError as exc:
+            raise InputError(f"{path}: the file is not valid JSON ({exc}).") from exc
+        yield from _items(doc, _Context(source, doc), None)
+
+
+SOURCE = BlueskySource()

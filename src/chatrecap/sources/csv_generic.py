@@ -1,0 +1,313 @@
+"""Any CSV of posts, with the columns named by a map (``--map text=content,author=username``).
+
+Columns are bound to the canonical :data:`FIELDS` in two steps. The explicit map comes first.
+Then every field still unbound takes a column not bound yet whose header (case-insensitively)
+is the field's name, else one of its unambiguous :data:`ALIASES` in the order listed. Each
+header name belongs to one field only, so a column named after a field the map bound
+elsewhere is never picked up: with ``text=content``, a column literally called ``text``
+stays unused. Vague headers (``name``, ``date``, ``link``, ``tweet``, ``description``) are
+never guessed; map them. ``text``, ``time`` and ``author`` are required (InputError
+otherwise). A column whose name contains a comma cannot be named in ``--map``.
+
+Ids: the ``id`` column when mapped; else an X status URL in ``url`` gives the tweet id (and
+the platform ``twitter``); else the id is the first 16 hex digits of
+``sha1("<handle lowercased>|<created_at UTC ISO 8601>|<clean text>")``, stable across
+re-imports and independent of how the time was written. The platform is the ``platform``
+column (``x`` counts as ``twitter``), else ``twitter`` for X status URLs, else ``csv``.
+An id a spreadsheet rounded (``1.26426E+18``) skips the row; a rounded reply/repost/quote/
+thread/author id keeps the post without that link and yields a RecordError as a warning.
+
+Times: ISO 8601 with a zone, epoch seconds or milliseconds, a v1.1 date, or a naive time
+(ISO or M/D/YYYY) that needs ``--tz`` (a RecordError naming ``--tz`` otherwise).
+Counts: integers; empty, ``NA`` and ``null`` are unknown. ``verified``: TRUE/FALSE.
+Text is plain text (entities decoded, not HTML-stripped). Mentions, hashtags and urls come
+from their columns when mapped, else from the text. ``reply_to_author`` comes from its
+column; when there is no ``reply_to`` column it is inferred from a leading ``@handle``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from chatrecap.errors import InputError, OptionError, RecordError
+from chatrecap.models import Author, Post, make_id
+from chatrecap.sources._csv import (
+    BadRow,
+    Columns,
+    clean_id,
+    guess_delimiter,
+    id_kind,
+    iter_rows,
+    leading_handle,
+    no_zone,
+    parse_timestamp,
+    sample_rows,
+    split_items,
+    split_links,
+    status_id,
+    text_entities,
+    to_bool,
+    to_int,
+    to_utc,
+)
+from chatrecap.sources._twitter import PLATFORM, status_url_parts, tweet_url
+from chatrecap.sources.base import ReadOptions, Sample, Source, open_text
+from chatrecap.text import clean_text
+
+FIELDS = (
+    "id", "text", "author", "author_name", "author_id", "time", "reply_to", "reply_to_author",
+    "repost_of", "quote_of", "url", "likes", "reposts", "replies", "quotes", "language",
+    "followers", "bio", "location", "verified", "platform", "thread", "channel", "hashtags",
+    "mentions", "urls", "media",
+)
+REQUIRED = ("text", "time", "author")
+EXAMPLE = "--map text=content,author=username,time=datetime"
+#: Other header names that surely mean the field (each name belongs to one field only).
+ALIASES: dict[str, tuple[str, ...]] = {
+    "id": ("id_str", "tweet_id", "post_id", "status_id"),
+    "text": ("full_text", "tweet_text", "content", "body", "message"),
+    "author": ("username", "screen_name", "handle", "from_user", "user_screen_name"),
+    "author_name": ("display_name", "full_name", "user_display_name"),
+    "author_id": ("user_id", "user_id_str", "from_user_id_str"),
+    "time": ("created_at", "datetime", "timestamp", "date_time"),
+    "reply_to": ("in_reply_to_status_id", "in_reply_to_status_id_str", "in_reply_to_id",
+                 "reply_to_id", "in_reply_to_tweet_id"),
+    "reply_to_author": ("in_reply_to_screen_name", "reply_to_screen_name"),
+    "repost_of": ("retweeted_status_id", "repost_of_id", "retweet_of"),
+    "quote_of": ("quoted_status_id", "quote_of_id", "quoted_tweet_id"),
+    "url": ("status_url", "permalink", "tweet_url"),
+    "likes": ("like_count", "favorite_count", "favorites", "favourites"),
+    "reposts": ("retweet_count", "retweets", "repost_count", "reblogs_count"),
+    "replies": ("reply_count", "replies_count"),
+    "quotes": ("quote_count", "quotes_count"),
+    "language": ("lang",),
+    "followers": ("followers_count", "user_followers_count"),
+    "bio": ("user_description", "author_bio"),
+    "location": ("user_location",),
+    "verified": ("user_verified",),
+    "thread": ("conversation_id", "thread_id", "thread_ts"),
+    "channel": ("channel_name",),
+    "mentions": ("user_mentions",),
+    "urls": ("expanded_urls",),
+    "media": ("media_urls", "media_url"),
+}
+_PLATFORM_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+
+
+def parse_column_map(spec: str) -> dict[str, str]:
+    """``text=content,author=username`` -> {"text": "content", "author": "username"}."""
+    mapping: dict[str, str] = {}
+    for part in spec.split(","):
+        if not part.strip():
+            continue
+        field, sep, column = (x.strip() for x in part.partition("="))
+        field = field.lower()
+        if not sep or not field or not column:
+            raise OptionError(f"--map item {part.strip()!r} is not field=column; write for "
+                              f"example {EXAMPLE}.")
+        if field not in FIELDS:
+            raise OptionError(f"--map names an unknown field {field!r}; the fields are: "
+                              f"{', '.join(FIELDS)}.")
+        if field in mapping:
+            raise OptionError(f"--map gives the field {field!r} twice.")
+        mapping[field] = column
+    if not mapping:
+        raise OptionError(f"--map is empty; write for example {EXAMPLE}.")
+    return mapping
+
+
+def bind_columns(header: list[str], column_map: dict[str, str], path: Path | str = "",
+                 ) -> dict[str, int]:
+    """Field -> column index: the explicit map first, then headers named after a field."""
+    columns = Columns(header)
+    bound: dict[str, int] = {}
+    for field, column in column_map.items():
+        index = columns.find(column)
+        if index is None:
+            raise InputError(f"{path}: --map {field}={column}: the file has no column "
+                             f"{column!r}; its columns are: {', '.join(columns.names)}.")
+        bound[field] = index
+    taken = set(bound.values())
+    for field in FIELDS:
+        if field in bound:
+            continue  # its name and aliases stay unused: the map chose another column
+        for candidate in (field, *ALIASES.get(field, ())):
+            index = columns.find(candidate)
+            if index is not None and index not in taken:
+                bound[field] = index
+                taken.add(index)
+                break
+    missing = [field for field in REQUIRED if field not in bound]
+    if missing:
+        raise InputError(
+            f"{path}: no column for {', '.join(missing)}; name the columns with --map, for "
+            f"example {EXAMPLE} (the file's columns are: {', '.join(columns.names)})."
+        )
+    return bound
+
+
+class GenericCsvSource(Source):
+    id = "csv"
+    name = "Generic CSV with a column map"
+    description = f"Any CSV with a header row; name its columns with {EXAMPLE}."
+
+    def sniff(self, sample: Sample) -> float:
+        first = sample.stripped.split("\n", 1)[0]
+        if not first or first[0] in "{[<":
+            return 0.0
+        rows = sample_rows(sample, 3, guess_delimiter(first))
+        if not rows or not _looks_like_header(rows[0]):
+            return 0.0
+        if len(rows) == 3 and len(rows[1]) != len(rows[0]):
+            return 0.0
+        return 0.1  # any header row fits; the sources of specific CSV layouts win
+
+    def read(self, path: Path, options: ReadOptions) -> Iterator[Post | RecordError]:
+        name = str(path)
+        try:
+            with open_text(path) as fh:
+                delimiter = guess_delimiter(fh.readline())
+        except UnicodeDecodeError:
+            delimiter = ","  # iter_rows reports the bad byte
+        bound: dict[str, int] | None = None
+        columns: Columns | None = None
+        for item in iter_rows(path, delimiter):
+            if isinstance(item, RecordError):
+                yield item
+                continue
+            line, row = item
+            if bound is None or columns is None:
+                bound = bind_columns(row, options.column_map, path)
+                columns = Columns(row)
+                continue
+            try:
+                yield from _row(name, line, columns, bound, row, options.tz)
+            except ValueError as exc:
+                kind = exc.kind if isinstance(exc, BadRow) else "malformed record"
+                yield RecordError(name, line, f"{exc}; skipped", kind=kind)
+            except (KeyError, TypeError, IndexError, AttributeError) as exc:
+                yield RecordError(name, line, f"the row could not be read ({exc!r}); skipped")
+
+
+def _looks_like_header(row: list[str]) -> bool:
+    names = [value.strip() for value in row]
+    return (
+        len(names) >= 2
+        and all(names) and all(len(n) <= 100 and "\n" not in n for n in names)
+        and not any(n.replace(".", "").replace("-", "").isdigit() for n in names)
+        and len(set(names)) > len(names) // 2
+    )
+
+
+def _row(name: str, line: int, columns: Columns, bound: dict[str, int], row: list[str],
+         tz: ZoneInfo | None) -> Iterator[Post | RecordError]:
+    def get(field: str) -> str | None:
+        return columns.at(row, bound.get(field))
+
+    def label(field: str) -> str:
+        return columns.names[bound[field]]
+
+    handle = (get("author") or "").lstrip("@")
+    time_text = get("time")
+    if not handle or not time_text:
+        field = "author" if not handle else "time"
+        raise BadRow(f"the row has no {label(field)} ({field})", f"no {field}")
+    try:
+        moment = parse_timestamp(time_text)
+    except ValueError:
+        raise BadRow(f"{label('time')} {time_text!r} is not a date and time (ISO 8601, "
+                     "epoch seconds or milliseconds)", "bad time") from None
+    created = to_utc(moment, tz)
+    if created is None:
+        raise BadRow(no_zone(label("time"), time_text), "no time zone")
+    original = get("text") or ""
+    text = clean_text(original)
+
+    url = get("url")
+    status = status_url_parts(url)
+    platform = _platform(get("platform"), status is not None)
+    numeric = platform == PLATFORM
+    permalink = url
+    if id_text := get("id"):
+        try:
+            native_id = clean_id(id_text, label("id"), numeric)
+        except ValueError as exc:
+            raise BadRow(str(exc), id_kind(id_text)) from None
+        if not url and platform == PLATFORM:
+            permalink = tweet_url(handle, native_id)
+    elif status and platform == PLATFORM:
+        native_id = status[1]
+    else:
+        key = f"{handle.lower()}|{created.isoformat()}|{text}"
+        native_id = hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+    links: dict[str, str | None] = {}
+    for field in ("reply_to", "repost_of", "quote_of", "thread", "author_id"):
+        value = get(field)
+        links[field] = None
+        if value:
+            try:
+                ref = status_id(value) or clean_id(value, label(field), numeric)
+                links[field] = ref if field == "author_id" else make_id(platform, ref)
+            except ValueError as exc:
+                yield RecordError(name, line, f"{exc}; the post is kept without it",
+                                  kind=id_kind(value), skipped=False)
+
+    mentions, hashtags, urls = text_entities(text)
+    reply_to_author = (get("reply_to_author") or "").lstrip("@") or None
+    if reply_to_author is None and "reply_to" not in bound:
+        reply_to_author = leading_handle(text)
+    yield Post(
+        platform=platform,
+        native_id=native_id,
+        author=Author(
+            platform=platform,
+            native_id=links["author_id"],
+            handle=handle,
+            display_name=get("author_name"),
+            bio=clean_text(get("bio")) or None,
+            followers=to_int(get("followers")),
+            verified=to_bool(get("verified")),
+            location=get("location"),
+        ),
+        created_at=created,
+        text=text,
+        text_original=original if original != text else None,
+        reply_to_id=links["reply_to"],
+        reply_to_author=reply_to_author,
+        repost_of_id=links["repost_of"],
+        quote_of_id=links["quote_of"],
+        thread_id=links["thread"],
+        mentions=split_items(get("mentions"), "@") if "mentions" in bound else mentions,
+        hashtags=split_items(get("hashtags"), "#") if "hashtags" in bound else hashtags,
+        urls=split_links(get("urls")) if "urls" in bound else urls,
+        media=split_links(get("media")),
+        like_count=to_int(get("likes")),
+        repost_count=to_int(get("reposts")),
+        reply_count=to_int(get("replies")),
+        quote_count=to_int(get("quotes")),
+        language=get("language"),
+        url=permalink,
+        channel=get("channel"),
+        source_file=name,
+        source_line=line,
+        raw=columns.record(row),
+    )
+
+
+def _platform(value: str | None, twitter_url: bool) -> str:
+    if not value:
+        return PLATFORM if twitter_url else "csv"
+    value = value.strip().lower()
+    if value in ("x", "x.com", "twitter.com"):
+        return PLATFORM
+    if not _PLATFORM_NAME.match(value):
+        raise ValueError(f"platform {value!r} is not a platform name")
+    return value
+
+
+SOURCE = GenericCsvSource()

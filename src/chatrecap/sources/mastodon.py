@@ -1,0 +1,249 @@
+"""Mastodon REST API JSON: timelines, single statuses, thread contexts, and JSONL of statuses.
+
+Accepted shapes: a JSON list of Status entities (``GET /api/v1/timelines/tag/:hashtag``,
+the public and account timelines), one Status, a Context (``{"ancestors": [...],
+"descendants": [...]}``, both lists are read), or JSONL with one of those per line.
+
+Status and account ids are local to the instance the archive was fetched from: the same
+post fetched through another server has another id, and ``acct`` is ``user`` for that
+server's own users and ``user@domain`` for the others. So native ids here only dedupe
+archives fetched from one instance.
+
+``source_line`` is the real line number for JSONL; for a JSON document it is the 1-based
+index of the status in the document (ancestors, then descendants, for a Context). A boost
+(reblog) or quoted status embedded in a status shares the line of the status holding it.
+
+Text is the HTML ``content`` made plain; a content warning comes first as
+``"CW: <spoiler_text>\\n\\n"``. ``text_original`` keeps the HTML. A boost is mapped like a
+retweet: the boosted status is yielded first (``is_referenced``), then the boost with
+``repost_of_id`` and the boosted text. Mastodon 4.5 quotes (``quote`` holding a Quote
+``{"state", "quoted_status"}`` or a ShallowQuote ``{"state", "quoted_status_id"}``) give
+``quote_of_id``; the "RE: <link>" paragraph that 4.5 adds for older clients is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from itertools import chain
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from chatrecap.errors import InputError, RecordError
+from chatrecap.models import Author, Post, make_id
+from chatrecap.sources._twitter import parse_iso, unique
+from chatrecap.sources.base import ReadOptions, Sample, Source, iter_lines, read_document
+from chatrecap.text import clean_text, html_to_text
+
+PLATFORM = "mastodon"
+_STATUS_KEYS = re.compile(r'"(account|content|visibility|reblogs_count|spoiler_text)"\s*:')
+_CONTEXT = re.compile(r'^\{\s*"(ancestors|descendants)"\s*:')
+# Mastodon writes <p class="quote-inline">, Pleroma/Akkoma <span class="quote-inline">.
+_QUOTE_INLINE = re.compile(r'<(p|span) class="quote-inline">.*?</a>\s*</\1>', re.S)
+
+
+class _Links(HTMLParser):
+    """The hrefs of a status' links, minus mention and hashtag links."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag != "a":
+            return
+        attr = dict(attrs)
+        classes = (attr.get("class") or "").split()
+        if "mention" in classes or "hashtag" in classes or attr.get("rel") == "tag":
+            return
+        if attr.get("href"):
+            self.urls.append(attr["href"])
+
+
+def _links(markup: str) -> list[str]:
+    if "<a" not in markup:
+        return []
+    parser = _Links()
+    parser.feed(markup)
+    parser.close()
+    return parser.urls
+
+
+def _time(value: Any) -> Any:
+    try:
+        return parse_iso(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _author(account: dict[str, Any]) -> Author:
+    return Author(
+        platform=PLATFORM,
+        native_id=str(account["id"]) if account.get("id") is not None else None,
+        handle=account.get("acct") or account.get("username"),
+        display_name=clean_text(account.get("display_name")) or None,
+        bio=html_to_text(account.get("note")) or None,
+        followers=account.get("followers_count"),
+        following=account.get("following_count"),
+        url=account.get("url") or None,
+        created_at=_time(account.get("created_at")),
+        avatar_url=account.get("avatar") or None,
+        is_bot=account.get("bot"),
+    )
+
+
+def _quote(status: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
+    """(quoted Status if embedded, quoted status id) from the ``quote`` field."""
+    quote = status.get("quote")
+    if not isinstance(quote, dict):
+        return None, None
+    if "account" in quote and "id" in quote:  # forks that put the Status itself there
+        return quote, str(quote["id"])
+    quoted = quote.get("quoted_status")
+    if isinstance(quoted, dict) and quoted.get("id") is not None:
+        return quoted, str(quoted["id"])
+    ident = quote.get("quoted_status_id")
+    return None, str(ident) if ident is not None else None
+
+
+def _map(status: dict[str, Any], path: str, line: int, referenced: bool = False) -> list[Post]:
+    """The posts of one status: embedded boosted/quoted statuses first, then the status."""
+    for key in ("id", "account", "created_at"):
+        if status.get(key) in (None, ""):
+            raise ValueError(f"the status has no {key!r}")
+    out: list[Post] = []
+    reblog = status.get("reblog")
+    if isinstance(reblog, dict):
+        out += _map(reblog, path, line, referenced=True)
+        original = out[-1]
+    quoted, quote_id = _quote(status)
+    if quoted is not None:
+        out += _map(quoted, path, line, referenced=True)
+    html = status.get("content") or ""
+    if quote_id:
+        html = _QUOTE_INLINE.sub("", html)
+    text = html_to_text(html)
+    spoiler = clean_text(status.get("spoiler_text"))
+    if spoiler:
+        text = f"CW: {spoiler}\n\n{text}" if text else f"CW: {spoiler}"
+    mentions = [m for m in status.get("mentions") or () if isinstance(m, dict)]
+    reply_account = status.get("in_reply_to_account_id")
+    reply_author = None
+    if reply_account is not None:
+        if str(reply_account) == str(status["account"].get("id")):
+            reply_author = status["account"].get("acct")
+        reply_author = next((m.get("acct") for m in mentions
+                             if str(m.get("id")) == str(reply_account)), reply_author)
+    card = status.get("card") if isinstance(status.get("card"), dict) else {}
+    post = Post(
+        platform=PLATFORM,
+        native_id=str(status["id"]),
+        author=_author(status["account"]),
+        created_at=parse_iso(status["created_at"]),
+        text=text,
+        text_original=status.get("content") or None,
+        reply_to_id=(make_id(PLATFORM, str(status["in_reply_to_id"]))
+                     if status.get("in_reply_to_id") is not None else None),
+        reply_to_author=reply_author,
+        quote_of_id=make_id(PLATFORM, quote_id) if quote_id else None,
+        mentions=unique([m["acct"] for m in mentions if m.get("acct")]),
+        hashtags=unique([t["name"] for t in status.get("tags") or ()
+                         if isinstance(t, dict) and t.get("name")]),
+        urls=unique(_links(html) + ([card["url"]] if card.get("url") else [])),
+        media=unique([m.get("url") or m.get("remote_url") for m in
+                      status.get("media_attachments") or ()
+                      if isinstance(m, dict) and (m.get("url") or m.get("remote_url"))]),
+        like_count=status.get("favourites_count"),
+        repost_count=status.get("reblogs_count"),
+        reply_count=status.get("replies_count"),
+        quote_count=status.get("quotes_count"),
+        language=status.get("language") or None,
+        url=status.get("url") or None,
+        is_referenced=referenced,
+        source_file=path,
+        source_line=line,
+        raw=status,
+    )
+    if isinstance(reblog, dict):
+        post.repost_of_id = original.id
+        post.text = original.text
+        post.mentions, post.hashtags = list(original.mentions), list(original.hashtags)
+        post.urls = list(original.urls)
+        post.language = post.language or original.language
+    if post.text_original == post.text:
+        post.text_original = None
+    out.append(post)
+    return out
+
+
+def _statuses(doc: Any) -> list[Any]:
+    """The statuses of one parsed JSON value: a list, a Context, or one Status."""
+    if isinstance(doc, list):
+        return doc
+    if isinstance(doc, dict) and ("ancestors" in doc or "descendants" in doc) \
+            and "account" not in doc:
+        return list(doc.get("ancestors") or ()) + list(doc.get("descendants") or ())
+    return [doc]
+
+
+class MastodonSource(Source):
+    id = "mastodon"
+    name = "Mastodon API JSON"
+    description = ("Statuses from the Mastodon REST API: timelines (tag, public, account), "
+                   "single statuses, thread contexts, or JSONL of statuses. Ids are local "
+                   "to the instance the data was fetched from.")
+
+    def sniff(self, sample: Sample) -> float:
+        text = sample.stripped
+        if not text.startswith(("[", "{")):
+            return 0.0
+        if _CONTEXT.match(text):
+            return 0.9
+        keys = set(_STATUS_KEYS.findall(text))
+        if {"account", "content"} <= keys and len(keys) >= 4 and '"id"' in text:
+            return 0.95
+        return 0.0
+
+    def read(self, path: Path, options: ReadOptions) -> Iterator[Post | RecordError]:
+        source = str(path)
+        lines = iter_lines(path)
+        first = next(lines, None)
+        if first is None:
+            raise InputError(f"{path}: the file is empty.")
+        try:
+            line_mode = isinstance(orjson.loads(first[1]), dict)
+        except orjson.JSONDecodeError:
+            line_mode = False
+        if line_mode:
+            for number, raw in chain([first], lines):
+                try:
+                    doc = orjson.loads(raw)
+                except orjson.JSONDecodeError as exc:
+                    yield RecordError(source, number, f"the line is not valid JSON ({exc.msg} "
+                                      f"at column {exc.colno})")
+                    continue
+                for status in _statuses(doc):
+                    yield from _safe(status, source, number)
+            return
+        try:
+            doc = orjson.loads(read_document(path))
+        except orjson.JSONDecodeError as exc:
+            raise InputError(f"{path}: the file is not valid JSON ({exc}).") from exc
+        for index, status in enumerate(_statuses(doc), 1):
+            yield from _safe(status, source, index)
+
+
+def _safe(status: Any, source: str, line: int) -> Iterator[Post | RecordError]:
+    if not isinstance(status, dict):
+        yield RecordError(source, line, "this is not a Mastodon status (not a JSON object)")
+        return
+    try:
+        yield from _map(status, source, line)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        yield RecordError(source, line, f"this Mastodon status cannot be read: {exc}")
+
+
+SOURCE = MastodonSource()

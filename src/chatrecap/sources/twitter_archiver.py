@@ -1,0 +1,244 @@
+"""Twitter Archiver (Google Sheets add-on) CSV.
+
+Line 1 is usually the add-on's query line (``,Twitter Query: #PSTweetChat ...``), line 2 the
+header (Date, Screen Name, Full Name, Tweet Text, Tweet ID, Link(s), Media, Location, ...);
+files that start with the header are read too. The query's first hashtag becomes
+``Post.channel`` (``#PSTweetChat``) so the importer can suggest it as the chat name.
+
+Time zones. ``Date`` (``12/3/2021 16:19:02``) is a local time in the sheet owner's zone,
+without the zone. Every tweet id since November 2010 encodes its UTC creation time to the
+millisecond, so ``created_at`` is always the time from the id when there is one:
+
+* with ``--tz``: each Date is localised with the zone (zoneinfo; the repeated hour of a DST
+  change is read as its first occurrence and a skipped hour with the offset before the
+  change, i.e. fold=0) and compared with the id's time. When they differ by more than 90
+  seconds the id's time is used, and one warning at the end of the file (a RecordError with
+  line None and ``skipped=False``) says on how many rows and by how much ``--tz`` disagreed,
+  so a wrong zone is noticed.
+  Rows whose id carries no time (before November 2010) use the localised Date.
+* without ``--tz``: a row whose id carries no time cannot be placed in time; it is skipped
+  with a RecordError asking for ``--tz``.
+
+What the export does not carry: no reply ids (replies show only as leading @handles, so
+``reply_to_author`` is inferred from a leading @handle and ``reply_to_id`` stays None), and
+no user id (the author is known by handle: ``Author.id`` is the placeholder
+``twitter:@handle``). Mentions, hashtags and links are read from the text, plus the
+``Link(s)`` column (several links split by spaces, newlines or commas) into ``urls`` and the
+``Media`` column into ``media``. ``User Since`` is a date without a zone: UTC midnight.
+``Profile Image`` is usually the word ``View`` (a sheet hyperlink whose URL the CSV lost):
+only a URL becomes ``avatar_url``. The header has two ``Location`` columns: the first is the
+tweet's place (empty in practice), the second, beside ``User Since`` and ``Bio``, is the
+profile location and becomes ``Author.location``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from chatrecap.errors import InputError, RecordError
+from chatrecap.models import Author, Post
+from chatrecap.sources._csv import (
+    Columns,
+    header_names,
+    id_kind,
+    iter_rows,
+    leading_handle,
+    no_zone,
+    parse_timestamp,
+    sample_rows,
+    split_links,
+    text_entities,
+    to_bool,
+    to_int,
+    to_utc,
+)
+from chatrecap.sources._twitter import PLATFORM, check_id, snowflake_time, tweet_url, unique
+from chatrecap.sources.base import ReadOptions, Sample, Source
+from chatrecap.text import clean_text
+
+REQUIRED = ("Date", "Screen Name", "Tweet Text", "Tweet ID")
+QUERY = "Twitter Query:"
+TOLERANCE_SECONDS = 90
+_QUERY_TAG = re.compile(r"[#\uff03](\w+)")
+
+
+class TwitterArchiverSource(Source):
+    id = "twitter-archiver"
+    name = "Twitter Archiver (Google Sheets add-on) CSV"
+    description = (
+        "Sheet of the Twitter Archiver add-on saved as CSV; Date is local time: the tweet ids "
+        "settle it, --tz is needed only for tweets from before November 2010."
+    )
+
+    def sniff(self, sample: Sample) -> float:
+        rows = sample_rows(sample, 2)
+        if not rows:
+            return 0.0
+        if any(value.strip().startswith(QUERY) for value in rows[0][:3]):
+            return 0.95
+        if {name.lower() for name in REQUIRED} <= header_names(rows[0]):
+            return 0.9
+        return 0.0
+
+    def read(self, path: Path, options: ReadOptions) -> Iterator[Post | RecordError]:
+        name = str(path)
+        columns: Columns | None = None
+        channel: str | None = None
+        check = _ZoneCheck(options.tz)
+        for item in iter_rows(path):
+            if isinstance(item, RecordError):
+                yield item
+                continue
+            line, row = item
+            if columns is None:
+                query = next((v for v in row[:3] if v.strip().startswith(QUERY)), None)
+                if query is not None:
+                    tag = _QUERY_TAG.search(query)
+                    channel = "#" + tag.group(1) if tag else None
+                    continue
+                columns = _header(path, row)
+                continue
+            try:
+                yield from _row(name, line, columns, row, channel, check)
+            except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+                yield RecordError(name, line, f"the row could not be read ({exc}); skipped")
+        if check.differences:
+            yield RecordError(name, None, check.summary(), kind="time zone", skipped=False)
+
+
+def _header(path: Path, row: list[str]) -> Columns:
+    columns = Columns(row)
+    missing = columns.missing(REQUIRED)
+    if missing:
+        raise InputError(
+            f"{path}: this is not a Twitter Archiver sheet; its header lacks the column(s) "
+            f"{', '.join(missing)}."
+        )
+    return columns
+
+
+class _ZoneCheck:
+    """Compares the --tz reading of Date with the id's time, row by row."""
+
+    def __init__(self, tz: ZoneInfo | None) -> None:
+        self.tz = tz
+        self.differences: list[float] = []
+
+    def created(self, local: datetime | None, snowflake: datetime | None) -> datetime | None:
+        placed = to_utc(local, self.tz) if local is not None else None
+        if snowflake is None:
+            return placed
+        if placed is not None and self.tz is not None and local.tzinfo is None:
+            difference = (placed - snowflake).total_seconds()
+            if abs(difference) > TOLERANCE_SECONDS:
+                self.differences.append(difference)
+        return snowflake
+
+    def summary(self) -> str:
+        low = _duration(min(abs(d) for d in self.differences))
+        high = _duration(max(abs(d) for d in self.differences))
+        span = f"{low[0]:g} {low[1]}" if low == high else (
+            f"{low[0]:g} to {high[0]:g} {high[1]}" if low[1] == high[1]
+            else f"{low[0]:g} {low[1]} to {high[0]:g} {high[1]}"
+        )
+        zone = getattr(self.tz, "key", str(self.tz))
+        return (
+            f"--tz {zone} disagrees with the tweet ids by {span} on "
+            f"{len(self.differences):,} row{'' if len(self.differences) == 1 else 's'}; "
+            "the times from the ids were used"
+        )
+
+
+def _duration(seconds: float) -> tuple[float, str]:
+    """(amount, unit) in quarter hours from an hour up, else in minutes."""
+    hours = round(seconds / 900) / 4
+    if hours >= 1:
+        return hours, "hour" if hours == 1 else "hours"
+    return round(seconds / 60), "minutes"
+
+
+def _row(name: str, line: int, columns: Columns, row: list[str], channel: str | None,
+         check: _ZoneCheck) -> Iterator[Post | RecordError]:
+    def get(column: str) -> str | None:
+        return columns.get(row, column)
+
+    id_text = get("Tweet ID")
+    if not id_text:
+        yield RecordError(name, line, "the row has no Tweet ID; skipped", kind="missing id")
+        return
+    try:
+        native_id = check_id(id_text, "Tweet ID")
+    except ValueError as exc:
+        yield RecordError(name, line, f"{exc}; skipped", kind=id_kind(id_text))
+        return
+    date = get("Date")
+    try:
+        local = parse_timestamp(date) if date else None
+    except ValueError:
+        local = None
+    created = check.created(local, snowflake_time(native_id))
+    if created is None:
+        if local is not None and check.tz is None:
+            reason, kind = no_zone("Date", date or ""), "no time zone"
+        else:
+            reason, kind = f"Date {date!r} is not a date and time", "bad time"
+        yield RecordError(name, line, f"{reason}; skipped", kind=kind)
+        return
+
+    handle = (get("Screen Name") or "").lstrip("@") or None
+    original = get("Tweet Text") or ""
+    text = clean_text(original)
+    mentions, hashtags, urls = text_entities(text)
+    locations = columns.find_all("Location")
+    avatar = get("Profile Image")
+    yield Post(
+        platform=PLATFORM,
+        native_id=native_id,
+        author=Author(
+            platform=PLATFORM,
+            native_id=None,
+            handle=handle,
+            display_name=get("Full Name"),
+            bio=clean_text(get("Bio")) or None,
+            followers=to_int(get("Followers")),
+            following=to_int(get("Follows")),
+            verified=to_bool(get("Verfied") or get("Verified")),
+            url=get("Website"),
+            location=columns.at(row, locations[-1]) if locations else None,
+            created_at=_day(get("User Since")),
+            avatar_url=avatar if avatar and avatar.startswith(("http://", "https://")) else None,
+        ),
+        created_at=created,
+        text=text,
+        text_original=original if original != text else None,
+        reply_to_author=leading_handle(text),
+        mentions=mentions,
+        hashtags=hashtags,
+        urls=unique(urls + split_links(get("Link(s)"))),
+        media=split_links(get("Media")),
+        like_count=to_int(get("Favorites")),
+        repost_count=to_int(get("Retweets")),
+        url=tweet_url(handle, native_id),
+        channel=channel,
+        source_file=name,
+        source_line=line,
+        raw=columns.record(row),
+    )
+
+
+def _day(value: str | None) -> datetime | None:
+    """'7/10/2009' -> 2009-07-10 00:00 UTC (the sheet gives a date without a zone)."""
+    if not value:
+        return None
+    try:
+        moment = parse_timestamp(value)
+    except ValueError:
+        return None
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+SOURCE = TwitterArchiverSource()

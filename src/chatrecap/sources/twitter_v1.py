@@ -1,0 +1,159 @@
+"""X/Twitter API v1.1 JSON: an array of tweets, a search response, or one tweet per line.
+
+Takes ``extended_tweet.full_text`` / ``full_text`` over the 140-character ``text``. The
+originals inside ``retweeted_status`` and ``quoted_status`` are yielded as referenced
+posts, and a retweet carries the original's full text. In an array or search response the
+``source_line`` is the 1-based position of the tweet in the document; in one-tweet-per-line
+files it is the line number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from chatrecap.errors import InputError, RecordError
+from chatrecap.models import Post
+from chatrecap.sources._twitter import (
+    PLATFORM,
+    parse_v1_date,
+    tweet_url,
+    v1_entities,
+    v1_user,
+)
+from chatrecap.sources.base import ReadOptions, Sample, Source, iter_lines, read_document
+from chatrecap.text import clean_text
+
+
+class TwitterV1Source(Source):
+    id = "twitter-v1"
+    name = "X API v1.1 JSON"
+    description = "statuses/lookup or search arrays, or one v1.1 tweet per line."
+
+    def sniff(self, sample: Sample) -> float:
+        text = sample.stripped[:20000]
+        if not text.startswith(("[", "{")):
+            return 0.0
+        if '"id_str"' in text and '"user"' in text and (
+            '"full_text"' in text or '"in_reply_to_status_id' in text or '"retweet_count"' in text
+        ):
+            return 0.9
+        return 0.0
+
+    def read(self, path: Path, options: ReadOptions) -> Iterator[Post | RecordError]:
+        name = str(path)
+        for number, tweet in _records(path):
+            if isinstance(tweet, RecordError):
+                yield tweet
+                continue
+            try:
+                posts = list(tweet_posts(tweet, name, number))
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                why = f"field {exc.args[0]!r} is missing" if isinstance(exc, KeyError) else exc
+                yield RecordError(name, number, f"not a v1.1 tweet ({why}); skipped")
+                continue
+            yield from posts
+
+
+def _records(path: Path) -> Iterator[tuple[int, Any]]:
+    """(position, tweet dict) pairs, or (position, RecordError) for unreadable lines."""
+    name = str(path)
+    lines = iter_lines(path)
+    first = next(lines, None)
+    if first is None:
+        return
+    if first[1].lstrip().startswith(b"["):
+        yield from _document(path)
+        return
+    try:
+        record = orjson.loads(first[1])
+    except orjson.JSONDecodeError:
+        yield from _document(path)  # one pretty-printed object over many lines
+        return
+    for number, line in _chain([first], lines):
+        if number != first[0]:
+            try:
+                record = orjson.loads(line)
+            except orjson.JSONDecodeError as exc:
+                yield number, RecordError(name, number, f"not valid JSON ({exc}); line skipped")
+                continue
+        if isinstance(record, dict) and isinstance(record.get("statuses"), list):
+            yield from ((number, t) for t in record["statuses"])
+        else:
+            yield number, record
+
+
+def _chain(*parts: Iterable[tuple[int, bytes]]) -> Iterator[tuple[int, bytes]]:
+    for part in parts:
+        yield from part
+
+
+def _document(path: Path) -> Iterator[tuple[int, Any]]:
+    try:
+        document = orjson.loads(read_document(path))
+    except orjson.JSONDecodeError as exc:
+        raise InputError(f"{path}: not valid JSON ({exc}).") from exc
+    if isinstance(document, dict):
+        document = document.get("statuses", [document])
+    if not isinstance(document, list):
+        raise InputError(f"{path}: expected a JSON array of tweets.")
+    yield from enumerate(document, 1)
+
+
+def tweet_posts(tweet: dict[str, Any], name: str, number: int,
+                referenced: bool = False) -> Iterator[Post]:
+    """The posts of one v1.1 tweet: embedded originals first (referenced), then the tweet."""
+    if not isinstance(tweet, dict):
+        raise TypeError("expected a JSON object")
+    original = tweet.get("retweeted_status")
+    quoted = tweet.get("quoted_status")
+    if isinstance(original, dict):
+        yield from tweet_posts(original, name, number, referenced=True)
+    if isinstance(quoted, dict):
+        yield from tweet_posts(quoted, name, number, referenced=True)
+    source = original if isinstance(original, dict) else tweet
+    extended = source.get("extended_tweet") or {}
+    raw_text = extended.get("full_text") or source.get("full_text") or source["text"]
+    text = clean_text(raw_text)
+    own = (tweet.get("extended_tweet") or {}).get("full_text") or tweet.get("full_text") or tweet["text"]
+    mentions, hashtags, urls, media = v1_entities(
+        extended.get("entities") or source.get("entities"),
+        extended.get("extended_entities") or source.get("extended_entities"))
+    author = v1_user(tweet["user"])
+    tweet_id = tweet.get("id_str") or str(tweet["id"])
+    reply_to = tweet.get("in_reply_to_status_id_str") or (
+        str(tweet["in_reply_to_status_id"]) if tweet.get("in_reply_to_status_id") else None)
+    quote_of = tweet.get("quoted_status_id_str") or (quoted.get("id_str") if isinstance(quoted, dict) else None)
+    yield Post(
+        platform=PLATFORM,
+        native_id=tweet_id,
+        author=author,
+        created_at=parse_v1_date(tweet["created_at"]),
+        text=text,
+        text_original=own if own != text else None,
+        reply_to_id=f"{PLATFORM}:{reply_to}" if reply_to else None,
+        reply_to_author=tweet.get("in_reply_to_screen_name"),
+        quote_of_id=f"{PLATFORM}:{quote_of}" if quote_of else None,
+        repost_of_id=f"{PLATFORM}:{original.get('id_str') or original['id']}"
+        if isinstance(original, dict) else None,
+        mentions=mentions,
+        hashtags=hashtags,
+        urls=urls,
+        media=media,
+        like_count=tweet.get("favorite_count"),
+        repost_count=tweet.get("retweet_count"),
+        reply_count=tweet.get("reply_count"),
+        quote_count=tweet.get("quote_count"),
+        language=tweet.get("lang"),
+        url=tweet_url(author.handle, tweet_id),
+        is_referenced=referenced,
+        source_file=name,
+        source_line=number,
+        raw=tweet,
+    )
+
+
+SOURCE = TwitterV1Source()

@@ -1,0 +1,482 @@
+"""The workspace: canonical posts and authors in SQLite (default) or PostgreSQL.
+
+Writes are idempotent upserts, so importing a file twice, or two overlapping archives,
+stores each post once: the newer observation's metrics and profile win, a fuller text
+wins over a truncated one, known links (reply, quote, repost) are never lost, and a post
+first seen only as a referenced tweet becomes a chat post when an archive holds it as one.
+Every batch is its own transaction, so an import killed half-way leaves a valid workspace
+and running it again completes it.
+
+The SQL is the subset both backends share (``INSERT ... ON CONFLICT DO UPDATE``,
+``excluded``, ``COALESCE``); only connecting and the placeholder style differ.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import orjson
+import zstandard
+
+from chatrecap.errors import StoreError
+from chatrecap.models import Author, Post
+from chatrecap.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+DEFAULT_DB = "chatrecap.db"
+DB_ENV = "CHATRECAP_DB"
+
+AUTHOR_FIELDS = (
+    "id", "platform", "native_id", "handle", "handle_key", "display_name", "bio", "followers",
+    "following", "verified", "url", "location", "created_at", "avatar_url", "is_bot", "kind",
+    "observed_at",
+)
+POST_FIELDS = (
+    "id", "platform", "native_id", "author_id", "created_at", "text", "text_original",
+    "reply_to_id", "reply_to_author", "quote_of_id", "repost_of_id", "thread_id", "mentions",
+    "hashtags", "urls", "media", "like_count", "repost_count", "reply_count", "quote_count",
+    "language", "url", "channel", "is_referenced", "observed_at", "source_file", "source_line",
+)
+#: Post fields a newer observation may change (metrics); other fields keep what is known.
+_POST_METRICS = ("like_count", "repost_count", "reply_count", "quote_count")
+_POST_KEEP_KNOWN = ("text_original", "reply_to_id", "reply_to_author", "quote_of_id",
+                    "repost_of_id", "thread_id", "language", "url", "channel")
+
+
+def iso(dt: datetime | None) -> str | None:
+    """Storage form of a timestamp: UTC, fixed width, sorts as text."""
+    if dt is None:
+        return None
+    if dt.tzinfo is not UTC:
+        dt = dt.astimezone(UTC)
+    return dt.isoformat(timespec="microseconds")
+
+
+def parse_stored_time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def resolve_db(db: str | os.PathLike[str] | None) -> str:
+    """The workspace location: the --db value, else $CHATRECAP_DB, else ./chatrecap.db."""
+    return str(db or os.environ.get(DB_ENV) or DEFAULT_DB)
+
+
+def _newer_wins(table: str, field: str) -> str:
+    return (f"{field} = CASE WHEN excluded.observed_at >= {table}.observed_at "
+            f"THEN COALESCE(excluded.{field}, {table}.{field}) "
+            f"ELSE COALESCE({table}.{field}, excluded.{field}) END")
+
+
+def _upsert_sql(table: str, fields: Sequence[str], updates: Sequence[str]) -> str:
+    return (f"INSERT INTO {table} ({', '.join(fields)}) VALUES ({', '.join('?' * len(fields))}) "
+            f"ON CONFLICT (id) DO UPDATE SET {', '.join(updates)}")
+
+
+_AUTHOR_UPSERT = _upsert_sql("authors", AUTHOR_FIELDS, [
+    *(_newer_wins("authors", f) for f in AUTHOR_FIELDS
+      if f not in ("id", "platform", "observed_at", "kind")),
+    "kind = COALESCE(authors.kind, excluded.kind)",
+    "observed_at = CASE WHEN excluded.observed_at > authors.observed_at "
+    "THEN excluded.observed_at ELSE authors.observed_at END",
+])
+_POST_UPSERT = _upsert_sql("posts", POST_FIELDS, [
+    *(_newer_wins("posts", f) for f in _POST_METRICS),
+    *(f"{f} = COALESCE(posts.{f}, excluded.{f})" for f in _POST_KEEP_KNOWN),
+    "text = CASE WHEN LENGTH(excluded.text) > LENGTH(posts.text) THEN excluded.text ELSE posts.text END",
+    "mentions = CASE WHEN posts.mentions = '[]' THEN excluded.mentions ELSE posts.mentions END",
+    "hashtags = CASE WHEN posts.hashtags = '[]' THEN excluded.hashtags ELSE posts.hashtags END",
+    "urls = CASE WHEN posts.urls = '[]' THEN excluded.urls ELSE posts.urls END",
+    "media = CASE WHEN posts.media = '[]' THEN excluded.media ELSE posts.media END",
+    # A real author id replaces a handle-only placeholder id.
+    "author_id = CASE WHEN posts.author_id LIKE '%:@%' THEN excluded.author_id "
+    "ELSE posts.author_id END",
+    "is_referenced = posts.is_referenced AND excluded.is_referenced",
+    "source_file = CASE WHEN posts.is_referenced AND NOT excluded.is_referenced "
+    "THEN excluded.source_file ELSE posts.source_file END",
+    "source_line = CASE WHEN posts.is_referenced AND NOT excluded.is_referenced "
+    "THEN excluded.source_line ELSE posts.source_line END",
+    "observed_at = CASE WHEN excluded.observed_at > posts.observed_at "
+    "THEN excluded.observed_at ELSE posts.observed_at END",
+])
+_RAW_UPSERT = ("INSERT INTO raw_records (source_file, source_line, data) VALUES (?, ?, ?) "
+               "ON CONFLICT (source_file, source_line) DO UPDATE SET data = excluded.data")
+_CHAT_LINK = "INSERT INTO chat_posts (chat, post_id) VALUES (?, ?) ON CONFLICT DO NOTHING"
+
+
+def _json_list(items: list[str]) -> str:
+    return orjson.dumps(items).decode() if items else "[]"
+
+
+def compress(data: bytes) -> bytes:
+    return _compressor().compress(data)
+
+
+def decompress(data: bytes) -> bytes:
+    return zstandard.ZstdDecompressor().decompress(data)
+
+
+@lru_cache(maxsize=1)
+def _compressor() -> zstandard.ZstdCompressor:
+    return zstandard.ZstdCompressor(level=1)  # ~400 MB/s, JSON shrinks ~5x
+
+
+def author_row(author: Author) -> tuple[Any, ...]:
+    """An author's row without its observed_at, which the store adds on writing."""
+    return (
+        author.id, author.platform, author.native_id, author.handle,
+        author.handle.lower() if author.handle else None, author.display_name, author.bio,
+        author.followers, author.following, author.verified, author.url, author.location,
+        iso(author.created_at), author.avatar_url, author.is_bot, author.kind,
+    )
+
+
+def post_row(post: Post, observed: str) -> tuple[Any, ...]:
+    """A post's row; ``observed`` is the storage form of when its metrics were seen."""
+    return (
+        post.id, post.platform, post.native_id, post.author.id, iso(post.created_at), post.text,
+        post.text_original, post.reply_to_id, post.reply_to_author, post.quote_of_id,
+        post.repost_of_id, post.thread_id, _json_list(post.mentions), _json_list(post.hashtags),
+        _json_list(post.urls), _json_list(post.media), post.like_count, post.repost_count,
+        post.reply_count, post.quote_count, post.language, post.url, post.channel,
+        post.is_referenced, observed,
+        post.source_file, post.source_line,
+    )
+
+
+@dataclass(slots=True)
+class Batch:
+    """Rows ready to write, prepared from a run of records (possibly in another process)."""
+
+    posts: list[tuple[Any, ...]] = field(default_factory=list)
+    authors: dict[str, tuple[tuple[Any, ...], str]] = field(default_factory=dict)  # row, observed
+    raws: dict[tuple[str, int], bytes] = field(default_factory=dict)
+    chat_posts: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    referenced: int = 0
+    records: int = 0
+    problems: list[Any] = field(default_factory=list)  # RecordError, in file order
+
+
+@dataclass(slots=True)
+class BatchResult:
+    new: int = 0  # chat posts not in the workspace before
+    duplicates: int = 0  # chat posts it already had (or repeated within the batch)
+    referenced: int = 0  # referenced-only posts written (new or refreshed)
+
+
+class Store:
+    """One open workspace. Use :func:`open_store` to get one."""
+
+    placeholder = "?"
+    backend = "sqlite"
+
+    def __init__(self, conn: Any, location: str) -> None:
+        self.conn = conn
+        self.location = location
+        self._written_authors: dict[str, tuple[Any, ...]] = {}
+        self._chats: set[str] = set()
+
+    # --- plumbing shared by both backends -------------------------------------------
+
+    def sql(self, statement: str) -> str:
+        if self.placeholder == "?":
+            return statement
+        return statement.replace("%", "%%").replace("?", self.placeholder)
+
+    def execute(self, statement: str, params: Sequence[Any] = ()) -> Any:
+        return self.conn.execute(self.sql(statement), params)
+
+    def executemany(self, statement: str, rows: Iterable[Sequence[Any]]) -> None:
+        cur = self.conn.cursor()
+        cur.executemany(self.sql(statement), rows)
+
+    def query(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        cur = self.conn.cursor()
+        cur.execute(self.sql(statement), params)
+        return cur.fetchall()
+
+    def commit(self) -> None:
+        self.conn.commit()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- schema -----------------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        try:
+            rows = self.query("SELECT version FROM schema_version")
+        except Exception:
+            self.conn.rollback()
+            return 0
+        return int(rows[0][0]) if rows else 0
+
+    def migrate(self) -> None:
+        version = self.schema_version()
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.location}: the workspace has schema version {version}, newer than this "
+                f"chatrecap understands ({SCHEMA_VERSION}); upgrade chatrecap."
+            )
+        if version == 0:
+            self.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+            self.execute("INSERT INTO schema_version (version) VALUES (0)")
+        for number in range(version, SCHEMA_VERSION):
+            for statement in MIGRATIONS[number]:
+                self.execute(statement)
+            self.execute("UPDATE schema_version SET version = ?", (number + 1,))
+            self.commit()
+        self.commit()
+
+    # --- writing ----------------------------------------------------------------------
+
+    def write_batch(self, batch: Batch) -> BatchResult:  # noqa: C901
+        """Write one prepared batch in one transaction: stored whole or not at all.
+
+        Authors whose row is unchanged since this store last wrote them are skipped.
+        """
+        result = BatchResult(referenced=batch.referenced)
+        known: dict[str, bool] = {}
+        ids = list({post_id for post_id, _ in batch.chat_posts})
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ", ".join("?" * len(chunk))
+            for post_id, referenced in self.query(
+                    f"SELECT id, is_referenced FROM posts WHERE id IN ({marks})", chunk):
+                known[post_id] = bool(referenced)
+        seen: set[str] = set()
+        links: set[tuple[str, str]] = set()
+        for post_id, chats in batch.chat_posts:
+            if post_id in seen or known.get(post_id) is False:
+                result.duplicates += 1
+            else:
+                result.new += 1
+            seen.add(post_id)
+            links.update((chat, post_id) for chat in chats)
+        authors = []
+        for author_id, (row, observed) in batch.authors.items():
+            if self._written_authors.get(author_id) != row:
+                authors.append((*row, observed))
+                self._written_authors[author_id] = row
+        if len(self._written_authors) > 200_000:  # bound memory on huge archives
+            self._written_authors.clear()
+        try:
+            for chat in sorted({chat for chat, _ in links} - self._chats):
+                self.execute("INSERT INTO chats (name, created_at) VALUES (?, ?) "
+                             "ON CONFLICT DO NOTHING", (chat, iso(datetime.now(UTC))))
+                self._chats.add(chat)
+            self.executemany(_AUTHOR_UPSERT, authors)
+            self.executemany(_POST_UPSERT, batch.posts)
+            if batch.raws:
+                self.executemany(_RAW_UPSERT, [(f, n, d) for (f, n), d in batch.raws.items()])
+            if links:
+                self.executemany(_CHAT_LINK, sorted(links))
+            self.commit()
+        except Exception:
+            self.conn.rollback()
+            self._written_authors.clear()
+            raise
+        return result
+
+    def raw_record(self, post_id: str) -> Any:
+        """The archive's own record a post was read from (an API page holds many posts)."""
+        rows = self.query(
+            "SELECT r.data FROM posts p JOIN raw_records r ON r.source_file = p.source_file "
+            "AND r.source_line = p.source_line WHERE p.id = ?", (post_id,))
+        return orjson.loads(decompress(bytes(rows[0][0]))) if rows else None
+
+    def file_formats(self) -> dict[str, str]:
+        """The format each imported file was read as (the latest import wins)."""
+        return dict(self.query("SELECT path, format FROM imports ORDER BY started_at"))
+
+    def merge_placeholder_authors(self) -> int:
+        """Fold handle-only authors into the author with the real id, once one is known."""
+        pairs = self.query(
+            "SELECT p.id, r.id FROM authors p JOIN authors r "
+            "ON r.platform = p.platform AND r.handle_key = p.handle_key AND r.id <> p.id "
+            "WHERE p.native_id IS NULL AND r.native_id IS NOT NULL "
+            "ORDER BY p.id, r.observed_at DESC, r.id")
+        done: set[str] = set()
+        for placeholder, real in pairs:
+            if placeholder in done:
+                continue
+            done.add(placeholder)
+            self.execute("UPDATE posts SET author_id = ? WHERE author_id = ?", (real, placeholder))
+            for column in ("display_name", "bio", "followers", "following", "verified", "url",
+                          "location", "created_at", "avatar_url", "is_bot", "kind"):
+                self.execute(
+                    f"UPDATE authors SET {column} = (SELECT {column} FROM authors WHERE id = ?) "
+                    f"WHERE id = ? AND {column} IS NULL", (placeholder, real))
+            self.execute("DELETE FROM authors WHERE id = ?", (placeholder,))
+        self.commit()
+        return len(done)
+
+    def begin_import(self, import_id: str, path: str, fmt: str, chat: str | None) -> None:
+        self.execute(
+            "INSERT INTO imports (id, path, format, chat, started_at, status) "
+            "VALUES (?, ?, ?, ?, ?, 'running')",
+            (import_id, path, fmt, chat, iso(datetime.now(UTC))))
+        self.commit()
+
+    def finish_import(self, import_id: str, status: str, records: int, new: int,
+                      duplicates: int, referenced: int, skipped: int) -> None:
+        self.execute(
+            "UPDATE imports SET finished_at = ?, status = ?, records = ?, posts_new = ?, "
+            "duplicates = ?, referenced = ?, skipped = ? WHERE id = ?",
+            (iso(datetime.now(UTC)), status, records, new, duplicates, referenced, skipped,
+             import_id))
+        self.commit()
+
+    # --- reading ----------------------------------------------------------------------
+
+    def chats(self) -> list[str]:
+        return [row[0] for row in self.query("SELECT name FROM chats ORDER BY name")]
+
+    def iter_rows(self, chat: str | None = None, include_raw: bool = False,
+                  batch: int = 2000) -> Iterator[dict[str, Any]]:
+        """Posts joined with their authors, ordered by time then id (deterministic)."""
+        columns = [f"p.{f}" for f in POST_FIELDS] + [f"a.{f}" for f in AUTHOR_FIELDS]
+        columns.append("r.data" if include_raw else "NULL")
+        names = list(POST_FIELDS) + [f"author_{f}" for f in AUTHOR_FIELDS] + ["raw"]
+        where, params = "", []
+        if chat is not None:
+            # The chat's posts and the posts they reference.
+            where = ("WHERE p.id IN (SELECT post_id FROM chat_posts WHERE chat = ?) "
+                     "OR p.id IN (SELECT q.repost_of_id FROM posts q JOIN chat_posts c "
+                     "ON c.post_id = q.id WHERE c.chat = ?) "
+                     "OR p.id IN (SELECT q.quote_of_id FROM posts q JOIN chat_posts c "
+                     "ON c.post_id = q.id WHERE c.chat = ?) "
+                     "OR (p.is_referenced AND p.id IN (SELECT q.reply_to_id FROM posts q "
+                     "JOIN chat_posts c ON c.post_id = q.id WHERE c.chat = ?))")
+            params = [chat] * 4
+        cur = self.conn.cursor()
+        cur.execute(self.sql(
+            f"SELECT {', '.join(columns)} FROM posts p JOIN authors a ON a.id = p.author_id "
+            f"LEFT JOIN raw_records r ON r.source_file = p.source_file "
+            f"AND r.source_line = p.source_line {where} ORDER BY p.created_at, p.id"), params)
+        while rows := cur.fetchmany(batch):
+            for row in rows:
+                yield dict(zip(names, row, strict=True))
+
+    def post_chats(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for chat, post_id in self.query("SELECT chat, post_id FROM chat_posts ORDER BY chat"):
+            out.setdefault(post_id, []).append(chat)
+        return out
+
+    def stats(self) -> dict[str, Any]:
+        """Counts per platform, per chat and in total (chat posts; referenced apart)."""
+        def counts(sql: str) -> dict[str, int]:
+            return {str(k): int(v) for k, v in self.query(sql)}
+
+        total = self.query(
+            "SELECT COUNT(*), SUM(CASE WHEN is_referenced THEN 1 ELSE 0 END) FROM posts")[0]
+        posts = int(total[0] or 0)
+        referenced = int(total[1] or 0)
+        per_platform = {}
+        for platform, n, ref, authors in self.query(
+                "SELECT p.platform, COUNT(*), SUM(CASE WHEN p.is_referenced THEN 1 ELSE 0 END), "
+                "COUNT(DISTINCT p.author_id) FROM posts p GROUP BY p.platform ORDER BY p.platform"):
+            per_platform[platform] = {"posts": int(n) - int(ref or 0), "referenced": int(ref or 0),
+                                      "authors": int(authors)}
+        per_chat = {}
+        for chat, n, authors, first, last in self.query(
+                "SELECT c.chat, COUNT(*), COUNT(DISTINCT p.author_id), MIN(p.created_at), "
+                "MAX(p.created_at) FROM chat_posts c JOIN posts p ON p.id = c.post_id "
+                "WHERE NOT p.is_referenced GROUP BY c.chat ORDER BY c.chat"):
+            per_chat[chat] = {"posts": int(n), "authors": int(authors),
+                              "first": _z(first), "last": _z(last)}
+        return {
+            "workspace": self.location,
+            "schema_version": self.schema_version(),
+            "total": {
+                "posts": posts - referenced,
+                "referenced": referenced,
+                "authors": int(self.query("SELECT COUNT(*) FROM authors")[0][0]),
+                "chats": int(self.query("SELECT COUNT(*) FROM chats")[0][0]),
+            },
+            "platforms": per_platform,
+            "chats": per_chat,
+            "imports": counts("SELECT status, COUNT(*) FROM imports GROUP BY status ORDER BY status"),
+        }
+
+
+def _z(value: str | None) -> str | None:
+    """Stored time to the ISO form users read (Z for UTC, no empty microseconds)."""
+    if value is None:
+        return None
+    return datetime.fromisoformat(value).isoformat().replace("+00:00", "Z")
+
+
+class SQLiteStore(Store):
+    backend = "sqlite"
+
+
+class PostgresStore(Store):
+    backend = "postgresql"
+    placeholder = "%s"
+
+    def execute(self, statement: str, params: Sequence[Any] = ()) -> Any:
+        cur = self.conn.cursor()
+        cur.execute(self.sql(statement), params)
+        return cur
+
+
+def open_store(db: str | os.PathLike[str] | None = None, migrate: bool = True) -> Store:
+    """Open (and create or migrate) the workspace at a path or a PostgreSQL URL."""
+    location = resolve_db(db)
+    if location.startswith(("postgresql://", "postgres://")):
+        try:
+            import psycopg
+        except ImportError as exc:
+            raise StoreError(
+                "A PostgreSQL workspace needs psycopg: pip install 'chatrecap[postgres]'."
+            ) from exc
+        try:
+            conn = psycopg.connect(location)
+        except psycopg.Error as exc:
+            raise StoreError(f"Cannot connect to {_redact(location)}: {exc}".strip()) from exc
+        store: Store = PostgresStore(conn, _redact(location))
+    else:
+        path = Path(location)
+        if path.parent and not path.parent.exists():
+            raise StoreError(f"{location}: the folder {path.parent} does not exist.")
+        try:
+            conn = sqlite3.connect(location, isolation_level="DEFERRED", check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA cache_size=-65536")  # 64 MB: index pages stay in memory
+            conn.execute("PRAGMA foreign_keys=OFF")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{location}: not a chatrecap workspace ({exc}).") from exc
+        store = SQLiteStore(conn, location)
+    if migrate:
+        try:
+            store.migrate()
+        except StoreError:
+            store.close()
+            raise
+        except Exception as exc:
+            store.close()
+            raise StoreError(f"{store.location}: the workspace cannot be prepared ({exc}).") from exc
+    return store
+
+
+def _redact(url: str) -> str:
+    """A database URL without its password, for messages."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        return f"{scheme}://{creds.split(':', 1)[0]}:***@{host}"
+    return url

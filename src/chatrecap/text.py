@@ -1,0 +1,146 @@
+"""Text clean-up shared by every source: entities, mojibake, HTML, invisible junk.
+
+ftfy does the mojibake repair, but costs tens of microseconds a call, so it only runs on
+text that shows a mojibake signature (a UTF-8 lead byte read as a one-byte code page,
+followed by a continuation byte read the same way). ftfy 6.3 leaves UTF-8 read as the
+Thai code page cp874 (with cp1252 for the bytes cp874 lacks) alone, as in "๐Ÿ™‚" for
+"🙂"; :func:`fix_thai_mojibake` repairs that case.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+
+import ftfy
+
+# The characters that cp1252 / latin-1 give for UTF-8 continuation bytes 0x80-0xBF.
+_CONTINUATION = (
+    "\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
+)
+_LATIN_MOJIBAKE = re.compile(f"[\xc2-\xf4][{_CONTINUATION}]")
+# cp874 decodes 0xA1-0xFB as Thai; cp1252 fills 0x80-0x9F where cp874 has holes.
+_THAI_RUN = re.compile(f"[\u0e01-\u0e5b{_CONTINUATION}]{{2,}}")
+_CP1252_ONLY = re.compile(
+    "[\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014"
+    "\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
+# One scan says whether a text needs any of the work below; most texts need none.
+_SUSPECT = re.compile("[&\x00-\x08\x0b-\x1f\x7f\xc2-\xf4\u200b\ufeff\t\u00a0\u0e01-\u0e5b]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
+_BLANK_LINES = re.compile(r"\n{3,}")
+_SPACES = re.compile(r"[ \t\u00a0]+")
+
+_FTFY_CONFIG = ftfy.TextFixerConfig(
+    uncurl_quotes=False,  # curly quotes are the author's, not damage
+    fix_character_width=False,  # full-width text is legitimate in CJK posts
+    fix_latin_ligatures=False,
+    unescape_html=False,  # done by clean_text, before ftfy sees the text
+    explain=False,
+)
+
+
+def _encode_thai_char(ch: str) -> bytes:
+    try:
+        return ch.encode("cp874")
+    except UnicodeEncodeError:
+        return ch.encode("cp1252")
+
+
+def _fix_thai_run(match: re.Match[str]) -> str:
+    run = match.group(0)
+    if not _CP1252_ONLY.search(run) and not any("\u0e01" <= c <= "\u0e5b" for c in run):
+        return run
+    try:
+        decoded = b"".join(_encode_thai_char(c) for c in run).decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return run
+    # Real Thai text can occasionally re-encode into valid UTF-8; accept the repair only
+    # when the run carried a cp1252-only character or decodes to symbols/emoji.
+    if _CP1252_ONLY.search(run) or any(ord(c) >= 0x2000 for c in decoded):
+        return decoded
+    return run
+
+
+def fix_thai_mojibake(text: str) -> str:
+    """Repair UTF-8 that was decoded as cp874 with cp1252 for the missing bytes."""
+    return _THAI_RUN.sub(_fix_thai_run, text)
+
+
+def fix_mojibake(text: str) -> str:
+    """Repair mojibake when the text shows its signature; otherwise return it untouched."""
+    if text.isascii():
+        return text
+    if _LATIN_MOJIBAKE.search(text):
+        text = ftfy.fix_text(text, _FTFY_CONFIG)
+    if _THAI_RUN.search(text):
+        text = fix_thai_mojibake(text)
+    return text
+
+
+def clean_text(text: str | None) -> str:
+    """Entities decoded, mojibake repaired, control characters and extra blanks removed."""
+    if not text:
+        return ""
+    if not _SUSPECT.search(text) and "  " not in text and "\n\n\n" not in text:
+        return text.strip()
+    if "&" in text:
+        text = html.unescape(text)
+    text = fix_mojibake(text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text)
+    if "  " in text or "\t" in text or "\u00a0" in text:
+        text = _SPACES.sub(" ", text)
+    if "\n\n\n" in text:
+        text = _BLANK_LINES.sub("\n\n", text)
+    return text.strip()
+
+
+class _HTMLToText(HTMLParser):
+    """Paragraphs and line breaks become newlines, everything else its text."""
+
+    _BLOCK = {"p", "div", "li", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6"}
+    _SKIP = {"script", "style"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+        self._invisible = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._SKIP:
+            self._skip += 1
+        elif tag == "br":
+            self.parts.append("\n")
+        elif tag in self._BLOCK and self.parts:
+            self.parts.append("\n\n")
+        elif tag == "span" and ("class", "invisible") in attrs:
+            self._invisible += 1  # Mastodon hides "https://" and the tail of long links
+        elif self._invisible and tag == "span":
+            self._invisible += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._SKIP and self._skip:
+            self._skip -= 1
+        elif tag == "span" and self._invisible:
+            self._invisible -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip and not self._invisible:
+            self.parts.append(data)
+
+
+def html_to_text(markup: str | None) -> str:
+    """Plain text of an HTML fragment (Mastodon content, Slack/Discord rich text)."""
+    if not markup:
+        return ""
+    if "<" not in markup:
+        return clean_text(markup)
+    parser = _HTMLToText()
+    parser.feed(markup)
+    parser.close()
+    return clean_text("".join(parser.parts))

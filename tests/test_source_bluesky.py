@@ -1,0 +1,199 @@
+"""The Bluesky source against the atproto SDK's test data and hand-made API responses."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from chatrecap.errors import InputError, RecordError
+from chatrecap.models import Post
+from chatrecap.sources.base import ReadOptions, take_sample
+from chatrecap.sources.bluesky import SOURCE
+
+SDK_DID = "did:plc:kvwvcn5iqfooopmyzvb4qzba"
+HOST = "did:plc:host2222host2222host2222"
+ALICE = "did:plc:alice333alice333alice333"
+BOB = "did:plc:bob44444bob44444bob44444"
+ROOT = f"bluesky:at://{HOST}/app.bsky.feed.post/3kroot0000001"
+A1 = f"bluesky:at://{ALICE}/app.bsky.feed.post/3kreply000002"
+B1 = f"bluesky:at://{BOB}/app.bsky.feed.post/3kreply000003"
+
+
+def read(path: Path) -> tuple[list[Post], list[RecordError]]:
+    items = list(SOURCE.read(path, ReadOptions()))
+    return ([i for i in items if isinstance(i, Post)],
+            [i for i in items if isinstance(i, RecordError)])
+
+
+@pytest.mark.parametrize(("name", "count"), [
+    ("thread_view_post_with_embed_media.json", 2),  # the post and the post it quotes
+    ("post_record.json", 1),
+    ("extended_post_record.json", 1),
+])
+def test_real_files_counts(data: Path, name: str, count: int) -> None:
+    posts, errors = read(data / "bluesky" / name)
+    assert errors == []
+    assert len(posts) == count
+    assert all(p.platform == "bluesky" and p.created_at.tzinfo == UTC for p in posts)
+    assert all(p.source_file == str(data / "bluesky" / name) and p.source_line == 1
+               for p in posts)
+
+
+def test_identity() -> None:
+    assert (SOURCE.id, SOURCE.name) == ("bluesky", "Bluesky / AT Protocol JSON")
+
+
+def test_thread_with_quote_and_media(data: Path) -> None:
+    quoted, post = read(data / "bluesky" / "thread_view_post_with_embed_media.json")[0]
+    assert quoted.is_referenced and not post.is_referenced
+    assert quoted.id == f"bluesky:at://{SDK_DID}/app.bsky.feed.post/3kahesw26il2z"
+    assert quoted.text == "test"
+    assert quoted.created_at == datetime(2023, 9, 28, 12, 46, 18, 414000, tzinfo=UTC)
+    assert post.id == f"bluesky:at://{SDK_DID}/app.bsky.feed.post/3kaheyt6vpc22"
+    assert post.quote_of_id == quoted.id
+    assert post.text == "" and post.text_original is None
+    assert post.created_at == datetime(2023, 9, 28, 12, 49, 36, 735000, tzinfo=UTC)
+    assert post.media == [
+        f"https://cdn.bsky.app/img/feed_fullsize/plain/{SDK_DID}/"
+        "bafkreic3cp5ky525vsukjvrzxsc2h3jka2gud74l2hgeatw2rhj2qycnmq@jpeg"]
+    assert (post.like_count, post.repost_count, post.reply_count) == (0, 0, 0)
+    assert post.quote_count is None  # not in this response
+    assert post.language == "en"
+    assert post.url == f"https://bsky.app/profile/{SDK_DID}/post/3kaheyt6vpc22"
+    assert post.reply_to_id is None and post.thread_id is None
+    author = post.author
+    assert author.id == f"bluesky:{SDK_DID}"
+    assert (author.handle, author.display_name) == ("test.marshal.dev", "Python SDK")
+    assert author.created_at == datetime(2023, 4, 26, 19, 5, 34, 249000, tzinfo=UTC)
+    assert author.avatar_url.startswith("https://cdn.bsky.app/img/avatar/plain/")
+    assert author.followers is None  # a basic profile view carries no counts
+
+
+def test_repo_records(data: Path) -> None:
+    (post,), _ = read(data / "bluesky" / "post_record.json")
+    assert post.native_id == f"at://{SDK_DID}/app.bsky.feed.post/3k2yihcrp6f2c"
+    assert post.text == "new text114"
+    assert post.created_at == datetime(2024, 2, 22, 19, 58, 13, 903293, tzinfo=UTC)
+    assert post.author.native_id == SDK_DID and post.author.handle is None
+    assert post.like_count is None and post.language is None
+    (naive,), _ = read(data / "bluesky" / "extended_post_record.json")
+    assert naive.text == "regress test" and naive.language == "en"
+    # a zone-less createdAt is read as UTC
+    assert naive.created_at == datetime(2023, 7, 21, 1, 33, 51, 481951, tzinfo=UTC)
+
+
+def test_search_posts(fixtures: Path) -> None:
+    posts, errors = read(fixtures / "bluesky" / "search_posts.json")
+    assert errors == []
+    b1, a1, root = posts
+    assert [p.id for p in posts] == [B1, A1, ROOT]
+    assert [p.source_line for p in posts] == [1, 2, 3]
+    assert root.hashtags == ["edchat"]
+    assert root.urls == ["https://example.org/notes?week=12"]  # the link facet, expanded
+    assert (root.like_count, root.repost_count, root.reply_count, root.quote_count) == (9, 1, 2, 1)
+    assert root.author.verified is True
+    # facets after emoji: byte offsets, not character offsets
+    assert a1.mentions == ["host.chat.example"]
+    assert a1.hashtags == ["edchat", "books", "reading"]  # tag facets, then record tags
+    assert a1.reply_to_id == ROOT and a1.thread_id == ROOT
+    assert a1.reply_to_author == "host.chat.example"
+    assert a1.media == [f"https://cdn.bsky.app/img/feed_fullsize/plain/{ALICE}/bafkreiimg1@jpeg"]
+    assert a1.created_at == datetime(2024, 3, 7, 20, 2, 30, 123000, tzinfo=UTC)
+    assert a1.author.display_name == "Alice 🌻"
+    assert b1.reply_to_id == A1 and b1.thread_id == ROOT
+    assert b1.reply_to_author == "alice.bsky.social"
+    assert b1.mentions == ["alice.bsky.social"]  # shown as "Alice": named from her profile
+    assert b1.urls == ["https://podcasts.example/ep/7"]
+    assert b1.language == "en"
+
+
+def test_author_feed_with_repost_and_quote(fixtures: Path) -> None:
+    posts, errors = read(fixtures / "bluesky" / "author_feed.json")
+    assert errors == []
+    assert [(p.id, p.is_referenced, p.source_line) for p in posts] == [
+        (ROOT, True, 1), (f"{ROOT}#repost-by-{ALICE}", False, 1),
+        (ROOT, True, 2), (f"bluesky:at://{ALICE}/app.bsky.feed.post/3kquote000004", False, 2),
+        (ROOT, True, 3), (A1, False, 3),
+        (f"bluesky:at://{ALICE}/app.bsky.feed.post/3kpinned00005", False, 4),
+    ]
+    original, repost, _, quote, _, reply, pinned = posts
+    assert repost.repost_of_id == ROOT
+    assert repost.author.id == f"bluesky:{ALICE}" and repost.author.handle == "alice.bsky.social"
+    assert repost.created_at == datetime(2024, 3, 7, 20, 1, tzinfo=UTC)
+    assert repost.text == original.text
+    assert repost.hashtags == ["edchat"]
+    assert quote.quote_of_id == ROOT and quote.text == "Great prompt, joining in!"
+    assert reply.reply_to_author == "host.chat.example"
+    assert pinned.created_at == datetime(2024, 1, 2, 8, 0, tzinfo=UTC)  # +01:00 in the record
+    assert pinned.hashtags == []  # "#edchat" without a tag facet is not a hashtag
+
+
+def test_thread_skips_missing_and_blocked(fixtures: Path) -> None:
+    posts, errors = read(fixtures / "bluesky" / "thread_edge.json")
+    assert errors == []
+    assert [p.id for p in posts] == [ROOT, A1, B1]  # parent first, then the post, replies
+    assert [p.source_line for p in posts] == [1, 2, 3]
+    assert not any(p.is_referenced for p in posts)
+
+
+def test_sdk_model_dump_reads_like_the_api(fixtures: Path) -> None:
+    api, _ = read(fixtures / "bluesky" / "thread_edge.json")
+    sdk, errors = read(fixtures / "bluesky" / "sdk_thread_dump.json")
+    assert errors == []
+    fields = ("id", "created_at", "text", "reply_to_id", "reply_to_author", "thread_id",
+              "mentions", "hashtags", "urls", "media", "like_count", "language")
+    for a, s in zip(api, sdk, strict=True):
+        assert [getattr(a, f) for f in fields] == [getattr(s, f) for f in fields]
+        assert (a.author.display_name, a.author.created_at) == (
+            s.author.display_name, s.author.created_at)
+    assert sdk[1].mentions == ["host.chat.example"]
+
+
+def test_bad_records_in_jsonl(fixtures: Path) -> None:
+    path = fixtures / "bluesky" / "mixed.jsonl"
+    posts, errors = read(path)
+    assert [(p.id, p.source_line) for p in posts] == [
+        (f"bluesky:at://{BOB}/app.bsky.feed.post/3krec00000011", 1), (B1, 7)]
+    assert [e.line for e in errors] == [2, 3, 4, 5, 6]
+    assert "no at:// uri" in errors[0].reason  # a bare record cannot be identified
+    assert "not valid JSON" in errors[1].reason
+    assert "no post record" in errors[2].reason
+    assert "createdAt" in errors[3].reason
+    assert "not a post" in errors[4].reason
+    assert str(errors[0]).startswith(f"{path}:2: ")
+    assert posts[0].author.handle is None
+    assert posts[1].mentions == [ALICE]  # no "@handle" in the text and no profile: the did
+
+
+@pytest.mark.parametrize("content", ["", "{\n  \"posts\": [", "\n\n"])
+def test_unreadable_file(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text(content)
+    with pytest.raises(InputError):
+        list(SOURCE.read(path, ReadOptions()))
+
+
+def test_sniff(data: Path, fixtures: Path) -> None:
+    for path in [*(data / "bluesky").iterdir(), *(fixtures / "bluesky").iterdir()]:
+        assert SOURCE.sniff(take_sample(path)) >= 0.9, path
+    others = [
+        data / "mastodon" / "timeline_public.json",
+        data / "mastodon" / "status_docs_example.json",
+        data / "twitter_v1" / "tidytags_different_tweet_types_0.json",
+        data / "twarc2" / "flat.jsonl",
+        data / "slack" / "slack_export_viewer_testarchive.zip",
+        data / "tags" / "tidytags_sample-tweet.csv",
+    ]
+    for path in others:
+        assert SOURCE.sniff(take_sample(path)) == 0, path
+
+
+def test_sniff_bare_record_then_read_reports_it(tmp_path: Path) -> None:
+    path = tmp_path / "record.json"
+    path.write_text('{"$type": "app.bsky.feed.post", "text": "hi", '
+                    '"createdAt": "2024-03-07T20:00:00Z"}')
+    assert SOURCE.sniff(take_sample(path)) > 0
+    (error,) = SOURCE.read(path, ReadOptions())
+    assert isinstance(error, RecordError) and error.line == 1

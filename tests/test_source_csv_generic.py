@@ -1,0 +1,261 @@
+"""Generic CSV: --map parsing, column binding, the #DuBoisChallenge file, edge cases."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from chatrecap.errors import InputError, OptionError, RecordError
+from chatrecap.models import Post
+from chatrecap.sources._csv import parse_timestamp
+from chatrecap.sources.base import ReadOptions, Sample, take_sample
+from chatrecap.sources.csv_generic import (
+    ALIASES,
+    FIELDS,
+    SOURCE,
+    bind_columns,
+    parse_column_map,
+)
+
+DUBOIS_MAP = "text=content,author=username,time=datetime"
+
+
+def read(path: Path, spec: str | None = None,
+         tz: ZoneInfo | None = None) -> tuple[list[Post], list[RecordError]]:
+    options = ReadOptions(tz=tz, column_map=parse_column_map(spec) if spec else {})
+    items = list(SOURCE.read(path, options))
+    return ([i for i in items if isinstance(i, Post)],
+            [i for i in items if isinstance(i, RecordError)])
+
+
+# --- --map ----------------------------------------------------------------------------
+
+
+def test_parse_column_map() -> None:
+    assert parse_column_map(DUBOIS_MAP) == {
+        "text": "content", "author": "username", "time": "datetime"}
+    assert parse_column_map(" Text = Tweet Body , likes=Like Count,") == {
+        "text": "Tweet Body", "likes": "Like Count"}
+    assert parse_column_map("url=a=b") == {"url": "a=b"}
+
+
+@pytest.mark.parametrize("spec, message", [
+    ("text", "field=column"),
+    ("text=", "field=column"),
+    ("=content", "field=column"),
+    ("body=content", "unknown field 'body'"),
+    ("text=a,text=b", "twice"),
+    (" , ", "empty"),
+])
+def test_parse_column_map_errors(spec: str, message: str) -> None:
+    with pytest.raises(OptionError, match=message):
+        parse_column_map(spec)
+
+
+def test_each_header_name_belongs_to_one_field() -> None:
+    names = [name for field in FIELDS for name in (field, *ALIASES.get(field, ()))]
+    assert len(names) == len(set(names))
+    assert set(ALIASES) <= set(FIELDS)
+
+
+def test_binding_the_dubois_header() -> None:
+    header = ["datetime", "content", "retweet_count", "like_count", "quote_count", "text",
+              "username", "location", "followers", "url", "verified", "lat", "long"]
+    bound = bind_columns(header, parse_column_map(DUBOIS_MAP))
+    named = {field: header[index] for field, index in bound.items()}
+    assert named == {
+        "text": "content", "author": "username", "time": "datetime",
+        "reposts": "retweet_count", "likes": "like_count", "quotes": "quote_count",
+        "followers": "followers", "location": "location", "url": "url", "verified": "verified",
+    }  # the column literally called "text" (the source app) is shadowed by the map
+    # Without a map the canonical name wins over an alias: the map is needed for this file.
+    assert header[bind_columns(header, {})["text"]] == "text"
+
+
+def test_missing_columns_name_the_fields_and_the_syntax(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text("who,what,when\nann,hi,2021-01-01T00:00:00Z\n")
+    with pytest.raises(InputError, match=r"text, time, author.*--map text=content"):
+        read(path)
+    posts, errors = read(path, "author=who,text=what,time=when")
+    assert errors == [] and posts[0].author.handle == "ann"
+    with pytest.raises(InputError, match="no column 'body'"):
+        read(path, "text=body,author=who,time=when")
+
+
+# --- sniff ------------------------------------------------------------------------------
+
+
+def test_sniff(data: Path, fixtures: Path) -> None:
+    for path in [data / "duboischallenge" / "tweets.csv", *sorted((fixtures / "csv").iterdir())]:
+        assert SOURCE.sniff(take_sample(path)) == 0.1, path
+    # a CSV of a known layout also gets the low score; its own source scores higher
+    assert SOURCE.sniff(take_sample(data / "tags" / "tidytags_sample-tweet.csv")) == 0.1
+    for other in ("twarc2/flat.jsonl", "twitter_v1/tidytags_lookup_many_0.json",
+                  "mastodon/timeline_tag_hoot.json", "bluesky/post_record.json",
+                  "slack/slack_export_viewer_testarchive.zip", "README.md"):
+        assert SOURCE.sniff(take_sample(data / other)) == 0.0, other
+
+
+@pytest.mark.parametrize("junk", ["", "\x00\x01\x02", '"unclosed, "x', "{" * 70000,
+                                  "1,2,3\n4,5,6\n", "a,b\n1,2,3\n4,5\n"])
+def test_sniff_never_raises_on_junk(junk: str) -> None:
+    assert SOURCE.sniff(Sample(Path("junk"), junk.encode(), junk, "utf-8")) == 0.0
+
+
+# --- the #DuBoisChallenge file -----------------------------------------------------------
+
+
+def test_dubois_challenge(data: Path) -> None:
+    posts, errors = read(data / "duboischallenge" / "tweets.csv", DUBOIS_MAP)
+    # 445 data rows; the last (line 975) is NA in every column but lat/long: not a tweet.
+    assert len(posts) == 444
+    assert [(e.line, e.reason) for e in errors] == [
+        (975, "the row has no username (author); skipped")]
+    assert len({p.id for p in posts}) == 444
+    assert len({p.author.handle for p in posts}) == 166
+    assert {p.platform for p in posts} == {"twitter"}
+
+    first = posts[0]
+    assert first.id == "twitter:1390633129203879937"
+    assert first.source_line == 2
+    assert first.author.handle == "AlDatavizguy"
+    assert first.author.id == "twitter:@aldatavizguy"
+    assert first.author.location == "New York"
+    assert first.author.followers == 1113
+    assert first.author.verified is False
+    assert first.created_at == datetime(2021, 5, 7, 11, 42, 29, tzinfo=UTC)
+    assert first.text == "@sqlsekou You co-hosted the #DuBoisChallenge. That had to be fun :)"
+    assert first.reply_to_author == "sqlsekou" and first.reply_to_id is None
+    assert first.mentions == ["sqlsekou"] and first.hashtags == ["DuBoisChallenge"]
+    assert (first.like_count, first.repost_count, first.quote_count) == (1, 0, 0)
+    assert first.reply_count is None
+    assert first.url == "https://twitter.com/AlDatavizguy/status/1390633129203879937"
+    assert first.raw["text"].startswith("<a href=")  # the mislabelled column is kept raw
+
+    second = posts[1]  # a text over two physical lines
+    assert second.source_line == 3 and posts[2].source_line == 5
+    assert second.urls == ["https://t.co/rjynPGftGp"]
+    assert second.mentions == ["DocKevinElder", "Ebonyteach", "WeitzmanSchool",
+                               "GeorgiaCollege"]
+    assert second.hashtags == ["DuBoisChallenge", "MISatGCSU"]
+    assert second.reply_to_author is None
+
+    entity = next(p for p in posts if "#PortfolioDay" in p.text)
+    assert "&amp;" not in entity.text and "& the #DataFam" in entity.text
+    assert entity.text_original is not None and "&amp;" in entity.text_original
+    assert sum(p.author.verified is True for p in posts) == 4
+    assert Counter(p.author.handle for p in posts)["AlDatavizguy"] > 10
+
+
+# --- fixtures ---------------------------------------------------------------------------
+
+
+def test_naive_times_need_tz(fixtures: Path) -> None:
+    posts, errors = read(fixtures / "csv" / "naive_times.csv")
+    assert posts == [] and [e.line for e in errors] == [2, 3, 4]
+    assert all("--tz" in e.reason and e.kind == "no time zone" for e in errors)
+
+
+def test_naive_times_with_tz(fixtures: Path) -> None:
+    posts, errors = read(fixtures / "csv" / "naive_times.csv", tz=ZoneInfo("America/New_York"))
+    assert errors == [] and len(posts) == 3
+    ann, bob, carol = posts
+    assert ann.id == "mastodon:1001" and ann.author.id == "mastodon:@ann"
+    assert ann.author.display_name == "Ann A."
+    assert ann.created_at == datetime(2021, 12, 3, 18, 0, tzinfo=UTC)
+    assert ann.hashtags == ["EduChat", "Welcome"]  # from the column, not the text
+    assert ann.thread_id == "mastodon:1001" and ann.author.verified is True
+    assert ann.like_count == 3 and ann.url is None
+    assert bob.author.handle == "bob"
+    assert bob.reply_to_id == "mastodon:1001"
+    assert bob.reply_to_author is None  # a reply_to column exists: nothing inferred
+    assert bob.like_count is None and bob.mentions == ["ann"] and bob.hashtags == []
+    assert carol.created_at == datetime(2021, 11, 7, 5, 30, tzinfo=UTC)  # ambiguous: fold=0
+    assert carol.reply_to_author is None and carol.author.verified is False
+
+
+def test_semicolons_epochs_and_hash_ids(fixtures: Path) -> None:
+    path = fixtures / "csv" / "semicolon.csv"
+    posts, errors = read(path, "author=handle")
+    assert [(e.line, e.reason) for e in errors] == [(4, "the row has no timestamp (time); skipped")]
+    first, second = posts
+    assert first.platform == "csv" and first.url is None
+    assert first.created_at == datetime(2021, 12, 3, 13, 0, tzinfo=UTC)  # epoch milliseconds
+    assert second.created_at == datetime(2021, 12, 3, 13, 1, tzinfo=UTC)  # epoch seconds
+    key = "ann|2021-12-03T13:00:00+00:00|First post https://example.com/p?q=1."
+    assert first.native_id == hashlib.sha1(key.encode()).hexdigest()[:16]
+    assert read(path, "author=handle")[0][0].id == first.id  # stable
+    assert first.urls == ["https://example.com/p?q=1"]
+    assert first.repost_count == 2 and second.repost_count is None  # "null"
+    assert second.reply_to_author == "ann"
+
+
+def test_bad_rows_are_reported_and_the_rest_imports(fixtures: Path) -> None:
+    path = fixtures / "csv" / "bad_rows.csv"
+    items = list(SOURCE.read(path, ReadOptions()))
+    assert [(type(i).__name__, i.line if isinstance(i, RecordError) else i.source_line)
+            for i in items] == [
+        ("Post", 2), ("RecordError", 3), ("RecordError", 4), ("RecordError", 4), ("Post", 4),
+        ("RecordError", 5)]
+    good, kept = (i for i in items if isinstance(i, Post))
+    assert good.id == "twitter:1466851227459899392" and good.author.id == "twitter:15453370"
+    assert good.reply_to_id == "twitter:1466846867476602885"
+    assert "tweet_id '1.46685E+18'" in items[1].reason and "skipped" in items[1].reason
+    assert "in_reply_to_status_id" in items[2].reason and "kept" in items[2].reason
+    assert "user_id '2.5E+7'" in items[3].reason
+    assert kept.id == "csv:1466851227459899500" and kept.reply_to_id is None
+    assert kept.author.native_id is None
+    assert kept.created_at == datetime(2021, 12, 3, 18, 28, tzinfo=UTC)  # +01:00 converted
+    assert "Friday afternoon" in items[5].reason
+    errors = [i for i in items if isinstance(i, RecordError)]
+    assert [(e.kind, e.skipped) for e in errors] == [
+        ("rounded id", True), ("rounded id", False), ("rounded id", False), ("bad time", True)]
+
+
+def test_platform_column_and_status_url_ids(tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text(
+        "author,text,time,url,platform,mentions,media,thread_ts\n"
+        "ann,hi,2021-01-01T00:00:00Z,https://x.com/ann/status/42,,\"@bob, @cy\",,\n"
+        "ann,hi,2021-01-01T00:00:00Z,,X,,pic.twitter.com/abc,\n"
+        "ann,hi,2021-01-01T00:00:00Z,,two words,,,\n"
+        "ann,hi,1614886212.0002,,Slack,,,1614886212.000200\n",
+        encoding="utf-8",
+    )
+    posts, errors = read(path)
+    assert posts[0].id == "twitter:42" and posts[0].mentions == ["bob", "cy"]
+    assert posts[1].platform == "twitter" and len(posts[1].native_id) == 16
+    assert posts[1].url is None  # no permalink for a made-up id
+    assert posts[1].media == ["https://pic.twitter.com/abc"]
+    assert [(e.line, "platform" in e.reason) for e in errors] == [(4, True)]
+    slack = posts[2]
+    assert slack.platform == "slack" and slack.thread_id == "slack:1614886212.000200"
+    assert slack.created_at == datetime(2021, 3, 4, 19, 30, 12, 200, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2021-05-07T11:42:29Z", datetime(2021, 5, 7, 11, 42, 29, tzinfo=UTC)),
+    ("2021-05-07 13:42:29+02:00", datetime(2021, 5, 7, 11, 42, 29, tzinfo=UTC)),
+    ("1620387749", datetime(2021, 5, 7, 11, 42, 29, tzinfo=UTC)),
+    ("1620387749000", datetime(2021, 5, 7, 11, 42, 29, tzinfo=UTC)),
+    ("Fri May 07 11:42:29 +0000 2021", datetime(2021, 5, 7, 11, 42, 29, tzinfo=UTC)),
+    ("5/7/2021 11:42:29", datetime(2021, 5, 7, 11, 42, 29)),
+    ("5/7/2021 1:42 PM", datetime(2021, 5, 7, 13, 42)),
+    ("12/3/2021 12:05:00 am", datetime(2021, 12, 3, 0, 5)),
+    ("7/10/2009", datetime(2009, 7, 10)),
+])
+def test_parse_timestamp(text: str, expected: datetime) -> None:
+    assert parse_timestamp(text) == expected
+
+
+@pytest.mark.parametrize("text", ["yesterday", "13/45/2021 10:00", "1466851227459899392",
+                                  "5/7/2021 13:42 PM", "", "2021-02-30T00:00:00Z"])
+def test_parse_timestamp_refuses(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_timestamp(text)

@@ -1,0 +1,186 @@
+"""The Mastodon source against the recorded API responses and hand-made context/boost files."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from chatrecap.errors import InputError, RecordError
+from chatrecap.models import Post
+from chatrecap.sources.base import ReadOptions, take_sample
+from chatrecap.sources.mastodon import SOURCE
+
+GUARDIAN = ("https://www.theguardian.com/money/2019/dec/07/"
+            "i-lost-my-193000-inheritance-with-one-wrong-digit-on-my-sort-code")
+
+
+def read(path: Path) -> tuple[list[Post], list[RecordError]]:
+    items = list(SOURCE.read(path, ReadOptions()))
+    return ([i for i in items if isinstance(i, Post)],
+            [i for i in items if isinstance(i, RecordError)])
+
+
+@pytest.mark.parametrize(("name", "count"), [
+    ("status_docs_example.json", 1),
+    ("status_reply.json", 1),
+    ("status_reply_parent.json", 1),
+    ("timeline_public.json", 8),
+    ("timeline_tag_hoot.json", 1),
+])
+def test_real_files_counts(data: Path, name: str, count: int) -> None:
+    posts, errors = read(data / "mastodon" / name)
+    assert errors == []
+    assert len(posts) == count
+    assert all(p.platform == "mastodon" and p.created_at.tzinfo == UTC for p in posts)
+    assert all(p.source_file == str(data / "mastodon" / name) for p in posts)
+    assert [p.source_line for p in posts] == list(range(1, count + 1))
+
+
+def test_identity() -> None:
+    assert (SOURCE.id, SOURCE.name) == ("mastodon", "Mastodon API JSON")
+
+
+def test_docs_example(data: Path) -> None:
+    (post,), _ = read(data / "mastodon" / "status_docs_example.json")
+    assert post.id == "mastodon:103270115826048975"
+    assert post.created_at == datetime(2019, 12, 8, 3, 48, 33, 901000, tzinfo=UTC)
+    assert post.text.startswith('"I lost my inheritance with one wrong digit on my sort code"\n\n')
+    assert post.text_original == post.raw["content"]
+    assert post.urls == [GUARDIAN]  # the content link and the card, once
+    assert (post.like_count, post.repost_count, post.reply_count, post.quote_count) == (11, 6, 5, 2)
+    assert post.language == "en"
+    assert post.url == "https://mastodon.social/@Gargron/103270115826048975"
+    assert post.reply_to_id is None and post.quote_of_id is None and post.repost_of_id is None
+    author = post.author
+    assert author.id == "mastodon:1"
+    assert (author.handle, author.display_name) == ("Gargron", "Eugen")
+    assert author.bio.startswith("Developer of Mastodon and administrator of mastodon.social.")
+    assert (author.followers, author.following, author.is_bot) == (322930, 459, False)
+    assert author.created_at == datetime(2016, 3, 16, 14, 34, 26, 392000, tzinfo=UTC)
+    assert author.url == "https://mastodon.social/@Gargron"
+    assert author.avatar_url.endswith("/d96d39a0abb45b92.jpg")
+
+
+def test_reply_points_at_parent(data: Path) -> None:
+    (reply,), _ = read(data / "mastodon" / "status_reply.json")
+    (parent,), _ = read(data / "mastodon" / "status_reply_parent.json")
+    assert reply.reply_to_id == parent.id == "mastodon:117020583245459824"
+    assert reply.reply_to_author == parent.author.handle == "mastodonpy_test_2"
+    assert reply.text == "@mastodonpy_test_2 same!"
+    assert reply.mentions == ["mastodonpy_test_2"]
+    assert reply.urls == []  # the mention link is not a url of the post
+    assert reply.author.handle == "admin" and reply.author.display_name is None
+    assert parent.text == "Toot, finally!" and parent.language == "ja"
+
+
+def test_tag_timeline(data: Path) -> None:
+    (post,), _ = read(data / "mastodon" / "timeline_tag_hoot.json")
+    assert post.text == "#hoot (hashtag toot)"
+    assert post.hashtags == ["hoot"] and post.urls == []
+    assert post.author.id == "mastodon:117020566092212359"
+
+
+def test_public_timeline(data: Path) -> None:
+    posts, _ = read(data / "mastodon" / "timeline_public.json")
+    assert posts[0].id == "mastodon:117020593378945190"
+    assert posts[1].text == "you can't say that on television"
+    jeep = posts[4]
+    assert jeep.text == "@mastodonpy_test beep beep I'm a jeep"
+    assert jeep.mentions == ["mastodonpy_test"] and jeep.reply_to_id is None
+    assert {p.author.handle for p in posts} == {"admin", "mastodonpy_test_2"}
+
+
+def test_context_response(fixtures: Path) -> None:
+    posts, errors = read(fixtures / "mastodon" / "context.json")
+    assert errors == []
+    root, reply, self_reply = posts
+    assert [p.source_line for p in posts] == [1, 2, 3]
+    assert root.author.handle == "host@chat.example"
+    assert root.author.bio == "I host #edchat on Tuesdays & Thursdays."
+    assert root.urls == ["https://example.org/reading/week-12?utm=1"]
+    assert root.hashtags == ["edchat"]
+    assert reply.text == "CW: plot spoilers\n\n@host A1: a novel about a lighthouse #edchat"
+    assert reply.reply_to_id == root.id
+    assert reply.reply_to_author == "host@chat.example"
+    assert reply.mentions == ["host@chat.example"]
+    assert reply.urls == ["https://books.example/lighthouse"]  # the card
+    assert reply.media == ["https://files.social.example/media/9001.jpg"]
+    assert reply.created_at == datetime(2024, 3, 7, 20, 2, 30, 500000, tzinfo=UTC)
+    assert reply.author.display_name == "Alice & Co"
+    assert self_reply.reply_to_author == "host@chat.example"  # a self-reply names no mention
+    assert not any(p.is_referenced for p in posts)
+
+
+def test_reblog_and_quotes(fixtures: Path) -> None:
+    posts, errors = read(fixtures / "mastodon" / "reblog.json")
+    assert errors == []
+    ids = [(p.native_id, p.is_referenced) for p in posts]
+    assert ids == [("112000000000000010", True), ("112000000000000011", False),
+                   ("112000000000000010", True), ("112000000000000012", False),
+                   ("112000000000000013", False)]
+    original, boost, _, quoting, shallow = posts
+    assert boost.repost_of_id == original.id == "mastodon:112000000000000010"
+    assert boost.text == original.text == "Thanks all for joining #edchat! Recap soon."
+    assert boost.text_original is None
+    assert boost.hashtags == ["edchat"]
+    assert boost.author.handle == "digest" and boost.author.is_bot is True
+    assert boost.created_at == datetime(2024, 3, 7, 20, 11, tzinfo=UTC)
+    assert boost.raw["reblog"] is original.raw
+    assert quoting.quote_of_id == original.id
+    assert quoting.text == "This was a great hour. #edchat"  # the "RE: link" fallback dropped
+    assert quoting.urls == []
+    assert shallow.quote_of_id == original.id
+    assert (original.like_count, original.repost_count, original.quote_count) == (4, 1, 1)
+
+
+def test_jsonl_with_bad_lines(fixtures: Path) -> None:
+    path = fixtures / "mastodon" / "statuses.jsonl"
+    posts, errors = read(path)
+    assert [p.native_id for p in posts] == ["112000000000000001", "112000000000000002"]
+    assert [p.source_line for p in posts] == [1, 4]
+    assert [e.line for e in errors] == [2, 3]
+    assert "not valid JSON" in errors[0].reason
+    assert "account" in errors[1].reason
+    assert str(errors[1]).startswith(f"{path}:3: ")
+
+
+def test_bad_records_in_a_document(tmp_path: Path, data: Path) -> None:
+    good = (data / "mastodon" / "status_reply_parent.json").read_text()
+    path = tmp_path / "timeline.json"
+    path.write_text(f'[{good}, 42, {{"id": "9", "content": "<p>x</p>", "account": {{}}}}, {good}]')
+    posts, errors = read(path)
+    assert [p.source_line for p in posts] == [1, 4]
+    assert [e.line for e in errors] == [2, 3]
+    assert "created_at" in errors[1].reason
+
+
+@pytest.mark.parametrize("content", ["", "[{]", "   \n"])
+def test_unreadable_file(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text(content)
+    with pytest.raises(InputError):
+        list(SOURCE.read(path, ReadOptions()))
+
+
+def test_sniff(data: Path, fixtures: Path) -> None:
+    for path in [*(data / "mastodon").iterdir(), *(fixtures / "mastodon").iterdir()]:
+        assert SOURCE.sniff(take_sample(path)) >= 0.9, path
+    others = [
+        data / "bluesky" / "thread_view_post_with_embed_media.json",
+        data / "bluesky" / "post_record.json",
+        data / "twitter_v1" / "tidytags_different_tweet_types_0.json",
+        data / "twarc2" / "flat.jsonl",
+        data / "slack" / "slack_export_viewer_testarchive.zip",
+        data / "tags" / "tidytags_sample-tweet.csv",
+        data / "twitter-archiver" / "pstweetchat-2020-2021.csv",
+    ]
+    for path in others:
+        assert SOURCE.sniff(take_sample(path)) == 0, path
+
+
+def test_sniff_never_raises_on_junk(tmp_path: Path) -> None:
+    path = tmp_path / "junk.json"
+    path.write_bytes(b'{"account": [1, 2, "content": ')
+    assert SOURCE.sniff(take_sample(path)) == 0
