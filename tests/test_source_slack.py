@@ -108,7 +108,9 @@ def test_real_export_spot_checks(data: Path) -> None:
     assert bot.author.id == "slack:B0JL6RASU"
     assert bot.author.handle == "github"  # the name its bot_add message shows
     assert bot.author.is_bot is True
-    assert bot.text == "" and bot.text_original is None
+    # A card-only integration message reads as its card's text.
+    assert bot.text.startswith("[enrique:master] 1 new commit by hfaran:")
+    assert "Implement killTask; resolves #20" in bot.text
     assert bot.like_count == 1
 
     upload = place[("traveling-sailor/2016-03-26.json", 11)]

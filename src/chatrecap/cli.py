@@ -6,6 +6,7 @@ Exit codes: 0 success; 1 an unexpected internal error (a bug: please report it);
 
 from __future__ import annotations
 
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -36,8 +37,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
+# In a pipe rich would wrap tables at 80 columns; a wide table reads better in a log.
+err = Console(stderr=True, highlight=False, soft_wrap=True,
+              width=None if sys.stderr.isatty() else 200)
+out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
 
 
 class State:
@@ -207,9 +210,14 @@ def stats(
     for column in ("chat", "posts", "authors", "first post (UTC)", "last post (UTC)"):
         table.add_column(column, justify="right" if column in ("posts", "authors") else "left")
     for name, row in data["chats"].items():
-        table.add_row(name, f"{row['posts']:,}", f"{row['authors']:,}", row["first"] or "",
-                      row["last"] or "")
+        table.add_row(name, f"{row['posts']:,}", f"{row['authors']:,}",
+                      _minute(row["first"]), _minute(row["last"]))
     out.print(table)
+
+
+def _minute(value: str | None) -> str:
+    """'2021-12-03T21:19:02.914Z' -> '2021-12-03 21:19' for tables."""
+    return value[:16].replace("T", " ") if value else ""
 
 
 @app.command()
@@ -239,8 +247,11 @@ def export(
                     count = write_jsonl(store, fh, chat, not no_raw)
     except ChatrecapError as exc:
         raise _fail(str(exc)) from None
+    except BrokenPipeError:  # the reader stopped early (`| head`): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(EXIT_OK) from None
     except OSError as exc:
-        raise _fail(f"{output}: cannot be written ({exc.strerror or exc}).") from None
+        raise _fail(f"{output or 'stdout'}: cannot be written ({exc.strerror or exc}).") from None
     err.print(f"Exported {count:,} posts.")
 
 

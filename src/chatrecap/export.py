@@ -6,15 +6,19 @@ The fields are documented in ``schemas/post.schema.json`` (shipped with the pack
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import IO, Any
 
 import orjson
 
-from chatrecap.store import Store
+from chatrecap.errors import ChatrecapError
+from chatrecap.sources import get_source
+from chatrecap.store import Store, decompress
 
 SCHEMA_VERSION = 1
+_NO_RAW = object()
 AUTHOR_EXPORT = ("native_id", "handle", "display_name", "bio", "followers", "following",
                  "verified", "url", "location", "created_at", "avatar_url", "is_bot", "kind")
 
@@ -30,7 +34,7 @@ def _bool(value: Any) -> bool | None:
     return None if value is None else bool(value)
 
 
-def post_record(row: dict[str, Any], chats: list[str], include_raw: bool) -> dict[str, Any]:
+def post_record(row: dict[str, Any], chats: list[str], raw: Any = _NO_RAW) -> dict[str, Any]:
     """One workspace row (post joined with author) as a canonical JSONL record."""
     author = {"id": row["author_id"]}
     for name in AUTHOR_EXPORT:
@@ -74,16 +78,43 @@ def post_record(row: dict[str, Any], chats: list[str], include_raw: bool) -> dic
         "source_line": row["source_line"],
         "author": author,
     }
-    if include_raw:
-        record["raw"] = orjson.loads(row["raw"]) if row["raw"] else None
+    if raw is not _NO_RAW:
+        record["raw"] = raw
     return record
+
+
+class _RawRecords:
+    """Decompresses each stored record once, though an API page holds many posts."""
+
+    def __init__(self, store: Store) -> None:
+        self.formats = store.file_formats()
+        self.cache: OrderedDict[tuple[str, int], Any] = OrderedDict()
+
+    def raw(self, row: dict[str, Any]) -> Any:
+        if row["raw"] is None:
+            return None
+        key = (row["source_file"], row["source_line"])
+        record = self.cache.get(key)
+        if record is None:
+            record = orjson.loads(decompress(bytes(row["raw"])))
+            self.cache[key] = record
+            if len(self.cache) > 64:
+                self.cache.popitem(last=False)
+        fmt = self.formats.get(row["source_file"] or "")
+        try:
+            source = get_source(fmt) if fmt else None
+        except ChatrecapError:
+            source = None
+        return source.raw_of(record, row["native_id"]) if source else record
 
 
 def iter_records(store: Store, chat: str | None = None,
                  include_raw: bool = True) -> Iterator[dict[str, Any]]:
     memberships = store.post_chats()
+    raws = _RawRecords(store) if include_raw else None
     for row in store.iter_rows(chat, include_raw=include_raw):
-        yield post_record(row, memberships.get(row["id"], []), include_raw)
+        chats = memberships.get(row["id"], [])
+        yield post_record(row, chats, raws.raw(row)) if raws else post_record(row, chats)
 
 
 def write_jsonl(store: Store, out: IO[bytes], chat: str | None = None,

@@ -27,7 +27,7 @@ import orjson
 from chatrecap.errors import ChatrecapError, InputError, RecordError
 from chatrecap.models import Post
 from chatrecap.sources import detect, get_source
-from chatrecap.sources.base import LineSource, ReadOptions, Source, iter_lines
+from chatrecap.sources.base import LineSource, ReadOptions, Source, iter_lines, take_sample
 from chatrecap.store import Batch, Store, author_row, compress, iso, post_row
 
 BATCH_POSTS = 2000
@@ -209,6 +209,11 @@ def import_file(store: Store, path: Path, fmt: str | None = None,
         report.elapsed = time.perf_counter() - started
         return report
     report.format = source.id
+    encoding = _encoding_note(path)
+    if encoding and on_problem:
+        on_problem(encoding)
+    if encoding:
+        report.warnings += 1
     import_id = uuid.uuid4().hex
     store.begin_import(import_id, str(path), source.id, options.chat)
     ctx = _Context(options.chat, path.stem, iso(datetime.now(UTC)) or "", keep_raw)
@@ -248,6 +253,19 @@ def import_file(store: Store, path: Path, fmt: str | None = None,
                             report.new, report.duplicates, report.referenced,
                             sum(report.skipped.values()))
     return report
+
+
+def _encoding_note(path: Path) -> RecordError | None:
+    """A note when a text file is not UTF-8, so a guessed encoding is never silent."""
+    try:
+        sample = take_sample(path)
+    except InputError:
+        return None
+    if sample.encoding in ("utf-8", "utf-8-sig", "binary", "directory"):
+        return None
+    return RecordError(str(path), None, f"the file is not UTF-8; it was read as {sample.encoding} "
+                       "(save it as UTF-8 to be sure of every character)",
+                       kind="encoding", skipped=False)
 
 
 def import_files(store: Store, paths: Iterable[Path], fmt: str | None = None,

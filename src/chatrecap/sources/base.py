@@ -15,7 +15,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, ClassVar
+from typing import IO, Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from charset_normalizer import from_bytes
@@ -69,6 +69,10 @@ class Source:
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Post | RecordError]:
         raise NotImplementedError
+
+    def raw_of(self, record: Any, native_id: str) -> Any:
+        """A post's own part of the stored record (override when a record holds many posts)."""
+        return record
 
 
 class LineSource(Source):
@@ -130,6 +134,13 @@ def detect_encoding(head: bytes, path: Path | str = "") -> str:
     except UnicodeDecodeError as exc:
         if exc.start >= len(head) - 4:  # the sample ended inside a multi-byte character
             return "utf-8"
+    # Spreadsheet exports that are not UTF-8 are nearly always Windows-1252; detectors
+    # guess other Latin code pages on short samples and garble "ñ" or "ï".
+    try:
+        head.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:
+        pass
     best = from_bytes(head).best()
     if best is None:
         raise InputError(

@@ -41,6 +41,10 @@ class CanonicalJsonlSource(LineSource):
             return [RecordError(name, number, f"not a chatrecap post record ({why})")]
 
 
+    def raw_of(self, record: Any, native_id: str) -> Any:
+        return record.get("raw") if isinstance(record, dict) else record
+
+
 def _time(value: str | None) -> datetime | None:
     return parse_iso(value) if value else None
 

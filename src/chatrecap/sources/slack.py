@@ -19,8 +19,10 @@ Mapping choices:
   ``<url|label>`` becomes ``label (url)``, or just ``label`` when the label is the url itself
   (with or without its scheme); ``<url>`` becomes the url. Every http(s) link goes to ``urls``.
   ``:emoji:`` codes stay as they are.
-* Attachments (link previews, integration cards) add nothing to the text, so a bot message
-  that is only a card has empty text; their ``title_link``/``from_url`` go to ``urls``.
+* Attachments (link previews, integration cards) add nothing to a message that has text;
+  a message that is only a card (integration bots) takes its text from the cards'
+  ``pretext``/``title``/``text``, or their ``fallback``, so it still reads as something.
+  Their ``title_link``/``from_url`` go to ``urls``.
   Uploaded files' ``url_private`` and ``permalink`` go to ``media``.
 * Bot messages (no ``user``) are by ``bot_id``, handle ``username``, the bot profile's name,
   or the integration name the bot's ``bot_add`` message shows earlier in the export.
@@ -219,7 +221,7 @@ def _post(msg: dict[str, Any], channel_id: str, channel: str, users: dict[str, A
     else:
         raise ValueError("it has no user or bot")
     parents[ts] = author.handle
-    raw_text = msg.get("text") or ""
+    raw_text = msg.get("text") or _card_text(msg.get("attachments"))
     text, mentions, urls = _render(raw_text, users, channel_names)
     if str(subtype).startswith("file_"):  # "<@U1> uploaded a file" names its own author
         mentions = [m for m in mentions if m != author.handle]
@@ -245,6 +247,17 @@ def _post(msg: dict[str, Any], channel_id: str, channel: str, users: dict[str, A
         like_count=sum(int(r.get("count") or 0) for r in msg.get("reactions") or ()),
         reply_count=msg.get("reply_count"), channel=channel, raw=msg,
     )
+
+
+def _card_text(attachments: Any) -> str:
+    """Readable text of attachment cards, for messages that have no text of their own."""
+    parts: list[str] = []
+    for att in attachments or ():
+        if not isinstance(att, dict):
+            continue
+        own = [str(att[k]) for k in ("pretext", "title", "text") if att.get(k)]
+        parts.extend(own or ([str(att["fallback"])] if att.get("fallback") else []))
+    return "\n".join(parts)
 
 
 def _ts_time(ts: str) -> datetime:

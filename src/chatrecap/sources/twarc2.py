@@ -24,7 +24,14 @@ import orjson
 
 from chatrecap.errors import RecordError
 from chatrecap.models import Author, Post
-from chatrecap.sources._twitter import PLATFORM, parse_iso, tweet_url, unique
+from chatrecap.sources._twitter import (
+    PLATFORM,
+    expand_links,
+    is_media_url,
+    parse_iso,
+    tweet_url,
+    unique,
+)
 from chatrecap.sources.base import LineSource, ReadOptions, Sample, json_error
 from chatrecap.text import clean_text
 
@@ -62,6 +69,22 @@ class Twarc2Source(LineSource):
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             return [RecordError(name, number,
                                 f"not a tweet record the X API v2 writes ({_why(exc)})")]
+
+
+    def raw_of(self, record: Any, native_id: str) -> Any:
+        """The tweet itself out of an API page, stream line or flattened line."""
+        if not isinstance(record, dict):
+            return record
+        data = record.get("data")
+        if data is None:  # flattened: the tweet, its referenced tweets inlined
+            candidates = [record, *(record.get("referenced_tweets") or ())]
+        else:
+            candidates = [*(data if isinstance(data, list) else [data]),
+                          *((record.get("includes") or {}).get("tweets") or ())]
+        for tweet in candidates:
+            if isinstance(tweet, dict) and tweet.get("id") == native_id:
+                return tweet
+        return record
 
 
 def _why(exc: Exception) -> str:
@@ -159,6 +182,18 @@ class _Page:
             self.authors[author_id] = author
         return author
 
+    def reply_handle(self, tweet: dict[str, Any]) -> str | None:
+        """The replied-to user's handle: from includes, else from the mention with its id."""
+        user_id = tweet.get("in_reply_to_user_id")
+        if not user_id:
+            return None
+        if user_id in self.users:
+            return self.users[user_id].get("username")
+        for mention in (tweet.get("entities") or {}).get("mentions") or ():
+            if mention.get("id") == user_id:
+                return mention.get("username")
+        return None
+
     def post(self, tweet: dict[str, Any], referenced: bool) -> Post:
         author = self.author(tweet["author_id"])
         refs = {ref["type"]: ref["id"] for ref in tweet.get("referenced_tweets") or ()}
@@ -166,9 +201,7 @@ class _Page:
         repost_id = refs.get("retweeted")
         if repost_id and repost_id in self.tweets:
             source = self.tweets[repost_id]  # the original: full text and its entities
-        reply_user = tweet.get("in_reply_to_user_id")
-        return _post(tweet, source, author, refs,
-                     self.users.get(reply_user, {}).get("username") if reply_user else None,
+        return _post(tweet, source, author, refs, self.reply_handle(tweet),
                      [self.media[k] for k in (source.get("attachments") or {}).get("media_keys") or ()
                       if k in self.media],
                      referenced, self.observed, self.name, self.number)
@@ -200,10 +233,11 @@ def _flattened(tweet: dict[str, Any], name: str, number: int,
 def _post(tweet: dict[str, Any], source: dict[str, Any], author: Author, refs: dict[str, str],
           reply_handle: str | None, media: list[dict[str, Any]], referenced: bool,
           observed: datetime | None, name: str, number: int) -> Post:
-    raw_text = (source.get("note_tweet") or {}).get("text") or source["text"]
-    text = clean_text(raw_text)
+    note = source.get("note_tweet") or {}
+    raw_text = note.get("text") or source["text"]
+    entities = (note.get("entities") if note.get("text") else None) or source.get("entities") or {}
+    text = clean_text(expand_links(raw_text, entities.get("urls")))
     own_text = tweet["text"]
-    entities = source.get("entities") or {}
     metrics = tweet.get("public_metrics") or {}
     tweet_id = tweet["id"]
     reply_to = refs.get("replied_to")
@@ -225,9 +259,7 @@ def _post(tweet: dict[str, Any], source: dict[str, Any], author: Author, refs: d
         mentions=unique([m["username"] for m in entities.get("mentions") or () if "username" in m]),
         hashtags=unique([h["tag"] for h in entities.get("hashtags") or () if "tag" in h]),
         urls=unique([u.get("unwound_url") or u.get("expanded_url") or u["url"]
-                     for u in entities.get("urls") or () if "url" in u
-                     and not (u.get("media_key") or "/photo/" in (u.get("expanded_url") or "")
-                              or "/video/" in (u.get("expanded_url") or ""))]),
+                     for u in entities.get("urls") or () if "url" in u and not is_media_url(u)]),
         media=[m.get("url") or m.get("preview_image_url") for m in media
                if m.get("url") or m.get("preview_image_url")],
         like_count=metrics.get("like_count"),

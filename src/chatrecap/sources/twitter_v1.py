@@ -19,6 +19,7 @@ from chatrecap.errors import InputError, RecordError
 from chatrecap.models import Post
 from chatrecap.sources._twitter import (
     PLATFORM,
+    expand_links,
     parse_v1_date,
     tweet_url,
     v1_entities,
@@ -117,16 +118,18 @@ def tweet_posts(tweet: dict[str, Any], name: str, number: int,
     source = original if isinstance(original, dict) else tweet
     extended = source.get("extended_tweet") or {}
     raw_text = extended.get("full_text") or source.get("full_text") or source["text"]
-    text = clean_text(raw_text)
+    entities = extended.get("entities") or source.get("entities") or {}
+    extended_entities = extended.get("extended_entities") or source.get("extended_entities") or {}
+    text = clean_text(expand_links(raw_text, entities.get("urls"),
+                                   extended_entities.get("media") or entities.get("media")))
     own = (tweet.get("extended_tweet") or {}).get("full_text") or tweet.get("full_text") or tweet["text"]
-    mentions, hashtags, urls, media = v1_entities(
-        extended.get("entities") or source.get("entities"),
-        extended.get("extended_entities") or source.get("extended_entities"))
+    mentions, hashtags, urls, media = v1_entities(entities, extended_entities)
     author = v1_user(tweet["user"])
     tweet_id = tweet.get("id_str") or str(tweet["id"])
     reply_to = tweet.get("in_reply_to_status_id_str") or (
         str(tweet["in_reply_to_status_id"]) if tweet.get("in_reply_to_status_id") else None)
-    quote_of = tweet.get("quoted_status_id_str") or (quoted.get("id_str") if isinstance(quoted, dict) else None)
+    quote_of = tweet.get("quoted_status_id_str") or (
+        quoted.get("id_str") if isinstance(quoted, dict) else None)
     yield Post(
         platform=PLATFORM,
         native_id=tweet_id,

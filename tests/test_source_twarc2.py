@@ -1,0 +1,104 @@
+"""X API v2 (twarc2) pages, flattened and stream output, read from the shared data."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from chatrecap.errors import RecordError
+from chatrecap.models import Post
+from chatrecap.sources import detect
+from chatrecap.sources.base import ReadOptions
+from chatrecap.sources.twarc2 import SOURCE
+
+
+def read(path: Path) -> tuple[list[Post], list[Post], list[RecordError]]:
+    items = list(SOURCE.read(path, ReadOptions()))
+    posts = [i for i in items if isinstance(i, Post) and not i.is_referenced]
+    referenced = [i for i in items if isinstance(i, Post) and i.is_referenced]
+    errors = [i for i in items if isinstance(i, RecordError)]
+    return posts, referenced, errors
+
+
+@pytest.mark.parametrize(("name", "posts", "referenced"), [
+    ("2sets.jsonl", 200, 76),
+    ("brexit.jsonl", 100, 55),
+    ("kpop.jsonl", 100, 21),
+    ("noflat.jsonl", 100, 64),
+    ("flat.jsonl", 100, 66),
+    ("cotweet.jsonl", 1, 0),
+    ("mentions_tweet.jsonl", 1, 1),
+    ("two_tweets.jsonl", 1, 1),
+    ("streaming_output_with_error.jsonl", 7, 4),
+])
+def test_every_file_reads_its_exact_number_of_posts(data, name, posts, referenced):
+    got, refs, errors = read(data / "twarc2" / name)
+    assert len(got) == len({p.id for p in got}) == posts
+    assert len({p.id for p in refs}) == referenced
+    assert detect(data / "twarc2" / name).id == "twarc2"
+    if name.startswith("streaming"):
+        assert [(e.line, e.kind) for e in errors] == [(8, "invalid JSON")]
+    else:
+        assert errors == []
+
+
+def test_retweet_gets_the_originals_full_text_and_repost_link(data):
+    posts, refs, _ = read(data / "twarc2" / "flat.jsonl")
+    retweet = next(p for p in posts if p.id == "twitter:1380242611781386245")
+    assert retweet.author.handle == "Alexandravm12"
+    assert retweet.repost_of_id == "twitter:1380175475545362437"
+    assert retweet.text_original.startswith("RT @williamserafino: De manera simultánea")
+    assert retweet.text_original.endswith("Colo…")
+    assert not retweet.text.startswith("RT @")
+    assert "Colombia" in retweet.text and len(retweet.text) > len(retweet.text_original) - 25
+    original = next(p for p in refs if p.id == retweet.repost_of_id)
+    assert original.text == retweet.text
+
+
+def test_reply_quote_mentions_hashtags_and_time(data):
+    posts, _, _ = read(data / "twarc2" / "2sets.jsonl")
+    reply = next(p for p in posts if p.id == "twitter:1440716745577140229")
+    assert reply.author.handle == "calin_a"
+    assert reply.created_at == datetime(2021, 9, 22, 16, 36, 54, tzinfo=UTC)
+    assert reply.reply_to_id == "twitter:1440621713281093641"
+    assert reply.reply_to_author == "AndrewKnight226"
+    assert reply.mentions == ["AndrewKnight226"]
+    assert reply.hashtags[:3] == ["FuckBrexit", "BrexitSucks", "Brexit"]
+    assert reply.source_line == 2 and reply.source_file.endswith("2sets.jsonl")
+    quote = next(p for p in posts if p.id == "twitter:1440715975020584960")
+    assert quote.quote_of_id == "twitter:1440660748275834882"
+    assert quote.text == "And @AngelaRayner & #NicolaSturgeon blame #Brexit..🤣🤣🤣! " \
+        "https://twitter.com/paulafr68963440/status/1440660748275834882"
+    assert "&amp;" in quote.text_original  # the API's own text is kept beside the clean one
+
+
+def test_stream_reply_author_comes_from_the_mention_id(data):
+    posts, _, _ = read(data / "twarc2" / "streaming_output_with_error.jsonl")
+    reply = next(p for p in posts if p.id == "twitter:1377650093109743620")
+    assert reply.reply_to_id == "twitter:1377266697850257410"
+    assert reply.reply_to_author == "PoliceMutual"
+    photo_quote = next(p for p in posts if p.id == "twitter:1377650090978992134")
+    assert photo_quote.media == ["https://pbs.twimg.com/media/Ex5ldKwXEAEnEnI.jpg"]
+    assert "t.co" not in photo_quote.text  # media link dropped, quote link expanded
+
+
+def test_metrics_author_profile_and_observation_time(data):
+    posts, _, _ = read(data / "twarc2" / "2sets.jsonl")
+    kpop = next(p for p in posts if p.id == "twitter:1440717170493689866")
+    assert (kpop.repost_count, kpop.like_count) == (20, 0)
+    assert kpop.observed_at is not None and kpop.observed_at.tzinfo is not None
+    author = kpop.author
+    assert author.native_id and author.handle == "ximerios12_"
+    assert author.followers is not None
+
+
+def test_a_line_that_is_not_a_tweet_is_reported_and_the_rest_read(tmp_path, data):
+    good = (data / "twarc2" / "two_tweets.jsonl").read_bytes()
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b'{"data": [{"id": "1"}]}\n[1, 2]\n' + good)
+    posts, _, errors = read(path)
+    assert [p.native_id for p in posts] == ["1394735776701816833"]
+    assert [e.line for e in errors] == [1, 2]
+    assert "'author_id' is missing" in errors[0].reason

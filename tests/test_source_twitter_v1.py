@@ -1,0 +1,75 @@
+"""X API v1.1 JSON arrays, search responses and JSONL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import orjson
+import pytest
+
+from chatrecap.errors import RecordError
+from chatrecap.models import Post
+from chatrecap.sources import detect
+from chatrecap.sources.base import ReadOptions
+from chatrecap.sources.twitter_v1 import SOURCE
+
+
+def read(path):
+    items = list(SOURCE.read(path, ReadOptions()))
+    posts = [i for i in items if isinstance(i, Post) and not i.is_referenced]
+    refs = [i for i in items if isinstance(i, Post) and i.is_referenced]
+    return posts, refs, [i for i in items if isinstance(i, RecordError)]
+
+
+@pytest.mark.parametrize(("name", "posts", "referenced"), [
+    ("tidytags_different_tweet_types_0.json", 68, 13),
+    ("tidytags_lookup_many_0.json", 7, 4),
+    ("tidytags_upstream_tweets_1.json", 72, 22),
+    ("tidytags_upstream_tweets_2.json", 2, 0),
+    ("tidytags_upstream_tweets_4.json", 1, 1),
+])
+def test_every_file_reads_its_exact_number_of_posts(data, name, posts, referenced):
+    got, refs, errors = read(data / "twitter_v1" / name)
+    assert len(got) == len({p.id for p in got}) == posts
+    assert len({p.id for p in refs}) == referenced
+    assert errors == []
+    assert detect(data / "twitter_v1" / name).id == "twitter-v1"
+
+
+def test_retweet_has_full_original_text(data):
+    posts, refs, _ = read(data / "twitter_v1" / "tidytags_upstream_tweets_1.json")
+    retweet = next(p for p in posts if p.id == "twitter:1190798508015656961")
+    assert retweet.author.handle == "treymartindale"
+    assert retweet.created_at == datetime(2019, 11, 3, 1, 11, 2, tzinfo=UTC)
+    assert retweet.text_original.startswith("RT @MeganCMurtaugh:")
+    assert retweet.repost_of_id in {p.id for p in refs}
+    assert retweet.hashtags == ["EdLeadership", "aect19", "mentoring"]
+
+
+def test_quote_and_expanded_links(data):
+    posts, refs, _ = read(data / "twitter_v1" / "tidytags_upstream_tweets_4.json")
+    (quote,) = posts
+    assert quote.quote_of_id == "twitter:1189954754744471554" == refs[0].id
+    assert quote.mentions == ["H5PTechnology"]
+    assert "https://docs.google.com/presentation/" in quote.text and "t.co" not in quote.text
+    assert refs[0].author.handle == "kylemackie"
+
+
+def test_reply_fields(data):
+    posts, _, _ = read(data / "twitter_v1" / "tidytags_upstream_tweets_2.json")
+    reply = next(p for p in posts if p.reply_to_id)
+    raw = reply.raw
+    assert reply.reply_to_id == f"twitter:{raw['in_reply_to_status_id_str']}"
+    assert reply.reply_to_author == raw["in_reply_to_screen_name"]
+
+
+def test_one_tweet_per_line_and_search_response(tmp_path, data):
+    tweets = orjson.loads((data / "twitter_v1" / "tidytags_lookup_many_0.json").read_bytes())
+    lines = tmp_path / "tweets.jsonl"
+    lines.write_bytes(b"\n".join(orjson.dumps(t) for t in tweets[:3]) + b"\n{broken\n")
+    posts, _, errors = read(lines)
+    assert len(posts) == 3 and [e.line for e in errors] == [4]
+    search = tmp_path / "search.json"
+    search.write_bytes(orjson.dumps({"statuses": tweets, "search_metadata": {}}))
+    posts, _, errors = read(search)
+    assert len({p.id for p in posts}) == 7 and errors == []
