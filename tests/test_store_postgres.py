@@ -13,14 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pg import PASSWORD, PASSWORD_ROLE, PostgresServer, PostgresUnavailable, free_port
 
 import chatrecap.importer
 from chatrecap.errors import StoreError
 from chatrecap.export import write_jsonl
 from chatrecap.importer import import_file
 from chatrecap.store import SCHEMA_VERSION, PostgresStore, Store, open_store
-
-from pg import PASSWORD, PASSWORD_ROLE, PostgresServer, PostgresUnavailable
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"  # as conftest.DATA
 TWO_SETS = DATA / "twarc2" / "2sets.jsonl"
@@ -151,8 +150,6 @@ def test_wrong_password_is_a_store_error_without_the_password(
 
 def test_wrong_port_is_a_store_error_without_the_password(
         pg_server: PostgresServer) -> None:
-    from pg import free_port
-
     secret = "s3cret-do-not-print"
     url = pg_server.url("postgres", PASSWORD_ROLE, secret, port=free_port())
     with pytest.raises(StoreError) as caught:

@@ -22,7 +22,7 @@ from rich.table import Table
 from chatrecap import __version__
 from chatrecap.errors import ChatrecapError, OptionError, RecordError
 from chatrecap.importer import FileReport, StrictStop, import_file
-from chatrecap.sources import all_sources
+from chatrecap.sources import all_sources, get_source
 from chatrecap.sources.base import ReadOptions
 from chatrecap.store import DB_ENV, open_store
 
@@ -115,6 +115,8 @@ def import_command(
     """Import chat archives into the workspace (re-importing never duplicates anything)."""
     try:
         options = ReadOptions(tz=_zone(tz), chat=chat)
+        if fmt:
+            get_source(fmt)  # an unknown name fails here, before any file is opened
         if column_map:
             from chatrecap.sources.csv_generic import parse_column_map
             options.column_map = parse_column_map(column_map)

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import orjson
 import zstandard
@@ -341,7 +342,7 @@ class Store:
     # --- reading ----------------------------------------------------------------------
 
     def chats(self) -> list[str]:
-        return [row[0] for row in self.query("SELECT name FROM chats ORDER BY name")]
+        return sorted(row[0] for row in self.query("SELECT name FROM chats"))
 
     def iter_rows(self, chat: str | None = None, include_raw: bool = False,
                   batch: int = 2000) -> Iterator[dict[str, Any]]:
@@ -371,8 +372,10 @@ class Store:
 
     def post_chats(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
-        for chat, post_id in self.query("SELECT chat, post_id FROM chat_posts ORDER BY chat"):
+        for chat, post_id in self.query("SELECT chat, post_id FROM chat_posts"):
             out.setdefault(post_id, []).append(chat)
+        for chats in out.values():
+            chats.sort()  # in Python: a PostgreSQL collation would sort otherwise
         return out
 
     def stats(self) -> dict[str, Any]:
@@ -397,7 +400,7 @@ class Store:
                 "WHERE NOT p.is_referenced GROUP BY c.chat ORDER BY c.chat"):
             per_chat[chat] = {"posts": int(n), "authors": int(authors),
                               "first": _z(first), "last": _z(last)}
-        return {
+        return {  # keys sorted here, the same on every backend and collation
             "workspace": self.location,
             "schema_version": self.schema_version(),
             "total": {
@@ -406,8 +409,8 @@ class Store:
                 "authors": int(self.query("SELECT COUNT(*) FROM authors")[0][0]),
                 "chats": int(self.query("SELECT COUNT(*) FROM chats")[0][0]),
             },
-            "platforms": per_platform,
-            "chats": per_chat,
+            "platforms": dict(sorted(per_platform.items())),
+            "chats": dict(sorted(per_chat.items())),
             "imports": counts("SELECT status, COUNT(*) FROM imports GROUP BY status ORDER BY status"),
         }
 
@@ -474,9 +477,12 @@ def open_store(db: str | os.PathLike[str] | None = None, migrate: bool = True) -
 
 
 def _redact(url: str) -> str:
-    """A database URL without its password, for messages."""
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        creds, host = rest.rsplit("@", 1)
-        return f"{scheme}://{creds.split(':', 1)[0]}:***@{host}"
-    return url
+    """A database URL without its password (in the netloc or the query), for messages."""
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if parts.password is not None:
+        netloc = netloc.replace(f":{parts.password}@", ":***@", 1)
+    query = "&".join(
+        f"{key}=***" if key.lower() == "password" else f"{key}={value}"
+        for key, value in parse_qsl(parts.query, keep_blank_values=True))
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))

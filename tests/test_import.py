@@ -1,0 +1,347 @@
+"""Importing through the `chatrecap` command, as a user does: counts, duplicates, errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import jsonschema
+import orjson
+import pytest
+from typer.testing import CliRunner
+
+from chatrecap.cli import app
+from chatrecap.store import open_store
+
+SCHEMA = Path(__file__).resolve().parent.parent / "src" / "chatrecap" / "schemas" / "post.schema.json"
+runner = CliRunner()
+
+#: Every file of the shared data, how to import it, and the chat posts it holds.
+EXPECTED = [
+    ("twarc2/2sets.jsonl", [], 200),
+    ("twarc2/brexit.jsonl", [], 100),
+    ("twarc2/kpop.jsonl", [], 100),
+    ("twarc2/noflat.jsonl", [], 100),
+    ("twarc2/flat.jsonl", [], 100),
+    ("twarc2/cotweet.jsonl", [], 1),
+    ("twarc2/mentions_tweet.jsonl", [], 1),
+    ("twarc2/two_tweets.jsonl", [], 1),
+    ("twarc2/streaming_output_with_error.jsonl", [], 7),
+    ("twitter_v1/tidytags_different_tweet_types_0.json", [], 68),
+    ("twitter_v1/tidytags_lookup_many_0.json", [], 7),
+    ("twitter_v1/tidytags_upstream_tweets_1.json", [], 72),
+    ("twitter_v1/tidytags_upstream_tweets_2.json", [], 2),
+    ("twitter_v1/tidytags_upstream_tweets_4.json", [], 1),
+    ("tags/tidytags_sample-data_TAGS_aect.csv", [], 10),
+    ("tags/tidytags_sample-tweet.csv", [], 1),
+    ("twitter-archiver/pstweetchat-2020-2021.csv", [], 1691),
+    ("duboischallenge/tweets.csv",
+     ["--format", "csv", "--map", "text=content,author=username,time=datetime"], 444),
+    ("mastodon/status_docs_example.json", [], 1),
+    ("mastodon/status_reply.json", [], 1),
+    ("mastodon/status_reply_parent.json", [], 1),
+    ("mastodon/timeline_public.json", [], 8),
+    ("mastodon/timeline_tag_hoot.json", [], 1),
+    ("bluesky/thread_view_post_with_embed_media.json", [], 1),
+    ("bluesky/post_record.json", [], 1),
+    ("bluesky/extended_post_record.json", [], 1),
+    ("slack/slack_export_viewer_testarchive.zip", [], 147),
+]
+
+
+def cli(db: Path, *args: str):
+    return runner.invoke(app, ["--db", str(db), *args])
+
+
+def stats(db: Path) -> dict:
+    result = cli(db, "stats", "--format", "json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+@pytest.mark.parametrize(("name", "options", "posts"), EXPECTED, ids=[e[0] for e in EXPECTED])
+def test_every_shared_file_imports_its_exact_posts(tmp_path, data, name, options, posts):
+    db = tmp_path / "w.db"
+    result = cli(db, "import", str(data / name), "--chat", "c", *options)
+    assert result.exit_code == 0, result.output
+    assert "Import summary" in result.stdout
+    assert stats(db)["chats"]["c"]["posts"] == posts
+
+
+def test_all_files_into_one_workspace_then_again_stores_nothing_twice(tmp_path, data):
+    db = tmp_path / "w.db"
+    plain = [str(data / n) for n, opts, _ in EXPECTED if not opts]
+    assert cli(db, "import", *plain).exit_code == 0
+    first = stats(db)
+    result = cli(db, "import", *plain)
+    assert result.exit_code == 0
+    again = stats(db)
+    assert again["total"] == first["total"] and again["chats"] == first["chats"]
+    assert first["total"]["posts"] > 2000
+    assert set(first["platforms"]) == {"twitter", "mastodon", "bluesky", "slack"}
+    # brexit and kpop are the two pages of 2sets: overlapping archives share their posts.
+    with open_store(db) as store:
+        assert store.query("SELECT COUNT(*) FROM posts")[0][0] == \
+            first["total"]["posts"] + first["total"]["referenced"]
+        assert store.query("SELECT COUNT(*) FROM imports WHERE status = 'done'")[0][0] == \
+            2 * len(plain)
+
+
+def test_reimport_reports_duplicates_and_the_newer_metrics_win(tmp_path, data):
+    db = tmp_path / "w.db"
+    page = orjson.loads((data / "twarc2" / "two_tweets.jsonl").read_bytes())
+    old, new = tmp_path / "old.jsonl", tmp_path / "new.jsonl"
+    page["__twarc"]["retrieved_at"] = "2021-05-19T00:00:00+00:00"
+    old.write_bytes(orjson.dumps(page) + b"\n")
+    page["data"][0]["public_metrics"]["like_count"] = 42
+    page["__twarc"]["retrieved_at"] = "2021-06-01T00:00:00+00:00"
+    new.write_bytes(orjson.dumps(page) + b"\n")
+    assert cli(db, "import", str(new)).exit_code == 0
+    result = cli(db, "import", str(old))
+    assert result.exit_code == 0
+    assert "│ old.jsonl │ twarc2 │            2 │              0 │          1 │" in result.stdout
+    with open_store(db) as store:
+        (likes,) = store.query("SELECT like_count FROM posts WHERE id = ?",
+                               ("twitter:1394735776701816833",))[0]
+    assert likes == 42
+
+
+def test_a_referenced_tweet_becomes_a_chat_post_when_an_archive_holds_it(tmp_path, data):
+    db = tmp_path / "w.db"
+    two = data / "twarc2" / "two_tweets.jsonl"
+    assert cli(db, "import", str(two), "--chat", "c").exit_code == 0
+    assert stats(db)["total"] == {"posts": 1, "referenced": 1, "authors": 2, "chats": 1}
+    page = orjson.loads(two.read_bytes())
+    page["data"] = page["includes"]["tweets"]
+    other = tmp_path / "original.jsonl"
+    other.write_bytes(orjson.dumps(page) + b"\n")
+    assert cli(db, "import", str(other), "--chat", "c").exit_code == 0
+    assert stats(db)["total"]["posts"] == 2 and stats(db)["total"]["referenced"] == 0
+
+
+def test_export_validates_against_the_schema_and_round_trips(tmp_path, data):
+    db, copy = tmp_path / "w.db", tmp_path / "copy.db"
+    files = ["twarc2/2sets.jsonl", "twarc2/flat.jsonl", "twitter_v1/tidytags_upstream_tweets_1.json",
+             "twitter-archiver/pstweetchat-2020-2021.csv", "mastodon/timeline_public.json",
+             "bluesky/thread_view_post_with_embed_media.json",
+             "slack/slack_export_viewer_testarchive.zip", "tags/tidytags_sample-data_TAGS_aect.csv"]
+    assert cli(db, "import", *[str(data / f) for f in files]).exit_code == 0
+    exported = tmp_path / "posts.jsonl"
+    assert cli(db, "export", "--format", "jsonl", "-o", str(exported)).exit_code == 0
+    records = [orjson.loads(line) for line in exported.read_bytes().splitlines()]
+    schema = json.loads(SCHEMA.read_text())
+    for record in records:
+        jsonschema.validate(record, schema)
+    assert sum(not r["is_referenced"] for r in records) == stats(db)["total"]["posts"]
+    retweet = next(r for r in records if r["id"] == "twitter:1380242611781386245")
+    assert retweet["raw"]["id"] == "1380242611781386245"  # the tweet itself, not its page
+
+    assert cli(copy, "import", str(exported)).exit_code == 0
+    again = tmp_path / "again.jsonl"
+    assert cli(copy, "export", "-o", str(again)).exit_code == 0
+    second = [orjson.loads(line) for line in again.read_bytes().splitlines()]
+
+    def canonical(rows):  # provenance now points at the export's lines, the rest is equal
+        return [{k: v for k, v in r.items() if k not in ("source_file", "source_line")}
+                for r in rows]
+
+    assert canonical(second) == canonical(records)
+    assert stats(copy)["chats"] == stats(db)["chats"]
+
+
+def test_export_of_one_chat_includes_what_its_posts_reference(tmp_path, data):
+    db = tmp_path / "w.db"
+    cli(db, "import", str(data / "twarc2" / "two_tweets.jsonl"), "--chat", "a")
+    cli(db, "import", str(data / "twarc2" / "cotweet.jsonl"), "--chat", "b")
+    result = cli(db, "export", "--chat", "a", "--no-raw")
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["native_id"], r["is_referenced"]) for r in records] == [
+        ("1391677057810288641", True), ("1394735776701816833", False)]
+    assert "raw" not in records[0]
+    assert cli(db, "export", "--chat", "nope").exit_code == 2
+
+
+def test_stats_json_counts_per_platform_and_chat(tmp_path, data):
+    db = tmp_path / "w.db"
+    cli(db, "import", str(data / "slack" / "slack_export_viewer_testarchive.zip"))
+    cli(db, "import", str(data / "twarc2" / "two_tweets.jsonl"), "--chat", "#B2Bchat")
+    got = stats(db)
+    assert got["platforms"]["slack"] == {"posts": 147, "referenced": 0, "authors": 7}
+    assert got["platforms"]["twitter"]["posts"] == 1
+    assert got["chats"]["enrique"]["posts"] == 96  # a Slack channel is a chat
+    assert got["chats"]["traveling-sailor"]["posts"] == 51
+    assert got["chats"]["#B2Bchat"] == {"posts": 1, "authors": 1, "first": "2021-05-18T19:24:56Z",
+                                        "last": "2021-05-18T19:24:56Z"}
+    assert got["total"]["posts"] == 148
+
+
+def test_archiver_chat_name_comes_from_its_query_and_needs_no_tz(tmp_path, data):
+    db = tmp_path / "w.db"
+    result = cli(db, "import", str(data / "twitter-archiver" / "pstweetchat-2020-2021.csv"))
+    assert result.exit_code == 0
+    assert stats(db)["chats"]["#PSTweetChat"]["posts"] == 1691
+
+
+def test_placeholder_authors_merge_into_the_real_account(tmp_path, data):
+    db = tmp_path / "w.db"
+    csv = tmp_path / "later.csv"
+    csv.write_text("username,content,datetime,url\ncalin_a,Q1 answer,2021-09-22T17:00:00Z,"
+                   "https://twitter.com/calin_a/status/1440716745577149999\n")
+    assert cli(db, "import", str(csv), "--format", "csv").exit_code == 0
+    with open_store(db) as store:  # a CSV has no user ids: the author is known by handle
+        assert store.query("SELECT author_id FROM posts")[0][0] == "twitter:@calin_a"
+    assert cli(db, "import", str(data / "twarc2" / "2sets.jsonl")).exit_code == 0
+    with open_store(db) as store:
+        rows = store.query("SELECT id FROM authors WHERE handle_key = 'calin_a'")
+        assert rows == [("twitter:870028999",)]
+        (author,) = store.query("SELECT author_id FROM posts WHERE text = 'Q1 answer'")[0]
+        assert author == "twitter:870028999"
+
+
+# --- bad input --------------------------------------------------------------------------
+
+
+def test_bad_line_is_one_warning_with_file_and_line_and_the_rest_imports(tmp_path, data):
+    db = tmp_path / "w.db"
+    path = data / "twarc2" / "streaming_output_with_error.jsonl"
+    result = cli(db, "import", str(path))
+    assert result.exit_code == 0
+    assert f"warning: {path}:8: not valid JSON" in result.stderr
+    assert result.stderr.count("warning:") == 1
+    assert "1 invalid JSON" in result.stdout
+
+
+def test_strict_stops_at_the_first_error(tmp_path, data):
+    result = cli(tmp_path / "w.db", "import", "--strict",
+                 str(data / "twarc2" / "streaming_output_with_error.jsonl"))
+    assert result.exit_code == 2
+    assert "streaming_output_with_error.jsonl:8" in result.stderr and "--strict" in result.stderr
+
+
+def test_unreadable_files_exit_2_and_the_other_files_still_import(tmp_path, data):
+    db = tmp_path / "w.db"
+    junk = tmp_path / "notes.txt"
+    junk.write_text("just some notes\nnothing to see\n")
+    result = cli(db, "import", str(tmp_path / "missing.jsonl"), str(junk),
+                 str(data / "twarc2" / "two_tweets.jsonl"))
+    assert result.exit_code == 2
+    assert f"{tmp_path / 'missing.jsonl'}: cannot be read" in result.stderr
+    assert "format was not recognised" in result.stderr and "--format" in result.stderr
+    assert stats(db)["total"]["posts"] == 1
+    assert "Traceback" not in result.output
+
+
+def test_a_file_with_nothing_importable_exits_2(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"data": [{"id": "1"}], "includes": {}, "__twarc": {}}\n')
+    result = cli(tmp_path / "w.db", "import", str(bad))
+    assert result.exit_code == 2
+    assert "bad.jsonl:1: not a tweet record" in result.stderr
+
+
+def test_bad_options_are_one_line_errors(tmp_path, data):
+    path = str(data / "twarc2" / "two_tweets.jsonl")
+    result = cli(tmp_path / "w.db", "import", path, "--tz", "Mars/Olympus")
+    assert result.exit_code == 2 and "Unknown time zone 'Mars/Olympus'" in result.stderr
+    result = cli(tmp_path / "w.db", "import", path, "--format", "myspace")
+    assert result.exit_code == 2 and "Unknown format 'myspace'" in result.stderr
+    result = cli(tmp_path / "w.db", "import", path, "--format", "csv", "--map", "text")
+    assert result.exit_code == 2 and "--map" in result.stderr
+    result = cli(tmp_path / "nowhere" / "w.db", "stats")
+    assert result.exit_code == 2 and "does not exist" in result.stderr
+
+
+def test_spreadsheet_mangled_ids_are_refused_not_stored(tmp_path, data):
+    lines = (data / "tags" / "tidytags_sample-tweet.csv").read_text().splitlines()
+    lines[1] = lines[1].replace("1219758386436165633", "1.21976E+18", 1)
+    path = tmp_path / "mangled.csv"
+    path.write_text("\n".join(lines) + "\n")
+    result = cli(tmp_path / "w.db", "import", str(path))
+    assert result.exit_code == 2
+    assert "mangled.csv:2:" in result.stderr and "spreadsheet" in result.stderr
+    assert stats(tmp_path / "w.db")["total"]["posts"] == 0
+
+
+def test_utf16_and_cp1252_files_are_read_right_and_cp1252_is_said(tmp_path, data):
+    text = (data / "tags" / "tidytags_sample-data_TAGS_aect.csv").read_text(encoding="utf-8")
+    utf16 = tmp_path / "utf16.csv"
+    utf16.write_bytes(text.encode("utf-16"))
+    result = cli(tmp_path / "a.db", "import", str(utf16), "--chat", "c")
+    assert result.exit_code == 0, result.output
+    assert stats(tmp_path / "a.db")["chats"]["c"]["posts"] == 10
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("username,content,datetime\nzoe,Señor café naïve,2021-01-01T10:00:00Z\n"
+                      .encode("cp1252"))
+    result = cli(tmp_path / "b.db", "import", str(latin), "--format", "csv")
+    assert result.exit_code == 0
+    assert "not UTF-8; it was read as cp1252" in result.stderr
+    with open_store(tmp_path / "b.db") as store:
+        assert store.query("SELECT text FROM posts")[0][0] == "Señor café naïve"
+
+
+def test_corrupt_zip_and_zip_bomb_are_reported(tmp_path, data, monkeypatch):
+    whole = (data / "slack" / "slack_export_viewer_testarchive.zip").read_bytes()
+    cut = tmp_path / "cut.zip"
+    cut.write_bytes(whole[: len(whole) // 2])
+    result = cli(tmp_path / "w.db", "import", str(cut), "--format", "slack")
+    assert result.exit_code == 2 and "truncated or corrupt" in result.stderr
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("users.json", "[]")
+        zf.writestr("channels.json", '[{"id": "C1", "name": "general"}]')
+        zf.writestr("general/2020-01-01.json", "[" + " " * (30 << 20) + "]")
+    result = cli(tmp_path / "w.db", "import", str(bomb))
+    assert result.exit_code == 2
+    assert "refused" in result.stderr and "bomb.zip!general/2020-01-01.json" in result.stderr
+
+
+def _big_archive(path: Path, data: Path, copies: int) -> int:
+    page_lines = (data / "twarc2" / "2sets.jsonl").read_bytes().splitlines()
+    count = 0
+    with path.open("wb") as out:
+        for copy in range(copies):
+            for line in page_lines:
+                page = orjson.loads(line)
+                for tweet in page["data"] + page["includes"].get("tweets", []):
+                    tweet["id"] = str(int(tweet["id"]) + (copy + 1) * (1 << 23))
+                    for ref in tweet.get("referenced_tweets") or ():
+                        ref["id"] = str(int(ref["id"]) + (copy + 1) * (1 << 23))
+                count += len(page["data"])
+                out.write(orjson.dumps(page) + b"\n")
+    return count
+
+
+def test_an_import_killed_half_way_leaves_a_valid_workspace_and_completes(tmp_path, data):
+    archive = tmp_path / "big.jsonl"
+    expected = _big_archive(archive, data, copies=60)
+    db = tmp_path / "w.db"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "chatrecap", "--db", str(db), "import",
+                             str(archive), "--chat", "big"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    stored = 0
+    while time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+        try:
+            with open_store(db, migrate=False) as store:
+                stored = store.query("SELECT COUNT(*) FROM chat_posts")[0][0]
+        except Exception:
+            continue
+        if stored > 0:
+            break
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert 0 < stored < expected, "the import should have been killed part-way"
+    partial = stats(db)
+    assert partial["total"]["posts"] < expected
+    assert partial["imports"] == {"running": 1}
+    result = cli(db, "import", str(archive), "--chat", "big")
+    assert result.exit_code == 0
+    assert stats(db)["chats"]["big"]["posts"] == expected
