@@ -60,8 +60,8 @@ def _version(value: bool) -> None:
 @app.callback()
 def main_options(
     db: Annotated[str | None, typer.Option(
-        "--db", help=f"Workspace: a SQLite file or a postgresql:// URL "
-        f"[default: ${DB_ENV} or ./chatrecap.db].", show_default=False)] = None,
+        "--db", help=f"Workspace: a SQLite file or a postgresql:// URL. "
+        f"Default: ${DB_ENV}, else ./chatrecap.db.", show_default=False)] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v",
                                           help="Show every warning and error details.")] = False,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
@@ -103,8 +103,8 @@ def import_command(
     tz: Annotated[str | None, typer.Option(
         "--tz", help="Time zone of naive timestamps in the archive, e.g. America/New_York.")] = None,
     chat: Annotated[str | None, typer.Option(
-        "--chat", help="Chat the posts belong to [default: the archive's channel or query, "
-        "else the file name].")] = None,
+        "--chat", help="Chat the posts belong to. Default: the archive's channel or query, "
+        "else the file name.")] = None,
     column_map: Annotated[str | None, typer.Option(
         "--map", help="Column map for --format csv: field=column,... "
         "(e.g. text=content,author=username,time=datetime).")] = None,
@@ -228,7 +228,7 @@ def export(
     chat: Annotated[str | None, typer.Option(
         "--chat", help="Only this chat's posts (and the posts they reference).")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o",
-                                                help="File to write [default: stdout].")] = None,
+                                                help="File to write. Default: standard output.")] = None,
     no_raw: Annotated[bool, typer.Option("--no-raw", help="Leave out the raw records.")] = False,
 ) -> None:
     """Write the workspace as canonical JSONL, one post per line."""

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs everything the tests need on a fresh Debian machine, then runs them all.
+# Used by the README and by CI (.ci/run). Safe to run again: it only installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# PostgreSQL server binaries: the store tests run a real, throw-away PostgreSQL cluster.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    echo "Installing PostgreSQL (Debian package) for the store tests..."
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+fi
+
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+    "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+.venv/bin/python -m pip install -q -e '.[test]'
+
+.venv/bin/ruff check src tests benchmarks scripts
+.venv/bin/python -m pytest -q -p no:cacheprovider "$@"

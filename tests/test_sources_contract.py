@@ -1,0 +1,76 @@
+"""Every registered source keeps the contract of docs/writing-a-source.md."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from chatrecap.errors import InputError, RecordError
+from chatrecap.models import Post
+from chatrecap.sources import all_sources, detect
+from chatrecap.sources.base import ReadOptions, take_sample
+
+FOLDER_FORMAT = {
+    "twarc2": "twarc2", "twitter_v1": "twitter-v1", "tags": "tags",
+    "twitter-archiver": "twitter-archiver", "duboischallenge": "csv", "mastodon": "mastodon",
+    "bluesky": "bluesky", "slack": "slack",
+}
+
+
+def shared_files(data: Path) -> list[tuple[Path, str]]:
+    return [(path, FOLDER_FORMAT[path.parent.name]) for path in sorted(data.glob("*/*"))
+            if path.parent.name in FOLDER_FORMAT]
+
+
+def test_sources_have_unique_ids_names_and_descriptions():
+    sources = all_sources()
+    assert len({s.id for s in sources}) == len(sources) == 10
+    for source in sources:
+        assert source.id and source.name and source.description
+
+
+def test_every_shared_file_is_recognised_from_its_contents(data, fixtures, tmp_path):
+    files = shared_files(data) + [(fixtures / "discord" / "community-hour.json", "discord")]
+    assert len(files) > 25
+    for path, expected in files:
+        renamed = tmp_path / f"archive-{path.parent.name}.dat"  # the name gives nothing away
+        renamed.write_bytes(path.read_bytes())
+        assert detect(renamed).id == expected, path
+
+
+@pytest.mark.parametrize("source", all_sources(), ids=lambda s: s.id)
+def test_sniff_is_a_score_and_reads_yield_only_posts_and_record_errors(source, data, tmp_path):
+    for path, _ in shared_files(data):
+        score = source.sniff(take_sample(path))
+        assert isinstance(score, float) and 0.0 <= score <= 1.0
+    empty = tmp_path / "empty.json"
+    empty.write_text("")
+    junk = tmp_path / "junk.txt"
+    junk.write_text("hello\nworld\n")
+    for path in (empty, junk):
+        assert source.sniff(take_sample(path)) == 0.0 or source.id == "csv"
+        try:
+            items = list(source.read(path, ReadOptions()))
+        except InputError:
+            continue
+        assert all(isinstance(i, (Post, RecordError)) for i in items)
+
+
+# The canonical JSONL is covered by the export round trip in test_import.py.
+@pytest.mark.parametrize("source", [s for s in all_sources() if s.id != "jsonl"],
+                         ids=lambda s: s.id)
+def test_posts_are_utc_with_provenance_and_raw(source, data, fixtures):
+    own = [p for p, fmt in shared_files(data) if fmt == source.id] or \
+        sorted((fixtures / source.id).glob("*.json"))
+    assert own, f"no sample for {source.id}"
+    options = ReadOptions(column_map={"text": "content", "author": "username", "time": "datetime"})
+    for path in own:
+        for item in source.read(path, options):
+            if isinstance(item, RecordError):
+                continue
+            assert item.created_at.utcoffset().total_seconds() == 0
+            assert item.id == f"{item.platform}:{item.native_id}"
+            assert item.source_file and item.source_line is not None
+            assert item.raw is not None
+            assert isinstance(item.text, str)
