@@ -101,4 +101,4 @@ def test_a_line_that_is_not_a_tweet_is_reported_and_the_rest_read(tmp_path, data
     posts, _, errors = read(path)
     assert [p.native_id for p in posts] == ["1394735776701816833"]
     assert [e.line for e in errors] == [1, 2]
-    assert "'author_id' is missing" in errors[0].reason
+    assert "has no author_id" in errors[0].reason

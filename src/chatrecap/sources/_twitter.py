@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -72,29 +73,28 @@ def status_url_parts(url: str | None) -> tuple[str, str] | None:
     return (match.group(1), match.group(2)) if match else None
 
 
-def is_media_url(entity: dict[str, Any]) -> bool:
-    expanded = entity.get("expanded_url") or ""
-    return bool(entity.get("media_key")) or "/photo/" in expanded or "/video/" in expanded
+def is_media_link(expanded_url: str | None, media_key: str | None = None) -> bool:
+    """Whether a t.co link stands for attached media (a photo or video page)."""
+    expanded = expanded_url or ""
+    return bool(media_key) or "/photo/" in expanded or "/video/" in expanded
 
 
-def expand_links(text: str, url_entities: Any, media_entities: Any = ()) -> str:
-    """Replace t.co links by the links they stand for; drop the links of attached media
-    (the media list keeps them), so quoted text reads as the author meant it."""
+def expand_links(text: str, replacements: Iterable[tuple[str | None, str]]) -> str:
+    """Replace t.co links by what they stand for (``(short, long)`` pairs; ``long`` is ""
+    for attached media, which the media list keeps), so quoted text reads as written."""
     if "t.co/" not in text:
         return text
-    for entity in url_entities or ():
-        short = entity.get("url")
-        if not short or short not in text:
-            continue
-        if is_media_url(entity):
-            text = text.replace(short, "")
-        else:
-            text = text.replace(short, entity.get("unwound_url") or entity.get("expanded_url")
-                                or short)
-    for entity in media_entities or ():
-        if entity.get("url"):
-            text = text.replace(entity["url"], "")
+    for short, long in replacements:
+        if short and short in text:
+            text = text.replace(short, long)
     return text.strip()
+
+
+def v1_link_replacements(entities: dict[str, Any], media: Any) -> list[tuple[str | None, str]]:
+    pairs = [(u.get("url"), "" if is_media_link(u.get("expanded_url"))
+              else u.get("expanded_url") or u.get("url") or "")
+             for u in entities.get("urls") or ()]
+    return pairs + [(m.get("url"), "") for m in media or ()]
 
 
 def tweet_url(handle: str | None, tweet_id: str) -> str:
@@ -109,7 +109,7 @@ def v1_entities(entities: dict[str, Any] | None,
     mentions = [m["screen_name"] for m in entities.get("user_mentions") or () if m.get("screen_name")]
     hashtags = [h["text"] for h in entities.get("hashtags") or () if h.get("text")]
     urls = [u.get("expanded_url") or u.get("url") for u in entities.get("urls") or ()
-            if (u.get("expanded_url") or u.get("url")) and not is_media_url(u)]
+            if (u.get("expanded_url") or u.get("url")) and not is_media_link(u.get("expanded_url"))]
     media_items = (extended or {}).get("media") or entities.get("media") or ()
     media = [m.get("media_url_https") or m.get("media_url") or m.get("expanded_url")
              for m in media_items if m.get("media_url_https") or m.get("media_url") or m.get("expanded_url")]

@@ -20,14 +20,15 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-import orjson
+import msgspec
 
 from chatrecap.errors import RecordError
 from chatrecap.models import Author, Post
+from chatrecap.sources import _x_v2 as x
 from chatrecap.sources._twitter import (
     PLATFORM,
     expand_links,
-    is_media_url,
+    is_media_link,
     parse_iso,
     tweet_url,
     unique,
@@ -36,6 +37,7 @@ from chatrecap.sources.base import LineSource, ReadOptions, Sample, json_error
 from chatrecap.text import clean_text
 
 _TWEET_KEYS = ('"author_id"', '"created_at"', '"text"')
+Tweetish = x.Tweet | x.Ref | x.Line  # a flattened line or inlined reference is a tweet too
 
 
 class Twarc2Source(LineSource):
@@ -59,17 +61,15 @@ class Twarc2Source(LineSource):
     def parse_line(self, line: bytes, number: int, name: str,
                    options: ReadOptions) -> list[Post | RecordError]:
         try:
-            record = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
+            record = x.LINE.decode(line)
+        except msgspec.ValidationError as exc:
+            return [RecordError(name, number, f"not a tweet record the X API v2 writes ({exc})")]
+        except msgspec.DecodeError as exc:
             return [json_error(name, number, exc)]
-        if not isinstance(record, dict):
-            return [RecordError(name, number, "expected a JSON object (an API page or a tweet)")]
         try:
-            return list(_read_record(record, name, number))
+            return list(_read_line(record, line, name, number))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            return [RecordError(name, number,
-                                f"not a tweet record the X API v2 writes ({_why(exc)})")]
-
+            return [RecordError(name, number, f"not a tweet record the X API v2 writes ({exc})")]
 
     def raw_of(self, record: Any, native_id: str) -> Any:
         """The tweet itself out of an API page, stream line or flattened line."""
@@ -87,37 +87,29 @@ class Twarc2Source(LineSource):
         return record
 
 
-def _why(exc: Exception) -> str:
-    if isinstance(exc, KeyError):
-        return f"field {exc.args[0]!r} is missing"
-    return str(exc) or type(exc).__name__
-
-
-def _read_record(record: dict[str, Any], name: str, number: int) -> Iterator[Post]:
+def _read_line(record: x.Line, line: bytes, name: str, number: int) -> Iterator[Post]:
     observed = _observed_at(record)
-    data = record.get("data")
-    if data is None and "id" in record and "text" in record:
-        yield from _flattened(record, name, number, observed)
+    data = record.data
+    if data is None:
+        if record.id is None or record.text is None:
+            raise ValueError("no 'data' and no tweet fields")
+        yield from _flattened(record, line, name, number, observed)
         return
-    if isinstance(data, dict):
+    if isinstance(data, x.Tweet):
         data = [data]
-    if not isinstance(data, list):
-        raise ValueError("no 'data' list and no tweet fields")
-    includes = record.get("includes") or {}
-    page = _Page(includes, observed, name, number)
-    data_ids = {tweet["id"] for tweet in data}
-    for tweet in includes.get("tweets") or ():
-        if tweet.get("id") not in data_ids:
+    page = _Page(record.includes or x.Includes(), observed, line, name, number)
+    data_ids = {tweet.id for tweet in data}
+    for tweet in page.tweets.values():
+        if tweet.id not in data_ids:
             yield page.post(tweet, referenced=True)
     for tweet in data:
         yield page.post(tweet, referenced=False)
 
 
-def _observed_at(record: dict[str, Any]) -> datetime | None:
-    meta = record.get("__twarc")
-    if isinstance(meta, dict) and isinstance(meta.get("retrieved_at"), str):
+def _observed_at(record: x.Line) -> datetime | None:
+    if record.twarc and record.twarc.retrieved_at:
         try:
-            return parse_iso(meta["retrieved_at"])
+            return parse_iso(record.twarc.retrieved_at)
         except ValueError:
             return None
     return None
@@ -126,55 +118,55 @@ def _observed_at(record: dict[str, Any]) -> datetime | None:
 _AUTHORS: dict[tuple[Any, ...], Author] = {}
 
 
-def v2_author(user: dict[str, Any]) -> Author:
-    """The Author of a v2 user object; identical profiles share one (immutable) Author,
-    since chat participants appear on page after page."""
-    metrics = user.get("public_metrics") or {}
-    key = (user["id"], user.get("username"), user.get("name"), user.get("description"),
-           metrics.get("followers_count"), metrics.get("following_count"), user.get("verified"),
-           user.get("url"), user.get("location"), user.get("profile_image_url"))
+def v2_author(user: x.User) -> Author:
+    """The Author of a v2 user; identical profiles share one (immutable) Author, since
+    chat participants appear on page after page."""
+    metrics = user.public_metrics or x.UserMetrics()
+    key = (user.id, user.username, user.name, user.description, metrics.followers_count,
+           metrics.following_count, user.verified, user.url, user.location,
+           user.profile_image_url)
     author = _AUTHORS.get(key)
     if author is None:
         if len(_AUTHORS) > 100_000:
             _AUTHORS.clear()
-        author = _AUTHORS[key] = _v2_author(user)
+        author = _AUTHORS[key] = _v2_author(user, metrics)
     return author
 
 
-def _v2_author(user: dict[str, Any]) -> Author:
-    metrics = user.get("public_metrics") or {}
-    created = user.get("created_at")
-    entities_url = (((user.get("entities") or {}).get("url") or {}).get("urls") or [{}])[0]
+def _v2_author(user: x.User, metrics: x.UserMetrics) -> Author:
+    links = user.entities.url.urls if user.entities and user.entities.url else []
     return Author(
         platform=PLATFORM,
-        native_id=user["id"],
-        handle=user.get("username"),
-        display_name=clean_text(user.get("name")) or None,
-        bio=clean_text(user.get("description")) or None,
-        followers=metrics.get("followers_count"),
-        following=metrics.get("following_count"),
-        verified=user.get("verified"),
-        url=entities_url.get("expanded_url") or user.get("url") or None,
-        location=user.get("location") or None,
-        created_at=parse_iso(created) if created else None,
-        avatar_url=user.get("profile_image_url"),
+        native_id=user.id,
+        handle=user.username,
+        display_name=clean_text(user.name) or None,
+        bio=clean_text(user.description) or None,
+        followers=metrics.followers_count,
+        following=metrics.following_count,
+        verified=user.verified,
+        url=(links[0].expanded_url if links else None) or user.url or None,
+        location=user.location or None,
+        created_at=parse_iso(user.created_at) if user.created_at else None,
+        avatar_url=user.profile_image_url,
     )
 
 
 class _Page:
     """Lookups for one API page: users, included tweets and media by id."""
 
-    __slots__ = ("users", "tweets", "media", "authors", "observed", "name", "number")
+    __slots__ = ("users", "tweets", "media", "authors", "observed", "line", "name", "number")
 
-    def __init__(self, includes: dict[str, Any], observed: datetime | None,
+    def __init__(self, includes: x.Includes, observed: datetime | None, line: bytes,
                  name: str, number: int) -> None:
-        self.users = {u["id"]: u for u in includes.get("users") or ()}
-        self.tweets = {t["id"]: t for t in includes.get("tweets") or ()}
-        self.media = {m["media_key"]: m for m in includes.get("media") or () if "media_key" in m}
+        self.users = {u.id: u for u in includes.users}
+        self.tweets = {t.id: t for t in includes.tweets}
+        self.media = {m.media_key: m for m in includes.media if m.media_key}
         self.authors: dict[str, Author] = {}
-        self.observed, self.name, self.number = observed, name, number
+        self.observed, self.line, self.name, self.number = observed, line, name, number
 
-    def author(self, author_id: str) -> Author:
+    def author(self, author_id: str | None) -> Author:
+        if author_id is None:
+            raise ValueError("a tweet has no author_id")
         author = self.authors.get(author_id)
         if author is None:
             user = self.users.get(author_id)
@@ -182,73 +174,70 @@ class _Page:
             self.authors[author_id] = author
         return author
 
-    def reply_handle(self, tweet: dict[str, Any]) -> str | None:
+    def reply_handle(self, tweet: x.Tweet) -> str | None:
         """The replied-to user's handle: from includes, else from the mention with its id."""
-        user_id = tweet.get("in_reply_to_user_id")
+        user_id = tweet.in_reply_to_user_id
         if not user_id:
             return None
         if user_id in self.users:
-            return self.users[user_id].get("username")
-        for mention in (tweet.get("entities") or {}).get("mentions") or ():
-            if mention.get("id") == user_id:
-                return mention.get("username")
+            return self.users[user_id].username
+        for mention in tweet.entities.mentions if tweet.entities else ():
+            if mention.id == user_id:
+                return mention.username
         return None
 
-    def post(self, tweet: dict[str, Any], referenced: bool) -> Post:
-        author = self.author(tweet["author_id"])
-        refs = {ref["type"]: ref["id"] for ref in tweet.get("referenced_tweets") or ()}
-        source = tweet
-        repost_id = refs.get("retweeted")
-        if repost_id and repost_id in self.tweets:
-            source = self.tweets[repost_id]  # the original: full text and its entities
-        return _post(tweet, source, author, refs, self.reply_handle(tweet),
-                     [self.media[k] for k in (source.get("attachments") or {}).get("media_keys") or ()
-                      if k in self.media],
-                     referenced, self.observed, self.name, self.number)
+    def post(self, tweet: x.Tweet, referenced: bool) -> Post:
+        source: Tweetish = tweet
+        for ref in tweet.referenced_tweets:
+            if ref.type == "retweeted" and ref.id in self.tweets:
+                source = self.tweets[ref.id]  # the original: full text and its entities
+        keys = source.attachments.media_keys if source.attachments else ()
+        return _post(tweet, source, self.author(tweet.author_id), self.reply_handle(tweet),
+                     [self.media[k] for k in keys if k in self.media], referenced,
+                     self.observed, self.line, self.name, self.number)
 
 
-def _flattened(tweet: dict[str, Any], name: str, number: int,
+def _flattened(tweet: x.Line, line: bytes, name: str, number: int,
                observed: datetime | None) -> Iterator[Post]:
     """A ``twarc2 flatten`` line: the author and referenced tweets are inlined."""
-    refs = {}
-    for ref in tweet.get("referenced_tweets") or ():
-        refs[ref["type"]] = ref["id"]
-        if "text" in ref and "author_id" in ref:
-            ref_author = v2_author(ref["author"]) if "author" in ref else Author(
-                PLATFORM, ref["author_id"], None)
-            yield _post(ref, ref, ref_author, {r["type"]: r["id"] for r in ref.get(
-                "referenced_tweets") or ()}, None, ref.get("attachments", {}).get("media") or [],
-                True, observed, name, number)
-    source = tweet
-    for ref in tweet.get("referenced_tweets") or ():
-        if ref["type"] == "retweeted" and "text" in ref:
+    source: Tweetish = tweet
+    for ref in tweet.referenced_tweets:
+        if ref.text is None or ref.author_id is None:
+            continue
+        ref_author = v2_author(ref.author) if ref.author else Author(PLATFORM, ref.author_id, None)
+        yield _post(ref, ref, ref_author, None, ref.attachments.media if ref.attachments else [],
+                    True, observed, line, name, number)
+        if ref.type == "retweeted":
             source = ref
-    author = v2_author(tweet["author"]) if "author" in tweet else Author(
-        PLATFORM, tweet["author_id"], None)
-    reply_user = (tweet.get("in_reply_to_user") or {}).get("username")
-    media = (source.get("attachments") or {}).get("media") or []
-    yield _post(tweet, source, author, refs, reply_user, media, False, observed, name, number)
+    if tweet.author_id is None:
+        raise ValueError("the tweet has no author_id")
+    author = v2_author(tweet.author) if tweet.author else Author(PLATFORM, tweet.author_id, None)
+    reply_user = tweet.in_reply_to_user.username if tweet.in_reply_to_user else None
+    media = source.attachments.media if source.attachments else []
+    yield _post(tweet, source, author, reply_user, media, False, observed, line, name, number)
 
 
-def _post(tweet: dict[str, Any], source: dict[str, Any], author: Author, refs: dict[str, str],
-          reply_handle: str | None, media: list[dict[str, Any]], referenced: bool,
-          observed: datetime | None, name: str, number: int) -> Post:
-    note = source.get("note_tweet") or {}
-    raw_text = note.get("text") or source["text"]
-    entities = (note.get("entities") if note.get("text") else None) or source.get("entities") or {}
-    text = clean_text(expand_links(raw_text, entities.get("urls")))
-    own_text = tweet["text"]
-    metrics = tweet.get("public_metrics") or {}
-    tweet_id = tweet["id"]
-    reply_to = refs.get("replied_to")
-    quote_of = refs.get("quoted")
-    repost_of = refs.get("retweeted")
-    conversation = tweet.get("conversation_id")
+def _post(tweet: Tweetish, source: Tweetish, author: Author, reply_handle: str | None,
+          media: list[x.Media], referenced: bool, observed: datetime | None, line: bytes,
+          name: str, number: int) -> Post:
+    note = source.note_tweet
+    raw_text = (note.text if note and note.text else None) or source.text
+    own_text = tweet.text
+    if raw_text is None or own_text is None or tweet.created_at is None:
+        raise ValueError(f"tweet {tweet.id} has no text or created_at")
+    entities = (note.entities if note and note.text else None) or source.entities or x.Entities()
+    text = clean_text(expand_links(raw_text, (
+        (u.url, "" if is_media_link(u.expanded_url, u.media_key)
+         else u.unwound_url or u.expanded_url or u.url or "") for u in entities.urls)))
+    metrics = tweet.public_metrics or x.TweetMetrics()
+    refs = {ref.type: ref.id for ref in tweet.referenced_tweets}
+    reply_to, quote_of, repost_of = refs.get("replied_to"), refs.get("quoted"), refs.get("retweeted")
+    conversation = tweet.conversation_id
     return Post(
         platform=PLATFORM,
-        native_id=tweet_id,
+        native_id=tweet.id,
         author=author,
-        created_at=parse_iso(tweet["created_at"]),
+        created_at=parse_iso(tweet.created_at),
         text=text,
         text_original=own_text if own_text != text else None,
         reply_to_id=f"{PLATFORM}:{reply_to}" if reply_to else None,
@@ -256,23 +245,23 @@ def _post(tweet: dict[str, Any], source: dict[str, Any], author: Author, refs: d
         quote_of_id=f"{PLATFORM}:{quote_of}" if quote_of else None,
         repost_of_id=f"{PLATFORM}:{repost_of}" if repost_of else None,
         thread_id=f"{PLATFORM}:{conversation}" if conversation else None,
-        mentions=unique([m["username"] for m in entities.get("mentions") or () if "username" in m]),
-        hashtags=unique([h["tag"] for h in entities.get("hashtags") or () if "tag" in h]),
-        urls=unique([u.get("unwound_url") or u.get("expanded_url") or u["url"]
-                     for u in entities.get("urls") or () if "url" in u and not is_media_url(u)]),
-        media=[m.get("url") or m.get("preview_image_url") for m in media
-               if m.get("url") or m.get("preview_image_url")],
-        like_count=metrics.get("like_count"),
-        repost_count=metrics.get("retweet_count"),
-        reply_count=metrics.get("reply_count"),
-        quote_count=metrics.get("quote_count"),
-        language=tweet.get("lang"),
-        url=tweet_url(author.handle, tweet_id),
+        mentions=unique([m.username for m in entities.mentions if m.username]),
+        hashtags=unique([h.tag for h in entities.hashtags if h.tag]),
+        urls=unique([u.unwound_url or u.expanded_url or u.url for u in entities.urls
+                     if u.url and not is_media_link(u.expanded_url, u.media_key)]),  # type: ignore[misc]
+        media=[m.url or m.preview_image_url for m in media  # type: ignore[misc]
+               if m.url or m.preview_image_url],
+        like_count=metrics.like_count,
+        repost_count=metrics.retweet_count,
+        reply_count=metrics.reply_count,
+        quote_count=metrics.quote_count,
+        language=tweet.lang,
+        url=tweet_url(author.handle, tweet.id),
         is_referenced=referenced,
         observed_at=observed,
         source_file=name,
         source_line=number,
-        raw=tweet,
+        raw=line,  # the whole line is the raw record; raw_of() picks this tweet out of it
     )
 
 

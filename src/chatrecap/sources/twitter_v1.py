@@ -23,6 +23,7 @@ from chatrecap.sources._twitter import (
     parse_v1_date,
     tweet_url,
     v1_entities,
+    v1_link_replacements,
     v1_user,
 )
 from chatrecap.sources.base import ReadOptions, Sample, Source, iter_lines, read_document
@@ -120,8 +121,8 @@ def tweet_posts(tweet: dict[str, Any], name: str, number: int,
     raw_text = extended.get("full_text") or source.get("full_text") or source["text"]
     entities = extended.get("entities") or source.get("entities") or {}
     extended_entities = extended.get("extended_entities") or source.get("extended_entities") or {}
-    text = clean_text(expand_links(raw_text, entities.get("urls"),
-                                   extended_entities.get("media") or entities.get("media")))
+    text = clean_text(expand_links(raw_text, v1_link_replacements(
+        entities, extended_entities.get("media") or entities.get("media"))))
     own = (tweet.get("extended_tweet") or {}).get("full_text") or tweet.get("full_text") or tweet["text"]
     mentions, hashtags, urls, media = v1_entities(entities, extended_entities)
     author = v1_user(tweet["user"])

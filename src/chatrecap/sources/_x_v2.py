@@ -1,0 +1,165 @@
+"""The parts of X API v2 JSON that chatrecap reads, as msgspec structs.
+
+Decoding straight into these is several times faster than building dicts, and skips the
+fields we do not use (context annotations, geo, edit history...). Every field is optional
+except a tweet's id, so a record with a wrong type is one clear error naming its path
+("Expected `str`, got `int` - at `$.data[0].id`"), not a crash.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+
+class Mention(msgspec.Struct):
+    username: str | None = None
+    id: str | None = None
+
+
+class Tag(msgspec.Struct):
+    tag: str | None = None
+
+
+class Link(msgspec.Struct):
+    url: str | None = None
+    expanded_url: str | None = None
+    unwound_url: str | None = None
+    media_key: str | None = None
+
+
+class Entities(msgspec.Struct):
+    mentions: list[Mention] = []
+    hashtags: list[Tag] = []
+    urls: list[Link] = []
+
+
+class TweetMetrics(msgspec.Struct):
+    like_count: int | None = None
+    retweet_count: int | None = None
+    reply_count: int | None = None
+    quote_count: int | None = None
+
+
+class UserMetrics(msgspec.Struct):
+    followers_count: int | None = None
+    following_count: int | None = None
+
+
+class UserUrl(msgspec.Struct):
+    expanded_url: str | None = None
+
+
+class UserUrls(msgspec.Struct):
+    urls: list[UserUrl] = []
+
+
+class UserEntities(msgspec.Struct):
+    url: UserUrls | None = None
+
+
+class User(msgspec.Struct):
+    id: str
+    username: str | None = None
+    name: str | None = None
+    description: str | None = None
+    public_metrics: UserMetrics | None = None
+    verified: bool | None = None
+    created_at: str | None = None
+    location: str | None = None
+    url: str | None = None
+    entities: UserEntities | None = None
+    profile_image_url: str | None = None
+
+
+class Media(msgspec.Struct):
+    media_key: str | None = None
+    url: str | None = None
+    preview_image_url: str | None = None
+
+
+class Attachments(msgspec.Struct):
+    media_keys: list[str] = []
+    media: list[Media] = []  # inlined by `twarc2 flatten`
+
+
+class NoteTweet(msgspec.Struct):
+    text: str | None = None
+    entities: Entities | None = None
+
+
+class RefId(msgspec.Struct):
+    type: str
+    id: str
+
+
+class Ref(msgspec.Struct):
+    """A referenced tweet: just type and id in API pages, the whole tweet once flattened."""
+
+    type: str
+    id: str
+    referenced_tweets: list[RefId] = []
+    in_reply_to_user: User | None = None
+    text: str | None = None
+    author_id: str | None = None
+    created_at: str | None = None
+    conversation_id: str | None = None
+    entities: Entities | None = None
+    public_metrics: TweetMetrics | None = None
+    lang: str | None = None
+    attachments: Attachments | None = None
+    note_tweet: NoteTweet | None = None
+    author: User | None = None
+    in_reply_to_user_id: str | None = None
+
+
+class Tweet(msgspec.Struct):
+    id: str
+    text: str | None = None
+    author_id: str | None = None
+    created_at: str | None = None
+    conversation_id: str | None = None
+    referenced_tweets: list[Ref] = []
+    in_reply_to_user_id: str | None = None
+    entities: Entities | None = None
+    public_metrics: TweetMetrics | None = None
+    lang: str | None = None
+    attachments: Attachments | None = None
+    note_tweet: NoteTweet | None = None
+    author: User | None = None  # flattened
+    in_reply_to_user: User | None = None  # flattened
+
+
+class Includes(msgspec.Struct):
+    users: list[User] = []
+    tweets: list[Tweet] = []
+    media: list[Media] = []
+
+
+class TwarcMeta(msgspec.Struct):
+    retrieved_at: str | None = None
+
+
+class Line(msgspec.Struct):
+    """One line of twarc2 output: an API page, a streamed tweet, or a flattened tweet."""
+
+    data: list[Tweet] | Tweet | None = None
+    includes: Includes | None = None
+    twarc: TwarcMeta | None = msgspec.field(default=None, name="__twarc")
+    # A flattened line is a tweet itself:
+    id: str | None = None
+    text: str | None = None
+    author_id: str | None = None
+    created_at: str | None = None
+    conversation_id: str | None = None
+    referenced_tweets: list[Ref] = []
+    in_reply_to_user_id: str | None = None
+    entities: Entities | None = None
+    public_metrics: TweetMetrics | None = None
+    lang: str | None = None
+    attachments: Attachments | None = None
+    note_tweet: NoteTweet | None = None
+    author: User | None = None
+    in_reply_to_user: User | None = None
+
+
+LINE = msgspec.json.Decoder(Line)
