@@ -46,3 +46,13 @@ def test_every_dependency_has_a_reason_in_the_readme():
     for name in names:
         assert re.search(rf"\| *\[?{re.escape(name)}\]?", README, re.I), \
             f"{name} has no row in the README's dependency table"
+
+
+def test_the_readme_python_example_runs(tmp_path, data, monkeypatch, capsys):
+    block = re.search(r"```python\n(.*?)```", README, re.S).group(1)
+    (tmp_path / "archive.jsonl").write_bytes((data / "twarc2" / "two_tweets.jsonl").read_bytes())
+    monkeypatch.chdir(tmp_path)
+    exec(compile(block, "README.md", "exec"), {})
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0] == "1 0 {}"
+    assert "'#B2Bchat': {'posts': 1" in printed[1]

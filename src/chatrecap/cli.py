@@ -199,9 +199,9 @@ def stats(
         sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
         return
     total = data["total"]
-    out.print(f"Workspace {data['workspace']}: {total['posts']:,} posts "
-              f"({total['referenced']:,} referenced posts besides), {total['authors']:,} authors, "
-              f"{total['chats']:,} chats.")
+    out.print(f"Workspace {data['workspace']}: {_count(total['posts'], 'post')} "
+              f"({_count(total['referenced'], 'referenced post')} besides), "
+              f"{_count(total['authors'], 'author')}, {_count(total['chats'], 'chat')}.")
     table = Table(title="Per platform", title_justify="left")
     for column in ("platform", "posts", "referenced", "authors"):
         table.add_column(column, justify="left" if column == "platform" else "right")
@@ -215,6 +215,10 @@ def stats(
         table.add_row(name, f"{row['posts']:,}", f"{row['authors']:,}",
                       _minute(row["first"]), _minute(row["last"]))
     out.print(table)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def _minute(value: str | None) -> str:
@@ -254,7 +258,7 @@ def export(
         raise typer.Exit(EXIT_OK) from None
     except OSError as exc:
         raise _fail(f"{output or 'stdout'}: cannot be written ({exc.strerror or exc}).") from None
-    err.print(f"Exported {count:,} posts.")
+    err.print(f"Exported {_count(count, 'post')}.")
 
 
 @app.command()

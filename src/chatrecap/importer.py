@@ -249,6 +249,7 @@ def import_file(store: Store, path: Path, fmt: str | None = None,
     finally:
         report.elapsed = time.perf_counter() - started
         store.merge_placeholder_authors()
+        store.checkpoint()
         store.finish_import(import_id, "failed" if report.failed else status, report.records,
                             report.new, report.duplicates, report.referenced,
                             sum(report.skipped.values()))
