@@ -317,6 +317,17 @@ def _big_archive(path: Path, data: Path, copies: int) -> int:
     return count
 
 
+def _processes_using(db: Path) -> list[str]:
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and str(db).encode() in (proc / "cmdline").read_bytes():
+                found.append(proc.name)
+        except OSError:
+            continue
+    return found
+
+
 def test_an_import_killed_half_way_leaves_a_valid_workspace_and_completes(tmp_path, data):
     archive = tmp_path / "big.jsonl"
     expected = _big_archive(archive, data, copies=60)
@@ -339,6 +350,11 @@ def test_an_import_killed_half_way_leaves_a_valid_workspace_and_completes(tmp_pa
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert 0 < stored < expected, "the import should have been killed part-way"
+    # Its worker processes do not linger once it is gone.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _processes_using(db):
+        time.sleep(0.2)
+    assert not _processes_using(db)
     partial = stats(db)
     assert partial["total"]["posts"] < expected
     assert partial["imports"] == {"running": 1}

@@ -4,15 +4,17 @@ A bad record costs one warning and the rest of the file still imports; a file th
 be read at all is reported and the next file goes on. With ``strict`` the first problem
 stops the import (what was written before it stays, as in any run).
 
-Records become rows in :func:`prepare`, which for a large JSONL file runs in worker
-processes (one per core) while this process writes; results are written in file order, so
-the workspace is the same whatever the number of workers.
+Records become rows in :func:`prepare`. A large JSONL file is parsed, prepared and written
+by worker processes (one per core); the store serialises their transactions and its
+upserts do not depend on which worker writes first, so the workspace is the same whatever
+the number of workers.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 import time
 import uuid
 from collections import Counter, deque
@@ -28,7 +30,7 @@ from chatrecap.errors import ChatrecapError, InputError, RecordError
 from chatrecap.models import Post
 from chatrecap.sources import detect, get_source
 from chatrecap.sources.base import LineSource, ReadOptions, Source, iter_lines, take_sample
-from chatrecap.store import Batch, Store, author_row, compress, iso, post_row
+from chatrecap.store import Batch, BatchResult, Store, author_row, compress, iso, open_store, post_row
 
 BATCH_POSTS = 2000
 CHUNK_BYTES = 4 << 20  # lines sent to a worker at a time
@@ -130,13 +132,46 @@ def prepare(items: Iterable[Post | RecordError], ctx: _Context,
 
 def _prepare_lines(source_id: str, name: str, options: ReadOptions, ctx: _Context,
                    chunk: list[tuple[int, bytes]]) -> Batch:
-    """Worker task: parse a run of lines of a line-based source into a batch."""
+    """Parse a run of lines of a line-based source into a batch."""
     source = get_source(source_id)
     assert isinstance(source, LineSource)
     items: list[Post | RecordError] = []
     for number, line in chunk:
         items.extend(source.parse_line(line, number, name, options))
     return prepare(items, ctx, dict(chunk), name)
+
+
+@dataclass(slots=True)
+class _Written:
+    """What writing one batch did, small enough to send back from a worker."""
+
+    result: BatchResult
+    records: int
+    problems: list[RecordError]
+
+
+_worker_store: Store | None = None
+
+
+def _worker_start(url: str) -> None:
+    global _worker_store
+    _worker_store = open_store(url, migrate=False)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose import was killed (kill -9, a crash) must not linger."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def _worker_import(source_id: str, name: str, options: ReadOptions, ctx: _Context,
+                   chunk: list[tuple[int, bytes]]) -> _Written:
+    """Worker task: parse, prepare and write a run of lines (the store serialises writers)."""
+    assert _worker_store is not None
+    batch = _prepare_lines(source_id, name, options, ctx, chunk)
+    return _Written(_worker_store.write_batch(batch), batch.records, batch.problems)
 
 
 def _line_chunks(path: Path) -> Iterator[list[tuple[int, bytes]]]:
@@ -152,17 +187,13 @@ def _line_chunks(path: Path) -> Iterator[list[tuple[int, bytes]]]:
         yield chunk
 
 
-def _batches(source: Source, path: Path, options: ReadOptions, ctx: _Context,
-             workers: int) -> Iterator[Batch]:
-    """Prepared batches in file order, from worker processes when it pays off."""
+def _batches(source: Source, path: Path, options: ReadOptions,
+             ctx: _Context) -> Iterator[Batch]:
+    """Prepared batches in file order, in this process."""
     name = str(path)
     if isinstance(source, LineSource):
-        chunks = _line_chunks(path)
-        if workers > 1 and path.stat().st_size >= PARALLEL_MIN_BYTES:
-            yield from _parallel(source, name, options, ctx, chunks, workers)
-        else:
-            for chunk in chunks:
-                yield _prepare_lines(source.id, name, options, ctx, chunk)
+        for chunk in _line_chunks(path):
+            yield _prepare_lines(source.id, name, options, ctx, chunk)
         return
     pending: list[Post | RecordError] = []
     for item in source.read(path, options):
@@ -173,23 +204,37 @@ def _batches(source: Source, path: Path, options: ReadOptions, ctx: _Context,
     yield prepare(pending, ctx)
 
 
-def _parallel(source: LineSource, name: str, options: ReadOptions, ctx: _Context,
-              chunks: Iterator[list[tuple[int, bytes]]], workers: int) -> Iterator[Batch]:
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    in_flight: deque[Future[Batch]] = deque()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for chunk in chunks:
-            in_flight.append(pool.submit(_prepare_lines, source.id, name, options, ctx, chunk))
-            if len(in_flight) >= workers * 2:  # bounded: memory stays flat on any file size
+def _written(store: Store, source: Source, path: Path, options: ReadOptions, ctx: _Context,
+             workers: int, strict: bool) -> Iterator[_Written]:
+    """Each batch written, in file order. A large line-based file is parsed and written by
+    worker processes (one per core), which is where the time goes; with ``strict`` the
+    import stays in this process so that nothing past the first problem is written."""
+    if (isinstance(source, LineSource) and workers > 1 and not strict
+            and path.stat().st_size >= PARALLEL_MIN_BYTES):
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        in_flight: deque[Future[_Written]] = deque()
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                 initializer=_worker_start, initargs=(store.url,)) as pool:
+            for chunk in _line_chunks(path):
+                in_flight.append(pool.submit(_worker_import, source.id, str(path), options,
+                                             ctx, chunk))
+                if len(in_flight) >= workers * 2:  # bounded: flat memory on any file size
+                    yield in_flight.popleft().result()
+            while in_flight:
                 yield in_flight.popleft().result()
-        while in_flight:
-            yield in_flight.popleft().result()
+        return
+    for batch in _batches(source, path, options, ctx):
+        if strict and batch.problems:  # write nothing past the first problem
+            yield _Written(BatchResult(), 0, batch.problems)
+            return
+        yield _Written(store.write_batch(batch), batch.records, batch.problems)
 
 
 def default_workers() -> int:
-    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                      else os.cpu_count() or 1))
+    """One worker per core, plus one to parse while another waits for the write lock."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return 1 if (cores or 1) < 2 else min(cores or 1, 4) + 1
 
 
 def import_file(store: Store, path: Path, fmt: str | None = None,
@@ -219,9 +264,10 @@ def import_file(store: Store, path: Path, fmt: str | None = None,
     ctx = _Context(options.chat, path.stem, iso(datetime.now(UTC)) or "", keep_raw)
     status = "failed"
     try:
-        for batch in _batches(source, path, options, ctx, workers or default_workers()):
+        for written in _written(store, source, path, options, ctx,
+                                workers or default_workers(), strict):
             stop = None
-            for problem in batch.problems:
+            for problem in written.problems:
                 if problem.skipped:
                     report.skipped[problem.kind] += 1
                 else:
@@ -233,13 +279,12 @@ def import_file(store: Store, path: Path, fmt: str | None = None,
                     break
             if stop is not None:
                 raise StrictStop(stop)
-            result = store.write_batch(batch)
-            report.records += batch.records
-            report.new += result.new
-            report.duplicates += result.duplicates
-            report.referenced += result.referenced
+            report.records += written.records
+            report.new += written.result.new
+            report.duplicates += written.result.duplicates
+            report.referenced += written.result.referenced
             if on_progress:
-                on_progress(batch.records)
+                on_progress(written.records)
         status = "done"
     except InputError as exc:
         report.error = str(exc)

@@ -8,11 +8,49 @@ Fields a source cannot know stay ``None`` (unknown), never a guessed value.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 PERSON = "person"
 ORGANIZATION = "organization"
+_INT_LIMIT = 2**63 - 1  # what every database stores as an integer
+
+
+def _text(value: Any, name: str, required: bool = False) -> None:
+    if value is None and not required:
+        return
+    if type(value) is not str:
+        raise TypeError(f"{name} must be text, not {type(value).__name__}")
+    if required and not value:
+        raise ValueError(f"{name} is empty")
+
+
+def _count(value: Any, name: str) -> None:
+    if value is None:
+        return
+    if type(value) is not int:
+        raise TypeError(f"{name} must be a whole number, not {type(value).__name__}")
+    if not -_INT_LIMIT <= value <= _INT_LIMIT:
+        raise ValueError(f"{name} {value} is out of range")
+
+
+def _flag(value: Any, name: str) -> None:
+    if value is not None and type(value) is not bool:
+        raise TypeError(f"{name} must be true or false, not {type(value).__name__}")
+
+
+def _texts(value: Any, name: str) -> None:
+    if type(value) is not list or not all(type(item) is str for item in value):
+        raise TypeError(f"{name} must be a list of text")
+
+
+def _time(value: Any, name: str, required: bool = False) -> datetime | None:
+    """The time in UTC; a naive or non-time value is refused, never guessed."""
+    if value is None and not required:
+        return None
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise TypeError(f"{name} must be a time with a zone")
+    return value if value.tzinfo is UTC else value.astimezone(UTC)
 
 
 def make_id(platform: str, native_id: str) -> str:
@@ -44,6 +82,21 @@ class Author:
     avatar_url: str | None = None
     is_bot: bool | None = None
     kind: str | None = None  # PERSON, ORGANIZATION or None when unknown
+
+    def __post_init__(self) -> None:
+        """Refuse values of the wrong type here, so every source reports them as a bad
+        record instead of storing them."""
+        _text(self.platform, "platform", required=True)
+        for name in ("native_id", "handle", "display_name", "bio", "url", "location",
+                     "avatar_url"):
+            _text(getattr(self, name), f"author {name}")
+        _count(self.followers, "followers")
+        _count(self.following, "following")
+        _flag(self.verified, "verified")
+        _flag(self.is_bot, "is_bot")
+        self.created_at = _time(self.created_at, "author created_at")
+        if self.kind not in (None, PERSON, ORGANIZATION):
+            raise ValueError(f"author kind {self.kind!r} is not person or organization")
 
     @property
     def id(self) -> str:
@@ -84,6 +137,26 @@ class Post:
     source_file: str | None = None
     source_line: int | None = None
     raw: Any = None  # the platform's own record, kept whole
+
+    def __post_init__(self) -> None:
+        """Refuse values of the wrong type (see Author.__post_init__); times become UTC."""
+        _text(self.platform, "platform", required=True)
+        _text(self.native_id, "id", required=True)
+        if not isinstance(self.author, Author):
+            raise TypeError("author must be an Author")
+        self.created_at = _time(self.created_at, "created_at", required=True)  # type: ignore[assignment]
+        _text(self.text, "text", required=False)
+        if self.text is None:
+            raise TypeError("text must be text, not None")
+        for name in ("text_original", "reply_to_id", "reply_to_author", "quote_of_id",
+                     "repost_of_id", "thread_id", "language", "url", "channel", "source_file"):
+            _text(getattr(self, name), name)
+        for name in ("mentions", "hashtags", "urls", "media", "chats"):
+            _texts(getattr(self, name), name)
+        for name in ("like_count", "repost_count", "reply_count", "quote_count", "source_line"):
+            _count(getattr(self, name), name)
+        _flag(self.is_referenced, "is_referenced")
+        self.observed_at = _time(self.observed_at, "observed_at")
 
     @property
     def id(self) -> str:

@@ -31,6 +31,7 @@ _CP1252_ONLY = re.compile(
 _SUSPECT = re.compile("[&\x00-\x08\x0b-\x1f\x7f\xc2-\xf4\u200b\ufeff\t\u00a0\u0e01-\u0e5b]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
 _BLANK_LINES = re.compile(r"\n{3,}")
+_TAG = re.compile(r"<[^>]*>?")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 
 _FTFY_CONFIG = ftfy.TextFixerConfig(
@@ -80,18 +81,23 @@ def fix_mojibake(text: str) -> str:
     return text
 
 
-def clean_text(text: str | None) -> str:
-    """Entities decoded, mojibake repaired, control characters and extra blanks removed."""
+def clean_text(text: str | None, entities: bool = True) -> str:
+    """Entities decoded (unless already done), mojibake repaired, control characters and
+    extra blanks removed. Cleaning clean text changes nothing (except entities, which are
+    decoded once per call: "&amp;lt;" is the text "&lt;")."""
     if not text:
         return ""
     if not _SUSPECT.search(text) and "  " not in text and "\n\n\n" not in text:
         return text.strip()
-    if "&" in text:
+    if entities and "&" in text:
         text = html.unescape(text)
-    text = fix_mojibake(text)
+    # Invisible characters go first: inside a mojibake sequence they hide it from repair.
+    text = _CONTROL.sub("", text)
+    repaired = fix_mojibake(text)
+    if repaired != text:
+        text = _CONTROL.sub("", repaired)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub("", text)
     if "  " in text or "\t" in text or "\u00a0" in text:
         text = _SPACES.sub(" ", text)
     if "\n\n\n" in text:
@@ -141,6 +147,9 @@ def html_to_text(markup: str | None) -> str:
     if "<" not in markup:
         return clean_text(markup)
     parser = _HTMLToText()
-    parser.feed(markup)
-    parser.close()
-    return clean_text("".join(parser.parts))
+    try:
+        parser.feed(markup)
+        parser.close()
+    except AssertionError:  # html.parser gives up on some malformed markup ("<![x[")
+        return clean_text(_TAG.sub("", markup))
+    return clean_text("".join(parser.parts), entities=False)  # the parser decoded them

@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -187,13 +188,19 @@ def iter_lines(path: Path) -> Iterator[tuple[int, bytes]]:
             for number, line in enumerate(fh, 1):
                 if number == 1 and line.startswith(codecs.BOM_UTF8):
                     line = line[3:]
-                if line.strip():
+                if not line.isspace():  # (no strip(): that copies every long line)
                     yield number, line
         return
-    with open_text(path, encoding) as fh:
-        for number, text_line in enumerate(fh, 1):
-            if text_line.strip():
-                yield number, text_line.encode("utf-8")
+    number = 0
+    try:
+        with open_text(path, encoding) as fh:
+            for number, text_line in enumerate(fh, 1):
+                if text_line.strip():
+                    yield number, text_line.encode("utf-8")
+    except UnicodeError as exc:
+        raise InputError(f"{path}:{number + 1}: not valid {encoding} text "
+                         f"({getattr(exc, 'reason', exc)}); "
+                         "save the file as UTF-8.") from exc
 
 
 def read_document(path: Path) -> str:
@@ -211,7 +218,7 @@ def list_zip(path: Path) -> list[str]:
     try:
         with zipfile.ZipFile(path) as zf:
             return zf.namelist()
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
         raise InputError(f"{path}: the zip archive is truncated or corrupt ({exc}).") from exc
 
 
@@ -234,6 +241,6 @@ def read_zip_entry(zf: zipfile.ZipFile, name: str, archive: Path | str) -> bytes
                 out.write(chunk)
                 if out.tell() > info.file_size or out.tell() > MAX_ZIP_ENTRY_BYTES:
                     raise InputError(f"{archive}!{name}: refused, it expands past its declared size.")
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, RuntimeError, zlib.error) as exc:
         raise InputError(f"{archive}!{name}: the zip entry is corrupt ({exc}).") from exc
     return out.getvalue()

@@ -313,7 +313,7 @@ def _items(doc: Any, ctx: _Context, fixed_line: int | None) -> Iterator[Post | R
                                   "with its uri (com.atproto.repo.getRecord)")
             elif not (_g(unit, "notFound") or _g(unit, "blocked")):
                 yield from _post(unit, ctx, line)
-        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError) as exc:
             yield RecordError(ctx.source, line, f"this Bluesky post cannot be read: {exc}")
 
 

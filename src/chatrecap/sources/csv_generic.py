@@ -189,7 +189,7 @@ class GenericCsvSource(Source):
             except ValueError as exc:
                 kind = exc.kind if isinstance(exc, BadRow) else "malformed record"
                 yield RecordError(name, line, f"{exc}; skipped", kind=kind)
-            except (KeyError, TypeError, IndexError, AttributeError) as exc:
+            except (KeyError, TypeError, IndexError, AttributeError, OverflowError) as exc:
                 yield RecordError(name, line, f"the row could not be read ({exc!r}); skipped")
 
 

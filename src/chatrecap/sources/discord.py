@@ -83,7 +83,7 @@ class DiscordSource(Source):
         for index, msg in enumerate(doc["messages"], 1):
             try:
                 post = context.post(msg)
-            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
                 why = f"field {exc.args[0]!r} is missing" if isinstance(exc, KeyError) else exc
                 yield RecordError(name, index, f"not a Discord message ({why}); skipped")
                 continue

@@ -36,7 +36,7 @@ class CanonicalJsonlSource(LineSource):
             return [record_to_post(orjson.loads(line), name, number)]
         except orjson.JSONDecodeError as exc:
             return [json_error(name, number, exc)]
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
             why = f"field {exc.args[0]!r} is missing" if isinstance(exc, KeyError) else exc
             return [RecordError(name, number, f"not a chatrecap post record ({why})")]
 

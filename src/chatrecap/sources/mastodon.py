@@ -67,8 +67,11 @@ def _links(markup: str) -> list[str]:
     if "<a" not in markup:
         return []
     parser = _Links()
-    parser.feed(markup)
-    parser.close()
+    try:
+        parser.feed(markup)
+        parser.close()
+    except AssertionError:  # html.parser gives up on some malformed markup
+        pass
     return parser.urls
 
 
@@ -242,7 +245,7 @@ def _safe(status: Any, source: str, line: int) -> Iterator[Post | RecordError]:
         return
     try:
         yield from _map(status, source, line)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError, RecursionError) as exc:
         yield RecordError(source, line, f"this Mastodon status cannot be read: {exc}")
 
 

@@ -116,7 +116,7 @@ class _Export:
         else:
             try:
                 self.zip = zipfile.ZipFile(path)
-            except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
                 raise InputError(
                     f"{path}: the zip archive is truncated or corrupt ({exc})."
                 ) from exc
@@ -184,7 +184,7 @@ def _read_export(export: _Export) -> Iterator[Post | RecordError]:
             for index, msg in enumerate(messages, 1):
                 try:
                     post = _post(msg, channel_id, channel, users, channel_names, parents, bots)
-                except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
                     why = f"field {exc.args[0]!r} is missing" if isinstance(exc, KeyError) else exc
                     yield RecordError(where, index, f"not a Slack message ({why}); skipped")
                     continue

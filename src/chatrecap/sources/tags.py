@@ -88,7 +88,8 @@ class TagsSource(Source):
                 continue
             try:
                 yield from _row(name, line, columns, row)
-            except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+            except (KeyError, TypeError, ValueError, IndexError, AttributeError,
+                    OverflowError) as exc:
                 yield RecordError(name, line, f"the row could not be read ({exc}); skipped")
 
 

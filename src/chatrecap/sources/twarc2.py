@@ -68,7 +68,7 @@ class Twarc2Source(LineSource):
             return [json_error(name, number, exc)]
         try:
             return list(_read_line(record, line, name, number))
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
             return [RecordError(name, number, f"not a tweet record the X API v2 writes ({exc})")]
 
     def raw_of(self, record: Any, native_id: str) -> Any:

@@ -104,7 +104,8 @@ class TwitterArchiverSource(Source):
                 continue
             try:
                 yield from _row(name, line, columns, row, channel, check)
-            except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+            except (KeyError, TypeError, ValueError, IndexError, AttributeError,
+                    OverflowError) as exc:
                 yield RecordError(name, line, f"the row could not be read ({exc}); skipped")
         if check.differences:
             yield RecordError(name, None, check.summary(), kind="time zone", skipped=False)

@@ -53,7 +53,8 @@ class TwitterV1Source(Source):
                 continue
             try:
                 posts = list(tweet_posts(tweet, name, number))
-            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            except (KeyError, TypeError, ValueError, AttributeError, OverflowError,
+                    RecursionError) as exc:
                 why = f"field {exc.args[0]!r} is missing" if isinstance(exc, KeyError) else exc
                 yield RecordError(name, number, f"not a v1.1 tweet ({why}); skipped")
                 continue

@@ -69,9 +69,22 @@ def resolve_db(db: str | os.PathLike[str] | None) -> str:
 
 
 def _newer_wins(table: str, field: str) -> str:
-    return (f"{field} = CASE WHEN excluded.observed_at >= {table}.observed_at "
-            f"THEN COALESCE(excluded.{field}, {table}.{field}) "
-            f"ELSE COALESCE({table}.{field}, excluded.{field}) END")
+    """The newer observation's value wins; on a tie the greater one, so that the result
+    does not depend on which of two import workers wrote first."""
+    new, old = f"excluded.{field}", f"{table}.{field}"
+    return (f"{field} = CASE WHEN excluded.observed_at > {table}.observed_at "
+            f"THEN COALESCE({new}, {old}) "
+            f"WHEN excluded.observed_at < {table}.observed_at THEN COALESCE({old}, {new}) "
+            f"WHEN {new} IS NULL THEN {old} WHEN {old} IS NULL THEN {new} "
+            f"WHEN {new} > {old} THEN {new} ELSE {old} END")
+
+
+# A post keeps the provenance of its first reading as a chat post: the earliest line of
+# the first file that holds it as one (whichever worker of an import writes first).
+_TAKES_PROVENANCE = (
+    "((posts.is_referenced AND NOT excluded.is_referenced) OR "
+    "(posts.is_referenced = excluded.is_referenced AND posts.source_file = excluded.source_file "
+    "AND excluded.source_line < posts.source_line))")
 
 
 def _upsert_sql(table: str, fields: Sequence[str], updates: Sequence[str]) -> str:
@@ -98,10 +111,10 @@ _POST_UPSERT = _upsert_sql("posts", POST_FIELDS, [
     "author_id = CASE WHEN posts.author_id LIKE '%:@%' THEN excluded.author_id "
     "ELSE posts.author_id END",
     "is_referenced = posts.is_referenced AND excluded.is_referenced",
-    "source_file = CASE WHEN posts.is_referenced AND NOT excluded.is_referenced "
-    "THEN excluded.source_file ELSE posts.source_file END",
-    "source_line = CASE WHEN posts.is_referenced AND NOT excluded.is_referenced "
-    "THEN excluded.source_line ELSE posts.source_line END",
+    f"source_file = CASE WHEN {_TAKES_PROVENANCE} THEN excluded.source_file "
+    "ELSE posts.source_file END",
+    f"source_line = CASE WHEN {_TAKES_PROVENANCE} THEN excluded.source_line "
+    "ELSE posts.source_line END",
     "observed_at = CASE WHEN excluded.observed_at > posts.observed_at "
     "THEN excluded.observed_at ELSE posts.observed_at END",
 ])
@@ -124,7 +137,7 @@ def decompress(data: bytes) -> bytes:
 
 @lru_cache(maxsize=1)
 def _compressor() -> zstandard.ZstdCompressor:
-    return zstandard.ZstdCompressor(level=1)  # ~400 MB/s, JSON shrinks ~5x
+    return zstandard.ZstdCompressor(level=1)  # ~400 MB/s, JSON shrinks ~5.7x
 
 
 def author_row(author: Author) -> tuple[Any, ...]:
@@ -176,9 +189,10 @@ class Store:
     placeholder = "?"
     backend = "sqlite"
 
-    def __init__(self, conn: Any, location: str) -> None:
+    def __init__(self, conn: Any, location: str, url: str | None = None) -> None:
         self.conn = conn
-        self.location = location
+        self.location = location  # for messages (a PostgreSQL password is masked)
+        self.url = url or location  # to open the same workspace again, e.g. in a worker
         self._written_authors: dict[str, tuple[Any, ...]] = {}
         self._chats: set[str] = set()
 
@@ -248,6 +262,7 @@ class Store:
         Authors whose row is unchanged since this store last wrote them are skipped.
         """
         result = BatchResult(referenced=batch.referenced)
+        self.begin_write()
         known: dict[str, bool] = {}
         ids = list({post_id for post_id, _ in batch.chat_posts})
         for start in range(0, len(ids), 500):
@@ -289,6 +304,11 @@ class Store:
             self._written_authors.clear()
             raise
         return result
+
+    def begin_write(self) -> None:
+        """Start a write transaction that excludes other writers, so that telling new posts
+        from duplicates and writing them happen as one step even with parallel importers."""
+        self.conn.execute("BEGIN IMMEDIATE")
 
     def raw_record(self, post_id: str) -> Any:
         """The archive's own record a post was read from (an API page holds many posts)."""
@@ -435,6 +455,11 @@ class PostgresStore(Store):
     backend = "postgresql"
     placeholder = "%s"
 
+    def begin_write(self) -> None:
+        # A transaction-scoped advisory lock serialises chatrecap writers (the key is
+        # arbitrary but fixed); readers are not blocked.
+        self.conn.execute("SELECT pg_advisory_xact_lock(7041946)")
+
     def execute(self, statement: str, params: Sequence[Any] = ()) -> Any:
         cur = self.conn.cursor()
         cur.execute(self.sql(statement), params)
@@ -455,13 +480,15 @@ def open_store(db: str | os.PathLike[str] | None = None, migrate: bool = True) -
             conn = psycopg.connect(location)
         except psycopg.Error as exc:
             raise StoreError(f"Cannot connect to {_redact(location)}: {exc}".strip()) from exc
-        store: Store = PostgresStore(conn, _redact(location))
+        store: Store = PostgresStore(conn, _redact(location), location)
     else:
         path = Path(location)
         if path.parent and not path.parent.exists():
             raise StoreError(f"{location}: the folder {path.parent} does not exist.")
         try:
-            conn = sqlite3.connect(location, isolation_level="DEFERRED", check_same_thread=False)
+            # timeout: a writer waits up to a minute for another (parallel import workers).
+            conn = sqlite3.connect(location, isolation_level="DEFERRED", check_same_thread=False,
+                                   timeout=60)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA cache_size=-65536")  # 64 MB: index pages stay in memory

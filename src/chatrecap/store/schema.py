@@ -3,7 +3,8 @@
 Append a migration to MIGRATIONS to change the schema; never edit one that has shipped.
 Ids are TEXT ("platform:native_id"); timestamps are ISO 8601 UTC text with microseconds
 ("2021-04-08T19:34:16.000000+00:00"), which sorts correctly as text on every backend;
-lists are JSON text. ``BYTEA`` is PostgreSQL's binary type; SQLite stores the bytes as
+lists are JSON text. Indexes cost every import; the analysis that needs one adds it
+in its own migration. ``BYTEA`` is PostgreSQL's binary type; SQLite stores the bytes as
 they are under that name.
 """
 
@@ -60,7 +61,6 @@ MIGRATIONS: list[list[str]] = [
             source_file TEXT,
             source_line INTEGER
         )""",
-        "CREATE INDEX posts_created ON posts (created_at)",
         # The archive's own record per (file, line): a whole line of a JSONL file (an API
         # page holds many posts), a CSV row, or one record of a JSON document;
         # zstd-compressed JSON.
