@@ -361,3 +361,20 @@ def test_an_import_killed_half_way_leaves_a_valid_workspace_and_completes(tmp_pa
     result = cli(db, "import", str(archive), "--chat", "big")
     assert result.exit_code == 0
     assert stats(db)["chats"]["big"]["posts"] == expected
+
+
+def test_parallel_import_stores_exactly_what_a_serial_one_does(tmp_path, data):
+    archive = tmp_path / "big.jsonl"
+    expected = _big_archive(archive, data, copies=30)
+    assert archive.stat().st_size > 16 << 20  # large enough for the worker processes
+    exports = []
+    for workers in ("1", "3"):
+        db = tmp_path / f"w{workers}.db"
+        result = cli(db, "import", str(archive), "--chat", "big", "--workers", workers)
+        assert result.exit_code == 0, result.output
+        assert f"│ {expected:,} │" in result.stdout or stats(db)["chats"]["big"]["posts"] == expected
+        out = tmp_path / f"w{workers}.jsonl"
+        assert cli(db, "export", "-o", str(out)).exit_code == 0
+        exports.append(out.read_bytes())
+    assert exports[0] == exports[1]
+    assert len(exports[0].splitlines()) > expected

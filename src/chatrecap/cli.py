@@ -111,6 +111,9 @@ def import_command(
     strict: Annotated[bool, typer.Option("--strict", help="Stop at the first bad record.")] = False,
     no_raw: Annotated[bool, typer.Option("--no-raw", help="Do not keep the raw records "
                                          "(smaller workspace).")] = False,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", min=1, max=32, help="Processes for large JSONL files. Default: one per "
+        "core plus one; 1 imports in this process.", show_default=False)] = None,
 ) -> None:
     """Import chat archives into the workspace (re-importing never duplicates anything)."""
     try:
@@ -139,7 +142,7 @@ def import_command(
             try:
                 report = import_file(store, path, fmt, options, strict, on_problem,
                                      lambda n, t=task: progress.advance(t, n),
-                                     keep_raw=not no_raw)
+                                     keep_raw=not no_raw, workers=workers)
             except StrictStop as exc:
                 stopped = exc
                 break

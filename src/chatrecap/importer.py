@@ -12,6 +12,8 @@ the number of workers.
 
 from __future__ import annotations
 
+import codecs
+import gc
 import multiprocessing
 import os
 import threading
@@ -153,9 +155,15 @@ class _Written:
 _worker_store: Store | None = None
 
 
+#: Bulk parsing creates millions of short-lived objects and no cycles worth collecting
+#: often; the default threshold (700) makes the collector run every few records.
+GC_THRESHOLD = (100_000, 50, 100)
+
+
 def _worker_start(url: str) -> None:
     global _worker_store
     _worker_store = open_store(url, migrate=False)
+    gc.set_threshold(*GC_THRESHOLD)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
 
 
@@ -167,11 +175,33 @@ def _exit_with_parent(parent: int) -> None:
 
 
 def _worker_import(source_id: str, name: str, options: ReadOptions, ctx: _Context,
-                   chunk: list[tuple[int, bytes]]) -> _Written:
-    """Worker task: parse, prepare and write a run of lines (the store serialises writers)."""
+                   span: tuple[int, int, int]) -> _Written:
+    """Worker task: read, parse, prepare and write one span of lines of a UTF-8 file
+    (the store serialises the workers' transactions)."""
     assert _worker_store is not None
+    start, end, first_line = span
+    with open(name, "rb") as fh:
+        fh.seek(start)
+        data = fh.read(end - start)
+    if start == 0 and data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    chunk = [(number, line) for number, line in enumerate(data.split(b"\n"), first_line)
+             if line and not line.isspace()]
     batch = _prepare_lines(source_id, name, options, ctx, chunk)
     return _Written(_worker_store.write_batch(batch), batch.records, batch.problems)
+
+
+def _line_spans(path: Path) -> Iterator[tuple[int, int, int]]:
+    """(start byte, end byte, number of the first line) of runs of whole lines, so that
+    workers read their own lines instead of receiving them."""
+    start, line = 0, 1
+    with open(path, "rb") as fh:
+        while block := fh.read(CHUNK_BYTES):
+            if not block.endswith(b"\n"):
+                block += fh.readline()  # finish the line the block cut
+            yield start, start + len(block), line
+            line += block.count(b"\n")
+            start += len(block)
 
 
 def _line_chunks(path: Path) -> Iterator[list[tuple[int, bytes]]]:
@@ -210,15 +240,16 @@ def _written(store: Store, source: Source, path: Path, options: ReadOptions, ctx
     worker processes (one per core), which is where the time goes; with ``strict`` the
     import stays in this process so that nothing past the first problem is written."""
     if (isinstance(source, LineSource) and workers > 1 and not strict
-            and path.stat().st_size >= PARALLEL_MIN_BYTES):
+            and path.stat().st_size >= PARALLEL_MIN_BYTES
+            and take_sample(path).encoding in ("utf-8", "utf-8-sig")):
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         in_flight: deque[Future[_Written]] = deque()
         with ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                  initializer=_worker_start, initargs=(store.url,)) as pool:
-            for chunk in _line_chunks(path):
+            for span in _line_spans(path):
                 in_flight.append(pool.submit(_worker_import, source.id, str(path), options,
-                                             ctx, chunk))
+                                             ctx, span))
                 if len(in_flight) >= workers * 2:  # bounded: flat memory on any file size
                     yield in_flight.popleft().result()
             while in_flight:
@@ -263,6 +294,8 @@ def import_file(store: Store, path: Path, fmt: str | None = None,
     store.begin_import(import_id, str(path), source.id, options.chat)
     ctx = _Context(options.chat, path.stem, iso(datetime.now(UTC)) or "", keep_raw)
     status = "failed"
+    threshold = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLD)
     try:
         for written in _written(store, source, path, options, ctx,
                                 workers or default_workers(), strict):
@@ -292,6 +325,7 @@ def import_file(store: Store, path: Path, fmt: str | None = None,
         report.error = (f"{path}: byte {exc.start} of a line is not valid {exc.encoding}; "
                         "save the file as UTF-8.")
     finally:
+        gc.set_threshold(*threshold)
         report.elapsed = time.perf_counter() - started
         store.merge_placeholder_authors()
         store.checkpoint()
