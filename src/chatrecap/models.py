@@ -107,6 +107,12 @@ class Author:
         return make_id(self.platform, "unknown")
 
 
+_POST_TEXTS = ("text_original", "reply_to_id", "reply_to_author", "quote_of_id", "repost_of_id",
+               "thread_id", "language", "url", "channel", "source_file")
+_POST_LISTS = ("mentions", "hashtags", "urls", "media", "chats")
+_POST_COUNTS = ("like_count", "repost_count", "reply_count", "quote_count", "source_line")
+
+
 @dataclass(slots=True)
 class Post:
     platform: str
@@ -139,24 +145,40 @@ class Post:
     raw: Any = None  # the platform's own record, kept whole
 
     def __post_init__(self) -> None:
-        """Refuse values of the wrong type (see Author.__post_init__); times become UTC."""
-        _text(self.platform, "platform", required=True)
-        _text(self.native_id, "id", required=True)
+        """Refuse values of the wrong type (see Author.__post_init__); times become UTC.
+
+        Runs for every post of every import, so the common case is a few plain loops and
+        the field is only named when something is wrong."""
+        if type(self.native_id) is not str or not self.native_id:
+            _text(self.native_id, "id", required=True)
+        if type(self.platform) is not str or type(self.text) is not str:
+            _text(self.platform, "platform", required=True)
+            _text(self.text, "text", required=True)
         if not isinstance(self.author, Author):
             raise TypeError("author must be an Author")
-        self.created_at = _time(self.created_at, "created_at", required=True)  # type: ignore[assignment]
-        _text(self.text, "text", required=False)
-        if self.text is None:
-            raise TypeError("text must be text, not None")
-        for name in ("text_original", "reply_to_id", "reply_to_author", "quote_of_id",
-                     "repost_of_id", "thread_id", "language", "url", "channel", "source_file"):
-            _text(getattr(self, name), name)
-        for name in ("mentions", "hashtags", "urls", "media", "chats"):
-            _texts(getattr(self, name), name)
-        for name in ("like_count", "repost_count", "reply_count", "quote_count", "source_line"):
-            _count(getattr(self, name), name)
-        _flag(self.is_referenced, "is_referenced")
-        self.observed_at = _time(self.observed_at, "observed_at")
+        created = self.created_at
+        if type(created) is not datetime or created.tzinfo is not UTC:
+            self.created_at = _time(created, "created_at", required=True)  # type: ignore[assignment]
+        for value in (self.text_original, self.reply_to_id, self.reply_to_author,
+                      self.quote_of_id, self.repost_of_id, self.thread_id, self.language,
+                      self.url, self.channel, self.source_file):
+            if value is not None and type(value) is not str:
+                for name in _POST_TEXTS:
+                    _text(getattr(self, name), name)
+        for items in (self.mentions, self.hashtags, self.urls, self.media, self.chats):
+            if type(items) is not list or any(type(item) is not str for item in items):
+                for name in _POST_LISTS:
+                    _texts(getattr(self, name), name)
+        for value in (self.like_count, self.repost_count, self.reply_count, self.quote_count,
+                      self.source_line):
+            if value is not None and (type(value) is not int or not
+                                      -_INT_LIMIT <= value <= _INT_LIMIT):
+                for name in _POST_COUNTS:
+                    _count(getattr(self, name), name)
+        if type(self.is_referenced) is not bool:
+            _flag(self.is_referenced, "is_referenced")
+        if self.observed_at is not None:
+            self.observed_at = _time(self.observed_at, "observed_at")
 
     @property
     def id(self) -> str:
