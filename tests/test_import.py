@@ -378,3 +378,15 @@ def test_parallel_import_stores_exactly_what_a_serial_one_does(tmp_path, data):
         exports.append(out.read_bytes())
     assert exports[0] == exports[1]
     assert len(exports[0].splitlines()) > expected
+
+
+def test_strict_keeps_what_came_before_the_bad_record_and_nothing_after(tmp_path, data):
+    lines = (data / "twarc2" / "flat.jsonl").read_bytes().splitlines()
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b"\n".join(lines[:3] + [b"{not json"] + lines[3:6]) + b"\n")
+    db = tmp_path / "w.db"
+    result = cli(db, "import", "--strict", str(path), "--chat", "c")
+    assert result.exit_code == 2 and "mixed.jsonl:4" in result.stderr
+    assert stats(db)["chats"]["c"]["posts"] == 3
+    assert cli(db, "import", str(path), "--chat", "c").exit_code == 0
+    assert stats(db)["chats"]["c"]["posts"] == 6

@@ -255,3 +255,14 @@ def test_handmade_export_threads_and_markup(fixtures: Path) -> None:
     assert guest.id == "slack:C02RANDOM/1614884400.000100"  # same ts as the parent, other channel
     assert (guest.author.handle, guest.author.display_name) == ("carol", "Carol Guest")
     assert guest.channel == "random"
+
+
+def test_file_links_lose_the_export_access_token(data: Path) -> None:
+    items = list(SOURCE.read(data / "slack" / "slack_export_viewer_testarchive.zip",
+                             ReadOptions()))
+    media = [url for item in items if isinstance(item, Post) for url in item.media]
+    raw_links = [f["url_private"] for item in items if isinstance(item, Post)
+                 for f in [*(item.raw.get("files") or ()), item.raw.get("file") or {}]
+                 if "url_private" in f]
+    assert any("t=xoxe" in link for link in raw_links)  # the export has them ...
+    assert media and not any("xoxe" in url for url in media)  # ... the posts do not

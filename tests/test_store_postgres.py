@@ -157,3 +157,23 @@ def test_wrong_port_is_a_store_error_without_the_password(
     message = str(caught.value)
     assert secret not in message
     assert message.startswith("Cannot connect to postgresql://")
+
+
+def test_parallel_import_into_postgresql_matches_a_serial_sqlite_one(
+        pg_url: str, tmp_path: Path) -> None:
+    from test_import import _big_archive
+
+    archive = tmp_path / "big.jsonl"
+    expected = _big_archive(archive, DATA, copies=25)
+    assert archive.stat().st_size > chatrecap.importer.PARALLEL_MIN_BYTES
+    with open_store(tmp_path / "ref.db") as lite:
+        serial = import_file(lite, archive, workers=1)
+        lite_out = io.BytesIO()
+        write_jsonl(lite, lite_out)
+    with open_store(pg_url) as store:
+        parallel = import_file(store, archive, workers=3)
+        pg_out = io.BytesIO()
+        write_jsonl(store, pg_out)
+    assert serial.new == parallel.new == expected
+    assert (serial.duplicates, serial.referenced) == (parallel.duplicates, parallel.referenced)
+    assert pg_out.getvalue() == lite_out.getvalue()

@@ -1,8 +1,8 @@
 """Reading archives into the workspace: detection, batching, counting, errors, speed.
 
 A bad record costs one warning and the rest of the file still imports; a file that cannot
-be read at all is reported and the next file goes on. With ``strict`` the first problem
-stops the import (what was written before it stays, as in any run).
+be read at all is reported and the next file goes on. With ``strict`` the first bad
+record stops the import: the records before it are written, nothing after it.
 
 Records become rows in :func:`prepare`. A large JSONL file is parsed, prepared and written
 by worker processes (one per core); the store serialises their transactions and its
@@ -133,14 +133,20 @@ def prepare(items: Iterable[Post | RecordError], ctx: _Context,
 
 
 def _prepare_lines(source_id: str, name: str, options: ReadOptions, ctx: _Context,
-                   chunk: list[tuple[int, bytes]]) -> Batch:
-    """Parse a run of lines of a line-based source into a batch."""
+                   chunk: list[tuple[int, bytes]], strict: bool = False) -> Batch:
+    """Parse a run of lines of a line-based source into a batch (with ``strict``, only
+    the lines before the first bad one)."""
     source = get_source(source_id)
     assert isinstance(source, LineSource)
     items: list[Post | RecordError] = []
+    lines: dict[int, bytes] = {}
     for number, line in chunk:
-        items.extend(source.parse_line(line, number, name, options))
-    return prepare(items, ctx, dict(chunk), name)
+        parsed = source.parse_line(line, number, name, options)
+        items.extend(parsed)
+        if strict and any(isinstance(i, RecordError) and i.skipped for i in parsed):
+            break
+        lines[number] = line
+    return prepare(items, ctx, lines, name)
 
 
 @dataclass(slots=True)
@@ -217,17 +223,23 @@ def _line_chunks(path: Path) -> Iterator[list[tuple[int, bytes]]]:
         yield chunk
 
 
-def _batches(source: Source, path: Path, options: ReadOptions,
-             ctx: _Context) -> Iterator[Batch]:
-    """Prepared batches in file order, in this process."""
+def _batches(source: Source, path: Path, options: ReadOptions, ctx: _Context,
+             strict: bool = False) -> Iterator[Batch]:
+    """Prepared batches in file order, in this process; with ``strict``, the last one
+    ends at the first bad record, so nothing after it is written."""
     name = str(path)
     if isinstance(source, LineSource):
         for chunk in _line_chunks(path):
-            yield _prepare_lines(source.id, name, options, ctx, chunk)
+            batch = _prepare_lines(source.id, name, options, ctx, chunk, strict)
+            yield batch
+            if strict and any(problem.skipped for problem in batch.problems):
+                return
         return
     pending: list[Post | RecordError] = []
     for item in source.read(path, options):
         pending.append(item)
+        if strict and isinstance(item, RecordError) and item.skipped:
+            break
         if len(pending) >= BATCH_POSTS and not isinstance(item, RecordError):
             yield prepare(pending, ctx)
             pending = []
@@ -255,11 +267,10 @@ def _written(store: Store, source: Source, path: Path, options: ReadOptions, ctx
             while in_flight:
                 yield in_flight.popleft().result()
         return
-    for batch in _batches(source, path, options, ctx):
-        if strict and batch.problems:  # write nothing past the first problem
-            yield _Written(BatchResult(), 0, batch.problems)
-            return
+    for batch in _batches(source, path, options, ctx, strict):
         yield _Written(store.write_batch(batch), batch.records, batch.problems)
+        if strict and any(problem.skipped for problem in batch.problems):
+            return
 
 
 def default_workers() -> int:
@@ -307,7 +318,7 @@ def import_file(store: Store, path: Path, fmt: str | None = None,
                     report.warnings += 1
                 if on_problem:
                     on_problem(problem)
-                if strict:
+                if strict and problem.skipped:  # warnings do not stop it
                     stop = problem
                     break
             if stop is not None:

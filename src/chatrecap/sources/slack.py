@@ -23,7 +23,8 @@ Mapping choices:
   a message that is only a card (integration bots) takes its text from the cards'
   ``pretext``/``title``/``text``, or their ``fallback``, so it still reads as something.
   Their ``title_link``/``from_url`` go to ``urls``.
-  Uploaded files' ``url_private`` and ``permalink`` go to ``media``.
+  Uploaded files' ``url_private`` and ``permalink`` go to ``media``, without the access
+  token exports put in them (``?t=xoxe-...``).
 * Bot messages (no ``user``) are by ``bot_id``, handle ``username``, the bot profile's name,
   or the integration name the bot's ``bot_add`` message shows earlier in the export.
 * Threads: a reply (``thread_ts`` != ``ts``) has ``reply_to_id`` = ``thread_id`` = its
@@ -42,6 +43,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import orjson
 
@@ -230,7 +232,8 @@ def _post(msg: dict[str, Any], channel_id: str, channel: str, users: dict[str, A
     files = list(msg.get("files") or ())
     if isinstance(msg.get("file"), dict):  # exports before 2019 have one ``file``
         files.append(msg["file"])
-    media = [f[k] for f in files for k in ("url_private", "permalink") if f.get(k)]
+    media = [_without_token(f[k]) for f in files for k in ("url_private", "permalink")
+             if isinstance(f, dict) and isinstance(f.get(k), str)]
     own_id = make_id(PLATFORM, f"{channel_id}/{ts}")
     thread_ts = msg.get("thread_ts")
     reply_to = thread_id = reply_to_author = None
@@ -247,6 +250,15 @@ def _post(msg: dict[str, Any], channel_id: str, channel: str, users: dict[str, A
         like_count=sum(int(r.get("count") or 0) for r in msg.get("reactions") or ()),
         reply_count=msg.get("reply_count"), channel=channel, raw=msg,
     )
+
+
+def _without_token(url: str) -> str:
+    """Exports put an access token in file links (``?t=xoxe-...``); never pass it on."""
+    parts = urlsplit(url)
+    if "t=" not in parts.query:
+        return url
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k != "t"])
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
 
 
 def _card_text(attachments: Any) -> str:
