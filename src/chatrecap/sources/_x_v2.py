@@ -93,41 +93,34 @@ class RefId(msgspec.Struct, gc=False):
     id: str
 
 
-class Ref(msgspec.Struct, gc=False):
+class TweetFields(msgspec.Struct, gc=False, kw_only=True):
+    """What a tweet, an inlined referenced tweet and a flattened line have in common."""
+
+    text: str | None = None
+    author_id: str | None = None
+    created_at: str | None = None
+    conversation_id: str | None = None
+    in_reply_to_user_id: str | None = None
+    entities: Entities | None = None
+    public_metrics: TweetMetrics | None = None
+    lang: str | None = None
+    attachments: Attachments | None = None
+    note_tweet: NoteTweet | None = None
+    author: User | None = None  # inlined by `twarc2 flatten`
+    in_reply_to_user: User | None = None  # inlined by `twarc2 flatten`
+
+
+class Ref(TweetFields, kw_only=True):
     """A referenced tweet: just type and id in API pages, the whole tweet once flattened."""
 
     type: str
     id: str
     referenced_tweets: list[RefId] = []
-    in_reply_to_user: User | None = None
-    text: str | None = None
-    author_id: str | None = None
-    created_at: str | None = None
-    conversation_id: str | None = None
-    entities: Entities | None = None
-    public_metrics: TweetMetrics | None = None
-    lang: str | None = None
-    attachments: Attachments | None = None
-    note_tweet: NoteTweet | None = None
-    author: User | None = None
-    in_reply_to_user_id: str | None = None
 
 
-class Tweet(msgspec.Struct, gc=False):
+class Tweet(TweetFields, kw_only=True):
     id: str
-    text: str | None = None
-    author_id: str | None = None
-    created_at: str | None = None
-    conversation_id: str | None = None
     referenced_tweets: list[Ref] = []
-    in_reply_to_user_id: str | None = None
-    entities: Entities | None = None
-    public_metrics: TweetMetrics | None = None
-    lang: str | None = None
-    attachments: Attachments | None = None
-    note_tweet: NoteTweet | None = None
-    author: User | None = None  # flattened
-    in_reply_to_user: User | None = None  # flattened
 
 
 class Includes(msgspec.Struct, gc=False):
@@ -140,27 +133,15 @@ class TwarcMeta(msgspec.Struct, gc=False):
     retrieved_at: str | None = None
 
 
-class Line(msgspec.Struct, gc=False):
-    """One line of twarc2 output: an API page, a streamed tweet, or a flattened tweet."""
+class Line(TweetFields, kw_only=True):
+    """One line of twarc2 output: an API page, a streamed tweet, or a flattened tweet
+    (which is a tweet itself, hence the tweet fields)."""
 
     data: list[Tweet] | Tweet | None = None
     includes: Includes | None = None
     twarc: TwarcMeta | None = msgspec.field(default=None, name="__twarc")
-    # A flattened line is a tweet itself:
     id: str | None = None
-    text: str | None = None
-    author_id: str | None = None
-    created_at: str | None = None
-    conversation_id: str | None = None
     referenced_tweets: list[Ref] = []
-    in_reply_to_user_id: str | None = None
-    entities: Entities | None = None
-    public_metrics: TweetMetrics | None = None
-    lang: str | None = None
-    attachments: Attachments | None = None
-    note_tweet: NoteTweet | None = None
-    author: User | None = None
-    in_reply_to_user: User | None = None
 
 
 LINE = msgspec.json.Decoder(Line)
