@@ -35,7 +35,8 @@ from chatrecap.sources.base import LineSource, ReadOptions, Source, iter_lines, 
 from chatrecap.store import Batch, BatchResult, Store, author_row, compress, iso, open_store, post_row
 
 BATCH_POSTS = 2000
-CHUNK_BYTES = 4 << 20  # lines sent to a worker at a time
+CHUNK_BYTES = 8 << 20  # lines a worker reads, parses and writes in one transaction
+WORKER_CACHE_KB = 16 << 10  # SQLite page cache of each import worker
 PARALLEL_MIN_BYTES = 16 << 20  # smaller files import in-process (no start-up cost)
 
 
@@ -169,6 +170,8 @@ GC_THRESHOLD = (100_000, 50, 100)
 def _worker_start(url: str) -> None:
     global _worker_store
     _worker_store = open_store(url, migrate=False)
+    if _worker_store.backend == "sqlite":  # several workers: keep their sum of caches small
+        _worker_store.conn.execute(f"PRAGMA cache_size=-{WORKER_CACHE_KB}")
     gc.set_threshold(*GC_THRESHOLD)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
 
