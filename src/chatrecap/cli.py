@@ -16,7 +16,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import orjson
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from chatrecap import __version__
@@ -89,7 +98,8 @@ def _zone(name: str | None) -> ZoneInfo | None:
 
 def _progress() -> Progress:
     return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                    TextColumn("{task.completed:,} records"), TimeElapsedColumn(),
+                    TaskProgressColumn(), TextColumn("{task.fields[records]:,} records"),
+                    TimeElapsedColumn(), TimeRemainingColumn(),
                     console=err, transient=True, disable=not err.is_terminal)
 
 
@@ -138,10 +148,19 @@ def import_command(
     stopped = None
     with store, _progress() as progress:
         for path in files:
-            task = progress.add_task(f"Importing {path.name}", total=None)
+            task = progress.add_task(f"Importing {path.name}", total=None, records=0)
+            size = path.stat().st_size if path.is_file() else None
+
+            def advance(records: int, end: int | None, task: TaskID = task,
+                        size: int | None = size) -> None:
+                done = progress.tasks[task].fields["records"] + records
+                if end is not None and size:
+                    progress.update(task, total=size, completed=end, records=done)
+                else:
+                    progress.update(task, records=done)
+
             try:
-                report = import_file(store, path, fmt, options, strict, on_problem,
-                                     lambda n, t=task: progress.advance(t, n),
+                report = import_file(store, path, fmt, options, strict, on_problem, advance,
                                      keep_raw=not no_raw, workers=workers)
             except StrictStop as exc:
                 stopped = exc

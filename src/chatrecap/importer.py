@@ -66,7 +66,9 @@ class FileReport:
 
 
 ProblemHandler = Callable[[RecordError], None]
-ProgressHandler = Callable[[int], None]
+#: Called after each batch with the records it held and the bytes of the file read so far
+#: (None when the format does not tell).
+ProgressHandler = Callable[[int, int | None], None]
 
 
 class StrictStop(ChatrecapError):
@@ -157,6 +159,7 @@ class _Written:
     result: BatchResult
     records: int
     problems: list[RecordError]
+    end: int | None = None  # bytes of the file read so far, when known
 
 
 _worker_store: Store | None = None
@@ -188,16 +191,20 @@ def _worker_import(source_id: str, name: str, options: ReadOptions, ctx: _Contex
     """Worker task: read, parse, prepare and write one span of lines of a UTF-8 file
     (the store serialises the workers' transactions)."""
     assert _worker_store is not None
+    batch = _prepare_lines(source_id, name, options, ctx, _read_span(name, span))
+    return _Written(_worker_store.write_batch(batch), batch.records, batch.problems, span[1])
+
+
+def _read_span(name: str, span: tuple[int, int, int]) -> list[tuple[int, bytes]]:
+    """The non-blank (line number, line) pairs of a span of a UTF-8 file."""
     start, end, first_line = span
     with open(name, "rb") as fh:
         fh.seek(start)
         data = fh.read(end - start)
     if start == 0 and data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
-    chunk = [(number, line) for number, line in enumerate(data.split(b"\n"), first_line)
-             if line and not line.isspace()]
-    batch = _prepare_lines(source_id, name, options, ctx, chunk)
-    return _Written(_worker_store.write_batch(batch), batch.records, batch.problems)
+    return [(number, line) for number, line in enumerate(data.split(b"\n"), first_line)
+            if line and not line.isspace()]
 
 
 def _line_spans(path: Path) -> Iterator[tuple[int, int, int]]:
@@ -227,14 +234,18 @@ def _line_chunks(path: Path) -> Iterator[list[tuple[int, bytes]]]:
 
 
 def _batches(source: Source, path: Path, options: ReadOptions, ctx: _Context,
-             strict: bool = False) -> Iterator[Batch]:
-    """Prepared batches in file order, in this process; with ``strict``, the last one
-    ends at the first bad record, so nothing after it is written."""
+             strict: bool = False) -> Iterator[tuple[Batch, int | None]]:
+    """(batch, bytes read so far when known) in file order, in this process; with
+    ``strict``, the last batch ends at the first bad record, so nothing after it is written."""
     name = str(path)
     if isinstance(source, LineSource):
-        for chunk in _line_chunks(path):
+        if _is_utf8(path):
+            chunks = ((_read_span(name, span), span[1]) for span in _line_spans(path))
+        else:  # transcoded line by line
+            chunks = ((chunk, None) for chunk in _line_chunks(path))
+        for chunk, end in chunks:
             batch = _prepare_lines(source.id, name, options, ctx, chunk, strict)
-            yield batch
+            yield batch, end
             if strict and any(problem.skipped for problem in batch.problems):
                 return
         return
@@ -244,9 +255,13 @@ def _batches(source: Source, path: Path, options: ReadOptions, ctx: _Context,
         if strict and isinstance(item, RecordError) and item.skipped:
             break
         if len(pending) >= BATCH_POSTS and not isinstance(item, RecordError):
-            yield prepare(pending, ctx)
+            yield prepare(pending, ctx), None
             pending = []
-    yield prepare(pending, ctx)
+    yield prepare(pending, ctx), None
+
+
+def _is_utf8(path: Path) -> bool:
+    return take_sample(path).encoding in ("utf-8", "utf-8-sig")
 
 
 def _written(store: Store, source: Source, path: Path, options: ReadOptions, ctx: _Context,
@@ -255,8 +270,7 @@ def _written(store: Store, source: Source, path: Path, options: ReadOptions, ctx
     worker processes (one per core), which is where the time goes; with ``strict`` the
     import stays in this process so that nothing past the first problem is written."""
     if (isinstance(source, LineSource) and workers > 1 and not strict
-            and path.stat().st_size >= PARALLEL_MIN_BYTES
-            and take_sample(path).encoding in ("utf-8", "utf-8-sig")):
+            and path.stat().st_size >= PARALLEL_MIN_BYTES and _is_utf8(path)):
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         in_flight: deque[Future[_Written]] = deque()
@@ -270,8 +284,8 @@ def _written(store: Store, source: Source, path: Path, options: ReadOptions, ctx
             while in_flight:
                 yield in_flight.popleft().result()
         return
-    for batch in _batches(source, path, options, ctx, strict):
-        yield _Written(store.write_batch(batch), batch.records, batch.problems)
+    for batch, end in _batches(source, path, options, ctx, strict):
+        yield _Written(store.write_batch(batch), batch.records, batch.problems, end)
         if strict and any(problem.skipped for problem in batch.problems):
             return
 
@@ -331,7 +345,7 @@ def import_file(store: Store, path: Path, fmt: str | None = None,
             report.duplicates += written.result.duplicates
             report.referenced += written.result.referenced
             if on_progress:
-                on_progress(written.records)
+                on_progress(written.records, written.end)
         status = "done"
     except InputError as exc:
         report.error = str(exc)
