@@ -151,13 +151,15 @@ def import_command(
             task = progress.add_task(f"Importing {path.name}", total=None, records=0)
             size = path.stat().st_size if path.is_file() else None
 
+            done = [0]  # records so far in this file
+
             def advance(records: int, end: int | None, task: TaskID = task,
-                        size: int | None = size) -> None:
-                done = progress.tasks[task].fields["records"] + records
+                        size: int | None = size, done: list[int] = done) -> None:
+                done[0] += records
                 if end is not None and size:
-                    progress.update(task, total=size, completed=end, records=done)
+                    progress.update(task, total=size, completed=end, records=done[0])
                 else:
-                    progress.update(task, records=done)
+                    progress.update(task, records=done[0])
 
             try:
                 report = import_file(store, path, fmt, options, strict, on_problem, advance,

@@ -91,11 +91,21 @@ def clean_text(text: str | None, entities: bool = True) -> str:
         return text.strip()
     if entities and "&" in text:
         text = html.unescape(text)
+    # Removing blanks can bring mojibake together and repairing it can leave blanks, so
+    # the steps repeat until the text is stable (at most a few rounds).
+    for _ in range(4):
+        cleaned = _clean_once(text)
+        if cleaned == text:
+            break
+        text = cleaned
+    return text
+
+
+def _clean_once(text: str) -> str:
     # Invisible characters go first: inside a mojibake sequence they hide it from repair.
     text = _CONTROL.sub("", text)
-    repaired = fix_mojibake(text)
-    if repaired != text:
-        text = _CONTROL.sub("", repaired)
+    text = fix_mojibake(text)
+    text = _CONTROL.sub("", text)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "  " in text or "\t" in text or "\u00a0" in text:
