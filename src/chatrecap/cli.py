@@ -324,3 +324,10 @@ def main() -> None:
         err.print("Interrupted; what was imported so far is kept, run the import again to "
                   "complete it.")
         sys.exit(130)
+    except Exception as exc:  # a bug: say so in one line, the traceback with --verbose
+        if state.verbose:
+            err.print_exception()
+        err.print(f"[red]error:[/red] internal error ({type(exc).__name__}: {exc}); please "
+                  "report it with the output of the same command run with --verbose.",
+                  markup=True)
+        sys.exit(EXIT_BUG)

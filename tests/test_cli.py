@@ -1,0 +1,48 @@
+"""The command's own behaviour: exit codes and messages that are not about one format."""
+
+from __future__ import annotations
+
+import sys
+from unittest import mock
+
+import pytest
+
+from chatrecap import cli
+
+
+def run_main(monkeypatch, *args: str) -> int:
+    monkeypatch.setattr(sys, "argv", ["chatrecap", *args])
+    with pytest.raises(SystemExit) as stopped:
+        cli.main()
+    return stopped.value.code
+
+
+def test_an_internal_error_is_one_line_and_exit_1(tmp_path, monkeypatch, capsys):
+    with mock.patch("chatrecap.store.Store.stats", side_effect=RuntimeError("boom")):
+        code = run_main(monkeypatch, "--db", str(tmp_path / "w.db"), "stats")
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "internal error (RuntimeError: boom)" in err and "--verbose" in err
+    assert "Traceback" not in err
+
+
+def test_verbose_shows_the_traceback_of_an_internal_error(tmp_path, monkeypatch, capsys):
+    with mock.patch("chatrecap.store.Store.stats", side_effect=RuntimeError("boom")):
+        code = run_main(monkeypatch, "--verbose", "--db", str(tmp_path / "w.db"), "stats")
+    assert code == 1
+    assert "Traceback" in capsys.readouterr().err
+
+
+def test_version(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "argv", ["chatrecap", "--version"])
+    with pytest.raises(SystemExit) as stopped:
+        cli.main()
+    assert stopped.value.code in (0, None)
+    assert capsys.readouterr().out.strip() == "chatrecap 0.1.0"
+
+
+def test_workspace_from_the_environment(tmp_path, monkeypatch, data, capsys):
+    monkeypatch.setenv("CHATRECAP_DB", str(tmp_path / "env.db"))
+    code = run_main(monkeypatch, "import", str(data / "twarc2" / "two_tweets.jsonl"))
+    assert code in (0, None)
+    assert (tmp_path / "env.db").exists()
