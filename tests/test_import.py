@@ -141,6 +141,9 @@ def test_export_validates_against_the_schema_and_round_trips(tmp_path, data):
     assert sum(not r["is_referenced"] for r in records) == stats(db)["total"]["posts"]
     retweet = next(r for r in records if r["id"] == "twitter:1380242611781386245")
     assert retweet["raw"]["id"] == "1380242611781386245"  # the tweet itself, not its page
+    v1_original = next(r for r in records if r["is_referenced"] and r["source_file"].endswith(
+        "tidytags_upstream_tweets_1.json"))
+    assert v1_original["raw"]["id_str"] == v1_original["native_id"]  # not the retweet around it
 
     assert cli(copy, "import", str(exported)).exit_code == 0
     again = tmp_path / "again.jsonl"

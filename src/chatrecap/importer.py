@@ -5,7 +5,7 @@ be read at all is reported and the next file goes on. With ``strict`` the first 
 record stops the import: the records before it are written, nothing after it.
 
 Records become rows in :func:`prepare`. A large JSONL file is parsed, prepared and written
-by worker processes (one per core); the store serialises their transactions and its
+by worker processes (one per core, plus one); the store serialises their transactions and its
 upserts do not depend on which worker writes first, so the workspace is the same whatever
 the number of workers.
 """

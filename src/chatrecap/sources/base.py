@@ -72,8 +72,28 @@ class Source:
         raise NotImplementedError
 
     def raw_of(self, record: Any, native_id: str) -> Any:
-        """A post's own part of the stored record (override when a record holds many posts)."""
-        return record
+        """A post's own part of the stored record: the record itself, or the object with
+        the post's id inside it (a retweet's original, a boost's status); override when a
+        faster lookup is known."""
+        found = _find_by_id(record, native_id, depth=6)
+        return record if found is None else found
+
+
+def _find_by_id(value: Any, native_id: str, depth: int) -> Any:
+    if isinstance(value, dict):
+        if native_id in (value.get("id"), value.get("id_str"), value.get("uri")):
+            return value
+        children: Any = value.values()
+    elif isinstance(value, list):
+        children = value
+    else:
+        return None
+    if depth:
+        for child in children:
+            found = _find_by_id(child, native_id, depth - 1)
+            if found is not None:
+                return found
+    return None
 
 
 class LineSource(Source):
