@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from itertools import islice
 from typing import IO, Any
 
 import orjson
@@ -110,11 +111,13 @@ class _RawRecords:
 
 def iter_records(store: Store, chat: str | None = None,
                  include_raw: bool = True) -> Iterator[dict[str, Any]]:
-    memberships = store.post_chats()
     raws = _RawRecords(store) if include_raw else None
-    for row in store.iter_rows(chat, include_raw=include_raw):
-        chats = memberships.get(row["id"], [])
-        yield post_record(row, chats, raws.raw(row)) if raws else post_record(row, chats)
+    rows = store.iter_rows(chat, include_raw=include_raw)
+    while batch := list(islice(rows, 1000)):  # memory stays flat on any workspace size
+        memberships = store.post_chats([row["id"] for row in batch])
+        for row in batch:
+            chats = memberships.get(row["id"], [])
+            yield post_record(row, chats, raws.raw(row)) if raws else post_record(row, chats)
 
 
 def write_jsonl(store: Store, out: IO[bytes], chat: str | None = None,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -218,6 +219,10 @@ class Store:
     def commit(self) -> None:
         self.conn.commit()
 
+    def stream_cursor(self) -> Any:
+        """A cursor whose rows arrive as they are fetched, not all at once."""
+        return self.conn.cursor()
+
     def close(self) -> None:
         self.conn.close()
 
@@ -386,7 +391,7 @@ class Store:
                      "OR (p.is_referenced AND p.id IN (SELECT q.reply_to_id FROM posts q "
                      "JOIN chat_posts c ON c.post_id = q.id WHERE c.chat = ?))")
             params = [chat] * 4
-        cur = self.conn.cursor()
+        cur = self.stream_cursor()
         cur.execute(self.sql(
             f"SELECT {', '.join(columns)} FROM posts p JOIN authors a ON a.id = p.author_id "
             f"LEFT JOIN raw_records r ON r.source_file = p.source_file "
@@ -395,10 +400,15 @@ class Store:
             for row in rows:
                 yield dict(zip(names, row, strict=True))
 
-    def post_chats(self) -> dict[str, list[str]]:
+    def post_chats(self, post_ids: Sequence[str]) -> dict[str, list[str]]:
+        """The chats each of these posts belongs to, sorted."""
         out: dict[str, list[str]] = {}
-        for chat, post_id in self.query("SELECT chat, post_id FROM chat_posts"):
-            out.setdefault(post_id, []).append(chat)
+        for start in range(0, len(post_ids), 500):
+            chunk = list(post_ids[start:start + 500])
+            marks = ", ".join("?" * len(chunk))
+            for chat, post_id in self.query(
+                    f"SELECT chat, post_id FROM chat_posts WHERE post_id IN ({marks})", chunk):
+                out.setdefault(post_id, []).append(chat)
         for chats in out.values():
             chats.sort()  # in Python: a PostgreSQL collation would sort otherwise
         return out
@@ -454,6 +464,10 @@ class SQLiteStore(Store):
 class PostgresStore(Store):
     backend = "postgresql"
     placeholder = "%s"
+
+    def stream_cursor(self) -> Any:
+        # psycopg's default cursor loads the whole result; a named one is server-side.
+        return self.conn.cursor(name=f"chatrecap_{uuid.uuid4().hex}")
 
     def begin_write(self) -> None:
         # A transaction-scoped advisory lock serialises chatrecap writers (the key is
