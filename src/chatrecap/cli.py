@@ -179,7 +179,7 @@ def import_command(
         out.print(_summary(reports))
     if stopped is not None:
         raise _fail(str(stopped))
-    if any(r.error or (r.records - sum(r.skipped.values())) == 0 for r in reports):
+    if any(r.failed for r in reports):
         raise typer.Exit(EXIT_USER)
 
 
