@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import itertools
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import IO, Any, ClassVar
 from zoneinfo import ZoneInfo
 
+import orjson
 from charset_normalizer import from_bytes
 
 from chatrecap.errors import InputError, RecordError
@@ -221,6 +223,34 @@ def iter_lines(path: Path) -> Iterator[tuple[int, bytes]]:
         raise InputError(f"{path}:{number + 1}: not valid {encoding} text "
                          f"({getattr(exc, 'reason', exc)}); "
                          "save the file as UTF-8.") from exc
+
+
+def iter_json(path: Path) -> Iterator[tuple[int | None, Any]]:
+    """The JSON of a file that is either one document or JSON Lines.
+
+    Yields ``(None, document)`` once for a document, or ``(line, value)`` per line of
+    JSON Lines (a ``RecordError`` as the value for a line that is not JSON). JSON Lines is
+    recognised by a first line that is a whole JSON object on its own.
+    """
+    lines = iter_lines(path)
+    first = next(lines, None)
+    if first is None:
+        raise InputError(f"{path}: the file is empty.")
+    try:
+        line_mode = isinstance(orjson.loads(first[1]), dict)
+    except orjson.JSONDecodeError:
+        line_mode = False
+    if not line_mode:
+        try:
+            yield None, orjson.loads(read_document(path))
+        except orjson.JSONDecodeError as exc:
+            raise InputError(f"{path}: the file is not valid JSON ({exc}).") from exc
+        return
+    for number, line in itertools.chain([first], lines):
+        try:
+            yield number, orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            yield number, json_error(str(path), number, exc)
 
 
 def read_document(path: Path) -> str:

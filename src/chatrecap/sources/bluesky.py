@@ -37,16 +37,13 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import lru_cache
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
-import orjson
-
-from chatrecap.errors import InputError, RecordError
+from chatrecap.errors import RecordError
 from chatrecap.models import Author, Post, make_id
 from chatrecap.sources._twitter import unique
-from chatrecap.sources.base import ReadOptions, Sample, Source, iter_lines, read_document
+from chatrecap.sources.base import ReadOptions, Sample, Source, iter_json
 from chatrecap.text import clean_text
 
 PLATFORM = "bluesky"
@@ -334,29 +331,11 @@ class BlueskySource(Source):
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Post | RecordError]:
         source = str(path)
-        lines = iter_lines(path)
-        first = next(lines, None)
-        if first is None:
-            raise InputError(f"{path}: the file is empty.")
-        try:
-            line_mode = isinstance(orjson.loads(first[1]), dict)
-        except orjson.JSONDecodeError:
-            line_mode = False
-        if line_mode:
-            for number, raw in chain([first], lines):
-                try:
-                    doc = orjson.loads(raw)
-                except orjson.JSONDecodeError as exc:
-                    yield RecordError(source, number, f"the line is not valid JSON ({exc.msg} "
-                                      f"at column {exc.colno})")
-                    continue
+        for number, doc in iter_json(path):
+            if isinstance(doc, RecordError):
+                yield doc
+            else:
                 yield from _items(doc, _Context(source, doc), number)
-            return
-        try:
-            doc = orjson.loads(read_document(path))
-        except orjson.JSONDecodeError as exc:
-            raise InputError(f"{path}: the file is not valid JSON ({exc}).") from exc
-        yield from _items(doc, _Context(source, doc), None)
 
 
 SOURCE = BlueskySource()

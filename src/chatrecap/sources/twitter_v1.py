@@ -9,11 +9,9 @@ files it is the line number.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import orjson
 
 from chatrecap.errors import InputError, RecordError
 from chatrecap.models import Post
@@ -26,7 +24,7 @@ from chatrecap.sources._twitter import (
     v1_link_replacements,
     v1_user,
 )
-from chatrecap.sources.base import ReadOptions, Sample, Source, iter_lines, read_document
+from chatrecap.sources.base import ReadOptions, Sample, Source, iter_json
 from chatrecap.text import clean_text
 
 
@@ -62,48 +60,18 @@ class TwitterV1Source(Source):
 
 
 def _records(path: Path) -> Iterator[tuple[int, Any]]:
-    """(position, tweet dict) pairs, or (position, RecordError) for unreadable lines."""
-    name = str(path)
-    lines = iter_lines(path)
-    first = next(lines, None)
-    if first is None:
-        return
-    if first[1].lstrip().startswith(b"["):
-        yield from _document(path)
-        return
-    try:
-        record = orjson.loads(first[1])
-    except orjson.JSONDecodeError:
-        yield from _document(path)  # one pretty-printed object over many lines
-        return
-    for number, line in _chain([first], lines):
-        if number != first[0]:
-            try:
-                record = orjson.loads(line)
-            except orjson.JSONDecodeError as exc:
-                yield number, RecordError(name, number, f"not valid JSON ({exc}); line skipped")
-                continue
-        if isinstance(record, dict) and isinstance(record.get("statuses"), list):
-            yield from ((number, t) for t in record["statuses"])
+    """(position, tweet dict) pairs, or (line, RecordError) for unreadable lines."""
+    for number, value in iter_json(path):
+        if number is None:  # a document: an array, a search response or one tweet
+            if isinstance(value, dict):
+                value = value.get("statuses", [value])
+            if not isinstance(value, list):
+                raise InputError(f"{path}: expected a JSON array of tweets.")
+            yield from enumerate(value, 1)
+        elif isinstance(value, dict) and isinstance(value.get("statuses"), list):
+            yield from ((number, tweet) for tweet in value["statuses"])
         else:
-            yield number, record
-
-
-def _chain(*parts: Iterable[tuple[int, bytes]]) -> Iterator[tuple[int, bytes]]:
-    for part in parts:
-        yield from part
-
-
-def _document(path: Path) -> Iterator[tuple[int, Any]]:
-    try:
-        document = orjson.loads(read_document(path))
-    except orjson.JSONDecodeError as exc:
-        raise InputError(f"{path}: not valid JSON ({exc}).") from exc
-    if isinstance(document, dict):
-        document = document.get("statuses", [document])
-    if not isinstance(document, list):
-        raise InputError(f"{path}: expected a JSON array of tweets.")
-    yield from enumerate(document, 1)
+            yield number, value
 
 
 def tweet_posts(tweet: dict[str, Any], name: str, number: int,
