@@ -82,6 +82,18 @@ def id_kind(value: str) -> str:
     return "rounded id" if _SCIENTIFIC.match(value) else "bad id"
 
 
+def tweet_id_cell(value: str | None, column: str, name: str,
+                  line: int) -> str | RecordError:
+    """A row's tweet id, or the error that skips the row (missing, or rounded by a
+    spreadsheet so that its digits are lost)."""
+    if not value:
+        return RecordError(name, line, f"the row has no {column}; skipped", kind="missing id")
+    try:
+        return check_id(value, column)
+    except ValueError as exc:
+        return RecordError(name, line, f"{exc}; skipped", kind=id_kind(value))
+
+
 def clean_id(value: str, what: str, numeric: bool = True) -> str:
     """An id cell as text; ValueError for an id a spreadsheet rounded ('1.26426E+18').
 

@@ -39,6 +39,7 @@ from chatrecap.sources._csv import (
     sample_rows,
     text_entities,
     to_int,
+    tweet_id_cell,
 )
 from chatrecap.sources._twitter import (
     PLATFORM,
@@ -108,14 +109,9 @@ def _row(name: str, line: int, columns: Columns, row: list[str]) -> Iterator[Pos
     def get(column: str) -> str | None:
         return columns.get(row, column)
 
-    id_text = get("id_str")
-    if not id_text:
-        yield RecordError(name, line, "the row has no id_str; skipped", kind="missing id")
-        return
-    try:
-        native_id = check_id(id_text, "id_str")
-    except ValueError as exc:
-        yield RecordError(name, line, f"{exc}; skipped", kind=id_kind(id_text))
+    native_id = tweet_id_cell(get("id_str"), "id_str", name, line)
+    if isinstance(native_id, RecordError):
+        yield native_id
         return
     created = _created(get("created_at"), get("time"))
     if created is None:

@@ -44,7 +44,6 @@ from chatrecap.models import Author, Post
 from chatrecap.sources._csv import (
     Columns,
     header_names,
-    id_kind,
     iter_rows,
     leading_handle,
     no_zone,
@@ -55,8 +54,9 @@ from chatrecap.sources._csv import (
     to_bool,
     to_int,
     to_utc,
+    tweet_id_cell,
 )
-from chatrecap.sources._twitter import PLATFORM, check_id, snowflake_time, tweet_url, unique
+from chatrecap.sources._twitter import PLATFORM, snowflake_time, tweet_url, unique
 from chatrecap.sources.base import ReadOptions, Sample, Source
 from chatrecap.text import clean_text
 
@@ -167,14 +167,9 @@ def _row(name: str, line: int, columns: Columns, row: list[str], channel: str | 
     def get(column: str) -> str | None:
         return columns.get(row, column)
 
-    id_text = get("Tweet ID")
-    if not id_text:
-        yield RecordError(name, line, "the row has no Tweet ID; skipped", kind="missing id")
-        return
-    try:
-        native_id = check_id(id_text, "Tweet ID")
-    except ValueError as exc:
-        yield RecordError(name, line, f"{exc}; skipped", kind=id_kind(id_text))
+    native_id = tweet_id_cell(get("Tweet ID"), "Tweet ID", name, line)
+    if isinstance(native_id, RecordError):
+        yield native_id
         return
     date = get("Date")
     try:
