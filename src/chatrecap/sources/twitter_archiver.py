@@ -34,6 +34,7 @@ profile location and becomes ``Author.location``.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -109,6 +110,8 @@ class TwitterArchiverSource(Source):
                 yield RecordError(name, line, f"the row could not be read ({exc}); skipped")
         if check.differences:
             yield RecordError(name, None, check.summary(), kind="time zone", skipped=False)
+        elif check.offsets:
+            yield RecordError(name, None, check.offsets_note(), kind="time zone", skipped=False)
 
 
 def _header(path: Path, row: list[str]) -> Columns:
@@ -128,6 +131,7 @@ class _ZoneCheck:
     def __init__(self, tz: ZoneInfo | None) -> None:
         self.tz = tz
         self.differences: list[float] = []
+        self.offsets: Counter[int] = Counter()  # without --tz: Date minus id time, seconds
 
     def created(self, local: datetime | None, snowflake: datetime | None) -> datetime | None:
         placed = to_utc(local, self.tz) if local is not None else None
@@ -137,7 +141,17 @@ class _ZoneCheck:
             difference = (placed - snowflake).total_seconds()
             if abs(difference) > TOLERANCE_SECONDS:
                 self.differences.append(difference)
+        elif self.tz is None and local is not None and local.tzinfo is None:
+            offset = (local.replace(tzinfo=UTC) - snowflake).total_seconds()
+            self.offsets[round(offset / 900) * 900] += 1
         return snowflake
+
+    def offsets_note(self) -> str:
+        """Without --tz: what the ids say the sheet's zone was, so a person can check."""
+        shown = ", ".join(f"UTC{_utc_offset(seconds)} on {rows:,} row{'' if rows == 1 else 's'}"
+                          for seconds, rows in sorted(self.offsets.items()))
+        return ("Date has no time zone; the exact times the tweet ids encode were used. "
+                f"Date reads as {shown} (pass --tz to check it against a zone)")
 
     def summary(self) -> str:
         low = _duration(min(abs(d) for d in self.differences))
@@ -152,6 +166,12 @@ class _ZoneCheck:
             f"{len(self.differences):,} row{'' if len(self.differences) == 1 else 's'}; "
             "the times from the ids were used"
         )
+
+
+def _utc_offset(seconds: int) -> str:
+    sign = "+" if seconds >= 0 else "-"
+    hours, rest = divmod(abs(seconds), 3600)
+    return f"{sign}{hours}" + (f":{rest // 60:02d}" if rest else "")
 
 
 def _duration(seconds: float) -> tuple[float, str]:
