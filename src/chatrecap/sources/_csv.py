@@ -111,16 +111,32 @@ def status_id(value: str) -> str | None:
 
 
 class Columns:
-    """A header row: names looked up case-insensitively; the first of equal names wins."""
+    """A header row: names looked up case-insensitively; the first of equal names wins.
+
+    Lookups are cached by the exact name asked for: a source asks for the same few
+    columns on every row of files with millions of rows."""
 
     def __init__(self, header: list[str]) -> None:
         self.names = [name.strip() for name in header]
         self.index: dict[str, int] = {}
         for number, name in enumerate(self.names):
             self.index.setdefault(name.lower(), number)
+        self._found: dict[str, int | None] = {}
+        # Keys of record(): a repeated header name gets " (2)", " (3)"...
+        self._keys: list[str] = []
+        for key in self.names:
+            base, count = key, 1
+            while key in self._keys:
+                count += 1
+                key = f"{base} ({count})"
+            self._keys.append(key)
 
     def find(self, name: str) -> int | None:
-        return self.index.get(name.lower())
+        try:
+            return self._found[name]
+        except KeyError:
+            found = self._found[name] = self.index.get(name.lower())
+            return found
 
     def find_all(self, name: str) -> list[int]:
         return [i for i, n in enumerate(self.names) if n.lower() == name.lower()]
@@ -138,14 +154,9 @@ class Columns:
     def record(self, row: list[str]) -> dict[str, str]:
         """The row as the file has it; a repeated header name gets ' (2)', ' (3)'...; cells
         past the header are kept as 'column N'."""
-        out: dict[str, str] = {}
-        for number, value in enumerate(row):
-            key = self.names[number] if number < len(self.names) else f"column {number + 1}"
-            base, count = key, 1
-            while key in out:
-                count += 1
-                key = f"{base} ({count})"
-            out[key] = value
+        out = dict(zip(self._keys, row, strict=False))
+        for number in range(len(self._keys), len(row)):
+            out[f"column {number + 1}"] = row[number]
         return out
 
 
