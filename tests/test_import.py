@@ -393,3 +393,15 @@ def test_strict_keeps_what_came_before_the_bad_record_and_nothing_after(tmp_path
     assert stats(db)["chats"]["c"]["posts"] == 3
     assert cli(db, "import", str(path), "--chat", "c").exit_code == 0
     assert stats(db)["chats"]["c"]["posts"] == 6
+
+
+def test_a_folder_of_archives_imports_every_file_in_it(tmp_path, data):
+    folder = tmp_path / "archives"
+    (folder / "week2").mkdir(parents=True)
+    (folder / "two.jsonl").write_bytes((data / "twarc2" / "two_tweets.jsonl").read_bytes())
+    (folder / "week2" / "co.jsonl").write_bytes((data / "twarc2" / "cotweet.jsonl").read_bytes())
+    (folder / ".hidden.jsonl").write_text("not an archive\n")
+    result = cli(tmp_path / "w.db", "import", str(folder), "--chat", "c")
+    assert result.exit_code == 0, result.output
+    assert stats(tmp_path / "w.db")["chats"]["c"]["posts"] == 2
+    assert "two.jsonl" in result.stdout and "co.jsonl" in result.stdout

@@ -30,7 +30,7 @@ from rich.table import Table
 
 from chatrecap import __version__
 from chatrecap.errors import ChatrecapError, OptionError, RecordError
-from chatrecap.importer import FileReport, StrictStop, import_file
+from chatrecap.importer import FileReport, StrictStop, expand_paths, import_file
 from chatrecap.sources import all_sources, get_source
 from chatrecap.sources.base import ReadOptions
 from chatrecap.store import DB_ENV, open_store
@@ -105,7 +105,8 @@ def _progress() -> Progress:
 
 @app.command("import")
 def import_command(
-    files: Annotated[list[Path], typer.Argument(help="Archive files, zips or folders.",
+    files: Annotated[list[Path], typer.Argument(help="Archive files, zips or folders (a "
+                                                "folder that is no export stands for its files).",
                                                 show_default=False)],
     fmt: Annotated[str | None, typer.Option(
         "--format", "-f", help="Skip detection and read the files as this format "
@@ -147,7 +148,7 @@ def import_command(
 
     stopped = None
     with store, _progress() as progress:
-        for path in files:
+        for path in expand_paths(files):
             task = progress.add_task(f"Importing {path.name}", total=None, records=0)
             size = path.stat().st_size if path.is_file() else None
 

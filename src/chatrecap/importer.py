@@ -376,10 +376,28 @@ def _encoding_note(path: Path) -> RecordError | None:
                        kind="encoding", skipped=False)
 
 
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files to import: a folder that is an archive itself (an unpacked Slack export)
+    stays whole, any other folder stands for the files inside it (sorted, hidden ones
+    left out)."""
+    out: list[Path] = []
+    for path in map(Path, paths):
+        if not path.is_dir():
+            out.append(path)
+            continue
+        try:
+            detect(path)
+            out.append(path)
+        except InputError:
+            out.extend(sorted(p for p in path.rglob("*") if p.is_file() and not any(
+                part.startswith(".") for part in p.relative_to(path).parts)))
+    return out
+
+
 def import_files(store: Store, paths: Iterable[Path], fmt: str | None = None,
                  options: ReadOptions | None = None, strict: bool = False,
                  on_problem: ProblemHandler | None = None,
                  on_progress: ProgressHandler | None = None) -> list[FileReport]:
     """Import several archives in order; a file that fails does not stop the others."""
-    return [import_file(store, Path(p), fmt, options, strict, on_problem, on_progress)
-            for p in paths]
+    return [import_file(store, p, fmt, options, strict, on_problem, on_progress)
+            for p in expand_paths(paths)]
