@@ -46,3 +46,14 @@ def test_workspace_from_the_environment(tmp_path, monkeypatch, data, capsys):
     code = run_main(monkeypatch, "import", str(data / "twarc2" / "two_tweets.jsonl"))
     assert code in (0, None)
     assert (tmp_path / "env.db").exists()
+
+
+def test_brackets_in_names_and_messages_print_as_they_are(tmp_path, data):
+    from typer.testing import CliRunner
+
+    odd = tmp_path / "[week 1] chat.jsonl"
+    odd.write_bytes((data / "twarc2" / "two_tweets.jsonl").read_bytes() + b"[bold]oops[/]\n")
+    result = CliRunner().invoke(cli.app, ["--db", str(tmp_path / "w.db"), "import", str(odd)])
+    assert result.exit_code == 0, result.output
+    assert "[week 1] chat.jsonl" in result.stdout
+    assert "[week 1] chat.jsonl:2: " in result.stderr

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import orjson
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     Progress,
@@ -47,9 +48,12 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 # In a pipe rich would wrap tables at 80 columns; a wide table reads better in a log.
-err = Console(stderr=True, highlight=False, soft_wrap=True,
+# markup=False: names and texts from archives print as they are ("[x]" is no style);
+# the few styled messages ask for markup themselves and escape what they quote.
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False,
               width=None if sys.stderr.isatty() else 200)
-out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
+out = Console(highlight=False, soft_wrap=True, markup=False,
+              width=None if sys.stdout.isatty() else 200)
 
 
 class State:
@@ -81,7 +85,7 @@ def main_options(
 
 
 def _fail(message: str, code: int = EXIT_USER) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}", markup=True)
+    err.print(f"[red]error:[/red] {escape(message)}", markup=True)
     return typer.Exit(code)
 
 
@@ -144,7 +148,7 @@ def import_command(
         shown[problem.file] += 1
         if state.verbose or shown[problem.file] <= MAX_WARNINGS_SHOWN:
             label = "warning" if problem.skipped else "note"
-            err.print(f"[yellow]{label}:[/yellow] {problem}", markup=True)
+            err.print(f"[yellow]{label}:[/yellow] {escape(str(problem))}", markup=True)
 
     stopped = None
     with store, _progress() as progress:
@@ -172,7 +176,7 @@ def import_command(
                 progress.remove_task(task)
             reports.append(report)
             if report.error:
-                err.print(f"[red]error:[/red] {report.error}", markup=True)
+                err.print(f"[red]error:[/red] {escape(report.error)}", markup=True)
             hidden = shown[str(path)] - MAX_WARNINGS_SHOWN
             if hidden > 0 and not state.verbose:
                 err.print(f"... and {hidden:,} more warnings for {path} (see them with --verbose).")
@@ -319,7 +323,7 @@ def main() -> None:
     try:
         app()
     except ChatrecapError as exc:
-        err.print(f"[red]error:[/red] {exc}", markup=True)
+        err.print(f"[red]error:[/red] {escape(str(exc))}", markup=True)
         sys.exit(EXIT_USER)
     except KeyboardInterrupt:
         err.print("Interrupted; what was imported so far is kept, run the import again to "
@@ -328,7 +332,8 @@ def main() -> None:
     except Exception as exc:  # a bug: say so in one line, the traceback with --verbose
         if state.verbose:
             err.print_exception()
-        err.print(f"[red]error:[/red] internal error ({type(exc).__name__}: {exc}); please "
+        err.print(f"[red]error:[/red] internal error ({type(exc).__name__}: "
+                  f"{escape(str(exc))}); please "
                   "report it with the output of the same command run with --verbose.",
                   markup=True)
         sys.exit(EXIT_BUG)
