@@ -64,6 +64,17 @@ class State:
 state = State()
 
 
+DbOption = Annotated[str | None, typer.Option(
+    "--db", help=f"Workspace: a SQLite file or a postgresql:// URL. Default: ${DB_ENV}, "
+    "else ./chatrecap.db.", show_default=False)]
+
+
+def _use_db(db: str | None) -> None:
+    """--db may come before the command or after it."""
+    if db:
+        state.db = db
+
+
 def _version(value: bool) -> None:
     if value:
         out.print(f"chatrecap {__version__}")
@@ -72,9 +83,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
-    db: Annotated[str | None, typer.Option(
-        "--db", help=f"Workspace: a SQLite file or a postgresql:// URL. "
-        f"Default: ${DB_ENV}, else ./chatrecap.db.", show_default=False)] = None,
+    db: DbOption = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v",
                                           help="Show every warning and error details.")] = False,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
@@ -129,8 +138,10 @@ def import_command(
     workers: Annotated[int | None, typer.Option(
         "--workers", min=1, max=32, help="Processes for large JSONL files. Default: one per "
         "core plus one; 1 imports in this process.", show_default=False)] = None,
+    db: DbOption = None,
 ) -> None:
     """Import chat archives into the workspace (re-importing never duplicates anything)."""
+    _use_db(db)
     try:
         options = ReadOptions(tz=_zone(tz), chat=chat)
         if fmt:
@@ -215,8 +226,10 @@ def _summary(reports: list[FileReport]) -> Table:
 @app.command()
 def stats(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    db: DbOption = None,
 ) -> None:
     """Counts per platform, per chat and in total."""
+    _use_db(db)
     if fmt not in ("table", "json"):
         raise _fail(f"Unknown --format {fmt!r} for stats; use table or json.")
     try:
@@ -263,8 +276,10 @@ def export(
     output: Annotated[Path | None, typer.Option("--output", "-o",
                                                 help="File to write. Default: standard output.")] = None,
     no_raw: Annotated[bool, typer.Option("--no-raw", help="Leave out the raw records.")] = False,
+    db: DbOption = None,
 ) -> None:
     """Write the workspace as canonical JSONL, one post per line."""
+    _use_db(db)
     from chatrecap.export import write_jsonl
 
     if fmt != "jsonl":
@@ -303,8 +318,9 @@ def formats() -> None:
 
 
 @app.command()
-def demo() -> None:
+def demo(db: DbOption = None) -> None:
     """Import the bundled example chat into the workspace and show what it holds."""
+    _use_db(db)
     from importlib.resources import as_file, files
 
     example = files("chatrecap") / "examples" / "b2bchat-example.jsonl"
@@ -315,7 +331,7 @@ def demo() -> None:
             out.print(_summary([report]))
     except ChatrecapError as exc:
         raise _fail(str(exc)) from None
-    stats("table")
+    stats("table", None)
 
 
 def main() -> None:

@@ -185,8 +185,10 @@ def _statuses(doc: Any) -> list[Any]:
         return doc
     if isinstance(doc, dict) and ("ancestors" in doc or "descendants" in doc) \
             and "account" not in doc:
-        return list(doc.get("ancestors") or ()) + list(doc.get("descendants") or ())
-    return [doc]
+        parts = [doc.get("ancestors") or [], doc.get("descendants") or []]
+        if all(isinstance(part, list) for part in parts):
+            return parts[0] + parts[1]
+    return [doc]  # one status; anything else is reported as not a status
 
 
 class MastodonSource(Source):
