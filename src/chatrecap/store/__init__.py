@@ -313,6 +313,8 @@ class Store:
     def begin_write(self) -> None:
         """Start a write transaction that excludes other writers, so that telling new posts
         from duplicates and writing them happen as one step even with parallel importers."""
+        if self.conn.in_transaction:  # a caller's open transaction ends here, not in error
+            self.conn.commit()
         self.conn.execute("BEGIN IMMEDIATE")
 
     def raw_record(self, post_id: str) -> Any:
