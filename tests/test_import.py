@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 import zipfile
+from contextlib import closing
 from pathlib import Path
 
 import jsonschema
@@ -333,23 +335,21 @@ def _processes_using(db: Path) -> list[str]:
 
 def test_an_import_killed_half_way_leaves_a_valid_workspace_and_completes(tmp_path, data):
     archive = tmp_path / "big.jsonl"
-    expected = _big_archive(archive, data, copies=60)
+    expected = _big_archive(archive, data, copies=120)  # ~90 MB: a dozen worker spans
     db = tmp_path / "w.db"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen([sys.executable, "-m", "chatrecap", "--db", str(db), "import",
                              str(archive), "--chat", "big"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     stored = 0
-    while time.monotonic() < deadline and proc.poll() is None:
-        time.sleep(0.05)
+    while time.monotonic() < deadline and proc.poll() is None and stored == 0:
+        time.sleep(0.02)
         try:
-            with open_store(db, migrate=False) as store:
-                stored = store.query("SELECT COUNT(*) FROM chat_posts")[0][0]
-        except Exception:
+            with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.1)) as conn:
+                stored = conn.execute("SELECT COUNT(*) FROM chat_posts").fetchone()[0]
+        except sqlite3.Error:
             continue
-        if stored > 0:
-            break
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert 0 < stored < expected, "the import should have been killed part-way"
