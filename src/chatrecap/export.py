@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from itertools import islice
 from typing import IO, Any
 
@@ -16,19 +15,12 @@ import orjson
 
 from chatrecap.errors import ChatrecapError
 from chatrecap.sources import get_source
-from chatrecap.store import Store, decompress
+from chatrecap.store import Store, decompress, utc_text
 
 SCHEMA_VERSION = 1
 _NO_RAW = object()
 AUTHOR_EXPORT = ("native_id", "handle", "display_name", "bio", "followers", "following",
                  "verified", "url", "location", "created_at", "avatar_url", "is_bot", "kind")
-
-
-def utc_text(value: str | None) -> str | None:
-    """Stored timestamp to ISO 8601 UTC with Z, no empty fraction."""
-    if value is None:
-        return None
-    return datetime.fromisoformat(value).astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def _bool(value: Any) -> bool | None:

@@ -60,8 +60,11 @@ def iso(dt: datetime | None) -> str | None:
     return dt.isoformat(timespec="microseconds")
 
 
-def parse_stored_time(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
+def utc_text(value: str | None) -> str | None:
+    """A stored time as users read it: ISO 8601 in UTC with Z, no empty fraction."""
+    if value is None:
+        return None
+    return datetime.fromisoformat(value).astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def resolve_db(db: str | os.PathLike[str] | None) -> str:
@@ -436,7 +439,7 @@ class Store:
                 "MAX(p.created_at) FROM chat_posts c JOIN posts p ON p.id = c.post_id "
                 "WHERE NOT p.is_referenced GROUP BY c.chat ORDER BY c.chat"):
             per_chat[chat] = {"posts": int(n), "authors": int(authors),
-                              "first": _z(first), "last": _z(last)}
+                              "first": utc_text(first), "last": utc_text(last)}
         return {  # keys sorted here, the same on every backend and collation
             "workspace": self.location,
             "schema_version": self.schema_version(),
@@ -450,13 +453,6 @@ class Store:
             "chats": dict(sorted(per_chat.items())),
             "imports": counts("SELECT status, COUNT(*) FROM imports GROUP BY status ORDER BY status"),
         }
-
-
-def _z(value: str | None) -> str | None:
-    """Stored time to the ISO form users read (Z for UTC, no empty microseconds)."""
-    if value is None:
-        return None
-    return datetime.fromisoformat(value).isoformat().replace("+00:00", "Z")
 
 
 class SQLiteStore(Store):
