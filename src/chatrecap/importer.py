@@ -31,13 +31,21 @@ import orjson
 from chatrecap.errors import ChatrecapError, InputError, RecordError
 from chatrecap.models import Post
 from chatrecap.sources import detect, get_source
-from chatrecap.sources.base import LineSource, ReadOptions, Source, iter_lines, take_sample
+from chatrecap.sources.base import (
+    LineSource,
+    ReadOptions,
+    Sample,
+    Source,
+    iter_lines,
+    take_sample,
+)
 from chatrecap.store import Batch, BatchResult, Store, author_row, compress, iso, open_store, post_row
 
 BATCH_POSTS = 2000
 CHUNK_BYTES = 8 << 20  # lines a worker reads, parses and writes in one transaction
 WORKER_CACHE_KB = 16 << 10  # SQLite page cache of each import worker
-PARALLEL_MIN_BYTES = 16 << 20  # smaller files import in-process (no start-up cost)
+PARALLEL_MIN_BYTES = 16 << 20
+UTF8 = ("utf-8", "utf-8-sig")  # smaller files import in-process (no start-up cost)
 
 
 @dataclass(slots=True)
@@ -234,12 +242,12 @@ def _line_chunks(path: Path) -> Iterator[list[tuple[int, bytes]]]:
 
 
 def _batches(source: Source, path: Path, options: ReadOptions, ctx: _Context,
-             strict: bool = False) -> Iterator[tuple[Batch, int | None]]:
+             utf8: bool, strict: bool = False) -> Iterator[tuple[Batch, int | None]]:
     """(batch, bytes read so far when known) in file order, in this process; with
     ``strict``, the last batch ends at the first bad record, so nothing after it is written."""
     name = str(path)
     if isinstance(source, LineSource):
-        if _is_utf8(path):
+        if utf8:
             chunks = ((_read_span(name, span), span[1]) for span in _line_spans(path))
         else:  # transcoded line by line
             chunks = ((chunk, None) for chunk in _line_chunks(path))
@@ -260,17 +268,13 @@ def _batches(source: Source, path: Path, options: ReadOptions, ctx: _Context,
     yield prepare(pending, ctx), None
 
 
-def _is_utf8(path: Path) -> bool:
-    return take_sample(path).encoding in ("utf-8", "utf-8-sig")
-
-
 def _written(store: Store, source: Source, path: Path, options: ReadOptions, ctx: _Context,
-             workers: int, strict: bool) -> Iterator[_Written]:
+             workers: int, strict: bool, utf8: bool) -> Iterator[_Written]:
     """Each batch written, in file order. A large line-based file is parsed and written by
     worker processes (one per core), which is where the time goes; with ``strict`` the
     import stays in this process so that nothing past the first problem is written."""
     if (isinstance(source, LineSource) and workers > 1 and not strict
-            and path.stat().st_size >= PARALLEL_MIN_BYTES and _is_utf8(path)):
+            and path.stat().st_size >= PARALLEL_MIN_BYTES and utf8):
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         in_flight: deque[Future[_Written]] = deque()
@@ -284,7 +288,7 @@ def _written(store: Store, source: Source, path: Path, options: ReadOptions, ctx
             while in_flight:
                 yield in_flight.popleft().result()
         return
-    for batch, end in _batches(source, path, options, ctx, strict):
+    for batch, end in _batches(source, path, options, ctx, utf8, strict):
         yield _Written(store.write_batch(batch), batch.records, batch.problems, end)
         if strict and any(problem.skipped for problem in batch.problems):
             return
@@ -307,13 +311,14 @@ def import_file(store: Store, path: Path, fmt: str | None = None,
     report = FileReport(str(path))
     started = time.perf_counter()
     try:
-        source = get_source(fmt) if fmt else detect(path)
+        sample = take_sample(path)  # read once: detection, encoding, how to split the file
+        source = get_source(fmt) if fmt else detect(path, sample)
     except InputError as exc:
         report.error = str(exc)
         report.elapsed = time.perf_counter() - started
         return report
     report.format = source.id
-    encoding = _encoding_note(path)
+    encoding = _encoding_note(path, sample)
     if encoding and on_problem:
         on_problem(encoding)
     if encoding:
@@ -326,7 +331,8 @@ def import_file(store: Store, path: Path, fmt: str | None = None,
     gc.set_threshold(*GC_THRESHOLD)
     try:
         for written in _written(store, source, path, options, ctx,
-                                workers or default_workers(), strict):
+                                workers or default_workers(), strict,
+                                sample.encoding in UTF8):
             stop = None
             for problem in written.problems:
                 if problem.skipped:
@@ -363,13 +369,9 @@ def import_file(store: Store, path: Path, fmt: str | None = None,
     return report
 
 
-def _encoding_note(path: Path) -> RecordError | None:
+def _encoding_note(path: Path, sample: Sample) -> RecordError | None:
     """A note when a text file is not UTF-8, so a guessed encoding is never silent."""
-    try:
-        sample = take_sample(path)
-    except InputError:
-        return None
-    if sample.encoding in ("utf-8", "utf-8-sig", "binary", "directory"):
+    if sample.encoding in (*UTF8, "binary", "directory"):
         return None
     return RecordError(str(path), None, f"the file is not UTF-8; it was read as {sample.encoding} "
                        "(save it as UTF-8 to be sure of every character)",

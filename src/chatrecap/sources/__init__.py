@@ -58,10 +58,10 @@ def get_source(source_id: str) -> Source:
         raise OptionError(f"Unknown format {source_id!r}; use one of: {known}.") from None
 
 
-def detect(path: Path) -> Source:
+def detect(path: Path, sample: Sample | None = None) -> Source:
     """The source whose sniff is most confident about this file's contents."""
     _load()
-    sample = take_sample(path)
+    sample = sample or take_sample(path)
     scored = sorted(((src.sniff(sample), src.id) for src in _registry.values()), reverse=True)
     best_score, best_id = scored[0]
     if best_score <= 0:
