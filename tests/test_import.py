@@ -405,3 +405,12 @@ def test_a_folder_of_archives_imports_every_file_in_it(tmp_path, data):
     assert result.exit_code == 0, result.output
     assert stats(tmp_path / "w.db")["chats"]["c"]["posts"] == 2
     assert "two.jsonl" in result.stdout and "co.jsonl" in result.stdout
+
+
+def test_a_posts_raw_record_can_be_read_back(tmp_path, data):
+    db = tmp_path / "w.db"
+    assert cli(db, "import", str(data / "twarc2" / "two_tweets.jsonl")).exit_code == 0
+    with open_store(db) as store:
+        page = store.raw_record("twitter:1394735776701816833")  # the API page it came in
+        assert page["data"][0]["id"] == "1394735776701816833" and "includes" in page
+        assert store.raw_record("twitter:0") is None

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 import orjson
 from charset_normalizer import from_bytes
 
-from chatrecap.errors import InputError, RecordError
+from chatrecap.errors import InputError, RecordError, ZipLimitError
 from chatrecap.models import Post
 
 SNIFF_BYTES = 64 * 1024
@@ -32,6 +32,7 @@ SNIFF_BYTES = 64 * 1024
 #: better than MAX_ZIP_RATIO to one.
 MAX_ZIP_ENTRY_BYTES = 1 << 30
 MAX_ZIP_RATIO = 200
+RATIO_CHECKED_FROM_BYTES = 10 << 20  # small entries may compress better (JSON of zeros)
 
 
 @dataclass(slots=True)
@@ -277,9 +278,9 @@ def read_zip_entry(zf: zipfile.ZipFile, name: str, archive: Path | str) -> bytes
     info = zf.getinfo(name)
     if info.file_size > MAX_ZIP_ENTRY_BYTES or (
         info.compress_size and info.file_size / info.compress_size > MAX_ZIP_RATIO
-        and info.file_size > 10 * 1024 * 1024
+        and info.file_size > RATIO_CHECKED_FROM_BYTES
     ):
-        raise InputError(
+        raise ZipLimitError(
             f"{archive}!{name}: refused, it would expand to {info.file_size:,} bytes "
             f"(limit {MAX_ZIP_ENTRY_BYTES:,} bytes, ratio {MAX_ZIP_RATIO}:1); "
             "unpack it yourself if you trust it."
@@ -290,7 +291,8 @@ def read_zip_entry(zf: zipfile.ZipFile, name: str, archive: Path | str) -> bytes
             while chunk := fh.read(1 << 20):
                 out.write(chunk)
                 if out.tell() > info.file_size or out.tell() > MAX_ZIP_ENTRY_BYTES:
-                    raise InputError(f"{archive}!{name}: refused, it expands past its declared size.")
+                    raise ZipLimitError(
+                        f"{archive}!{name}: refused, it expands past its declared size.")
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, RuntimeError, zlib.error) as exc:
         raise InputError(f"{archive}!{name}: the zip entry is corrupt ({exc}).") from exc
     return out.getvalue()

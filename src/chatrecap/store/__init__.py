@@ -264,21 +264,29 @@ class Store:
 
     # --- writing ----------------------------------------------------------------------
 
-    def write_batch(self, batch: Batch) -> BatchResult:  # noqa: C901
+    def query_in(self, statement: str, values: Sequence[Any]) -> list[tuple[Any, ...]]:
+        """``statement`` with its ``IN ({marks})`` filled, for any number of values
+        (in groups the databases' parameter limits allow)."""
+        rows: list[tuple[Any, ...]] = []
+        for start in range(0, len(values), 500):
+            chunk = list(values[start:start + 500])
+            rows += self.query(statement.format(marks=", ".join("?" * len(chunk))), chunk)
+        return rows
+
+    def write_batch(self, batch: Batch) -> BatchResult:
         """Write one prepared batch in one transaction: stored whole or not at all.
 
         Authors whose row is unchanged since this store last wrote them are skipped.
         """
         result = BatchResult(referenced=batch.referenced)
         self.begin_write()
-        known: dict[str, bool] = {}
-        ids = list({post_id for post_id, _ in batch.chat_posts})
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            marks = ", ".join("?" * len(chunk))
-            for post_id, referenced in self.query(
-                    f"SELECT id, is_referenced FROM posts WHERE id IN ({marks})", chunk):
-                known[post_id] = bool(referenced)
+        try:
+            known = {post_id: bool(referenced) for post_id, referenced in self.query_in(
+                "SELECT id, is_referenced FROM posts WHERE id IN ({marks})",
+                list({post_id for post_id, _ in batch.chat_posts}))}
+        except Exception:
+            self.conn.rollback()
+            raise
         seen: set[str] = set()
         links: set[tuple[str, str]] = set()
         for post_id, chats in batch.chat_posts:
@@ -408,12 +416,9 @@ class Store:
     def post_chats(self, post_ids: Sequence[str]) -> dict[str, list[str]]:
         """The chats each of these posts belongs to, sorted."""
         out: dict[str, list[str]] = {}
-        for start in range(0, len(post_ids), 500):
-            chunk = list(post_ids[start:start + 500])
-            marks = ", ".join("?" * len(chunk))
-            for chat, post_id in self.query(
-                    f"SELECT chat, post_id FROM chat_posts WHERE post_id IN ({marks})", chunk):
-                out.setdefault(post_id, []).append(chat)
+        for chat, post_id in self.query_in(
+                "SELECT chat, post_id FROM chat_posts WHERE post_id IN ({marks})", post_ids):
+            out.setdefault(post_id, []).append(chat)
         for chats in out.values():
             chats.sort()  # in Python: a PostgreSQL collation would sort otherwise
         return out
