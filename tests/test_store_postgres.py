@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from pg import PASSWORD, PASSWORD_ROLE, PostgresServer, PostgresUnavailable, free_port
@@ -19,6 +20,7 @@ import chatrecap.importer
 from chatrecap.errors import StoreError
 from chatrecap.export import write_jsonl
 from chatrecap.importer import import_file
+from chatrecap.sources.base import ReadOptions
 from chatrecap.store import SCHEMA_VERSION, PostgresStore, Store, open_store
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"  # as conftest.DATA
@@ -177,3 +179,22 @@ def test_parallel_import_into_postgresql_matches_a_serial_sqlite_one(
     assert serial.new == parallel.new == expected
     assert (serial.duplicates, serial.referenced) == (parallel.duplicates, parallel.referenced)
     assert pg_out.getvalue() == lite_out.getvalue()
+
+
+def test_sessions_and_recaps_are_the_same_from_both_backends(pg_url: str, tmp_path: Path) -> None:
+    from importlib.resources import as_file, files
+
+    from chatrecap.analysis.sessions import find_sessions
+    from chatrecap.recap.build import build_recap
+
+    example = files("chatrecap") / "examples" / "b2bchat-example.jsonl"
+    recaps = []
+    for location in (tmp_path / "ref.db", pg_url):
+        with as_file(example) as path, open_store(location) as store:
+            import_file(store, Path(path), "twarc2", ReadOptions(chat="#B2Bchat"))
+            import_file(store, PSTWEETCHAT, options=ReadOptions(tz=ZoneInfo("America/New_York")))
+            sessions = find_sessions(store, "#PSTweetChat")
+            assert len(sessions) == 23
+            recaps.append([build_recap(store, find_sessions(store, "#B2Bchat")[0]).to_json(),
+                           build_recap(store, sessions[5]).to_json()])
+    assert recaps[0] == recaps[1]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -30,11 +31,20 @@ from rich.progress import (
 from rich.table import Table
 
 from chatrecap import __version__
+from chatrecap.analysis.sessions import (
+    DEFAULT_GAP_MINUTES,
+    DEFAULT_MIN_POSTS,
+    Session,
+    find_sessions,
+    pick_session,
+    slug,
+    window_session,
+)
 from chatrecap.errors import ChatrecapError, OptionError, RecordError
 from chatrecap.importer import FileReport, StrictStop, expand_paths, import_file
 from chatrecap.sources import all_sources, get_source
 from chatrecap.sources.base import ReadOptions
-from chatrecap.store import DB_ENV, open_store
+from chatrecap.store import DB_ENV, Store, open_store
 
 EXIT_OK, EXIT_BUG, EXIT_USER = 0, 1, 2
 #: Per file, at most this many record warnings are printed unless --verbose.
@@ -317,21 +327,205 @@ def formats() -> None:
     out.print(table)
 
 
+ChatOption = Annotated[str | None, typer.Option(
+    "--chat", help="The chat (see `chatrecap stats`). Default: the workspace's only chat.")]
+GapOption = Annotated[float, typer.Option(
+    "--gap", help="Minutes of silence that end a session.", min=1)]
+MinPostsOption = Annotated[int, typer.Option(
+    "--min-posts", help="Fewest posts a session has; smaller bursts are stray posts.", min=2)]
+FromOption = Annotated[str | None, typer.Option(
+    "--from", help="Take the session as the posts from this time (ISO 8601; UTC unless it "
+    "names its zone) instead of finding sessions.")]
+ToOption = Annotated[str | None, typer.Option(
+    "--to", help="End (exclusive) of the session given with --from.")]
+
+
+def _time_option(value: str, name: str) -> datetime:
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise OptionError(f"{name} {value!r} is not a time; write it as 2024-03-14T18:00 "
+                          "(UTC) or 2024-03-14T14:00-04:00.") from None
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+
+
+def _chat_of(store: Store, chat: str | None) -> str:
+    chats = store.chats()
+    if chat is not None:
+        if chat not in chats:
+            known = ", ".join(chats) or "none yet"
+            raise OptionError(f"No chat named {chat!r} in the workspace (chats: {known}).")
+        return chat
+    if len(chats) == 1:
+        return chats[0]
+    if not chats:
+        raise OptionError("The workspace holds no chat yet; `chatrecap import FILE` first.")
+    raise OptionError("The workspace holds several chats; name one with --chat: "
+                      + ", ".join(chats) + ".")
+
+
+def _sessions(store: Store, chat: str, gap: float, min_posts: int, start: str | None,
+              end: str | None) -> list[Session]:
+    if start or end:
+        if not (start and end):
+            raise OptionError("--from and --to go together.")
+        return [window_session(store, chat, _time_option(start, "--from"),
+                               _time_option(end, "--to"))]
+    return find_sessions(store, chat, gap=timedelta(minutes=gap), min_posts=min_posts)
+
+
+def _z(when: datetime) -> str:
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 @app.command()
-def demo(db: DbOption = None) -> None:
-    """Import the bundled example chat into the workspace and show what it holds."""
+def sessions(
+    chat: ChatOption = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    host: Annotated[list[str] | None, typer.Option(
+        "--host", help="A moderator's handle (repeat for several); detected if not given.")] = None,
+    gap: GapOption = DEFAULT_GAP_MINUTES,
+    min_posts: MinPostsOption = DEFAULT_MIN_POSTS,
+    start: FromOption = None,
+    end: ToOption = None,
+    db: DbOption = None,
+) -> None:
+    """List the live sessions of a chat: dense bursts of posts, stray posts left out."""
+    _use_db(db)
+    if fmt not in ("table", "json"):
+        raise _fail(f"Unknown --format {fmt!r} for sessions; use table or json.")
+    from chatrecap.analysis.corpus import load_corpus
+    from chatrecap.analysis.structure import detect_hosts
+
+    rows = []
+    with open_store(state.db) as store:
+        name = _chat_of(store, chat)
+        for session in _sessions(store, name, gap, min_posts, start, end):
+            corpus = load_corpus(store, name, *session.window)
+            hosts = [corpus.authors[a].handle for a in detect_hosts(corpus, _handles(host))]
+            rows.append({"id": session.id, "chat": session.chat, "start": _z(session.start),
+                         "end": _z(session.end), "posts": session.posts,
+                         "participants": session.participants, "hosts": hosts})
+    if fmt == "json":
+        sys.stdout.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode() + "\n")
+        return
+    table = Table(title=f"Sessions of {name}", title_justify="left")
+    for column in ("id", "start (UTC)", "end", "posts", "participants", "hosts"):
+        table.add_column(column, justify="right" if column in ("posts", "participants")
+                         else "left")
+    for row in rows:
+        table.add_row(row["id"], _minute(row["start"]), _minute(row["end"])[11:],
+                      f"{row['posts']:,}", f"{row['participants']:,}",
+                      ", ".join("@" + h for h in row["hosts"]))
+    out.print(table)
+    if not rows:
+        out.print("No session found: no burst of posts is big enough (see --gap, --min-posts, "
+                  "or give --from/--to).")
+
+
+def _handles(values: list[str] | None) -> tuple[str, ...]:
+    """--host a --host b, or --host a,b; '@' optional."""
+    return tuple(h.strip().lstrip("@") for v in values or () for h in v.split(",") if h.strip())
+
+
+def _formats(value: str) -> list[str]:
+    from chatrecap.render import RENDERERS
+
+    wanted = [f.strip().lower() for f in value.split(",") if f.strip()]
+    unknown = [f for f in wanted if f not in RENDERERS]
+    if unknown or not wanted:
+        raise OptionError(f"Unknown --format {','.join(unknown) or value!r}; use any of "
+                          + ",".join(RENDERERS) + ".")
+    return wanted
+
+
+def _write_recap(store: Store, session: Session, hosts: tuple[str, ...], title: str | None,
+                 formats: list[str], output: Path) -> list[Path]:
+    from chatrecap.recap.build import RecapOptions, build_recap
+    from chatrecap.render import write_recap
+
+    recap = build_recap(store, session, RecapOptions(hosts=hosts, title=title))
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+        return write_recap(recap, output, formats)
+    except OSError as exc:
+        raise OptionError(f"{output}: cannot be written ({exc.strerror or exc}).") from None
+
+
+@app.command()
+def recap(
+    session: Annotated[str | None, typer.Argument(
+        help="Session id (see `chatrecap sessions`), a unique prefix of it or its date "
+        "(2021-12-03). Default: the latest.", show_default=False)] = None,
+    latest: Annotated[bool, typer.Option("--latest", help="The latest session.")] = False,
+    every: Annotated[bool, typer.Option(
+        "--all", help="Every session, each into its own folder <output>/<session id>/.")] = False,
+    chat: ChatOption = None,
+    host: Annotated[list[str] | None, typer.Option(
+        "--host", help="A moderator's handle (repeat for several); detected if not given.")] = None,
+    fmt: Annotated[str, typer.Option(
+        "--format", "-f", help="Comma-separated: md, html, json, wxr.")] = "md,html,json,wxr",
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Folder to write into. Default: ./recap-<session id>/.",
+        show_default=False)] = None,
+    title: Annotated[str | None, typer.Option(
+        "--title", help="Title of the recap. Default: '<topic> [#hashtag Recap]'.")] = None,
+    gap: GapOption = DEFAULT_GAP_MINUTES,
+    min_posts: MinPostsOption = DEFAULT_MIN_POSTS,
+    start: FromOption = None,
+    end: ToOption = None,
+    db: DbOption = None,
+) -> None:
+    """Write the recap of a session: Markdown, HTML, JSON and WordPress WXR."""
+    _use_db(db)
+    if sum((latest, every, session is not None)) > 1:
+        raise OptionError("Give one of SESSION, --latest or --all.")
+    formats = _formats(fmt)
+    with open_store(state.db) as store:
+        name = _chat_of(store, chat)
+        found = _sessions(store, name, gap, min_posts, start, end)
+        if every:
+            if not found:
+                pick_session(found, None)  # says why there is none
+            base = output or Path(f"recap-{slug(name)}")
+            for chosen in found:
+                paths = _write_recap(store, chosen, _handles(host), title, formats,
+                                     base / chosen.id)
+            out.print(f"Recaps of {_count(len(found), 'session')} written to {base}/ "
+                      f"(one folder per session).")
+            return
+        chosen = pick_session(found, session)
+        folder = output or Path(f"recap-{chosen.id}")
+        paths = _write_recap(store, chosen, _handles(host), title, formats, folder)
+    out.print(f"Recap of {chosen.id} ({_count(chosen.posts, 'post')}, "
+              f"{_count(chosen.participants, 'participant')}) written to {folder}/:")
+    for path in paths:
+        out.print(f"  {path}")
+
+
+@app.command()
+def demo(
+    output: Annotated[Path, typer.Option(
+        "--output", "-o", help="Folder for the example's recap.")] = Path("recap-demo"),
+    db: DbOption = None,
+) -> None:
+    """Import the bundled example chat and write its recap in every format."""
     _use_db(db)
     from importlib.resources import as_file, files
 
+    from chatrecap.render import RENDERERS
+
     example = files("chatrecap") / "examples" / "b2bchat-example.jsonl"
-    try:
-        with as_file(example) as path, open_store(state.db) as store:
-            report = import_file(store, Path(path), "twarc2",
-                                 ReadOptions(chat="#B2Bchat"))
-            out.print(_summary([report]))
-    except ChatrecapError as exc:
-        raise _fail(str(exc)) from None
-    stats("table", None)
+    with as_file(example) as path, open_store(state.db) as store:
+        report = import_file(store, Path(path), "twarc2", ReadOptions(chat="#B2Bchat"))
+        out.print(_summary([report]))
+        chosen = pick_session(find_sessions(store, "#B2Bchat"), None)
+        paths = _write_recap(store, chosen, (), None, list(RENDERERS), output)
+    out.print(f"Recap of the example session {chosen.id} ({_count(chosen.posts, 'post')}, "
+              f"{_count(chosen.participants, 'participant')}) written to {output}/:")
+    for written in paths:
+        out.print(f"  {written}")
+    out.print(f"Open {output / 'recap.html'} in a browser, or run `chatrecap stats`.")
 
 
 def main() -> None:

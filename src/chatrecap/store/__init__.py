@@ -45,6 +45,15 @@ POST_FIELDS = (
     "hashtags", "urls", "media", "like_count", "repost_count", "reply_count", "quote_count",
     "language", "url", "channel", "is_referenced", "observed_at", "source_file", "source_line",
 )
+#: What the analysis reads of a post and of its author (Store.chat_window_rows).
+_ANALYSIS_POST = (
+    "id", "platform", "author_id", "created_at", "text", "reply_to_id", "reply_to_author",
+    "quote_of_id", "repost_of_id", "mentions", "hashtags", "urls", "like_count",
+    "repost_count", "reply_count", "quote_count", "url", "is_referenced",
+)
+_ANALYSIS_AUTHOR = ("handle", "display_name", "bio", "followers", "url", "kind", "verified",
+                    "avatar_url")
+ANALYSIS_FIELDS = (*_ANALYSIS_POST, *(f"author_{f}" for f in _ANALYSIS_AUTHOR), "in_chat")
 #: Post fields a newer observation may change (metrics); other fields keep what is known.
 _POST_METRICS = ("like_count", "repost_count", "reply_count", "quote_count")
 _POST_KEEP_KNOWN = ("text_original", "reply_to_id", "reply_to_author", "quote_of_id",
@@ -412,6 +421,46 @@ class Store:
         while rows := cur.fetchmany(batch):
             for row in rows:
                 yield dict(zip(names, row, strict=True))
+
+    def chat_window_rows(self, chat: str, start: datetime | None = None,
+                         end: datetime | None = None) -> Iterator[tuple[Any, ...]]:
+        """A chat's posts in [start, end) and the posts they repost, quote or reply to.
+
+        Rows are ``ANALYSIS_FIELDS`` (post, then author, then ``in_chat``), ordered by time
+        then id; the analysis reads them without the raw records.
+        """
+        where, params = "c.chat = ?", [chat]
+        if start is not None:
+            where += " AND p.created_at >= ?"
+            params.append(iso(start))
+        if end is not None:
+            where += " AND p.created_at < ?"
+            params.append(iso(end))
+        columns = ", ".join([f"p.{f}" for f in _ANALYSIS_POST] + [f"a.{f}" for f in _ANALYSIS_AUTHOR])
+        cur = self.stream_cursor()
+        cur.execute(self.sql(
+            f"WITH sel AS (SELECT p.id, p.repost_of_id, p.quote_of_id, p.reply_to_id "
+            f"FROM posts p JOIN chat_posts c ON c.post_id = p.id WHERE {where}) "
+            f"SELECT {columns}, CASE WHEN p.id IN (SELECT id FROM sel) THEN 1 ELSE 0 END "
+            f"FROM posts p JOIN authors a ON a.id = p.author_id "
+            f"WHERE p.id IN (SELECT id FROM sel) OR p.id IN (SELECT repost_of_id FROM sel) "
+            f"OR p.id IN (SELECT quote_of_id FROM sel) OR p.id IN (SELECT reply_to_id FROM sel) "
+            f"ORDER BY p.created_at, p.id"), params)
+        while rows := cur.fetchmany(5000):
+            yield from rows
+
+    def chat_times(self, chat: str) -> list[tuple[str, str, str]]:
+        """(created_at, post id, author id) of every post of a chat, in time order: what
+        splitting a chat into sessions needs, without the texts."""
+        return self.query(
+            "SELECT p.created_at, p.id, p.author_id FROM posts p JOIN chat_posts c "
+            "ON c.post_id = p.id WHERE c.chat = ? ORDER BY p.created_at, p.id", (chat,))
+
+    def chat_authors_before(self, chat: str, before: datetime) -> set[str]:
+        """Who posted in a chat before a time: tells first-time from returning people."""
+        return {row[0] for row in self.query(
+            "SELECT DISTINCT p.author_id FROM posts p JOIN chat_posts c ON c.post_id = p.id "
+            "WHERE c.chat = ? AND p.created_at < ?", (chat, iso(before)))}
 
     def post_chats(self, post_ids: Sequence[str]) -> dict[str, list[str]]:
         """The chats each of these posts belongs to, sorted."""

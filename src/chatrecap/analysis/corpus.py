@@ -1,0 +1,115 @@
+"""The posts an analysis works on, read once from the workspace.
+
+The analysis never sees where a post came from: a :class:`ChatPost` has what every
+platform can give (ids, author, time, text, links between posts, counts), and a missing
+count is 0 here because every use of it is a sum or a ranking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import orjson
+
+from chatrecap.store import ANALYSIS_FIELDS, Store
+
+
+@dataclass(slots=True)
+class Participant:
+    id: str
+    handle: str
+    name: str | None
+    bio: str | None
+    followers: int | None
+    url: str | None
+    kind: str | None
+    verified: bool | None
+    avatar_url: str | None
+
+
+@dataclass(slots=True)
+class ChatPost:
+    id: str
+    platform: str
+    author_id: str
+    handle: str  # the author's handle, no @
+    created_at: datetime
+    text: str
+    reply_to_id: str | None
+    reply_to_author: str | None
+    quote_of_id: str | None
+    repost_of_id: str | None
+    mentions: tuple[str, ...]
+    hashtags: tuple[str, ...]
+    urls: tuple[str, ...]
+    likes: int
+    reposts: int
+    replies: int
+    quotes: int
+    url: str | None
+    in_chat: bool  # False: only here because a chat post reposts, quotes or answers it
+
+    @property
+    def is_repost(self) -> bool:
+        return self.repost_of_id is not None
+
+    @property
+    def engagement(self) -> int:
+        return self.likes + 2 * self.reposts + 2 * self.quotes + self.replies
+
+
+@dataclass
+class Corpus:
+    """A chat's posts in a time window (time order) and the posts they point at."""
+
+    chat: str
+    posts: list[ChatPost]
+    referenced: dict[str, ChatPost] = field(default_factory=dict)
+    authors: dict[str, Participant] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_id: dict[str, ChatPost] = {p.id: p for p in self.posts}
+
+    def get(self, post_id: str | None) -> ChatPost | None:
+        if post_id is None:
+            return None
+        return self.by_id.get(post_id) or self.referenced.get(post_id)
+
+    def subset(self, post_ids: Iterable[str]) -> Corpus:
+        keep = set(post_ids)
+        posts = [p for p in self.posts if p.id in keep]
+        return Corpus(self.chat, posts, self.referenced, self.authors)
+
+
+def load_corpus(store: Store, chat: str, start: datetime | None = None,
+                end: datetime | None = None) -> Corpus:
+    """Read a chat's posts in [start, end) with their authors and referenced posts."""
+    index = {name: i for i, name in enumerate(ANALYSIS_FIELDS)}
+    posts: list[ChatPost] = []
+    referenced: dict[str, ChatPost] = {}
+    authors: dict[str, Participant] = {}
+    loads = orjson.loads
+    i_author = index["author_id"]
+    author_slice = [index[f"author_{f}"] for f in
+                    ("handle", "display_name", "bio", "followers", "url", "kind", "verified",
+                     "avatar_url")]
+    for row in store.chat_window_rows(chat, start, end):
+        author_id = row[i_author]
+        author = authors.get(author_id)
+        if author is None:
+            values = [row[i] for i in author_slice]
+            values[0] = values[0] or author_id.split(":", 1)[-1]
+            if values[6] is not None:
+                values[6] = bool(values[6])
+            author = authors[author_id] = Participant(author_id, *values)
+        post = ChatPost(
+            row[0], row[1], author_id, author.handle, datetime.fromisoformat(row[3]), row[4], row[5], row[6],
+            row[7], row[8], tuple(loads(row[9])), tuple(loads(row[10])), tuple(loads(row[11])),
+            row[12] or 0, row[13] or 0, row[14] or 0, row[15] or 0, row[16], bool(row[-1]))
+        if post.in_chat:
+            posts.append(post)
+        else:
+            referenced[post.id] = post
+    return Corpus(chat, posts, referenced, authors)

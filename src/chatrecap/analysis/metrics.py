@@ -1,0 +1,94 @@
+"""The numbers of a session: volume, kinds of posts, people, pace, engagement, links, tags.
+
+Counts are of the session's own posts; a post outside the session that one of them
+reposts or quotes is not counted. The reach figure is an estimate and says so.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timedelta
+from typing import Any
+
+from chatrecap.analysis.corpus import Corpus
+from chatrecap.analysis.structure import Structure
+
+TOP = 10
+REACH_METHOD = ("The sum of the distinct participants' follower counts as the archive "
+                "recorded them: how many accounts could have seen a post, not how many did.")
+
+
+def _z(when: datetime) -> str:
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def session_stats(corpus: Corpus, structure: Structure, hashtag: str | None,
+                  earlier_authors: set[str] | None) -> dict[str, Any]:
+    posts = corpus.posts
+    if not posts:
+        return {"posts": 0}
+    reposts = sum(1 for p in posts if p.is_repost)
+    replies = sum(1 for p in posts if not p.is_repost and (p.reply_to_id or p.id in structure.parents))
+    quotes = sum(1 for p in posts if p.quote_of_id and not p.is_repost)
+    authors = {p.author_id for p in posts}
+    start, end = posts[0].created_at, posts[-1].created_at
+    minutes = max((end - start).total_seconds() / 60, 1.0)
+    per_minute = Counter(p.created_at.replace(second=0, microsecond=0) for p in posts)
+    activity = []
+    minute = start.replace(second=0, microsecond=0)
+    while minute <= end:
+        activity.append({"minute": _z(minute), "posts": per_minute.get(minute, 0)})
+        minute += timedelta(minutes=1)
+    peak = activity[max(range(len(activity)), key=lambda i: (activity[i]["posts"], -i))]
+    contributors = Counter(p.author_id for p in posts)
+    engaged = sorted((p for p in posts if not p.is_repost and p.engagement > 0),
+                     key=lambda p: (-p.engagement, p.id))[:TOP]
+    own_tag = (hashtag or "").lstrip("#").lower()
+    links: Counter[str] = Counter()
+    tags: Counter[str] = Counter()
+    spelled: dict[str, str] = {}
+    for p in posts:
+        if p.is_repost:
+            continue
+        links.update(set(p.urls))
+        for tag in {t.lower(): t for t in p.hashtags}.values():
+            key = tag.lower()
+            if key != own_tag:
+                tags[key] += 1
+                spelled.setdefault(key, tag)
+    followers = [corpus.authors[a].followers for a in sorted(authors)]
+    first_time = returning = None
+    if earlier_authors is not None:
+        returning = len(authors & earlier_authors)
+        first_time = len(authors) - returning
+    return {
+        "posts": len(posts),
+        "originals": len(posts) - reposts - replies,
+        "reposts": reposts,
+        "replies": replies,
+        "quotes": quotes,
+        "participants": len(authors),
+        "first_time": first_time,
+        "returning": returning,
+        "hosts": len(structure.hosts),
+        "prompts": len(structure.prompts),
+        "answers": len(structure.links),
+        "duration_minutes": round(minutes, 1),
+        "posts_per_minute": round(len(posts) / minutes, 2),
+        "peak_minute": {"minute": peak["minute"], "posts": peak["posts"]},
+        "activity": activity,
+        "top_contributors": [
+            {"handle": corpus.authors[a].handle, "name": corpus.authors[a].name, "posts": n}
+            for a, n in sorted(contributors.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP]],
+        "most_engaged": [{"post_id": p.id, "engagement": p.engagement} for p in engaged],
+        "reach_estimate": {
+            "value": sum(f for f in followers if f),
+            "label": "Estimated reach",
+            "method": REACH_METHOD,
+            "known_for": sum(1 for f in followers if f is not None),
+        },
+        "links": [{"url": u, "count": n}
+                  for u, n in sorted(links.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP]],
+        "hashtags": [{"tag": spelled[t], "count": n}
+                     for t, n in sorted(tags.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP]],
+    }

@@ -1,0 +1,373 @@
+"""The shape of a live session: hosts, prompts, which post answers which, and threads.
+
+A host opens topics to the room (prompts); everyone else answers, argues and jokes in
+one stream, often late and out of order. Each answer is filed under its prompt with the
+evidence used, strongest first: an explicit "A1:" label, a reply (or quote) of the prompt
+or of a post already filed, leading @-addressing where the platform has no reply ids,
+the window between two prompts, and text similarity as a last resort. Greetings and
+logistics stay unattached. Every filing records its reason and a confidence, so a person
+can check and correct it.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from chatrecap.analysis.corpus import ChatPost, Corpus
+from chatrecap.analysis.textvec import Vectors, cosine, tokens
+from chatrecap.recap.model import ADDRESSING, LABEL, QUOTE, REPLY, SIMILARITY, WINDOW
+
+__all__ = ["ADDRESSING", "LABEL", "QUOTE", "REPLY", "SIMILARITY", "WINDOW", "Link", "Prompt",
+           "Structure"]
+
+
+@dataclass(slots=True)
+class Prompt:
+    post_id: str
+    label: str | None  # "Q1"
+    number: int | None
+    kind: str  # labelled, host, guest
+    author_id: str
+
+
+@dataclass(slots=True)
+class Link:
+    """Why a post is filed under a prompt."""
+
+    prompt_id: str
+    reason: str
+    confidence: float
+
+
+@dataclass
+class Structure:
+    hosts: list[str]  # author ids, most active first
+    prompts: list[Prompt]  # time order
+    links: dict[str, Link]  # answer post id -> its prompt
+    parents: dict[str, str]  # post id -> the post it replies to (reply id or @-addressing)
+    chatter: set[str] = field(default_factory=set)  # greetings, thanks, logistics
+    threads: list[list[str]] = field(default_factory=list)  # root first, time order
+
+
+# "Q1:", "Q2 -", "Question 3", "Q4)", "Q5." at the start (after handles or an emoji).
+_QUESTION_LABEL = re.compile(
+    r"^[\W_]*?(?:(?:@\w+\s+)*)(?:\bQ|\bQuestion\s*#?)\s?(\d{1,2})\b\s*(?:[:.)\-–—]|\s)",
+    re.IGNORECASE)
+# "A1:", "a2 -", "A3)", "A4.", "Answer 1:", "A1/Q1" at the start (after handles or an emoji).
+_ANSWER_LABEL = re.compile(r"^[^\w@]*(?:A|Answer\s*#?)\s?(\d{1,2})\b\s*(?:[:.)\-–—/]|\s|$)",
+                           re.IGNORECASE)
+_LEADING_HANDLES = re.compile(r"^(?:[.\s]*@(\w+))+")
+_HANDLE = re.compile(r"@(\w+)")
+_CHATTER = re.compile(
+    r"\b(?:hi|hello|hey|howdy|greetings|good (?:morning|afternoon|evening)|welcome|joining|"
+    r"here from|checking in|glad to be|happy to be|thanks?(?: you)?|thx|ty|bye|see (?:you|ya)|"
+    r"next (?:week|month|time)|same time|transcripts?|reminder|don'?t forget|(?:this|the) (?:hash)?tag|"
+    r"starts? (?:in|now|soon)|starting (?:in|now|soon)|kick(?:ing)? off|let'?s get started|"
+    r"top of the hour|wrap(?:ping)? up|that'?s a wrap|last question|mark your calendars?|"
+    r"(?:be|is) back|lurking|late to the party|made it|paging|you'?re late|i'?m late|"
+    r"coming up|remember to|off-topic|random one|what did i miss|how is everyone)\b", re.IGNORECASE)
+_CHATTER_QUESTION = re.compile(r"\b(?:what did i miss|how is everyone|how are (?:you|we) all|"
+                               r"who'?s (?:here|joining|with us)|anyone else here)\b", re.IGNORECASE)
+_LOGISTICS = re.compile(r"\b(?:remember to|reminder|coming up|up next|in a minute|use A\d|"
+                        r"(?:use|include) (?:the|this) (?:hash)?tag|recap|transcript)\b",
+                        re.IGNORECASE)
+_OPENING = re.compile(r"\b(?:welcome|let'?s get started|kick(?:ing)? off|starting now|"
+                      r"introduce yourselves?|today'?s topic|our topic)\b", re.IGNORECASE)
+_CLOSING = re.compile(r"\b(?:thanks? (?:you )?(?:all |everyone |so much )?for (?:joining|coming|"
+                      r"hanging|participating|taking|being)|that'?s a wrap|see you next|"
+                      r"next (?:week|month)'?s? chat|transcripts?)\b", re.IGNORECASE)
+_ROOM_QUESTION = re.compile(r"\b(?:anyone|anybody|everyone|y'?all|you all|folks|people|who|"
+                            r"what|which|how|why|when|where|do you|are you|have you|would you|"
+                            r"if you)\b[^?]*\?", re.IGNORECASE)
+# A question without its question mark: "What is the biggest challenge you face with X."
+_ROOM_QUESTION_OPENING = re.compile(
+    r"^(?:so,?\s+|ok,?\s+|q:\s*)?(?:what|how|who|which|why|anyone|anybody|does anyone|"
+    r"do you|is anyone|has anyone|have you|are you|would you)\b", re.IGNORECASE)
+
+#: An answer posted within this long after a prompt, before the next, is filed by window.
+CHATTER_MAX_WORDS = 14
+ADDRESS_LOOKBACK = timedelta(minutes=45)
+WINDOW_MIN_SIMILARITY = 0.03  # a post in a prompt's window shares some words with it
+SIMILARITY_MIN = 0.25  # cosine to a prompt's words and answers
+SIMILARITY_MARGIN = 0.1  # over the window's prompt, to overrule the window
+
+# ... or asked in passing: "Curious if anyone has kicked its tires."
+_ROOM_QUESTION_ANYWHERE = re.compile(
+    r"\b(?:curious (?:if|whether|how|what)|wondering (?:if|whether|how|what)|"
+    r"(?:does|has|is) any(?:one|body)|any(?:one|body) (?:else )?(?:using|tried|played|seen))\b",
+    re.IGNORECASE)
+
+
+def question_label(text: str) -> int | None:
+    m = _QUESTION_LABEL.match(text)
+    return int(m.group(1)) if m else None
+
+
+def answer_label(text: str) -> int | None:
+    """The number of an "A1:"-style label near the start of a post."""
+    m = _ANSWER_LABEL.match(_LEADING_HANDLES.sub("", text).lstrip())
+    return int(m.group(1)) if m else None
+
+
+def addressed(text: str) -> list[str]:
+    """Handles a post starts with ("@ann @bob thanks"): whom it replies to on platforms
+    or archives without reply ids. Lower-case."""
+    m = _LEADING_HANDLES.match(text)
+    return [h.lower() for h in _HANDLE.findall(m.group(0))] if m else []
+
+
+def is_chatter(text: str) -> bool:
+    """A greeting, thanks or logistics note: short and made of those words."""
+    body = _LEADING_HANDLES.sub("", text)
+    words = [w for w in body.split() if not w.startswith(("#", "http", "@"))]
+    if len(words) > CHATTER_MAX_WORDS or not _CHATTER.search(body):
+        return False
+    return "?" not in body or bool(_CHATTER_QUESTION.search(body))
+
+
+def _is_room_question(post: ChatPost) -> bool:
+    """An open question to everyone, not a reply to someone."""
+    if post.reply_to_id or addressed(post.text):
+        return False
+    return ((bool(_ROOM_QUESTION.search(post.text))
+             or bool(_ROOM_QUESTION_OPENING.match(post.text.lstrip("#").strip()))
+             or bool(_ROOM_QUESTION_ANYWHERE.search(post.text)))
+            and not is_chatter(post.text))
+
+
+def detect_hosts(corpus: Corpus, given: Sequence[str] = ()) -> list[str]:
+    """Author ids of the moderators: ``given`` handles, else whoever labels questions,
+    opens, closes and asks the room, well above everyone else."""
+    by_handle = {a.handle.lower(): a.id for a in corpus.authors.values()}
+    if given:
+        return [by_handle[h.lower().lstrip("@")] for h in given
+                if h.lower().lstrip("@") in by_handle]
+    posts = [p for p in corpus.posts if not p.is_repost]
+    if not posts:
+        return []
+    score: Counter[str] = Counter()
+    count = Counter(p.author_id for p in posts)
+    first = posts[0].created_at
+    span = max((posts[-1].created_at - first).total_seconds(), 1.0)
+    for p in posts:
+        at = (p.created_at - first).total_seconds() / span
+        if question_label(p.text) is not None:
+            score[p.author_id] += 3
+        if at <= 0.2 and _OPENING.search(p.text):
+            score[p.author_id] += 2
+        if at >= 0.7 and _CLOSING.search(p.text):
+            score[p.author_id] += 2
+        if _is_room_question(p):
+            score[p.author_id] += 1
+        if _LOGISTICS.search(p.text):
+            score[p.author_id] += 1.5  # reminders and announcements are a moderator's job
+    for author, n in count.items():
+        score[author] += 4 * n / len(posts)  # the host talks most
+    ranked = sorted(score.items(), key=lambda kv: (-kv[1], kv[0]))
+    top = ranked[0][1]
+    if top < 3:
+        return []
+    return [author for author, s in ranked if s >= max(3.0, 0.35 * top)][:3]
+
+
+def analyse(corpus: Corpus, hosts: Sequence[str] = (), hashtag: str | None = None) -> Structure:
+    """Hosts, prompts, answer filing and threads of one session."""
+    host_ids = detect_hosts(corpus, hosts)
+    hosts_set = set(host_ids)
+    posts = [p for p in corpus.posts if not p.is_repost]
+    parents = _parents(corpus, posts)
+    chatter = {p.id for p in posts if is_chatter(p.text)}
+    prompts = _prompts(posts, hosts_set, parents, chatter)
+    links = _file_answers(corpus, posts, prompts, parents, chatter, hashtag)
+    threads = _threads(posts, parents)
+    return Structure(host_ids, prompts, links, parents, chatter, threads)
+
+
+def _parents(corpus: Corpus, posts: list[ChatPost]) -> dict[str, str]:
+    """The post each post replies to: its reply id when that post is known, else a recent
+    post by an account it addresses. A reply addresses its parent's author and whoever
+    the parent addressed, so a candidate whose author and addressees are exactly this
+    post's addressees is preferred; greetings and logistics are passed over if possible."""
+    parents: dict[str, str] = {}
+    recent: dict[str, list[ChatPost]] = {}  # handle -> their posts so far, oldest first
+    for post in posts:
+        parent = corpus.get(post.reply_to_id)
+        if parent is not None:
+            parents[post.id] = parent.id
+        elif post.reply_to_id is None and (handles := addressed(post.text)):
+            found = _addressed_parent(post, handles, recent)
+            if found is not None:
+                parents[post.id] = found.id
+        recent.setdefault(post.handle.lower(), []).append(post)
+    return parents
+
+
+def _addressed_parent(post: ChatPost, handles: list[str],
+                      recent: dict[str, list[ChatPost]]) -> ChatPost | None:
+    me = post.handle.lower()
+    wanted = set(handles) - {me}
+    best: tuple[tuple[int, int, datetime], ChatPost] | None = None
+    for rank, handle in enumerate(handles):
+        for candidate in reversed(recent.get(handle, ())):
+            if post.created_at - candidate.created_at > ADDRESS_LOOKBACK:
+                break
+            if candidate.handle.lower() == me:
+                continue
+            circle = ({candidate.handle.lower()} | set(addressed(candidate.text))) - {me}
+            key = (int(circle == wanted) * 2 + int(not is_chatter(candidate.text)),
+                   -rank, candidate.created_at)
+            if best is None or key > best[0]:
+                best = (key, candidate)
+    return best[1] if best else None
+
+
+def _prompts(posts: list[ChatPost], hosts: set[str], parents: dict[str, str],
+             chatter: set[str]) -> list[Prompt]:
+    """Labelled questions by a host; without labels, the host's open questions and
+    topics others take up; and a participant's question to the room that several answer."""
+    children: dict[str, set[str]] = {}
+    for post in posts:
+        parent = parents.get(post.id)
+        if parent is not None:
+            children.setdefault(parent, set()).add(post.author_id)
+    # Per number, the host's post that asks it ("Q4: Who...?") over one that announces it
+    # ("Q4 in a minute!"); among equals the first.
+    best: dict[int, tuple[tuple[int, int], ChatPost]] = {}
+    for order, post in enumerate(posts):
+        number = question_label(post.text)
+        if number is not None and post.author_id in hosts:
+            key = (("?" in post.text) + (post.id not in chatter), -order)
+            if number not in best or key > best[number][0]:
+                best[number] = (key, post)
+    prompts = [Prompt(post.id, f"Q{number}", number, "labelled", post.author_id)
+               for number, (_, post) in best.items()]
+    labelled = bool(prompts)
+    taken = {p.post_id for p in prompts}
+    for post in posts:
+        if post.id in taken or post.id in chatter or post.id in parents:
+            continue
+        repliers = children.get(post.id, set()) - {post.author_id}
+        if post.author_id in hosts:
+            if labelled:
+                continue  # with labels, the host's other posts are not prompts
+            if _is_room_question(post) or len(repliers) >= 1 and not addressed(post.text):
+                prompts.append(Prompt(post.id, None, None, "host", post.author_id))
+        elif _is_room_question(post) and len(repliers) >= (2 if labelled else 1):
+            prompts.append(Prompt(post.id, None, None, "guest", post.author_id))
+    order = {post.id: i for i, post in enumerate(posts)}
+    prompts.sort(key=lambda p: order[p.post_id])
+    return prompts
+
+
+def _file_answers(corpus: Corpus, posts: list[ChatPost], prompts: list[Prompt],
+                  parents: dict[str, str], chatter: set[str],
+                  hashtag: str | None) -> dict[str, Link]:
+    by_id = {p.post_id: p for p in prompts}
+    by_number = {p.number: p.post_id for p in prompts if p.number is not None}
+    labelled = bool(by_number)
+    hosts = {p.author_id for p in prompts if p.kind != "guest"}
+    links: dict[str, Link] = {}
+    pending: list[ChatPost] = []
+    for post in posts:
+        if post.id in by_id:
+            continue
+        link = _explicit_link(post, parents, by_id, by_number, links)
+        if link is not None:
+            links[post.id] = link
+        elif post.id not in chatter and post.id not in parents:
+            pending.append(post)
+    if prompts and pending:
+        _file_by_window(corpus, pending, prompts, links, labelled, hosts, hashtag)
+    for post in posts:  # replies to posts the window or similarity filed follow them
+        parent = parents.get(post.id)
+        if post.id not in links and post.id not in by_id and parent in links:
+            link = links[parent]
+            links[post.id] = Link(link.prompt_id, _via(post, parent),
+                                  round(min(link.confidence, 0.6), 2))
+    return links
+
+
+def _via(post: ChatPost, parent_id: str) -> str:
+    return REPLY if post.reply_to_id == parent_id else ADDRESSING
+
+
+def _explicit_link(post: ChatPost, parents: dict[str, str], prompts: dict[str, Prompt],
+                   by_number: dict[int, str], links: dict[str, Link]) -> Link | None:
+    """Filing by a label, a reply or a quote: what the post itself says it answers."""
+    number = answer_label(post.text)
+    if number is not None and number in by_number:
+        return Link(by_number[number], LABEL, 0.95)
+    parent = parents.get(post.id)
+    if parent is not None and parent in prompts:
+        via = _via(post, parent)
+        return Link(parent, via, 0.9 if via == REPLY else 0.75)
+    if post.quote_of_id in prompts:
+        return Link(post.quote_of_id, QUOTE, 0.9)  # type: ignore[arg-type]
+    if parent is not None and parent in links:
+        via = _via(post, parent)
+        return Link(links[parent].prompt_id, via,
+                    round(min(links[parent].confidence, 0.85 if via == REPLY else 0.7), 2))
+    if post.quote_of_id is not None and post.quote_of_id in links:
+        return Link(links[post.quote_of_id].prompt_id, QUOTE,
+                    round(min(links[post.quote_of_id].confidence, 0.75), 2))
+    return None
+
+
+def _file_by_window(corpus: Corpus, pending: list[ChatPost], prompts: list[Prompt],
+                    links: dict[str, Link], labelled: bool, hosts: set[str],
+                    hashtag: str | None) -> None:
+    """Posts that name no prompt: the prompt whose window they fall in, unless their
+    words match another prompt's clearly better; in a chat without labels, words only."""
+    drop = [hashtag.lstrip("#")] if hashtag else []
+    prompt_ids = [p.post_id for p in prompts]
+    profiles: dict[str, list[str]] = {pid: tokens(corpus.by_id[pid].text, drop)
+                                      for pid in prompt_ids}
+    for post_id, link in links.items():
+        if link.reason in (LABEL, REPLY, QUOTE):
+            profiles[link.prompt_id].extend(tokens(corpus.by_id[post_id].text, drop))
+    docs = [tokens(p.text, drop) for p in pending]
+    vectors = Vectors([profiles[pid] for pid in prompt_ids] + docs)
+    sims = cosine(vectors.matrix[len(prompt_ids):], vectors.matrix[:len(prompt_ids)])
+    window_prompts = [p for p in prompts if p.kind != "guest"] or prompts
+    times = [corpus.by_id[p.post_id].created_at for p in window_prompts]
+    column = {pid: i for i, pid in enumerate(prompt_ids)}
+    asked = [corpus.by_id[pid].created_at for pid in prompt_ids]
+    for row, post in enumerate(pending):
+        at = bisect_right(times, post.created_at) - 1
+        window = window_prompts[at].post_id if at >= 0 else None
+        # An answer cannot come before its question: only prompts already asked compete.
+        open_prompts = bisect_right(asked, post.created_at)
+        if open_prompts == 0:
+            continue
+        best = int(sims[row, :open_prompts].argmax())
+        best_sim = float(sims[row, best])
+        window_sim = float(sims[row, column[window]]) if window else 0.0
+        if best_sim >= SIMILARITY_MIN and (
+                (prompt_ids[best] == window and not labelled)
+                or (prompt_ids[best] != window and best_sim >= window_sim + SIMILARITY_MARGIN)):
+            links[post.id] = Link(prompt_ids[best], SIMILARITY, round(min(0.6, best_sim), 2))
+        elif (window is not None and labelled and post.author_id not in hosts
+              and len(docs[row]) >= 2 and window_sim >= WINDOW_MIN_SIMILARITY):
+            links[post.id] = Link(window, WINDOW, 0.5)
+
+
+def _threads(posts: list[ChatPost], parents: dict[str, str]) -> list[list[str]]:
+    """Conversations: each reply chain from its first post, in time order."""
+    root: dict[str, str] = {}
+    members: dict[str, list[str]] = {}
+    for post in posts:
+        parent = parents.get(post.id)
+        top = root.get(parent, parent) if parent is not None else post.id
+        root[post.id] = top
+        members.setdefault(top, []).append(post.id)
+    threads = []
+    for top, ids in members.items():
+        if len(ids) < 2:
+            continue
+        threads.append(ids if ids[0] == top else [top, *ids])
+    return threads

@@ -1,0 +1,101 @@
+"""Words of chat posts as TF-IDF vectors, for similarity, themes and echoes.
+
+Written on NumPy and SciPy's sparse matrices rather than scikit-learn: importing
+scikit-learn costs about two seconds (it loads scipy.stats), which is the whole time a
+recap of a 2,000-post session may take. The weighting is scikit-learn's default one
+(smooth idf, sublinear tf off, rows scaled to unit length), so results compare.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+from scipy import sparse
+
+# Common English words that carry no topic, plus chat furniture (labels, "rt", "amp").
+STOP_WORDS = frozenset("""
+a about above after again against all almost also although always am among an and any
+anyone anything are aren't around as at be because been before being below between both
+but by can can't cannot could couldn't did didn't do does doesn't doing don't done down
+during each either else enough etc even ever every everyone for from further get gets
+getting go goes going gonna got had hadn't has hasn't have haven't having he he's her here
+here's hers herself him himself his how how's i i'd i'll i'm i've if in into is isn't it
+it's its itself just let's like ll lot lots made make makes many may me might more most
+much must my myself need needs no nor not now of off often on once one only or other ought
+our ours ourselves out over own per pretty quite rather re really s same say says see seems
+shall she she's should shouldn't so some something still such sure t than that that's the
+their theirs them themselves then there there's these they they'd they'll they're they've
+thing things think this those though through to too under until up upon us use used using
+ve very via want was wasn't way we we'd we'll we're we've well were weren't what what's
+when when's where where's whether which while who who's whom why why's will with won't
+would wouldn't yeah yes yet you you'd you'll you're you've your yours yourself yourselves
+amp rt q a1 a2 a3 a4 a5 a6 a7 a8 a9 a10 q1 q2 q3 q4 q5 q6 q7 q8 q9 q10 today chat
+""".split())
+
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_MENTION = re.compile(r"(?<!\w)@\w+")
+_WORD = re.compile(r"[^\W\d_][\w'’-]*[\w]|[^\W\d_]")
+
+
+def tokens(text: str, drop: Iterable[str] = ()) -> list[str]:
+    """Lower-case content words of a post: no links, handles, stop words or ``drop``
+    (the chat's own hashtag, which every post carries)."""
+    text = _MENTION.sub(" ", _URL.sub(" ", text.lower())).replace("’", "'")
+    dropped = {d.lower() for d in drop}
+    out = []
+    for word in _WORD.findall(text):
+        word = word.strip("'-")
+        if len(word) > 1 and word not in STOP_WORDS and word not in dropped:
+            out.append(word)
+    return out
+
+
+class Vectors:
+    """TF-IDF rows of a list of token lists (unit length; an empty post is a zero row)."""
+
+    def __init__(self, docs: Sequence[Sequence[str]], min_df: int = 1,
+                 max_terms: int | None = None, bigrams: bool = False) -> None:
+        self.bigrams = bigrams
+        grams = [self._grams(doc) for doc in docs]
+        df = Counter(term for doc in grams for term in set(doc))
+        terms = sorted(t for t, n in df.items() if n >= min_df)
+        if max_terms is not None and len(terms) > max_terms:
+            terms = sorted(sorted(terms, key=lambda t: (-df[t], t))[:max_terms])
+        self.terms = terms
+        self.index = {t: i for i, t in enumerate(terms)}
+        n = len(docs)
+        self.idf = np.array([math.log((1 + n) / (1 + df[t])) + 1 for t in terms])
+        self.matrix = self._rows(grams)
+
+    def _grams(self, doc: Sequence[str]) -> list[str]:
+        if not self.bigrams:
+            return list(doc)
+        return [*doc, *(f"{a} {b}" for a, b in zip(doc, doc[1:], strict=False))]
+
+    def transform(self, docs: Sequence[Sequence[str]]) -> sparse.csr_matrix:
+        """Rows for new token lists in this vocabulary (unit length)."""
+        return self._rows([self._grams(doc) for doc in docs])
+
+    def _rows(self, grams: Sequence[Sequence[str]]) -> sparse.csr_matrix:
+        rows, cols, vals = [], [], []
+        for r, doc in enumerate(grams):
+            for term, count in Counter(doc).items():
+                c = self.index.get(term)
+                if c is not None:
+                    rows.append(r)
+                    cols.append(c)
+                    vals.append(count * self.idf[c])
+        matrix = sparse.csr_matrix((vals, (rows, cols)), shape=(len(grams), len(self.terms)),
+                                   dtype=np.float64)
+        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        return sparse.csr_matrix(sparse.diags(1 / norms) @ matrix)
+
+
+def cosine(a: sparse.spmatrix, b: sparse.spmatrix) -> np.ndarray:
+    """Cosine similarities between the unit rows of ``a`` and of ``b`` (dense array)."""
+    return np.asarray((a @ b.T).todense())

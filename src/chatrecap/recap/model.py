@@ -1,0 +1,164 @@
+"""The Recap document: everything a renderer or the web app shows of one session.
+
+It is the contract between the analysis and everything after it: renderers and the web
+app read only this, never the workspace, and every claim in it names the posts it rests
+on by their canonical ids (those of ``chatrecap export``). It serialises to versioned JSON
+(``schemas/recap.schema.json``); ``RECAP_SCHEMA_VERSION`` changes when a field changes
+meaning or goes away, not when one is added.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+import orjson
+
+RECAP_SCHEMA_VERSION = 1
+
+# Why a post is filed under a question.
+LABEL, REPLY, QUOTE, ADDRESSING, WINDOW, SIMILARITY = (
+    "label", "reply", "quote", "addressing", "window", "similarity")
+REASONS = (LABEL, REPLY, QUOTE, ADDRESSING, WINDOW, SIMILARITY)
+
+
+@dataclass(slots=True)
+class RecapPost:
+    """A post as the recap shows it; ``kind`` is prompt, answer, repost or post."""
+
+    id: str
+    author_id: str
+    handle: str
+    name: str | None
+    created_at: str  # ISO 8601 UTC with Z
+    text: str
+    url: str | None
+    likes: int
+    reposts: int
+    replies: int
+    quotes: int
+    reply_to_id: str | None
+    quote_of_id: str | None
+    repost_of_id: str | None
+    kind: str
+    in_chat: bool = True  # False: a post from outside the session a chat post points at
+
+
+@dataclass(slots=True)
+class Attachment:
+    post_id: str
+    reason: str  # one of REASONS
+    confidence: float  # 0..1
+
+
+@dataclass(slots=True)
+class Takeaway:
+    headline: str
+    post_ids: list[str]  # 1-3 representative posts, best first
+    people: int  # distinct people who voiced the theme
+    endorsements: int  # likes, reposts and agreeing replies the theme's posts received
+    score: float
+    theme_post_ids: list[str] = field(default_factory=list)  # every post of the theme
+
+
+@dataclass(slots=True)
+class Question:
+    prompt_id: str
+    label: str | None  # "Q1" when the host labelled it
+    number: int | None
+    text: str
+    author: str  # handle
+    kind: str  # labelled, host (an unlabelled host question), guest (a participant's)
+    answer_ids: list[str]  # time order
+    attachments: list[Attachment]  # one per answer, same order
+    takeaways: list[Takeaway] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Highlight:
+    post_id: str
+    reason: str
+    score: float
+
+
+@dataclass(slots=True)
+class Thread:
+    root_id: str
+    post_ids: list[str]  # time order, root first
+
+
+@dataclass(slots=True)
+class Credit:
+    """A participant and what they contributed."""
+
+    handle: str
+    name: str | None
+    author_id: str
+    posts: int
+    answers: int
+    is_host: bool
+    profile_url: str | None
+    first_time: bool | None  # None when the series has no earlier session
+
+
+@dataclass(slots=True)
+class SessionInfo:
+    id: str
+    chat: str
+    start: str  # ISO 8601 UTC with Z
+    end: str
+
+
+@dataclass
+class Recap:
+    title: str
+    topic: str | None
+    hashtag: str | None
+    session: SessionInfo
+    hosts: list[str]  # handles
+    questions: list[Question]
+    unattached_ids: list[str]
+    highlights: list[Highlight]
+    threads: list[Thread]
+    stats: dict[str, Any]
+    participants: list[Credit]
+    posts: dict[str, RecapPost]  # every post the recap names, by id, time order
+    intro: str | None = None
+    closing: str | None = None
+    options: dict[str, Any] = field(default_factory=dict)  # what produced it
+    generator: str = "chatrecap"
+    schema_version: int = RECAP_SCHEMA_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def to_json(self) -> bytes:
+        """Deterministic JSON: the same recap gives the same bytes."""
+        return orjson.dumps(self.to_dict(), option=orjson.OPT_INDENT_2) + b"\n"
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Recap:
+        def build(kind: type, value: dict[str, Any]) -> Any:
+            names = {f.name for f in fields(kind)}
+            return kind(**{k: v for k, v in value.items() if k in names})
+
+        questions = []
+        for q in data["questions"]:
+            q = dict(q)
+            q["attachments"] = [build(Attachment, a) for a in q.get("attachments", [])]
+            q["takeaways"] = [build(Takeaway, t) for t in q.get("takeaways", [])]
+            questions.append(build(Question, q))
+        rest = {k: v for k, v in data.items() if k in {f.name for f in fields(cls)}}
+        rest.update(
+            session=build(SessionInfo, data["session"]),
+            questions=questions,
+            highlights=[build(Highlight, h) for h in data["highlights"]],
+            threads=[build(Thread, t) for t in data.get("threads", [])],
+            participants=[build(Credit, c) for c in data.get("participants", [])],
+            posts={k: build(RecapPost, v) for k, v in data["posts"].items()},
+        )
+        return cls(**rest)
+
+    @classmethod
+    def from_json(cls, raw: bytes | str) -> Recap:
+        return cls.from_dict(orjson.loads(raw))

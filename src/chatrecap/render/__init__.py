@@ -1,0 +1,49 @@
+"""Renderers: one module per output format, each ``render(recap) -> bytes``.
+
+Every renderer is deterministic (the same recap gives the same bytes), so a recap can be
+rebuilt and diffed, and published files only change when the recap does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from chatrecap.errors import OptionError
+from chatrecap.recap.model import Recap
+from chatrecap.render import html, json, markdown, wxr
+
+
+@dataclass(frozen=True, slots=True)
+class Renderer:
+    render: Callable[[Recap], bytes]
+    filename: str
+
+
+RENDERERS: dict[str, Renderer] = {
+    "md": Renderer(markdown.render, "recap.md"),
+    "html": Renderer(html.render, "recap.html"),
+    "json": Renderer(json.render, "recap.json"),
+    "wxr": Renderer(wxr.render, "recap.wxr.xml"),
+}
+
+
+def renderer(fmt: str) -> Renderer:
+    try:
+        return RENDERERS[fmt]
+    except KeyError:
+        raise OptionError(f"Unknown recap format {fmt!r}: use one of {', '.join(RENDERERS)}.") from None
+
+
+def write_recap(recap: Recap, out_dir: Path, formats: list[str]) -> list[Path]:
+    """Write one file per format into out_dir (created if needed); returns their paths."""
+    chosen = [renderer(f) for f in dict.fromkeys(formats)]  # check them all before writing
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for r in chosen:
+        path = out_dir / r.filename
+        path.write_bytes(r.render(recap))
+        paths.append(path)
+    return paths

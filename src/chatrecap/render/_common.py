@@ -1,0 +1,196 @@
+"""What every renderer says the same way: times, the intro, the numbers, the credits.
+
+Kept in one place so the Markdown draft, the HTML page and the WordPress export never
+disagree about a figure or an order. Nothing here reads the clock or the locale: the same
+recap must give the same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from chatrecap.recap.model import Credit, Question, Recap, RecapPost
+
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+_LABEL_PREFIX = re.compile(r"^\s*(?:Q|Question\s*#?)\s?(\d{1,2})\s*[:.)\-–—]\s*", re.IGNORECASE)
+_URL = re.compile(r"https?://[^\s<>\"']+")
+_SAFE_URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
+
+
+def parse_time(iso: str) -> datetime:
+    return datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(UTC)
+
+
+def hhmm(iso: str) -> str:
+    return parse_time(iso).strftime("%H:%M")
+
+
+def long_date(iso: str) -> str:
+    """"Thursday 14 March 2024", spelled without the locale."""
+    t = parse_time(iso)
+    return f"{_DAYS[t.weekday()]} {t.day} {_MONTHS[t.month - 1]} {t.year}"
+
+
+def number(n: Any) -> str:
+    return f"{int(n):,}"
+
+
+def safe_url(url: str | None) -> str | None:
+    """The url if it is a plain http(s) link; a recap never links anything else."""
+    return url if url and _SAFE_URL.match(url) else None
+
+
+def split_urls(text: str) -> list[tuple[bool, str]]:
+    """Text as (is_url, piece) runs; trailing punctuation stays outside the link."""
+    out: list[tuple[bool, str]] = []
+    pos = 0
+    for m in _URL.finditer(text):
+        url = m.group().rstrip(".,;:!?)]}")
+        if m.start() > pos:
+            out.append((False, text[pos:m.start()]))
+        out.append((True, url))
+        pos = m.start() + len(url)
+    if pos < len(text):
+        out.append((False, text[pos:]))
+    return out
+
+
+def slug(text: str, default: str = "chat-recap") -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:90].strip("-") or default
+
+
+def avatar_hue(handle: str) -> int:
+    """A stable colour per person (crc32, not hash(): that changes between runs)."""
+    return zlib.crc32(handle.lower().encode()) % 360
+
+
+def display_name(post_or_credit: RecapPost | Credit) -> str:
+    return post_or_credit.name or f"@{post_or_credit.handle}"
+
+
+def question_parts(q: Question) -> tuple[str, str]:
+    """("Q1", "What ...?"), without repeating a label the prompt's text already starts with."""
+    label = q.label or (f"Q{q.number}" if q.number is not None else
+                        "Guest question" if q.kind == "guest" else "Question")
+    text = " ".join(q.text.split())
+    m = _LABEL_PREFIX.match(text)
+    if m and q.number is not None and int(m.group(1)) == q.number:
+        text = text[m.end():]
+    return label, text
+
+
+def posts(recap: Recap, ids: list[str]) -> list[RecapPost]:
+    """The posts the recap names, skipping any id it has no post for."""
+    return [recap.posts[i] for i in ids if i in recap.posts]
+
+
+def chat_name(recap: Recap) -> str:
+    tag = recap.hashtag or recap.session.chat
+    return tag if not tag or tag.startswith("#") or " " in tag else f"#{tag}"
+
+
+def paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
+def intro(recap: Recap) -> str:
+    """recap.intro, or two or three plain sentences: when, how many, who hosted."""
+    if recap.intro:
+        return recap.intro
+    s = recap.stats or {}
+    start, end = recap.session.start, recap.session.end
+    when = f"{long_date(start)}, {hhmm(start)}–{hhmm(end)} UTC"
+    topic = f" on {recap.topic}" if recap.topic else ""
+    sentences = [f"This is the recap of the {chat_name(recap)} session{topic}, held on {when}."]
+    in_chat = [p for p in recap.posts.values() if p.in_chat]
+    n_posts = s["posts"] if s.get("posts") is not None else len(in_chat)
+    n_people = s.get("participants")
+    if n_people is None:
+        n_people = len(recap.participants) or len({p.author_id for p in in_chat})
+    counted = f"{number(n_posts)} posts from {number(n_people)} participants"
+    first = s.get("first_time")
+    if first:
+        counted += f" ({number(first)} of them here for the first time)"
+    if recap.questions:
+        n = len(recap.questions)
+        counted += f" across {n} question{'s' if n != 1 else ''}"
+    sentences.append(counted[0].upper() + counted[1:] + ".")
+    if recap.hosts:
+        sentences.append(f"Hosted by {join_words(['@' + h for h in recap.hosts])}.")
+    return " ".join(sentences)
+
+
+def join_words(items: list[str]) -> str:
+    if len(items) < 3:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def credits(recap: Recap) -> list[Credit]:
+    """Everyone: hosts first (in the recap's host order), then by posts."""
+    host_rank = {h.lower(): i for i, h in enumerate(recap.hosts)}
+
+    def key(c: Credit) -> tuple:
+        rank = host_rank.get(c.handle.lower(), len(host_rank) if c.is_host else len(host_rank) + 1)
+        return (rank, -c.posts, -c.answers, c.handle.lower())
+
+    return sorted(recap.participants, key=key)
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    label: str
+    value: str
+    note: str | None = None
+
+
+def _duration(minutes: float) -> str:
+    m = round(minutes)
+    return f"{m} min" if m < 120 else f"{m // 60} h {m % 60} min"
+
+
+def facts(recap: Recap) -> list[Fact]:
+    """The headline figures of stats, in a fixed order; missing keys are left out."""
+    s = recap.stats or {}
+    out: list[Fact] = []
+    if s.get("posts") is not None:
+        parts = [f"{number(s[k])} {word}" for k, word in (("originals", "original"), ("reposts", "reposts"),
+                                                          ("replies", "replies"), ("quotes", "quotes"))
+                 if s.get(k) is not None]
+        out.append(Fact("Posts", number(s["posts"]), ", ".join(parts) or None))
+    if s.get("participants") is not None:
+        parts = [f"{number(s[k])} {word}" for k, word in (("first_time", "first-time"),
+                                                          ("returning", "returning"))
+                 if s.get(k) is not None]
+        out.append(Fact("Participants", number(s["participants"]), ", ".join(parts) or None))
+    if s.get("duration_minutes") is not None:
+        window = f"{hhmm(recap.session.start)}–{hhmm(recap.session.end)} UTC"
+        out.append(Fact("Duration", _duration(float(s["duration_minutes"])), window))
+    if s.get("posts_per_minute") is not None:
+        peak = s.get("peak_minute") or {}
+        note = "on average"
+        if peak.get("minute") and peak.get("posts") is not None:
+            note += f"; peak {number(peak['posts'])} at {hhmm(peak['minute'])} UTC"
+        out.append(Fact("Posts per minute", f"{float(s['posts_per_minute']):.1f}", note))
+    reach = s.get("reach_estimate") or {}
+    if reach.get("value") is not None:
+        label = reach.get("label") or "Estimated reach"
+        if "estimat" not in label.lower():
+            label = f"{label} (estimate)"
+        out.append(Fact(label, f"~{number(reach['value'])}", reach.get("method") or None))
+    return out
+
+
+def most_engaged(recap: Recap, limit: int = 3) -> list[tuple[RecapPost, int]]:
+    rows = (recap.stats or {}).get("most_engaged") or []
+    found = [(recap.posts[r["post_id"]], int(r.get("engagement") or 0))
+             for r in rows if r.get("post_id") in recap.posts]
+    return found[:limit]

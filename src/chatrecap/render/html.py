@@ -1,0 +1,80 @@
+"""The recap as one standalone HTML page, and the recap body the blog reuses.
+
+Jinja2 with autoescaping on: post text comes from strangers on the internet. The page
+loads nothing from anywhere (styles inline, charts inline SVG, no avatars, a data: favicon)
+so it works offline and leaks no reader to a third party.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from markupsafe import Markup
+
+from chatrecap.recap.model import Recap
+from chatrecap.render import _common as c
+from chatrecap.render import charts
+
+
+@cache
+def environment() -> Any:
+    """Built on first use: importing jinja2 costs time the CLI rarely needs to spend."""
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    env = Environment(loader=PackageLoader("chatrecap.render", "templates"), autoescape=True,
+                      trim_blocks=True, lstrip_blocks=True, undefined=StrictUndefined)
+    env.filters.update(hhmm=c.hhmm, number=c.number, hue=c.avatar_hue, initial=_initial,
+                       pieces=c.split_urls, short_url=_short_url, safe_url=c.safe_url)
+    env.globals.update(display_name=c.display_name)
+    return env
+
+
+def _initial(name: str) -> str:
+    return next((ch.upper() for ch in name if ch.isalnum()), "?")
+
+
+def _short_url(url: str) -> str:
+    bare = url.split("://", 1)[-1].removeprefix("www.").rstrip("/")
+    return bare if len(bare) <= 40 else bare[:39] + "…"
+
+
+def context(recap: Recap) -> dict[str, Any]:
+    """Everything the templates show, worked out in Python so they stay simple."""
+    s = recap.stats or {}
+    questions = []
+    for i, q in enumerate(recap.questions, 1):
+        label, text = c.question_parts(q)
+        takeaways = [{"t": t, "posts": c.posts(recap, t.post_ids)} for t in q.takeaways]
+        questions.append({"q": q, "label": label, "text": text, "anchor": f"question-{i}",
+                          "answers": c.posts(recap, q.answer_ids), "takeaways": takeaways,
+                          "asked_at": recap.posts[q.prompt_id].created_at
+                          if q.prompt_id in recap.posts else None})
+    highlights = [(h, recap.posts[h.post_id]) for h in recap.highlights if h.post_id in recap.posts]
+    start, end = recap.session.start, recap.session.end
+    return {
+        "recap": recap,
+        "chat": c.chat_name(recap),
+        "when": f"{c.long_date(start)} · {c.hhmm(start)}–{c.hhmm(end)} UTC",
+        "intro": c.paragraphs(c.intro(recap)),
+        "closing": c.paragraphs(recap.closing or ""),
+        "questions": questions,
+        "has_takeaways": any(q["takeaways"] for q in questions),
+        "highlights": highlights,
+        "facts": c.facts(recap),
+        "activity_chart": Markup(charts.activity(s.get("activity") or [])),
+        "contributors_chart": Markup(charts.contributors(s.get("top_contributors") or [])),
+        "engaged": c.most_engaged(recap),
+        "links": [link for link in (s.get("links") or [])[:8] if c.safe_url(link.get("url"))],
+        "hashtags": (s.get("hashtags") or [])[:12],
+        "credits": c.credits(recap),
+    }
+
+
+def render_body(recap: Recap) -> str:
+    """The recap body alone (no page shell): for the blog and the WordPress export."""
+    return environment().get_template("recap_body.html").render(context(recap))
+
+
+def render(recap: Recap) -> bytes:
+    return environment().get_template("page.html").render(context(recap)).encode()

@@ -1,0 +1,155 @@
+"""The recap as a Markdown blog-post draft, to paste into any editor and polish.
+
+Post text is escaped so that no post can turn into a heading, a list, a link or raw HTML
+in the draft; links in posts stay clickable as <autolinks>.
+"""
+
+from __future__ import annotations
+
+import re
+
+from chatrecap.recap.model import Recap, RecapPost
+from chatrecap.render import _common as c
+
+_INLINE = re.compile(r"([\\`*_\[\]<>~|])")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+_LINE_START = re.compile(r"^([#+=\-])|^(\d+)([.)])")
+
+
+def escape_inline(text: str) -> str:
+    """Escape text inside a line so Markdown shows it literally; URLs become <autolinks>."""
+    out = []
+    for is_url, piece in c.split_urls(text):
+        if is_url:
+            out.append(f"<{piece}>")
+        else:
+            out.append(_ENTITY.sub(r"\\&", _INLINE.sub(r"\\\1", piece)))
+    return "".join(out)
+
+
+def escape(text: str) -> str:
+    """escape_inline, and a line start that cannot open a heading, list or code block."""
+    line = escape_inline(text).lstrip()
+    return _LINE_START.sub(lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}",
+                           line)
+
+
+def _heading(text: str) -> str:
+    text = escape(" ".join(text.split()))
+    return text[:-1] + "\\#" if text.endswith("#") else text
+
+
+def _url(url: str) -> str:
+    """A link destination that cannot break out of its parentheses."""
+    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C") \
+        .replace(">", "%3E")
+
+
+def _link(label: str, url: str | None) -> str:
+    url = c.safe_url(url)
+    return f"[{label}]({_url(url)})" if url else label
+
+
+def _quote(post: RecapPost, attribution: str, indent: str = "") -> list[str]:
+    lines = []
+    for i, para in enumerate(c.paragraphs(post.text) or [""]):
+        if i:
+            lines.append(f"{indent}>")
+        lines.extend(f"{indent}> {escape(line)}".rstrip() for line in para.splitlines())
+    lines += [f"{indent}>", f"{indent}> {attribution}"]
+    return lines
+
+
+def _who(post: RecapPost) -> str:
+    name = escape(c.display_name(post))
+    return name if not post.name else f"{name} (@{escape(post.handle)})"
+
+
+def _takeaways(recap: Recap) -> list[str]:
+    out = ["## Key takeaways", ""]
+    for q in recap.questions:
+        if not q.takeaways:
+            continue
+        label, text = c.question_parts(q)
+        out += [f"**{label}: {_heading(text)}**", ""]
+        for t in q.takeaways:
+            out += [f"- **{_heading(t.headline)}** ({t.people} people, {t.endorsements} endorsements)", ""]
+            for post in c.posts(recap, t.post_ids):
+                out += _quote(post, f"— {_link('@' + escape(post.handle), post.url)}", indent="  ")
+                out.append("")
+    return out if len(out) > 2 else []
+
+
+def _questions(recap: Recap) -> list[str]:
+    out = ["## Questions and answers", ""]
+    for q in recap.questions:
+        label, text = c.question_parts(q)
+        out += [f"### {label}: {_heading(text)}", ""]
+        answers = c.posts(recap, q.answer_ids)
+        out += [f"*Asked by @{escape(q.author)} · {len(answers)} answers*", ""]
+        for post in answers:
+            out += _quote(post, f"— {_link(_who(post), post.url)}, {c.hhmm(post.created_at)} UTC")
+            out.append("")
+    return out
+
+
+def _highlights(recap: Recap) -> list[str]:
+    out = ["## Highlights", ""]
+    for h in recap.highlights:
+        post = recap.posts.get(h.post_id)
+        if post is None:
+            continue
+        out += [f"**{_heading(h.reason)}**", ""]
+        out += _quote(post, f"— {_link(_who(post), post.url)}, {c.hhmm(post.created_at)} UTC")
+        out.append("")
+    return out if len(out) > 2 else []
+
+
+def _numbers(recap: Recap) -> list[str]:
+    s = recap.stats or {}
+    out = ["## By the numbers", ""]
+    for f in c.facts(recap):
+        note = f" ({escape(f.note)})" if f.note else ""
+        out.append(f"- **{escape(f.label)}:** {f.value}{note}")
+    top = s.get("top_contributors") or []
+    if top:
+        people = [f"@{escape(t['handle'])} ({c.number(t['posts'])})" for t in top[:5]]
+        out.append(f"- **Most active:** {', '.join(people)}")
+    engaged = c.most_engaged(recap)
+    if engaged:
+        items = [f"{_link('@' + escape(p.handle), p.url)} ({c.number(n)})" for p, n in engaged]
+        out.append(f"- **Most engaged posts:** {', '.join(items)}")
+    links = [f"{escape_inline(link['url'])} ({c.number(link['count'])})"
+             for link in (s.get("links") or [])[:5]]
+    if links:
+        out.append(f"- **Most shared links:** {', '.join(links)}")
+    tags = [f"{escape_inline(t['tag'])} ({c.number(t['count'])})" for t in (s.get("hashtags") or [])[:8]]
+    if tags:
+        out.append(f"- **Hashtags:** {', '.join(tags)}")
+    return out + [""] if len(out) > 2 else []
+
+
+def _participants(recap: Recap) -> list[str]:
+    out = ["## Participants", ""]
+    for p in c.credits(recap):
+        who = f"{escape(p.name)} (@{escape(p.handle)})" if p.name else f"@{escape(p.handle)}"
+        role = ["host"] if p.is_host else []
+        role.append(f"{p.posts} posts" if p.posts != 1 else "1 post")
+        if p.answers:
+            role.append(f"{p.answers} answers" if p.answers != 1 else "1 answer")
+        if p.first_time:
+            role.append("first time")
+        out.append(f"- {_link(who, p.profile_url)} — {', '.join(role)}")
+    return out + [""] if len(out) > 2 else []
+
+
+def render(recap: Recap) -> bytes:
+    lines = [f"# {_heading(recap.title)}", ""]
+    for para in c.paragraphs(c.intro(recap)):
+        lines += [escape(line) for line in para.splitlines()] + [""]
+    lines += _takeaways(recap) + _questions(recap) + _highlights(recap) + _numbers(recap)
+    lines += _participants(recap)
+    if recap.closing:
+        for para in c.paragraphs(recap.closing):
+            lines += [escape(line) for line in para.splitlines()] + [""]
+    return ("\n".join(lines).rstrip() + "\n").encode()

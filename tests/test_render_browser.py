@@ -1,0 +1,99 @@
+"""The HTML recap in a real browser (Debian's chromium, driven by Playwright): no console
+errors, no network requests, working links on highlights, drawn charts, no sideways
+scrolling on a phone, and a screenshot to look at."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+from test_render import sample_recap
+
+from chatrecap.render import html
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed "
+                                "(scripts/test.sh installs it)")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def recap():
+    return sample_recap()
+
+
+@pytest.fixture(scope="module")
+def page_url(recap, tmp_path_factory):
+    path = tmp_path_factory.mktemp("recap") / "recap.html"
+    path.write_bytes(html.render(recap))
+    return path.as_uri()
+
+
+def open_page(browser, url, **context_options):
+    """A page with every console error, page error and non-local request recorded."""
+    context = browser.new_context(**context_options)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("request", lambda r: None if r.url.startswith(("file:", "data:"))
+            else problems.append(f"request: {r.url}"))
+    page.goto(url, wait_until="load")
+    return context, page, problems
+
+
+def test_the_page_loads_cleanly_and_links_highlights(browser, page_url, recap):
+    context, page, problems = open_page(browser, page_url, viewport={"width": 1100, "height": 900})
+    try:
+        cards = page.locator(".post-card.highlight")
+        assert cards.count() == len(recap.highlights)
+        for i in range(cards.count()):
+            card = cards.nth(i)
+            post = recap.posts[card.get_attribute("data-post-id")]
+            hrefs = card.locator("a[href]").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+            if post.url is not None:
+                assert post.url in hrefs, f"highlight {post.id} does not link to {post.url}"
+        assert "<script>" in page.locator(f'[data-post-id="{recap.questions[0].answer_ids[1]}"] .post-text') \
+            .first.inner_text()
+
+        charts = page.locator("svg.chart")
+        assert charts.count() == 2
+        for i in range(charts.count()):
+            chart = charts.nth(i)
+            box = chart.bounding_box()
+            assert box and box["width"] > 0 and box["height"] > 0
+            assert chart.locator("rect, path, polyline").count() > 0
+            assert chart.get_attribute("role") == "img" and chart.locator("title").count() >= 1
+
+        ARTIFACTS.mkdir(exist_ok=True)
+        shot = ARTIFACTS / "recap-screenshot.png"
+        page.screenshot(path=str(shot), full_page=True)
+        assert shot.stat().st_size > 0
+        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert problems == []
+    finally:
+        context.close()
+
+
+def test_no_horizontal_overflow_on_a_phone(browser, page_url):
+    context, page, problems = open_page(browser, page_url, viewport={"width": 390, "height": 844},
+                                        device_scale_factor=2, is_mobile=True)
+    try:
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "recap-screenshot-mobile.png"), full_page=True)
+        assert problems == []
+    finally:
+        context.close()

@@ -1,0 +1,109 @@
+"""Splitting a recurring chat's archive into its live sessions (#PSTweetChat, 2020-2021)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from test_cli import run_main
+
+from chatrecap.analysis.sessions import find_sessions, pick_session, slug, window_session
+from chatrecap.errors import OptionError
+from chatrecap.importer import import_file
+from chatrecap.sources.base import ReadOptions
+from chatrecap.store import open_store
+
+# The first Friday of each month (one was the second: 2021-01-08), read off the archive:
+# every day with a live chat hour of the host @JeffHicks.
+CHAT_DAYS = [
+    "2020-02-07", "2020-03-06", "2020-04-03", "2020-05-01", "2020-06-05", "2020-07-03",
+    "2020-08-07", "2020-09-04", "2020-10-02", "2020-11-06", "2020-12-04", "2021-01-08",
+    "2021-02-05", "2021-03-05", "2021-04-02", "2021-05-07", "2021-06-04", "2021-07-02",
+    "2021-08-06", "2021-09-03", "2021-10-01", "2021-11-05", "2021-12-03",
+]
+
+
+@pytest.fixture(scope="module")
+def pst_db(tmp_path_factory):
+    from conftest import DATA
+
+    path = tmp_path_factory.mktemp("pst") / "w.db"
+    with open_store(path) as store:
+        import_file(store, DATA / "twitter-archiver" / "pstweetchat-2020-2021.csv",
+                    options=ReadOptions(tz=ZoneInfo("America/New_York")))
+    return path
+
+
+def test_the_sessions_are_exactly_the_monthly_chat_days(pst_db):
+    with open_store(pst_db) as store:
+        sessions = find_sessions(store, "#PSTweetChat")
+    assert [s.start.date().isoformat() for s in sessions] == CHAT_DAYS
+    # Each is the chat hour (1-2 PM US Eastern) and the talk right around it, not the day.
+    for session in sessions:
+        assert 16 <= session.start.hour <= 18, session.id
+        assert (session.end - session.start).total_seconds() < 2 * 3600, session.id
+
+
+def test_stray_posts_and_a_one_person_burst_are_left_out(pst_db):
+    with open_store(pst_db) as store:
+        sessions = find_sessions(store, "#PSTweetChat")
+        total = len(store.chat_times("#PSTweetChat"))
+    inside = sum(s.posts for s in sessions)
+    assert 1400 < inside < total == 1691
+    # 2020-10-02 20:40-21:15: one late reader answering the chat in 11 of 13 posts.
+    assert not any(s.start == datetime(2020, 10, 2, 20, 40, 27, 72000, tzinfo=UTC)
+                   for s in sessions)
+
+
+def test_sessions_json_is_the_documented_list(pst_db, monkeypatch, capsys):
+    code = run_main(monkeypatch, "--db", str(pst_db), "sessions", "--format", "json")
+    assert code in (0, None)
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == len(CHAT_DAYS)
+    first = rows[0]
+    assert set(first) == {"id", "chat", "start", "end", "posts", "participants", "hosts"}
+    assert first["id"] == "pstweetchat-20200207-1814"
+    assert first["chat"] == "#PSTweetChat"
+    assert first["start"] == "2020-02-07T18:14:02Z" and first["end"] == "2020-02-07T19:03:25Z"
+    assert (first["posts"], first["participants"]) == (98, 13)
+    assert all("JeffHicks" in row["hosts"] for row in rows)
+
+
+def test_a_session_is_named_by_id_prefix_or_date(pst_db):
+    with open_store(pst_db) as store:
+        sessions = find_sessions(store, "#PSTweetChat")
+    assert pick_session(sessions, None) == sessions[-1]
+    assert pick_session(sessions, "2021-08-06").id == "pstweetchat-20210806-1700"
+    assert pick_session(sessions, "pstweetchat-20210806").id == "pstweetchat-20210806-1700"
+    with pytest.raises(OptionError, match="names 12 sessions"):
+        pick_session(sessions, "2021")
+    with pytest.raises(OptionError, match="No session '1999-01-01'"):
+        pick_session(sessions, "1999-01-01")
+
+
+def test_from_and_to_give_the_session_bounds(pst_db, monkeypatch, capsys):
+    with open_store(pst_db) as store:
+        session = window_session(store, "#PSTweetChat", datetime(2021, 8, 6, 12, tzinfo=UTC),
+                                 datetime(2021, 8, 7, tzinfo=UTC))
+    assert session.posts == 29 and session.start.hour == 12
+    code = run_main(monkeypatch, "--db", str(pst_db), "sessions", "--from", "2021-08-06T17:00",
+                    "--to", "2021-08-06T17:30", "-f", "json")
+    assert code in (0, None)
+    [row] = json.loads(capsys.readouterr().out)
+    assert row["start"] == "2021-08-06T17:00:43Z" and row["end"] < "2021-08-06T17:30"
+
+
+def test_bad_session_options_are_one_line_errors(pst_db, monkeypatch, capsys):
+    assert run_main(monkeypatch, "--db", str(pst_db), "sessions", "--from", "yesterday",
+                    "--to", "2021-01-01") == 2
+    assert "--from 'yesterday' is not a time" in capsys.readouterr().err
+    assert run_main(monkeypatch, "--db", str(pst_db), "sessions", "--chat", "#nope") == 2
+    assert "No chat named '#nope'" in capsys.readouterr().err
+
+
+def test_slug():
+    assert slug("#PSTweetChat") == "pstweetchat"
+    assert slug("Café Chat #1") == "cafe-chat-1"
+    assert slug("###") == "chat"
