@@ -13,8 +13,8 @@ and <= 1 GB.
 from __future__ import annotations
 
 import argparse
+import os
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -81,13 +81,15 @@ def synthetic_chat(path: Path, posts: int, seed: int = 11) -> None:
 
 
 def run(args: list[str]) -> tuple[float, float]:
-    """Seconds and peak MB of one cold process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Seconds and peak MB of one cold process (its own peak, read with wait4)."""
     began = time.perf_counter()
-    subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
+    child = subprocess.Popen(args, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - began
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, max(peak, before) / 1024
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        raise SystemExit(f"{' '.join(args)} failed with exit code {child.returncode}")
+    return seconds, usage.ru_maxrss / 1024
 
 
 def measure(name: str, args: list[str], repeat: int, target_s: float,

@@ -107,3 +107,20 @@ def test_slug():
     assert slug("#PSTweetChat") == "pstweetchat"
     assert slug("Café Chat #1") == "cafe-chat-1"
     assert slug("###") == "chat"
+
+
+def test_recap_all_writes_one_folder_per_session_with_returning_people(pst_db, tmp_path,
+                                                                       monkeypatch):
+    code = run_main(monkeypatch, "--db", str(pst_db), "recap", "--all", "--format", "json",
+                    "-o", str(tmp_path / "all"))
+    assert code in (0, None)
+    folders = sorted(p.name for p in (tmp_path / "all").iterdir())
+    assert [f[12:20] for f in folders] == [d.replace("-", "") for d in CHAT_DAYS]
+    first = json.loads((tmp_path / "all" / folders[0] / "recap.json").read_text())
+    assert first["stats"]["first_time"] is None  # no earlier session to compare with
+    later = json.loads((tmp_path / "all" / folders[6] / "recap.json").read_text())
+    stats = later["stats"]
+    assert stats["first_time"] + stats["returning"] == stats["participants"]
+    assert stats["returning"] >= 4 and "JeffHicks" in later["hosts"]
+    host = next(c for c in later["participants"] if c["handle"] == "JeffHicks")
+    assert host["first_time"] is False and host["is_host"] is True

@@ -11,7 +11,7 @@ import sys
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import orjson
@@ -41,10 +41,10 @@ from chatrecap.analysis.sessions import (
     window_session,
 )
 from chatrecap.errors import ChatrecapError, OptionError, RecordError
-from chatrecap.importer import FileReport, StrictStop, expand_paths, import_file
-from chatrecap.sources import all_sources, get_source
-from chatrecap.sources.base import ReadOptions
 from chatrecap.store import DB_ENV, Store, open_store
+
+if TYPE_CHECKING:
+    from chatrecap.importer import FileReport
 
 EXIT_OK, EXIT_BUG, EXIT_USER = 0, 1, 2
 #: Per file, at most this many record warnings are printed unless --verbose.
@@ -152,6 +152,11 @@ def import_command(
 ) -> None:
     """Import chat archives into the workspace (re-importing never duplicates anything)."""
     _use_db(db)
+    # Imported here, not at the top: `recap` and the other commands start faster without.
+    from chatrecap.importer import StrictStop, expand_paths, import_file
+    from chatrecap.sources import get_source
+    from chatrecap.sources.base import ReadOptions
+
     try:
         options = ReadOptions(tz=_zone(tz), chat=chat)
         if fmt:
@@ -318,6 +323,8 @@ def export(
 @app.command()
 def formats() -> None:
     """List the archive formats chatrecap reads (the values of --format)."""
+    from chatrecap.sources import all_sources
+
     table = Table(title="Formats", title_justify="left")
     table.add_column("--format")
     table.add_column("name")
@@ -439,12 +446,12 @@ def _formats(value: str) -> list[str]:
     return wanted
 
 
-def _write_recap(store: Store, session: Session, hosts: tuple[str, ...], title: str | None,
-                 formats: list[str], output: Path) -> list[Path]:
+def _write_recap(store: Store, session: Session, series: list[Session], hosts: tuple[str, ...],
+                 title: str | None, formats: list[str], output: Path) -> list[Path]:
     from chatrecap.recap.build import RecapOptions, build_recap
     from chatrecap.render import write_recap
 
-    recap = build_recap(store, session, RecapOptions(hosts=hosts, title=title))
+    recap = build_recap(store, session, RecapOptions(hosts=hosts, title=title), series)
     try:
         output.mkdir(parents=True, exist_ok=True)
         return write_recap(recap, output, formats)
@@ -489,14 +496,14 @@ def recap(
                 pick_session(found, None)  # says why there is none
             base = output or Path(f"recap-{slug(name)}")
             for chosen in found:
-                paths = _write_recap(store, chosen, _handles(host), title, formats,
+                paths = _write_recap(store, chosen, found, _handles(host), title, formats,
                                      base / chosen.id)
             out.print(f"Recaps of {_count(len(found), 'session')} written to {base}/ "
                       f"(one folder per session).")
             return
         chosen = pick_session(found, session)
         folder = output or Path(f"recap-{chosen.id}")
-        paths = _write_recap(store, chosen, _handles(host), title, formats, folder)
+        paths = _write_recap(store, chosen, found, _handles(host), title, formats, folder)
     out.print(f"Recap of {chosen.id} ({_count(chosen.posts, 'post')}, "
               f"{_count(chosen.participants, 'participant')}) written to {folder}/:")
     for path in paths:
@@ -513,14 +520,17 @@ def demo(
     _use_db(db)
     from importlib.resources import as_file, files
 
+    from chatrecap.importer import import_file
     from chatrecap.render import RENDERERS
+    from chatrecap.sources.base import ReadOptions
 
     example = files("chatrecap") / "examples" / "b2bchat-example.jsonl"
     with as_file(example) as path, open_store(state.db) as store:
         report = import_file(store, Path(path), "twarc2", ReadOptions(chat="#B2Bchat"))
         out.print(_summary([report]))
-        chosen = pick_session(find_sessions(store, "#B2Bchat"), None)
-        paths = _write_recap(store, chosen, (), None, list(RENDERERS), output)
+        found = find_sessions(store, "#B2Bchat")
+        chosen = pick_session(found, None)
+        paths = _write_recap(store, chosen, found, (), None, list(RENDERERS), output)
     out.print(f"Recap of the example session {chosen.id} ({_count(chosen.posts, 'post')}, "
               f"{_count(chosen.participants, 'participant')}) written to {output}/:")
     for written in paths:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from chatrecap import __version__
@@ -40,11 +41,20 @@ class RecapOptions:
     max_takeaways: int = 3
 
 
-def build_recap(store: Store, session: Session, options: RecapOptions | None = None) -> Recap:
-    """The recap of one session (deterministic for the same workspace and options)."""
+def build_recap(store: Store, session: Session, options: RecapOptions | None = None,
+                series: Sequence[Session] = ()) -> Recap:
+    """The recap of one session (deterministic for the same workspace and options).
+
+    ``series`` are the chat's sessions (`find_sessions`): the people of those before this
+    one are its returning participants; without earlier sessions nobody is counted as
+    first-time or returning.
+    """
     options = options or RecapOptions()
     corpus = load_corpus(store, session.chat, *session.window)
-    earlier = store.chat_authors_before(session.chat, session.start) or None
+    earlier: set[str] | None = None
+    for before in series:
+        if before.end < session.start:
+            earlier = (earlier or set()) | store.chat_authors_between(before.chat, *before.window)
     return recap_of(corpus, session, options, earlier)
 
 

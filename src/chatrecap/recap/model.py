@@ -133,8 +133,9 @@ class Recap:
         return asdict(self)
 
     def to_json(self) -> bytes:
-        """Deterministic JSON: the same recap gives the same bytes."""
-        return orjson.dumps(self.to_dict(), option=orjson.OPT_INDENT_2) + b"\n"
+        """Deterministic JSON: the same recap gives the same bytes (orjson writes the
+        dataclasses itself, in field order, several times faster than asdict)."""
+        return orjson.dumps(self, option=orjson.OPT_INDENT_2) + b"\n"
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Recap:

@@ -17,15 +17,16 @@ from chatrecap.render import html, json, markdown, wxr
 
 @dataclass(frozen=True, slots=True)
 class Renderer:
-    render: Callable[[Recap], bytes]
+    render: Callable[..., bytes]  # (recap) -> bytes; (recap, body) when it shows the HTML body
     filename: str
+    shows_body: bool = False  # the HTML recap body: rendered once for every such format
 
 
 RENDERERS: dict[str, Renderer] = {
     "md": Renderer(markdown.render, "recap.md"),
-    "html": Renderer(html.render, "recap.html"),
+    "html": Renderer(html.render, "recap.html", shows_body=True),
     "json": Renderer(json.render, "recap.json"),
-    "wxr": Renderer(wxr.render, "recap.wxr.xml"),
+    "wxr": Renderer(wxr.render, "recap.wxr.xml", shows_body=True),
 }
 
 
@@ -42,8 +43,9 @@ def write_recap(recap: Recap, out_dir: Path, formats: list[str]) -> list[Path]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
+    body = html.render_body(recap) if sum(r.shows_body for r in chosen) > 1 else None
     for r in chosen:
         path = out_dir / r.filename
-        path.write_bytes(r.render(recap))
+        path.write_bytes(r.render(recap, body) if r.shows_body else r.render(recap))
         paths.append(path)
     return paths

@@ -76,5 +76,9 @@ def render_body(recap: Recap) -> str:
     return environment().get_template("recap_body.html").render(context(recap))
 
 
-def render(recap: Recap) -> bytes:
-    return environment().get_template("page.html").render(context(recap)).encode()
+def render(recap: Recap, body: str | None = None) -> bytes:
+    """The whole page; ``body`` is the recap body when it was rendered already."""
+    if body is None:
+        body = render_body(recap)
+    return environment().get_template("page.html").render(
+        recap=recap, body=Markup(body)).encode()

@@ -39,7 +39,7 @@ def _el(name: str, text: str, **attrs: str) -> str:
     return f"<{name}{attr}>{escape(_clean(text))}</{name}>"
 
 
-def render(recap: Recap) -> bytes:
+def render(recap: Recap, body: str | None = None) -> bytes:
     end = c.parse_time(recap.session.end)
     wp_date = end.strftime("%Y-%m-%d %H:%M:%S")
     creator = recap.hosts[0] if recap.hosts else "chatrecap"
@@ -72,7 +72,7 @@ def render(recap: Recap) -> bytes:
         "    " + _el("dc:creator", creator),
         "    " + _el("guid", f"{recap.generator}:recap:{recap.session.id}", isPermaLink="false"),
         "    <description></description>",
-        "    <content:encoded>" + cdata(render_body(recap)) + "</content:encoded>",
+        "    <content:encoded>" + cdata(render_body(recap) if body is None else body) + "</content:encoded>",
         "    <excerpt:encoded>" + cdata(excerpt) + "</excerpt:encoded>",
         "    <wp:post_id>1</wp:post_id>",
         "    " + _el("wp:post_date", wp_date),

@@ -456,11 +456,12 @@ class Store:
             "SELECT p.created_at, p.id, p.author_id FROM posts p JOIN chat_posts c "
             "ON c.post_id = p.id WHERE c.chat = ? ORDER BY p.created_at, p.id", (chat,))
 
-    def chat_authors_before(self, chat: str, before: datetime) -> set[str]:
-        """Who posted in a chat before a time: tells first-time from returning people."""
+    def chat_authors_between(self, chat: str, start: datetime, end: datetime) -> set[str]:
+        """Who posted in a chat in [start, end): tells first-time from returning people."""
         return {row[0] for row in self.query(
             "SELECT DISTINCT p.author_id FROM posts p JOIN chat_posts c ON c.post_id = p.id "
-            "WHERE c.chat = ? AND p.created_at < ?", (chat, iso(before)))}
+            "WHERE c.chat = ? AND p.created_at >= ? AND p.created_at < ?",
+            (chat, iso(start), iso(end)))}
 
     def post_chats(self, post_ids: Sequence[str]) -> dict[str, list[str]]:
         """The chats each of these posts belongs to, sorted."""
