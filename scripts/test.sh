@@ -23,7 +23,10 @@ if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
 fi
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-.venv/bin/python -m pip install -q -e '.[test]'
+# The embeddings extra (tested too) needs PyTorch: torch==2.13.0 is a CPU build, where a
+# bare "torch" requirement would pull a CUDA build of several GB.
+.venv/bin/python -m pip install -q torch==2.13.0
+.venv/bin/python -m pip install -q -e '.[test,embeddings]'
 
 .venv/bin/ruff check src tests benchmarks scripts
 .venv/bin/python -m pytest -q -p no:cacheprovider "$@"

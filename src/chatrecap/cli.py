@@ -447,11 +447,13 @@ def _formats(value: str) -> list[str]:
 
 
 def _write_recap(store: Store, session: Session, series: list[Session], hosts: tuple[str, ...],
-                 title: str | None, formats: list[str], output: Path) -> list[Path]:
+                 title: str | None, formats: list[str], output: Path,
+                 embeddings: bool = False) -> list[Path]:
     from chatrecap.recap.build import RecapOptions, build_recap
     from chatrecap.render import write_recap
 
-    recap = build_recap(store, session, RecapOptions(hosts=hosts, title=title), series)
+    options = RecapOptions(hosts=hosts, title=title, embeddings=embeddings)
+    recap = build_recap(store, session, options, series)
     try:
         output.mkdir(parents=True, exist_ok=True)
         return write_recap(recap, output, formats)
@@ -477,6 +479,9 @@ def recap(
         show_default=False)] = None,
     title: Annotated[str | None, typer.Option(
         "--title", help="Title of the recap. Default: '<topic> [#hashtag Recap]'.")] = None,
+    embeddings: Annotated[bool, typer.Option(
+        "--embeddings", help="Group answers into themes with sentence embeddings (the "
+        "optional extra: pip install torch==2.13.0 'chatrecap[embeddings]').")] = False,
     gap: GapOption = DEFAULT_GAP_MINUTES,
     min_posts: MinPostsOption = DEFAULT_MIN_POSTS,
     start: FromOption = None,
@@ -496,14 +501,15 @@ def recap(
                 pick_session(found, None)  # says why there is none
             base = output or Path(f"recap-{slug(name)}")
             for chosen in found:
-                paths = _write_recap(store, chosen, found, _handles(host), title, formats,
-                                     base / chosen.id)
+                _write_recap(store, chosen, found, _handles(host), title, formats,
+                             base / chosen.id, embeddings)
             out.print(f"Recaps of {_count(len(found), 'session')} written to {base}/ "
                       f"(one folder per session).")
             return
         chosen = pick_session(found, session)
         folder = output or Path(f"recap-{chosen.id}")
-        paths = _write_recap(store, chosen, found, _handles(host), title, formats, folder)
+        paths = _write_recap(store, chosen, found, _handles(host), title, formats, folder,
+                             embeddings)
     out.print(f"Recap of {chosen.id} ({_count(chosen.posts, 'post')}, "
               f"{_count(chosen.participants, 'participant')}) written to {folder}/:")
     for path in paths:

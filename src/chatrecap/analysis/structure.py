@@ -89,18 +89,17 @@ _ROOM_QUESTION_OPENING = re.compile(
     r"^(?:so,?\s+|ok,?\s+|q:\s*)?(?:what|how|who|which|why|anyone|anybody|does anyone|"
     r"do you|is anyone|has anyone|have you|are you|would you)\b", re.IGNORECASE)
 
-#: An answer posted within this long after a prompt, before the next, is filed by window.
-CHATTER_MAX_WORDS = 14
-ADDRESS_LOOKBACK = timedelta(minutes=45)
-WINDOW_MIN_SIMILARITY = 0.03  # a post in a prompt's window shares some words with it
-SIMILARITY_MIN = 0.25  # cosine to a prompt's words and answers
-SIMILARITY_MARGIN = 0.1  # over the window's prompt, to overrule the window
-
 # ... or asked in passing: "Curious if anyone has kicked its tires."
 _ROOM_QUESTION_ANYWHERE = re.compile(
     r"\b(?:curious (?:if|whether|how|what)|wondering (?:if|whether|how|what)|"
     r"(?:does|has|is) any(?:one|body)|any(?:one|body) (?:else )?(?:using|tried|played|seen))\b",
     re.IGNORECASE)
+
+CHATTER_MAX_WORDS = 14  # a greeting or a reminder is short
+ADDRESS_LOOKBACK = timedelta(minutes=45)  # how far back "@ann ..." looks for ann's post
+WINDOW_MIN_SIMILARITY = 0.03  # a post in a prompt's window shares some words with it
+SIMILARITY_MIN = 0.25  # cosine to a prompt's words and answers
+SIMILARITY_MARGIN = 0.1  # over the window's prompt, to overrule the window
 
 
 def question_label(text: str) -> int | None:

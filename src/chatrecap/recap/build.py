@@ -39,6 +39,7 @@ class RecapOptions:
     hosts: tuple[str, ...] = ()  # handles given with --host; detected when empty
     title: str | None = None
     max_takeaways: int = 3
+    embeddings: bool = False  # sentence embeddings for themes (the optional extra)
 
 
 def build_recap(store: Store, session: Session, options: RecapOptions | None = None,
@@ -64,6 +65,11 @@ def recap_of(corpus: Corpus, session: Session, options: RecapOptions,
     structure = analyse(corpus, options.hosts, hashtag)
     endorsed = endorsements(corpus, structure)
     drop = [hashtag] if hashtag else []
+    vectorize = None
+    if options.embeddings:
+        from chatrecap.analysis.embeddings import sentence_vectorizer
+
+        vectorize = sentence_vectorizer()
     filed: dict[str, list[str]] = {p.post_id: [] for p in structure.prompts}
     for post_id, link in structure.links.items():
         filed[link.prompt_id].append(post_id)
@@ -83,7 +89,8 @@ def recap_of(corpus: Corpus, session: Session, options: RecapOptions,
             attachments=[Attachment(i, structure.links[i].reason, structure.links[i].confidence)
                          for i in answer_ids],
             takeaways=find_takeaways(text, answers, corpus, structure, endorsed,
-                                     drop_words=drop, max_takeaways=options.max_takeaways),
+                                     drop_words=drop, max_takeaways=options.max_takeaways,
+                                     vectorize=vectorize),
         ))
     prompt_ids = {p.post_id for p in structure.prompts}
     unattached = [p.id for p in corpus.posts
@@ -107,7 +114,7 @@ def recap_of(corpus: Corpus, session: Session, options: RecapOptions,
         participants=_credits(corpus, structure, earlier_authors),
         posts=_posts(corpus, structure),
         options={"hosts": list(options.hosts), "title": options.title,
-                 "max_takeaways": options.max_takeaways},
+                 "max_takeaways": options.max_takeaways, "embeddings": options.embeddings},
         generator=f"chatrecap {__version__}",
     )
 
