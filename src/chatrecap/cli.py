@@ -340,6 +340,8 @@ GapOption = Annotated[float, typer.Option(
     "--gap", help="Minutes of silence that end a session.", min=1)]
 MinPostsOption = Annotated[int, typer.Option(
     "--min-posts", help="Fewest posts a session has; smaller bursts are stray posts.", min=2)]
+HostOption = Annotated[list[str] | None, typer.Option(
+    "--host", help="A moderator's handle (repeat for several); detected if not given.")]
 FromOption = Annotated[str | None, typer.Option(
     "--from", help="Take the session as the posts from this time (ISO 8601; UTC unless it "
     "names its zone) instead of finding sessions.")]
@@ -389,8 +391,7 @@ def _z(when: datetime) -> str:
 def sessions(
     chat: ChatOption = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
-    host: Annotated[list[str] | None, typer.Option(
-        "--host", help="A moderator's handle (repeat for several); detected if not given.")] = None,
+    host: HostOption = None,
     gap: GapOption = DEFAULT_GAP_MINUTES,
     min_posts: MinPostsOption = DEFAULT_MIN_POSTS,
     start: FromOption = None,
@@ -470,8 +471,7 @@ def recap(
     every: Annotated[bool, typer.Option(
         "--all", help="Every session, each into its own folder <output>/<session id>/.")] = False,
     chat: ChatOption = None,
-    host: Annotated[list[str] | None, typer.Option(
-        "--host", help="A moderator's handle (repeat for several); detected if not given.")] = None,
+    host: HostOption = None,
     fmt: Annotated[str, typer.Option(
         "--format", "-f", help="Comma-separated: md, html, json, wxr.")] = "md,html,json,wxr",
     output: Annotated[Path | None, typer.Option(

@@ -12,7 +12,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from chatrecap.recap.model import Recap
+from chatrecap.recap.model import Attachment, Recap
 from chatrecap.render import _common as c
 from chatrecap.render import charts
 
@@ -39,6 +39,16 @@ def _short_url(url: str) -> str:
     return bare if len(bare) <= 40 else bare[:39] + "…"
 
 
+_FILED = {"reply": "filed by reply", "quote": "filed by quote",
+          "addressing": "filed by @-addressing", "window": "filed by timing",
+          "similarity": "filed by similar words"}
+
+
+def _filed(attachment: Attachment) -> str:
+    """How an answer without an "A1:" label got here, for a reviewer to check."""
+    return f"{_FILED.get(attachment.reason, attachment.reason)} · {attachment.confidence:.0%} sure"
+
+
 def context(recap: Recap) -> dict[str, Any]:
     """Everything the templates show, worked out in Python so they stay simple."""
     s = recap.stats or {}
@@ -48,6 +58,8 @@ def context(recap: Recap) -> dict[str, Any]:
         takeaways = [{"t": t, "posts": c.posts(recap, t.post_ids)} for t in q.takeaways]
         questions.append({"q": q, "label": label, "text": text, "anchor": f"question-{i}",
                           "answers": c.posts(recap, q.answer_ids), "takeaways": takeaways,
+                          "filed": {a.post_id: _filed(a) for a in q.attachments
+                                    if a.reason != "label"},
                           "asked_at": recap.posts[q.prompt_id].created_at
                           if q.prompt_id in recap.posts else None})
     highlights = [(h, recap.posts[h.post_id]) for h in recap.highlights if h.post_id in recap.posts]
