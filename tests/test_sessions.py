@@ -122,5 +122,10 @@ def test_recap_all_writes_one_folder_per_session_with_returning_people(pst_db, t
     stats = later["stats"]
     assert stats["first_time"] + stats["returning"] == stats["participants"]
     assert stats["returning"] >= 4 and "JeffHicks" in later["hosts"]
+    assert later["title"] == "Chat of 7 August 2020 [#PSTweetChat Recap]"  # no topic announced
+    for question in later["questions"]:  # a takeaway needs a few answers by several people
+        people = {later["posts"][a]["author_id"] for a in question["answer_ids"]}
+        if len(question["answer_ids"]) < 3 or len(people) < 2:
+            assert question["takeaways"] == []
     host = next(c for c in later["participants"] if c["handle"] == "JeffHicks")
     assert host["first_time"] is False and host["is_host"] is True

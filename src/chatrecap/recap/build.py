@@ -34,6 +34,9 @@ _TOPIC = re.compile(
     r"(?P<about>[^\n\"”.!?#@]{4,90}?)" + _TOPIC_END, re.IGNORECASE)
 
 
+MIN_ANSWERS_FOR_TAKEAWAYS = 3
+
+
 @dataclass(frozen=True, slots=True)
 class RecapOptions:
     hosts: tuple[str, ...] = ()  # handles given with --host; detected when empty
@@ -90,15 +93,14 @@ def recap_of(corpus: Corpus, session: Session, options: RecapOptions,
                          for i in answer_ids],
             takeaways=find_takeaways(text, answers, corpus, structure, endorsed,
                                      drop_words=drop, max_takeaways=options.max_takeaways,
-                                     vectorize=vectorize),
+                                     vectorize=vectorize) if _discussed(answers) else [],
         ))
     prompt_ids = {p.post_id for p in structure.prompts}
     unattached = [p.id for p in corpus.posts
                   if not p.is_repost and p.id not in prompt_ids and p.id not in structure.links]
     topic = _topic(corpus, structure)
     tag = f"#{hashtag}" if hashtag else session.chat
-    title = options.title or (f"{topic} [{tag} Recap]" if topic
-                              else f"{tag} chat, {session.start:%-d %B %Y} [{tag} Recap]")
+    title = options.title or f"{topic or f'Chat of {session.start.day} {session.start:%B %Y}'} [{tag} Recap]"
     stats = session_stats(corpus, structure, hashtag, earlier_authors)
     return Recap(
         title=title,
@@ -117,6 +119,12 @@ def recap_of(corpus: Corpus, session: Session, options: RecapOptions,
                  "max_takeaways": options.max_takeaways, "embeddings": options.embeddings},
         generator=f"chatrecap {__version__}",
     )
+
+
+def _discussed(answers: list[ChatPost]) -> bool:
+    """Enough said to draw a takeaway from: a few answers by more than one person."""
+    return (len([a for a in answers if not a.is_repost]) >= MIN_ANSWERS_FOR_TAKEAWAYS
+            and len({a.author_id for a in answers}) >= 2)
 
 
 def _z(when: object) -> str:

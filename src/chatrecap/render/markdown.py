@@ -73,7 +73,9 @@ def _takeaways(recap: Recap) -> list[str]:
         label, text = c.question_parts(q)
         out += [f"**{label}: {_heading(text)}**", ""]
         for t in q.takeaways:
-            out += [f"- **{_heading(t.headline)}** ({t.people} people, {t.endorsements} endorsements)", ""]
+            people = f"{t.people} {'person' if t.people == 1 else 'people'}"
+            liked = f"{t.endorsements} endorsement{'' if t.endorsements == 1 else 's'}"
+            out += [f"- **{_heading(t.headline)}** ({people}, {liked})", ""]
             for post in c.posts(recap, t.post_ids):
                 out += _quote(post, f"— {_link('@' + escape(post.handle), post.url)}", indent="  ")
                 out.append("")
