@@ -128,3 +128,17 @@ def test_recap_command_writes_the_chosen_formats(demo_dir, tmp_path, monkeypatch
     assert "written to" in capsys.readouterr().out
     assert run_main(monkeypatch, "--db", db, "recap", "--format", "pdf") == 2
     assert "Unknown --format" in capsys.readouterr().err
+
+
+def test_a_slack_channel_without_hashtags_is_recapped(tmp_path, monkeypatch, data):
+    db = str(tmp_path / "w.db")
+    [export] = sorted((data / "slack").iterdir())
+    assert run_main(monkeypatch, "--db", db, "import", str(export)) in (0, None)
+    code = run_main(monkeypatch, "--db", db, "recap", "--chat", "enrique", "--gap", "1440",
+                    "--min-posts", "5", "--format", "json,html", "-o", str(tmp_path / "r"))
+    assert code in (0, None)
+    recap = json.loads((tmp_path / "r" / "recap.json").read_text())
+    assert recap["hashtag"] is None
+    assert recap["title"] == "Chat of 25 March 2016 [enrique Recap]"
+    assert recap["stats"]["posts"] == 27 and recap["stats"]["participants"] == 3
+    assert all(p.startswith("slack:") for p in recap["posts"])

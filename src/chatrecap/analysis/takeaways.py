@@ -158,10 +158,9 @@ _DANGLING = frozenset("a an the and or but of to for with in on at by from as in
 
 
 def _clean(text: str, chat: str) -> str:
-    text = html.unescape(_URL.sub(" ", text))
-    if chat:
-        text = re.sub(rf"#{re.escape(chat)}\b", " ", text, flags=re.IGNORECASE)
-    text = _TAIL.sub("", text.strip())
+    text = _TAIL.sub("", html.unescape(_URL.sub(" ", text)).strip())
+    if chat:  # trailing tags are gone; one inside a sentence is a word of it ("the #X is fun")
+        text = re.sub(rf"#({re.escape(chat)})\b", r"\1", text, flags=re.IGNORECASE)
     text = _LABELLED.sub("", text, count=1) if _LABELLED.match(text) else _HANDLES.sub("", text)
     text = "".join(ch for ch in re.sub(r"[#@](\w)", r"\1", text)
                    if ch.isalnum() or ch.isspace() or ch in ".,;:!?'’\"-–—()=&+%/$")

@@ -132,13 +132,16 @@ def _z(when: object) -> str:
 
 
 def _hashtag(corpus: Corpus) -> str | None:
-    """The chat's tag: its name when that is a hashtag, else the session's commonest tag."""
+    """The chat's tag: its name when that is a hashtag, else the tag at least half the
+    session's posts carry (a Slack channel or a file name has none)."""
     if corpus.chat.startswith("#") and len(corpus.chat) > 1:
         return corpus.chat[1:]
-    counts = Counter(t.lower() for p in corpus.posts for t in set(p.hashtags))
+    counts = Counter(t.lower() for p in corpus.posts for t in {h.lower() for h in p.hashtags})
     if not counts:
         return None
-    best = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+    best, used = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    if used * 2 < len(corpus.posts):
+        return None
     return next(t for p in corpus.posts for t in p.hashtags if t.lower() == best)
 
 
