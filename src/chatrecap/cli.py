@@ -516,6 +516,152 @@ def recap(
         out.print(f"  {path}")
 
 
+def _leader_rows(leaders: list, kind: str | None) -> list[dict]:
+    rows = []
+    for leader in leaders:
+        if kind and leader.kind != kind:
+            continue
+        rows.append({
+            "handle": leader.handle, "name": leader.name, "kind": leader.kind,
+            "kind_confidence": leader.kind_confidence, "score": leader.score,
+            "recognition": leader.recognition, "nominations": leader.nominations,
+            "self_promotion": leader.self_promotion, "evidence": leader.evidence,
+            "account_id": leader.account_id, "engagers": leader.engagers,
+            "early_adopter": leader.early_adopter, "components": leader.components,
+            "kind_evidence": list(leader.kind_evidence),
+        })
+    return rows
+
+
+@app.command()
+def leaders(
+    session: Annotated[str | None, typer.Argument(
+        help="Session id, prefix or date. Default: the latest session.",
+        show_default=False)] = None,
+    series: Annotated[str | None, typer.Option(
+        "--series", help="Rank over every session of this chat instead of one session.",
+        show_default=False)] = None,
+    chat: ChatOption = None,
+    people: Annotated[bool, typer.Option("--people", help="People only.")] = False,
+    orgs: Annotated[bool, typer.Option("--orgs", help="Organisations only.")] = False,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+    weights: Annotated[str | None, typer.Option(
+        "--weights", help="Weights of the score's parts, e.g. recognition=0.4,nominations=0.4,"
+        "early=0.2,promotion=0.5 (promotion is subtracted).", show_default=False)] = None,
+    top: Annotated[int, typer.Option("--top", help="Rows in the table (json and csv: all).",
+                                     min=1)] = 20,
+    host: HostOption = None,
+    db: DbOption = None,
+) -> None:
+    """Who the community recognises: earned recognition, nominations, early ideas, minus
+    self-promotion, with the posts behind each number."""
+    _use_db(db)
+    if fmt not in ("table", "json", "csv"):
+        raise OptionError(f"Unknown --format {fmt!r} for leaders; use table, json or csv.")
+    if people and orgs:
+        raise OptionError("Give --people or --orgs, not both.")
+    if series and session:
+        raise OptionError("Give a SESSION or --series CHAT, not both.")
+    from chatrecap.analysis.leaders import LeaderWeights, rank_leaders, series_inputs, session_inputs
+
+    try:
+        chosen_weights = LeaderWeights.parse(weights) if weights else LeaderWeights()
+    except ValueError as exc:
+        raise OptionError(f"--weights: {exc}.") from None
+    with open_store(state.db) as store:
+        name = _chat_of(store, series or chat)
+        found = find_sessions(store, name)
+        if series:
+            inputs = series_inputs(store, name, found)
+            scope = f"{name}, {_count(len(found), 'session')}"
+        else:
+            chosen = pick_session(found, session)
+            inputs = session_inputs(store, chosen, _handles(host))
+            scope = chosen.id
+        ranked = rank_leaders(*inputs, weights=chosen_weights,
+                              corrections=store.kind_corrections())
+    rows = _leader_rows(ranked, "person" if people else "organization" if orgs else None)
+    if fmt == "json":
+        sys.stdout.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode() + "\n")
+        return
+    if fmt == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        columns = ["handle", "name", "kind", "kind_confidence", "score", "recognition",
+                   "engagers", "nominations", "early_adopter", "self_promotion", "evidence"]
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([" ".join(row[c]) if c == "evidence" else row[c] for c in columns])
+        return
+    table = Table(title=f"Thought leaders of {scope}", title_justify="left")
+    for column in ("", "account", "kind", "score", "recognition", "engagers", "named by",
+                   "early ideas", "self-promotion"):
+        table.add_column(column, justify="left" if column in ("account", "kind") else "right")
+    for i, row in enumerate(rows[:top], 1):
+        who = f"@{row['handle']}" if row["handle"] else row["name"]
+        table.add_row(str(i), who, f"{row['kind']} ({row['kind_confidence']:.0%})",
+                      f"{row['score']:.3f}", f"{row['recognition']:.3f}",
+                      str(row["engagers"]), str(row["nominations"]),
+                      f"{row['early_adopter']:.1f}", f"{row['self_promotion']:.0%}")
+    out.print(table)
+    out.print("`--format json` lists the posts behind each number.")
+
+
+@app.command()
+def accounts(
+    chat: ChatOption = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    set_kind: Annotated[list[str] | None, typer.Option(
+        "--set-kind", help="Correct an account: HANDLE=person or HANDLE=organization "
+        "(repeat for several); stored, it wins over the guess.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Every account of a chat, mentioned-only ones included: person or organisation,
+    with how sure that is and why."""
+    _use_db(db)
+    if fmt not in ("table", "json"):
+        raise OptionError(f"Unknown --format {fmt!r} for accounts; use table or json.")
+    from chatrecap.analysis.corpus import load_corpus
+    from chatrecap.analysis.kinds import account_kinds
+
+    with open_store(state.db) as store:
+        name = _chat_of(store, chat)
+        corpus = load_corpus(store, name)
+        guesses = account_kinds(corpus, store.kind_corrections())
+        handles = {a.id: a.handle for a in corpus.authors.values()}
+        spelled = {m.lower(): m for p in reversed(corpus.posts) for m in p.mentions}
+        handles.update({k: spelled.get(k.split(":@", 1)[1], k.split(":@", 1)[1])
+                        for k in guesses if ":@" in k and k not in handles})
+        for item in set_kind or ():
+            handle, _, kind = item.partition("=")
+            kind = kind.strip().lower()
+            if kind not in ("person", "organization"):
+                raise OptionError(f"--set-kind {item!r}: write HANDLE=person or "
+                                  "HANDLE=organization.")
+            matches = [a for a, h in handles.items() if h.lower() == handle.strip().lstrip("@").lower()]
+            if not matches:
+                raise OptionError(f"--set-kind: no account @{handle.strip().lstrip('@')} in {name}.")
+            for account_id in matches:
+                store.set_kind(account_id, kind)
+        if set_kind:
+            guesses = account_kinds(corpus, store.kind_corrections())
+    rows = [{"handle": handles.get(a, a), "name": corpus.authors[a].name if a in corpus.authors
+             else None, "kind": g.kind, "kind_confidence": round(g.confidence, 3),
+             "evidence": list(g.evidence), "account_id": a}
+            for a, g in sorted(guesses.items(), key=lambda kv: handles.get(kv[0], kv[0]).lower())]
+    if fmt == "json":
+        sys.stdout.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode() + "\n")
+        return
+    table = Table(title=f"Accounts of {name}", title_justify="left")
+    for column in ("account", "name", "kind", "sure", "why"):
+        table.add_column(column, justify="right" if column == "sure" else "left")
+    for row in rows:
+        table.add_row("@" + row["handle"], row["name"] or "", row["kind"],
+                      f"{row['kind_confidence']:.0%}", "; ".join(row["evidence"][:2]))
+    out.print(table)
+
+
 @app.command()
 def demo(
     output: Annotated[Path, typer.Option(

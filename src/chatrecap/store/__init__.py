@@ -463,6 +463,16 @@ class Store:
             "WHERE c.chat = ? AND p.created_at >= ? AND p.created_at < ?",
             (chat, iso(start), iso(end)))}
 
+    def kind_corrections(self) -> dict[str, str]:
+        """Account id -> person or organization, as users set them."""
+        return dict(self.query("SELECT account_id, kind FROM account_kinds"))
+
+    def set_kind(self, account_id: str, kind: str) -> None:
+        self.execute("INSERT INTO account_kinds (account_id, kind, set_at) VALUES (?, ?, ?) "
+                     "ON CONFLICT (account_id) DO UPDATE SET kind = excluded.kind, "
+                     "set_at = excluded.set_at", (account_id, kind, iso(datetime.now(UTC))))
+        self.commit()
+
     def post_chats(self, post_ids: Sequence[str]) -> dict[str, list[str]]:
         """The chats each of these posts belongs to, sorted."""
         out: dict[str, list[str]] = {}

@@ -92,6 +92,15 @@ MIGRATIONS: list[list[str]] = [
             skipped BIGINT
         )""",
     ],
+    [
+        # Person or organisation, as a user set it (`chatrecap accounts --set-kind`): it
+        # wins over what the analysis guesses.
+        """CREATE TABLE account_kinds (
+            account_id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            set_at TEXT NOT NULL
+        )""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,300 @@
+"""Person or organization: who an account, or an entity named in a post, is.
+
+Thought leadership starts with individuals, so naming a company must not count as naming a
+person. Each signal (name, bio, handle, website, how posts talk about the account) casts a
+vote in log-odds; their sum with a prior of 0.85 for "person" (nine accounts in ten are
+people) gives the guess, and the evidence names every vote, so a user can see why and correct
+it. Rules only: no handle is special-cased and the same input always gives the same answer.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import probablepeople
+from cleanco import basename, matches, typesources
+from nameparser import HumanName
+from probablepeople.gender import gender_names  # the given-name lexicon probablepeople uses
+from probablepeople.ratios import ratios
+
+from chatrecap.analysis.corpus import Corpus
+from chatrecap.models import ORGANIZATION, PERSON
+
+UNKNOWN = "unknown"
+PERSON_PRIOR = 0.85
+Votes = list[tuple[float, str]]  # (log-odds for "person", evidence)
+
+_LEGAL_TYPES = typesources()
+_ORG_WORDS = frozenset(
+    "official team news summit conference conf podcast hq labs lab group community magazine tools app "
+    "apps software foundation university college school institute meetup ug psug chat club association "
+    "society network media studio studios agency events event project platform daily weekly radio tv store "
+    "shop company solutions systems technologies services consulting partners ventures capital council "
+    "academy centre center analytics api award awards days learn support help".split())
+_HANDLE_ORG_PARTS = _ORG_WORDS | {"inc", "org", "teams", "server", "functions", "live", "pod", "tech"}
+_HANDLE_ORG_ENDS = ("hq", "team", "news", "app", "official", "labs", "group", "sug", "conf", "summit",
+                    "events", "tools", "project", "award", "podcast", "media", "studio", "dotorg")
+_TITLES = frozenset("dr mr mrs ms mx miss prof sir dame rev fr lady lord".split())
+_PERSON_HANDLE = re.compile(r"guy|girl|lass|lady|dad|mom|mum|father|mother|^(?:mrs?|dr)(?=[A-Z_])|_?jr$")
+_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+_NOT_NAME = re.compile(r"[^\w\s.'\-&,]")  # emoji, hashtags' #, @ and the like
+_WE = re.compile(r"\b(?:we|our|ours|we're|we've|(?-i:us))\b", re.I)
+_I = re.compile(r"\b(?:(?-i:I)|my|me|mine|myself|I'm|I've|I'll)\b", re.I)
+_PRONOUNS = re.compile(r"\b(?:she|he|they)\s*/\s*(?:her|him|them)\b", re.I)
+_FAMILY = re.compile(r"\b(?:dad|mom|mum|father|mother|husband|wife|grand\w+|daughter|son|married|parent)\b",
+                     re.I)
+_ROLE = re.compile(r"\b(?:head of|C[ETMIO]O|VP|MVP|DBA|founder|engineer|developer|consultant|author|speaker|"
+                  r"\w*writer|blogger|strategist|lead|manager|analyst|architect|\w*admin|administrator|"
+                  r"student|teacher|researcher|scientist|designer|evangelist|advocate|enthusiast|geek|nerd|"
+                  r"fan|lover|addict|junkie|organi[sz]er|host|marketer|practitioner|specialist|expert|"
+                  r"professor|programmer|director|trainer|coach|mentor|freelance\w*|independent|former|"
+                  r"ex-\w+|retired|aspiring|learner|technologist|entrepreneur|scripter|automator)\b", re.I)
+_ORG_BIO = re.compile(
+    r"\b(?:official (?:\w+ )?account|official|we help|book a demo|our platform|platform for|user group|"
+    r"meetup|podcast|conference|founded by|run by|hosted by|created by|brought to you by|follow us|"
+    r"contact us|dm us|join us|support:|newsletter for|for \w+ teams|for teams)\b", re.I)
+# How posts talk about a mention: as a thing ("the @x", "@x meeting") or a person ("by @x",
+# "@x who"); a cue word may stand before a list of mentions ("thanks @a, @b and @c").
+_LIST = r"(?:\s*@\w+\s*(?:,|&|and)?)*\s*$"
+_THING_BEFORE = re.compile(
+    r"\b(?:the|a|an|on|in|into|using|use|via|at|(?:partner\w*|integrat\w*|works?) with)" + _LIST, re.I)
+_THING_AFTER = re.compile(r"\s+(?:team|meeting|meet|meetup|events?|website|site|forums?|extensions?|"
+                          r"notebooks?|images?|version|release|client|platform|collection|courses?|app|"
+                          r"account|program|programme|community|conference|summit|#?cfp|library|package|"
+                          r"tools?|docs|documentation|api|sdk|editor|license|product|services?|store|"
+                          r"gallery|repo|channel|integration|plugin|subscription|features?|update|v\d|"
+                          r"podcast|episode|webinar)\b", re.I)
+_PERSON_BEFORE = re.compile(r"\b(?:by|with|thanks|thank you|congrats|congratulations|cc|paging|"
+                            r"welcome|ask|hey|hi|hello)(?:\s+to)?" + _LIST, re.I)
+_PERSON_AFTER = re.compile(r"\s+(?:who|whose|who's|presenting|presents|deserves|also deserves)\b|"
+                           r"(?:\s+\S+){0,3}?\s+(?:he|she|his|him|her|he's|she's)\b", re.I)
+_WORD = re.compile(r"(?<![\w@/.#])#?(\w+)(?!\w|\.\w)")  # a bare word or hashtag, not in a link
+
+
+@dataclass(frozen=True, slots=True)
+class KindGuess:
+    kind: str  # PERSON, ORGANIZATION or UNKNOWN
+    confidence: float  # 0..1: the probability of ``kind``
+    evidence: tuple[str, ...]  # the signals used, strongest first
+
+
+def _given(token: str) -> bool:
+    """A known given name (the census lexicon probablepeople uses), accents ignored."""
+    t = unicodedata.normalize("NFKD", token.strip(".'").lower())
+    t = "".join(c for c in t if not unicodedata.combining(c))
+    return len(t) > 1 and (t in gender_names or ratios.get(t.upper(), 0) >= 0.5)
+
+
+def _name_votes(name: str, votes: Votes) -> bool:
+    """Votes from a display name or a named entity; True when it reads as a personal name."""
+    if m := _PRONOUNS.search(name):
+        votes.append((2.5, f'pronouns "{m.group(0)}" in the name'))
+    clean = re.sub(r"\([^)]*\)|\"[^\"]*\"|#\w+", " ", unicodedata.normalize("NFKC", name))  # no asides
+    clean = " ".join(_NOT_NAME.sub(" ", clean).split())
+    words = [w.strip(".,'-&").lower() for w in clean.split() if w.strip(".,'-&")]
+    if not words:
+        return False
+    base = basename(clean)
+    suffix = clean[len(base):].strip(" .,") if clean.lower().startswith(base.lower()) else ""
+    legal = suffix and matches(clean, _LEGAL_TYPES) and (len(suffix) > 2 or suffix.isupper())
+    if legal:
+        votes.append((-3.0, f'legal suffix "{suffix}"'))
+    org = next((w for w in words if w in _ORG_WORDS), None)
+    if org and not legal:
+        votes.append((-2.0, f'word "{org}" in the name'))
+    title = HumanName(clean).title
+    if title and len(words) > 1 and title.split()[0].rstrip(".").lower() in _TITLES:
+        votes.append((1.5, f'title "{title}" (nameparser)'))
+    if words[0] == "the" and len(words) > 1 and not _given(words[1]):
+        votes.append((-1.0, 'name starts with "The"'))
+    try:  # probablepeople's model knows Latin-script names only
+        parsed, kind = probablepeople.tag(clean) if re.search(r"[A-Za-z]", clean) else ({}, None)
+    except probablepeople.RepeatedLabelError:
+        parsed, kind = {}, None
+    if kind == "Person" and "GivenName" in parsed and "Surname" in parsed:
+        known = _given(parsed["GivenName"].split()[0])
+        note = "" if known else ", given name not known"
+        votes.append((2.0 if known else 0.8,
+                      f'personal name "{parsed["GivenName"]} {parsed["Surname"]}" (probablepeople{note})'))
+        return known or not org
+    if not org and len(words) <= 3 and _given(words[0]):
+        votes.append((1.0, f'given name "{clean.split()[0]}"'))
+        return True
+    if kind == "Corporation" and not org:
+        votes.append((-1.5, f'company-like name "{clean}" (probablepeople)'))
+    elif len(words) == 1:
+        parts = _CAMEL.findall(clean)
+        if len(parts) > 1 and not _given(parts[0]) and not any(p.isdigit() for p in parts):
+            votes.append((-1.0, f'brand-like name "{clean}"'))
+        elif clean.isupper() and len(clean) >= 5:
+            votes.append((-1.0, f'acronym name "{clean}"'))
+    return False
+
+
+def _bio_votes(bio: str, votes: Votes) -> None:
+    for pattern, weight, phrase in ((_WE, -1.8, "bio says"), (_I, 1.2, "bio says"),
+                                    (_PRONOUNS, 2.5, "pronouns"), (_FAMILY, 1.5, "bio mentions")):
+        if m := pattern.search(bio):
+            votes.append((weight, f'{phrase} "{m.group(0)}"'))
+    roles = list(dict.fromkeys(m.group(0) for m in _ROLE.finditer(bio)))
+    if roles:
+        votes.append((min(2.0, len(roles)), "job or role words " + ", ".join(f'"{r}"' for r in roles[:3])))
+    orgs = list(dict.fromkeys(m.group(0).lower() for m in _ORG_BIO.finditer(bio)))
+    if orgs:
+        votes.append((max(-3.0, -2.0 * len(orgs)), "bio says " + ", ".join(f'"{o}"' for o in orgs[:3])))
+
+
+def _handle_votes(handle: str, votes: Votes) -> None:
+    camel = [c for part in re.split(r"[_\W]+", handle) if part for c in _CAMEL.findall(part)]
+    lower = handle.lower()
+    org = next((c for c in camel if c.lower() in _HANDLE_ORG_PARTS), None)
+    org = org or ("IO" if len(camel) > 1 and camel[-1] == "IO" else None)  # ScaleStackIO
+    if org is None and len(camel) == 1:  # one lower-case word: only its ending can tell
+        org = next((e for e in _HANDLE_ORG_ENDS if lower.endswith(e) and len(lower) > len(e) + 1), None)
+    if org:
+        votes.append((-2.5, f'handle has "{org}"'))
+    if m := _PERSON_HANDLE.search(handle if "_" in handle or len(camel) > 1 else lower):
+        votes.append((1.0, f'word "{m.group(0).strip("_")}" in the handle'))
+    alpha = [c for c in camel if c.isalpha()]
+    start = 1 if len(alpha) > 2 and alpha[0].lower() in ("the", "its", "iam", "mr", "mrs", "dr") else 0
+    if len(alpha) - start >= 2 and len(alpha[start]) > 2 and _given(alpha[start]) \
+            and not alpha[start + 1].isupper():
+        votes.append((1.2, f'handle starts with the given name "{alpha[start]}"'))
+    elif len(camel) == 1 and lower.isalpha():
+        rest = re.sub(r"^(?:the|its|iam|mrs?|dr)(?=[a-z]{6})", "", lower)
+        prefix = next((rest[:n] for n in range(min(len(rest) - 3, 8), 2, -1) if _given(rest[:n])), None)
+        if prefix:
+            votes.append((0.8, f'handle starts with the given name "{prefix}"'))
+    if len(camel) > 1 and len(camel[0]) >= 2 and camel[0].isupper() and camel[1][0].isupper() and not org:
+        votes.append((-0.6, f'handle starts with the acronym "{camel[0]}"'))
+    elif len(camel) == 1 and handle.isupper() and len(handle) >= 5:
+        votes.append((-0.8, f'all-capitals handle "{handle}"'))
+    if re.search(r"[a-z]\d+$", lower):
+        votes.append((0.5, "handle ends in digits"))
+
+
+def _url_votes(url: str, handle: str, personal: bool, votes: Votes) -> None:
+    parts = urlsplit(url if "//" in url else "//" + url)
+    host, path = (parts.hostname or "").removeprefix("www."), parts.path.lower()
+    if host.endswith("linkedin.com"):  # /in/ is a member, /company/ an organization
+        votes.append((1.5, "LinkedIn profile") if path.startswith("/in/") else (-1.0, "LinkedIn page"))
+    elif host and not personal:  # a company's site is named like its account; a person's, like them
+        label = re.sub(r"[^a-z0-9]", "", host.split(".")[-2] if "." in host else host)
+        key = re.sub(r"[^a-z0-9]", "", handle.lower())
+        if len(label) >= 4 and (label in key or label.startswith(key)):
+            votes.append((-0.7, f'website "{host}" named like the account'))
+
+
+def _context_votes(handle: str, said: list[tuple[str, bool]], as_word: int, votes: Votes) -> None:
+    """How posts talk about the account: named as a thing or a person, answered, or its name
+    written as a plain word or hashtag (brands and events are; people rarely are)."""
+    at = re.compile(r"(?<![\w@])@" + re.escape(handle) + r"(?!\w)", re.I)
+    thing = person = replied = 0
+    for text, addressed in said:
+        replied += addressed
+        for m in at.finditer(text):
+            before, after = text[:m.start()], text[m.end():]
+            if after[:2] in ("'s", "\u2019s"):
+                continue  # an owner: "@ann's module" says nothing either way
+            if _THING_BEFORE.search(before) or _THING_AFTER.match(after):
+                thing += 1
+                break
+            if _PERSON_BEFORE.search(before) or _PERSON_AFTER.match(after):
+                person += 1
+                break
+    if thing:
+        votes.append((-min(2.5, 1.0 + 0.5 * thing), f"posts name it as a thing ({thing}x)"))
+    if person or replied:
+        votes.append((min(2.5, 0.5 * replied + (1.0 + 0.5 * person if person else 0)),
+                      f"posts name it as a person ({person}x) or answer it ({replied}x)"))
+    if as_word and not _given(handle):
+        votes.append((-min(2.0, 1.0 + 0.5 * as_word), f'"{handle}" also written as a word or hashtag'))
+
+
+def _decide(votes: Votes, prior: float, cap: float = 1.0) -> KindGuess:
+    score = math.log(prior / (1 - prior)) + sum(w for w, _ in votes)
+    p = 1 / (1 + math.exp(-score))
+    kind, confidence = (PERSON, p) if p >= 0.5 else (ORGANIZATION, 1 - p)
+    return KindGuess(kind, round(min(confidence, cap), 3),
+                     tuple(e for _, e in sorted(votes, key=lambda v: -abs(v[0]))))
+
+
+def classify_account(handle: str, name: str | None, bio: str | None, url: str | None = None, *,
+                     said: list[tuple[str, bool]] | None = None, as_word: int = 0) -> KindGuess:
+    """Guess whether an account is a person or an organization.
+
+    Context from a corpus is optional: ``said`` is (text of a post mentioning the account,
+    whether it answers it), ``as_word`` the posts writing the handle as a word or hashtag.
+    A bare handle is thin evidence: its guess says at most 0.6 confidence (0.75 with context).
+    """
+    handle = (handle or "").lstrip("@").strip()
+    name, bio, url = (name or "").strip(), (bio or "").strip(), (url or "").strip()
+    if not (handle or name or bio):
+        return KindGuess(UNKNOWN, 0.0, ("nothing known",))
+    votes: Votes = []
+    personal = _name_votes(name, votes) if name else False
+    if handle and re.sub(r"\W", "", name).lower() != re.sub(r"\W", "", handle).lower():
+        _handle_votes(handle, votes)  # a name that is the handle says nothing more
+    if bio:
+        _bio_votes(bio, votes)
+    if url:
+        _url_votes(url, handle or name, personal, votes)
+    if handle and (said or as_word):
+        _context_votes(handle, said or [], as_word, votes)
+    if name or bio or url:
+        return _decide(votes, PERSON_PRIOR)
+    return _decide([*votes, (0.0, "handle only")], PERSON_PRIOR, 0.75 if said or as_word else 0.6)
+
+
+def classify_name(text: str) -> KindGuess:
+    """Guess a plainly named entity in a post ("Priya Raman", "Acme Analytics"), with an even
+    prior: posts name people in full, so a lone word ("Forrester") is likelier a company."""
+    text = (text or "").strip()
+    if not text:
+        return KindGuess(UNKNOWN, 0.0, ("nothing known",))
+    votes: Votes = []
+    _name_votes(text, votes)
+    if not votes and len(text.split()) == 1:
+        votes.append((-1.0, "a single word, not a known given name"))
+    return _decide(votes, 0.5)
+
+
+def account_kinds(corpus: Corpus, corrections: dict[str, str] | None = None) -> dict[str, KindGuess]:
+    """A kind for every author and every mentioned-only handle, keyed by account id.
+
+    A user's correction wins, then a kind recorded in the archive, then the guess.
+    """
+    corrections = corrections or {}
+    said: dict[str, dict[str, bool]] = defaultdict(dict)  # handle -> post text -> answers it
+    spellings: dict[str, dict[str, str]] = defaultdict(dict)  # handle -> spelling -> platform
+    words: Counter[str] = Counter()
+    for post in [*corpus.posts, *corpus.referenced.values()]:
+        words.update({w.lower() for w in _WORD.findall(post.text)})
+        target = (post.reply_to_author or "").lstrip("@").lower()
+        for mention in post.mentions:
+            key = mention.lstrip("@").lower()
+            spellings[key].setdefault(mention.lstrip("@"), post.platform)
+            said[key][post.text] = said[key].get(post.text, False) or key == target
+    accounts = [(a.id, a.handle, a.name, a.bio, a.url, a.kind) for a in corpus.authors.values()]
+    authors = {a.handle.lower() for a in corpus.authors.values()}
+    for key in sorted(said.keys() - authors):
+        spelled = max(sorted(spellings[key]), key=lambda s: sum(c.isupper() for c in s))  # "PSHSummit"
+        accounts.append((f"{spellings[key][spelled]}:@{key}", spelled, None, None, None, None))
+    result: dict[str, KindGuess] = {}
+    for account_id, handle, name, bio, url, stored in accounts:
+        if account_id in corrections:
+            kind = corrections[account_id]
+            if kind not in (PERSON, ORGANIZATION):
+                raise ValueError(f"the kind set for {account_id} is {kind!r}, not person or organization")
+            result[account_id] = KindGuess(kind, 1.0, ("set by a user",))
+        elif stored in (PERSON, ORGANIZATION):
+            result[account_id] = KindGuess(stored, 1.0, ("recorded in the archive",))
+        else:
+            result[account_id] = classify_account(handle, name, bio, url, as_word=words[handle.lower()],
+                                                  said=list(said[handle.lower()].items()))
+    return result

@@ -1,0 +1,157 @@
+"""The leader score: who the community itself recognises, with the evidence for each part.
+
+Influencer tools sell an opaque reach score. This one is a sum anyone can check: earned
+recognition (weighted PageRank of the replies, quotes, mentions and reposts an account
+receives), bestowed nominations (how many people named it as someone to follow or learn
+from), early-adopter credit (ideas it voiced first that others took up), minus the share
+of its posts that promote itself. Each part is scaled to 0..1 over the accounts ranked,
+weighted (``LeaderWeights``, configurable) and shown beside the score with its posts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from chatrecap.analysis.corpus import Corpus, load_corpus
+from chatrecap.analysis.heretics import early_adopter_credit, early_adopters
+from chatrecap.analysis.kinds import KindGuess, account_kinds, classify_name
+from chatrecap.analysis.network import build_graph, recognition
+from chatrecap.analysis.nominations import Nomination, find_nominations, tally
+from chatrecap.analysis.promotion import self_promotion
+from chatrecap.analysis.sessions import Session
+from chatrecap.analysis.structure import Structure, analyse
+from chatrecap.store import Store
+
+PEOPLE, ORGANIZATIONS = "person", "organization"
+
+
+@dataclass(frozen=True, slots=True)
+class LeaderWeights:
+    recognition: float = 0.4
+    nominations: float = 0.4
+    early: float = 0.2
+    promotion: float = 0.5  # subtracted, times the share of self-promoting posts
+
+    @classmethod
+    def parse(cls, text: str) -> LeaderWeights:
+        """'recognition=0.5,nominations=0.3' (the names above; the rest keep defaults)."""
+        values: dict[str, float] = {}
+        for part in filter(None, (p.strip() for p in text.split(","))):
+            name, _, number = part.partition("=")
+            if name.strip() not in cls.__dataclass_fields__:
+                raise ValueError(f"unknown weight {name.strip()!r}; use "
+                                 + ", ".join(cls.__dataclass_fields__))
+            values[name.strip()] = float(number)
+        return cls(**values)
+
+
+@dataclass(slots=True)
+class Leader:
+    account_id: str | None  # None: a plain-named nominee with no account in the chat
+    handle: str | None
+    name: str | None
+    kind: str  # person, organization or unknown
+    kind_confidence: float
+    kind_evidence: tuple[str, ...]
+    score: float
+    recognition: float  # PageRank share, 0..1 over all accounts
+    engagers: int  # distinct accounts that replied to, quoted, mentioned or reposted it
+    nominations: int  # distinct people who named it
+    early_adopter: float  # credit for ideas first voiced and then taken up
+    self_promotion: float  # share of its posts that promote itself, 0..1
+    evidence: list[str] = field(default_factory=list)  # post ids behind the numbers
+    components: dict[str, float] = field(default_factory=dict)  # weighted parts of the score
+
+
+#: Votes that count as full marks even when nobody got that many: one shout-out in a
+#: chat where nobody else was named is a vote, not the community's verdict.
+FULL_VOTES = 5
+
+
+def _scaled(values: dict[str, float], floor: float = 0.0) -> dict[str, float]:
+    top = max(max(values.values(), default=0.0), floor)
+    return {k: v / top for k, v in values.items()} if top > 0 else dict.fromkeys(values, 0.0)
+
+
+def rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequence[Nomination],
+                 weights: LeaderWeights | None = None,
+                 corrections: dict[str, str] | None = None) -> list[Leader]:
+    """Every account recognised, named or credited, best first (ties by handle)."""
+    weights = weights or LeaderWeights()
+    graph = build_graph(corpus, structure)
+    ranked = {r.account_id: r for r in recognition(graph)}
+    kinds = account_kinds(corpus, corrections)
+    by_handle = {h.lower(): a for a, h in graph.handles.items()}
+    by_handle.update({p.handle.lower(): p.id for p in corpus.authors.values()})
+    votes: dict[str, int] = {}
+    vote_posts: dict[str, list[str]] = {}
+    names: dict[str, str] = {}  # plain-named nominees without an account
+    platform = corpus.posts[0].platform if corpus.posts else "unknown"
+    for count in tally(list(nominations)):
+        if count.nominee_is_handle:
+            key = by_handle.get(count.nominee.lower()) or f"{platform}:@{count.nominee.lower()}"
+        else:
+            key = "name:" + count.nominee.lower()
+            names[key] = count.nominee
+        votes[key] = votes.get(key, 0) + count.votes
+        vote_posts.setdefault(key, []).extend(count.post_ids)
+    credit = early_adopter_credit(early_adopters(corpus))
+    promotion = self_promotion(corpus)
+    accounts = sorted(set(ranked) | set(votes) | set(credit) | set(corpus.authors))
+    rec = _scaled({a: ranked[a].score if a in ranked else 0.0 for a in accounts})
+    nom = _scaled({a: float(votes.get(a, 0)) for a in accounts}, FULL_VOTES)
+    early = _scaled({a: credit.get(a, 0.0) for a in accounts})
+    leaders = []
+    for a in accounts:
+        share = promotion[a].share if a in promotion else 0.0
+        parts = {"recognition": weights.recognition * rec[a],
+                 "nominations": weights.nominations * nom[a],
+                 "early": weights.early * early[a],
+                 "promotion": -weights.promotion * share}
+        guess = kinds.get(a) or (classify_name(names[a]) if a in names else
+                                 KindGuess("unknown", 0.0, ()))
+        handle = None if a in names else (
+            graph.handles.get(a) or (corpus.authors[a].handle if a in corpus.authors
+                                     else a.split(":@", 1)[-1]))
+        author = corpus.authors.get(a)
+        evidence = list(dict.fromkeys(
+            vote_posts.get(a, []) + (ranked[a].evidence if a in ranked else [])
+            + (promotion[a].evidence if a in promotion else [])))
+        leaders.append(Leader(
+            account_id=None if a in names else a, handle=handle,
+            name=names.get(a) or (author.name if author else None),
+            kind=guess.kind, kind_confidence=round(guess.confidence, 3),
+            kind_evidence=tuple(guess.evidence),
+            score=round(sum(parts.values()), 4),
+            recognition=round(ranked[a].score, 5) if a in ranked else 0.0,
+            engagers=ranked[a].in_degree if a in ranked else 0,
+            nominations=votes.get(a, 0), early_adopter=round(credit.get(a, 0.0), 3),
+            self_promotion=round(share, 3), evidence=evidence[:30],
+            components={k: round(v, 4) for k, v in parts.items()}))
+    leaders.sort(key=lambda x: (-x.score, (x.handle or x.name or "").lower()))
+    return leaders
+
+
+def series_inputs(store: Store, chat: str,
+                  sessions: Sequence[Session]) -> tuple[Corpus, Structure, list[Nomination]]:
+    """A whole chat as one corpus; replies and nominations read session by session (a
+    prompt of one session is not answered in the next)."""
+    corpus = load_corpus(store, chat)
+    parents: dict[str, str] = {}
+    nominations: list[Nomination] = []
+    for session in sessions:
+        start, end = session.window
+        part = corpus.subset(p.id for p in corpus.posts if start <= p.created_at < end)
+        structure = analyse(part, hashtag=chat.lstrip("#") if chat.startswith("#") else None)
+        parents.update(structure.parents)
+        nominations += find_nominations(part, structure)
+    return corpus, Structure([], [], {}, parents), nominations
+
+
+def session_inputs(store: Store, session: Session,
+                   hosts: Sequence[str] = ()) -> tuple[Corpus, Structure, list[Nomination]]:
+    corpus = load_corpus(store, session.chat, *session.window)
+    chat = session.chat
+    structure = analyse(corpus, hosts, chat.lstrip("#") if chat.startswith("#") else None)
+    return corpus, structure, find_nominations(corpus, structure)

@@ -1,0 +1,273 @@
+"""Who the room names as its thought leaders.
+
+Thought leadership is bestowed, not claimed: it shows where participants name someone as
+a person to follow or learn from. That happens in answers to a prompt that asks for such
+people ("Who are your thought leaders? Tag the people you learn from"), and anywhere in
+a session through set phrases: #FF, "shout-out to @x", "h/t @x", "check out @x",
+"learned so much from @x". A nominee is a handle or, for people without an account in
+the chat, a plain name ("Priya Raman"). Each nominator gives each nominee one vote.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import probablepeople
+from cleanco import basename
+from nameparser import HumanName
+
+from chatrecap.analysis.corpus import ChatPost, Corpus
+from chatrecap.analysis.structure import SIMILARITY, WINDOW, Structure, addressed, answer_label, is_chatter
+
+PROMPT_CUE = "answer to a who-do-you-follow prompt"
+
+# A prompt that asks the room to name people, not one that talks about thought leadership.
+_PEOPLE = (r"(?:people|persons?|folks|accounts|voices|experts|thinkers|creators|leaders|writers|follows|"
+           r"mentors)")
+_NOMINATION_PROMPT = re.compile(
+    r"\b(?:who|your|name|tag|share|favou?rite|top|which)\b[^.?!]{0,40}\bthought[- ]leaders\b"
+    r"|\bwho\s+(?:do|should|would|will|did)\s+(?:you|we|y'?all|people)\s+(?:\w+\s+)?"
+    r"(?:follow|learn from|read|listen to|admire|look up to|recommend|trust|turn to)\b"
+    r"|\bwho\s+(?:inspires|inspired|influences|influenced|taught|teaches|mentored)\b"
+    rf"|\brecommend\w*\s+(?:[\w-]+\s+){{0,3}}?{_PEOPLE}\b"
+    rf"|\btag\s+(?:the\s+|a\s+|some\s+|your\s+)?(?:\w+\s+)?{_PEOPLE}\b"
+    rf"|\bfavou?rite\s+(?:[\w-]+\s+){{0,2}}?{_PEOPLE}\b"
+    r"|\b(?:people|accounts|voices|folks|experts)\s+(?:you|to)\s+(?:\w+\s+)?"
+    r"(?:follow|learn from|read|admire)\b",
+    re.IGNORECASE)
+
+# Set phrases that name someone anywhere in a session; the nominees follow the phrase.
+_CUES: list[tuple[str, re.Pattern[str]]] = [(cue, re.compile(pattern, re.IGNORECASE)) for cue, pattern in (
+    ("shout-out", r"\bshout[- ]?outs?\s+(?:to|for)\s+(?:(?:the|my|our)\s+)?"
+                  r"(?:(?:amazing|awesome|brilliant|great)\s+)?"),
+    ("h/t", r"(?:\bh/t|\bhat[- ]?tips?(?:\s+to)?|(?-i:\bHT))\s*:?\s*"),
+    ("check out", r"\bcheck\s+out\s+"),
+    ("learned from", r"\blearn(?:ed|t|ing)?\s+(?:so\s+much|a\s+lot|tons|loads|everything|most|heaps)?"
+                     r"\s*from\s+"),
+    ("go follow", r"\b(?:go|must|should|please)\s+follow\s+|\brecommend(?:ing)?\s+(?:following\s+)?"),
+    ("thanks for teaching", r"\b(?:big|huge|special|many)\s+thanks\s+to\s+(?=[^.!?]{0,60}\bfor\s+(?:teaching|"
+                            r"mentoring|explaining|showing\s+me))"),
+)]
+_FOLLOW_FRIDAY = re.compile(r"#(?:FF|FollowFriday)\b", re.IGNORECASE)
+# The nominees right after a cue: handles and names joined by commas, "and", "&" or "+".
+_ITEMS = re.compile(r"(?:(?:\s*(?:,|&|\+|\band\b))*\s*"
+                    r"(?:@\w+(?:['’]s)?|[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){1,2}))+")
+_HANDLE = re.compile(r"@(\w+)")
+_NOISE = re.compile(r"https?://\S+|#\w+|@\w+")
+_NEGATED_BEFORE = re.compile(
+    r"(?:\bnot|\bnever|\bexcept|\bunlike|\bother\s+than|\binstead\s+of|\bexcluding|"
+    r"\b(?:anyone|anybody|everyone|anything|all)\s+but)\s+(?:for\s+)?$", re.IGNORECASE)
+# Named for a point made, or dismissed: "@x was right", "@x said it", "@x is overrated".
+_NOT_NOMINATED_AFTER = re.compile(
+    r"^(?:['’]s)?\s+(?:(?:is|are|was|were|had\s+it|has\s+it|got\s+it)\s+(?:so\s+|totally\s+|dead\s+|absolutely\s+)?"
+    r"right\b|said\b|(?:made|makes)\s+(?:a|the|that|this)\s+(?:\w+\s+)?point|nailed\s+it|asked\b|mentioned\b|"
+    r"(?:is|are|'s)\s+(?:so\s+|totally\s+|way\s+|really\s+)?(?:overrated|overhyped|not\b|a\s+fraud|wrong))",
+    re.IGNORECASE)
+_WORD = re.compile(r"(?<!\w)[^\W\d_]+(?:['’-][^\W\d_]+)*(?!\w)")  # "B2B", "A4" are no words
+_PARTICLES = {"van", "de", "der", "den", "von", "da", "di", "du", "le", "la", "del", "bin", "al", "el", "ter"}
+# Capitalised words that start sentences or name things, not people.
+_STOP = set("""a about above adding after again all also always an and another any anyone anything are as
+at aww awesome bad be because been before being best better big both but by can check congrats could dear did
+do does done dont easy even ever every everyone everything exactly first follow for from fun gold good great
+guilty had happy hard has have he hello her here hers hey hi him his honestly how huge i i'd i'll i'm i've if
+in is it its just last lets like love made make many me more most much my never new next no nobody not nothing
+now of oh ok okay on once one only or other our out over please plus pro real really right same second
+seconding she should since so some still stop such sure thank thanks that thats the their them then there
+these they this those though thought through to today together too top true truly up very via was we well were
+what when where which while who why will with without wow yes yet you your yours""".split())
+_NOT_A_SURNAME = set("""monday tuesday wednesday thursday friday saturday sunday january february march april
+may june july august september october november december summit conference podcast show webinar book
+newsletter review group labs media agency awards inc ltd llc co academy institute university school team
+club""".split())
+# "her book Earned Attention", "my Authority Engine", "at Acme Corp": a title or a thing.
+_THING_BEFORE = {"book", "books", "podcast", "newsletter", "talk", "keynote", "course", "show", "blog",
+                 "article", "report", "series", "film", "movie", "conference", "summit", "event", "webinar",
+                 "company", "agency", "brand", "at", "called", "titled", "the", "a", "an", "my", "our",
+                 "their", "this"}
+
+
+@dataclass(frozen=True, slots=True)
+class Nomination:
+    nominator_id: str  # the author id of whoever named the nominee
+    nominee: str  # a handle without @ (original case) or a plain name ("Priya Raman")
+    nominee_is_handle: bool
+    post_id: str  # the first post that shows the vote
+    cue: str  # what made it a nomination
+
+
+@dataclass(slots=True)
+class NomineeCount:
+    nominee: str
+    nominee_is_handle: bool
+    votes: int  # distinct nominators
+    post_ids: list[str] = field(default_factory=list)
+
+
+def is_nomination_prompt(text: str) -> bool:
+    """A prompt that asks the room to name people to follow or learn from."""
+    return bool(_NOMINATION_PROMPT.search(text))
+
+
+def find_nominations(corpus: Corpus, structure: Structure) -> list[Nomination]:
+    """Every (nominator, nominee) vote of a session, first evidence kept, in time order."""
+    prompts = {p.post_id for p in structure.prompts
+               if (q := corpus.get(p.post_id)) is not None and is_nomination_prompt(q.text)}
+    hosts = set(structure.hosts)
+    names = {_name_key(a.name): a.handle for a in corpus.authors.values()
+             if a.name and " " in a.name.strip()}
+    handles = {a.handle.lower(): a.handle for a in corpus.authors.values()}
+    seen: set[tuple[str, str]] = set()
+    out: list[Nomination] = []
+    for post in corpus.posts:
+        if post.is_repost:
+            continue
+        link = structure.links.get(post.id)
+        # A host's remark or a greeting filed only by time is no answer.
+        weak = link is not None and link.reason in (WINDOW, SIMILARITY) and (
+            post.author_id in hosts or is_chatter(post.text))
+        answers = link is not None and link.prompt_id in prompts and post.id not in prompts and not weak
+        own = corpus.authors.get(post.author_id)
+        me = {post.handle.lower()} | ({_name_key(own.name)} if own and own.name else set())
+        for nominee, is_handle, cue in _nominees(post, corpus, structure, answers):
+            if is_handle:
+                nominee = handles.get(nominee.lower(), nominee)
+            elif (handle := names.get(_name_key(nominee))) is not None:
+                nominee, is_handle = handle, True
+            key = nominee.lower() if is_handle else _name_key(nominee)
+            if key in me:
+                continue  # nobody bestows leadership on themselves
+            if (post.author_id, key) not in seen:
+                seen.add((post.author_id, key))
+                out.append(Nomination(post.author_id, nominee, is_handle, post.id, cue))
+    return out
+
+
+def tally(nominations: list[Nomination]) -> list[NomineeCount]:
+    """Votes per nominee (distinct nominators), most first, ties by name."""
+    counts: dict[tuple[bool, str], NomineeCount] = {}
+    voters: dict[tuple[bool, str], set[str]] = {}
+    for n in nominations:
+        key = (n.nominee_is_handle, n.nominee.lower() if n.nominee_is_handle else _name_key(n.nominee))
+        count = counts.setdefault(key, NomineeCount(n.nominee, n.nominee_is_handle, 0))
+        voters.setdefault(key, set()).add(n.nominator_id)
+        count.votes = len(voters[key])
+        if n.post_id not in count.post_ids:
+            count.post_ids.append(n.post_id)
+    return sorted(counts.values(), key=lambda c: (-c.votes, c.nominee.lower()))
+
+
+def _nominees(post: ChatPost, corpus: Corpus, structure: Structure,
+              answers: bool) -> list[tuple[str, bool, str]]:
+    """(nominee, is handle, cue) in text order: every name in an answer to a nomination
+    prompt, else the names right after a cue, and every handle of a #FF post."""
+    text = post.text
+    skip = _reply_circle(post, corpus, structure)
+    found: list[tuple[int, str, bool, str]] = []
+    if answers or _FOLLOW_FRIDAY.search(text):
+        cue = PROMPT_CUE if answers else "#FF"
+        found += [(m.start(), m.group(1), True, cue) for m in _HANDLE.finditer(text)]
+        if answers:
+            found += [(start, name, False, cue) for start, name in _names(text)]
+    else:
+        for cue, pattern in _CUES:
+            for m in pattern.finditer(text):
+                items = _ITEMS.match(text, m.end())
+                if items is None:
+                    continue
+                span = items.group(0)
+                found += [(m.end() + h.start(), h.group(1), True, cue) for h in _HANDLE.finditer(span)]
+                found += [(m.end() + start, name, False, cue) for start, name in _names(span)]
+    result: list[tuple[str, bool, str]] = []
+    for start, nominee, is_handle, cue in sorted(found, key=lambda f: f[0]):
+        end = start + len(nominee) + is_handle
+        if is_handle and start in skip:
+            continue
+        if (_NEGATED_BEFORE.search(text[max(0, start - 30):start])
+                or _NOT_NOMINATED_AFTER.match(text[end:end + 60])):
+            continue
+        result.append((nominee, is_handle, cue))
+    return result
+
+
+def _reply_circle(post: ChatPost, corpus: Corpus, structure: Structure) -> set[int]:
+    """Where the leading handles that only address the post's reply target start: the
+    replied-to author and whoever they addressed, or all of them before an "A4:" label."""
+    lead = re.match(r"^(?:[.\s]*@\w+)+", post.text)
+    if lead is None:
+        return set()
+    circle = {h.lower() for h in (post.reply_to_author,) if h}
+    parent = corpus.get(structure.parents.get(post.id))
+    if parent is not None:
+        circle |= {parent.handle.lower(), *addressed(parent.text)}
+    labelled = answer_label(post.text) is not None
+    return {m.start() for m in _HANDLE.finditer(lead.group(0))
+            if labelled or post.reply_to_id and parent is None or m.group(1).lower() in circle}
+
+
+def _names(text: str) -> list[tuple[int, str]]:
+    """Plain personal names: runs of two or three capitalised words that are not a
+    sentence opener, a title or an organisation, and that probablepeople reads as a person."""
+    clean = _NOISE.sub(lambda m: "|" * len(m.group(0)), text)  # handles and tags break runs
+    words = list(_WORD.finditer(clean))
+    found: list[tuple[int, str]] = []
+    i = 0
+    while i < len(words):
+        if not _capitalised(words[i].group(0)):
+            i += 1
+            continue
+        run = [words[i]]
+        while (i + len(run) < len(words) and clean[run[-1].end():words[i + len(run)].start()] == " "
+               and (_capitalised(words[i + len(run)].group(0))
+                    or words[i + len(run)].group(0) in _PARTICLES)):
+            run.append(words[i + len(run)])
+        joined = i and clean[words[i - 1].end():words[i].start()] == " "
+        before = words[i - 1].group(0).lower() if joined else ""
+        after = words[i + len(run)].group(0).lower() if i + len(run) < len(words) else ""
+        name = _person(run, before, after)
+        if name is not None:
+            found.append(name)
+        i += len(run)
+    return found
+
+
+def _person(run: list[re.Match[str]], before: str, after: str) -> tuple[int, str] | None:
+    while run and _bare(run[0].group(0)).lower() in _STOP:
+        before, run = run[0].group(0).lower(), run[1:]
+    while run and (run[-1].group(0).lower() in _STOP or run[-1].group(0) in _PARTICLES):
+        run = run[:-1]
+    if not 2 <= len(run) <= 3 or before in _THING_BEFORE:
+        return None
+    tokens = [_bare(m.group(0)) for m in run]
+    possessive = tokens[-1] != run[-1].group(0)  # "Priya Raman's book" is hers, not a book title
+    if (tokens[-1].lower() in _NOT_A_SURNAME or (after in _NOT_A_SURNAME and not possessive)
+            or any(t.isupper() for t in tokens)):
+        return None
+    name = " ".join(tokens)
+    if basename(name) != name:
+        return None  # "Acme Analytics Inc": a legal form names a company
+    try:
+        parts, kind = probablepeople.tag(name)
+    except probablepeople.RepeatedLabelError:
+        return None
+    human = HumanName(name)
+    if kind != "Person" or not {"GivenName", "Surname"} <= set(parts) or not (human.first and human.last):
+        return None
+    return run[0].start(), name
+
+
+def _bare(word: str) -> str:
+    return re.sub(r"['’]s$", "", word)
+
+
+def _capitalised(word: str) -> bool:
+    return word[0].isupper() and not word[1:].isupper()
+
+
+def _name_key(name: str) -> str:
+    """"Dr. Léna Okafor" and "lena okafor" are one person: no title, accents or case."""
+    human = HumanName(name)
+    core = " ".join(p for p in (human.first, human.last) if p) or name
+    ascii_ = unicodedata.normalize("NFKD", core).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z ]+", "", ascii_.lower()).strip()

@@ -1,0 +1,140 @@
+"""Self-promotion: "it is not about you". A post that sells is not thought leadership.
+
+A post counts as promotional when it links to its author's own site or their employer's
+(the bio says who that is), names their own company's handle other than to say where they
+work, or pitches ("book a demo", "DM me", "my webinar", "20% off"...). A pitch phrase quoted
+or argued against ("if every post ends with 'book a demo'") is not a pitch, and saying
+what you do for a living is not promotion. Every count comes with the posts and reasons,
+so a reader can check the label before it costs anyone their reputation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from chatrecap.analysis.companies import bio_affiliations
+from chatrecap.analysis.corpus import ChatPost, Corpus, Participant
+
+__all__ = ["Promotion", "promotion_reasons", "self_promotion"]
+
+# Hosts many people share: only a link under the person's own path there is theirs.
+_SHARED_HOSTS = frozenset("""twitter.com x.com t.co linkedin.com lnkd.in facebook.com fb.com
+instagram.com youtube.com youtu.be medium.com github.com bsky.app mastodon.social linktr.ee
+bit.ly substack.com tiktok.com threads.net google.com docs.google.com""".split())
+_BRAND_SUFFIX = re.compile(r"(?:io|hq|app|inc|co|ltd|llc|labs|team|official|global|group|media)$")
+_PITCH = re.compile(
+    r"\bbook (?:a|your) (?:demo|call)\b|\bsign up\b|\bfree trial\b|\bdm me\b|\blink in (?:my )?bio\b"
+    r"|\b(?:my|our)\s+(?:[\w-]+\s+){0,3}?(?:webinar|course|masterclass|e-?book|book|workshop|template|"
+    r"newsletter|podcast|bootcamp|cohort|program(?:me)?)s?\b"
+    r"|\bdownload (?:our|my|the free)\b|\bregister (?:now|here|today)\b|\blimited (?:time|spots|seats)\b"
+    r"|\d+\s?% off\b|\buse (?:my |the |promo )?code\b|\bcheck out (?:my|our)\b"
+    r"|\bour (?:new )?(?:product|platform|tool|app|software|solution)s?\b|\bhours only\b"
+    r"|\bfree (?:webinar|trial|template|guide|e-?book|course|masterclass|audit|consultation|demo)\b",
+    re.IGNORECASE)
+# "... ends with 'book a demo'", "never push the demo": talking about pitches, not pitching.
+_ABOUT_A_PITCH = re.compile(r"(?:\b(?:never|no|not|without|ends?(?:ing)? with|stop|instead of|nobody|"
+                            r"don'?t|avoid|than)\W+(?:\w+\W+){0,2}|['‘\"“])$", re.IGNORECASE)
+_JOB = re.compile(r"(?:\b(?:at|from|of|with|for|@)|\b(?:ceo|cto|cmo|coo|cfo|cro|vp|founder|co-?founder|"
+                  r"head of \w+|lead|manager|director|team))\s*,?\s*$", re.IGNORECASE)
+_LEADING_HANDLES = re.compile(r"^(?:[\s.]*@\w+)+")
+_OWNED_THING = re.compile(r"^(my|our)\s+(?:[\w-]+\s+)*?(\S+)$")
+
+
+@dataclass(slots=True)
+class Promotion:
+    posts: int  # non-repost posts by the account
+    promotional: int
+    share: float  # promotional / posts, 0..1
+    evidence: list[str] = field(default_factory=list)  # the promotional posts' ids, time order
+    reasons: dict[str, int] = field(default_factory=dict)  # reason -> posts
+
+
+def _host(url: str) -> tuple[str, str]:
+    try:
+        parts = urlsplit(url if "//" in url else "//" + url)
+    except ValueError:
+        return "", ""
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    return host, parts.path.rstrip("/").lower()
+
+
+def _brand(name: str) -> str:
+    key = re.sub(r"[\W_]+", "", name.lower())
+    return _BRAND_SUFFIX.sub("", key) if len(key) > 6 else key
+
+
+@dataclass(slots=True)
+class _Own:
+    sites: list[tuple[str, str]]  # (host, path prefix) of the person's own site
+    brands: list[str]  # compact handle / company names a domain of theirs contains
+    employers: list[str]  # compact employer names (the employer's domain)
+    company_handles: set[str]  # lower-case handles of their company
+
+
+def _own(author: Participant) -> _Own:
+    sites = []
+    if author.url:
+        host, path = _host(author.url)
+        if host and (host not in _SHARED_HOSTS or path):
+            sites.append((host, path if host in _SHARED_HOSTS else ""))
+    found = bio_affiliations(author.bio)
+    orgs = [org for org, _ in found]
+    handles = {org.lower() for org, text in found if "@" + org.lower() in text.lower()}
+    brands = [b for b in {_brand(author.handle)} if len(b) >= 4]
+    employers = sorted({b for b in map(_brand, orgs) if len(b) >= 4})
+    return _Own(sites, brands, employers, handles)
+
+
+def promotion_reasons(post: ChatPost, own: _Own, chat_site: str = "") -> list[str]:
+    """Why a post sells (empty when it does not): each reason once. Links to the chat's own
+    site (``chat_site`` in the host: recaps, transcripts) serve the room and do not count."""
+    reasons: list[str] = []
+    for url in post.urls:
+        host, path = _host(url)
+        if not host or (chat_site and chat_site in host.replace(".", "").replace("-", "")):
+            continue
+        flat = host.replace(".", "").replace("-", "")
+        if any(host == h or host.endswith("." + h) for h, p in own.sites if not p) or any(
+                host == h and (path == p or path.startswith(p + "/")) for h, p in own.sites if p):
+            reasons.append("own site")
+        elif host not in _SHARED_HOSTS and any(b in flat for b in own.brands):
+            reasons.append("own site")
+        elif host not in _SHARED_HOSTS and any(e in flat for e in own.employers):
+            reasons.append("employer's site")
+    body = _LEADING_HANDLES.sub("", post.text)
+    for m in re.finditer(r"@(\w+)", body):
+        if m.group(1).lower() in own.company_handles and not _JOB.search(body[:m.start()]):
+            reasons.append("own company named")
+    for m in _PITCH.finditer(body):
+        if not _ABOUT_A_PITCH.search(body[max(0, m.start() - 40):m.start()]):
+            said = re.sub(r"\s+", " ", m.group(0).lower())
+            reasons.append("pitch: " + _OWNED_THING.sub(r"\1 \2", said))
+    return list(dict.fromkeys(reasons))
+
+
+def self_promotion(corpus: Corpus) -> dict[str, Promotion]:
+    """Per account with posts: how many of its own posts sell, which, and why."""
+    owns: dict[str, _Own] = {}
+    chat_site = re.sub(r"[\W_]+", "", corpus.chat.lower())
+    out: dict[str, Promotion] = {}
+    for post in sorted(corpus.posts, key=lambda p: (p.created_at, p.id)):
+        if post.is_repost:
+            continue
+        author = corpus.authors.get(post.author_id) or Participant(
+            post.author_id, post.handle, None, None, None, None, None, None, None)
+        own = owns.get(post.author_id) or owns.setdefault(post.author_id, _own(author))
+        promo = out.setdefault(post.author_id, Promotion(0, 0, 0.0))
+        promo.posts += 1
+        reasons = promotion_reasons(post, own, chat_site if len(chat_site) >= 4 else "")
+        if reasons:
+            promo.promotional += 1
+            promo.evidence.append(post.id)
+            for reason in reasons:
+                promo.reasons[reason] = promo.reasons.get(reason, 0) + 1
+    for promo in out.values():
+        promo.share = promo.promotional / promo.posts
+        promo.reasons = dict(sorted(Counter(promo.reasons).items(), key=lambda t: (-t[1], t[0])))
+    return dict(sorted(out.items()))

@@ -1,0 +1,171 @@
+"""Person or organization: the classifier against hand labels of a real archive (#PSTweetChat)
+and the bundled example's truth, plus the rules each signal must follow.
+
+Nine accounts in ten are people, so "always person" would score 0.85 accuracy; the bar is
+macro-F1 (the mean of both classes' F1), which such a guess fails.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from importlib.resources import as_file, files
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from chatrecap.analysis.corpus import ChatPost, Corpus, Participant, load_corpus
+from chatrecap.analysis.kinds import KindGuess, account_kinds, classify_account, classify_name
+from chatrecap.importer import import_file
+from chatrecap.models import ORGANIZATION, PERSON
+from chatrecap.sources.base import ReadOptions
+from chatrecap.store import open_store
+
+LABELS = json.loads((Path(__file__).parent / "fixtures" / "pstweetchat-kinds.json").read_text())
+TRUTH = json.loads((files("chatrecap") / "examples" / "b2bchat-example.truth.json").read_text())
+
+
+def by_handle(corpus: Corpus, kinds: dict[str, KindGuess]) -> dict[str, KindGuess]:
+    """The guesses keyed by lower-case handle (authors by their handle, the rest by their id)."""
+    return {(corpus.authors[i].handle if i in corpus.authors else i.split(":@", 1)[1]).lower(): g
+            for i, g in kinds.items()}
+
+
+def f1_per_class(pairs: list[tuple[str, str]]) -> dict[str, float]:
+    scores = {}
+    for kind in (PERSON, ORGANIZATION):
+        tp = sum(t == kind and p == kind for t, p in pairs)
+        fp = sum(t != kind and p == kind for t, p in pairs)
+        fn = sum(t == kind and p != kind for t, p in pairs)
+        scores[kind] = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+    return scores
+
+
+@pytest.fixture(scope="module")
+def pst(tmp_path_factory) -> Corpus:
+    from conftest import DATA
+
+    with open_store(tmp_path_factory.mktemp("kinds-pst") / "w.db") as store:
+        import_file(store, DATA / "twitter-archiver" / "pstweetchat-2020-2021.csv",
+                    options=ReadOptions(tz=ZoneInfo("America/New_York")))
+        return load_corpus(store, "#PSTweetChat")
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory) -> Corpus:
+    # As `chatrecap demo` imports it.
+    with as_file(files("chatrecap") / "examples" / "b2bchat-example.jsonl") as path, \
+            open_store(tmp_path_factory.mktemp("kinds-demo") / "w.db") as store:
+        import_file(store, Path(path), "twarc2", ReadOptions(chat="#B2Bchat"))
+        return load_corpus(store, "#B2Bchat")
+
+
+def test_macro_f1_on_the_hand_labelled_pstweetchat_accounts(pst):
+    guesses = by_handle(pst, account_kinds(pst))
+    labels = LABELS["accounts"]
+    # Every author and every mentioned-only account is labelled, and nothing else.
+    assert guesses.keys() == labels.keys()
+    assert len(pst.authors) == 102 and len(labels) == 209
+    pairs = [(labels[h], guesses[h].kind) for h in sorted(labels)]
+    scores = f1_per_class(pairs)
+    macro = sum(scores.values()) / 2
+    counts = {k: sum(t == k for t, _ in pairs) for k in (PERSON, ORGANIZATION)}
+    wrong = sorted(h for h in labels if guesses[h].kind != labels[h])
+    assert macro >= 0.9, (f"macro-F1 {macro:.3f} (person F1 {scores[PERSON]:.3f}, organization F1 "
+                          f"{scores[ORGANIZATION]:.3f}; {counts}); wrong: {wrong}")
+    # The authors, who have a profile, are nearly all right.
+    authors = [(labels[a.handle.lower()], guesses[a.handle.lower()].kind) for a in pst.authors.values()]
+    assert sum(t != p for t, p in authors) <= 2
+
+
+def test_every_account_of_the_example_truth_is_right(example):
+    guesses = by_handle(example, account_kinds(example))
+    for key, kind in (("people", PERSON), ("organizations", ORGANIZATION)):
+        for handle in TRUTH[key]:
+            assert guesses[handle.lower()].kind == kind, (handle, guesses[handle.lower()])
+
+
+def test_a_legal_suffix_makes_an_organization():
+    guess = classify_account("contentforge", "ContentForge Inc", None)
+    assert guess.kind == ORGANIZATION
+    assert 'legal suffix "Inc"' in guess.evidence
+
+
+def test_a_we_and_our_bio_makes_an_organization():
+    guess = classify_account("growthy", "Growthy", "We help B2B teams grow. Our platform does the rest.")
+    assert guess.kind == ORGANIZATION and guess.confidence > 0.9
+    assert any(e.startswith('bio says "We"') for e in guess.evidence)
+
+
+def test_a_personal_name_with_an_i_bio_is_a_person():
+    guess = classify_account("jdoe", "Jane Doe", "I write about B2B marketing. Views my own.")
+    assert guess.kind == PERSON and guess.confidence > 0.95
+    assert 'personal name "Jane Doe" (probablepeople)' in guess.evidence
+
+
+def test_handle_signals():
+    assert classify_account("AcmeHQ", None, None).kind == ORGANIZATION
+    assert classify_account("PowerShell_Team", None, None).kind == ORGANIZATION
+    assert classify_account("JeffHicks", None, None).kind == PERSON
+
+
+def test_only_a_handle_gives_a_guess_with_low_confidence():
+    guess = classify_account("xq7", None, None)
+    assert guess.kind == PERSON  # the prior: most accounts are people
+    assert guess.confidence <= 0.6 and "handle only" in guess.evidence
+    assert classify_account("AcmeHQ", None, None).confidence <= 0.6
+    assert classify_account("", None, None).kind == "unknown"
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Priya Raman", PERSON), ("Jeff Hicks", PERSON), ("Dr. Lena Okafor", PERSON), ("Seth Godin", PERSON),
+    ("Acme Analytics", ORGANIZATION), ("Forrester", ORGANIZATION), ("ContentForge Inc", ORGANIZATION),
+    ("McKinsey & Company", ORGANIZATION), ("The Revenue Room Podcast", ORGANIZATION),
+    ("HubSpot", ORGANIZATION),
+])
+def test_classify_name(text, kind):
+    assert classify_name(text).kind == kind
+    assert classify_name("").kind == "unknown"
+
+
+def _post(n: int, author: str, text: str, mentions: tuple[str, ...]) -> ChatPost:
+    return ChatPost(f"x:{n}", "x", f"x:@{author}", author, datetime(2024, 1, 1, tzinfo=UTC), text,
+                    None, None, None, None, mentions, (), (), 0, 0, 0, 0, None, True)
+
+
+def _corpus() -> Corpus:
+    people = {
+        "x:@ann": Participant("x:@ann", "ann", "Ann Lee", "I teach.", None, None, None, None, None),
+        "x:@acme": Participant("x:@acme", "acme", "Acme Inc", None, None, None, PERSON, None, None),
+    }
+    posts = [_post(1, "ann", "Loving the @ToolyApp extension, thanks @BobSmith!", ("ToolyApp", "BobSmith")),
+             _post(2, "acme", "@ann welcome", ("ann",))]
+    return Corpus("#c", posts, {}, people)
+
+
+def test_account_kinds_covers_authors_and_mentioned_only_handles():
+    kinds = account_kinds(_corpus())
+    assert set(kinds) == {"x:@ann", "x:@acme", "x:@toolyapp", "x:@bobsmith"}
+    assert kinds["x:@ann"].kind == PERSON
+    assert kinds["x:@toolyapp"].kind == ORGANIZATION
+    assert kinds["x:@bobsmith"].kind == PERSON
+
+
+def test_a_kind_recorded_in_the_archive_and_a_correction_win():
+    kinds = account_kinds(_corpus())
+    # "Acme Inc" would read as a company, but the archive says person.
+    assert kinds["x:@acme"] == KindGuess(PERSON, 1.0, ("recorded in the archive",))
+    corrected = account_kinds(_corpus(), {"x:@acme": ORGANIZATION, "x:@ann": ORGANIZATION})
+    assert corrected["x:@acme"] == KindGuess(ORGANIZATION, 1.0, ("set by a user",))
+    assert corrected["x:@ann"] == KindGuess(ORGANIZATION, 1.0, ("set by a user",))
+    with pytest.raises(ValueError):
+        account_kinds(_corpus(), {"x:@ann": "robot"})
+
+
+def test_the_same_input_gives_the_same_answer(pst):
+    assert account_kinds(pst) == account_kinds(pst)
+    first = classify_account("RevenueRoomPod", "The Revenue Room Podcast", "A weekly podcast.", "https://rr.fm")
+    assert all(classify_account("RevenueRoomPod", "The Revenue Room Podcast", "A weekly podcast.",
+                                "https://rr.fm") == first for _ in range(3))
+    assert 0.0 <= first.confidence <= 1.0 and first.evidence

@@ -1,0 +1,116 @@
+"""`chatrecap leaders` and `chatrecap accounts` on the bundled example and #PSTweetChat."""
+
+from __future__ import annotations
+
+import json
+from importlib.resources import files
+
+import pytest
+from test_cli import run_main
+
+TRUTH = json.loads((files("chatrecap") / "examples" / "b2bchat-example.truth.json").read_text())
+FIELDS = {"handle", "name", "kind", "kind_confidence", "score", "recognition", "nominations",
+          "self_promotion", "evidence"}
+
+
+@pytest.fixture(scope="module")
+def example_db(tmp_path_factory):
+    import sys
+
+    from chatrecap import cli
+
+    base = tmp_path_factory.mktemp("leaders")
+    argv = sys.argv
+    sys.argv = ["chatrecap", "--db", str(base / "w.db"), "demo", "-o", str(base / "out")]
+    try:
+        with pytest.raises(SystemExit):
+            cli.main()
+    finally:
+        sys.argv = argv
+    return str(base / "w.db")
+
+
+def leaders_json(monkeypatch, capsys, db, *args):
+    assert run_main(monkeypatch, "--db", db, "leaders", *args, "--format", "json") in (0, None)
+    return json.loads(capsys.readouterr().out)
+
+
+def test_leaders_of_the_example_are_people_the_room_named(example_db, monkeypatch, capsys):
+    rows = leaders_json(monkeypatch, capsys, example_db)
+    assert FIELDS <= set(rows[0])
+    assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)
+    top = rows[:5]
+    assert all(r["kind"] == "person" for r in top)
+    organizations = {h.lower() for h in TRUTH["organizations"]}
+    named = {r["handle"].lower() for r in rows if r["nominations"] and r["handle"]}
+    assert named and not named & organizations  # people are named, never companies
+    assert all(r["evidence"] for r in top)
+
+
+def test_the_self_promoter_is_flagged_and_sinks(example_db, monkeypatch, capsys):
+    rows = leaders_json(monkeypatch, capsys, example_db)
+    greg = next(r for r in rows if r["handle"] == TRUTH["self_promoter"])
+    assert greg["self_promotion"] >= 0.8
+    assert greg["score"] < 0
+    assert rows.index(greg) > len(rows) // 2
+
+
+def test_the_early_contrarian_is_credited(example_db, monkeypatch, capsys):
+    rows = leaders_json(monkeypatch, capsys, example_db)
+    by_early = sorted(rows, key=lambda r: -r["early_adopter"])[:3]
+    assert TRUTH["contrarian"]["author"] in {r["handle"] for r in by_early}
+
+
+def test_people_and_organisations_apart(example_db, monkeypatch, capsys):
+    people = leaders_json(monkeypatch, capsys, example_db, "--people")
+    orgs = leaders_json(monkeypatch, capsys, example_db, "--orgs")
+    assert people and all(r["kind"] == "person" for r in people)
+    assert orgs and all(r["kind"] == "organization" for r in orgs)
+    assert {r["handle"] for r in orgs} >= {"AcmeAnalytics", "ContentForgeHQ"}
+
+
+def test_csv_and_table(example_db, monkeypatch, capsys):
+    assert run_main(monkeypatch, "--db", example_db, "leaders", "-f", "csv") in (0, None)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("handle,name,kind,kind_confidence,score")
+    assert run_main(monkeypatch, "--db", example_db, "leaders", "--top", "3") in (0, None)
+    assert "Thought leaders of b2bchat-20240314-1800" in capsys.readouterr().out
+
+
+def test_bad_leader_options_are_one_line_errors(example_db, monkeypatch, capsys):
+    assert run_main(monkeypatch, "--db", example_db, "leaders", "--weights", "fame=1") == 2
+    assert "unknown weight 'fame'" in capsys.readouterr().err
+    assert run_main(monkeypatch, "--db", example_db, "leaders", "--people", "--orgs") == 2
+    assert "not both" in capsys.readouterr().err
+
+
+def test_accounts_include_mentioned_only_ones_and_corrections_win(example_db, monkeypatch,
+                                                                   capsys):
+    assert run_main(monkeypatch, "--db", example_db, "accounts", "-f", "json") in (0, None)
+    rows = {r["handle"]: r for r in json.loads(capsys.readouterr().out)}
+    assert {"handle", "name", "kind", "kind_confidence"} <= set(rows["DrLenaOkafor"])
+    assert "MarkoVeldt" in rows  # named in posts; never posted in the chat
+    assert rows["B2BchatHost"]["kind"] == "organization"
+    code = run_main(monkeypatch, "--db", example_db, "accounts", "--set-kind",
+                    "B2BchatHost=person", "-f", "json")
+    assert code in (0, None)
+    rows = {r["handle"]: r for r in json.loads(capsys.readouterr().out)}
+    assert rows["B2BchatHost"]["kind"] == "person"
+    assert rows["B2BchatHost"]["kind_confidence"] == 1.0
+    assert rows["B2BchatHost"]["evidence"] == ["set by a user"]
+    assert run_main(monkeypatch, "--db", example_db, "accounts", "--set-kind",
+                    "B2BchatHost=robot") == 2
+    assert "HANDLE=person" in capsys.readouterr().err
+    assert run_main(monkeypatch, "--db", example_db, "accounts", "--set-kind",
+                    "B2BchatHost=organization") in (0, None)
+
+
+def test_series_leaders_of_pstweetchat(tmp_path, monkeypatch, capsys, data):
+    db = str(tmp_path / "w.db")
+    assert run_main(monkeypatch, "--db", db, "import", "--tz", "America/New_York",
+                    str(data / "twitter-archiver" / "pstweetchat-2020-2021.csv")) in (0, None)
+    capsys.readouterr()
+    rows = leaders_json(monkeypatch, capsys, db, "--series", "#PSTweetChat", "--people")
+    assert rows[0]["handle"] == "JeffHicks"
+    assert rows[0]["evidence"] and rows[0]["recognition"] > rows[1]["recognition"]
+    assert len(rows) > 50

@@ -1,0 +1,152 @@
+"""Nominations: who the room names as thought leaders, against the bundled example's truth
+and on small hand-made posts for each cue and each exclusion."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from importlib.resources import as_file, files
+
+import pytest
+
+from chatrecap.analysis.corpus import ChatPost, Corpus, Participant, load_corpus
+from chatrecap.analysis.nominations import Nomination, find_nominations, is_nomination_prompt, tally
+from chatrecap.analysis.sessions import find_sessions
+from chatrecap.analysis.structure import LABEL, REPLY, Link, Prompt, Structure, analyse
+from chatrecap.importer import import_file
+from chatrecap.sources.base import ReadOptions
+from chatrecap.store import open_store
+
+TRUTH = json.loads((files("chatrecap") / "examples" / "b2bchat-example.truth.json").read_text())
+T0 = datetime(2024, 3, 14, 18, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory):
+    db = tmp_path_factory.mktemp("nominations") / "w.db"
+    with as_file(files("chatrecap") / "examples" / "b2bchat-example.jsonl") as path, open_store(db) as store:
+        import_file(store, path, "twarc2", ReadOptions(chat="#B2Bchat"))
+        session = find_sessions(store, "#B2Bchat")[-1]
+        corpus = load_corpus(store, session.chat, *session.window)
+    return corpus, find_nominations(corpus, analyse(corpus, hashtag="B2Bchat"))
+
+
+def pairs(corpus: Corpus, nominations: list[Nomination]) -> set[tuple[str, str]]:
+    return {(corpus.authors[n.nominator_id].handle.lower(), n.nominee.lower()) for n in nominations}
+
+
+def test_example_against_truth(example):
+    corpus, nominations = example
+    got = pairs(corpus, nominations)
+    want = {(t["nominator"].lower(), nominee.lower())
+            for t in TRUTH["nominations"] for nominee in t["nominees"]}
+    hits = got & want
+    precision, recall = len(hits) / max(len(got), 1), len(hits) / len(want)
+    report = (f"precision {precision:.3f} recall {recall:.3f} ({len(hits)} of {len(got)} found, "
+              f"{len(want)} true); extra {sorted(got - want)}, missed {sorted(want - got)}")
+    print(report)
+    assert precision >= 0.9 and recall >= 0.9, report
+
+
+def test_example_nominates_no_company(example):
+    _, nominations = example
+    companies = {h.lower() for h in TRUTH["organizations"]}
+    assert not [n for n in nominations if n.nominee.lower() in companies]
+
+
+def test_example_plain_names_and_tally(example):
+    _, nominations = example
+    names = {n.nominee for n in nominations if not n.nominee_is_handle}
+    assert names == {"Priya Raman", "Tobias Wren", "Margit Haugen"}
+    top = tally(nominations)
+    assert top[0].nominee == "MarkoVeldt" and top[0].votes == len({
+        t["nominator"] for t in TRUTH["nominations"] if "MarkoVeldt" in t["nominees"]})
+    assert [c.votes for c in top] == sorted((c.votes for c in top), reverse=True)
+
+
+def post(i: int, author: str, text: str, *, reply_to: str | None = None) -> ChatPost:
+    return ChatPost(f"p{i}", "x", author, author, T0 + timedelta(seconds=i), text, reply_to, None, None,
+                    None, (), (), (), 0, 0, 0, 0, None, True)
+
+
+def run(*posts: ChatPost, links: dict[str, Link] | None = None, parents: dict[str, str] | None = None,
+        prompts: list[Prompt] | None = None) -> list[tuple[str, str, str]]:
+    authors = {p.author_id: Participant(p.author_id, p.handle, None, None, None, None, None, None, None)
+               for p in posts}
+    corpus = Corpus("#chat", list(posts), authors=authors)
+    structure = Structure(["host"], prompts or [], links or {}, parents or {})
+    return [(n.nominator_id, n.nominee, n.cue) for n in find_nominations(corpus, structure)]
+
+
+def test_follow_friday_names_every_handle() -> None:
+    assert run(post(1, "ann", "Happy Friday! #FF @Bob @cy @DanW")) == [
+        ("ann", "Bob", "#FF"), ("ann", "cy", "#FF"), ("ann", "DanW", "#FF")]
+
+
+def test_hat_tip_and_shout_out() -> None:
+    assert run(post(1, "ann", "Great framework, h/t @JaneRivers")) == [("ann", "JaneRivers", "h/t")]
+    assert run(post(1, "ann", "Shout-out to @bob for the deck!")) == [("ann", "bob", "shout-out")]
+    assert run(post(1, "ann", "Check out @bob's newsletter"),
+               post(2, "cy", "I learned so much from @ann")) == [
+        ("ann", "bob", "check out"), ("cy", "ann", "learned from")]
+
+
+def test_a_welcome_or_thanks_is_no_cue() -> None:
+    assert run(post(1, "ann", "Shout-out to everyone who joined today, like @bob and @cy"),
+               post(2, "host", "Huge thanks to our guest @bob for sharing so much wisdom")) == []
+
+
+def test_negations_are_not_votes() -> None:
+    assert run(post(1, "ann", "#FF @bob, not @cy"), post(2, "dan", "#FF anyone but @cy, @eve")) == [
+        ("ann", "bob", "#FF"), ("dan", "eve", "#FF")]
+
+
+def test_no_self_nomination_and_one_vote_per_pair() -> None:
+    assert run(post(1, "ann", "#FF @ann @Bob"), post(2, "ann", "h/t @bob"), post(3, "cy", "h/t @bob")) == [
+        ("ann", "Bob", "#FF"), ("cy", "bob", "h/t")]
+
+
+QUESTION = post(1, "host", "Q4: Who are your marketing thought leaders? Tag the people you learn from 👇")
+
+
+def test_prompt_answers_skip_the_reply_addressee() -> None:
+    answer = post(2, "ann", "@host A4: @JaneRivers and @MarkoVeldt")
+    first = post(3, "lena", "A4: @JaneRivers for writing")
+    reply = post(4, "marcus", "@lena Another @MarkoVeldt fan here 🙋", reply_to="p3")
+    thanks = post(5, "jane", "@lena Aww, thank you Lena!", reply_to="p3")
+    prompt = Prompt("p1", "Q4", 4, "labelled", "host")
+    links = {"p2": Link("p1", LABEL, 0.95), "p3": Link("p1", LABEL, 0.95), "p4": Link("p1", REPLY, 0.85),
+             "p5": Link("p1", REPLY, 0.85)}
+    cue = "answer to a who-do-you-follow prompt"
+    assert run(QUESTION, answer, first, reply, thanks, prompts=[prompt], links=links,
+               parents={"p4": "p3", "p5": "p3"}) == [
+        ("ann", "JaneRivers", cue), ("ann", "MarkoVeldt", cue), ("lena", "JaneRivers", cue),
+        ("marcus", "MarkoVeldt", cue)]
+
+
+def test_plain_names_in_answers_only() -> None:
+    answer = post(2, "ann", "A4: Priya Raman. Great Question, and her book Earned Attention is gold")
+    aside = post(3, "bob", "Great Question! Tobias Wren would know")  # not a nomination context
+    prompt = Prompt("p1", "Q4", 4, "labelled", "host")
+    found = run(QUESTION, answer, aside, prompts=[prompt], links={"p2": Link("p1", LABEL, 0.95)})
+    assert [(who, nominee) for who, nominee, _ in found] == [("ann", "Priya Raman")]
+
+
+@pytest.mark.parametrize(("text", "asks"), [
+    ("Q4: Who are your marketing thought leaders?", True),
+    ("Q5: Who do you follow for content strategy?", True),
+    ("Q2: Recommend some people or accounts worth following", True),
+    ("Q3: Your favourite B2B voices?", True),
+    ("Q1: What makes someone a genuine thought leader in B2B marketing?", False),
+    ("Q2: Can a company be a thought leader, or only the people in it?", False),
+    ("Q3: What's the biggest mistake brands make with thought leadership?", False),
+])
+def test_nomination_prompts(text: str, asks: bool) -> None:
+    assert is_nomination_prompt(text) is asks
+
+
+def test_tally_orders_by_votes_then_name() -> None:
+    noms = [Nomination("a", "Zed", True, "p1", "#FF"), Nomination("b", "zed", True, "p2", "#FF"),
+            Nomination("a", "Amy", True, "p1", "#FF"), Nomination("c", "Priya Raman", False, "p3", "h/t")]
+    assert [(c.nominee, c.votes, c.post_ids) for c in tally(noms)] == [
+        ("Zed", 2, ["p1", "p2"]), ("Amy", 1, ["p1"]), ("Priya Raman", 1, ["p3"])]
