@@ -198,3 +198,12 @@ def test_sessions_and_recaps_are_the_same_from_both_backends(pg_url: str, tmp_pa
             recaps.append([build_recap(store, find_sessions(store, "#B2Bchat")[0]).to_json(),
                            build_recap(store, sessions[5]).to_json()])
     assert recaps[0] == recaps[1]
+
+
+def test_kind_corrections_are_stored_and_replaced(pg_url: str) -> None:
+    with open_store(pg_url) as store:
+        store.set_kind("twitter:1", "person")
+        store.set_kind("twitter:@acme", "organization")
+        store.set_kind("twitter:1", "organization")
+        assert store.kind_corrections() == {"twitter:1": "organization",
+                                            "twitter:@acme": "organization"}
