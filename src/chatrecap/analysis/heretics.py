@@ -1,24 +1,19 @@
 """Early adopters: who said it first, before the room came round to it.
 
 "Thought leaders are often heretics: their position is ahead of the room and seen to be
-right only later." So a series is searched for positions one account voiced first and
-many others took up later: a post whose words other people later repeat (an echo: TF-IDF
-cosine of at least 0.35, or 0.1 when the later post names the first author), and the
-first account to bring a link, a hashtag or a new phrase that at least N others use later.
-Only the first voice gets credit: a post that someone said before is nobody's original.
-
-It runs on a whole series, so it is written for size. Posts are tokenised in one pass,
-similar pairs come from sparse products of time-ordered blocks against the posts within
-the horizon after them, and words found in many posts of a big series do not make pairs
-on their own (a pair must share a rarer word; its cosine is then exact). Phrases are
-counted as integer n-gram keys with NumPy, links and hashtags in one dict pass.
+right only later." So a series is searched for positions one account voiced first and others
+took up later: a post whose words others repeat (TF-IDF cosine >= 0.35, or >= 0.1 when they
+name its author or agree in a reply; arguing back is no echo, and a question says nothing
+first), and the first to bring a link, a hashtag or a new phrase that N others use later.
+Written for whole series: one tokenising pass, pairs from sparse products of time-ordered
+blocks against the horizon after them (words in over 1,000 posts and 0.1% make no pair, and
+a pair's other words must reach 0.2: exact in small series), n-grams as integer keys.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
@@ -40,10 +35,11 @@ MIN_ORIGINAL = 5  # content words of a post that can be a position of its own
 MIN_LAG = timedelta(minutes=3)  # an adoption comes later, not in the same breath
 HORIZON = timedelta(days=90)  # how far after a post its echoes are looked for
 BLOCK = 4096  # posts per block of the pair search
-PAIR_DF = 1000, 0.002  # a word in more posts than this (or this share) makes no pair alone
+PAIR_DF = 1000, 0.001  # a word in more posts than this (or this share) makes no pair alone
 PAIR_FLOOR = 0.2  # cosine the rarer words of a candidate pair must reach on their own
 CREDIT_RECENT = 20  # naming an author credits one of their last positions
 NOVELTY = 5.0  # a phrase is new if its later rate would have shown it this often before
+PHRASE_LAG = timedelta(days=1)  # a phrase is adopted when it lives on after its session
 _ADDRESS = re.compile(r"^(?:[\s.]*@\w+)+")
 _HANDLE = re.compile(r"@(\w+)")
 _QUESTION = re.compile(r"\?|^\W*Q\d{1,2}\b", re.IGNORECASE)
@@ -63,27 +59,27 @@ class Adoption:
 def _token_ids(texts: list[str], drop: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Stemmed content words of all posts, as ``stem`` of ``textvec.tokens`` gives them post by
     post: (word ids, each word's post index, vocabulary). Words never span whitespace, so each
-    distinct whitespace-separated chunk is tokenised once."""
-    chunks = " \x01 ".join(t.replace("\x01", " ") for t in texts).split()
+    distinct whitespace-separated chunk is tokenised once; texts go in batches to bound memory."""
     dropped = {d.lower() for d in drop}
     vocab: dict[str, int] = {}
-    distinct = sorted(set(chunks))
-    found: list[list[int]] = []
-    for chunk in distinct:
-        ids = []
-        for word in _WORD.findall(_MENTION.sub(" ", _URL.sub(" ", chunk.lower())).replace("’", "'")):
-            word = word.strip("'-")
-            if chunk != "\x01" and len(word) > 1 and word not in STOP_WORDS and word not in dropped:
-                ids.append(vocab.setdefault(stem(word), len(vocab)))
-        found.append(ids)
-    index = {chunk: k for k, chunk in enumerate(distinct)}
-    codes = np.fromiter(map(index.__getitem__, chunks), dtype=np.int64, count=len(chunks))
-    post = np.cumsum(codes == index.get("\x01", -1))  # each chunk's post
+    index, found, codes = {"\x01": 0}, [[]], []  # distinct chunks, their words, chunks of the texts
+    for lo in range(0, len(texts), 100_000):
+        chunks = " \x01 ".join(t.replace("\x01", " ") for t in texts[lo:lo + 100_000]).split()
+        for chunk in sorted(set(chunks).difference(index)):
+            words = [w.strip("'-") for w in _WORD.findall(_MENTION.sub(" ", _URL.sub(" ", chunk.lower()))
+                                                          .replace("’", "'"))]
+            index[chunk] = len(found)
+            found.append([vocab.setdefault(stem(w), len(vocab)) for w in words
+                          if len(w) > 1 and w not in STOP_WORDS and w not in dropped])
+        codes.append(np.fromiter(map(index.__getitem__, chunks), dtype=np.int64, count=len(chunks)))
+        codes.append(np.zeros(1, dtype=np.int64))  # the batches' seam
+    code = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int64)
+    post = np.cumsum(code == 0)  # each chunk's post
     sizes = np.array([len(ids) for ids in found], dtype=np.int64)
     flat = np.fromiter(chain.from_iterable(found), dtype=np.int64, count=int(sizes.sum()))
-    each = sizes[codes]  # words of each chunk in the text, expanded from the distinct chunks' words
+    each = sizes[code]  # words of each chunk in the text, expanded from the distinct chunks' words
     ends = np.cumsum(each)
-    at = np.repeat(np.cumsum(sizes)[codes] - ends, each) + np.arange(int(ends[-1]) if len(ends) else 0)
+    at = np.repeat(np.cumsum(sizes)[code] - ends, each) + np.arange(int(ends[-1]) if len(ends) else 0)
     return flat[at], np.repeat(post, each), list(vocab)
 
 
@@ -100,77 +96,53 @@ def _adoption(posts: list[ChatPost], secs: np.ndarray, first: int, later: list[i
                     [posts[j].id for j in sorted(later)], round(lead, 1))
 
 
-def _vectors(tok: np.ndarray, doc: np.ndarray, rows: np.ndarray) -> tuple[sparse.csr_matrix, np.ndarray]:
-    """Unit TF-IDF rows of the posts ``rows`` (scikit-learn's weighting, as ``textvec``), and df."""
-    m, width = len(rows), int(tok.max()) + 1
-    where = np.full(int(doc.max()) + 1, -1)
-    where[rows] = np.arange(m)
-    sel = where[doc] >= 0
-    x = sparse.csr_matrix((np.ones(int(sel.sum())), (where[doc[sel]], tok[sel])), shape=(m, width))
-    x.sum_duplicates()
-    df = np.bincount(x.indices, minlength=width)
-    x.data *= (np.log((1 + m) / (1 + df)) + 1)[x.indices]
-    x.data /= np.sqrt(np.add.reduceat(x.data ** 2, x.indptr[:-1]))[np.repeat(np.arange(m), np.diff(x.indptr))]
-    return x, df
-
-
-def _cosines(x: sparse.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    out = np.zeros(len(i))
-    for lo in range(0, len(i), 1 << 20):  # bounded memory
-        part = slice(lo, lo + (1 << 20))
-        out[part] = np.asarray(x[i[part]].multiply(x[j[part]]).sum(axis=1)).ravel()
-    return out
+def _cosines(x: sparse.csr_matrix, i: np.ndarray, j: np.ndarray, step: int = 1 << 20) -> np.ndarray:
+    return np.concatenate([np.zeros(0)] + [np.asarray(x[i[lo:lo + step]].multiply(x[j[lo:lo + step]]).sum(
+        axis=1)).ravel() for lo in range(0, len(i), step)])
 
 
 def _similar_pairs(x: sparse.csr_matrix, df: np.ndarray, t: np.ndarray, span: float):
     """Pairs (i < j) of rows within ``span`` seconds with cosine >= ECHO. Candidates share words
     of at most PAIR_DF posts worth PAIR_FLOOR of cosine alone: all pairs in a small series."""
-    m = x.shape[0]
-    rare = x.copy()
+    m, rare = x.shape[0], x.copy()
     rare.data[df[rare.indices] > max(PAIR_DF[0], PAIR_DF[1] * m)] = 0
     rare.eliminate_zeros()
-    found_i, found_j, found_s = [], [], []
+    found = [np.zeros((3, 0))]
     for lo in range(0, m, BLOCK):
-        hi = min(m, lo + BLOCK)
-        top = int(np.searchsorted(t, t[hi - 1] + span, side="right"))
-        block = (rare[lo:hi] @ rare[lo:top].T).tocoo()
+        top = int(np.searchsorted(t, t[min(m, lo + BLOCK) - 1] + span, side="right"))
+        block = (rare[lo:lo + BLOCK] @ rare[lo:top].T).tocoo()
         keep = (block.col > block.row) & (block.data >= PAIR_FLOOR)
         i, j = block.row[keep] + lo, block.col[keep] + lo
-        keep = t[j] - t[i] <= span
-        i, j = i[keep], j[keep]
+        i, j = i[t[j] - t[i] <= span], j[t[j] - t[i] <= span]
         s = _cosines(x, i, j)
-        keep = s >= ECHO
-        found_i.append(i[keep])
-        found_j.append(j[keep])
-        found_s.append(s[keep])
-    return np.concatenate(found_i), np.concatenate(found_j), np.concatenate(found_s)
+        found.append(np.array([i, j, s])[:, s >= ECHO])
+    i, j, s = np.concatenate(found, axis=1)
+    return i.astype(np.int64), j.astype(np.int64), s
 
 
 def _named_pairs(posts: list[ChatPost], rows: np.ndarray, ntok: np.ndarray, author: np.ndarray,
                  handles: dict[str, int], secs: np.ndarray, lag: float, span: float, reply: np.ndarray,
                  quote: np.ndarray):
-    """(earlier, later) row pairs where the later post names the earlier one's author outside its
-    reply address, or answers it: the earlier is one of that author's last CREDIT_RECENT positions."""
-    where = np.full(len(posts), -1)
-    where[rows] = np.arange(len(rows))
-    own: dict[int, list[int]] = defaultdict(list)  # author -> their possible originals, time order
-    for k in rows[ntok[rows] >= MIN_ORIGINAL].tolist():
-        own[int(author[k])].append(k)
-    pairs: set[tuple[int, int]] = set()
-    for k in rows.tolist():
-        post = posts[k]
-        pairs.update((int(e), k) for e in (reply[k], quote[k]) if e >= 0 and where[e] >= 0)
-        if not post.mentions:
-            continue
-        for handle in {h.lower() for h in _HANDLE.findall(_ADDRESS.sub("", post.text))}:
-            theirs = own.get(handles.get(handle, -1), [])
-            at = bisect_left(theirs, k)
-            pairs.update((e, k) for e in theirs[max(0, at - CREDIT_RECENT):at]
-                         if lag <= secs[k] - secs[e] <= span)
-    if not pairs:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    i, j = np.array(sorted(pairs), dtype=np.int64).T
-    return where[i], where[j]
+    """(earlier, later) posts where the later one names the earlier one's author outside its reply
+    address, or answers it: the earlier is one of that author's last CREDIT_RECENT positions."""
+    n = len(posts)
+    answers = [(p, rows[(p[rows] >= 0) & (ntok[p[rows]] >= MIN_TOKENS)]) for p in (reply, quote)]
+    found_i, found_j = [p[a] for p, a in answers], [a for _, a in answers]
+    named = [(k, handles[h]) for k in rows.tolist() if posts[k].mentions
+             for h in {h.lower() for h in _HANDLE.findall(_ADDRESS.sub("", posts[k].text))} if h in handles]
+    own = rows[ntok[rows] >= MIN_ORIGINAL]  # everyone's possible originals, by author then time
+    if named and len(own):
+        later, whom = np.array(named, dtype=np.int64).T
+        keys = np.sort(author[own] * n + own)
+        at = np.searchsorted(keys, whom * n + later)[:, None] - np.arange(1, CREDIT_RECENT + 1)[None, :]
+        earlier = keys[np.maximum(at, 0)]
+        ok = (at >= 0) & (earlier // n == whom[:, None])
+        earlier, later = earlier % n, np.broadcast_to(later[:, None], at.shape)
+        ok &= (secs[later] - secs[earlier] >= lag) & (secs[later] - secs[earlier] <= span)
+        found_i.append(earlier[ok])
+        found_j.append(later[ok])
+    pair = np.unique(np.concatenate(found_i) * n + np.concatenate(found_j))
+    return pair // n, pair % n
 
 
 def _echoes(posts: list[ChatPost], secs: np.ndarray, author: np.ndarray, tok: np.ndarray, doc: np.ndarray,
@@ -179,18 +151,24 @@ def _echoes(posts: list[ChatPost], secs: np.ndarray, author: np.ndarray, tok: np
     nobody said them before."""
     ntok = np.bincount(doc, minlength=len(posts))
     rows = np.flatnonzero(ntok >= MIN_TOKENS)
-    if len(rows) < 2:
+    if len(rows) < 2:  # nobody to echo anyone
         return []
-    x, df = _vectors(tok, doc, rows)
+    m, where, sel = len(rows), np.full(len(posts), -1), ntok[doc] >= MIN_TOKENS
+    where[rows] = np.arange(m)  # unit TF-IDF rows, scikit-learn's weighting as in ``textvec``
+    x = sparse.csr_matrix((np.ones(int(sel.sum())), (where[doc[sel]], tok[sel])), (m, int(tok.max()) + 1))
+    x.sum_duplicates()
+    df = np.bincount(x.indices, minlength=x.shape[1])
+    x.data *= (np.log((1 + m) / (1 + df)) + 1)[x.indices]
+    x.data /= np.sqrt(np.add.reduceat(x.data ** 2, x.indptr[:-1]))[np.repeat(np.arange(m), np.diff(x.indptr))]
     i, j, s = _similar_pairs(x, df, secs[rows], span)
     ids = {p.id: k for k, p in enumerate(posts)}
-    reply = np.array([ids.get(p.reply_to_id, -1) if p.reply_to_id else -1 for p in posts])
-    quote = np.array([ids.get(p.quote_of_id, -1) if p.quote_of_id else -1 for p in posts])
+    reply = np.array([ids.get(p.reply_to_id or "", -1) for p in posts])
+    quote = np.array([ids.get(p.quote_of_id or "", -1) for p in posts])
     ci, cj = _named_pairs(posts, rows, ntok, author, handles, secs, lag, span, reply, quote)
-    cs = _cosines(x, ci, cj)
-    keep = (cs >= CREDITED_ECHO) & (cs < ECHO)
-    i, j = rows[np.r_[i, ci[keep]]], rows[np.r_[j, cj[keep]]]  # post indices from here on
-    strong = np.r_[np.ones(len(s), dtype=bool), np.zeros(int(keep.sum()), dtype=bool)]
+    cs = _cosines(x, where[ci], where[cj])
+    keep = cs >= CREDITED_ECHO
+    i, j = np.r_[rows[i], ci[keep]], np.r_[rows[j], cj[keep]]  # post indices from here on
+    strong = np.r_[np.ones(len(s), dtype=bool), cs[keep] >= ECHO]
     adopted = np.ones(len(strong), dtype=bool)
     for w in np.flatnonzero((reply[j] == i) | (quote[j] == i)).tolist():
         text = posts[int(j[w])].text
@@ -198,10 +176,10 @@ def _echoes(posts: list[ChatPost], secs: np.ndarray, author: np.ndarray, tok: np
             adopted[w] = strong[w] = not disagrees(text)
         else:  # a reply's address is no credit, its agreement is
             adopted[w] = agrees(text)
-    said_before = np.zeros(len(posts), dtype=bool)  # by someone else, or as a position of one's own
-    said_before[j[strong & ((author[i] != author[j]) | (ntok[i] >= MIN_ORIGINAL))]] = True
-    take = adopted & (author[i] != author[j]) & (secs[j] - secs[i] >= lag)
-    take &= (ntok[i] >= MIN_ORIGINAL) & ~said_before[i]
+    others = author[i] != author[j]  # said before: by someone else or as one's own position; not asked
+    asked = np.isin(i, [k for k in np.unique(i[strong]).tolist() if _QUESTION.search(posts[k].text)])
+    said_before = np.isin(np.arange(len(posts)), j[strong & (others | (ntok[i] >= MIN_ORIGINAL)) & ~asked])
+    take = adopted & others & (secs[j] - secs[i] >= lag) & (ntok[i] >= MIN_ORIGINAL) & ~said_before[i]
     later: dict[int, set[int]] = defaultdict(set)
     for first, post in zip(i[take].tolist(), j[take].tolist(), strict=True):
         later[first].add(post)
@@ -210,15 +188,11 @@ def _echoes(posts: list[ChatPost], secs: np.ndarray, author: np.ndarray, tok: np
 
 
 def _url_key(url: str) -> str:
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return url.strip()
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if not k.lower().startswith("utm_")]
-    host = parts.netloc.lower().removeprefix("www.")
-    return urlunsplit(("https" if parts.scheme.lower() in ("http", "https", "") else parts.scheme.lower(),
-                       host, parts.path.rstrip("/") or "", urlencode(query), ""))
+    """One spelling per link: http(s), "www.", a trailing slash, utm_ tags and #fragment aside."""
+    parts = urlsplit(url.strip())
+    query = urlencode([q for q in parse_qsl(parts.query, True) if not q[0].startswith("utm_")])
+    scheme = "https" if parts.scheme.lower() in ("http", "https", "") else parts.scheme.lower()
+    return urlunsplit((scheme, parts.netloc.lower().removeprefix("www."), parts.path.rstrip("/"), query, ""))
 
 
 def _firsts(posts: list[ChatPost], secs: np.ndarray, kind: str, need: int, lag: float,
@@ -227,23 +201,18 @@ def _firsts(posts: list[ChatPost], secs: np.ndarray, kind: str, need: int, lag: 
     uses: dict[str, list[int]] = defaultdict(list)
     shown: dict[str, str] = {}
     for k, post in enumerate(posts):
-        items = post.urls if kind == "link" else post.hashtags
-        for raw in items:
-            key = _url_key(raw) if kind == "link" else raw.lstrip("#").lower()
-            if not key or key == chat_tag or (uses[key] and uses[key][-1] == k):
+        for raw in post.urls if kind == "link" else post.hashtags:
+            try:
+                key = _url_key(raw) if kind == "link" else raw.lstrip("#").lower()
+            except ValueError:  # not a URL after all
                 continue
-            uses[key].append(k)
-            shown.setdefault(key, key if kind == "link" else "#" + raw.lstrip("#"))
-    out = []
-    for key, ks in uses.items():
-        if len(ks) <= need:
-            continue
-        first = ks[0]
-        later = [k for k in ks[1:] if posts[k].author_id != posts[first].author_id
-                 and secs[k] - secs[first] >= lag]
-        if (a := _adoption(posts, secs, first, later, kind, shown[key], need)) is not None:
-            out.append(a)
-    return out
+            if key and key != chat_tag and (not uses[key] or uses[key][-1] != k):
+                uses[key].append(k)
+                shown.setdefault(key, key if kind == "link" else "#" + raw.lstrip("#"))
+    later = {key: [k for k in ks[1:] if posts[k].author_id != posts[ks[0]].author_id
+                   and secs[k] - secs[ks[0]] >= lag] for key, ks in uses.items() if len(ks) > need}
+    return [a for key, ks in later.items()
+            if (a := _adoption(posts, secs, uses[key][0], ks, kind, shown[key], need))]
 
 
 def _phrases(posts: list[ChatPost], secs: np.ndarray, author: np.ndarray, tok: np.ndarray, doc: np.ndarray,
@@ -251,55 +220,50 @@ def _phrases(posts: list[ChatPost], secs: np.ndarray, author: np.ndarray, tok: n
     """The first voice of each new 2- or 3-word phrase that ``need`` others use later."""
     n, width = len(posts), len(vocab) + 1
     same = doc[1:] == doc[:-1]
-    found: list[tuple[int, tuple[int, ...], int, list[int]]] = []
+    found: list[tuple[int, tuple[int, ...], set[int]]] = []
     for size in (2, 3):
         if size == 3 and width ** 3 >= 2 ** 62:
             break
         at = np.flatnonzero(same if size == 2 else same[:-1] & same[1:])
         key = tok[at] * width + tok[at + 1]
-        if size == 3:
-            key = key * width + tok[at + 2]
-        d = doc[at]
-        order = np.lexsort((d, key))
-        key, d = key[order], d[order]
-        fresh = np.r_[True, (key[1:] != key[:-1]) | (d[1:] != d[:-1])]
-        key, d = key[fresh], d[fresh]
+        key = key if size == 2 else key * width + tok[at + 2]
+        order = np.argsort(key, kind="stable")  # posts stay in time order within a phrase
+        key, d = key[order], doc[at][order]
+        key, d = (v[np.r_[True, (key[1:] != key[:-1]) | (d[1:] != d[:-1])]] for v in (key, d))
         start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
         count = np.diff(np.r_[start, len(key)])
-        group = np.repeat(np.arange(len(start)), count)
         first = d[start]
+        new = (count > need) & ((count - 1) / np.maximum(n - first - 1, 1) * first >= NOVELTY)
+        rows_of = np.repeat(new, count)  # only phrases used often enough, and absent long enough before
+        key, d, group = key[rows_of], d[rows_of], np.repeat(np.cumsum(new) - 1, count)[rows_of]
+        start, count, first = start[new], count[new], first[new]
+        start = np.r_[0, np.cumsum(count)[:-1]].astype(np.int64)
         adopter = (author[d] != author[first[group]]) & (secs[d] - secs[first[group]] >= lag)
         pair = np.unique(group[adopter] * (int(author.max()) + 1) + author[d[adopter]])
         people = np.bincount(pair // (int(author.max()) + 1), minlength=len(start))
-        expected = (count - 1) / np.maximum(n - first - 1, 1) * first
-        for g in np.flatnonzero((people >= need) & (expected >= NOVELTY)).tolist():
+        for g in np.flatnonzero(people >= need).tolist():
             if _QUESTION.search(posts[first[g]].text):  # the room answering a question is not adopting
                 continue
             rows = d[start[g]:start[g] + count[g]]
-            words = tok[np.searchsorted(doc, first[g]):np.searchsorted(doc, first[g], side="right")].tolist()
-            at = next(k for k in range(len(words)) if _key(words[k:k + size], width) == int(key[start[g]]))
-            found.append((int(first[g]), tuple(words[at:at + size]), at,
-                          rows[adopter[start[g]:start[g] + count[g]]].tolist()))
+            gram = tuple(int(key[start[g]]) // width ** e % width for e in range(size - 1, -1, -1))
+            adopted = set(rows[adopter[start[g]:start[g] + count[g]]].tolist())
+            found.append((int(first[g]), gram, adopted))
+    by_first: dict[int, list[tuple[tuple[int, ...], set[int]]]] = defaultdict(list)
+    for first, gram, later in found:
+        by_first[first].append((gram, later))
+    ids = {word: k for k, word in enumerate(vocab)} if found else {}
     out = []
-    for first, gram, at, later in found:  # a phrase inside a longer one with the same following is one
-        if any(f == first and len(g) > len(gram) and _within(gram, g) and set(lt) >= set(later)
-               for f, g, _, lt in found):
+    for first, gram, later in found:  # a phrase inside a longer one with the same following is one
+        if any(len(g) > len(gram) and later <= lt and any(g[k:k + len(gram)] == gram for k in range(len(g)))
+               for g, lt in by_first[first]):
             continue
-        said = " ".join(tokens(posts[first].text, drop)[at:at + len(gram)])  # as written, not stemmed
-        if (a := _adoption(posts, secs, first, later, "phrase", said, need)):
+        words = tokens(posts[first].text, drop)  # the phrase as written, not stemmed
+        stems = [ids[stem(w)] for w in words]
+        at = next(k for k in range(len(stems)) if tuple(stems[k:k + len(gram)]) == gram)
+        said = " ".join(words[at:at + len(gram)])
+        if (a := _adoption(posts, secs, first, list(later), "phrase", said, need)):
             out.append(a)
     return out
-
-
-def _key(gram: list[int] | tuple[int, ...], width: int) -> int:
-    value = 0
-    for word in gram:
-        value = value * width + word
-    return value
-
-
-def _within(short: tuple[int, ...], long: tuple[int, ...]) -> bool:
-    return any(long[k:k + len(short)] == short for k in range(len(long) - len(short) + 1))
 
 
 def early_adopters(corpus: Corpus, min_followers_of_idea: int = 3, *, horizon: timedelta | None = HORIZON,
@@ -309,12 +273,10 @@ def early_adopters(corpus: Corpus, min_followers_of_idea: int = 3, *, horizon: t
     posts = sorted((p for p in corpus.posts if not p.is_repost), key=lambda p: (p.created_at, p.id))
     if not posts:
         return []
-    start = posts[0].created_at
-    secs = np.array([(p.created_at - start).total_seconds() for p in posts])
+    secs = np.array([(p.created_at - posts[0].created_at).total_seconds() for p in posts])
     codes: dict[str, int] = {}
     author = np.array([codes.setdefault(p.author_id, len(codes)) for p in posts])
-    handles = {a.handle.lower(): codes[a.id] for a in corpus.authors.values() if a.id in codes}
-    handles.update({p.handle.lower(): codes[p.author_id] for p in posts if p.handle.lower() not in handles})
+    handles = {p.handle.lower(): codes[p.author_id] for p in posts}
     chat_tag = corpus.chat.lstrip("#").lower()
     tok, doc, vocab = _token_ids([p.text for p in posts], (chat_tag,))
     need, lag = max(1, min_followers_of_idea), min_lag.total_seconds()
@@ -322,7 +284,8 @@ def early_adopters(corpus: Corpus, min_followers_of_idea: int = 3, *, horizon: t
     out = [a for kind in ("link", "hashtag") for a in _firsts(posts, secs, kind, need, lag, chat_tag)]
     if len(tok):
         out += _echoes(posts, secs, author, tok, doc, handles, need, lag, span)
-        out += _phrases(posts, secs, author, tok, doc, vocab, need, lag, (chat_tag,))
+        out += _phrases(posts, secs, author, tok, doc, vocab, need, max(lag, PHRASE_LAG.total_seconds()),
+                        (chat_tag,))
     order = {p.id: k for k, p in enumerate(posts)}
     kinds = {"echo": 0, "phrase": 1, "link": 2, "hashtag": 3}
     return sorted(out, key=lambda a: (-len(a.adopters), order[a.post_id], kinds[a.kind], a.item or ""))

@@ -11,14 +11,13 @@ so a reader can check the label before it costs anyone their reputation.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from chatrecap.analysis.companies import bio_affiliations
 from chatrecap.analysis.corpus import ChatPost, Corpus, Participant
 
-__all__ = ["Promotion", "promotion_reasons", "self_promotion"]
+__all__ = ["Promotion", "self_promotion"]
 
 # Hosts many people share: only a link under the person's own path there is theirs.
 _SHARED_HOSTS = frozenset("""twitter.com x.com t.co linkedin.com lnkd.in facebook.com fb.com
@@ -83,20 +82,20 @@ def _own(author: Participant) -> _Own:
     found = bio_affiliations(author.bio)
     orgs = [org for org, _ in found]
     handles = {org.lower() for org, text in found if "@" + org.lower() in text.lower()}
-    brands = [b for b in {_brand(author.handle)} if len(b) >= 4]
+    brands = [b for b in {_brand(author.handle)} if len(b) >= 5]
     employers = sorted({b for b in map(_brand, orgs) if len(b) >= 4})
     return _Own(sites, brands, employers, handles)
 
 
-def promotion_reasons(post: ChatPost, own: _Own, chat_site: str = "") -> list[str]:
+def _reasons(post: ChatPost, own: _Own, chat_site: str = "") -> list[str]:
     """Why a post sells (empty when it does not): each reason once. Links to the chat's own
     site (``chat_site`` in the host: recaps, transcripts) serve the room and do not count."""
     reasons: list[str] = []
     for url in post.urls:
         host, path = _host(url)
-        if not host or (chat_site and chat_site in host.replace(".", "").replace("-", "")):
-            continue
         flat = host.replace(".", "").replace("-", "")
+        if not host or (chat_site and chat_site in flat):
+            continue
         if any(host == h or host.endswith("." + h) for h, p in own.sites if not p) or any(
                 host == h and (path == p or path.startswith(p + "/")) for h, p in own.sites if p):
             reasons.append("own site")
@@ -128,7 +127,7 @@ def self_promotion(corpus: Corpus) -> dict[str, Promotion]:
         own = owns.get(post.author_id) or owns.setdefault(post.author_id, _own(author))
         promo = out.setdefault(post.author_id, Promotion(0, 0, 0.0))
         promo.posts += 1
-        reasons = promotion_reasons(post, own, chat_site if len(chat_site) >= 4 else "")
+        reasons = _reasons(post, own, chat_site if len(chat_site) >= 4 else "")
         if reasons:
             promo.promotional += 1
             promo.evidence.append(post.id)
@@ -136,5 +135,5 @@ def self_promotion(corpus: Corpus) -> dict[str, Promotion]:
                 promo.reasons[reason] = promo.reasons.get(reason, 0) + 1
     for promo in out.values():
         promo.share = promo.promotional / promo.posts
-        promo.reasons = dict(sorted(Counter(promo.reasons).items(), key=lambda t: (-t[1], t[0])))
+        promo.reasons = dict(sorted(promo.reasons.items(), key=lambda t: (-t[1], t[0])))
     return dict(sorted(out.items()))

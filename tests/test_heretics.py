@@ -1,0 +1,162 @@
+"""Early adopters: the example's contrarian, first-voice credit, hashtags, links and phrases."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import UTC, datetime, timedelta
+from importlib.resources import as_file, files
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from chatrecap.analysis.corpus import ChatPost, Corpus, Participant, load_corpus
+from chatrecap.analysis.heretics import _token_ids, early_adopter_credit, early_adopters
+from chatrecap.analysis.takeaways import stem
+from chatrecap.analysis.textvec import tokens
+from chatrecap.importer import import_file
+from chatrecap.sources.base import ReadOptions
+from chatrecap.store import open_store
+
+TRUTH = json.loads((files("chatrecap") / "examples" / "b2bchat-example.truth.json").read_text())
+T0 = datetime(2024, 5, 2, 17, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory) -> Corpus:
+    example = files("chatrecap") / "examples" / "b2bchat-example.jsonl"
+    with as_file(example) as path, open_store(tmp_path_factory.mktemp("heretics") / "w.db") as store:
+        import_file(store, Path(path), "twarc2", ReadOptions(chat="#B2Bchat"))
+        return load_corpus(store, "#B2Bchat")
+
+
+def test_the_contrarian_is_an_early_adopter(example):
+    adoptions = early_adopters(example)
+    truth = TRUTH["contrarian"]
+    echo = next(a for a in adoptions if a.kind == "echo" and a.post_id == truth["post_id"])
+    assert len(echo.adopters) >= 5
+    assert len(set(echo.adopter_post_ids) & set(truth["echo_ids"])) >= 5  # measured: all 7
+    assert echo.lead_minutes > 10
+    credit = early_adopter_credit(adoptions)
+    author = next(a.id for a in example.authors.values() if a.handle == truth["author"])
+    assert author in list(credit)[:3]
+    assert list(credit.values()) == sorted(credit.values(), reverse=True)
+
+
+def test_the_one_pass_tokeniser_matches_textvec(example):
+    texts = [p.text for p in example.posts] + ["Σίσυφος ΣΑΣ’s www.x.example/a @ann a-b-c", "\x01odd\x01", ""]
+    tok, doc, vocab = _token_ids(texts, ("b2bchat",))
+    bounds = np.searchsorted(doc, np.arange(len(texts) + 1))
+    for k, text in enumerate(texts):
+        words = [vocab[t] for t in tok[bounds[k]:bounds[k + 1]]]
+        assert words == [stem(w) for w in tokens(text.replace("\x01", " "), ("b2bchat",))], text
+
+
+class Series:
+    """Hand-made posts; ``at`` in minutes from T0."""
+
+    def __init__(self) -> None:
+        self.posts: list[ChatPost] = []
+
+    def post(self, handle: str, text: str, at: float, *, reply_to: str | None = None,
+             tags: tuple[str, ...] = (), urls: tuple[str, ...] = (), mentions: tuple[str, ...] = ()) -> str:
+        pid = f"p{len(self.posts) + 1:04d}"
+        self.posts.append(ChatPost(pid, "x", f"x:{handle}", handle, T0 + timedelta(minutes=at), text,
+                                   reply_to, None, None, None, mentions, ("GardenChat", *tags), urls,
+                                   0, 0, 0, 0, None, True))
+        return pid
+
+    def corpus(self) -> Corpus:
+        people = {p.author_id: Participant(p.author_id, p.handle, None, None, None, None, None, None, None)
+                  for p in self.posts}
+        return Corpus("#GardenChat", sorted(self.posts, key=lambda p: (p.created_at, p.id)), {}, people)
+
+
+IDEA = "Compost tea does nothing for clay soil; only deep mulching fixes drainage"
+
+
+def test_echo_credit_goes_to_the_first_voice_only():
+    s = Series()
+    s.post("host", "Q1: What fixes clay soil? #GardenChat", 0)
+    first = s.post("ann", IDEA, 1)
+    second = s.post("bob", "Compost tea does nothing for clay soil, only deep mulching fixes drainage", 2)
+    later = [s.post(h, f"{IDEA} honestly", 10 + k) for k, h in enumerate(["cat", "dan", "eve"])]
+    adoptions = early_adopters(s.corpus())
+    echoes = [a for a in adoptions if a.kind == "echo"]
+    assert [(a.post_id, a.account_id) for a in echoes] == [(first, "x:ann")]
+    assert echoes[0].adopters == ["x:cat", "x:dan", "x:eve"]  # bob spoke in the same breath, not later
+    assert echoes[0].adopter_post_ids == later and second not in echoes[0].adopter_post_ids
+    assert echoes[0].lead_minutes == 10.0
+    assert early_adopter_credit(adoptions) == {"x:ann": pytest.approx(math.log1p(3))}
+
+
+def test_nobody_is_first_to_say_what_was_said_before():
+    s = Series()
+    s.post("old", IDEA, 0)
+    s.post("ann", IDEA + " indeed", 60)
+    for k, h in enumerate(["cat", "dan", "eve"]):
+        s.post(h, IDEA, 120 + k)
+    echoes = [a for a in early_adopters(s.corpus()) if a.kind == "echo"]
+    assert [a.account_id for a in echoes] == ["x:old"]
+    assert echoes[0].adopters == ["x:ann", "x:cat", "x:dan", "x:eve"]
+
+
+def test_naming_the_first_voice_counts_arguing_with_it_does_not():
+    s = Series()
+    first = s.post("ann", IDEA, 0)
+    s.post("bob", "@ann I disagree: compost tea does nothing for clay soil. Mulching is slow", 5,
+           reply_to=first, mentions=("ann",))
+    s.post("cat", "As @ann said, sprays never fix clay drainage", 10, mentions=("ann",))
+    s.post("dan", "@ann Agree, deep mulching over years fixed my garden beds", 12, reply_to=first,
+           mentions=("ann",))
+    s.post("eve", "Deep mulching fixes drainage in clay soil, compost tea does nothing", 15)
+    echoes = [a for a in early_adopters(s.corpus(), min_followers_of_idea=2) if a.kind == "echo"]
+    assert [a.post_id for a in echoes] == [first]
+    assert echoes[0].adopters == ["x:cat", "x:dan", "x:eve"]
+
+
+def test_the_first_to_bring_a_hashtag_or_a_link():
+    s = Series()
+    s.post("ann", "Trying a new tag #NoDig for beds that stay put", 0, tags=("NoDig",))
+    s.post("bob", "Me too #nodig", 1, tags=("nodig",))  # same breath: not an adoption
+    for k, h in enumerate(["cat", "dan", "eve"]):
+        s.post(h, f"Week {k} of #NoDig", 60 * (k + 1), tags=("NoDig",))
+    s.post("zed", "Worth a read https://www.soil.example/clay/?utm_source=x", 5,
+           urls=("https://www.soil.example/clay/?utm_source=x",))
+    for k, h in enumerate(["cat", "dan", "eve"]):
+        s.post(h, "This one", 30 + k, urls=("http://soil.example/clay",))
+    adoptions = early_adopters(s.corpus())
+    tag = next(a for a in adoptions if a.kind == "hashtag")
+    assert (tag.account_id, tag.item, tag.adopters) == ("x:ann", "#NoDig", ["x:cat", "x:dan", "x:eve"])
+    assert tag.lead_minutes == 120.0
+    link = next(a for a in adoptions if a.kind == "link")
+    assert (link.account_id, link.item, len(link.adopters)) == ("x:zed", "https://soil.example/clay", 3)
+    assert not [a for a in adoptions if a.item and a.item.lower() == "#gardenchat"]
+    stricter = early_adopters(s.corpus(), min_followers_of_idea=4)
+    assert not [a for a in stricter if a.kind in ("hashtag", "link")]
+
+
+def test_a_new_phrase_that_lives_on():
+    s = Series()
+    for k in range(300):  # a long series in which nobody said it
+        s.post(f"u{k % 7}", f"plain{k} ordinary{k} update{k} chatter{k}", k)
+    first = s.post("ann", "My bet: the hedgehog corridor idea will beat any pesticide budget", 400)
+    for k, h in enumerate(["cat", "dan", "eve"]):
+        s.post(h, f"Built a hedgehog corridor this spring, finally{k}", 400 + 60 * 24 * (k + 2))
+    phrases = [a for a in early_adopters(s.corpus()) if a.kind == "phrase"]
+    assert [(a.post_id, a.item, a.adopters) for a in phrases] == [
+        (first, "hedgehog corridor", ["x:cat", "x:dan", "x:eve"])]
+
+
+def test_scales_to_a_series():
+    rng = np.random.default_rng(5)
+    words = np.array([f"w{k}x" for k in range(3000)])
+    s = Series()
+    for k in range(20_000):
+        s.post(f"u{rng.integers(500)}", " ".join(rng.choice(words, 8)), k * 0.5)
+    idea = s.post("ann", "glasshouse bumblebee pollination doubles tomato yields", 10_001)
+    for k, h in enumerate(["cat", "dan", "eve", "fay"]):
+        s.post(h, "bumblebee pollination doubles glasshouse tomato yields", 10_100 + k)
+    echoes = [a for a in early_adopters(s.corpus()) if a.kind == "echo" and a.post_id == idea]
+    assert len(echoes) == 1 and len(echoes[0].adopters) == 4

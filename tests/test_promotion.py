@@ -1,0 +1,136 @@
+"""Self-promotion ("it is not about you"): the example's pitcher, and each rule by hand."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from importlib.resources import as_file, files
+from pathlib import Path
+
+import pytest
+
+from chatrecap.analysis.corpus import ChatPost, Corpus, Participant, load_corpus
+from chatrecap.analysis.promotion import self_promotion
+from chatrecap.importer import import_file
+from chatrecap.sources.base import ReadOptions
+from chatrecap.store import open_store
+
+TRUTH = json.loads((files("chatrecap") / "examples" / "b2bchat-example.truth.json").read_text())
+T0 = datetime(2024, 5, 2, 17, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory) -> Corpus:
+    example = files("chatrecap") / "examples" / "b2bchat-example.jsonl"
+    with as_file(example) as path, open_store(tmp_path_factory.mktemp("promo") / "w.db") as store:
+        import_file(store, Path(path), "twarc2", ReadOptions(chat="#B2Bchat"))
+        return load_corpus(store, "#B2Bchat")
+
+
+def test_the_example_self_promoter_stands_out(example):
+    promo = self_promotion(example)
+    ids = {a.handle: a.id for a in example.authors.values()}
+    pitcher = promo[ids[TRUTH["self_promoter"]]]
+    assert pitcher.share >= 0.8
+    assert max(promo.values(), key=lambda p: (p.share, p.promotional)) is pitcher
+    assert pitcher.evidence and pitcher.reasons["own site"] == pitcher.promotional
+    people = {ids[h] for h in TRUTH["people"] if h in ids} - {ids[TRUTH["self_promoter"]]}
+    posts = Counter(p.author_id for p in example.posts if not p.is_repost and p.author_id in people)
+    for author_id, _ in posts.most_common(10):  # the busiest answerers are not selling
+        assert promo[author_id].share <= 0.3, example.authors[author_id].handle
+
+
+class Chat:
+    def __init__(self, chat: str = "#GardenChat") -> None:
+        self.chat, self.posts, self.people = chat, [], {}
+
+    def person(self, handle: str, bio: str | None = None, url: str | None = None) -> None:
+        self.people[f"x:{handle}"] = Participant(f"x:{handle}", handle, None, bio, 100, url, None, None, None)
+
+    def post(self, handle: str, text: str, urls: tuple[str, ...] = (), repost_of: str | None = None) -> str:
+        pid = f"p{len(self.posts) + 1:03d}"
+        if f"x:{handle}" not in self.people:
+            self.person(handle)
+        self.posts.append(ChatPost(pid, "x", f"x:{handle}", handle, T0 + timedelta(minutes=len(self.posts)),
+                                   text, None, None, None, repost_of, (), (), urls, 0, 0, 0, 0, None, True))
+        return pid
+
+    def promotion(self):
+        return self_promotion(Corpus(self.chat, self.posts, {}, self.people))
+
+
+def promoted(chat: Chat) -> set[str]:
+    """Ids of the posts found to sell."""
+    return {pid for promo in chat.promotion().values() for pid in promo.evidence}
+
+
+def test_a_link_to_ones_own_site_sells():
+    chat = Chat()
+    chat.person("jane", "Writer.", "https://www.janedoe.example")
+    own = chat.post("jane", "A1: Write for one reader.", ("https://janedoe.example/blog/one-reader",))
+    other = chat.post("jane", "A2: This study changed my mind", ("https://research.example/trust",))
+    chat.person("lin", "Analyst", "https://linkedin.com/in/lin")
+    profile = chat.post("lin", "A1: My notes", ("https://www.linkedin.com/in/lin/recent-activity",))
+    elsewhere = chat.post("lin", "A2: Great post by a friend", ("https://linkedin.com/in/someone-else",))
+    assert promoted(chat) == {own, profile}
+    assert other not in promoted(chat) and elsewhere not in promoted(chat)
+    promo = chat.promotion()
+    assert promo["x:jane"].reasons == {"own site": 1} and promo["x:jane"].share == 0.5
+
+
+def test_a_domain_with_the_handle_or_brand_is_ones_own():
+    chat = Chat()
+    chat.person("growthguru", "Founder @ScaleStackIO | 10x pipeline")
+    a = chat.post("growthguru", "Read this", ("https://growthguru.example/post",))
+    b = chat.post("growthguru", "And this", ("https://scalestack.example/webinar",))
+    assert promoted(chat) == {a, b}
+
+
+def test_the_employer_from_the_bio():
+    chat = Chat()
+    chat.person("priya", "VP Marketing at Acme Analytics. Opinions my own.")
+    chat.person("rachel", "CMO at @ContentForgeHQ. Board advisor.")
+    site = chat.post("priya", "Our new benchmark", ("https://acmeanalytics.example/benchmark-2024",))
+    named = chat.post("rachel", "Big week: @ContentForgeHQ just shipped the planning board you asked for")
+    intro = chat.post("rachel", "Rachel, CMO @ContentForgeHQ, Chicago. Hi all!")
+    job = chat.post("priya", "A2: As VP Marketing at Acme Analytics I learned that trust compounds slowly")
+    assert promoted(chat) == {site, named}
+    assert intro not in promoted(chat) and job not in promoted(chat)
+    promo = chat.promotion()
+    assert promo["x:priya"].reasons == {"employer's site": 1}
+    assert promo["x:rachel"].reasons == {"own company named": 1}
+
+
+@pytest.mark.parametrize("text", [
+    "Book a demo and see it live", "Sign up before Friday", "Start your free trial", "DM me 'LEADER' for it",
+    "Link in bio 👆", "My free Authority Engine webinar is on Thursday", "Join our webinar next week",
+    "My new book is out today", "Download our 2024 report", "Register now, seats are limited",
+    "Limited time: 30% off", "Use code LEAD20 at checkout", "Check out my latest course",
+    "Our platform does exactly this"])
+def test_pitches_sell(text):
+    chat = Chat()
+    pid = chat.post("seller", text)
+    assert promoted(chat) == {pid}
+
+
+@pytest.mark.parametrize("text", [
+    "A3: If every 'insight' ends with 'book a demo', buyers notice and stop trusting you",
+    "A3: Every insight ends with book a demo. Your sales pitch is showing.",
+    "A1: Helping, not selling. The real ones never push the demo.",
+    "A1: I lead marketing at a SaaS company, and research beats opinions every time",
+    "About to join my first ever chat, any tips?"])
+def test_talking_about_pitches_or_ones_job_is_not_promotion(text):
+    chat = Chat()
+    chat.post("someone", text)
+    assert promoted(chat) == set()
+
+
+def test_reposts_and_the_chats_own_site_do_not_count():
+    chat = Chat()
+    chat.person("host", "The weekly #GardenChat", "https://gardenchat.example")
+    recap = chat.post("host", "That's a wrap! Recap", ("https://gardenchat.example/recaps/2024-05-02",))
+    chat.post("host", "Book a demo", repost_of="elsewhere")
+    promo = chat.promotion()
+    assert promo["x:host"].posts == 1 and promo["x:host"].promotional == 0
+    assert recap not in promo["x:host"].evidence
