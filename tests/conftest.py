@@ -29,3 +29,36 @@ def fixtures() -> Path:
 if os.environ.get("CI"):
     settings.register_profile("ci", derandomize=True, print_blob=True)
     settings.load_profile("ci")
+
+
+def run_demo(base: Path) -> Path:
+    """`chatrecap demo` as a user runs it: the workspace base/w.db, the recap in base/out."""
+    import sys
+
+    from chatrecap import cli
+
+    argv = sys.argv
+    sys.argv = ["chatrecap", "--db", str(base / "w.db"), "demo", "-o", str(base / "out")]
+    try:
+        with pytest.raises(SystemExit) as stopped:
+            cli.main()
+    finally:
+        sys.argv = argv
+    assert stopped.value.code in (0, None)
+    return base / "out"
+
+
+@pytest.fixture(scope="session")
+def example_corpus(tmp_path_factory):
+    """The bundled example chat, whole, as the analyses read it (do not modify)."""
+    from importlib.resources import as_file, files
+
+    from chatrecap.analysis.corpus import load_corpus
+    from chatrecap.importer import import_file
+    from chatrecap.sources.base import ReadOptions
+    from chatrecap.store import open_store
+
+    example = files("chatrecap") / "examples" / "b2bchat-example.jsonl"
+    with as_file(example) as path, open_store(tmp_path_factory.mktemp("example") / "w.db") as store:
+        import_file(store, Path(path), "twarc2", ReadOptions(chat="#B2Bchat"))
+        return load_corpus(store, "#B2Bchat")

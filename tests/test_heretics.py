@@ -5,30 +5,23 @@ from __future__ import annotations
 import json
 import math
 from datetime import UTC, datetime, timedelta
-from importlib.resources import as_file, files
-from pathlib import Path
+from importlib.resources import files
 
 import numpy as np
 import pytest
 
-from chatrecap.analysis.corpus import ChatPost, Corpus, Participant, load_corpus
+from chatrecap.analysis.corpus import ChatPost, Corpus, Participant
 from chatrecap.analysis.heretics import _token_ids, early_adopter_credit, early_adopters
 from chatrecap.analysis.takeaways import stem
 from chatrecap.analysis.textvec import tokens
-from chatrecap.importer import import_file
-from chatrecap.sources.base import ReadOptions
-from chatrecap.store import open_store
 
 TRUTH = json.loads((files("chatrecap") / "examples" / "b2bchat-example.truth.json").read_text())
 T0 = datetime(2024, 5, 2, 17, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
-def example(tmp_path_factory) -> Corpus:
-    example = files("chatrecap") / "examples" / "b2bchat-example.jsonl"
-    with as_file(example) as path, open_store(tmp_path_factory.mktemp("heretics") / "w.db") as store:
-        import_file(store, Path(path), "twarc2", ReadOptions(chat="#B2Bchat"))
-        return load_corpus(store, "#B2Bchat")
+def example(example_corpus) -> Corpus:
+    return example_corpus
 
 
 def test_the_contrarian_is_an_early_adopter(example):

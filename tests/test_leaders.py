@@ -6,6 +6,7 @@ import json
 from importlib.resources import files
 
 import pytest
+from conftest import run_demo
 from test_cli import run_main
 
 TRUTH = json.loads((files("chatrecap") / "examples" / "b2bchat-example.truth.json").read_text())
@@ -15,18 +16,8 @@ FIELDS = {"handle", "name", "kind", "kind_confidence", "score", "recognition", "
 
 @pytest.fixture(scope="module")
 def example_db(tmp_path_factory):
-    import sys
-
-    from chatrecap import cli
-
     base = tmp_path_factory.mktemp("leaders")
-    argv = sys.argv
-    sys.argv = ["chatrecap", "--db", str(base / "w.db"), "demo", "-o", str(base / "out")]
-    try:
-        with pytest.raises(SystemExit):
-            cli.main()
-    finally:
-        sys.argv = argv
+    run_demo(base)
     return str(base / "w.db")
 
 

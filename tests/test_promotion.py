@@ -5,27 +5,20 @@ from __future__ import annotations
 import json
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from importlib.resources import as_file, files
-from pathlib import Path
+from importlib.resources import files
 
 import pytest
 
-from chatrecap.analysis.corpus import ChatPost, Corpus, Participant, load_corpus
+from chatrecap.analysis.corpus import ChatPost, Corpus, Participant
 from chatrecap.analysis.promotion import self_promotion
-from chatrecap.importer import import_file
-from chatrecap.sources.base import ReadOptions
-from chatrecap.store import open_store
 
 TRUTH = json.loads((files("chatrecap") / "examples" / "b2bchat-example.truth.json").read_text())
 T0 = datetime(2024, 5, 2, 17, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
-def example(tmp_path_factory) -> Corpus:
-    example = files("chatrecap") / "examples" / "b2bchat-example.jsonl"
-    with as_file(example) as path, open_store(tmp_path_factory.mktemp("promo") / "w.db") as store:
-        import_file(store, Path(path), "twarc2", ReadOptions(chat="#B2Bchat"))
-        return load_corpus(store, "#B2Bchat")
+def example(example_corpus) -> Corpus:
+    return example_corpus
 
 
 def test_the_example_self_promoter_stands_out(example):

@@ -8,6 +8,7 @@ from importlib.resources import files
 
 import jsonschema
 import pytest
+from conftest import run_demo
 from test_cli import run_main
 
 TRUTH = json.loads((files("chatrecap") / "examples" / "b2bchat-example.truth.json").read_text())
@@ -16,20 +17,7 @@ SCHEMA = json.loads((files("chatrecap") / "schemas" / "recap.schema.json").read_
 
 @pytest.fixture(scope="module")
 def demo_dir(tmp_path_factory):
-    import sys
-
-    from chatrecap import cli
-
-    base = tmp_path_factory.mktemp("demo")
-    argv = sys.argv
-    sys.argv = ["chatrecap", "--db", str(base / "w.db"), "demo", "-o", str(base / "out")]
-    try:
-        with pytest.raises(SystemExit) as stopped:
-            cli.main()
-    finally:
-        sys.argv = argv
-    assert stopped.value.code in (0, None)
-    return base / "out"
+    return run_demo(tmp_path_factory.mktemp("demo"))
 
 
 @pytest.fixture(scope="module")
