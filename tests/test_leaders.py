@@ -105,3 +105,12 @@ def test_series_leaders_of_pstweetchat(tmp_path, monkeypatch, capsys, data):
     assert rows[0]["handle"] == "JeffHicks"
     assert rows[0]["evidence"] and rows[0]["recognition"] > rows[1]["recognition"]
     assert len(rows) > 50
+
+
+def test_an_organisation_shows_what_it_owes_its_people(example_db, monkeypatch, capsys):
+    orgs = {r["handle"]: r for r in leaders_json(monkeypatch, capsys, example_db, "--orgs")}
+    acme = orgs["AcmeAnalytics"]["company"]
+    assert acme["people"] == ["PriyaNairB2B"]  # "VP Marketing at Acme Analytics"
+    assert acme["people_recognition"] > acme["own_recognition"]
+    assert acme["key_people"] == 1 and acme["key_people_handles"] == ["PriyaNairB2B"]
+    assert 0 < acme["hhi"] <= 1 and acme["top1_share"] == 1.0

@@ -528,7 +528,7 @@ def _leader_rows(leaders: list, kind: str | None) -> list[dict]:
             "self_promotion": leader.self_promotion, "evidence": leader.evidence,
             "account_id": leader.account_id, "engagers": leader.engagers,
             "early_adopter": leader.early_adopter, "components": leader.components,
-            "kind_evidence": list(leader.kind_evidence),
+            "kind_evidence": list(leader.kind_evidence), "company": leader.company,
         })
     return rows
 

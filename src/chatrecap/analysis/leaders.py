@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+from chatrecap.analysis.companies import affiliations, company_dependence, org_accounts
 from chatrecap.analysis.corpus import Corpus, load_corpus
 from chatrecap.analysis.heretics import early_adopter_credit, early_adopters
 from chatrecap.analysis.kinds import KindGuess, account_kinds, classify_name
@@ -62,6 +64,7 @@ class Leader:
     self_promotion: float  # share of its posts that promote itself, 0..1
     evidence: list[str] = field(default_factory=list)  # post ids behind the numbers
     components: dict[str, float] = field(default_factory=dict)  # weighted parts of the score
+    company: dict[str, Any] | None = None  # an organisation's standing through its people
 
 
 #: Votes that count as full marks even when nobody got that many: one shout-out in a
@@ -97,6 +100,7 @@ def rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Seque
         votes[key] = votes.get(key, 0) + count.votes
         vote_posts.setdefault(key, []).extend(count.post_ids)
     credit = early_adopter_credit(early_adopters(corpus))
+    companies = _companies(corpus, {a: r.score for a, r in ranked.items()}, graph.handles)
     promotion = self_promotion(corpus)
     accounts = sorted(set(ranked) | set(votes) | set(credit) | set(corpus.authors))
     rec = _scaled({a: ranked[a].score if a in ranked else 0.0 for a in accounts})
@@ -128,9 +132,36 @@ def rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Seque
             engagers=ranked[a].in_degree if a in ranked else 0,
             nominations=votes.get(a, 0), early_adopter=round(credit.get(a, 0.0), 3),
             self_promotion=round(share, 3), evidence=evidence[:30],
-            components={k: round(v, 4) for k, v in parts.items()}))
+            components={k: round(v, 4) for k, v in parts.items()},
+            company=companies.get(a)))
     leaders.sort(key=lambda x: (-x.score, (x.handle or x.name or "").lower()))
     return leaders
+
+
+def _companies(corpus: Corpus, scores: dict[str, float],
+               handles: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """For each organisation with an account: its own recognition against its people's
+    (from their bios), how concentrated that is, and the key people it depends on."""
+    affs = affiliations(corpus)
+    out = {}
+    for standing in company_dependence(affs, scores, org_accounts(corpus, affs)):
+        if standing.account_id is None:
+            continue
+
+        def handle(account: str) -> str:
+            author = corpus.authors.get(account)
+            return author.handle if author else handles.get(account, account)
+
+        out[standing.account_id] = {
+            "people": [handle(p) for p, _ in standing.people],
+            "own_recognition": round(standing.own_recognition, 5),
+            "people_recognition": round(standing.people_recognition, 5),
+            "top1_share": round(standing.top1_share, 3),
+            "hhi": round(standing.hhi, 3),
+            "key_people": standing.key_people,
+            "key_people_handles": [handle(p) for p in standing.key_people_ids],
+        }
+    return out
 
 
 def series_inputs(store: Store, chat: str,
