@@ -129,3 +129,23 @@ def test_recap_all_writes_one_folder_per_session_with_returning_people(pst_db, t
             assert question["takeaways"] == []
     host = next(c for c in later["participants"] if c["handle"] == "JeffHicks")
     assert host["first_time"] is False and host["is_host"] is True
+
+
+def test_series_shows_first_timers_retention_and_rising_voices(pst_db, monkeypatch, capsys):
+    code = run_main(monkeypatch, "--db", str(pst_db), "series", "--format", "json")
+    assert code in (0, None)
+    data = json.loads(capsys.readouterr().out)
+    rows = data["sessions"]
+    assert [r["start"][:10] for r in rows] == CHAT_DAYS
+    assert rows[0]["new"] == rows[0]["participants"] == 13 and rows[0]["retention"] is None
+    for row in rows[1:]:
+        assert row["new"] + row["returning"] == row["participants"]
+        assert 0 <= row["retention"] <= 1
+    with open_store(pst_db) as store:  # everyone is new exactly once
+        people = set().union(*(store.chat_authors_between("#PSTweetChat", *s.window)
+                               for s in find_sessions(store, "#PSTweetChat")))
+    assert sum(r["new"] for r in rows) == len(people)
+    assert data["rising"] and all(r["recent_posts"] >= 3 and r["recent_sessions"] >= 2
+                                  and r["change"] > 0 for r in data["rising"])
+    assert run_main(monkeypatch, "--db", str(pst_db), "series") in (0, None)
+    assert "Rising voices" in capsys.readouterr().out

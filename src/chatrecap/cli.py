@@ -609,6 +609,44 @@ def leaders(
 
 
 @app.command()
+def series(
+    chat: ChatOption = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    gap: GapOption = DEFAULT_GAP_MINUTES,
+    min_posts: MinPostsOption = DEFAULT_MIN_POSTS,
+    db: DbOption = None,
+) -> None:
+    """A chat over time: participants per session, first-timers, returning people,
+    retention from one session to the next, and rising voices."""
+    _use_db(db)
+    if fmt not in ("table", "json"):
+        raise OptionError(f"Unknown --format {fmt!r} for series; use table or json.")
+    from dataclasses import asdict
+
+    from chatrecap.analysis.series import series_view
+
+    with open_store(state.db) as store:
+        name = _chat_of(store, chat)
+        view = series_view(store, name, _sessions(store, name, gap, min_posts, None, None))
+    if fmt == "json":
+        data = {"chat": name, "sessions": [asdict(r) for r in view.sessions],
+                "rising": [asdict(r) for r in view.rising]}
+        sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+        return
+    table = Table(title=f"{name} over time", title_justify="left")
+    for column in ("session", "posts", "people", "first time", "returning", "came back"):
+        table.add_column(column, justify="left" if column == "session" else "right")
+    for row in view.sessions:
+        table.add_row(row.session_id, f"{row.posts:,}", str(row.participants), str(row.new),
+                      str(row.returning),
+                      "" if row.retention is None else f"{row.retention:.0%}")
+    out.print(table)
+    if view.rising:
+        out.print("Rising voices (posts per session, latest sessions against the earlier ones): "
+                  + ", ".join(f"@{r.handle} (+{r.change:.1f})" for r in view.rising) + ".")
+
+
+@app.command()
 def accounts(
     chat: ChatOption = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",

@@ -458,10 +458,18 @@ class Store:
 
     def chat_authors_between(self, chat: str, start: datetime, end: datetime) -> set[str]:
         """Who posted in a chat in [start, end): tells first-time from returning people."""
-        return {row[0] for row in self.query(
-            "SELECT DISTINCT p.author_id FROM posts p JOIN chat_posts c ON c.post_id = p.id "
-            "WHERE c.chat = ? AND p.created_at >= ? AND p.created_at < ?",
+        return set(self.chat_author_counts(chat, start, end))
+
+    def chat_author_counts(self, chat: str, start: datetime, end: datetime) -> dict[str, int]:
+        """Posts per author in a chat in [start, end)."""
+        return {author: int(n) for author, n in self.query(
+            "SELECT p.author_id, COUNT(*) FROM posts p JOIN chat_posts c ON c.post_id = p.id "
+            "WHERE c.chat = ? AND p.created_at >= ? AND p.created_at < ? GROUP BY p.author_id",
             (chat, iso(start), iso(end)))}
+
+    def author_handles(self, author_ids: Sequence[str]) -> dict[str, str]:
+        return {a: h for a, h in self.query_in(
+            "SELECT id, handle FROM authors WHERE id IN ({marks})", list(author_ids)) if h}
 
     def kind_corrections(self) -> dict[str, str]:
         """Account id -> person or organization, as users set them."""
