@@ -41,7 +41,7 @@ from chatrecap.analysis.sessions import (
     window_session,
 )
 from chatrecap.errors import ChatrecapError, OptionError, RecordError
-from chatrecap.store import DB_ENV, Store, open_store
+from chatrecap.store import DB_ENV, Store, open_store, zulu
 
 if TYPE_CHECKING:
     from chatrecap.importer import FileReport
@@ -383,10 +383,6 @@ def _sessions(store: Store, chat: str, gap: float, min_posts: int, start: str | 
     return find_sessions(store, chat, gap=timedelta(minutes=gap), min_posts=min_posts)
 
 
-def _z(when: datetime) -> str:
-    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 @app.command()
 def sessions(
     chat: ChatOption = None,
@@ -411,8 +407,8 @@ def sessions(
         for session in _sessions(store, name, gap, min_posts, start, end):
             corpus = load_corpus(store, name, *session.window)
             hosts = [corpus.authors[a].handle for a in detect_hosts(corpus, _handles(host))]
-            rows.append({"id": session.id, "chat": session.chat, "start": _z(session.start),
-                         "end": _z(session.end), "posts": session.posts,
+            rows.append({"id": session.id, "chat": session.chat, "start": zulu(session.start, True),
+                         "end": zulu(session.end, True), "posts": session.posts,
                          "participants": session.participants, "hosts": hosts})
     if fmt == "json":
         sys.stdout.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode() + "\n")

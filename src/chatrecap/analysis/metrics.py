@@ -7,19 +7,16 @@ reposts or quotes is not counted. The reach figure is an estimate and says so.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from chatrecap.analysis.corpus import Corpus
 from chatrecap.analysis.structure import Structure
+from chatrecap.store import zulu
 
 TOP = 10
 REACH_METHOD = ("The sum of the distinct participants' follower counts as the archive "
                 "recorded them: how many accounts could have seen a post, not how many did.")
-
-
-def _z(when: datetime) -> str:
-    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def session_stats(corpus: Corpus, structure: Structure, hashtag: str | None,
@@ -37,7 +34,7 @@ def session_stats(corpus: Corpus, structure: Structure, hashtag: str | None,
     activity = []
     minute = start.replace(second=0, microsecond=0)
     while minute <= end:
-        activity.append({"minute": _z(minute), "posts": per_minute.get(minute, 0)})
+        activity.append({"minute": zulu(minute, True), "posts": per_minute.get(minute, 0)})
         minute += timedelta(minutes=1)
     peak = activity[max(range(len(activity)), key=lambda i: (activity[i]["posts"], -i))]
     contributors = Counter(p.author_id for p in posts)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from chatrecap.analysis.sessions import Session
-from chatrecap.store import Store
+from chatrecap.store import Store, zulu
 
 #: Rising voices compare the latest third of the sessions (at least this many) with the rest.
 RECENT_MIN = 3
@@ -54,7 +54,7 @@ def series_view(store: Store, chat: str, sessions: Sequence[Session], top: int =
     for session, people in zip(sessions, counts, strict=True):
         here = set(people)
         rows.append(SessionPeople(
-            session.id, session.start.strftime("%Y-%m-%dT%H:%M:%SZ"), sum(people.values()),
+            session.id, zulu(session.start, True), sum(people.values()),
             len(here), len(here - seen), len(here & seen),
             round(len(previous & here) / len(previous), 3) if previous else None))
         seen |= here

@@ -179,47 +179,51 @@ def analyse(corpus: Corpus, hosts: Sequence[str] = (), hashtag: str | None = Non
     host_ids = detect_hosts(corpus, hosts)
     hosts_set = set(host_ids)
     posts = [p for p in corpus.posts if not p.is_repost]
-    parents = _parents(corpus, posts)
     chatter = {p.id for p in posts if is_chatter(p.text)}
+    parents = _parents(corpus, posts, chatter)
     prompts = _prompts(posts, hosts_set, parents, chatter)
     links = _file_answers(corpus, posts, prompts, parents, chatter, hashtag)
     threads = _threads(posts, parents)
     return Structure(host_ids, prompts, links, parents, chatter, threads)
 
 
-def _parents(corpus: Corpus, posts: list[ChatPost]) -> dict[str, str]:
+#: A post as a possible parent: the post, its author and addressees, not chatter.
+_Candidate = tuple[ChatPost, frozenset[str], bool]
+
+
+def _parents(corpus: Corpus, posts: list[ChatPost], chatter: set[str]) -> dict[str, str]:
     """The post each post replies to: its reply id when that post is known, else a recent
     post by an account it addresses. A reply addresses its parent's author and whoever
     the parent addressed, so a candidate whose author and addressees are exactly this
     post's addressees is preferred; greetings and logistics are passed over if possible."""
     parents: dict[str, str] = {}
-    recent: dict[str, list[ChatPost]] = {}  # handle -> their posts so far, oldest first
+    recent: dict[str, list[_Candidate]] = {}  # handle -> their posts so far, oldest first
     for post in posts:
+        handles = addressed(post.text)
         parent = corpus.get(post.reply_to_id)
         if parent is not None:
             parents[post.id] = parent.id
-        elif post.reply_to_id is None and (handles := addressed(post.text)):
+        elif post.reply_to_id is None and handles:
             found = _addressed_parent(post, handles, recent)
             if found is not None:
                 parents[post.id] = found.id
-        recent.setdefault(post.handle.lower(), []).append(post)
+        me = post.handle.lower()
+        recent.setdefault(me, []).append((post, frozenset((me, *handles)), post.id not in chatter))
     return parents
 
 
 def _addressed_parent(post: ChatPost, handles: list[str],
-                      recent: dict[str, list[ChatPost]]) -> ChatPost | None:
+                      recent: dict[str, list[_Candidate]]) -> ChatPost | None:
     me = post.handle.lower()
     wanted = set(handles) - {me}
     best: tuple[tuple[int, int, datetime], ChatPost] | None = None
     for rank, handle in enumerate(handles):
-        for candidate in reversed(recent.get(handle, ())):
+        for candidate, circle, talk in reversed(recent.get(handle, ())):
             if post.created_at - candidate.created_at > ADDRESS_LOOKBACK:
                 break
             if candidate.handle.lower() == me:
                 continue
-            circle = ({candidate.handle.lower()} | set(addressed(candidate.text))) - {me}
-            key = (int(circle == wanted) * 2 + int(not is_chatter(candidate.text)),
-                   -rank, candidate.created_at)
+            key = (int(circle - {me} == wanted) * 2 + int(talk), -rank, candidate.created_at)
             if best is None or key > best[0]:
                 best = (key, candidate)
     return best[1] if best else None

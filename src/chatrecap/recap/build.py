@@ -24,7 +24,7 @@ from chatrecap.recap.model import (
     SessionInfo,
     Thread,
 )
-from chatrecap.store import Store
+from chatrecap.store import Store, zulu
 
 _TOPIC_END = r"\s*(?:[.!?\n#@(]|[,;:–—]\s*(?:with|featuring|feat\.|hosted by|and our)\b|https?://|$)"
 _TOPIC = re.compile(
@@ -106,7 +106,7 @@ def recap_of(corpus: Corpus, session: Session, options: RecapOptions,
         title=title,
         topic=topic,
         hashtag=hashtag,
-        session=SessionInfo(session.id, session.chat, _z(session.start), _z(session.end)),
+        session=SessionInfo(session.id, session.chat, zulu(session.start), zulu(session.end)),
         hosts=[corpus.authors[a].handle for a in structure.hosts],
         questions=questions,
         unattached_ids=unattached,
@@ -123,12 +123,7 @@ def recap_of(corpus: Corpus, session: Session, options: RecapOptions,
 
 def _discussed(answers: list[ChatPost]) -> bool:
     """Enough said to draw a takeaway from: a few answers by more than one person."""
-    return (len([a for a in answers if not a.is_repost]) >= MIN_ANSWERS_FOR_TAKEAWAYS
-            and len({a.author_id for a in answers}) >= 2)
-
-
-def _z(when: object) -> str:
-    return when.strftime("%Y-%m-%dT%H:%M:%S.%fZ").replace(".000000Z", "Z")  # type: ignore[attr-defined]
+    return len(answers) >= MIN_ANSWERS_FOR_TAKEAWAYS and len({a.author_id for a in answers}) >= 2
 
 
 def _hashtag(corpus: Corpus) -> str | None:
@@ -202,7 +197,7 @@ def _posts(corpus: Corpus, structure: Structure) -> dict[str, RecapPost]:
         author = corpus.authors[post.author_id]
         out[post.id] = RecapPost(
             id=post.id, author_id=post.author_id, handle=post.handle, name=author.name,
-            created_at=_z(post.created_at), text=post.text, url=post.url, likes=post.likes,
+            created_at=zulu(post.created_at), text=post.text, url=post.url, likes=post.likes,
             reposts=post.reposts, replies=post.replies, quotes=post.quotes,
             reply_to_id=post.reply_to_id, quote_of_id=post.quote_of_id,
             repost_of_id=post.repost_of_id, kind=kind, in_chat=post.in_chat)

@@ -69,11 +69,18 @@ def iso(dt: datetime | None) -> str | None:
     return dt.isoformat(timespec="microseconds")
 
 
+def zulu(when: datetime, whole_seconds: bool = False) -> str:
+    """A time as users read it: ISO 8601 in UTC with Z, no empty fraction (or, with
+    ``whole_seconds``, none at all)."""
+    when = when.astimezone(UTC)
+    if whole_seconds:
+        when = when.replace(microsecond=0)
+    return when.isoformat().replace("+00:00", "Z")
+
+
 def utc_text(value: str | None) -> str | None:
-    """A stored time as users read it: ISO 8601 in UTC with Z, no empty fraction."""
-    if value is None:
-        return None
-    return datetime.fromisoformat(value).astimezone(UTC).isoformat().replace("+00:00", "Z")
+    """A stored time as users read it (see zulu)."""
+    return None if value is None else zulu(datetime.fromisoformat(value))
 
 
 def resolve_db(db: str | os.PathLike[str] | None) -> str:
