@@ -62,3 +62,29 @@ def example_corpus(tmp_path_factory):
     with as_file(example) as path, open_store(tmp_path_factory.mktemp("example") / "w.db") as store:
         import_file(store, Path(path), "twarc2", ReadOptions(chat="#B2Bchat"))
         return load_corpus(store, "#B2Bchat")
+
+
+@pytest.fixture(scope="session")
+def pst_db(tmp_path_factory) -> Path:
+    """A workspace holding the #PSTweetChat archive (read it, do not change it)."""
+    from zoneinfo import ZoneInfo
+
+    from chatrecap.importer import import_file
+    from chatrecap.sources.base import ReadOptions
+    from chatrecap.store import open_store
+
+    path = tmp_path_factory.mktemp("pst") / "w.db"
+    with open_store(path) as store:
+        import_file(store, DATA / "twitter-archiver" / "pstweetchat-2020-2021.csv",
+                    options=ReadOptions(tz=ZoneInfo("America/New_York")))
+    return path
+
+
+@pytest.fixture(scope="session")
+def pst_corpus(pst_db):
+    """The whole #PSTweetChat series as the analyses read it (do not modify)."""
+    from chatrecap.analysis.corpus import load_corpus
+    from chatrecap.store import open_store
+
+    with open_store(pst_db) as store:
+        return load_corpus(store, "#PSTweetChat")

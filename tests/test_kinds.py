@@ -9,18 +9,14 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from importlib.resources import as_file, files
+from importlib.resources import files
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from chatrecap.analysis.corpus import ChatPost, Corpus, Participant, load_corpus
+from chatrecap.analysis.corpus import ChatPost, Corpus, Participant
 from chatrecap.analysis.kinds import KindGuess, account_kinds, classify_account, classify_name
-from chatrecap.importer import import_file
 from chatrecap.models import ORGANIZATION, PERSON
-from chatrecap.sources.base import ReadOptions
-from chatrecap.store import open_store
 
 LABELS = json.loads((Path(__file__).parent / "fixtures" / "pstweetchat-kinds.json").read_text())
 TRUTH = json.loads((files("chatrecap") / "examples" / "b2bchat-example.truth.json").read_text())
@@ -43,23 +39,13 @@ def f1_per_class(pairs: list[tuple[str, str]]) -> dict[str, float]:
 
 
 @pytest.fixture(scope="module")
-def pst(tmp_path_factory) -> Corpus:
-    from conftest import DATA
-
-    with open_store(tmp_path_factory.mktemp("kinds-pst") / "w.db") as store:
-        import_file(store, DATA / "twitter-archiver" / "pstweetchat-2020-2021.csv",
-                    options=ReadOptions(tz=ZoneInfo("America/New_York")))
-        return load_corpus(store, "#PSTweetChat")
+def pst(pst_corpus) -> Corpus:
+    return pst_corpus
 
 
 @pytest.fixture(scope="module")
-def example(tmp_path_factory) -> Corpus:
-    # As `chatrecap demo` imports it.
-    with as_file(files("chatrecap") / "examples" / "b2bchat-example.jsonl") as path, \
-            open_store(tmp_path_factory.mktemp("kinds-demo") / "w.db") as store:
-        import_file(store, Path(path), "twarc2", ReadOptions(chat="#B2Bchat"))
-        return load_corpus(store, "#B2Bchat")
-
+def example(example_corpus) -> Corpus:
+    return example_corpus
 
 def test_macro_f1_on_the_hand_labelled_pstweetchat_accounts(pst):
     guesses = by_handle(pst, account_kinds(pst))

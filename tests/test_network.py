@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from chatrecap.analysis.corpus import ChatPost, Corpus, Participant, load_corpus
+from chatrecap.analysis.corpus import ChatPost, Corpus, Participant
 from chatrecap.analysis.network import build_graph, recognition, weighted_edges
 from chatrecap.analysis.structure import Structure, analyse
 
@@ -168,19 +167,6 @@ def test_the_ranking_is_deterministic_and_its_evidence_is_real():
         assert len(set(head)) == len(head)
 
 
-@pytest.fixture(scope="module")
-def pst_corpus(tmp_path_factory):
-    from conftest import DATA
-
-    from chatrecap.importer import import_file
-    from chatrecap.sources.base import ReadOptions
-    from chatrecap.store import open_store
-
-    path = tmp_path_factory.mktemp("pstnet") / "w.db"
-    with open_store(path) as store:
-        import_file(store, DATA / "twitter-archiver" / "pstweetchat-2020-2021.csv",
-                    options=ReadOptions(tz=ZoneInfo("America/New_York")))
-        return load_corpus(store, "#PSTweetChat")
 
 
 def test_the_pstweetchat_host_is_recognised_by_the_room(pst_corpus):

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from test_cli import run_main
 
 from chatrecap.analysis.sessions import find_sessions, pick_session, slug, window_session
 from chatrecap.errors import OptionError
-from chatrecap.importer import import_file
-from chatrecap.sources.base import ReadOptions
 from chatrecap.store import open_store
 
 # The first Friday of each month (one was the second: 2021-01-08), read off the archive:
@@ -23,17 +20,6 @@ CHAT_DAYS = [
     "2021-02-05", "2021-03-05", "2021-04-02", "2021-05-07", "2021-06-04", "2021-07-02",
     "2021-08-06", "2021-09-03", "2021-10-01", "2021-11-05", "2021-12-03",
 ]
-
-
-@pytest.fixture(scope="module")
-def pst_db(tmp_path_factory):
-    from conftest import DATA
-
-    path = tmp_path_factory.mktemp("pst") / "w.db"
-    with open_store(path) as store:
-        import_file(store, DATA / "twitter-archiver" / "pstweetchat-2020-2021.csv",
-                    options=ReadOptions(tz=ZoneInfo("America/New_York")))
-    return path
 
 
 def test_the_sessions_are_exactly_the_monthly_chat_days(pst_db):

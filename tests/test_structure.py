@@ -10,25 +10,20 @@ measures today and guard against it getting worse.
 from __future__ import annotations
 
 import json
-from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import DATA, FIXTURES
+from conftest import FIXTURES
 
 from chatrecap.analysis.corpus import load_corpus
 from chatrecap.analysis.sessions import find_sessions
 from chatrecap.analysis.structure import addressed, analyse, answer_label, is_chatter, question_label
-from chatrecap.importer import import_file
-from chatrecap.sources.base import ReadOptions
 from chatrecap.store import open_store
 
 
 @pytest.fixture(scope="module")
-def labelled():
+def labelled(pst_db):
     labels = json.loads((FIXTURES / "pstweetchat-labels.json").read_text())
-    with open_store(":memory:") as store:
-        import_file(store, DATA / "twitter-archiver" / "pstweetchat-2020-2021.csv",
-                    options=ReadOptions(tz=ZoneInfo("America/New_York")))
+    with open_store(pst_db) as store:
         sessions = {s.start.date().isoformat(): s for s in find_sessions(store, "#PSTweetChat")}
         out = []
         for truth in labels["sessions"]:
