@@ -110,30 +110,36 @@ def prepare(items: Iterable[Post | RecordError], ctx: _Context,
     """Turn records into rows. ``lines`` (line-based sources) are kept as the raw records;
     otherwise each record's ``raw`` is, once per (file, line)."""
     batch = Batch()
+    posts, authors, chat_posts = batch.posts, batch.authors, batch.chat_posts
     raws: dict[tuple[str, int], object] = {}
     stamps: dict[object, str] = {None: ctx.observed}  # one iso() per distinct observation
     author_rows: dict[int, tuple[str, tuple[object, ...]]] = {}  # by Author object
+    chats = (ctx.chat,) if ctx.chat else None
+    keep_records = ctx.keep_raw and lines is None
+    records = referenced = 0
     for item in items:
         if isinstance(item, RecordError):
             batch.problems.append(item)
             if item.skipped:
-                batch.records += 1
+                records += 1
             continue
-        batch.records += 1
+        records += 1
         observed = stamps.get(item.observed_at)
         if observed is None:
             observed = stamps[item.observed_at] = iso(item.observed_at) or ctx.observed
-        batch.posts.append(post_row(item, observed))
-        known = author_rows.get(id(item.author))
+        author = item.author
+        known = author_rows.get(id(author))
         if known is None:
-            known = author_rows[id(item.author)] = (item.author.id, author_row(item.author))
-        batch.authors[known[0]] = (known[1], observed)
+            known = author_rows[id(author)] = (author.id, author_row(author))
+        posts.append(post_row(item, observed, known[0]))
+        authors[known[0]] = (known[1], observed)
         if item.is_referenced:
-            batch.referenced += 1
+            referenced += 1
         else:
-            batch.chat_posts.append((item.id, _chats_of(item, ctx)))
-        if ctx.keep_raw and lines is None and item.raw is not None and item.source_file:
+            chat_posts.append((item.id, chats or _chats_of(item, ctx)))
+        if keep_records and item.raw is not None and item.source_file:
             raws[(item.source_file, item.source_line or 0)] = item.raw
+    batch.records, batch.referenced = records, referenced
     if ctx.keep_raw:
         if lines is not None:
             batch.raws = {(name, number): compress(line.rstrip(b"\r\n"))

@@ -7,13 +7,14 @@ Fields a source cannot know stay ``None`` (unknown), never a guessed value.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from datetime import UTC, datetime
+from itertools import chain
 from typing import Any
 
 PERSON = "person"
 ORGANIZATION = "organization"
-_INT_LIMIT = 2**63 - 1  # what every database stores as an integer
+INT_LIMIT = 2**63 - 1  # what every database stores as an integer
 
 
 def _text(value: Any, name: str, required: bool = False) -> None:
@@ -30,7 +31,7 @@ def _count(value: Any, name: str) -> None:
         return
     if type(value) is not int:
         raise TypeError(f"{name} must be a whole number, not {type(value).__name__}")
-    if not -_INT_LIMIT <= value <= _INT_LIMIT:
+    if not -INT_LIMIT <= value <= INT_LIMIT:
         raise ValueError(f"{name} {value} is out of range")
 
 
@@ -111,6 +112,10 @@ _POST_TEXTS = ("text_original", "reply_to_id", "reply_to_author", "quote_of_id",
                "thread_id", "language", "url", "channel", "source_file")
 _POST_LISTS = ("mentions", "hashtags", "urls", "media", "chats")
 _POST_COUNTS = ("like_count", "repost_count", "reply_count", "quote_count", "source_line")
+_TEXT_TYPES = frozenset((str, type(None)))
+_STR_TYPES = frozenset((str,))
+_LIST_TYPES = frozenset((list,))
+_COUNT_TYPES = frozenset((int, type(None)))
 
 
 @dataclass(slots=True)
@@ -143,12 +148,18 @@ class Post:
     source_file: str | None = None
     source_line: int | None = None
     raw: Any = None  # the platform's own record, kept whole
+    #: Set by a source whose decoder already typed every value (ids non-empty, counts in
+    #: range, times in UTC), so that the checks below need not run again for each post.
+    trusted: InitVar[bool] = False
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, trusted: bool = False) -> None:
         """Refuse values of the wrong type (see Author.__post_init__); times become UTC.
 
-        Runs for every post of every import, so the common case is a few plain loops and
-        the field is only named when something is wrong."""
+        Runs for every post of every import, so the common case is a few checks of the
+        set of types a group of fields holds (done in C), and the field is only named when
+        something is wrong."""
+        if trusted:
+            return
         if type(self.native_id) is not str or not self.native_id:
             _text(self.native_id, "id", required=True)
         if type(self.platform) is not str or type(self.text) is not str:
@@ -159,26 +170,28 @@ class Post:
         created = self.created_at
         if type(created) is not datetime or created.tzinfo is not UTC:
             self.created_at = _time(created, "created_at", required=True)  # type: ignore[assignment]
-        for value in (self.text_original, self.reply_to_id, self.reply_to_author,
-                      self.quote_of_id, self.repost_of_id, self.thread_id, self.language,
-                      self.url, self.channel, self.source_file):
-            if value is not None and type(value) is not str:
-                for name in _POST_TEXTS:
-                    _text(getattr(self, name), name)
-        for items in (self.mentions, self.hashtags, self.urls, self.media, self.chats):
-            if type(items) is not list or any(type(item) is not str for item in items):
-                for name in _POST_LISTS:
-                    _texts(getattr(self, name), name)
-        for value in (self.like_count, self.repost_count, self.reply_count, self.quote_count,
-                      self.source_line):
-            if value is not None and (type(value) is not int or not
-                                      -_INT_LIMIT <= value <= _INT_LIMIT):
-                for name in _POST_COUNTS:
-                    _count(getattr(self, name), name)
+        if not _TEXT_TYPES.issuperset(map(type, (
+                self.text_original, self.reply_to_id, self.reply_to_author, self.quote_of_id,
+                self.repost_of_id, self.thread_id, self.language, self.url, self.channel,
+                self.source_file))):
+            for name in _POST_TEXTS:
+                _text(getattr(self, name), name)
+        lists = (self.mentions, self.hashtags, self.urls, self.media, self.chats)
+        if not _LIST_TYPES.issuperset(map(type, lists)) or not _STR_TYPES.issuperset(
+                map(type, chain.from_iterable(lists))):
+            for name in _POST_LISTS:
+                _texts(getattr(self, name), name)
+        counts = (self.like_count, self.repost_count, self.reply_count, self.quote_count,
+                  self.source_line)
+        if not _COUNT_TYPES.issuperset(map(type, counts)) or max(
+                map(abs, filter(None, counts)), default=0) > INT_LIMIT:
+            for name in _POST_COUNTS:
+                _count(getattr(self, name), name)
         if type(self.is_referenced) is not bool:
             _flag(self.is_referenced, "is_referenced")
-        if self.observed_at is not None:
-            self.observed_at = _time(self.observed_at, "observed_at")
+        observed = self.observed_at
+        if observed is not None and (type(observed) is not datetime or observed.tzinfo is not UTC):
+            self.observed_at = _time(observed, "observed_at")
 
     @property
     def id(self) -> str:

@@ -23,12 +23,15 @@ _CONTINUATION = (
 _LATIN_MOJIBAKE = re.compile(f"[\xc2-\xf4][{_CONTINUATION}]")
 # cp874 decodes 0xA1-0xFB as Thai; cp1252 fills 0x80-0x9F where cp874 has holes.
 _THAI_RUN = re.compile(f"[\u0e01-\u0e5b{_CONTINUATION}]{{2,}}")
+# Only a Thai character can stand for a UTF-8 lead byte there (the others are continuation
+# bytes), so text without one has nothing to repair; finding that out is a quick scan.
+_THAI = re.compile("[\u0e01-\u0e5b]")
 _CP1252_ONLY = re.compile(
     "[\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014"
     "\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
 )
 # One scan says whether a text needs any of the work below; most texts need none.
-_SUSPECT = re.compile("[&\x00-\x08\x0b-\x1f\x7f\xc2-\xf4\u200b\ufeff\t\u00a0\u0e01-\u0e5b]")
+_SUSPECT = re.compile("[\x00-\x08\x0b-\x1f\x7f\xc2-\xf4\u200b\ufeff\t\u00a0\u0e01-\u0e5b]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _TAG = re.compile(r"<[^>]*>?")
@@ -76,7 +79,7 @@ def fix_mojibake(text: str) -> str:
         return text
     if _LATIN_MOJIBAKE.search(text):
         text = ftfy.fix_text(text, _FTFY_CONFIG)
-    if _THAI_RUN.search(text):
+    if _THAI.search(text) and _THAI_RUN.search(text):
         text = fix_thai_mojibake(text)
     return text
 
@@ -87,10 +90,10 @@ def clean_text(text: str | None, entities: bool = True) -> str:
     decoded once per call: "&amp;lt;" is the text "&lt;")."""
     if not text:
         return ""
-    if not _SUSPECT.search(text) and "  " not in text and "\n\n\n" not in text:
-        return text.strip()
     if entities and "&" in text:
         text = html.unescape(text)
+    if not _SUSPECT.search(text) and "  " not in text and "\n\n\n" not in text:
+        return text.strip()  # what the rounds below would give
     # Removing blanks can bring mojibake together and repairing it can leave blanks, so
     # the steps repeat until the text is stable (at most a few rounds).
     for _ in range(4):
@@ -104,8 +107,9 @@ def clean_text(text: str | None, entities: bool = True) -> str:
 def _clean_once(text: str) -> str:
     # Invisible characters go first: inside a mojibake sequence they hide it from repair.
     text = _CONTROL.sub("", text)
-    text = fix_mojibake(text)
-    text = _CONTROL.sub("", text)
+    repaired = fix_mojibake(text)
+    if repaired is not text:
+        text = _CONTROL.sub("", repaired)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "  " in text or "\t" in text or "\u00a0" in text:

@@ -23,7 +23,7 @@ from typing import Any
 import msgspec
 
 from chatrecap.errors import RecordError
-from chatrecap.models import Author, Post
+from chatrecap.models import INT_LIMIT, Author, Post
 from chatrecap.sources import _x_v2 as x
 from chatrecap.sources._twitter import (
     PLATFORM,
@@ -115,21 +115,20 @@ def _observed_at(record: x.Line) -> datetime | None:
     return None
 
 
-_AUTHORS: dict[tuple[Any, ...], Author] = {}
+_AUTHORS: dict[str, tuple[x.User, Author]] = {}
 
 
 def v2_author(user: x.User) -> Author:
-    """The Author of a v2 user; identical profiles share one (immutable) Author, since
-    chat participants appear on page after page."""
-    metrics = user.public_metrics or x.UserMetrics()
-    key = (user.id, user.username, user.name, user.description, metrics.followers_count,
-           metrics.following_count, user.verified, user.url, user.location,
-           user.profile_image_url)
-    author = _AUTHORS.get(key)
-    if author is None:
-        if len(_AUTHORS) > 100_000:
-            _AUTHORS.clear()
-        author = _AUTHORS[key] = _v2_author(user, metrics)
+    """The Author of a v2 user; a user seen again unchanged shares the first one's
+    (immutable) Author, since chat participants appear on page after page. Comparing the
+    decoded users (in C) is cheaper than hashing their texts."""
+    known = _AUTHORS.get(user.id)
+    if known is not None and known[0] == user:
+        return known[1]
+    if len(_AUTHORS) > 100_000:
+        _AUTHORS.clear()
+    author = _v2_author(user, user.public_metrics or x.UserMetrics())
+    _AUTHORS[user.id] = (user, author)
     return author
 
 
@@ -221,17 +220,30 @@ def _post(tweet: Tweetish, source: Tweetish, author: Author, reply_handle: str |
           media: list[x.Media], referenced: bool, observed: datetime | None, line: bytes,
           name: str, number: int) -> Post:
     note = source.note_tweet
-    raw_text = (note.text if note and note.text else None) or source.text
+    if note is not None and note.text:
+        raw_text, entities = note.text, note.entities or source.entities or _NO_ENTITIES
+    else:
+        raw_text, entities = source.text, source.entities or _NO_ENTITIES
     own_text = tweet.text
     if raw_text is None or own_text is None or tweet.created_at is None:
         raise ValueError(f"tweet {tweet.id} has no text or created_at")
-    entities = (note.entities if note and note.text else None) or source.entities or x.Entities()
-    text = clean_text(expand_links(raw_text, (
-        (u.url, "" if is_media_link(u.expanded_url, u.media_key)
-         else u.unwound_url or u.expanded_url or u.url or "") for u in entities.urls)))
-    metrics = tweet.public_metrics or x.TweetMetrics()
-    refs = {ref.type: ref.id for ref in tweet.referenced_tweets}
-    reply_to, quote_of, repost_of = refs.get("replied_to"), refs.get("quoted"), refs.get("retweeted")
+    links = entities.urls
+    if "t.co/" in raw_text:
+        raw_text = expand_links(raw_text, [
+            (u.url, "" if is_media_link(u.expanded_url, u.media_key)
+             else u.unwound_url or u.expanded_url or u.url or "") for u in links])
+    text = clean_text(raw_text)
+    metrics = tweet.public_metrics or _NO_METRICS
+    counts = (metrics.like_count, metrics.retweet_count, metrics.reply_count,
+              metrics.quote_count)
+    reply_to = quote_of = repost_of = None
+    for ref in tweet.referenced_tweets:  # the last of a type wins
+        if ref.type == "replied_to":
+            reply_to = ref.id
+        elif ref.type == "quoted":
+            quote_of = ref.id
+        elif ref.type == "retweeted":
+            repost_of = ref.id
     conversation = tweet.conversation_id
     return Post(
         platform=PLATFORM,
@@ -245,16 +257,19 @@ def _post(tweet: Tweetish, source: Tweetish, author: Author, reply_handle: str |
         quote_of_id=f"{PLATFORM}:{quote_of}" if quote_of else None,
         repost_of_id=f"{PLATFORM}:{repost_of}" if repost_of else None,
         thread_id=f"{PLATFORM}:{conversation}" if conversation else None,
-        mentions=unique([m.username for m in entities.mentions if m.username]),
-        hashtags=unique([h.tag for h in entities.hashtags if h.tag]),
-        urls=unique([u.unwound_url or u.expanded_url or u.url for u in entities.urls
-                     if u.url and not is_media_link(u.expanded_url, u.media_key)]),  # type: ignore[misc]
+        mentions=unique([m.username for m in entities.mentions if m.username])
+        if entities.mentions else [],
+        hashtags=unique([h.tag for h in entities.hashtags if h.tag])
+        if entities.hashtags else [],
+        urls=unique([u.unwound_url or u.expanded_url or u.url for u in links  # type: ignore[misc]
+                     if u.url and not is_media_link(u.expanded_url, u.media_key)])
+        if links else [],
         media=[m.url or m.preview_image_url for m in media  # type: ignore[misc]
-               if m.url or m.preview_image_url],
-        like_count=metrics.like_count,
-        repost_count=metrics.retweet_count,
-        reply_count=metrics.reply_count,
-        quote_count=metrics.quote_count,
+               if m.url or m.preview_image_url] if media else [],
+        like_count=counts[0],
+        repost_count=counts[1],
+        reply_count=counts[2],
+        quote_count=counts[3],
         language=tweet.lang,
         url=tweet_url(author.handle, tweet.id),
         is_referenced=referenced,
@@ -262,7 +277,14 @@ def _post(tweet: Tweetish, source: Tweetish, author: Author, reply_handle: str |
         source_file=name,
         source_line=number,
         raw=line,  # the whole line is the raw record; raw_of() picks this tweet out of it
+        # msgspec typed every value; an empty id or a count past 64 bits is still refused
+        # by the checks, with their message.
+        trusted=bool(tweet.id) and max(map(abs, filter(None, counts)), default=0) <= INT_LIMIT,
     )
+
+
+_NO_ENTITIES = x.Entities()
+_NO_METRICS = x.TweetMetrics()
 
 
 SOURCE = Twarc2Source()
