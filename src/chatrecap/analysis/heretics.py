@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
@@ -38,6 +39,7 @@ BLOCK = 4096  # posts per block of the pair search
 PAIR_DF = 1000, 0.001  # a word in more posts than this (or this share) makes no pair alone
 PAIR_FLOOR = 0.2  # cosine the rarer words of a candidate pair must reach on their own
 CREDIT_RECENT = 20  # naming an author credits one of their last positions
+NAMED_STEP = 1 << 17  # naming posts judged at a time (memory: CREDIT_RECENT pairs each)
 NOVELTY = 5.0  # a phrase is new if its later rate would have shown it this often before
 PHRASE_LAG = timedelta(days=1)  # a phrase is adopted when it lives on after its session
 _ADDRESS = re.compile(r"^(?:[\s.]*@\w+)+")
@@ -128,21 +130,30 @@ def _named_pairs(posts: list[ChatPost], rows: np.ndarray, ntok: np.ndarray, auth
     n = len(posts)
     answers = [(p, rows[(p[rows] >= 0) & (ntok[p[rows]] >= MIN_TOKENS)]) for p in (reply, quote)]
     found_i, found_j = [p[a] for p, a in answers], [a for _, a in answers]
-    named = [(k, handles[h]) for k in rows.tolist() if posts[k].mentions
-             for h in {h.lower() for h in _HANDLE.findall(_ADDRESS.sub("", posts[k].text))} if h in handles]
+    namers, named = array("q"), array("q")  # (later post, named author): compact, millions at scale
+    for k in rows.tolist():
+        if posts[k].mentions:
+            for h in {h.lower() for h in _HANDLE.findall(_ADDRESS.sub("", posts[k].text))}:
+                if h in handles:
+                    namers.append(k)
+                    named.append(handles[h])
     own = rows[ntok[rows] >= MIN_ORIGINAL]  # everyone's possible originals, by author then time
     if named and len(own):
-        later, whom = np.array(named, dtype=np.int64).T
         keys = np.sort(author[own] * n + own)
-        at = np.searchsorted(keys, whom * n + later)[:, None] - np.arange(1, CREDIT_RECENT + 1)[None, :]
-        earlier = keys[np.maximum(at, 0)]
-        ok = (at >= 0) & (earlier // n == whom[:, None])
-        earlier, later = earlier % n, np.broadcast_to(later[:, None], at.shape)
-        ok &= (secs[later] - secs[earlier] >= lag) & (secs[later] - secs[earlier] <= span)
-        found_i.append(earlier[ok])
-        found_j.append(later[ok])
-    pair = np.unique(np.concatenate(found_i) * n + np.concatenate(found_j))
-    return pair // n, pair % n
+        back = np.arange(1, CREDIT_RECENT + 1)[None, :]
+        for lo in range(0, len(named), NAMED_STEP):  # CREDIT_RECENT candidates each: in steps
+            later = np.frombuffer(namers, dtype=np.int64)[lo:lo + NAMED_STEP]
+            whom = np.frombuffer(named, dtype=np.int64)[lo:lo + NAMED_STEP]
+            at = np.searchsorted(keys, whom * n + later)[:, None] - back
+            earlier = keys[np.maximum(at, 0)]
+            ok = (at >= 0) & (earlier // n == whom[:, None])
+            earlier, later = earlier % n, np.broadcast_to(later[:, None], at.shape)
+            ok &= (secs[later] - secs[earlier] >= lag) & (secs[later] - secs[earlier] <= span)
+            found_i.append(earlier[ok])
+            found_j.append(later[ok])
+    # A pair found twice (a reply that also names its author) is judged twice alike: the
+    # adoptions are sets, so no dedupe pass over tens of millions of pairs is needed.
+    return np.concatenate(found_i).astype(np.int64), np.concatenate(found_j).astype(np.int64)
 
 
 def _echoes(posts: list[ChatPost], secs: np.ndarray, author: np.ndarray, tok: np.ndarray, doc: np.ndarray,

@@ -12,8 +12,10 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import probablepeople
@@ -23,6 +25,7 @@ from probablepeople.gender import gender_names  # the given-name lexicon probabl
 from probablepeople.ratios import ratios
 
 from chatrecap.analysis.corpus import Corpus
+from chatrecap.analysis.textvec import Folded
 from chatrecap.models import ORGANIZATION, PERSON
 
 UNKNOWN = "unknown"
@@ -40,6 +43,7 @@ _HANDLE_ORG_PARTS = _ORG_WORDS | {"inc", "org", "teams", "server", "functions", 
 _HANDLE_ORG_ENDS = ("hq", "team", "news", "app", "official", "labs", "group", "sug", "conf", "summit",
                     "events", "tools", "project", "award", "podcast", "media", "studio", "dotorg")
 _TITLES = frozenset("dr mr mrs ms mx miss prof sir dame rev fr lady lord".split())
+_TITLE_WORD = re.compile(r"(?<![^\W\d_])(?:" + "|".join(sorted(_TITLES)) + r")(?![^\W\d_])", re.I)
 _PERSON_HANDLE = re.compile(r"guy|girl|lass|lady|dad|mom|mum|father|mother|^(?:mrs?|dr)(?=[A-Z_])|_?jr$")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 _NOT_NAME = re.compile(r"[^\w\s.'\-&,]")  # emoji, hashtags' #, @ and the like
@@ -73,7 +77,24 @@ _PERSON_BEFORE = re.compile(r"\b(?:by|with|thanks|thank you|congrats|congratulat
                             r"welcome|ask|hey|hi|hello)(?:\s+to)?" + _LIST, re.I)
 _PERSON_AFTER = re.compile(r"\s+(?:who|whose|who's|presenting|presents|deserves|also deserves)\b|"
                            r"(?:\s+\S+){0,3}?\s+(?:he|she|his|him|her|he's|she's)\b", re.I)
+# Every word the four patterns above need, whole: a post with none of them reads no mention
+# either way, and most posts have none, so they are skipped for one search.
+_ANY_CUE = Folded(re.compile(
+    r"\b(?:the|an?|on|in|into|using|use|via|at|with|team|meeting|meet|meetup|events?|website|site|"
+    r"forums?|extensions?|notebooks?|images?|version|release|client|platform|collection|courses?|app|"
+    r"account|program|programme|community|conference|summit|cfp|library|package|tools?|docs|"
+    r"documentation|api|sdk|editor|license|product|services?|store|gallery|repo|channel|integration|"
+    r"plugin|subscription|features?|update|v\d|podcast|episode|webinar|by|thanks|thank|congrats|"
+    r"congratulations|cc|paging|welcome|ask|hey|hi|hello|who|whose|presenting|presents|deserves|"
+    r"he|she|his|him|her)\b", re.I))
+# The same, matched faster on ASCII text (see ``Folded``).
+_THING_BEFORE_F, _THING_AFTER_F, _PERSON_BEFORE_F, _PERSON_AFTER_F = map(
+    Folded, (_THING_BEFORE, _THING_AFTER, _PERSON_BEFORE, _PERSON_AFTER))
 _WORD = re.compile(r"(?<![\w@/.#])#?(\w+)(?!\w|\.\w)")  # a bare word or hashtag, not in a link
+_NOT_LIST = re.compile(r"[^\w\s@,&]")  # what a cue and a list of handles never hold
+_ANY_HANDLE = re.compile(r"(?<![\w@])@(\w+)")
+_PLAIN_WORD = re.compile(r"(?<![@\w])\w+")
+_PLAIN_HANDLE = re.compile(r"[A-Za-z0-9_]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,14 +122,15 @@ def _name_votes(name: str, votes: Votes) -> bool:
         return False
     base = basename(clean)
     suffix = clean[len(base):].strip(" .,") if clean.lower().startswith(base.lower()) else ""
-    legal = suffix and matches(clean, _LEGAL_TYPES) and (len(suffix) > 2 or suffix.isupper())
+    legal = suffix and (len(suffix) > 2 or suffix.isupper()) and matches(clean, _LEGAL_TYPES)
     if legal:
         votes.append((-3.0, f'legal suffix "{suffix}"'))
     org = next((w for w in words if w in _ORG_WORDS), None)
     if org and not legal:
         votes.append((-2.0, f'word "{org}" in the name'))
-    title = HumanName(clean).title
-    if title and len(words) > 1 and title.split()[0].rstrip(".").lower() in _TITLES:
+    # A title is one of the name's own words: without one, nameparser has nothing to find.
+    title = HumanName(clean).title if len(words) > 1 and _TITLE_WORD.search(clean) else ""
+    if title and title.split()[0].rstrip(".").lower() in _TITLES:
         votes.append((1.5, f'title "{title}" (nameparser)'))
     if words[0] == "the" and len(words) > 1 and not _given(words[1]):
         votes.append((-1.0, 'name starts with "The"'))
@@ -134,6 +156,15 @@ def _name_votes(name: str, votes: Votes) -> bool:
         elif clean.isupper() and len(clean) >= 5:
             votes.append((-1.0, f'acronym name "{clean}"'))
     return False
+
+
+@lru_cache(maxsize=1 << 16)
+def _name_reading(name: str) -> tuple[tuple[tuple[float, str], ...], bool]:
+    """``_name_votes`` of a name, kept: parsing one costs about half a millisecond, and
+    display names repeat (the same person in several archives, common names)."""
+    votes: Votes = []
+    personal = _name_votes(name, votes)
+    return tuple(votes), personal
 
 
 def _bio_votes(bio: str, votes: Votes) -> None:
@@ -190,23 +221,69 @@ def _url_votes(url: str, handle: str, personal: bool, votes: Votes) -> None:
             votes.append((-0.7, f'website "{host}" named like the account'))
 
 
-def _context_votes(handle: str, said: list[tuple[str, bool]], as_word: int, votes: Votes) -> None:
+def _reading(text: str, start: int, end: int, tail: int, low: str | None = None) -> str | None:
+    """How the mention at text[start:end] reads: "thing", "person", "owner" or None. The cue
+    before it and the handles in between are words, spaces, "@", "," and "&" only, so the
+    search before it starts at ``tail``, after the last other character. ``low``:
+    ``text.lower()`` when the text is ASCII (the same positions)."""
+    after = text[end:]
+    if after[:2] in ("'s", "\u2019s"):
+        return "owner"  # an owner: "@ann's module" says nothing either way
+    before = text[tail:start]
+    low_before, low_after = (low[tail:start], low[end:]) if low is not None else (None, None)
+    if _THING_BEFORE_F.search(before, low_before) or _THING_AFTER_F.match(after, low_after):
+        return "thing"
+    if _PERSON_BEFORE_F.search(before, low_before) or _PERSON_AFTER_F.match(after, low_after):
+        return "person"
+    return None
+
+
+def _tail(text: str, start: int) -> int:
+    return max((m.end() for m in _NOT_LIST.finditer(text, 0, start)), default=0)
+
+
+def _readings(text: str) -> dict[str, str]:
+    """Per handle (lower case) in a post, the first mention of it read as a thing or a person."""
+    out: dict[str, str] = {}
+    low = text.lower() if text.isascii() else None
+    if not _ANY_CUE.search(text, low):
+        return out
+    tails = [m.end() for m in _NOT_LIST.finditer(text)]
+    # A cue holds at most three words that are neither handles nor "and" (thank you to @x):
+    # a match cannot start before the third such word back.
+    plain = [m.start() for m in _PLAIN_WORD.finditer(text) if m.group(0).lower() != "and"]
+    for m in _ANY_HANDLE.finditer(text):
+        key = m.group(1).lower()
+        if key in out:
+            continue
+        at, words = bisect_right(tails, m.start()), bisect_right(plain, m.start())
+        reading = _reading(text, m.start(), m.end(), max(tails[at - 1] if at else 0,
+                                                         plain[words - 3] if words >= 3 else 0), low)
+        if reading in ("thing", "person"):
+            out[key] = reading
+    return out
+
+
+def _context_votes(handle: str, said: list[tuple[str, bool]], as_word: int, votes: Votes,
+                   read: tuple[int, int] | None = None) -> None:
     """How posts talk about the account: named as a thing or a person, answered, or its name
-    written as a plain word or hashtag (brands and events are; people rarely are)."""
-    at = re.compile(r"(?<![\w@])@" + re.escape(handle) + r"(?!\w)", re.I)
-    thing = person = replied = 0
-    for text, addressed in said:
-        replied += addressed
-        for m in at.finditer(text):
-            before, after = text[:m.start()], text[m.end():]
-            if after[:2] in ("'s", "\u2019s"):
-                continue  # an owner: "@ann's module" says nothing either way
-            if _THING_BEFORE.search(before) or _THING_AFTER.match(after):
-                thing += 1
-                break
-            if _PERSON_BEFORE.search(before) or _PERSON_AFTER.match(after):
-                person += 1
-                break
+    written as a plain word or hashtag (brands and events are; people rarely are).
+    ``read``: the (thing, person) counts when the caller has read the posts already."""
+    replied = sum(addressed for _, addressed in said)
+    if read is not None:
+        thing, person = read
+    else:
+        thing = person = 0
+        at = re.compile(r"(?<![\w@])@" + re.escape(handle) + r"(?!\w)", re.I)
+        for text, _ in said:
+            for m in at.finditer(text):
+                reading = _reading(text, m.start(), m.end(), _tail(text, m.start()))
+                if reading == "thing":
+                    thing += 1
+                    break
+                if reading == "person":
+                    person += 1
+                    break
     if thing:
         votes.append((-min(2.5, 1.0 + 0.5 * thing), f"posts name it as a thing ({thing}x)"))
     if person or replied:
@@ -232,12 +309,20 @@ def classify_account(handle: str, name: str | None, bio: str | None, url: str | 
     whether it answers it), ``as_word`` the posts writing the handle as a word or hashtag.
     A bare handle is thin evidence: its guess says at most 0.6 confidence (0.75 with context).
     """
+    return _classify(handle, name, bio, url, said or [], as_word, None)
+
+
+def _classify(handle: str, name: str | None, bio: str | None, url: str | None,
+              said: list[tuple[str, bool]], as_word: int, read: tuple[int, int] | None) -> KindGuess:
     handle = (handle or "").lstrip("@").strip()
     name, bio, url = (name or "").strip(), (bio or "").strip(), (url or "").strip()
     if not (handle or name or bio):
         return KindGuess(UNKNOWN, 0.0, ("nothing known",))
     votes: Votes = []
-    personal = _name_votes(name, votes) if name else False
+    personal = False
+    if name:
+        found, personal = _name_reading(name)
+        votes.extend(found)
     if handle and re.sub(r"\W", "", name).lower() != re.sub(r"\W", "", handle).lower():
         _handle_votes(handle, votes)  # a name that is the handle says nothing more
     if bio:
@@ -245,7 +330,7 @@ def classify_account(handle: str, name: str | None, bio: str | None, url: str | 
     if url:
         _url_votes(url, handle or name, personal, votes)
     if handle and (said or as_word):
-        _context_votes(handle, said or [], as_word, votes)
+        _context_votes(handle, said, as_word, votes, read)
     if name or bio or url:
         return _decide(votes, PERSON_PRIOR)
     return _decide([*votes, (0.0, "handle only")], PERSON_PRIOR, 0.75 if said or as_word else 0.6)
@@ -257,8 +342,7 @@ def classify_name(text: str) -> KindGuess:
     text = (text or "").strip()
     if not text:
         return KindGuess(UNKNOWN, 0.0, ("nothing known",))
-    votes: Votes = []
-    _name_votes(text, votes)
+    votes: Votes = list(_name_reading(text)[0])
     if not votes and len(text.split()) == 1:
         votes.append((-1.0, "a single word, not a known given name"))
     return _decide(votes, 0.5)
@@ -271,15 +355,23 @@ def account_kinds(corpus: Corpus, corrections: dict[str, str] | None = None) -> 
     """
     corrections = corrections or {}
     said: dict[str, dict[str, bool]] = defaultdict(dict)  # handle -> post text -> answers it
+    read: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # handle -> posts reading it as thing, person
     spellings: dict[str, dict[str, str]] = defaultdict(dict)  # handle -> spelling -> platform
     words: Counter[str] = Counter()
     for post in [*corpus.posts, *corpus.referenced.values()]:
         words.update({w.lower() for w in _WORD.findall(post.text)})
         target = (post.reply_to_author or "").lstrip("@").lower()
+        readings = None
         for mention in post.mentions:
             key = mention.lstrip("@").lower()
             spellings[key].setdefault(mention.lstrip("@"), post.platform)
-            said[key][post.text] = said[key].get(post.text, False) or key == target
+            texts = said[key]
+            if post.text not in texts:  # each text read once per handle, as _context_votes does
+                readings = _readings(post.text) if readings is None else readings
+                reading = readings.get(key)
+                if reading is not None:
+                    read[key][reading == "person"] += 1
+            texts[post.text] = texts.get(post.text, False) or key == target
     accounts = [(a.id, a.handle, a.name, a.bio, a.url, a.kind) for a in corpus.authors.values()]
     authors = {a.handle.lower() for a in corpus.authors.values()}
     for key in sorted(said.keys() - authors):
@@ -295,6 +387,9 @@ def account_kinds(corpus: Corpus, corrections: dict[str, str] | None = None) -> 
         elif stored in (PERSON, ORGANIZATION):
             result[account_id] = KindGuess(stored, 1.0, ("recorded in the archive",))
         else:
-            result[account_id] = classify_account(handle, name, bio, url, as_word=words[handle.lower()],
-                                                  said=list(said[handle.lower()].items()))
+            key = handle.lower()
+            # The counts were read for handles as ``_readings`` finds them: plain ones only.
+            counts = (read[key][0], read[key][1]) if _PLAIN_HANDLE.fullmatch(handle) else None
+            result[account_id] = _classify(handle, name, bio, url, list(said[key].items()), words[key],
+                                           counts)
     return result

@@ -10,7 +10,10 @@ weighted (``LeaderWeights``, configurable) and shown beside the score with its p
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+from bisect import bisect_left
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,10 +84,18 @@ def rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Seque
                  weights: LeaderWeights | None = None,
                  corrections: dict[str, str] | None = None) -> list[Leader]:
     """Every account recognised, named or credited, best first (ties by handle)."""
+    with _frozen():
+        return _rank_leaders(corpus, structure, nominations, weights, corrections)
+
+
+def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequence[Nomination],
+                  weights: LeaderWeights | None, corrections: dict[str, str] | None) -> list[Leader]:
     weights = weights or LeaderWeights()
+    # On a big series the early-idea search, the longest part, runs in a second process meanwhile.
+    pending = _in_background(_early_credit, corpus) \
+        if len(corpus.posts) >= PARALLEL_POSTS and _can_fork() else None
     graph = build_graph(corpus, structure)
     ranked = {r.account_id: r for r in recognition(graph)}
-    kinds = account_kinds(corpus, corrections)
     by_handle = {h.lower(): a for a, h in graph.handles.items()}
     by_handle.update({p.handle.lower(): p.id for p in corpus.authors.values()})
     votes: dict[str, int] = {}
@@ -99,9 +110,10 @@ def rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Seque
             names[key] = count.nominee
         votes[key] = votes.get(key, 0) + count.votes
         vote_posts.setdefault(key, []).extend(count.post_ids)
-    credit = early_adopter_credit(early_adopters(corpus))
+    kinds = account_kinds(corpus, corrections)
     companies = _companies(corpus, {a: r.score for a, r in ranked.items()}, graph.handles)
     promotion = self_promotion(corpus)
+    credit = pending() if pending is not None else _early_credit(corpus)
     accounts = sorted(set(ranked) | set(votes) | set(credit) | set(corpus.authors))
     rec = _scaled({a: ranked[a].score if a in ranked else 0.0 for a in accounts})
     nom = _scaled({a: float(votes.get(a, 0)) for a in accounts}, FULL_VOTES)
@@ -138,6 +150,10 @@ def rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Seque
     return leaders
 
 
+def _early_credit(corpus: Corpus) -> dict[str, float]:
+    return early_adopter_credit(early_adopters(corpus))
+
+
 def _companies(corpus: Corpus, scores: dict[str, float],
                handles: dict[str, str]) -> dict[str, dict[str, Any]]:
     """For each organisation with an account: its own recognition against its people's
@@ -169,15 +185,128 @@ def series_inputs(store: Store, chat: str,
     """A whole chat as one corpus; replies and nominations read session by session (a
     prompt of one session is not answered in the next)."""
     corpus = load_corpus(store, chat)
+    return (corpus, *series_structure(corpus, sessions))
+
+
+#: Posts from which a series is analysed by two processes (the sessions are independent).
+PARALLEL_POSTS = 50_000
+_shared: Any = None  # what the forked workers are to work on, set before they start
+
+
+def series_structure(corpus: Corpus, sessions: Sequence[Session]) -> tuple[Structure, list[Nomination]]:
+    """The replies and nominations of a series already read, found session by session; on a
+    big series by two processes, merged in session order (the same result)."""
+    with _frozen():
+        return _series_structure(corpus, sessions)
+
+
+def _series_structure(corpus: Corpus, sessions: Sequence[Session]) -> tuple[Structure, list[Nomination]]:
+    times = [p.created_at for p in corpus.posts]
+    ordered = all(a <= b for a, b in zip(times, times[1:], strict=False))
+    if ordered:  # slices, not a pass over the whole series per session
+        parts: Any = [(bisect_left(times, s.window[0]), bisect_left(times, s.window[1])) for s in sessions]
+    else:
+        parts = (corpus.subset(p.id for p in corpus.posts if s.window[0] <= p.created_at < s.window[1])
+                 for s in sessions)  # one at a time
+    del times
     parents: dict[str, str] = {}
     nominations: list[Nomination] = []
-    for session in sessions:
-        start, end = session.window
-        part = corpus.subset(p.id for p in corpus.posts if start <= p.created_at < end)
-        structure = analyse(part, hashtag=chat.lstrip("#") if chat.startswith("#") else None)
-        parents.update(structure.parents)
-        nominations += find_nominations(part, structure)
-    return corpus, Structure([], [], {}, parents), nominations
+    if ordered and len(corpus.posts) >= PARALLEL_POSTS and len(parts) > 1 and _can_fork():
+        found = _in_two_processes(corpus, parts)
+    else:
+        found = (_session(corpus, part) for part in parts)
+    for session_parents, session_nominations in found:
+        parents.update(session_parents)
+        nominations += [Nomination(*n) for n in session_nominations]
+    return Structure([], [], {}, parents), nominations
+
+
+def _session(corpus: Corpus, part: Corpus | tuple[int, int]) -> tuple[dict[str, str], list[tuple]]:
+    """One session's parents and nominations (as tuples, cheap to send between processes)."""
+    if isinstance(part, tuple):
+        part = Corpus(corpus.chat, corpus.posts[part[0]:part[1]], corpus.referenced, corpus.authors)
+    chat = corpus.chat
+    structure = analyse(part, hashtag=chat.lstrip("#") if chat.startswith("#") else None)
+    return structure.parents, [(n.nominator_id, n.nominee, n.nominee_is_handle, n.post_id, n.cue)
+                               for n in find_nominations(part, structure)]
+
+
+_frozen_depth = 0
+
+
+@contextmanager
+def _frozen() -> Iterator[None]:
+    """The objects that exist now (the corpus: tens of millions at a million posts) kept out of
+    the garbage collector meanwhile: its full collections would otherwise walk them all again
+    and again, and a forked worker's would write to every one, copying the whole corpus."""
+    global _frozen_depth
+    if _frozen_depth == 0:
+        gc.freeze()
+    _frozen_depth += 1
+    try:
+        yield
+    finally:
+        _frozen_depth -= 1
+        if _frozen_depth == 0:
+            gc.unfreeze()
+
+
+def _can_fork() -> bool:
+    """Linux with two cores or more, in a process with no other thread: forking is cheap
+    and safe there (not on macOS, nor in the web server, whose threads may hold locks the
+    child would inherit locked)."""
+    import os
+    import sys
+    import threading
+
+    return (sys.platform.startswith("linux") and (os.cpu_count() or 1) > 1
+            and threading.active_count() == 1)
+
+
+def _shared_session(k: int) -> tuple[dict[str, str], list[tuple]]:
+    assert _shared is not None
+    return _session(_shared[0], _shared[1][k])
+
+
+def _shared_call() -> Any:
+    assert _shared is not None
+    run, args = _shared
+    return run(*args)
+
+
+def _in_background(run: Callable[..., Any], *args: Any) -> Callable[[], Any]:
+    """Start ``run(*args)`` in a forked process now; the function returned waits for its result."""
+    import multiprocessing
+
+    global _shared
+    _shared = (run, args)
+    try:
+        with _frozen():
+            pool = multiprocessing.get_context("fork").Pool(1)
+        result = pool.apply_async(_shared_call)
+    finally:
+        _shared = None
+
+    def wait() -> Any:
+        try:
+            return result.get()
+        finally:
+            pool.terminate()
+            pool.join()
+    return wait
+
+
+def _in_two_processes(corpus: Corpus, parts: list[tuple[int, int]]):
+    """Each session's result, in session order, from two forked workers sharing the corpus."""
+    import multiprocessing
+
+    global _shared
+    _shared = (corpus, parts)
+    try:
+        with _frozen(), multiprocessing.get_context("fork").Pool(2) as pool:
+            yield from pool.imap(_shared_session, range(len(parts)))
+    finally:
+        _shared = None
 
 
 def session_inputs(store: Store, session: Session,

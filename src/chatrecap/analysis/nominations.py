@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import probablepeople
 from cleanco import basename
@@ -50,6 +51,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [(cue, re.compile(pattern, re.IGNOREC
     ("thanks for teaching", r"\b(?:big|huge|special|many)\s+thanks\s+to\s+(?=[^.!?]{0,60}\bfor\s+(?:teaching|"
                             r"mentoring|explaining|showing\s+me))"),
 )]
+_CUE_HINTS = (("shout",), ("h/t", "hat", "ht"), ("check",), ("learn",), ("follow", "recommend"), ("thanks",))
 _FOLLOW_FRIDAY = re.compile(r"#(?:FF|FollowFriday)\b", re.IGNORECASE)
 # The nominees right after a cue: handles and names joined by commas, "and", "&" or "+".
 _ITEMS = re.compile(r"(?:(?:\s*(?:,|&|\+|\band\b))*\s*"
@@ -103,6 +105,7 @@ class NomineeCount:
     nominee_is_handle: bool
     votes: int  # distinct nominators
     post_ids: list[str] = field(default_factory=list)
+    nominator_ids: list[str] = field(default_factory=list)  # in the order they voted
 
 
 def is_nomination_prompt(text: str) -> bool:
@@ -115,8 +118,7 @@ def find_nominations(corpus: Corpus, structure: Structure) -> list[Nomination]:
     prompts = {p.post_id for p in structure.prompts
                if (q := corpus.get(p.post_id)) is not None and is_nomination_prompt(q.text)}
     hosts = set(structure.hosts)
-    names = {_name_key(a.name): a.handle for a in corpus.authors.values()
-             if a.name and " " in a.name.strip()}
+    names = _AuthorNames(corpus)
     handles = {a.handle.lower(): a.handle for a in corpus.authors.values()}
     seen: set[tuple[str, str]] = set()
     out: list[Nomination] = []
@@ -128,9 +130,12 @@ def find_nominations(corpus: Corpus, structure: Structure) -> list[Nomination]:
         weak = link is not None and link.reason in (WINDOW, SIMILARITY) and (
             post.author_id in hosts or is_chatter(post.text))
         answers = link is not None and link.prompt_id in prompts and post.id not in prompts and not weak
+        found = _nominees(post, corpus, structure, answers)
+        if not found:
+            continue
         own = corpus.authors.get(post.author_id)
         me = {post.handle.lower()} | ({_name_key(own.name)} if own and own.name else set())
-        for nominee, is_handle, cue in _nominees(post, corpus, structure, answers):
+        for nominee, is_handle, cue in found:
             if is_handle:
                 nominee = handles.get(nominee.lower(), nominee)
             elif (handle := names.get(_name_key(nominee))) is not None:
@@ -144,6 +149,46 @@ def find_nominations(corpus: Corpus, structure: Structure) -> list[Nomination]:
     return out
 
 
+class _AuthorNames:
+    """Handle of the (last) author whose full name has a given ``_name_key``. Parsing every
+    author's name costs about a millisecond, so only names sharing the key's last word are
+    parsed, when a plain name is first looked up: a key's words are words of the name."""
+
+    # The sessions of a series share one authors dict: its index is kept for the next.
+    _last: tuple[dict, int, dict[str, list[tuple[str, str]]]] | None = None
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.authors = corpus.authors
+        self.index: dict[str, list[tuple[str, str]]] | None = None
+
+    def get(self, key: str) -> str | None:
+        if self.index is None:
+            last = _AuthorNames._last
+            if last is not None and last[0] is self.authors and last[1] == len(self.authors):
+                self.index = last[2]
+            else:
+                self.index = {}
+                for a in self.authors.values():
+                    if a.name and " " in a.name.strip():
+                        for word in set(_folded_words(a.name)):
+                            self.index.setdefault(word, []).append((a.name, a.handle))
+                _AuthorNames._last = (self.authors, len(self.authors), self.index)
+        words = key.split()
+        found = None
+        candidates = self.index.get(words[-1], ()) if words else [  # a key of no Latin letters
+            (a.name, a.handle) for a in self.authors.values() if a.name and " " in a.name.strip()]
+        for name, handle in candidates:
+            if _name_key(name) == key:
+                found = handle
+        return found
+
+
+@lru_cache(maxsize=1 << 17)
+def _folded_words(name: str) -> tuple[str, ...]:
+    ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return tuple(w for w in (re.sub(r"[^a-z]+", "", t) for t in re.split(r"[\s,]+", ascii_.lower())) if w)
+
+
 def tally(nominations: list[Nomination]) -> list[NomineeCount]:
     """Votes per nominee (distinct nominators), most first, ties by name."""
     counts: dict[tuple[bool, str], NomineeCount] = {}
@@ -151,7 +196,9 @@ def tally(nominations: list[Nomination]) -> list[NomineeCount]:
     for n in nominations:
         key = (n.nominee_is_handle, n.nominee.lower() if n.nominee_is_handle else _name_key(n.nominee))
         count = counts.setdefault(key, NomineeCount(n.nominee, n.nominee_is_handle, 0))
-        voters.setdefault(key, set()).add(n.nominator_id)
+        if n.nominator_id not in voters.setdefault(key, set()):
+            voters[key].add(n.nominator_id)
+            count.nominator_ids.append(n.nominator_id)
         count.votes = len(voters[key])
         if n.post_id not in count.post_ids:
             count.post_ids.append(n.post_id)
@@ -163,15 +210,19 @@ def _nominees(post: ChatPost, corpus: Corpus, structure: Structure,
     """(nominee, is handle, cue) in text order: every name in an answer to a nomination
     prompt, else the names right after a cue, and every handle of a #FF post."""
     text = post.text
-    skip = _reply_circle(post, corpus, structure)
+    # Each cue holds a word most posts lack (ASCII text: other scripts fold case in ways
+    # str.lower does not), and looking for the word first is much cheaper.
+    low = text.lower() if text.isascii() else None
     found: list[tuple[int, str, bool, str]] = []
-    if answers or _FOLLOW_FRIDAY.search(text):
+    if answers or (low is None or "#f" in low) and _FOLLOW_FRIDAY.search(text):
         cue = PROMPT_CUE if answers else "#FF"
         found += [(m.start(), m.group(1), True, cue) for m in _HANDLE.finditer(text)]
         if answers:
             found += [(start, name, False, cue) for start, name in _names(text)]
     else:
-        for cue, pattern in _CUES:
+        for (cue, pattern), hints in zip(_CUES, _CUE_HINTS, strict=True):
+            if low is not None and not any(h in low for h in hints):
+                continue
             for m in pattern.finditer(text):
                 items = _ITEMS.match(text, m.end())
                 if items is None:
@@ -179,6 +230,9 @@ def _nominees(post: ChatPost, corpus: Corpus, structure: Structure,
                 span = items.group(0)
                 found += [(m.end() + h.start(), h.group(1), True, cue) for h in _HANDLE.finditer(span)]
                 found += [(m.end() + start, name, False, cue) for start, name in _names(span)]
+    if not found:
+        return []
+    skip = _reply_circle(post, corpus, structure)
     result: list[tuple[str, bool, str]] = []
     for start, nominee, is_handle, cue in sorted(found, key=lambda f: f[0]):
         end = start + len(nominee) + is_handle
@@ -245,16 +299,21 @@ def _person(run: list[re.Match[str]], before: str, after: str) -> tuple[int, str
             or any(t.isupper() for t in tokens)):
         return None
     name = " ".join(tokens)
+    return (run[0].start(), name) if _reads_as_person(name) else None
+
+
+@lru_cache(maxsize=1 << 16)
+def _reads_as_person(name: str) -> bool:
+    """No legal form ("Acme Analytics Inc"), and both libraries read a given name and a
+    surname. Names recur across a series, and each reading costs about a millisecond."""
     if basename(name) != name:
-        return None  # "Acme Analytics Inc": a legal form names a company
+        return False
     try:
         parts, kind = probablepeople.tag(name)
     except probablepeople.RepeatedLabelError:
-        return None
+        return False
     human = HumanName(name)
-    if kind != "Person" or not {"GivenName", "Surname"} <= set(parts) or not (human.first and human.last):
-        return None
-    return run[0].start(), name
+    return kind == "Person" and {"GivenName", "Surname"} <= set(parts) and bool(human.first and human.last)
 
 
 def _bare(word: str) -> str:
@@ -265,6 +324,7 @@ def _capitalised(word: str) -> bool:
     return word[0].isupper() and not word[1:].isupper()
 
 
+@lru_cache(maxsize=1 << 17)
 def _name_key(name: str) -> str:
     """"Dr. Léna Okafor" and "lena okafor" are one person: no title, accents or case."""
     human = HumanName(name)

@@ -40,6 +40,23 @@ _JOB = re.compile(r"(?:\b(?:at|from|of|with|for|@)|\b(?:ceo|cto|cmo|coo|cfo|cro|
                   r"head of \w+|lead|manager|director|team))\s*,?\s*$", re.IGNORECASE)
 _LEADING_HANDLES = re.compile(r"^(?:[\s.]*@\w+)+")
 _OWNED_THING = re.compile(r"^(my|our)\s+(?:[\w-]+\s+)*?(\S+)$")
+_AT_HANDLE = re.compile(r"@(\w+)")
+# Words every pitch above holds: most posts have none, and looking for them is cheaper.
+_PITCH_WORDS = ("book", "sign up", "free", "dm me", "link in", "download", "register", "limited",
+                "% off", "code", "check out", "hours only")
+_OWNED_WORDS = ("webinar", "course", "masterclass", "book", "workshop", "template", "newsletter",
+                "podcast", "bootcamp", "cohort", "program", "product", "platform", "tool", "app",
+                "software", "solution")
+
+
+def _may_pitch(text: str) -> bool:
+    """False only when ``_PITCH`` cannot match (ASCII text; other scripts fold case in ways
+    ``str.lower`` does not)."""
+    if not text.isascii():
+        return True
+    low = text.lower()
+    return (any(w in low for w in _PITCH_WORDS)
+            or ("my" in low or "our" in low) and any(w in low for w in _OWNED_WORDS))
 
 
 @dataclass(slots=True)
@@ -103,11 +120,13 @@ def _reasons(post: ChatPost, own: _Own, chat_site: str = "") -> list[str]:
             reasons.append("own site")
         elif host not in _SHARED_HOSTS and any(e in flat for e in own.employers):
             reasons.append("employer's site")
-    body = _LEADING_HANDLES.sub("", post.text)
-    for m in re.finditer(r"@(\w+)", body):
-        if m.group(1).lower() in own.company_handles and not _JOB.search(body[:m.start()]):
-            reasons.append("own company named")
-    for m in _PITCH.finditer(body):
+    lead = _LEADING_HANDLES.match(post.text)
+    body = post.text[lead.end():] if lead else post.text
+    if own.company_handles:
+        for m in _AT_HANDLE.finditer(body):
+            if m.group(1).lower() in own.company_handles and not _JOB.search(body[:m.start()]):
+                reasons.append("own company named")
+    for m in _PITCH.finditer(body) if _may_pitch(body) else ():
         if not _ABOUT_A_PITCH.search(body[max(0, m.start() - 40):m.start()]):
             said = re.sub(r"\s+", " ", m.group(0).lower())
             reasons.append("pitch: " + _OWNED_THING.sub(r"\1 \2", said))
