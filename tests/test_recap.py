@@ -27,7 +27,7 @@ def recap(demo_dir):
 
 def test_demo_writes_every_format(demo_dir):
     names = sorted(p.name for p in demo_dir.iterdir())
-    assert names == ["recap.html", "recap.json", "recap.md", "recap.wxr.xml"]
+    assert names == ["recap-network.svg", "recap.html", "recap.json", "recap.md", "recap.wxr.xml"]
 
 
 def test_the_recap_follows_its_schema(recap):
@@ -112,7 +112,8 @@ def test_recap_command_writes_the_chosen_formats(demo_dir, tmp_path, monkeypatch
     code = run_main(monkeypatch, "--db", db, "recap", "--latest", "--format", "md,json",
                     "-o", str(tmp_path / "r"))
     assert code in (0, None)
-    assert sorted(p.name for p in (tmp_path / "r").iterdir()) == ["recap.json", "recap.md"]
+    assert sorted(p.name for p in (tmp_path / "r").iterdir()) == [
+        "recap-network.svg", "recap.json", "recap.md"]
     assert "written to" in capsys.readouterr().out
     assert run_main(monkeypatch, "--db", db, "recap", "--format", "pdf") == 2
     assert "Unknown --format" in capsys.readouterr().err

@@ -93,7 +93,7 @@ def test_the_page_loads_cleanly_and_links_highlights(browser, page_url, recap):
                 f'[data-post-id="{recap.questions[0].answer_ids[1]}"] .post-text').first.inner_text()
         assert cards.count() >= 1
 
-        charts = page.locator("svg.chart")
+        charts = page.locator("#numbers svg.chart")
         assert charts.count() == 2
         for i in range(charts.count()):
             chart = charts.nth(i)
@@ -122,3 +122,42 @@ def test_no_horizontal_overflow_on_a_phone(browser, page_url, recap):
         assert problems == []
     finally:
         context.close()
+
+
+def test_the_network_picture_names_on_hover_and_opens_posts_on_click(browser, page_url, recap):
+    """Each circle is a link: hovering shows the account's handle, clicking opens the
+    account's posts in the session (no script: a link into a closed <details>)."""
+    net = recap.leaders.network if recap.leaders else None
+    context, page, problems = open_page(browser, page_url, viewport={"width": 1100, "height": 900})
+    try:
+        nodes = page.locator("#thought-leaders a.net-node")
+        if net is None:
+            assert nodes.count() == 0
+            return
+        assert nodes.count() == len(net.nodes) >= 10
+        assert page.locator("#thought-leaders svg.chart").get_attribute("role") == "group"
+        # The least recognised circle carries no written label until hovered.
+        quiet = min(range(len(net.nodes)), key=lambda i: (net.nodes[i].recognition, i))
+        node = page.locator(f'a.net-node[href="#account-posts-{quiet + 1}"]')
+        label = node.locator("text.net-label")
+        assert label.evaluate("e => getComputedStyle(e).visibility") == "hidden"
+        node.locator("circle").hover()
+        assert label.evaluate("e => getComputedStyle(e).visibility") == "visible"
+        assert label.text_content() == "@" + net.nodes[quiet].handle
+        assert net.nodes[quiet].handle in node.locator("circle title").text_content()
+
+        assert page.locator(".account-posts details[open]").count() == 0
+        busiest = max(range(len(net.nodes)), key=lambda i: (len(net.nodes[i].post_ids), -i))
+        page.locator(f'a.net-node[href="#account-posts-{busiest + 1}"] circle').click()
+        opened = page.locator(".account-posts details[open]")
+        assert opened.count() == 1
+        listed = page.locator(f"#account-posts-{busiest + 1}")
+        assert listed.is_visible()
+        first = recap.posts[net.nodes[busiest].post_ids[0]]
+        assert first.text.split()[0] in listed.locator("li").first.inner_text()
+        assert listed.locator("li").count() == min(len(net.nodes[busiest].post_ids), 10) + (
+            len(net.nodes[busiest].post_ids) > 10)
+        assert problems == []
+    finally:
+        context.close()
+

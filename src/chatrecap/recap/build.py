@@ -12,9 +12,11 @@ from chatrecap.analysis.corpus import ChatPost, Corpus, load_corpus
 from chatrecap.analysis.endorsement import endorsements
 from chatrecap.analysis.highlights import pick_highlights
 from chatrecap.analysis.metrics import session_stats
+from chatrecap.analysis.nominations import find_nominations
 from chatrecap.analysis.sessions import Session
 from chatrecap.analysis.structure import Structure, analyse
 from chatrecap.analysis.takeaways import find_takeaways
+from chatrecap.recap.leaders import leaders_section
 from chatrecap.recap.model import (
     Attachment,
     Credit,
@@ -59,11 +61,12 @@ def build_recap(store: Store, session: Session, options: RecapOptions | None = N
     for before in series:
         if before.end < session.start:
             earlier = (earlier or set()) | store.chat_authors_between(before.chat, *before.window)
-    return recap_of(corpus, session, options, earlier)
+    return recap_of(corpus, session, options, earlier, store.kind_corrections())
 
 
 def recap_of(corpus: Corpus, session: Session, options: RecapOptions,
-             earlier_authors: set[str] | None = None) -> Recap:
+             earlier_authors: set[str] | None = None,
+             kind_corrections: dict[str, str] | None = None) -> Recap:
     hashtag = _hashtag(corpus)
     structure = analyse(corpus, options.hosts, hashtag)
     endorsed = endorsements(corpus, structure)
@@ -115,6 +118,8 @@ def recap_of(corpus: Corpus, session: Session, options: RecapOptions,
         stats=stats,
         participants=_credits(corpus, structure, earlier_authors),
         posts=_posts(corpus, structure),
+        leaders=leaders_section(corpus, structure, find_nominations(corpus, structure),
+                                kind_corrections),
         options={"hosts": list(options.hosts), "title": options.title,
                  "max_takeaways": options.max_takeaways, "embeddings": options.embeddings},
         generator=f"chatrecap {__version__}",

@@ -16,10 +16,10 @@ import orjson
 
 RECAP_SCHEMA_VERSION = 1
 
-# Why a post is filed under a question.
-LABEL, REPLY, QUOTE, ADDRESSING, WINDOW, SIMILARITY = (
-    "label", "reply", "quote", "addressing", "window", "similarity")
-REASONS = (LABEL, REPLY, QUOTE, ADDRESSING, WINDOW, SIMILARITY)
+# Why a post is filed under a question (HOST: the host moved it there by hand).
+LABEL, REPLY, QUOTE, ADDRESSING, WINDOW, SIMILARITY, HOST = (
+    "label", "reply", "quote", "addressing", "window", "similarity", "host")
+REASONS = (LABEL, REPLY, QUOTE, ADDRESSING, WINDOW, SIMILARITY, HOST)
 
 
 @dataclass(slots=True)
@@ -102,6 +102,81 @@ class Credit:
 
 
 @dataclass(slots=True)
+class Nominee:
+    """Someone participants named as a person (or organisation) to follow or learn from."""
+
+    handle: str | None  # None: named in plain words, with no account in the chat
+    name: str | None
+    account_id: str | None
+    kind: str  # person, organization or unknown
+    kind_confidence: float  # 0..1
+    kind_evidence: list[str]  # the signals the kind rests on, strongest first
+    votes: int  # distinct people who named them
+    nominators: list[str]  # their handles, in the order they voted
+    post_ids: list[str]  # the posts that name them, time order
+
+
+@dataclass(slots=True)
+class Recognised:
+    """An account the conversation itself recognised, with the parts of its leader score."""
+
+    handle: str
+    name: str | None
+    account_id: str
+    kind: str
+    score: float  # the leader score (``chatrecap leaders``)
+    recognition: float  # weighted PageRank share, 0..1
+    engagers: int  # distinct accounts that replied to, quoted, mentioned or reposted it
+    nominations: int
+    self_promotion: float  # share of its posts that promote itself, 0..1
+    evidence: list[str]  # post ids behind the numbers
+
+
+@dataclass(slots=True)
+class NetworkNode:
+    account_id: str
+    handle: str
+    name: str | None
+    kind: str
+    x: float  # 0..1, left to right
+    y: float  # 0..1, top to bottom
+    recognition: float  # weighted PageRank share, 0..1
+    engagers: int
+    post_ids: list[str]  # the account's own posts in the session, time order
+
+
+@dataclass(slots=True)
+class NetworkEdge:
+    source: int  # index into ``Network.nodes``: who replied, quoted, mentioned or reposted
+    target: int
+    weight: float  # the weight the recognition ranking gives the pair
+    kinds: dict[str, int]  # interactions of the pair by type (reply, mention, repost, quote)
+
+
+@dataclass(slots=True)
+class Network:
+    """Who engaged whom among the most recognised accounts, laid out for a picture."""
+
+    nodes: list[NetworkNode]
+    edges: list[NetworkEdge]
+    accounts: int  # accounts in the session's whole interaction graph
+    interactions: int  # its interactions (edges of every type)
+
+
+@dataclass(slots=True)
+class Leaders:
+    """Thought leaders: those named by participants (people and organisations apart), the
+    most recognised by the conversation, and the network they stand in."""
+
+    people: list[Nominee]
+    organizations: list[Nominee]
+    unsure: list[Nominee]  # named, but neither person nor organisation is likely enough
+    recognised: list[Recognised]
+    network: Network | None
+    method: str  # one sentence on how the figures are made
+
+
+@dataclass(slots=True)
 class SessionInfo:
     id: str
     chat: str
@@ -123,8 +198,9 @@ class Recap:
     stats: dict[str, Any]
     participants: list[Credit]
     posts: dict[str, RecapPost]  # every post the recap names, by id, time order
-    intro: str | None = None
-    closing: str | None = None
+    leaders: Leaders | None = None
+    intro: str | None = None  # Markdown a host wrote; None: the renderers write one
+    closing: str | None = None  # Markdown a host wrote
     options: dict[str, Any] = field(default_factory=dict)  # what produced it
     generator: str = "chatrecap"
     schema_version: int = RECAP_SCHEMA_VERSION
@@ -157,9 +233,26 @@ class Recap:
             threads=[build(Thread, t) for t in data.get("threads", [])],
             participants=[build(Credit, c) for c in data.get("participants", [])],
             posts={k: build(RecapPost, v) for k, v in data["posts"].items()},
+            leaders=_leaders(data.get("leaders"), build),
         )
         return cls(**rest)
 
     @classmethod
     def from_json(cls, raw: bytes | str) -> Recap:
         return cls.from_dict(orjson.loads(raw))
+
+
+def _leaders(data: dict[str, Any] | None, build: Any) -> Leaders | None:
+    if not data:
+        return None
+    net = data.get("network")
+    network = None if not net else Network(
+        nodes=[build(NetworkNode, n) for n in net["nodes"]],
+        edges=[build(NetworkEdge, e) for e in net["edges"]],
+        accounts=net["accounts"], interactions=net["interactions"])
+    return Leaders(
+        people=[build(Nominee, n) for n in data.get("people", [])],
+        organizations=[build(Nominee, n) for n in data.get("organizations", [])],
+        unsure=[build(Nominee, n) for n in data.get("unsure", [])],
+        recognised=[build(Recognised, r) for r in data.get("recognised", [])],
+        network=network, method=data.get("method", ""))

@@ -20,10 +20,13 @@ class Renderer:
     render: Callable[..., bytes]  # (recap) -> bytes; (recap, body) when it shows the HTML body
     filename: str
     shows_body: bool = False  # the HTML recap body: rendered once for every such format
+    # Files the format refers to, written beside it: (recap) -> {file name: bytes or None}
+    companions: Callable[[Recap], dict[str, bytes | None]] | None = None
 
 
 RENDERERS: dict[str, Renderer] = {
-    "md": Renderer(markdown.render, "recap.md"),
+    "md": Renderer(markdown.render, "recap.md",
+                   companions=lambda recap: {markdown.NETWORK_FILE: markdown.network_svg(recap)}),
     "html": Renderer(html.render, "recap.html", shows_body=True),
     "json": Renderer(json.render, "recap.json"),
     "wxr": Renderer(wxr.render, "recap.wxr.xml", shows_body=True),
@@ -48,4 +51,8 @@ def write_recap(recap: Recap, out_dir: Path, formats: list[str]) -> list[Path]:
         path = out_dir / r.filename
         path.write_bytes(r.render(recap, body) if r.shows_body else r.render(recap))
         paths.append(path)
+        for name, data in (r.companions(recap) if r.companions else {}).items():
+            if data is not None:
+                (out_dir / name).write_bytes(data)
+                paths.append(out_dir / name)
     return paths

@@ -8,8 +8,11 @@ looks the same wherever the recap body is pasted (the page, the blog, a WordPres
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from html import escape
 
+from chatrecap.recap.model import Network
 from chatrecap.render._common import hhmm
 
 ACCENT, PEAK, GRID, INK, MUTED = "#4f46e5", "#db2777", "#e5e7eb", "#1f2937", "#6b7280"
@@ -37,9 +40,12 @@ def _scale(peak: int) -> tuple[int, int]:
         step *= 10
 
 
-def _svg(height: int, title: str, desc: str, body: list[str]) -> str:
-    return (f'<svg class="chart" role="img" xmlns="http://www.w3.org/2000/svg" width="100%" '
-            f'height="{height}" style="display:block;width:100%;height:{height}px" {FONT}>'
+def _svg(height: int, title: str, desc: str, body: list[str], role: str = "img",
+         width: int | None = None) -> str:
+    """The chart's frame: as wide as its column, or ``width`` pixels for a file of its own."""
+    size = (f'width="{width}" height="{height}" viewBox="0 0 {width} {height}"' if width else
+            f'width="100%" height="{height}" style="display:block;width:100%;height:{height}px"')
+    return (f'<svg class="chart" role="{role}" xmlns="http://www.w3.org/2000/svg" {size} {FONT}>'
             f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>" + "".join(body) + "</svg>")
 
 
@@ -108,3 +114,80 @@ def contributors(rows: list[dict], limit: int = 10) -> str:
         body.append(f'<text x="{_pct(w)}" dx="6" y="{y + 32}" font-size="12" fill="{MUTED}">{n}</text>')
     return _svg(height, "Most active participants",
                 f"Posts by the {len(rows)} most active participants.", body)
+
+
+KIND_COLOURS = {"person": ACCENT, "organization": "#d97706"}
+OTHER_COLOUR = "#9ca3af"
+_PLURAL = {"reply": "replies", "mention": "mentions", "repost": "reposts", "quote": "quotes"}
+LABELLED = 8  # accounts whose handle is always written; the others show theirs on hover
+
+
+def network(net: Network | None, height: int = 440, link: Callable[[int], str] | None = None,
+            width: int | None = None) -> str:
+    """Who engaged whom: circles sized by recognition, coloured person or organisation, lines
+    as thick as the pair's interactions; '' without a network.
+
+    With ``link`` (node index -> href) each circle is a link and every handle appears on
+    hover (inline CSS: the recap's page); without it the picture stands alone, an image in
+    Markdown (``width`` pixels wide), with the most recognised handles written."""
+    if net is None or not net.nodes:
+        return ""
+    pad_x, top, bottom = 6.0, 26, 30
+    plot_h = height - top - bottom
+    most = max((n.recognition for n in net.nodes), default=0.0) or 1.0
+    strongest = max((e.weight for e in net.edges), default=0.0) or 1.0
+
+    def at(i: int) -> tuple[str, str]:
+        n = net.nodes[i]
+        return _pct(pad_x + (100 - 2 * pad_x) * n.x), _px(top + plot_h * n.y)
+
+    body = [f'<text x="0" y="14" font-size="12" fill="{MUTED}">Who engaged whom</text>']
+    if width is not None:  # a file of its own is shown on any background: give it one
+        body.insert(0, '<rect width="100%" height="100%" fill="#fff"/>')
+    if link is not None:
+        body.append("<style>.net-node .net-hover{visibility:hidden}.net-node:hover .net-hover,"
+                    ".net-node:focus .net-hover{visibility:visible}"
+                    ".net-node:hover circle,.net-node:focus circle{stroke:#111827;stroke-width:2.5}</style>")
+    for e in net.edges:
+        (x1, y1), (x2, y2) = at(e.source), at(e.target)
+        kinds = ", ".join(f"{n} {_PLURAL[k] if n != 1 else k}" for k, n in sorted(e.kinds.items()))
+        src, dst = net.nodes[e.source].handle, net.nodes[e.target].handle
+        body.append(f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="{MUTED}" '
+                    f'stroke-opacity="0.35" stroke-width="{_px(0.8 + 3.2 * e.weight / strongest)}">'
+                    f"<title>@{escape(src)} → @{escape(dst)}: {escape(kinds)}</title></line>")
+    order = sorted(range(len(net.nodes)), key=lambda i: net.nodes[i].recognition)  # big ones on top
+    labelled = set(sorted(range(len(net.nodes)), key=lambda i: -net.nodes[i].recognition)[:LABELLED])
+    for i in order:
+        n = net.nodes[i]
+        x, y = at(i)
+        r = 4 + 14 * math.sqrt(n.recognition / most)
+        who = f"{n.name} (@{n.handle})" if n.name and n.name != n.handle else f"@{n.handle}"
+        tip = (f"{who}: {n.kind if n.kind != 'unknown' else 'person or organisation unsure'}, "
+               f"engaged by {n.engagers} {'account' if n.engagers == 1 else 'accounts'}, "
+               f"{len(n.post_ids)} {'post' if len(n.post_ids) == 1 else 'posts'}")
+        label_class = "net-label" if i in labelled else "net-label net-hover"
+        if link is None and i not in labelled:
+            label = ""
+        else:
+            label = (f'<text class="{label_class}" x="{x}" y="{_px(float(y) - r - 4)}" font-size="12" '
+                     f'fill="{INK}" text-anchor="middle" paint-order="stroke" stroke="#fff" '
+                     f'stroke-width="3">@{escape(n.handle)}</text>')
+        fill = KIND_COLOURS.get(n.kind, OTHER_COLOUR)
+        circle = (f'<circle cx="{x}" cy="{y}" r="{_px(r)}" fill="{fill}" fill-opacity="0.85" '
+                  f'stroke="#fff" stroke-width="1.5"><title>{escape(tip)}</title></circle>')
+        if link is None:
+            body.append(circle + label)
+        else:
+            body.append(f'<a class="net-node" href="{escape(link(i))}" data-handle="{escape(n.handle)}">'
+                        f"{circle}{label}</a>")
+    people = sum(n.kind == "person" for n in net.nodes)
+    orgs = sum(n.kind == "organization" for n in net.nodes)
+    body.append(f'<text x="0" y="{height - 8}" font-size="12" fill="{MUTED}">'
+                f'<tspan fill="{KIND_COLOURS["person"]}">●</tspan> person ({people}) '
+                f'<tspan fill="{KIND_COLOURS["organization"]}">●</tspan> organisation ({orgs}) '
+                f'<tspan fill="{OTHER_COLOUR}">●</tspan> unsure · size: recognition</text>')
+    return _svg(height, "Who engaged whom",
+                f"The {len(net.nodes)} most recognised of {net.accounts} accounts and the "
+                f"{len(net.edges)} reply, quote, mention and repost ties among them; "
+                f"the largest circle is @{max(net.nodes, key=lambda n: n.recognition).handle}.", body,
+                role="img" if link is None else "group", width=width)

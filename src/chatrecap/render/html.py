@@ -15,6 +15,7 @@ from markupsafe import Markup
 from chatrecap.recap.model import Attachment, Recap
 from chatrecap.render import _common as c
 from chatrecap.render import charts
+from chatrecap.render.markup import markdown_to_html
 
 
 @cache
@@ -41,7 +42,7 @@ def _short_url(url: str) -> str:
 
 _FILED = {"reply": "filed by reply", "quote": "filed by quote",
           "addressing": "filed by @-addressing", "window": "filed by timing",
-          "similarity": "filed by similar words"}
+          "similarity": "filed by similar words", "host": "filed by the host"}
 
 
 def _filed(attachment: Attachment) -> str:
@@ -68,8 +69,9 @@ def context(recap: Recap) -> dict[str, Any]:
         "recap": recap,
         "chat": c.chat_name(recap),
         "when": f"{c.long_date(start)} · {c.hhmm(start)}–{c.hhmm(end)} UTC",
-        "intro": c.paragraphs(c.intro(recap)),
-        "closing": c.paragraphs(recap.closing or ""),
+        # The generated introduction is plain text; one a host wrote is Markdown.
+        "intro": Markup(markdown_to_html(recap.intro)) if recap.intro else c.paragraphs(c.intro(recap)),
+        "closing": Markup(markdown_to_html(recap.closing)) if recap.closing else [],
         "questions": questions,
         "has_takeaways": any(q["takeaways"] for q in questions),
         "highlights": highlights,
@@ -80,7 +82,35 @@ def context(recap: Recap) -> dict[str, Any]:
         "links": [link for link in (s.get("links") or [])[:8] if c.safe_url(link.get("url"))],
         "hashtags": (s.get("hashtags") or [])[:12],
         "credits": c.credits(recap),
+        "leaders": _leaders(recap),
     }
+
+
+ACCOUNT_POSTS_SHOWN = 10
+
+
+def _leaders(recap: Recap) -> dict[str, Any] | None:
+    """The thought-leaders section: named people and organisations with their votes'
+    posts, the most recognised, and the network picture whose circles open each
+    account's posts (a link to a closed <details>, which the browser opens)."""
+    leaders = recap.leaders
+    if leaders is None:
+        return None
+    groups = [(title, [{"n": n, "posts": c.posts(recap, n.post_ids)} for n in group])
+              for title, group in (("People", leaders.people), ("Organisations", leaders.organizations),
+                                   ("Person or organisation?", leaders.unsure)) if group]
+    net = leaders.network
+    accounts = []
+    if net is not None:
+        for i, node in enumerate(net.nodes, 1):
+            shown = c.posts(recap, node.post_ids[:ACCOUNT_POSTS_SHOWN])
+            accounts.append({"node": node, "anchor": f"account-posts-{i}", "posts": shown,
+                             "more": len(node.post_ids) - len(shown)})
+    if not groups and not leaders.recognised and not accounts:
+        return None
+    chart = charts.network(net, link=lambda i: f"#account-posts-{i + 1}")
+    return {"groups": groups, "recognised": leaders.recognised, "method": leaders.method,
+            "network_chart": Markup(chart), "network": net, "accounts": accounts}
 
 
 def render_body(recap: Recap) -> str:

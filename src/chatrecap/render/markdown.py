@@ -10,6 +10,7 @@ import re
 
 from chatrecap.recap.model import Recap, RecapPost
 from chatrecap.render import _common as c
+from chatrecap.render import charts
 
 _INLINE = re.compile(r"([\\`*_\[\]<>~|])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
@@ -107,6 +108,59 @@ def _highlights(recap: Recap) -> list[str]:
     return out if len(out) > 2 else []
 
 
+NETWORK_FILE = "recap-network.svg"  # written beside the Markdown, which shows it as an image
+
+
+def network_svg(recap: Recap) -> bytes | None:
+    """The network picture as a file of its own: Markdown shows SVG only as an image."""
+    net = recap.leaders.network if recap.leaders else None
+    svg = charts.network(net, width=880)
+    return (svg + "\n").encode() if svg else None
+
+
+def _leaders(recap: Recap) -> list[str]:
+    leaders = recap.leaders
+    if leaders is None:
+        return []
+    out = ["## Thought leaders named by participants", ""]
+    groups = [(t, g) for t, g in (("People", leaders.people), ("Organisations", leaders.organizations),
+                                  ("Person or organisation?", leaders.unsure)) if g]
+    for title, group in groups:
+        out += [f"**{title}**", ""]
+        for n in group:
+            who = f"@{escape(n.handle)}" if n.handle else escape(n.name or "")
+            if n.handle and n.name:
+                who += f" ({escape(n.name)})"
+            by = ", ".join(f"@{escape(h)}" for h in n.nominators)
+            posts = [_link(f"{c.hhmm(p.created_at)} @{escape(p.handle)}", p.url)
+                     for p in c.posts(recap, n.post_ids)]
+            out.append(f"- **{who}**, named by {n.votes} {'person' if n.votes == 1 else 'people'}: "
+                       f"{by} (posts: {', '.join(posts)})")
+        out.append("")
+    if not groups:
+        out += ["Nobody was named as a person to follow or learn from in this session.", ""]
+    if leaders.recognised:
+        out += ["**Most recognised by the conversation**", ""]
+        for r in leaders.recognised:
+            parts = [f"engaged by {r.engagers} {'account' if r.engagers == 1 else 'accounts'}"]
+            if r.nominations:
+                parts.append(f"named by {r.nominations}")
+            if r.self_promotion:
+                parts.append(f"{r.self_promotion:.0%} self-promotion")
+            name = f" ({escape(r.name)})" if r.name else ""
+            out.append(f"- **@{escape(r.handle)}**{name}: {', '.join(parts)}; score {r.score:.2f}")
+        out.append("")
+    net = leaders.network
+    if net is not None and net.nodes:
+        out += [f"![Who engaged whom: the {len(net.nodes)} most recognised of {net.accounts} accounts]"
+                f"({NETWORK_FILE})", "",
+                f"*Who replied to, quoted, mentioned or reposted whom among the {len(net.nodes)} most "
+                f"recognised accounts ({net.interactions} interactions in all); circle size is "
+                "recognition.*", ""]
+    out += [f"*{escape(leaders.method)}*", ""]
+    return out
+
+
 def _numbers(recap: Recap) -> list[str]:
     s = recap.stats or {}
     out = ["## By the numbers", ""]
@@ -147,11 +201,14 @@ def _participants(recap: Recap) -> list[str]:
 
 def render(recap: Recap) -> bytes:
     lines = [f"# {_heading(recap.title)}", ""]
-    for para in c.paragraphs(c.intro(recap)):
-        lines += [escape(line) for line in para.splitlines()] + [""]
-    lines += _takeaways(recap) + _questions(recap) + _highlights(recap) + _numbers(recap)
+    if recap.intro:  # the host's own Markdown: kept as written
+        lines += [recap.intro.strip(), ""]
+    else:
+        for para in c.paragraphs(c.intro(recap)):
+            lines += [escape(line) for line in para.splitlines()] + [""]
+    lines += _takeaways(recap) + _questions(recap) + _highlights(recap) + _leaders(recap)
+    lines += _numbers(recap)
     lines += _participants(recap)
     if recap.closing:
-        for para in c.paragraphs(recap.closing):
-            lines += [escape(line) for line in para.splitlines()] + [""]
+        lines += [recap.closing.strip(), ""]
     return ("\n".join(lines).rstrip() + "\n").encode()

@@ -1,0 +1,46 @@
+"""Markdown that people type (a host's introduction, a visitor's comment) as safe HTML.
+
+markdown-it-py with raw HTML off turns the Markdown into HTML; nh3 (ammonia) then keeps
+only the tags and attributes a comment needs, only http(s) and mailto links, and gives
+every link rel="nofollow ugc noopener": what the page shows cannot run a script, load
+anything or pass search ranking to a spammer.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import nh3
+
+ALLOWED_TAGS = {"p", "br", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li", "a", "hr",
+                "del", "s", "h3", "h4"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+LINK_REL = "nofollow ugc noopener"
+
+
+@cache
+def _parser():  # noqa: ANN202 - markdown_it's type, imported lazily
+    from markdown_it import MarkdownIt
+
+    # CommonMark with raw HTML off (written as text, never passed through), plus ~~strike~~.
+    return MarkdownIt("commonmark", {"html": False}).enable("strikethrough")
+
+
+def markdown_to_html(text: str) -> str:
+    """Sanitised HTML of ``text``; headings become h3/h4 so they sit under the page's own."""
+    html = _parser().render(text or "")
+    html = (html.replace("<h1>", "<h3>").replace("</h1>", "</h3>").replace("<h2>", "<h4>")
+            .replace("</h2>", "</h4>"))
+    return sanitize(html)
+
+
+def sanitize(html: str) -> str:
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+                     link_rel=LINK_REL, strip_comments=True)
+
+
+def link_count(text: str) -> int:
+    """Links in what a visitor typed (Markdown links and bare URLs): for the spam cap."""
+    lowered = (text or "").lower()
+    return lowered.count("http://") + lowered.count("https://") + lowered.count("www.")
