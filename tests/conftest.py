@@ -88,3 +88,22 @@ def pst_corpus(pst_db):
 
     with open_store(pst_db) as store:
         return load_corpus(store, "#PSTweetChat")
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """One throwaway PostgreSQL server for the whole run; each test makes its own database."""
+    from pg import PostgresServer, PostgresUnavailable
+
+    try:
+        server = PostgresServer()
+    except PostgresUnavailable as exc:
+        pytest.fail(str(exc), pytrace=False)
+    try:
+        server.start()
+    except PostgresUnavailable as exc:
+        server.stop()
+        pytest.fail(f"the test PostgreSQL server did not start: {exc}", pytrace=False)
+    yield server
+    server.stop()
+

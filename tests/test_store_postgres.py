@@ -7,14 +7,13 @@ compared with a SQLite workspace fed the same files, which must agree to the byt
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from pg import PASSWORD, PASSWORD_ROLE, PostgresServer, PostgresUnavailable, free_port
+from pg import PASSWORD, PASSWORD_ROLE, PostgresServer, free_port
 
 import chatrecap.importer
 from chatrecap.errors import StoreError
@@ -27,21 +26,6 @@ DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"  # as c
 TWO_SETS = DATA / "twarc2" / "2sets.jsonl"
 FLAT = DATA / "twarc2" / "flat.jsonl"
 PSTWEETCHAT = DATA / "twitter-archiver" / "pstweetchat-2020-2021.csv"
-
-
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[PostgresServer]:
-    try:
-        server = PostgresServer()
-    except PostgresUnavailable as exc:
-        pytest.fail(str(exc), pytrace=False)
-    try:
-        server.start()
-    except PostgresUnavailable as exc:
-        server.stop()
-        pytest.fail(f"the test PostgreSQL server did not start: {exc}", pytrace=False)
-    yield server
-    server.stop()
 
 
 @pytest.fixture

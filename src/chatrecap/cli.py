@@ -696,6 +696,175 @@ def accounts(
     out.print(table)
 
 
+ConfigOption = Annotated[Path | None, typer.Option(
+    "--config", help="A TOML file of server settings (see docs/deploy.md); options given here win.",
+    show_default=False)]
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(
+        "--host", help="Address to listen on. Default: 127.0.0.1.", show_default=False)] = None,
+    port: Annotated[int | None, typer.Option(
+        "--port", help="Port to listen on. Default: 8000.", show_default=False)] = None,
+    base_url: Annotated[str | None, typer.Option(
+        "--base-url", help="The site's public address (https://recaps.example.org): canonical "
+        "links, the sitemap and mail use it. Default: $CHATRECAP_BASE_URL, else http://HOST:PORT.",
+        show_default=False)] = None,
+    smtp: Annotated[str | None, typer.Option(
+        "--smtp", help="SMTP server for outgoing mail: smtp://host:port (smtps://, "
+        "smtp+starttls://; user:password@ allowed). Default: $CHATRECAP_SMTP_URL.",
+        show_default=False)] = None,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", help="Server processes. Default: 1.", show_default=False)] = None,
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Run the web app: the admin area and the public blog with its comments."""
+    _use_db(db)
+    import uvicorn
+
+    from chatrecap.web.settings import SETTINGS_ENV, load_settings
+
+    settings = load_settings(config, db=state.db, host=host, port=port, base_url=base_url,
+                             smtp=smtp, workers=workers)
+    with open_store(settings.db) as store:  # create or migrate before the workers start
+        from chatrecap.blog.auth import admin_count
+
+        if not admin_count(store):
+            err.print("No admin yet: create one with `chatrecap admin create` to use /admin.")
+    os.environ[SETTINGS_ENV] = settings.to_json()  # the worker processes read it back
+    out.print(f"Serving {settings.db} at http://{settings.host}:{settings.port}/ "
+              f"(public address {settings.site_url}/); Ctrl+C stops.")
+    uvicorn.run("chatrecap.web.app:app_from_environment", factory=True, host=settings.host,
+                port=settings.port, workers=settings.workers, proxy_headers=True,
+                forwarded_allow_ips=settings.forwarded_allow_ips, server_header=False,
+                log_level="warning", access_log=False)
+
+
+admin_app = typer.Typer(help="Admins of the web app.", no_args_is_help=True)
+app.add_typer(admin_app, name="admin")
+
+
+@admin_app.command("create")
+def admin_create(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    email: Annotated[str | None, typer.Option(
+        "--email", help="Where notifications of new comments go.", show_default=False)] = None,
+    password_stdin: Annotated[bool, typer.Option(
+        "--password-stdin", help="Read the password from standard input (for scripts) "
+        "instead of asking for it twice.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Create an admin (the first one, or another) who can log in at /admin."""
+    _use_db(db)
+    from chatrecap.blog.auth import create_admin
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with open_store(state.db) as store:
+        create_admin(store, username, password, email=email)
+    out.print(f"Admin {username!r} created; log in at /admin/login.")
+
+
+@app.command()
+def publish(
+    session: Annotated[str, typer.Argument(help="Session id (see `chatrecap sessions`).")],
+    slug: Annotated[str | None, typer.Option(
+        "--slug", help="The post's address: /posts/SLUG. Default: from its title.",
+        show_default=False)] = None,
+    db: DbOption = None,
+) -> None:
+    """Publish a session's recap on the blog (with the edits made in the admin area)."""
+    _use_db(db)
+    from chatrecap.blog import posts
+
+    with open_store(state.db) as store:
+        post = posts.draft(store, posts.find_session(store, session))
+        post = posts.publish(store, post, slug)
+    out.print(f"Published {post.title!r} at /posts/{post.slug}")
+
+
+comments_app = typer.Typer(help="Moderate the blog's comments.", no_args_is_help=True)
+app.add_typer(comments_app, name="comments")
+CommentIds = Annotated[list[str], typer.Argument(help="Comment ids (see `chatrecap comments list`).",
+                                                 metavar="ID", show_default=False)]
+
+
+@comments_app.command("list")
+def comments_list(
+    pending: Annotated[bool, typer.Option("--pending", help="Only the comments waiting for "
+                                          "moderation.")] = False,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json (no email addresses).")] = "table",
+    db: DbOption = None,
+) -> None:
+    """List comments, those waiting for moderation first."""
+    _use_db(db)
+    if fmt not in ("table", "json"):
+        raise _fail(f"Unknown --format {fmt!r} for comments list; use table or json.")
+    from chatrecap.blog.comments import list_comments
+
+    with open_store(state.db) as store:
+        found = list_comments(store, pending_only=pending)
+    rows = [{"id": c.id, "post": c.post_slug, "parent_id": c.parent_id, "author": c.author_name,
+             "website": c.author_url, "status": c.status,
+             "created_at": zulu(datetime.fromisoformat(c.created_at), True), "text": c.body_markdown}
+            for c in found]
+    if fmt == "json":
+        sys.stdout.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode() + "\n")
+        return
+    table = Table(title="Comments", title_justify="left")
+    for column in ("id", "status", "post", "reply to", "author", "posted (UTC)", "text"):
+        table.add_column(column, justify="right" if column in ("id", "reply to") else "left")
+    for row in rows:
+        text = " ".join(row["text"].split())
+        table.add_row(str(row["id"]), row["status"], row["post"], str(row["parent_id"] or ""),
+                      row["author"], _minute(row["created_at"]), text[:70] + ("…" if len(text) > 70 else ""))
+    out.print(table)
+    if not rows:
+        out.print("No comment is waiting for moderation." if pending else "No comments yet.")
+
+
+def _moderate(action: str, ids: list[str], past: str) -> None:
+    """Moderate every id that names a comment; name the others in one line, exit 2."""
+    from chatrecap.blog.comments import moderate
+    from chatrecap.web.settings import load_settings
+
+    settings = load_settings(db=state.db)
+    numbers = [int(i) for i in dict.fromkeys(ids) if i.isdigit() and len(i) < 19]
+    with open_store(settings.db) as store:
+        unknown = moderate(store, action, numbers, settings)
+    done = [i for i in numbers if i not in unknown]
+    wrong = [i for i in dict.fromkeys(ids) if not (i.isdigit() and len(i) < 19) or int(i) in unknown]
+    if done:
+        out.print(f"{past}: {', '.join(map(str, done))}.")
+    if wrong:
+        raise _fail(f"No comment {', '.join(wrong)}: `chatrecap comments list` shows the ids.")
+
+
+@comments_app.command("approve")
+def comments_approve(ids: CommentIds, db: DbOption = None) -> None:
+    """Publish comments (and tell those who asked about replies to them)."""
+    _use_db(db)
+    _moderate("approve", ids, "Approved")
+
+
+@comments_app.command("spam")
+def comments_spam(ids: CommentIds, db: DbOption = None) -> None:
+    """Mark comments as spam: hidden from the post."""
+    _use_db(db)
+    _moderate("spam", ids, "Marked as spam")
+
+
+@comments_app.command("delete")
+def comments_delete(ids: CommentIds, db: DbOption = None) -> None:
+    """Delete comments: hidden from the post for good."""
+    _use_db(db)
+    _moderate("delete", ids, "Deleted")
+
+
 @app.command()
 def demo(
     output: Annotated[Path, typer.Option(

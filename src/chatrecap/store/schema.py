@@ -5,7 +5,8 @@ Ids are TEXT ("platform:native_id"); timestamps are ISO 8601 UTC text with micro
 ("2021-04-08T19:34:16.000000+00:00"), which sorts correctly as text on every backend;
 lists are JSON text. Indexes cost every import; the analysis that needs one adds it
 in its own migration. ``BYTEA`` is PostgreSQL's binary type; SQLite stores the bytes as
-they are under that name.
+they are under that name. ``{serial}`` is a generated integer key (SQLite's rowid, a
+PostgreSQL identity column): the ids people type, such as a comment's.
 """
 
 from __future__ import annotations
@@ -99,6 +100,103 @@ MIGRATIONS: list[list[str]] = [
             account_id TEXT PRIMARY KEY,
             kind TEXT NOT NULL,
             set_at TEXT NOT NULL
+        )""",
+    ],
+    [
+        # The blog. Settings the server keeps between restarts (its signing key).
+        "CREATE TABLE web_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        """CREATE TABLE admins (
+            username TEXT PRIMARY KEY,
+            password_hash TEXT NOT NULL,
+            display_name TEXT,
+            email TEXT,
+            created_at TEXT NOT NULL
+        )""",
+        # A logged-in browser: the cookie holds the token, the table only its hash.
+        """CREATE TABLE web_sessions (
+            token_hash TEXT PRIMARY KEY,
+            username TEXT NOT NULL,
+            csrf_token TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        )""",
+        # Rate limits shared by every server process: one row per counted event.
+        "CREATE TABLE rate_events (bucket TEXT NOT NULL, at TEXT NOT NULL)",
+        "CREATE INDEX rate_events_bucket ON rate_events (bucket, at)",
+        # A host's edits of a session's recap, kept apart from it so a re-run of the
+        # analysis keeps them (JSON, see chatrecap.recap.overrides).
+        """CREATE TABLE recap_overrides (
+            session_id TEXT PRIMARY KEY,
+            chat TEXT NOT NULL,
+            overrides TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE blog_posts (
+            id {serial},
+            session_id TEXT NOT NULL UNIQUE,
+            chat TEXT NOT NULL,
+            slug TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            tags TEXT NOT NULL,
+            status TEXT NOT NULL,
+            recap TEXT,
+            body_html TEXT,
+            summary TEXT,
+            published_at TEXT,
+            updated_at TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            comments_version BIGINT NOT NULL
+        )""",
+        "CREATE INDEX blog_posts_published ON blog_posts (status, published_at)",
+        """CREATE TABLE comments (
+            id {serial},
+            post_id BIGINT NOT NULL,
+            parent_id BIGINT,
+            depth INTEGER NOT NULL,
+            author_name TEXT NOT NULL,
+            author_email TEXT NOT NULL,
+            author_url TEXT,
+            email_key TEXT NOT NULL,
+            is_author BOOLEAN NOT NULL,
+            body_markdown TEXT NOT NULL,
+            body_html TEXT NOT NULL,
+            status TEXT NOT NULL,
+            notify_replies BOOLEAN NOT NULL,
+            ip TEXT,
+            user_agent TEXT,
+            content_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX comments_post ON comments (post_id, status, created_at)",
+        "CREATE INDEX comments_email ON comments (email_key, status)",
+        # Durable work (mail, later webmentions): survives a restart, done once.
+        """CREATE TABLE jobs (
+            id {serial},
+            kind TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            dedupe_key TEXT UNIQUE,
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            run_after TEXT NOT NULL,
+            locked_until TEXT,
+            last_error TEXT,
+            created_at TEXT NOT NULL,
+            finished_at TEXT
+        )""",
+        "CREATE INDEX jobs_due ON jobs (status, run_after)",
+        # Archives uploaded in the admin area, with their import's progress and problems.
+        """CREATE TABLE uploads (
+            id TEXT PRIMARY KEY,
+            filename TEXT NOT NULL,
+            chat TEXT,
+            status TEXT NOT NULL,
+            done_bytes BIGINT NOT NULL,
+            total_bytes BIGINT NOT NULL,
+            posts_new BIGINT,
+            report TEXT,
+            created_at TEXT NOT NULL,
+            finished_at TEXT
         )""",
     ],
 ]

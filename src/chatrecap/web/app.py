@@ -1,0 +1,163 @@
+"""The web app: the admin area, the public blog and its comments, over one workspace.
+
+``create_app(settings)`` builds it (FastAPI); `chatrecap serve` runs it on uvicorn. A
+request handled in the thread pool borrows a connection to the workspace for itself alone
+(FastAPI may run a request's dependencies and its handler on different threads, so a
+per-thread connection could serve two requests at once); code on the event loop uses
+the loop thread's own connection. Every response carries a
+strict Content-Security-Policy: pages work without JavaScript and load nothing from
+elsewhere, so an injected script has nowhere to run.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+from collections.abc import Iterator
+from functools import cached_property
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined
+from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from chatrecap.blog.auth import Signer, secret_key
+from chatrecap.render import _common as c
+from chatrecap.store import Store, open_store
+from chatrecap.web.settings import SETTINGS_ENV, Settings
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+                                "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+class Web:
+    """What every request handler needs: settings, templates, the signer, the store."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._local = threading.local()
+        self._pool: queue.SimpleQueue[Store] = queue.SimpleQueue()
+        with open_store(settings.db) as store:  # creates or migrates the workspace once
+            self.signer = Signer(secret_key(store))
+
+    def store(self) -> Store:
+        """This thread's connection: for code on the event loop (one thread, one request
+        at a time between awaits) and for background threads."""
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = self._local.store = open_store(self.settings.db, migrate=False)
+        return store
+
+    def borrow(self) -> Store:
+        """A connection for one request alone; give it back with ``give_back``."""
+        try:
+            return self._pool.get_nowait()
+        except queue.Empty:
+            return open_store(self.settings.db, migrate=False)
+
+    def give_back(self, store: Store) -> None:
+        store.conn.rollback()  # nothing half-done (or a PostgreSQL snapshot) carries over
+        self._pool.put(store)
+
+    @cached_property
+    def templates(self) -> Environment:
+        from chatrecap.render.html import environment
+
+        env = Environment(loader=ChoiceLoader([PackageLoader("chatrecap.web", "templates"),
+                                               PackageLoader("chatrecap.render", "templates")]),
+                          autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=StrictUndefined,
+                          auto_reload=False)  # templates ship with the package: no stat per page
+        env.filters.update(environment().filters)
+        env.globals.update(environment().globals, site_title=self.settings.site_title,
+                           site_url=self.settings.site_url, long_date=c.long_date)
+        return env
+
+    def render(self, request: Request, template: str, status_code: int = 200,
+               headers: dict[str, str] | None = None, **context: Any) -> HTMLResponse:
+        page = self.templates.get_template(template).render(request=request, **context)
+        return HTMLResponse(page, status_code=status_code, headers=headers)
+
+    def url(self, path: str) -> str:
+        """An absolute URL on this site (canonical links, sitemaps, mail)."""
+        return self.settings.site_url + path
+
+
+def web_of(request: Request) -> Web:
+    return request.app.state.web
+
+
+def store_dependency(request: Request) -> Iterator[Store]:
+    """A connection of the request's own; a request that fails leaves nothing half-written."""
+    web = web_of(request)
+    store = web.borrow()
+    try:
+        yield store
+    finally:
+        web.give_back(store)
+
+
+class _SecurityHeaders:
+    """Plain ASGI, not BaseHTTPMiddleware: that one costs every request a task and a copy."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def create_app(settings: Settings) -> FastAPI:
+    from chatrecap.web import admin, comments, public
+    from chatrecap.web.deps import LoginRequired, login_url
+
+    app = FastAPI(title="chatrecap", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.web = Web(settings)
+    app.add_middleware(_SecurityHeaders)
+    # The public pages first: routes are tried in order, and readers' requests are the many
+    # (tried last, the post page cost a fifth more CPU). No public path is another router's.
+    app.include_router(public.router)
+    app.include_router(admin.router)
+    app.include_router(comments.router)
+
+    @app.exception_handler(LoginRequired)
+    async def login_first(request: Request, exc: LoginRequired) -> Response:
+        return RedirectResponse(login_url(exc.next_path), status_code=303)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        """Errors as pages (or plain text for feeds and robots.txt), never a traceback."""
+        default = exc.status_code == 404 and exc.detail == "Not Found"  # Starlette's own
+        message = ("There is no page at this address." if default or not isinstance(exc.detail, str)
+                   else exc.detail)
+        if request.url.path.endswith((".xml", ".txt")):
+            return PlainTextResponse(message, status_code=exc.status_code, headers=exc.headers)
+        title = {403: "Not allowed", 404: "Not found", 405: "Not allowed",
+                 429: "Too many requests"}.get(exc.status_code, "Something went wrong")
+        return app.state.web.render(request, "error.html", status_code=exc.status_code,
+                                    headers=exc.headers, title=title, message=message)
+
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of a `chatrecap serve` worker process, with the settings it was given."""
+    return create_app(Settings.from_json(os.environ[SETTINGS_ENV]))

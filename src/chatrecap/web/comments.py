@@ -1,0 +1,318 @@
+"""Comments on the web: the thread and the form a post page shows, posting, editing,
+unsubscribing, and the admin's moderation queue at /admin/comments.
+
+The public post page calls ``thread_html`` and ``form_html``. The form has no session,
+so it carries a signed token instead (purpose "comment-form", the post's id and the time
+the form was made): a form not made by this site, for another post, or older than
+``FORM_MAX_AGE`` is refused (403), and a form sent faster than people write is held back.
+Nothing here needs JavaScript. The router's lifespan starts the mail worker that sends
+the notifications comments queue.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from chatrecap.blog import comments as lib
+from chatrecap.blog.auth import LoginSession
+from chatrecap.blog.mail import MailWorker
+from chatrecap.blog.posts import BlogPost, get_post
+from chatrecap.store import Store
+from chatrecap.web.app import Web, store_dependency, web_of
+from chatrecap.web.deps import check_csrf, client_ip, current_admin, require_admin
+
+Workspace = Annotated[Store, Depends(store_dependency)]
+Admin = Annotated[LoginSession, Depends(require_admin)]
+FORM_MAX_AGE = 2 * 24 * 3600  # a comment form left open over a weekend still works
+ADMIN_LIST_LIMIT = 500
+_NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
+_DONE = {"approve": "Approved", "spam": "Marked as spam", "delete": "Deleted"}
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")
+
+
+@asynccontextmanager
+async def _mail_worker(app: FastAPI) -> AsyncIterator[None]:
+    """Send queued mail while the app runs (nothing runs without an SMTP server)."""
+    worker = MailWorker(app.state.web.settings)
+    app.state.mail_worker = worker
+    worker.start()
+    try:
+        yield
+    finally:
+        worker.stop()
+
+
+router = APIRouter(lifespan=_mail_worker)
+
+
+def when(value: str) -> str:
+    """A comment's time as readers see it: "14 March 2024, 19:05 UTC" (no locale)."""
+    t = datetime.fromisoformat(value)
+    return f"{t.day} {_MONTHS[t.month - 1]} {t.year}, {t:%H:%M} UTC"
+
+
+# --- what the post page shows ----------------------------------------------------------
+
+_thread_cache: OrderedDict[tuple, str] = OrderedDict()
+_thread_lock = threading.Lock()
+_THREAD_CACHE_SIZE = 256
+
+
+def thread_html(store: Store, web: Web, post: BlogPost) -> str:
+    """The post's approved comments, nested, as HTML. Cached until the post's
+    ``comments_version`` changes (every change the public sees bumps it)."""
+    key = (web.settings.db, post.id, post.slug, post.comments_version)
+    with _thread_lock:
+        cached = _thread_cache.get(key)
+        if cached is not None:
+            _thread_cache.move_to_end(key)
+            return cached
+    items = lib.thread(store, post.id)
+    page = web.templates.get_template("comments_thread.html").render(
+        post=post, items=items, count=lib.comment_count(store, post.id), when=when)
+    with _thread_lock:
+        _thread_cache[key] = page
+        while len(_thread_cache) > _THREAD_CACHE_SIZE:
+            _thread_cache.popitem(last=False)
+    return page
+
+
+def form_html(request: Request, web: Web, post: BlogPost, reply_to: Any = None, *,
+              values: dict[str, Any] | None = None, error: str | None = None) -> str:
+    """The comment form (id "respond"); ``reply_to`` is the id of the comment answered
+    (the ``replytocom`` query parameter as it came), ignored unless it is an approved
+    comment of this post. A logged-in admin comments as the post's author."""
+    store = web.store()
+    parent = _reply_target(store, post, reply_to)
+    admin = _admin(request, store)
+    token = web.signer.sign(lib.FORM_PURPOSE, [post.id, time.time()])
+    shown = {"name": "", "email": "", "website": "", "comment": "", "notify": False, **(values or {})}
+    return web.templates.get_template("comments_form.html").render(
+        post=post, token=token, reply_to=parent, author=_author(store, admin)[0] if admin else None,
+        values=shown, error=error)
+
+
+def _reply_target(store: Store, post: BlogPost, reply_to: Any) -> lib.Comment | None:
+    try:
+        comment_id = int(str(reply_to)) if reply_to not in (None, "") else None
+    except ValueError:
+        return None
+    if comment_id is None or not 0 < comment_id < 2**62:
+        return None
+    comment = lib.get_comment(store, comment_id)
+    return comment if comment and comment.post_id == post.id and comment.is_public else None
+
+
+def _admin(request: Request, store: Store) -> LoginSession | None:
+    return current_admin(request, store)
+
+
+def _author(store: Store, admin: LoginSession) -> tuple[str, str]:
+    """The logged-in admin's name and address as the post's author."""
+    rows = store.query("SELECT display_name, email FROM admins WHERE username = ?", (admin.username,))
+    name, email = rows[0] if rows else (None, None)
+    return name or admin.username, email or ""
+
+
+# --- posting ---------------------------------------------------------------------------
+
+def _public_post(store: Store, slug: str) -> BlogPost:
+    post = get_post(store, slug=slug)
+    if post is None or not post.is_public:
+        raise HTTPException(status_code=404)
+    return post
+
+
+def _form_issued_at(web: Web, post: BlogPost, token: str | None) -> float:
+    value = web.signer.unsign(lib.FORM_PURPOSE, token, FORM_MAX_AGE)
+    if (not isinstance(value, list) or len(value) != 2 or value[0] != post.id
+            or not isinstance(value[1], int | float)):
+        raise HTTPException(status_code=403, detail="The comment form has expired or did not come from "
+                                                    "this site: go back, reload the page and send it again.")
+    return float(value[1])
+
+
+@router.post("/posts/{slug}/comments")
+async def post_comment(slug: str, request: Request, store: Workspace) -> Response:
+    web = web_of(request)
+    form = await request.form()
+    post = _public_post(store, slug)
+    issued = _form_issued_at(web, post, _field(form, "token"))
+    admin = _admin(request, store)
+    values = {"name": _field(form, "name"), "email": _field(form, "email"),
+              "website": _field(form, "website"), "comment": _field(form, "comment"),
+              "notify": bool(_field(form, "notify"))}
+    parent_id = _parent(_field(form, "parent"))
+    if admin is not None:
+        values["name"], values["email"] = _author(store, admin)
+    try:
+        comment = lib.add_comment(
+            store, post, values["name"], values["email"], values["website"], values["comment"], parent_id,
+            client_ip(request), request.headers.get("user-agent"), values["notify"],
+            is_author=admin is not None, settings=web.settings, honeypot=_field(form, "url2"),
+            filled_seconds=time.time() - issued)
+    except lib.Discarded:
+        return web.render(request, "comments_posted.html", headers=_NO_STORE, post=post, comment=None,
+                          edit_url=None, minutes=web.settings.comment_edit_minutes,
+                          held_because=None)
+    except lib.CommentError as exc:
+        store.conn.rollback()
+        return web.render(request, "comments_problem.html", status_code=exc.status, headers=_NO_STORE,
+                          post=post, message=str(exc),
+                          form=form_html(request, web, post, parent_id, values=values, error=str(exc)))
+    _wake_mail(request)
+    if comment.is_author:
+        return RedirectResponse(f"/posts/{post.slug}#comment-{comment.id}", status_code=303)
+    return web.render(request, "comments_posted.html", headers=_NO_STORE, post=post, comment=comment,
+                      edit_url=_edit_url(web, comment), minutes=web.settings.comment_edit_minutes,
+                      held_because=comment.held_because)
+
+
+def _field(form: Any, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def _parent(value: str) -> int | None:
+    try:
+        parent = int(value) if value.strip() else None
+    except ValueError:
+        raise HTTPException(status_code=400, detail="The comment answered is not a number.") from None
+    if parent is not None and not 0 < parent < 2**62:
+        raise HTTPException(status_code=400, detail="The comment answered is not a comment id.")
+    return parent
+
+
+def _wake_mail(request: Request) -> None:
+    worker = getattr(request.app.state, "mail_worker", None)
+    if worker is not None:
+        worker.wake()
+
+
+def _edit_url(web: Web, comment: lib.Comment) -> str:
+    return f"/comments/{comment.id}/edit?token={web.signer.sign(lib.EDIT_PURPOSE, comment.id)}"
+
+
+# --- editing through the signed link ---------------------------------------------------
+
+def _editable(web: Web, store: Store, comment_id: int, token: str | None) -> lib.Comment:
+    minutes = web.settings.comment_edit_minutes
+    value = web.signer.unsign(lib.EDIT_PURPOSE, token, minutes * 60)
+    if value != comment_id:
+        if web.signer.unsign(lib.EDIT_PURPOSE, token, 10 * 365 * 24 * 3600) == comment_id:
+            raise HTTPException(status_code=403, detail=f"This edit link has expired: a comment can be "
+                                                        f"changed for {minutes} minutes after it is posted.")
+        raise HTTPException(status_code=403, detail="This edit link is not valid: use the link you got "
+                                                    "when you posted the comment.")
+    comment = lib.get_comment(store, comment_id)
+    if comment is None or comment.status in (lib.SPAM, lib.DELETED):
+        raise HTTPException(status_code=404)
+    return comment
+
+
+@router.get("/comments/{comment_id:int}/edit")
+def edit_page(comment_id: int, request: Request, store: Workspace, token: str | None = None) -> HTMLResponse:
+    web = web_of(request)
+    comment = _editable(web, store, comment_id, token)
+    return web.render(request, "comments_edit.html", headers=_NO_STORE, comment=comment, token=token,
+                      text=comment.body_markdown, error=None, minutes=web.settings.comment_edit_minutes)
+
+
+@router.post("/comments/{comment_id:int}/edit")
+async def edit_comment(comment_id: int, request: Request, store: Workspace) -> Response:
+    web = web_of(request)
+    form = await request.form()
+    token = _field(form, "token")
+    comment = _editable(web, store, comment_id, token)
+    try:
+        edited = lib.edit_comment(store, comment.id, _field(form, "comment"), web.settings)
+    except lib.CommentError as exc:
+        store.conn.rollback()
+        return web.render(request, "comments_edit.html", status_code=exc.status, headers=_NO_STORE,
+                          comment=comment, token=token, text=_field(form, "comment"), error=str(exc),
+                          minutes=web.settings.comment_edit_minutes)
+    if edited.is_public:
+        return RedirectResponse(f"/posts/{edited.post_slug}#comment-{edited.id}", status_code=303)
+    post = get_post(store, post_id=edited.post_id)
+    return web.render(request, "comments_posted.html", headers=_NO_STORE, post=post, comment=edited,
+                      edit_url=_edit_url(web, edited), minutes=web.settings.comment_edit_minutes,
+                      held_because=edited.held_because)
+
+
+# --- unsubscribing from reply notifications --------------------------------------------
+
+def _subscription(web: Web, store: Store, token: str | None) -> tuple[BlogPost, str]:
+    value = web.signer.unsign(lib.UNSUBSCRIBE_PURPOSE, token, lib.UNSUBSCRIBE_DAYS * 24 * 3600)
+    post = get_post(store, post_id=value[0]) if isinstance(value, list) and len(value) == 2 else None
+    if post is None:
+        raise HTTPException(status_code=403, detail="This unsubscribe link is not valid or has expired; "
+                                                    "the latest message about a reply has a fresh one.")
+    return post, str(value[1])
+
+
+@router.get("/comments/unsubscribe")
+def unsubscribe_page(request: Request, store: Workspace, token: str | None = None) -> HTMLResponse:
+    """A confirmation button, not the change itself: mail scanners follow links."""
+    web = web_of(request)
+    post, _ = _subscription(web, store, token)
+    return web.render(request, "comments_unsubscribe.html", headers=_NO_STORE, post=post, token=token,
+                      done=False)
+
+
+@router.post("/comments/unsubscribe")
+async def unsubscribe(request: Request, store: Workspace) -> HTMLResponse:
+    """The button, or a mail client's one-click unsubscribe (RFC 8058, token in the URL)."""
+    web = web_of(request)
+    form = await request.form()
+    token = _field(form, "token") or request.query_params.get("token")
+    post, key = _subscription(web, store, token)
+    lib.unsubscribe(store, post.id, key)
+    return web.render(request, "comments_unsubscribe.html", headers=_NO_STORE, post=post, token=token,
+                      done=True)
+
+
+# --- the moderation queue --------------------------------------------------------------
+
+@router.get("/admin/comments")
+def moderation_queue(request: Request, admin: Admin, store: Workspace, show: str = "all",
+                     done: str | None = None, n: int = 0) -> HTMLResponse:
+    web = web_of(request)
+    pending_only = show == "pending"
+    found = lib.list_comments(store, pending_only=pending_only, limit=ADMIN_LIST_LIMIT)
+    pending = int(store.query("SELECT COUNT(*) FROM comments WHERE status = ?", (lib.PENDING,))[0][0])
+    note = f"{_DONE[done]}: {n} comment{'s' if n != 1 else ''}." if done in _DONE and n > 0 else None
+    return web.render(request, "admin_comments.html", headers=_NO_STORE, admin=admin, comments=found,
+                      pending=pending, pending_only=pending_only, note=note, when=when,
+                      limit=ADMIN_LIST_LIMIT)
+
+
+@router.post("/admin/comments")
+async def moderate(request: Request, admin: Admin,
+                   store: Workspace) -> Response:
+    web = web_of(request)
+    form = await request.form()
+    check_csrf(admin, _field(form, "csrf"))
+    action = _field(form, "action")
+    if action not in lib.ACTIONS:
+        raise HTTPException(status_code=400, detail="Choose approve, spam or delete.")
+    ids: list[int] = []
+    for value in form.getlist("ids"):
+        try:
+            ids.append(int(value))
+        except (TypeError, ValueError):
+            continue
+    unknown = lib.moderate(store, action, ids, web.settings)
+    _wake_mail(request)
+    show = "&show=pending" if _field(form, "show") == "pending" else ""
+    return RedirectResponse(f"/admin/comments?done={action}&n={len(ids) - len(unknown)}{show}",
+                            status_code=303)
