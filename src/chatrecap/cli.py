@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import os
 import sys
-from collections import Counter
+
+# The recap's dense algebra works on small matrices (a few hundred answers), which OpenBLAS
+# computes 3 to 10 times slower when it spreads them over threads on a small machine; set
+# before numpy loads it, and only when the user has not chosen.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+from collections import Counter  # noqa: E402
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
