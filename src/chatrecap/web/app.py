@@ -126,7 +126,7 @@ class _SecurityHeaders:
 
 
 def create_app(settings: Settings) -> FastAPI:
-    from chatrecap.web import admin, comments, public
+    from chatrecap.web import admin, comments, feeds, public
     from chatrecap.web.deps import LoginRequired, login_url
 
     app = FastAPI(title="chatrecap", docs_url=None, redoc_url=None, openapi_url=None)
@@ -135,6 +135,7 @@ def create_app(settings: Settings) -> FastAPI:
     # The public pages first: routes are tried in order, and readers' requests are the many
     # (tried last, the post page cost a fifth more CPU). No public path is another router's.
     app.include_router(public.router)
+    app.include_router(feeds.router)
     app.include_router(admin.router)
     app.include_router(comments.router)
 
@@ -148,7 +149,7 @@ def create_app(settings: Settings) -> FastAPI:
         default = exc.status_code == 404 and exc.detail == "Not Found"  # Starlette's own
         message = ("There is no page at this address." if default or not isinstance(exc.detail, str)
                    else exc.detail)
-        if request.url.path.endswith((".xml", ".txt")):
+        if request.url.path.endswith((".xml", ".txt", ".atom", ".rss")):
             return PlainTextResponse(message, status_code=exc.status_code, headers=exc.headers)
         title = {403: "Not allowed", 404: "Not found", 405: "Not allowed",
                  429: "Too many requests"}.get(exc.status_code, "Something went wrong")
