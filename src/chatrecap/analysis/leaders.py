@@ -21,7 +21,7 @@ from chatrecap.analysis.companies import affiliations, company_dependence, org_a
 from chatrecap.analysis.corpus import Corpus, load_corpus
 from chatrecap.analysis.heretics import early_adopter_credit, early_adopters
 from chatrecap.analysis.kinds import KindGuess, account_kinds, classify_name
-from chatrecap.analysis.network import build_graph, recognition
+from chatrecap.analysis.network import InteractionGraph, build_graph, recognition
 from chatrecap.analysis.nominations import Nomination, find_nominations, tally
 from chatrecap.analysis.promotion import self_promotion
 from chatrecap.analysis.sessions import Session
@@ -82,19 +82,22 @@ def _scaled(values: dict[str, float], floor: float = 0.0) -> dict[str, float]:
 
 def rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequence[Nomination],
                  weights: LeaderWeights | None = None,
-                 corrections: dict[str, str] | None = None) -> list[Leader]:
-    """Every account recognised, named or credited, best first (ties by handle)."""
+                 corrections: dict[str, str] | None = None, *,
+                 graph: InteractionGraph | None = None) -> list[Leader]:
+    """Every account recognised, named or credited, best first (ties by handle).
+    ``graph``: the corpus's ``build_graph``, when the caller has built it already."""
     with _frozen():
-        return _rank_leaders(corpus, structure, nominations, weights, corrections)
+        return _rank_leaders(corpus, structure, nominations, weights, corrections, graph)
 
 
 def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequence[Nomination],
-                  weights: LeaderWeights | None, corrections: dict[str, str] | None) -> list[Leader]:
+                  weights: LeaderWeights | None, corrections: dict[str, str] | None,
+                  graph: InteractionGraph | None) -> list[Leader]:
     weights = weights or LeaderWeights()
     # On a big series the early-idea search, the longest part, runs in a second process meanwhile.
     pending = _in_background(_early_credit, corpus) \
         if len(corpus.posts) >= PARALLEL_POSTS and _can_fork() else None
-    graph = build_graph(corpus, structure)
+    graph = graph if graph is not None else build_graph(corpus, structure)
     ranked = {r.account_id: r for r in recognition(graph)}
     by_handle = {h.lower(): a for a, h in graph.handles.items()}
     by_handle.update({p.handle.lower(): p.id for p in corpus.authors.values()})

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from chatrecap.analysis.corpus import Corpus
 from chatrecap.analysis.kinds import ORGANIZATION, PERSON
 from chatrecap.analysis.leaders import Leader, LeaderWeights, rank_leaders
-from chatrecap.analysis.network import build_graph, recognition
+from chatrecap.analysis.network import InteractionGraph, build_graph, recognition
 from chatrecap.analysis.network_layout import picture
 from chatrecap.analysis.nominations import Nomination, tally
 from chatrecap.analysis.structure import Structure
@@ -33,7 +33,8 @@ METHOD = ("Named: distinct people who named someone to follow or learn from (ans
 def leaders_section(corpus: Corpus, structure: Structure, nominations: Sequence[Nomination],
                     corrections: dict[str, str] | None = None,
                     weights: LeaderWeights | None = None) -> Leaders:
-    ranked = rank_leaders(corpus, structure, nominations, weights, corrections)
+    graph = build_graph(corpus, structure)  # one graph for the ranking and the picture
+    ranked = rank_leaders(corpus, structure, nominations, weights, corrections, graph=graph)
     by_account = {x.account_id: x for x in ranked if x.account_id}
     by_handle = {x.handle.lower(): x for x in ranked if x.handle}
     by_name = {x.name.lower(): x for x in ranked if x.account_id is None and x.name}
@@ -70,12 +71,11 @@ def leaders_section(corpus: Corpus, structure: Structure, nominations: Sequence[
     named = [n.account_id for group in groups.values() for n in group if n.account_id]
     return Leaders(people=groups[PERSON], organizations=groups[ORGANIZATION],
                    unsure=groups["unsure"], recognised=recognised,
-                   network=_network(corpus, structure, by_account, named), method=METHOD)
+                   network=_network(corpus, graph, by_account, named), method=METHOD)
 
 
-def _network(corpus: Corpus, structure: Structure, leaders: dict[str, Leader],
+def _network(corpus: Corpus, graph: InteractionGraph, leaders: dict[str, Leader],
              named: list[str]) -> Network | None:
-    graph = build_graph(corpus, structure)
     ranking = recognition(graph)
     shown = picture(graph, ranking, also=named)
     if len(shown.accounts) < 2:

@@ -11,9 +11,7 @@ the notifications comments queue.
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -63,28 +61,11 @@ def when(value: str) -> str:
 
 # --- what the post page shows ----------------------------------------------------------
 
-_thread_cache: OrderedDict[tuple, str] = OrderedDict()
-_thread_lock = threading.Lock()
-_THREAD_CACHE_SIZE = 256
-
-
 def thread_html(store: Store, web: Web, post: BlogPost) -> str:
-    """The post's approved comments, nested, as HTML. Cached until the post's
-    ``comments_version`` changes (every change the public sees bumps it)."""
-    key = (web.settings.db, post.id, post.slug, post.comments_version)
-    with _thread_lock:
-        cached = _thread_cache.get(key)
-        if cached is not None:
-            _thread_cache.move_to_end(key)
-            return cached
-    items = lib.thread(store, post.id)
-    page = web.templates.get_template("comments_thread.html").render(
-        post=post, items=items, count=lib.comment_count(store, post.id), when=when)
-    with _thread_lock:
-        _thread_cache[key] = page
-        while len(_thread_cache) > _THREAD_CACHE_SIZE:
-            _thread_cache.popitem(last=False)
-    return page
+    """The post's approved comments, nested, as HTML. Not cached here: the post page that
+    shows it is kept whole until the post's ``comments_version`` changes (web.pagecache)."""
+    return web.templates.get_template("comments_thread.html").render(
+        post=post, items=lib.thread(store, post.id), count=lib.comment_count(store, post.id), when=when)
 
 
 def form_html(request: Request, web: Web, post: BlogPost, reply_to: Any = None, *,
