@@ -199,6 +199,72 @@ MIGRATIONS: list[list[str]] = [
             finished_at TEXT
         )""",
     ],
+    [
+        # Webmentions and pingbacks received: one row per (source, target), verified by a
+        # job, then held for moderation like a comment (chatrecap.blog.mentions).
+        """CREATE TABLE mentions (
+            id {serial},
+            post_id BIGINT NOT NULL,
+            protocol TEXT NOT NULL,
+            source TEXT NOT NULL,
+            target TEXT NOT NULL,
+            status TEXT NOT NULL,
+            kind TEXT,
+            author_name TEXT,
+            author_url TEXT,
+            author_photo TEXT,
+            title TEXT,
+            content_html TEXT,
+            published_at TEXT,
+            ip TEXT,
+            error TEXT,
+            received_at TEXT NOT NULL,
+            verified_at TEXT,
+            updated_at TEXT NOT NULL,
+            UNIQUE (source, target)
+        )""",
+        "CREATE INDEX mentions_post ON mentions (post_id, status)",
+        # Webmentions and pingbacks sent for the links of our posts, with their outcome
+        # (chatrecap.blog.outgoing).
+        """CREATE TABLE sent_mentions (
+            id {serial},
+            post_id BIGINT NOT NULL,
+            target TEXT NOT NULL,
+            protocol TEXT,
+            endpoint TEXT,
+            status TEXT NOT NULL,
+            http_status INTEGER,
+            detail TEXT,
+            location TEXT,
+            attempts INTEGER NOT NULL,
+            sent_at TEXT,
+            UNIQUE (post_id, target)
+        )""",
+        # Mail subscribers (double opt-in) and the record of their consent
+        # (chatrecap.blog.subscriptions). The address is kept only here and in the mail queue.
+        """CREATE TABLE subscribers (
+            id {serial},
+            email TEXT NOT NULL,
+            email_key TEXT NOT NULL UNIQUE,
+            status TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            confirmed_at TEXT,
+            unsubscribed_at TEXT
+        )""",
+        "CREATE INDEX subscribers_status ON subscribers (status, id)",
+        """CREATE TABLE consents (
+            id {serial},
+            subscriber_id BIGINT NOT NULL,
+            action TEXT NOT NULL,
+            email TEXT NOT NULL,
+            form TEXT NOT NULL,
+            text_shown TEXT NOT NULL,
+            ip TEXT,
+            user_agent TEXT,
+            at TEXT NOT NULL
+        )""",
+        "CREATE INDEX consents_subscriber ON consents (subscriber_id, at)",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -14,7 +14,8 @@ from __future__ import annotations
 import os
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from functools import cached_property
 from typing import Any
 
@@ -125,11 +126,27 @@ class _SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
+@asynccontextmanager
+async def _background_work(app: FastAPI) -> AsyncIterator[None]:
+    """The threads that work through the durable job queue while the app runs: the mail
+    worker (nothing runs without an SMTP server)."""
+    from chatrecap.blog.mail import MailWorker
+
+    mail_worker = MailWorker(app.state.web.settings)
+    app.state.mail_worker = mail_worker
+    mail_worker.start()
+    try:
+        yield
+    finally:
+        mail_worker.stop()
+
+
 def create_app(settings: Settings) -> FastAPI:
     from chatrecap.web import admin, comments, feeds, public
     from chatrecap.web.deps import LoginRequired, login_url
 
-    app = FastAPI(title="chatrecap", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title="chatrecap", docs_url=None, redoc_url=None, openapi_url=None,
+                  lifespan=_background_work)
     app.state.web = Web(settings)
     app.add_middleware(_SecurityHeaders)
     # The public pages first: routes are tried in order, and readers' requests are the many

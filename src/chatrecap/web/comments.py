@@ -5,24 +5,21 @@ The public post page calls ``thread_html`` and ``form_html``. The form has no se
 so it carries a signed token instead (purpose "comment-form", the post's id and the time
 the form was made): a form not made by this site, for another post, or older than
 ``FORM_MAX_AGE`` is refused (403), and a form sent faster than people write is held back.
-Nothing here needs JavaScript. The router's lifespan starts the mail worker that sends
+Nothing here needs JavaScript. The mail worker the app starts (chatrecap.web.app) sends
 the notifications comments queue.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from chatrecap.blog import comments as lib
 from chatrecap.blog.auth import LoginSession
-from chatrecap.blog.mail import MailWorker
 from chatrecap.blog.posts import BlogPost, get_post
 from chatrecap.store import Store
 from chatrecap.web.app import Web, store_dependency, web_of
@@ -38,19 +35,7 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "October", "November", "December")
 
 
-@asynccontextmanager
-async def _mail_worker(app: FastAPI) -> AsyncIterator[None]:
-    """Send queued mail while the app runs (nothing runs without an SMTP server)."""
-    worker = MailWorker(app.state.web.settings)
-    app.state.mail_worker = worker
-    worker.start()
-    try:
-        yield
-    finally:
-        worker.stop()
-
-
-router = APIRouter(lifespan=_mail_worker)
+router = APIRouter()
 
 
 def when(value: str) -> str:

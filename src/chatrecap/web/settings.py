@@ -8,6 +8,7 @@ The config file is TOML (``--config chatrecap.toml``), the same names as the opt
     mail_from = "Recaps <recaps@example.org>"
     site_title = "#B2Bchat recaps"
     forwarded_allow_ips = "127.0.0.1"       # the proxy whose X-Forwarded-* headers are trusted
+    fetch_allow = ""                        # private networks the server may fetch from, e.g. "10.0.0.0/8"
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from chatrecap.store import resolve_db
 
 ENV = {"db": "CHATRECAP_DB", "base_url": "CHATRECAP_BASE_URL", "smtp": "CHATRECAP_SMTP_URL",
        "mail_from": "CHATRECAP_MAIL_FROM", "site_title": "CHATRECAP_SITE_TITLE",
-       "forwarded_allow_ips": "FORWARDED_ALLOW_IPS"}
+       "forwarded_allow_ips": "FORWARDED_ALLOW_IPS", "fetch_allow": "CHATRECAP_FETCH_ALLOW"}
 SETTINGS_ENV = "CHATRECAP_SETTINGS"  # how `chatrecap serve` hands its settings to its workers
 
 
@@ -41,6 +42,9 @@ class Settings:
     site_title: str = "Chat recaps"
     forwarded_allow_ips: str = "127.0.0.1"  # proxies trusted for X-Forwarded-For/Proto
     workers: int = 1
+    # Networks (CIDR, comma-separated) that fetching webmention and pingback sources, and
+    # sending ours, may reach although they are not public: none unless configured.
+    fetch_allow: str = ""
     # Cookies are Secure unless the site is plain http on loopback (a browser keeps a
     # Secure cookie for http://127.0.0.1 and http://localhost too, so this stays on).
     secure_cookies: bool = True
