@@ -92,4 +92,11 @@ def load_settings(config: Path | None = None, **given: Any) -> Settings:
     if settings.smtp and urlsplit(settings.smtp).scheme not in ("smtp", "smtps", "smtp+starttls"):
         raise OptionError(f"--smtp {settings.smtp!r} must be smtp://host:port (or smtps://, "
                           "smtp+starttls://).")
+    if settings.fetch_allow:
+        from chatrecap.blog.fetch import parse_allow
+
+        try:
+            parse_allow(settings.fetch_allow)
+        except ValueError as exc:
+            raise OptionError(f"{exc}.") from None
     return settings
