@@ -102,3 +102,12 @@ def test_a_line_that_is_not_a_tweet_is_reported_and_the_rest_read(tmp_path, data
     assert [p.native_id for p in posts] == ["1394735776701816833"]
     assert [e.line for e in errors] == [1, 2]
     assert "has no author_id" in errors[0].reason
+
+
+
+def test_a_line_with_a_broken_utf8_byte_is_reported():
+    """A file that is UTF-8 but for one damaged byte is read as UTF-8; that line fails alone."""
+    problems = SOURCE.parse_line(b'{"data": [{"id": "1\xe1", "author_id": "2", "text": "x"}]}\n', 3,
+                                 "damaged.jsonl", ReadOptions())
+    assert [(e.file, e.line, e.reason) for e in problems] == [
+        ("damaged.jsonl", 3, "not valid UTF-8 (a string holds the byte 0xe1)")]

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
+from functools import cache
 from html.parser import HTMLParser
-
-import ftfy
+from typing import Any
 
 # The characters that cp1252 / latin-1 give for UTF-8 continuation bytes 0x80-0xBF.
 _CONTINUATION = (
@@ -37,13 +38,21 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 _TAG = re.compile(r"<[^>]*>?")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 
-_FTFY_CONFIG = ftfy.TextFixerConfig(
-    uncurl_quotes=False,  # curly quotes are the author's, not damage
-    fix_character_width=False,  # full-width text is legitimate in CJK posts
-    fix_latin_ligatures=False,
-    unescape_html=False,  # done by clean_text, before ftfy sees the text
-    explain=False,
-)
+
+
+@cache
+def _ftfy() -> tuple[Callable[..., str], Any]:
+    """ftfy and our settings of it, imported on first need: importing it costs every
+    command a tenth of a second, and only texts with mojibake's signature need it."""
+    import ftfy
+
+    return ftfy.fix_text, ftfy.TextFixerConfig(
+        uncurl_quotes=False,  # curly quotes are the author's, not damage
+        fix_character_width=False,  # full-width text is legitimate in CJK posts
+        fix_latin_ligatures=False,
+        unescape_html=False,  # done by clean_text, before ftfy sees the text
+        explain=False,
+    )
 
 
 def _encode_thai_char(ch: str) -> bytes:
@@ -78,7 +87,8 @@ def fix_mojibake(text: str) -> str:
     if text.isascii():
         return text
     if _LATIN_MOJIBAKE.search(text):
-        text = ftfy.fix_text(text, _FTFY_CONFIG)
+        fix_text, config = _ftfy()
+        text = fix_text(text, config)
     if _THAI.search(text) and _THAI_RUN.search(text):
         text = fix_thai_mojibake(text)
     return text

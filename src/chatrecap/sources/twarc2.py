@@ -66,6 +66,9 @@ class Twarc2Source(LineSource):
             return [RecordError(name, number, f"not a tweet record the X API v2 writes ({exc})")]
         except msgspec.DecodeError as exc:
             return [json_error(name, number, exc)]
+        except UnicodeDecodeError as exc:  # msgspec's answer to a broken byte inside a string
+            byte = exc.object[exc.start]
+            return [RecordError(name, number, f"not valid UTF-8 (a string holds the byte {byte:#x})")]
         try:
             return list(_read_line(record, line, name, number))
         except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
