@@ -198,8 +198,14 @@ def test_the_login_page_says_how_to_create_the_first_admin(tmp_path):
 # --- every route is behind the login and the CSRF check ------------------------------------
 
 def _admin_routes(method: str) -> list[str]:
-    return sorted(r.path for r in admin_routes.router.routes
-                  if isinstance(r, APIRoute) and method in r.methods and r.path != "/admin/login")
+    """Every /admin route of every router the app includes (moderation, subscribers...)."""
+    from chatrecap.web import comments, feeds, mentions, public, subscriptions
+
+    routers = (admin_routes.router, comments.router, mentions.router, subscriptions.router,
+               public.router, feeds.router)
+    return sorted(r.path for router in routers for r in router.routes
+                  if isinstance(r, APIRoute) and method in r.methods and r.path.startswith("/admin")
+                  and r.path != "/admin/login")
 
 
 def _concrete(path: str, post_id: int = 1) -> str:
@@ -225,6 +231,7 @@ def test_every_admin_form_refuses_a_missing_or_wrong_csrf_token(draft):
     client, csrf, editor_url, post_id, settings = draft
     paths = _admin_routes("POST")
     assert len(paths) >= 15
+    assert {"/admin/comments", "/admin/mentions", "/admin/subscribers/delete"} <= set(paths)
     post = next(iter(edited(settings, post_id).posts))
     for path in paths:
         url = _concrete(path, post_id)

@@ -225,14 +225,17 @@ def test_pagination_ten_a_page_with_rel_links(site):
         assert client.get(past).status_code == 404
 
 
-def test_drafts_unpublished_and_unknown_posts_are_not_found(site):
+def test_drafts_and_unknown_posts_are_not_found_and_unpublished_ones_are_gone(site):
     client, store, slug = site
     draft = add_post(store, 1, datetime(2025, 1, 1, tzinfo=UTC), ["Small"], status=posts.DRAFT)
     assert client.get(f"/posts/{slug}").status_code == 200  # kept in the page cache now
     posts.unpublish(store, posts.get_post(store, slug=slug))
-    for path in (f"/posts/{slug}", f"/posts/{draft}", "/posts/no-such-recap", f"/share/mastodon/{draft}"):
+    for path in (f"/posts/{draft}", "/posts/no-such-recap", f"/share/mastodon/{draft}",
+                 f"/share/mastodon/{slug}"):
         assert client.get(path).status_code == 404, path
-    assert "There is no page at this address." in client.get(f"/posts/{slug}").text
+    assert "There is no page at this address." in client.get(f"/posts/{draft}").text
+    gone = client.get(f"/posts/{slug}")  # 410: the sites it linked to drop their mentions of it
+    assert gone.status_code == 410 and "no longer published" in gone.text
     assert slug not in client.get("/").text and draft not in client.get("/").text
     assert client.get("/tags/Small").status_code == 404  # its only post is a draft
     sitemap = client.get("/sitemap.xml").text

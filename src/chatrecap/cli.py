@@ -785,12 +785,17 @@ def publish(
 ) -> None:
     """Publish a session's recap on the blog (with the edits made in the admin area)."""
     _use_db(db)
-    from chatrecap.blog import posts
+    from chatrecap.blog import outgoing, posts, subscriptions
+    from chatrecap.web.settings import load_settings
 
-    with open_store(state.db) as store:
-        post = posts.draft(store, posts.find_session(store, session))
-        post = posts.publish(store, post, slug)
-    out.print(f"Published {post.title!r} at /posts/{post.slug}")
+    settings = load_settings(db=state.db)
+    with open_store(settings.db) as store:
+        before = posts.draft(store, posts.find_session(store, session))
+        post = posts.publish(store, before, slug)
+        outgoing.queue_for_post(store, post)  # `chatrecap serve` sends the webmentions
+        mailed = subscriptions.on_publish(store, settings, before, post)  # and the mail-out
+    out.print(f"Published {post.title!r} at /posts/{post.slug}"
+              + (f"; queued for {mailed} subscriber{'s' if mailed != 1 else ''}" if mailed else ""))
 
 
 comments_app = typer.Typer(help="Moderate the blog's comments.", no_args_is_help=True)
@@ -869,6 +874,117 @@ def comments_delete(ids: CommentIds, db: DbOption = None) -> None:
     """Delete comments: hidden from the post for good."""
     _use_db(db)
     _moderate("delete", ids, "Deleted")
+
+
+mentions_app = typer.Typer(help="Moderate the webmentions and pingbacks the blog received.",
+                           no_args_is_help=True)
+app.add_typer(mentions_app, name="mentions")
+MentionIds = Annotated[list[str], typer.Argument(help="Mention ids (see `chatrecap mentions list`).",
+                                                 metavar="ID", show_default=False)]
+
+
+@mentions_app.command("list")
+def mentions_list(
+    pending: Annotated[bool, typer.Option("--pending", help="Only the verified mentions waiting for "
+                                          "moderation.")] = False,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    db: DbOption = None,
+) -> None:
+    """List webmentions and pingbacks, those waiting for moderation first."""
+    _use_db(db)
+    if fmt not in ("table", "json"):
+        raise _fail(f"Unknown --format {fmt!r} for mentions list; use table or json.")
+    from chatrecap.blog.mentions import list_mentions
+
+    with open_store(state.db) as store:
+        found = list_mentions(store, pending_only=pending)
+    rows = [{"id": m.id, "post": m.post_slug, "protocol": m.protocol, "kind": m.kind, "status": m.status,
+             "source": m.source, "author": m.author_name, "title": m.title,
+             "received_at": zulu(datetime.fromisoformat(m.received_at), True), "error": m.error}
+            for m in found]
+    if fmt == "json":
+        sys.stdout.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode() + "\n")
+        return
+    table = Table(title="Webmentions and pingbacks", title_justify="left")
+    for column in ("id", "status", "post", "kind", "author", "received (UTC)", "source"):
+        table.add_column(column, justify="right" if column == "id" else "left")
+    for row in rows:
+        kind = "pingback" if row["protocol"] == "pingback" else row["kind"] or "webmention"
+        table.add_row(str(row["id"]), row["status"], row["post"], kind, row["author"] or "",
+                      _minute(row["received_at"]), row["source"])
+    out.print(table)
+    if not rows:
+        out.print("No mention is waiting for moderation." if pending else "No mentions yet.")
+
+
+def _moderate_mentions(action: str, ids: list[str], past: str) -> None:
+    """Moderate every id that names a mention (to approve: a verified one); name the others
+    in one line, exit 2."""
+    from chatrecap.blog.mentions import moderate
+
+    numbers = [int(i) for i in dict.fromkeys(ids) if i.isdigit() and len(i) < 19]
+    with open_store(state.db) as store:
+        left = moderate(store, action, numbers)
+    done = [i for i in numbers if i not in left]
+    wrong = [i for i in dict.fromkeys(ids) if not (i.isdigit() and len(i) < 19) or int(i) in left]
+    if done:
+        out.print(f"{past}: {', '.join(map(str, done))}.")
+    if wrong:
+        what = "No verified mention" if action == "approve" else "No mention"
+        raise _fail(f"{what} {', '.join(wrong)}: `chatrecap mentions list` shows the ids and their status.")
+
+
+@mentions_app.command("approve")
+def mentions_approve(ids: MentionIds, db: DbOption = None) -> None:
+    """Show verified mentions under their post."""
+    _use_db(db)
+    _moderate_mentions("approve", ids, "Approved")
+
+
+@mentions_app.command("spam")
+def mentions_spam(ids: MentionIds, db: DbOption = None) -> None:
+    """Mark mentions as spam: hidden, and kept hidden when they are sent again."""
+    _use_db(db)
+    _moderate_mentions("spam", ids, "Marked as spam")
+
+
+@mentions_app.command("delete")
+def mentions_delete(ids: MentionIds, db: DbOption = None) -> None:
+    """Delete mentions: hidden from the post for good."""
+    _use_db(db)
+    _moderate_mentions("delete", ids, "Deleted")
+
+
+subscribers_app = typer.Typer(help="The blog's mail subscribers: one address's data, exported or "
+                                   "deleted.", no_args_is_help=True)
+app.add_typer(subscribers_app, name="subscribers")
+Address = Annotated[str, typer.Argument(help="The subscriber's email address (any case).",
+                                        show_default=False)]
+
+
+@subscribers_app.command("export")
+def subscribers_export(address: Address, db: DbOption = None) -> None:
+    """Print everything kept about one subscriber as JSON (subscription, consents, mail)."""
+    _use_db(db)
+    from chatrecap.blog import subscriptions
+
+    with open_store(state.db) as store:
+        data = subscriptions.export(store, address)
+    if data is None:
+        raise _fail("No subscriber has this address.")
+    sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+@subscribers_app.command("delete")
+def subscribers_delete(address: Address, db: DbOption = None) -> None:
+    """Delete everything kept about one subscriber: address, consents and mail."""
+    _use_db(db)
+    from chatrecap.blog import subscriptions
+
+    with open_store(state.db) as store:
+        if not subscriptions.delete(store, address):
+            raise _fail("No subscriber has this address.")
+    out.print("Deleted the subscriber's data: the address, its consent records and its mail.")
 
 
 @app.command()

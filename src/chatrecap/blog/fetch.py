@@ -28,9 +28,11 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
+import ssl
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -147,11 +149,17 @@ class _Body(httpx.SyncByteStream):
             self._stream.close()
 
 
+@cache
+def _tls() -> ssl.SSLContext:
+    """One TLS context for every fetch: making one loads the CA bundle (~0.1 s)."""
+    return httpx.create_ssl_context()
+
+
 class _GuardedTransport(httpx.BaseTransport):
     """httpx over an httpcore pool whose every connection goes through the guard."""
 
     def __init__(self, guard: Guard) -> None:
-        self._pool = httpcore.ConnectionPool(ssl_context=httpx.create_ssl_context(),
+        self._pool = httpcore.ConnectionPool(ssl_context=_tls(),
                                              network_backend=_GuardedBackend(guard), max_connections=4)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:

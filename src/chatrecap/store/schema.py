@@ -202,6 +202,7 @@ MIGRATIONS: list[list[str]] = [
     [
         # Webmentions and pingbacks received: one row per (source, target), verified by a
         # job, then held for moderation like a comment (chatrecap.blog.mentions).
+        # ``verifications`` counts the checks started; the waiting check's job is named by it.
         """CREATE TABLE mentions (
             id {serial},
             post_id BIGINT NOT NULL,
@@ -218,6 +219,7 @@ MIGRATIONS: list[list[str]] = [
             published_at TEXT,
             ip TEXT,
             error TEXT,
+            verifications INTEGER NOT NULL,
             received_at TEXT NOT NULL,
             verified_at TEXT,
             updated_at TEXT NOT NULL,
@@ -225,11 +227,17 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX mentions_post ON mentions (post_id, status)",
         # Webmentions and pingbacks sent for the links of our posts, with their outcome
-        # (chatrecap.blog.outgoing).
+        # (chatrecap.blog.outgoing): one row per (post, target), the latest sending.
+        # ``linked``: the public post links to the target now; ``reason``: why it was last
+        # sent (linked, unlinked, deleted); ``position``: the link's place in the post.
         """CREATE TABLE sent_mentions (
             id {serial},
             post_id BIGINT NOT NULL,
             target TEXT NOT NULL,
+            source TEXT NOT NULL,
+            linked BOOLEAN NOT NULL,
+            reason TEXT NOT NULL,
+            position INTEGER NOT NULL,
             protocol TEXT,
             endpoint TEXT,
             status TEXT NOT NULL,
@@ -237,6 +245,7 @@ MIGRATIONS: list[list[str]] = [
             detail TEXT,
             location TEXT,
             attempts INTEGER NOT NULL,
+            queued_at TEXT NOT NULL,
             sent_at TEXT,
             UNIQUE (post_id, target)
         )""",

@@ -22,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from chatrecap.analysis.sessions import find_sessions
-from chatrecap.blog import editor, posts, uploads
+from chatrecap.blog import editor, outgoing, posts, subscriptions, uploads
 from chatrecap.blog.auth import (
     SESSION_DAYS,
     LoginSession,
@@ -301,6 +301,7 @@ def _editor_context(store: Store, post: posts.BlogPost) -> dict[str, Any]:
         "hidden": c.posts(base, edits.hidden),
         "moved": set(edits.moved), "anchor": anchor,
         "stale": post.is_public and published != render_body(edited),
+        "sent": outgoing.sent_for_post(store, post.id),
     }
 
 
@@ -414,16 +415,40 @@ def move(request: Request, post_id: int, admin: Admin, store: Workspace, csrf: F
 @router.post("/posts/{post_id:int}/publish")
 def publish(request: Request, post_id: int, admin: Admin, store: Workspace, csrf: FormField = "") -> Response:
     check_csrf(admin, csrf)
-    post = posts.publish(store, _post_or_404(store, post_id))
-    return _redirect(request, f"/admin/posts/{post_id}", f"Published at /posts/{post.slug}.")
+    before = _post_or_404(store, post_id)
+    post = posts.publish(store, before)
+    _notify_links(request, store, post)
+    mailed = _mail_subscribers(request, store, before, post)
+    return _redirect(request, f"/admin/posts/{post_id}", f"Published at /posts/{post.slug}."
+                     + (f" Queued for {mailed} subscriber{'s' if mailed != 1 else ''}." if mailed else ""))
+
+
+def _mail_subscribers(request: Request, store: Store, before: posts.BlogPost, after: posts.BlogPost) -> int:
+    """A first publish mails the post to the subscribers (``chatrecap.blog.subscriptions``);
+    the mail worker is woken to send it."""
+    mailed = subscriptions.on_publish(store, web_of(request).settings, before, after)
+    worker = getattr(request.app.state, "mail_worker", None)
+    if mailed and worker is not None:
+        worker.wake()
+    return mailed
 
 
 @router.post("/posts/{post_id:int}/unpublish")
 def unpublish(request: Request, post_id: int, admin: Admin, store: Workspace,
               csrf: FormField = "") -> Response:
     check_csrf(admin, csrf)
-    posts.unpublish(store, _post_or_404(store, post_id))
+    post = posts.unpublish(store, _post_or_404(store, post_id))
+    _notify_links(request, store, post)
     return _redirect(request, f"/admin/posts/{post_id}", "Unpublished: readers no longer see the post.")
+
+
+def _notify_links(request: Request, store: Store, post: posts.BlogPost) -> None:
+    """Queue the webmentions (or pingbacks) to the pages the post links to, or linked to,
+    and wake the worker that sends them (``chatrecap.blog.outgoing``)."""
+    outgoing.queue_for_post(store, post)
+    worker = getattr(request.app.state, "link_worker", None)
+    if worker is not None:
+        worker.wake()
 
 
 @router.post("/posts/{post_id:int}/rebuild")

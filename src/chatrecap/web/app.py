@@ -79,6 +79,9 @@ class Web:
         env.filters.update(environment().filters)
         env.globals.update(environment().globals, site_title=self.settings.site_title,
                            site_url=self.settings.site_url, long_date=c.long_date)
+        from chatrecap.web.subscriptions import box_globals
+
+        env.globals.update(box_globals(self))  # the subscribe box on every page
         return env
 
     def render(self, request: Request, template: str, status_code: int = 200,
@@ -129,20 +132,28 @@ class _SecurityHeaders:
 @asynccontextmanager
 async def _background_work(app: FastAPI) -> AsyncIterator[None]:
     """The threads that work through the durable job queue while the app runs: the mail
-    worker (nothing runs without an SMTP server)."""
+    worker (nothing runs without an SMTP server) and the link worker (webmentions and
+    pingbacks: verifying those received, sending ours)."""
+    from chatrecap.blog import mentions, outgoing
     from chatrecap.blog.mail import MailWorker
+    from chatrecap.blog.worker import JobWorker
 
     mail_worker = MailWorker(app.state.web.settings)
     app.state.mail_worker = mail_worker
     mail_worker.start()
+    handlers = {mentions.VERIFY: mentions.verify_job, **outgoing.HANDLERS}
+    link_worker = JobWorker(app.state.web.settings, handlers, name="chatrecap-links")
+    app.state.link_worker = link_worker
+    link_worker.start()
     try:
         yield
     finally:
+        link_worker.stop()
         mail_worker.stop()
 
 
 def create_app(settings: Settings) -> FastAPI:
-    from chatrecap.web import admin, comments, feeds, public
+    from chatrecap.web import admin, comments, feeds, mentions, public, subscriptions
     from chatrecap.web.deps import LoginRequired, login_url
 
     app = FastAPI(title="chatrecap", docs_url=None, redoc_url=None, openapi_url=None,
@@ -155,6 +166,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(feeds.router)
     app.include_router(admin.router)
     app.include_router(comments.router)
+    app.include_router(subscriptions.router)
+    app.include_router(mentions.router)
 
     @app.exception_handler(LoginRequired)
     async def login_first(request: Request, exc: LoginRequired) -> Response:

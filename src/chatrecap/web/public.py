@@ -27,7 +27,7 @@ from chatrecap.blog import posts
 from chatrecap.blog.posts import PUBLISHED, BlogPost
 from chatrecap.render import _common as c
 from chatrecap.store import Store
-from chatrecap.web import comments
+from chatrecap.web import comments, mentions, subscriptions
 from chatrecap.web.app import Web, store_dependency, web_of
 from chatrecap.web.pagecache import PageCache
 
@@ -65,7 +65,7 @@ async def post_page(request: Request) -> Response:
     slug = request.path_params["slug"]
     current = web.store().query(_CURRENT_POST, (slug, PUBLISHED))
     if not current:
-        raise HTTPException(status_code=404)
+        return _gone_or_404(request, web, slug)
     post_id, updated_at, comments_version = current[0]
     kept = await page_cache(request).get_or_render(
         ("post", slug), (post_id, updated_at, comments_version),
@@ -74,10 +74,20 @@ async def post_page(request: Request) -> Response:
         raise HTTPException(status_code=404)
     post, head, tail = kept
     form = comments.form_html(request, web, post, request.query_params.get("replytocom"))
-    return Response(head + form.encode() + tail, media_type=HTML, headers=_POST_HEADERS)
+    return Response(head + form.encode() + subscriptions.with_form_token(request, tail), media_type=HTML,
+                    headers={**_POST_HEADERS, **mentions.endpoint_headers(web)})
 
 
 router.add_route("/posts/{slug}", post_page, methods=["GET"])
+
+
+def _gone_or_404(request: Request, web: Web, slug: str) -> Response:
+    """An unpublished post answers 410 Gone (so the sites it linked to, told by a
+    webmention, drop their mention of it); a slug never published is simply not found."""
+    withdrawn = "SELECT 1 FROM blog_posts WHERE slug = ? AND status = ? AND published_at IS NOT NULL"
+    if not web.store().query(withdrawn, (slug, posts.UNPUBLISHED)):
+        raise HTTPException(status_code=404)
+    return web.render(request, "post_gone.html", status_code=410, headers={"Cache-Control": "no-cache"})
 
 
 def _render_post(web: Web, slug: str) -> tuple[tuple[BlogPost, bytes, bytes] | None, int]:
@@ -91,7 +101,8 @@ def _render_post(web: Web, slug: str) -> tuple[tuple[BlogPost, bytes, bytes] | N
         request=None, post=post, url=url, summary=post.summary or "", dates=_dates(post),
         tags=_tag_links(post.tags), share=share_links(post, url),
         body=Markup(posts.published_body(store, post)),
-        thread=Markup(comments.thread_html(store, web, post)), form=Markup(FORM_PLACE))
+        thread=Markup(comments.thread_html(store, web, post)),
+        mentions=Markup(mentions.mentions_html(store, web, post)), form=Markup(FORM_PLACE))
     head, found, tail = page.encode().partition(FORM_PLACE.encode())
     assert found, "post.html must place {{ form }}"
     return (post, head, tail), len(head) + len(tail)
@@ -186,7 +197,7 @@ def _listing(request: Request, store: Store, tag: str | None) -> Response:
             next_abs=web.url(address(page + 1)) if page < pages else None,
         ).encode()
         cache.put(name, key, html, len(html))
-    return Response(html, media_type=HTML)
+    return Response(subscriptions.with_form_token(request, html), media_type=HTML)
 
 
 def _page_number(value: str | None) -> int:
