@@ -48,7 +48,6 @@ import secrets
 import smtplib
 import socket
 import ssl
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -60,11 +59,11 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from chatrecap.blog import jobs
-from chatrecap.store import Store, open_store
+from chatrecap.blog.worker import POLL_SECONDS, Worker
+from chatrecap.store import Store
 from chatrecap.web.settings import Settings
 
 MAIL = "mail"  # the job kind
-POLL_SECONDS = 5.0
 SMTP_TIMEOUT = 30.0
 BATCH = 50  # jobs claimed at once
 LOCK_SECONDS = 600  # a batch's claim; a crash frees it at the next start, not at the end of this
@@ -386,51 +385,29 @@ def _deliver_batch(store: Store, settings: Settings, courier: Courier, batch: li
     return sent
 
 
-class MailWorker:
-    """A thread that sends due mail every few seconds, or at once when woken."""
+class MailWorker(Worker):
+    """Sends due mail; nothing runs without an SMTP server (the messages wait in the queue)."""
+
+    name = "chatrecap-mail"
 
     def __init__(self, settings: Settings, poll_seconds: float = POLL_SECONDS) -> None:
-        self.settings = settings
-        self.poll_seconds = poll_seconds
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        super().__init__(settings, poll_seconds)
+        self._courier: Courier | None = None
 
-    def start(self) -> None:
-        if not self.settings.smtp or self._thread is not None:
-            return  # no SMTP server: the messages wait in the queue
-        self._thread = threading.Thread(target=self._run, name="chatrecap-mail", daemon=True)
-        self._thread.start()
+    def enabled(self) -> bool:
+        return bool(self.settings.smtp)
 
-    def wake(self) -> None:
-        self._wake.set()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
-
-    def _run(self) -> None:
+    def starting(self, store: Store) -> None:
         assert self.settings.smtp
-        store = open_store(self.settings.db, migrate=False)
-        courier = Courier(self.settings.smtp)
-        try:
-            released = jobs.release_claims(store, MAIL)
-            if released:
-                log.info("took up %s mail jobs claimed before a restart", released)
-            while not self._stop.is_set():
-                self._wake.clear()
-                try:
-                    busy = True
-                    while busy and not self._stop.is_set():  # a full batch: more may be due
-                        busy = _deliver(store, self.settings, BATCH, courier)[0] == BATCH
-                except Exception:  # noqa: BLE001 - the store was busy or gone: try again later
-                    log.exception("sending mail failed")
-                    store.conn.rollback()
-                courier.close()  # idle: keep no connection open
-                self._wake.wait(self.poll_seconds)
-        finally:
-            courier.close()
-            store.close()
+        self._courier = Courier(self.settings.smtp)
+        released = jobs.release_claims(store, MAIL)
+        if released:
+            log.info("took up %s mail jobs claimed before a restart", released)
+
+    def work(self, store: Store) -> bool:
+        """One batch; a full one means more may be due."""
+        return _deliver(store, self.settings, BATCH, self._courier)[0] == BATCH
+
+    def idle(self) -> None:
+        if self._courier is not None:
+            self._courier.close()  # keep no connection open meanwhile

@@ -53,21 +53,34 @@ def run_due(store: Store, settings: Settings, handlers: Mapping[str, Handler],
     return ran
 
 
-class JobWorker:
-    """A thread that runs due jobs of the handlers' kinds every few seconds, or at once when woken."""
+class Worker:
+    """A thread that works through due jobs every few seconds, or at once when woken.
+    A kind of work says how one round goes (``work``: True when more is due at once),
+    and what to do on starting and when idle."""
 
-    def __init__(self, settings: Settings, handlers: Mapping[str, Handler], name: str = "chatrecap-jobs",
-                 poll_seconds: float = POLL_SECONDS) -> None:
+    name = "chatrecap-jobs"
+
+    def __init__(self, settings: Settings, poll_seconds: float = POLL_SECONDS) -> None:
         self.settings = settings
-        self.handlers = dict(handlers)
-        self.name = name
         self.poll_seconds = poll_seconds
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
+    def enabled(self) -> bool:
+        return True
+
+    def starting(self, store: Store) -> None:
+        """Before the first round, in the worker's thread."""
+
+    def work(self, store: Store) -> bool:
+        raise NotImplementedError
+
+    def idle(self) -> None:
+        """After a round, before waiting: let go of what should not be held meanwhile."""
+
     def start(self) -> None:
-        if self._thread is not None or not self.handlers:
+        if self._thread is not None or not self.enabled():
             return
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
@@ -86,15 +99,33 @@ class JobWorker:
     def _run(self) -> None:
         store = open_store(self.settings.db, migrate=False)
         try:
+            self.starting(store)
             while not self._stop.is_set():
                 self._wake.clear()  # a wake from now on means another round
                 try:
-                    while (run_due(store, self.settings, self.handlers, BATCH) >= BATCH
-                           and not self._stop.is_set()):
+                    while self.work(store) and not self._stop.is_set():
                         pass  # more are due: go on without waiting
                 except Exception:  # noqa: BLE001 - the store was busy or gone: try again later
-                    log.exception("running %s jobs failed", self.name)
+                    log.exception("%s: running jobs failed", self.name)
                     store.conn.rollback()
+                self.idle()
                 self._wake.wait(self.poll_seconds)
         finally:
+            self.idle()
             store.close()
+
+
+class JobWorker(Worker):
+    """Runs due jobs of the handlers' kinds (``run_due``)."""
+
+    def __init__(self, settings: Settings, handlers: Mapping[str, Handler], name: str = "chatrecap-jobs",
+                 poll_seconds: float = POLL_SECONDS) -> None:
+        super().__init__(settings, poll_seconds)
+        self.handlers = dict(handlers)
+        self.name = name
+
+    def enabled(self) -> bool:
+        return bool(self.handlers)
+
+    def work(self, store: Store) -> bool:
+        return run_due(store, self.settings, self.handlers, BATCH) >= BATCH
