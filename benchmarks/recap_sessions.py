@@ -4,6 +4,8 @@
 
 Each measurement is a cold ``chatrecap recap`` process with default options (every
 format), timed from start to exit; its peak resident memory is read from the OS. The
+package's bytecode is compiled first, as installing a package does: an editable install
+under ``PYTHONDONTWRITEBYTECODE`` would otherwise compile every module on every run. The
 synthetic sessions are moderated chats written as canonical JSONL (a host asking Q1..Qn,
 labelled answers, replies, reposts, likes) with a fixed seed, imported before timing.
 Targets: 2,000 posts <= 2 s; all #PSTweetChat sessions <= 5 s; 100,000 posts <= 60 s
@@ -107,6 +109,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--big", type=int, default=100_000)
     args = parser.parse_args()
+    import compileall
+
+    import chatrecap
+
+    compileall.compile_dir(Path(chatrecap.__file__).parent, quiet=1)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)

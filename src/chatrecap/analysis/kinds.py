@@ -16,17 +16,26 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 from urllib.parse import urlsplit
 
 import probablepeople
 from cleanco import basename, matches, typesources
-from nameparser import HumanName
 from probablepeople.gender import gender_names  # the given-name lexicon probablepeople uses
 from probablepeople.ratios import ratios
 
 from chatrecap.analysis.corpus import Corpus
 from chatrecap.analysis.textvec import Folded
 from chatrecap.models import ORGANIZATION, PERSON
+
+
+def human_name(text: str) -> Any:
+    """nameparser's reading of a name; imported on first need (~70 ms, and many sessions
+    name nobody)."""
+    from nameparser import HumanName
+
+    return HumanName(text)
+
 
 UNKNOWN = "unknown"
 PERSON_PRIOR = 0.85
@@ -129,7 +138,7 @@ def _name_votes(name: str, votes: Votes) -> bool:
     if org and not legal:
         votes.append((-2.0, f'word "{org}" in the name'))
     # A title is one of the name's own words: without one, nameparser has nothing to find.
-    title = HumanName(clean).title if len(words) > 1 and _TITLE_WORD.search(clean) else ""
+    title = human_name(clean).title if len(words) > 1 and _TITLE_WORD.search(clean) else ""
     if title and title.split()[0].rstrip(".").lower() in _TITLES:
         votes.append((1.5, f'title "{title}" (nameparser)'))
     if words[0] == "the" and len(words) > 1 and not _given(words[1]):

@@ -17,9 +17,9 @@ from functools import lru_cache
 
 import probablepeople
 from cleanco import basename
-from nameparser import HumanName
 
 from chatrecap.analysis.corpus import ChatPost, Corpus
+from chatrecap.analysis.kinds import human_name
 from chatrecap.analysis.structure import SIMILARITY, WINDOW, Structure, addressed, answer_label, is_chatter
 
 PROMPT_CUE = "answer to a who-do-you-follow prompt"
@@ -312,7 +312,7 @@ def _reads_as_person(name: str) -> bool:
         parts, kind = probablepeople.tag(name)
     except probablepeople.RepeatedLabelError:
         return False
-    human = HumanName(name)
+    human = human_name(name)
     return kind == "Person" and {"GivenName", "Surname"} <= set(parts) and bool(human.first and human.last)
 
 
@@ -327,7 +327,7 @@ def _capitalised(word: str) -> bool:
 @lru_cache(maxsize=1 << 17)
 def _name_key(name: str) -> str:
     """"Dr. Léna Okafor" and "lena okafor" are one person: no title, accents or case."""
-    human = HumanName(name)
+    human = human_name(name)
     core = " ".join(p for p in (human.first, human.last) if p) or name
     ascii_ = unicodedata.normalize("NFKD", core).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z ]+", "", ascii_.lower()).strip()
