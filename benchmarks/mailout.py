@@ -22,7 +22,6 @@ import argparse
 import os
 import resource
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,35 +33,9 @@ from email.parser import BytesHeaderParser
 from importlib.resources import as_file, files
 from pathlib import Path
 
+from _serve import free_port, tree_cpu_seconds, wait_until_up
+
 TARGET = 200  # messages/s
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def tree_cpu_seconds(pid: int) -> float:
-    """CPU time of a process and its descendants."""
-    parents: dict[int, int] = {}
-    times: dict[int, float] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2:].split()
-        parents[int(entry)] = int(fields[1])
-        times[int(entry)] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-    family, changed = {pid}, True
-    while changed:
-        grown = family | {p for p, parent in parents.items() if parent in family}
-        changed, family = grown != family, grown
-    return sum(times.get(p, 0.0) for p in family)
 
 
 def own_cpu_seconds() -> float:
@@ -116,19 +89,6 @@ class Inbox:
         with self.lock:
             self.received.append((envelope.rcpt_tos[0], headers["Message-ID"], time.perf_counter()))
         return "250 OK"
-
-
-def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server stopped (exit {process.returncode}) before answering {url}")
-        try:
-            with urllib.request.urlopen(url, timeout=5):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"no answer from {url} after {seconds:.0f} s")
 
 
 def run_once(template: Path, folder: Path, post_id: int, subscribers: int) -> dict:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -107,3 +110,27 @@ def pg_server():
     yield server
     server.stop()
 
+
+
+@contextmanager
+def smtp_server(handler: Any) -> Iterator[str]:
+    """A real mail server: aiosmtpd on a free loopback port, its ``handle_*`` hooks those of
+    ``handler``; the server's smtp:// URL while it runs."""
+    from aiosmtpd.controller import Controller
+    from pg import free_port
+
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield f"smtp://127.0.0.1:{controller.port}"
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def other():
+    """Another blog on loopback serving the pages a test gives it (other_blog.OtherBlog)."""
+    from other_blog import OtherBlog
+
+    with OtherBlog() as blog:
+        yield blog

@@ -1,10 +1,12 @@
 """Real peers on loopback for the webmention and pingback tests: another blog that serves
-the pages a test gives it, and our own app on uvicorn."""
+the pages a test gives it, our own app on uvicorn, and the quiet request handler the
+other local servers (tests/rocks.py, the discovery and sending tests) answer with."""
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,6 +23,24 @@ class Page:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+class QuietHandler(BaseHTTPRequestHandler):
+    """http.server's handler that logs nothing and answers in one call."""
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def answer(self, status: int, body: str | bytes,
+               headers: Mapping[str, str] | Iterable[tuple[str, str]] = ()) -> None:
+        """The whole response: ``headers`` as given (a name may repeat), then Content-Length."""
+        data = body.encode() if isinstance(body, str) else body
+        self.send_response(status)
+        for name, value in headers.items() if isinstance(headers, Mapping) else headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
 class OtherBlog:
     """A threaded http.server on 127.0.0.1: ``pages[path]`` is what it answers (404 for
     the rest); ``requests`` lists the paths it was asked for, in order."""
@@ -30,21 +50,12 @@ class OtherBlog:
         self.requests: list[str] = []
         blog = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
                 blog.requests.append(self.path)
                 page = blog.pages.get(self.path, Page("Not here", 404, "text/plain"))
-                body = page.body.encode() if isinstance(page.body, str) else page.body
-                self.send_response(page.status)
-                self.send_header("Content-Type", page.content_type)
-                self.send_header("Content-Length", str(len(body)))
-                for name, value in page.headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: Any) -> None:
-                pass
+                self.answer(page.status, page.body,
+                            [("Content-Type", page.content_type), *page.headers.items()])
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True

@@ -15,6 +15,8 @@ import threading
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
+from other_blog import QuietHandler
+
 # Test 23: the page redirects here, and the endpoint is relative to this URL.
 REDIRECTED = "/test/23/page/5ZpMrKqf"
 
@@ -132,22 +134,19 @@ class Rocks:
 def start() -> Rocks:
     lock = threading.Lock()
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
+    class Handler(QuietHandler):
         def do_GET(self) -> None:  # noqa: N802 - http.server's name
             with lock:
                 rocks.gets.append(self.path)
             if self.path == "/test/23/page":
-                self._answer(302, "", [("Location", REDIRECTED)])
+                self.answer(302, "", [("Location", REDIRECTED)])
                 return
             number = self.path.removeprefix("/test/")
             if self.path == REDIRECTED:
                 number = "23"
             case = CASES.get(int(number)) if number.isdigit() else None
             if case is None or (case.page and self.path != REDIRECTED):
-                self._answer(404, "Not Found\n", [("Content-Type", "text/plain")])
+                self.answer(404, "Not Found\n", [("Content-Type", "text/plain")])
                 return
             base = rocks.base
             page = (f"<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Test #{number}</title>"
@@ -155,7 +154,7 @@ def start() -> Rocks:
                     f"</h1>\n<p>{case.body.replace('{base}', base)}</p>\n<p><a href=\"/\">Home</a></p>"
                     "</body></html>\n")
             headers = [(name, value.replace("{base}", base)) for name, value in case.headers]
-            self._answer(200, page, [("Content-Type", "text/html; charset=utf-8"), *headers])
+            self.answer(200, page, [("Content-Type", "text/html; charset=utf-8"), *headers])
 
         def do_POST(self) -> None:  # noqa: N802
             length = int(self.headers.get("Content-Length") or 0)
@@ -163,16 +162,7 @@ def start() -> Rocks:
             with lock:
                 rocks.posts.append(Received(self.path, self.headers.get("Content-Type", ""),
                                             parse_qs(body, keep_blank_values=True)))
-            self._answer(202, "Accepted\n", [("Content-Type", "text/plain")])
-
-        def _answer(self, status: int, body: str, headers: list[tuple[str, str]]) -> None:
-            data = body.encode()
-            self.send_response(status)
-            for name, value in headers:
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            self.answer(202, "Accepted\n", [("Content-Type", "text/plain")])
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 import rocks
+from other_blog import QuietHandler
 
 from chatrecap.blog.discovery import PINGBACK, WEBMENTION, Endpoint, discover
 from chatrecap.blog.fetch import Refused, guard_for
@@ -80,21 +81,12 @@ class Pages(http.server.ThreadingHTTPServer):
         return f"http://127.0.0.1:{self.server_port}"
 
 
-class _PageHandler(http.server.BaseHTTPRequestHandler):
+class _PageHandler(QuietHandler):
     server: Pages
-
-    def log_message(self, *args: object) -> None:
-        pass
 
     def do_GET(self) -> None:  # noqa: N802
         status, headers, body = self.server.answers.get(self.path, (404, {}, "no"))
-        data = body.encode()
-        self.send_response(status)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        self.answer(status, body, headers)
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ import time
 from collections import Counter
 from email import message_from_bytes, policy
 
-from aiosmtpd.controller import Controller
+from conftest import smtp_server
 from test_subscriptions import new_post, wait_for
 from test_web_comments import blog_db, free_port  # noqa: F401 - blog_db is a fixture
 
@@ -59,10 +59,6 @@ def test_a_mail_out_killed_half_way_and_restarted_delivers_each_message_exactly_
     started = time.monotonic()
     shutil.copy(blog_db, tmp_path / "w.db")
     db = str(tmp_path / "w.db")
-    inbox = KillingInbox(KILL_AT)
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    smtp_url = f"smtp://127.0.0.1:{controller.port}"
     settings = load_settings(db=db, base_url="https://recaps.example.org")
     addresses = [f"reader{n:04d}@example.org" for n in range(SUBSCRIBERS)]
     with open_store(db) as store:
@@ -75,7 +71,8 @@ def test_a_mail_out_killed_half_way_and_restarted_delivers_each_message_exactly_
         store.commit()
         draft = new_post(store, 1)
         assert subscriptions.on_publish(store, settings, draft, posts.publish(store, draft)) == SUBSCRIBERS
-    try:
+    inbox = KillingInbox(KILL_AT)
+    with smtp_server(inbox) as smtp_url:
         first = inbox.victim = serve(db, free_port(), smtp_url)
         assert first.wait(timeout=40) == -signal.SIGKILL, first.stderr.read()
         with open_store(db) as store:
@@ -95,8 +92,6 @@ def test_a_mail_out_killed_half_way_and_restarted_delivers_each_message_exactly_
         finally:
             second.terminate()
             second.wait(timeout=20)
-    finally:
-        controller.stop()
 
     received = inbox.received
     assert len(received) == SUBSCRIBERS

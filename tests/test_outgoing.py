@@ -22,6 +22,7 @@ from urllib.parse import parse_qs
 import pytest
 import rocks
 from fastapi.testclient import TestClient
+from other_blog import QuietHandler
 from typer.testing import CliRunner
 
 from chatrecap.analysis.sessions import find_sessions
@@ -85,60 +86,48 @@ def _start_other_blog() -> OtherBlog:
     rpc = xmlrpc.server.SimpleXMLRPCServer(("127.0.0.1", 0), RpcHandler, logRequests=False)
     rpc.register_function(ping, "pingback.ping")
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
+    class Handler(QuietHandler):
         def do_GET(self) -> None:  # noqa: N802 - http.server's name
             with lock:
                 blog.gets.append(self.path)
             html = {"Content-Type": "text/html; charset=utf-8"}
             if self.path == "/with-webmention":
-                self._answer(200, '<html><head><link rel="webmention" href="/webmention?via=link"></head>'
+                self.answer(200, '<html><head><link rel="webmention" href="/webmention?via=link"></head>'
                                   "<body><p>A post.</p></body></html>", html)
             elif self.path == "/removed-later":
-                self._answer(200, "<p>Another post.</p>", {**html, "Link": '</webmention>; rel="webmention"'})
+                self.answer(200, "<p>Another post.</p>", {**html, "Link": '</webmention>; rel="webmention"'})
             elif self.path == "/with-pingback":
-                self._answer(200, "<p>An old blog.</p>",
+                self.answer(200, "<p>An old blog.</p>",
                              {**html, "X-Pingback": f"http://127.0.0.1:{rpc.server_address[1]}/xmlrpc.php"})
             elif self.path == "/evil-pingback":
-                self._answer(200, '<link rel="pingback" href="/evil-xmlrpc"><p>Hm.</p>', html)
+                self.answer(200, '<link rel="pingback" href="/evil-xmlrpc"><p>Hm.</p>', html)
             elif self.path == "/without-endpoint":
-                self._answer(200, "<p>No endpoint here.</p>", html)
+                self.answer(200, "<p>No endpoint here.</p>", html)
             elif self.path == "/rejects":
-                self._answer(200, '<p><a rel="webmention" href="/refuse">endpoint</a></p>', html)
+                self.answer(200, '<p><a rel="webmention" href="/refuse">endpoint</a></p>', html)
             elif self.path == "/broken":
                 if blog.broken:
-                    self._answer(500, "Internal Server Error", {"Content-Type": "text/plain"})
+                    self.answer(500, "Internal Server Error", {"Content-Type": "text/plain"})
                 else:
-                    self._answer(200, "<p>Fixed.</p>", {**html, "Link": "</webmention>; rel=webmention"})
+                    self.answer(200, "<p>Fixed.</p>", {**html, "Link": "</webmention>; rel=webmention"})
             else:
-                self._answer(404, "Not Found", {"Content-Type": "text/plain"})
+                self.answer(404, "Not Found", {"Content-Type": "text/plain"})
 
         def do_POST(self) -> None:  # noqa: N802
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             if self.path == "/evil-xmlrpc":
-                self._answer(200, EVIL_XML.decode(), {"Content-Type": "text/xml"})
+                self.answer(200, EVIL_XML.decode(), {"Content-Type": "text/xml"})
                 return
             form = parse_qs(body.decode())
             with lock:
                 blog.webmentions.append((self.path, form["source"][0], form["target"][0]))
                 number = len(blog.webmentions)
             if self.path == "/refuse":
-                self._answer(400, "The source does not link to the target.", {"Content-Type": "text/plain"})
+                self.answer(400, "The source does not link to the target.", {"Content-Type": "text/plain"})
             elif "via=link" in self.path:
-                self._answer(201, "", {"Location": f"/webmention/status/{number}"})
+                self.answer(201, "", {"Location": f"/webmention/status/{number}"})
             else:
-                self._answer(202, "Accepted", {"Content-Type": "text/plain"})
-
-        def _answer(self, status: int, body: str, headers: dict[str, str]) -> None:
-            data = body.encode()
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+                self.answer(202, "Accepted", {"Content-Type": "text/plain"})
 
     web = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     web.daemon_threads = True

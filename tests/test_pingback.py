@@ -11,7 +11,7 @@ import xmlrpc.client
 
 import httpx
 import pytest
-from other_blog import OtherBlog, running, wait_until
+from other_blog import running, wait_until
 from test_web_comments import blog_db, executable_markup  # noqa: F401 - blog_db is a fixture
 from test_web_mentions import Site, mentions_section, words
 
@@ -24,12 +24,6 @@ RECEIVED = "Pingback received; it will be shown once verified."
 def site(tmp_path, blog_db) -> Site:  # noqa: F811
     shutil.copy(blog_db, tmp_path / "w.db")
     return Site(tmp_path / "w.db")
-
-
-@pytest.fixture
-def other():
-    with OtherBlog() as blog:
-        yield blog
 
 
 def linking_page(target: str, title: str = "Notes on chat recaps") -> str:

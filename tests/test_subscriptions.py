@@ -14,26 +14,22 @@ import subprocess
 import sys
 import time
 from email.message import EmailMessage
-from importlib.resources import as_file, files
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 import orjson
 import pytest
-from aiosmtpd.controller import Controller
+from conftest import smtp_server
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from itsdangerous.timed import TimestampSigner
-from test_web_comments import blog_db, free_port, html_of, parse, smtp, text_of  # noqa: F401 - fixtures
+from test_web_comments import blog_db, free_port, html_of, parse, pg_blog, smtp, text_of  # noqa: F401 - fixtures
 
-from chatrecap.analysis.sessions import find_sessions
 from chatrecap.blog import jobs, posts
 from chatrecap.blog import subscriptions as lib
-from chatrecap.blog.auth import create_admin, start_session
+from chatrecap.blog.auth import start_session
 from chatrecap.blog.mail import MAIL, Courier, deliver_due
-from chatrecap.importer import import_file
-from chatrecap.sources.base import ReadOptions
 from chatrecap.store import open_store
 from chatrecap.web import subscriptions as web_subscriptions
 from chatrecap.web.app import create_app
@@ -508,11 +504,8 @@ class Server:
 @pytest.fixture
 def scripted():
     handler = Server()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    handler.url = f"smtp://127.0.0.1:{controller.port}"
-    yield handler
-    controller.stop()
+    with smtp_server(handler) as handler.url:
+        yield handler
 
 
 @pytest.fixture
@@ -697,19 +690,7 @@ def test_a_reader_subscribes_confirms_gets_a_post_and_unsubscribes_over_real_htt
 
 # --- PostgreSQL ------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def pg_blog(pg_server):
-    """A PostgreSQL workspace with the example's recap published and an admin."""
-    url = pg_server.url(pg_server.create_database())
-    example = files("chatrecap") / "examples" / "b2bchat-example.jsonl"
-    with as_file(example) as archive, open_store(url) as store:
-        import_file(store, Path(archive), "twarc2", ReadOptions(chat="#B2Bchat"))
-        posts.publish(store, posts.draft(store, find_sessions(store, "#B2Bchat")[-1]))
-        create_admin(store, "host", "a long enough password")
-    return url
-
-
-def test_subscriptions_and_the_mail_out_work_on_postgresql(pg_blog, scripted):
+def test_subscriptions_and_the_mail_out_work_on_postgresql(pg_blog, scripted):  # noqa: F811
     blog = Blog(pg_blog, smtp=scripted.url)
     blog.store.execute("UPDATE admins SET email = NULL")
     blog.store.commit()

@@ -16,7 +16,7 @@ from importlib.resources import as_file, files
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
+from conftest import smtp_server
 from fastapi.testclient import TestClient
 from itsdangerous.timed import TimestampSigner
 
@@ -738,11 +738,8 @@ def free_port() -> int:
 @pytest.fixture
 def smtp():
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    inbox.url = f"smtp://127.0.0.1:{controller.port}"
-    yield inbox
-    controller.stop()
+    with smtp_server(inbox) as inbox.url:
+        yield inbox
 
 
 def text_of(message: EmailMessage) -> str:

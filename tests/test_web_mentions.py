@@ -17,7 +17,7 @@ import httpx
 import orjson
 import pytest
 from fastapi.testclient import TestClient
-from other_blog import OtherBlog, h_entry, running, wait_until
+from other_blog import h_entry, running, wait_until
 from test_web_comments import blog_db, executable_markup, free_port, parse, pg_blog  # noqa: F401 - fixtures
 
 from chatrecap import cli
@@ -79,12 +79,6 @@ class Site:
 def site(tmp_path, blog_db) -> Site:  # noqa: F811
     shutil.copy(blog_db, tmp_path / "w.db")
     return Site(tmp_path / "w.db")
-
-
-@pytest.fixture
-def other():
-    with OtherBlog() as blog:
-        yield blog
 
 
 def mentions_section(page: str) -> str | None:

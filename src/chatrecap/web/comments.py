@@ -23,14 +23,14 @@ from chatrecap.blog.auth import LoginSession
 from chatrecap.blog.posts import BlogPost, get_post
 from chatrecap.store import Store
 from chatrecap.web.app import Web, store_dependency, web_of
-from chatrecap.web.deps import check_csrf, client_ip, current_admin, require_admin
+from chatrecap.web.deps import client_ip, current_admin, require_admin
+from chatrecap.web.moderation import done_note, read_form
 
 Workspace = Annotated[Store, Depends(store_dependency)]
 Admin = Annotated[LoginSession, Depends(require_admin)]
 FORM_MAX_AGE = 2 * 24 * 3600  # a comment form left open over a weekend still works
 ADMIN_LIST_LIMIT = 500
 _NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
-_DONE = {"approve": "Approved", "spam": "Marked as spam", "delete": "Deleted"}
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
            "October", "November", "December")
 
@@ -256,29 +256,14 @@ def moderation_queue(request: Request, admin: Admin, store: Workspace, show: str
     pending_only = show == "pending"
     found = lib.list_comments(store, pending_only=pending_only, limit=ADMIN_LIST_LIMIT)
     pending = int(store.query("SELECT COUNT(*) FROM comments WHERE status = ?", (lib.PENDING,))[0][0])
-    note = f"{_DONE[done]}: {n} comment{'s' if n != 1 else ''}." if done in _DONE and n > 0 else None
     return web.render(request, "admin_comments.html", headers=_NO_STORE, admin=admin, comments=found,
-                      pending=pending, pending_only=pending_only, note=note, when=when,
-                      limit=ADMIN_LIST_LIMIT)
+                      pending=pending, pending_only=pending_only, note=done_note(done, n, "comment"),
+                      when=when, limit=ADMIN_LIST_LIMIT)
 
 
 @router.post("/admin/comments")
-async def moderate(request: Request, admin: Admin,
-                   store: Workspace) -> Response:
-    web = web_of(request)
-    form = await request.form()
-    check_csrf(admin, _field(form, "csrf"))
-    action = _field(form, "action")
-    if action not in lib.ACTIONS:
-        raise HTTPException(status_code=400, detail="Choose approve, spam or delete.")
-    ids: list[int] = []
-    for value in form.getlist("ids"):
-        try:
-            ids.append(int(value))
-        except (TypeError, ValueError):
-            continue
-    unknown = lib.moderate(store, action, ids, web.settings)
+async def moderate(request: Request, admin: Admin, store: Workspace) -> Response:
+    moderation = await read_form(request, admin, "/admin/comments")
+    unknown = lib.moderate(store, moderation.action, moderation.ids, web_of(request).settings)
     _wake_mail(request)
-    show = "&show=pending" if _field(form, "show") == "pending" else ""
-    return RedirectResponse(f"/admin/comments?done={action}&n={len(ids) - len(unknown)}{show}",
-                            status_code=303)
+    return moderation.back(unknown)

@@ -42,8 +42,8 @@ from urllib.parse import parse_qs
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
-from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
 from chatrecap.blog import mentions as lib
 from chatrecap.blog.auth import LoginSession
@@ -51,7 +51,8 @@ from chatrecap.blog.posts import BlogPost
 from chatrecap.store import Store
 from chatrecap.web.app import Web, store_dependency, web_of
 from chatrecap.web.comments import when
-from chatrecap.web.deps import check_csrf, client_ip, require_admin
+from chatrecap.web.deps import client_ip, require_admin
+from chatrecap.web.moderation import done_note, read_form
 
 Workspace = Annotated[Store, Depends(store_dependency)]
 Admin = Annotated[LoginSession, Depends(require_admin)]
@@ -62,7 +63,6 @@ STATUS_MAX_AGE = 10 * 365 * 24 * 3600
 ADMIN_LIST_LIMIT = 500
 RECEIVED_TEXT = "Pingback received; it will be shown once verified."
 _NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
-_DONE = {"approve": "Approved", "spam": "Marked as spam", "delete": "Deleted"}
 # Pingback 1.0's fault codes, and XML-RPC's own.
 SOURCE_DOES_NOT_EXIST, TARGET_DOES_NOT_EXIST, TARGET_NOT_ACCEPTED = 0x10, 0x20, 0x21
 ALREADY_REGISTERED, ACCESS_DENIED, GENERIC = 0x30, 0x31, 0
@@ -254,27 +254,12 @@ def moderation_queue(request: Request, admin: Admin, store: Workspace, show: str
     web = web_of(request)
     pending_only = show == "pending"
     found = lib.list_mentions(store, pending_only=pending_only, limit=ADMIN_LIST_LIMIT)
-    note = f"{_DONE[done]}: {n} mention{'s' if n != 1 else ''}." if done in _DONE and n > 0 else None
     return web.render(request, "admin_mentions.html", headers=_NO_STORE, admin=admin, mentions=found,
-                      pending=lib.pending_count(store), pending_only=pending_only, note=note, when=when,
-                      limit=ADMIN_LIST_LIMIT)
+                      pending=lib.pending_count(store), pending_only=pending_only,
+                      note=done_note(done, n, "mention"), when=when, limit=ADMIN_LIST_LIMIT)
 
 
 @router.post("/admin/mentions")
 async def moderate(request: Request, admin: Admin, store: Workspace) -> Response:
-    form = await request.form()
-    csrf = form.get("csrf")
-    check_csrf(admin, csrf if isinstance(csrf, str) else None)
-    action = form.get("action")
-    if action not in lib.ACTIONS:
-        raise HTTPException(status_code=400, detail="Choose approve, spam or delete.")
-    ids: list[int] = []
-    for value in form.getlist("ids"):
-        try:
-            ids.append(int(str(value)))
-        except ValueError:
-            continue
-    left = lib.moderate(store, str(action), ids)
-    show = "&show=pending" if form.get("show") == "pending" else ""
-    return RedirectResponse(f"/admin/mentions?done={action}&n={len(set(ids)) - len(left)}{show}",
-                            status_code=303)
+    moderation = await read_form(request, admin, "/admin/mentions")
+    return moderation.back(lib.moderate(store, moderation.action, moderation.ids))
