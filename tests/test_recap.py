@@ -131,3 +131,36 @@ def test_a_slack_channel_without_hashtags_is_recapped(tmp_path, monkeypatch, dat
     assert recap["title"] == "Chat of 25 March 2016 [enrique Recap]"
     assert recap["stats"]["posts"] == 27 and recap["stats"]["participants"] == 3
     assert all(p.startswith("slack:") for p in recap["posts"])
+
+
+def test_the_leaders_section_worked_out_by_a_forked_process_is_the_same(demo_dir, tmp_path):
+    """From BACKGROUND_LEADERS_POSTS posts a forked process works the section out beside the
+    rest: the recap is byte for byte the one made in one process (here forced on the example,
+    in a fresh process: forking is only done where no other thread runs)."""
+    import subprocess
+    import sys
+
+    script = """
+import sys
+import chatrecap.parallel as parallel
+import chatrecap.recap.build as build
+from chatrecap.cli import main
+
+build.BACKGROUND_LEADERS_POSTS = 0
+forked = []
+original = parallel.in_background
+def counted(run, *args):
+    forked.append(run.__name__)
+    return original(run, *args)
+parallel.in_background = counted
+sys.argv = ["chatrecap", "--db", sys.argv[1], "recap", "--latest", "-o", sys.argv[2]]
+try:
+    main()
+except SystemExit as exit:
+    assert not exit.code, exit.code
+assert forked == ["_leaders"], forked
+"""
+    db = str(demo_dir.parent / "w.db")
+    subprocess.run([sys.executable, "-c", script, db, str(tmp_path / "forked")], check=True)
+    for path in demo_dir.iterdir():
+        assert (tmp_path / "forked" / path.name).read_bytes() == path.read_bytes(), path.name

@@ -10,10 +10,8 @@ weighted (``LeaderWeights``, configurable) and shown beside the score with its p
 
 from __future__ import annotations
 
-import gc
 from bisect import bisect_left
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +24,7 @@ from chatrecap.analysis.nominations import Nomination, find_nominations, tally
 from chatrecap.analysis.promotion import self_promotion
 from chatrecap.analysis.sessions import Session
 from chatrecap.analysis.structure import Structure, analyse
+from chatrecap.parallel import can_fork, frozen, in_background
 from chatrecap.store import Store
 
 PEOPLE, ORGANIZATIONS = "person", "organization"
@@ -86,7 +85,7 @@ def rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Seque
                  graph: InteractionGraph | None = None) -> list[Leader]:
     """Every account recognised, named or credited, best first (ties by handle).
     ``graph``: the corpus's ``build_graph``, when the caller has built it already."""
-    with _frozen():
+    with frozen():
         return _rank_leaders(corpus, structure, nominations, weights, corrections, graph)
 
 
@@ -95,8 +94,8 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
                   graph: InteractionGraph | None) -> list[Leader]:
     weights = weights or LeaderWeights()
     # On a big series the early-idea search, the longest part, runs in a second process meanwhile.
-    pending = _in_background(_early_credit, corpus) \
-        if len(corpus.posts) >= PARALLEL_POSTS and _can_fork() else None
+    pending = in_background(_early_credit, corpus) \
+        if len(corpus.posts) >= PARALLEL_POSTS and can_fork() else None
     graph = graph if graph is not None else build_graph(corpus, structure)
     ranked = {r.account_id: r for r in recognition(graph)}
     by_handle = {h.lower(): a for a, h in graph.handles.items()}
@@ -199,7 +198,7 @@ _shared: Any = None  # what the forked workers are to work on, set before they s
 def series_structure(corpus: Corpus, sessions: Sequence[Session]) -> tuple[Structure, list[Nomination]]:
     """The replies and nominations of a series already read, found session by session; on a
     big series by two processes, merged in session order (the same result)."""
-    with _frozen():
+    with frozen():
         return _series_structure(corpus, sessions)
 
 
@@ -214,7 +213,7 @@ def _series_structure(corpus: Corpus, sessions: Sequence[Session]) -> tuple[Stru
     del times
     parents: dict[str, str] = {}
     nominations: list[Nomination] = []
-    if ordered and len(corpus.posts) >= PARALLEL_POSTS and len(parts) > 1 and _can_fork():
+    if ordered and len(corpus.posts) >= PARALLEL_POSTS and len(parts) > 1 and can_fork():
         found = _in_two_processes(corpus, parts)
     else:
         found = (_session(corpus, part) for part in parts)
@@ -234,69 +233,9 @@ def _session(corpus: Corpus, part: Corpus | tuple[int, int]) -> tuple[dict[str, 
                                for n in find_nominations(part, structure)]
 
 
-_frozen_depth = 0
-
-
-@contextmanager
-def _frozen() -> Iterator[None]:
-    """The objects that exist now (the corpus: tens of millions at a million posts) kept out of
-    the garbage collector meanwhile: its full collections would otherwise walk them all again
-    and again, and a forked worker's would write to every one, copying the whole corpus."""
-    global _frozen_depth
-    if _frozen_depth == 0:
-        gc.freeze()
-    _frozen_depth += 1
-    try:
-        yield
-    finally:
-        _frozen_depth -= 1
-        if _frozen_depth == 0:
-            gc.unfreeze()
-
-
-def _can_fork() -> bool:
-    """Linux with two cores or more, in a process with no other thread: forking is cheap
-    and safe there (not on macOS, nor in the web server, whose threads may hold locks the
-    child would inherit locked)."""
-    import os
-    import sys
-    import threading
-
-    return (sys.platform.startswith("linux") and (os.cpu_count() or 1) > 1
-            and threading.active_count() == 1)
-
-
 def _shared_session(k: int) -> tuple[dict[str, str], list[tuple]]:
     assert _shared is not None
     return _session(_shared[0], _shared[1][k])
-
-
-def _shared_call() -> Any:
-    assert _shared is not None
-    run, args = _shared
-    return run(*args)
-
-
-def _in_background(run: Callable[..., Any], *args: Any) -> Callable[[], Any]:
-    """Start ``run(*args)`` in a forked process now; the function returned waits for its result."""
-    import multiprocessing
-
-    global _shared
-    _shared = (run, args)
-    try:
-        with _frozen():
-            pool = multiprocessing.get_context("fork").Pool(1)
-        result = pool.apply_async(_shared_call)
-    finally:
-        _shared = None
-
-    def wait() -> Any:
-        try:
-            return result.get()
-        finally:
-            pool.terminate()
-            pool.join()
-    return wait
 
 
 def _in_two_processes(corpus: Corpus, parts: list[tuple[int, int]]):
@@ -306,7 +245,7 @@ def _in_two_processes(corpus: Corpus, parts: list[tuple[int, int]]):
     global _shared
     _shared = (corpus, parts)
     try:
-        with _frozen(), multiprocessing.get_context("fork").Pool(2) as pool:
+        with frozen(), multiprocessing.get_context("fork").Pool(2) as pool:
             yield from pool.imap(_shared_session, range(len(parts)))
     finally:
         _shared = None

@@ -12,14 +12,14 @@ from chatrecap.analysis.corpus import ChatPost, Corpus, load_corpus
 from chatrecap.analysis.endorsement import endorsements
 from chatrecap.analysis.highlights import pick_highlights
 from chatrecap.analysis.metrics import session_stats
-from chatrecap.analysis.nominations import find_nominations
 from chatrecap.analysis.sessions import Session
 from chatrecap.analysis.structure import Structure, analyse
 from chatrecap.analysis.takeaways import find_takeaways
-from chatrecap.recap.leaders import leaders_section
+from chatrecap.parallel import soon
 from chatrecap.recap.model import (
     Attachment,
     Credit,
+    Leaders,
     Question,
     Recap,
     RecapPost,
@@ -37,6 +37,10 @@ _TOPIC = re.compile(
 
 
 MIN_ANSWERS_FOR_TAKEAWAYS = 3
+#: Posts from which the leaders section is worked out by a forked process while this one
+#: does the rest: it needs only the structure, and its imports (igraph, probablepeople)
+#: and ranking are a quarter of a recap's time.
+BACKGROUND_LEADERS_POSTS = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +73,8 @@ def recap_of(corpus: Corpus, session: Session, options: RecapOptions,
              kind_corrections: dict[str, str] | None = None) -> Recap:
     hashtag = _hashtag(corpus)
     structure = analyse(corpus, options.hosts, hashtag)
+    leaders = soon(_leaders, corpus, structure, kind_corrections,
+                   background=len(corpus.posts) >= BACKGROUND_LEADERS_POSTS)
     endorsed = endorsements(corpus, structure)
     drop = [hashtag] if hashtag else []
     vectorize = None
@@ -118,12 +124,18 @@ def recap_of(corpus: Corpus, session: Session, options: RecapOptions,
         stats=stats,
         participants=_credits(corpus, structure, earlier_authors),
         posts=_posts(corpus, structure),
-        leaders=leaders_section(corpus, structure, find_nominations(corpus, structure),
-                                kind_corrections),
+        leaders=leaders(),
         options={"hosts": list(options.hosts), "title": options.title,
                  "max_takeaways": options.max_takeaways, "embeddings": options.embeddings},
         generator=f"chatrecap {__version__}",
     )
+
+
+def _leaders(corpus: Corpus, structure: Structure, kind_corrections: dict[str, str] | None) -> Leaders:
+    from chatrecap.analysis.nominations import find_nominations
+    from chatrecap.recap.leaders import leaders_section
+
+    return leaders_section(corpus, structure, find_nominations(corpus, structure), kind_corrections)
 
 
 def _discussed(answers: list[ChatPost]) -> bool:

@@ -1,0 +1,84 @@
+"""Work done by a forked process beside this one, where a second core is free.
+
+A forked child starts with this process's memory as it is (the corpus, the analysis so
+far) without copying or pickling it, so handing it a part of the work costs a few
+milliseconds; only its result comes back, pickled. Used where two parts of a job are
+independent: the leaders step of a long series, the leaders section of a recap.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+_frozen_depth = 0
+_shared: Any = None  # what a forked child is to run, set before it starts
+
+
+@contextmanager
+def frozen() -> Iterator[None]:
+    """The objects that exist now (the corpus: tens of millions at a million posts) kept out of
+    the garbage collector meanwhile: its full collections would otherwise walk them all again
+    and again, and a forked worker's would write to every one, copying the whole corpus."""
+    global _frozen_depth
+    if _frozen_depth == 0:
+        gc.freeze()
+    _frozen_depth += 1
+    try:
+        yield
+    finally:
+        _frozen_depth -= 1
+        if _frozen_depth == 0:
+            gc.unfreeze()
+
+
+def can_fork() -> bool:
+    """Linux with two cores or more, in a process with no other thread: forking is cheap
+    and safe there (not on macOS, nor in the web server, whose threads may hold locks the
+    child would inherit locked)."""
+    import os
+    import sys
+    import threading
+
+    return (sys.platform.startswith("linux") and (os.cpu_count() or 1) > 1
+            and threading.active_count() == 1)
+
+
+def _shared_call() -> Any:
+    assert _shared is not None
+    run, args = _shared
+    return run(*args)
+
+
+def in_background(run: Callable[..., Any], *args: Any) -> Callable[[], Any]:
+    """Start ``run(*args)`` in a forked process now; the function returned waits for its
+    result (and raises what the child raised)."""
+    import multiprocessing
+
+    global _shared
+    _shared = (run, args)
+    try:
+        with frozen():
+            pool = multiprocessing.get_context("fork").Pool(1)
+        result = pool.apply_async(_shared_call)
+    finally:
+        _shared = None
+
+    def wait() -> Any:
+        try:
+            return result.get()
+        finally:
+            pool.terminate()
+            pool.join()
+    return wait
+
+
+def soon(run: Callable[..., Any], *args: Any, background: bool) -> Callable[[], Any]:
+    """``run(*args)`` in a forked process when ``background`` and forking is safe here,
+    else now; either way the function returned gives the result."""
+    if background and can_fork():
+        return in_background(run, *args)
+    result = run(*args)
+    return lambda: result
