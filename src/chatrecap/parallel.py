@@ -37,13 +37,15 @@ def frozen() -> Iterator[None]:
 def can_fork() -> bool:
     """Linux with two cores or more, in a process with no other thread: forking is cheap
     and safe there (not on macOS, nor in the web server, whose threads may hold locks the
-    child would inherit locked)."""
+    child would inherit locked). Not in a forked worker: the two cores are busy already
+    (and a pool's worker may not have children)."""
     import os
     import sys
     import threading
+    from multiprocessing import parent_process
 
     return (sys.platform.startswith("linux") and (os.cpu_count() or 1) > 1
-            and threading.active_count() == 1)
+            and threading.active_count() == 1 and parent_process() is None)
 
 
 def _shared_call() -> Any:
