@@ -40,6 +40,9 @@ class Peer(http.server.ThreadingHTTPServer):
     def base(self) -> str:
         return f"http://127.0.0.1:{self.server_port}"
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that stops reading (the size cap, the deadline) is what these tests do."""
+
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     server: Peer
