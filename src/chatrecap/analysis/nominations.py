@@ -152,35 +152,42 @@ def find_nominations(corpus: Corpus, structure: Structure) -> list[Nomination]:
 class _AuthorNames:
     """Handle of the (last) author whose full name has a given ``_name_key``. Parsing every
     author's name costs about a millisecond, so only names sharing the key's last word are
-    parsed, when a plain name is first looked up: a key's words are words of the name."""
+    parsed, when a plain name with that last word is first looked up (a key's words are
+    words of the name), and their keys are kept for the next look-up."""
 
     # The sessions of a series share one authors dict: its index is kept for the next.
-    _last: tuple[dict, int, dict[str, list[tuple[str, str]]]] | None = None
+    _last: tuple[dict, int, dict[str, list[tuple[str, str]]], dict[str, dict[str, str]]] | None = None
 
     def __init__(self, corpus: Corpus) -> None:
         self.authors = corpus.authors
         self.index: dict[str, list[tuple[str, str]]] | None = None
+        self.keys: dict[str, dict[str, str]] = {}  # last word -> {name key: handle}
 
     def get(self, key: str) -> str | None:
         if self.index is None:
             last = _AuthorNames._last
             if last is not None and last[0] is self.authors and last[1] == len(self.authors):
-                self.index = last[2]
+                self.index, self.keys = last[2], last[3]
             else:
                 self.index = {}
                 for a in self.authors.values():
                     if a.name and " " in a.name.strip():
                         for word in set(_folded_words(a.name)):
                             self.index.setdefault(word, []).append((a.name, a.handle))
-                _AuthorNames._last = (self.authors, len(self.authors), self.index)
+                _AuthorNames._last = (self.authors, len(self.authors), self.index, self.keys)
         words = key.split()
-        found = None
-        candidates = self.index.get(words[-1], ()) if words else [  # a key of no Latin letters
-            (a.name, a.handle) for a in self.authors.values() if a.name and " " in a.name.strip()]
-        for name, handle in candidates:
-            if _name_key(name) == key:
-                found = handle
-        return found
+        if not words:  # a key of no Latin letters
+            found = None
+            for a in self.authors.values():
+                if a.name and " " in a.name.strip() and _name_key(a.name) == key:
+                    found = a.handle
+            return found
+        keys = self.keys.get(words[-1])
+        if keys is None:
+            keys = self.keys[words[-1]] = {}
+            for name, handle in self.index.get(words[-1], ()):
+                keys[_name_key(name)] = handle  # in authors' order: the last one stays
+        return keys.get(key)
 
 
 @lru_cache(maxsize=1 << 17)
