@@ -433,7 +433,8 @@ def _my_admin_routes(method: str) -> list[str]:
 def test_every_admin_form_of_the_subscribers_screen_needs_the_login_and_its_csrf_token(blog):
     confirm_by_mail(blog, "ann@example.org")
     paths = _my_admin_routes("POST")
-    assert paths == ["/admin/subscribers/delete", "/admin/subscribers/export", "/admin/subscribers/lookup"]
+    assert paths == ["/admin/subscribers/delete", "/admin/subscribers/export", "/admin/subscribers/in-doubt",
+                     "/admin/subscribers/lookup"]
     anonymous = TestClient(blog.app, base_url="https://testserver")
     for path in paths:
         answer = anonymous.post(path, data={"csrf": "x", "email": "ann@example.org"}, follow_redirects=False)
@@ -570,6 +571,36 @@ def test_a_hand_off_cut_after_the_last_line_is_in_doubt_and_never_sent_again(qui
     assert len(scripted.received) == 4
     page = quiet_blog.admin_client.get("/admin/subscribers").text
     assert "in doubt: 1" in page and "not sent again" in page
+
+
+def test_the_admin_sends_the_messages_in_doubt_again_or_counts_them_as_sent(quiet_blog, scripted):
+    """The admin's call, never the worker's; a hand-off going on now is not in doubt."""
+    subscribed(quiet_blog, 4)
+    scripted.break_after_data = 2
+    quiet_blog.publish_new()
+    quiet_blog.deliver()
+    assert jobs.counts(quiet_blog.store, MAIL)["sending"] == 2
+    job_ids = [i for (i,) in quiet_blog.store.query(
+        "SELECT id FROM jobs WHERE status = 'sending' ORDER BY id")]
+    in_flight = "2999-01-01T00:00:00.000000+00:00"  # a worker's mark: its hand-off is going on
+    quiet_blog.store.execute("UPDATE jobs SET locked_until = ? WHERE id = ?", (in_flight, job_ids[1]))
+    quiet_blog.store.commit()
+    def decide(action: str):
+        return quiet_blog.admin_client.post("/admin/subscribers/in-doubt",
+                                            data={"csrf": quiet_blog.admin.csrf_token, "action": action})
+
+    assert decide("x").status_code == 400
+    sent = decide("resend")
+    assert sent.status_code == 200 and "1 message in doubt queued again" in sent.text
+    assert quiet_blog.deliver() == 1
+    assert len(scripted.received) == 5  # the admin chose it: the one in doubt went again
+    assert jobs.counts(quiet_blog.store, MAIL) == {"queued": 0, "done": 3, "failed": 0, "sending": 1}
+    quiet_blog.store.execute("UPDATE jobs SET locked_until = NULL WHERE id = ?", (job_ids[1],))
+    quiet_blog.store.commit()  # that hand-off broke off too
+    counted = decide("sent")
+    assert "1 message in doubt counted as sent" in counted.text
+    assert quiet_blog.deliver() == 0 and len(scripted.received) == 5
+    assert jobs.counts(quiet_blog.store, MAIL) == {"queued": 0, "done": 4, "failed": 0}
 
 
 def test_a_claim_lost_to_another_worker_is_not_handed_over(quiet_blog, scripted):

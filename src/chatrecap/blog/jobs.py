@@ -31,6 +31,7 @@ from chatrecap.store import Store, iso
 
 QUEUED, DONE, FAILED = "queued", "done", "failed"
 SENDING = "sending"  # handed over, or about to be: never run again (in doubt after a crash)
+HANDOVER = timedelta(minutes=2)  # longer than one hand-off takes: a "sending" mark older is in doubt
 MAX_ATTEMPTS = 8
 LOCK = timedelta(minutes=5)  # longer than any one job takes (an SMTP conversation)
 FIRST_RETRY = timedelta(minutes=1)  # then 2, 4, 8 ... minutes, at most RETRY_CAP
@@ -152,8 +153,8 @@ def begin_handover(store: Store, job: Job, finished: list[Job] | None = None) ->
     done in the same transaction. False: the claim was lost, do not hand the job over."""
     if finished:
         _mark_done(store, finished)
-    cur = store.execute("UPDATE jobs SET status = ?, locked_until = NULL WHERE id = ? AND status = ? "
-                        "AND attempts = ?", (SENDING, job.id, QUEUED, job.attempts))
+    cur = store.execute("UPDATE jobs SET status = ?, locked_until = ? WHERE id = ? AND status = ? "
+                        "AND attempts = ?", (SENDING, iso(_now() + HANDOVER), job.id, QUEUED, job.attempts))
     store.commit()
     if finished:
         finished.clear()
@@ -178,6 +179,23 @@ def _mark_done(store: Store, finished: list[Job]) -> None:
 def in_doubt(store: Store, job: Job, error: str) -> None:
     """The hand-off of a ``sending`` job may or may not have happened (the connection
     broke after its last step): it stays ``sending``, never retried, with the reason."""
-    store.execute("UPDATE jobs SET last_error = ?, finished_at = ? WHERE id = ? AND status = ?",
-                  (error[:2000], iso(_now()), job.id, SENDING))
+    store.execute("UPDATE jobs SET last_error = ?, finished_at = ?, locked_until = NULL WHERE id = ? "
+                  "AND status = ?", (error[:2000], iso(_now()), job.id, SENDING))
     store.commit()
+
+
+def settle_in_doubt(store: Store, kind: str, resend: bool) -> int:
+    """The admin's decision on the jobs in doubt (``sending``, no hand-off going on: the
+    mark's ``locked_until`` has passed, or the worker saw the connection break): ``resend``
+    queues them again, accepting that someone may get a message twice (the admin knows the
+    mail server lost them); otherwise they count as done. How many were settled."""
+    now = iso(_now())
+    doubtful = "kind = ? AND status = ? AND (locked_until IS NULL OR locked_until < ?)"
+    if resend:
+        cur = store.execute(f"UPDATE jobs SET status = ?, locked_until = NULL, run_after = ?, "
+                            f"finished_at = NULL WHERE {doubtful}", (QUEUED, now, kind, SENDING, now))
+    else:
+        cur = store.execute(f"UPDATE jobs SET status = ?, locked_until = NULL, finished_at = ? "
+                            f"WHERE {doubtful}", (DONE, now, kind, SENDING, now))
+    store.commit()
+    return max(cur.rowcount, 0)

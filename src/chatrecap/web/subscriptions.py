@@ -277,6 +277,24 @@ async def export(request: Request, admin: Admin, store: Workspace) -> Response:
         **_NO_STORE, "Content-Disposition": 'attachment; filename="subscriber.json"'})
 
 
+@router.post("/admin/subscribers/in-doubt")
+async def settle_in_doubt(request: Request, admin: Admin, store: Workspace) -> Response:
+    """Send the messages in doubt again, or count them as sent: the admin's call, who can
+    ask the mail server what it took."""
+    _, form = await _admin_form(request, admin)
+    action = _field(form, "action")
+    if action not in ("resend", "sent"):
+        return _admin_page(request, store, admin, 400, "Choose to send them again or to count them as sent.")
+    settled = jobs.settle_in_doubt(store, MAIL, resend=action == "resend")
+    worker = getattr(request.app.state, "mail_worker", None)
+    if worker is not None and action == "resend":
+        worker.wake()
+    done = "queued again" if action == "resend" else "counted as sent"
+    plural = "" if settled == 1 else "s"
+    note = web_of(request).signer.sign("note", f"{settled} message{plural} in doubt {done}.")
+    return RedirectResponse(f"/admin/subscribers?note={note}", status_code=303)
+
+
 @router.post("/admin/subscribers/delete")
 async def delete(request: Request, admin: Admin, store: Workspace) -> Response:
     """Delete one subscriber's data: the row, the consent records, the mail jobs."""
