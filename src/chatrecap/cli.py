@@ -15,6 +15,7 @@ import sys
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 from collections import Counter  # noqa: E402
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -844,15 +845,23 @@ def _moderate(action: str, ids: list[str], past: str) -> None:
     from chatrecap.web.settings import load_settings
 
     settings = load_settings(db=state.db)
+    _moderate_ids(ids, past, lambda store, numbers: moderate(store, action, numbers, settings),
+                  "No comment {}: `chatrecap comments list` shows the ids.")
+
+
+def _moderate_ids(ids: list[str], past: str, apply: Callable[[Store, list[int]], list[int]],
+                  missing: str) -> None:
+    """``apply`` to the ids that are numbers (it answers those it found nothing for); say
+    which were done, and name the rest in one line (``missing``), exit 2."""
     numbers = [int(i) for i in dict.fromkeys(ids) if i.isdigit() and len(i) < 19]
-    with open_store(settings.db) as store:
-        unknown = moderate(store, action, numbers, settings)
+    with open_store(state.db) as store:
+        unknown = apply(store, numbers)
     done = [i for i in numbers if i not in unknown]
     wrong = [i for i in dict.fromkeys(ids) if not (i.isdigit() and len(i) < 19) or int(i) in unknown]
     if done:
         out.print(f"{past}: {', '.join(map(str, done))}.")
     if wrong:
-        raise _fail(f"No comment {', '.join(wrong)}: `chatrecap comments list` shows the ids.")
+        raise _fail(missing.format(", ".join(wrong)))
 
 
 @comments_app.command("approve")
@@ -922,16 +931,9 @@ def _moderate_mentions(action: str, ids: list[str], past: str) -> None:
     in one line, exit 2."""
     from chatrecap.blog.mentions import moderate
 
-    numbers = [int(i) for i in dict.fromkeys(ids) if i.isdigit() and len(i) < 19]
-    with open_store(state.db) as store:
-        left = moderate(store, action, numbers)
-    done = [i for i in numbers if i not in left]
-    wrong = [i for i in dict.fromkeys(ids) if not (i.isdigit() and len(i) < 19) or int(i) in left]
-    if done:
-        out.print(f"{past}: {', '.join(map(str, done))}.")
-    if wrong:
-        what = "No verified mention" if action == "approve" else "No mention"
-        raise _fail(f"{what} {', '.join(wrong)}: `chatrecap mentions list` shows the ids and their status.")
+    what = "No verified mention" if action == "approve" else "No mention"
+    _moderate_ids(ids, past, lambda store, numbers: moderate(store, action, numbers),
+                  what + " {}: `chatrecap mentions list` shows the ids and their status.")
 
 
 @mentions_app.command("approve")
