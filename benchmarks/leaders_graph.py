@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -69,43 +70,48 @@ def cpu_s() -> float:
     return time.process_time() + children.ru_utime + children.ru_stime
 
 
+_SAMPLER = """
+import os, select, sys
+
+def pss_kb(pid):
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            return next((int(line.split()[1]) for line in f if line.startswith("Pss:")), 0)
+    except OSError:
+        return 0
+
+watched, me, peak = sys.argv[1], str(os.getpid()), 0.0
+while not select.select([sys.stdin], [], [], 0.2)[0]:
+    try:
+        with open(f"/proc/{watched}/task/{watched}/children") as f:
+            pids = [watched, *(p for p in f.read().split() if p != me)]
+    except OSError:
+        break
+    peak = max(peak, sum(map(pss_kb, pids)) / 1024)
+print(peak)
+"""
+
+
 class PssPeak:
     """The highest proportional set size of this process and its workers together, sampled
     every 0.2 s from /proc: RSS counts the corpus pages a forked worker shares with this
-    process twice, PSS splits them. Linux only; 0 elsewhere."""
+    process twice, PSS splits them. Linux only; 0 elsewhere. The sampler is a small separate
+    process (not counted), not a thread: the leaders step forks its workers only from a
+    process with no other thread, and a sampling thread here would turn them off."""
 
     def __init__(self) -> None:
-        import threading
-
         self.peak = 0.0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._sampler: subprocess.Popen | None = None
 
     def __enter__(self) -> PssPeak:
-        self._thread.start()
+        self._sampler = subprocess.Popen([sys.executable, "-S", "-c", _SAMPLER, str(os.getpid())],
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         return self
 
     def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    @staticmethod
-    def _pss_kb(pid: str) -> int:
-        try:
-            with open(f"/proc/{pid}/smaps_rollup") as f:
-                return next((int(line.split()[1]) for line in f if line.startswith("Pss:")), 0)
-        except OSError:
-            return 0
-
-    def _run(self) -> None:
-        me = str(os.getpid())
-        while not self._stop.wait(0.2):
-            try:
-                with open(f"/proc/{me}/task/{me}/children") as f:
-                    pids = [me, *f.read().split()]
-            except OSError:
-                return
-            self.peak = max(self.peak, sum(map(self._pss_kb, pids)) / 1024)
+        assert self._sampler is not None
+        out, _ = self._sampler.communicate("stop\n")
+        self.peak = float(out.strip() or 0)
 
 
 def best_of(repeat: int, run):
