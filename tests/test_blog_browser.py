@@ -6,13 +6,11 @@ another replies; the host approves both; the reply shows nested under the commen
 from __future__ import annotations
 
 import re
-import threading
-import time
-from importlib.resources import as_file, files
 from pathlib import Path
 
 import pytest
-import uvicorn
+from browser import HEADLINE, import_example_and_rename, launch
+from other_blog import running
 from playwright.sync_api import expect, sync_playwright
 from test_web_comments import free_port
 
@@ -22,36 +20,21 @@ from chatrecap.store import open_store
 from chatrecap.web.app import create_app
 from chatrecap.web.settings import load_settings
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 PASSWORD = "correct horse battery staple"
 FILL_SECONDS = 1.0  # the form's minimum fill time: a person takes longer, a script does not
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: scripts/test.sh installs it (apt-get install chromium).",
-                    pytrace=False)
     db = tmp_path_factory.mktemp("blog") / "w.db"
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     settings = load_settings(db=str(db), port=port, base_url=base, min_fill_seconds=FILL_SECONDS)
     with open_store(settings.db) as store:
         create_admin(store, "host", PASSWORD, email="host@example.org")
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield base, db
-    server.should_exit = True
-    thread.join(timeout=10)
+    with running(create_app(settings), port):
+        yield base, db
 
 
 def watch(page, base: str) -> list[str]:
@@ -82,39 +65,16 @@ def approve_all(admin, base: str) -> None:
 
 def test_log_in_upload_edit_publish_comment_reply_approve(site):
     base, db = site
-    with as_file(files("chatrecap") / "examples" / "b2bchat-example.jsonl") as archive, \
-            sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with sync_playwright() as p:
+        browser = launch(p)
         try:
             host = browser.new_context(viewport={"width": 1200, "height": 900})
             admin = host.new_page()
             problems = watch(admin, base)
 
-            # Log in: an admin page sends to the login first, then back.
-            admin.goto(f"{base}/admin")
-            assert "/admin/login" in admin.url
-            admin.fill("input[name=username]", "host")
-            admin.fill("input[name=password]", PASSWORD)
-            admin.click("button:has-text('Log in')")
-            assert admin.url.rstrip("/").endswith("/admin")
-
-            # Upload the bundled example and wait for its import.
-            admin.goto(f"{base}/admin/upload")
-            admin.set_input_files("input[name=archive]", str(archive))
-            admin.fill("input[name=chat]", "#B2Bchat")
-            admin.click("text=Upload and import")
-            admin.locator("tr", has_text="Posts imported").wait_for(timeout=60_000)
-            assert "300" in admin.locator("tr", has_text="Posts imported").inner_text()
-
-            # Open the session's recap and rename a takeaway.
-            admin.click("text=Go to the chats")
-            admin.click("text=Open the recap")
-            assert re.search(r"/admin/posts/\d+$", admin.url)
-            headline = admin.locator("form.headline-form").first
-            headline.locator("input[name=headline]").fill("Teach before you sell")
-            headline.locator("button").click()
-            expect(admin.locator("form.headline-form input[name=headline]").first).to_have_value(
-                "Teach before you sell")
+            # Log in, upload the bundled example, open the session's recap and rename a takeaway.
+            import_example_and_rename(admin, base, start="/admin", username="host", password=PASSWORD)
+            expect(admin.locator("form.headline-form input[name=headline]").first).to_have_value(HEADLINE)
 
             # Publish.
             admin.locator("button", has_text=re.compile(r"^Publish$")).click()
@@ -128,7 +88,7 @@ def test_log_in_upload_edit_publish_comment_reply_approve(site):
             problems += watch(reader, base)
             reader.goto(url)
             expect(reader.locator("h1")).to_contain_text(post.title)
-            expect(reader.locator(".takeaway-headline", has_text="Teach before you sell")).to_have_count(1)
+            expect(reader.locator(".takeaway-headline", has_text=HEADLINE)).to_have_count(1)
             assert reader.locator("link[rel=canonical]").get_attribute("href") == url
             comment(reader, "Ada Reader", "ada@example.org", "The **trust** point stood out for me.")
             expect(reader.locator("body")).to_contain_text("awaiting moderation")

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import re
 import shutil
-import threading
-import time
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
+from browser import launch
+from other_blog import running
 from playwright.sync_api import sync_playwright
 from test_web_comments import XSS_PAYLOADS, blog_db, free_port  # noqa: F401 - blog_db is a fixture
 
@@ -26,10 +25,7 @@ from chatrecap.web.app import create_app
 from chatrecap.web.deps import SESSION_COOKIE
 from chatrecap.web.settings import load_settings
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 #: What the live DOM may not hold, with what it holds instead (checked by the browser's own parser).
 DOM_CHECK = """() => {
   const found = [];
@@ -54,49 +50,36 @@ DOM_CHECK = """() => {
 @pytest.fixture(scope="module")
 def live(tmp_path_factory, blog_db):  # noqa: F811
     """The app on a real server, with every payload posted and approved; its URL and admin cookie."""
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: scripts/test.sh installs it (apt-get install chromium).",
-                    pytrace=False)
     path = tmp_path_factory.mktemp("live") / "w.db"
     shutil.copy(blog_db, path)
     app = create_app(load_settings(db=str(path), min_fill_seconds=0, comments_per_ip_per_hour=10_000,
                                    secure_cookies=False))
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    with open_store(path) as store:
-        slug = posts.all_posts(store)[0].slug
-        cookie, _ = start_session(store, "host")
-    with httpx.Client(base_url=base, timeout=30) as client:
-        page = client.get(f"/posts/{slug}").text
-        token = re.search(r'name="token" value="([^"]+)"', page.split('id="respond"')[1]).group(1)
-        for n, payload in enumerate(XSS_PAYLOADS):
-            base_form = {"token": token, "email": f"xss{n}@example.org", "url2": ""}
-            for form in ({"name": f"Text {n}", "comment": f"{payload}\n\n(payload {n})"},
-                         {"name": payload, "comment": f"Payload {n} as the name."},
-                         {"name": f"Site {n}", "comment": f"Payload {n} as the website.",
-                          "website": payload}):
-                answer = client.post(f"/posts/{slug}/comments", data={**base_form, **form})
-                assert answer.status_code in (200, 400), (payload, answer.status_code)
-    with open_store(path) as store:
-        ids = [i for (i,) in store.query("SELECT id FROM comments")]
-        assert len(ids) >= 2 * len(XSS_PAYLOADS) - 10
-        lib.approve(store, ids)
-    yield {"base": base, "slug": slug, "cookie": cookie, "count": len(ids)}
-    server.should_exit = True
-    thread.join(10)
+    with running(app, free_port()) as base:
+        with open_store(path) as store:
+            slug = posts.all_posts(store)[0].slug
+            cookie, _ = start_session(store, "host")
+        with httpx.Client(base_url=base, timeout=30) as client:
+            page = client.get(f"/posts/{slug}").text
+            token = re.search(r'name="token" value="([^"]+)"', page.split('id="respond"')[1]).group(1)
+            for n, payload in enumerate(XSS_PAYLOADS):
+                base_form = {"token": token, "email": f"xss{n}@example.org", "url2": ""}
+                for form in ({"name": f"Text {n}", "comment": f"{payload}\n\n(payload {n})"},
+                             {"name": payload, "comment": f"Payload {n} as the name."},
+                             {"name": f"Site {n}", "comment": f"Payload {n} as the website.",
+                              "website": payload}):
+                    answer = client.post(f"/posts/{slug}/comments", data={**base_form, **form})
+                    assert answer.status_code in (200, 400), (payload, answer.status_code)
+        with open_store(path) as store:
+            ids = [i for (i,) in store.query("SELECT id FROM comments")]
+            assert len(ids) >= 2 * len(XSS_PAYLOADS) - 10
+            lib.approve(store, ids)
+        yield {"base": base, "slug": slug, "cookie": cookie, "count": len(ids)}
 
 
 @pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        browser = launch(p)
         yield browser
         browser.close()
 

@@ -8,6 +8,7 @@ from importlib.resources import as_file, files
 from pathlib import Path
 
 import pytest
+from browser import launch
 from playwright.sync_api import sync_playwright
 from test_render import sample_recap
 
@@ -18,20 +19,14 @@ from chatrecap.render import html
 from chatrecap.sources.base import ReadOptions
 from chatrecap.store import open_store
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: scripts/test.sh installs it "
-                    "(apt-get install chromium).", pytrace=False)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        browser = launch(p)
         yield browser
         browser.close()
 

@@ -526,70 +526,34 @@ def test_upload_edit_publish_and_rerun_work_on_postgresql(pg_workspace, tmp_path
 
 # --- in a real browser, with JavaScript off ----------------------------------------------------
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
 @pytest.fixture
 def served(site):
     """The app on uvicorn, on a free loopback port, for the browser."""
-    import socket
-    import threading
-
-    import uvicorn
+    from other_blog import running
+    from test_web_comments import free_port
 
     app, settings = site
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", settings
-    server.should_exit = True
-    thread.join(10)
+    with running(app, free_port()) as base:
+        yield base, settings
 
 
 def test_the_admin_path_works_in_a_browser_without_javascript(served):
+    from browser import HEADLINE, import_example_and_rename, launch
     from playwright.sync_api import expect, sync_playwright
 
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing (apt-get install chromium).", pytrace=False)
     base, settings = served
     problems: list[str] = []
-    example = files("chatrecap") / "examples" / "b2bchat-example.jsonl"
-    with sync_playwright() as p, as_file(example) as archive:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with sync_playwright() as p:
+        chromium = launch(p)
         page = chromium.new_page(java_script_enabled=False)
         page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-        page.goto(base + "/admin/chats")
-        page.fill("input[name=username]", USER)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button:has-text('Log in')")
-        assert page.url == base + "/admin/chats"
-        page.click("nav >> text=Upload")
-        page.set_input_files("input[name=archive]", str(archive))
-        page.fill("input[name=chat]", "#B2Bchat")
-        page.click("text=Upload and import")
-        # The page reloads itself (a meta refresh) until the import is done.
-        page.locator("tr", has_text="Posts imported").wait_for(timeout=60_000)
-        assert "300" in page.locator("tr", has_text="Posts imported").inner_text()
-        page.click("text=Go to the chats")
-        page.click("text=Open the recap")
-        assert re.search(r"/admin/posts/\d+$", page.url)
-        first = page.locator("form.headline-form").first
-        first.locator("input[name=headline]").fill("Teach before you sell")
-        first.locator("button").click()
+        import_example_and_rename(page, base, start="/admin/chats", username=USER, password=PASSWORD,
+                                  upload_link="nav >> text=Upload")
         page.locator("#highlights button", has_text="Move down").first.click()
         page.locator(".edit-post button", has_text="Hide").first.click()
         expect(page.locator("#hidden .edit-post")).to_have_count(1)
         page.click("text=Preview")
-        expect(page.locator("article.recap")).to_contain_text("Teach before you sell")
+        expect(page.locator("article.recap")).to_contain_text(HEADLINE)
         page.click("text=Back to the editor")
         page.click("button:has-text('Publish')")
         expect(page.locator(".flash").first).to_contain_text("Published at /posts/")
@@ -598,4 +562,4 @@ def test_the_admin_path_works_in_a_browser_without_javascript(served):
     with open_store(settings.db) as store:
         [post] = posts.all_posts(store)
         assert post.status == posts.PUBLISHED
-        assert "Teach before you sell" in posts.published_body(store, post)
+        assert HEADLINE in posts.published_body(store, post)
