@@ -20,7 +20,7 @@ from conftest import smtp_server
 from test_subscriptions import new_post, wait_for
 from test_web_comments import blog_db, free_port  # noqa: F401 - blog_db is a fixture
 
-from chatrecap.blog import jobs, posts, subscriptions
+from chatrecap.blog import jobs, publishing, subscriptions
 from chatrecap.blog.mail import MAIL
 from chatrecap.store import open_store
 from chatrecap.web.settings import load_settings
@@ -70,7 +70,7 @@ def test_a_mail_out_killed_half_way_and_restarted_delivers_each_message_exactly_
         store.execute("DELETE FROM jobs WHERE kind = ?", (MAIL,))  # not the confirmation messages
         store.commit()
         draft = new_post(store, 1)
-        assert subscriptions.on_publish(store, settings, draft, posts.publish(store, draft)) == SUBSCRIBERS
+        assert publishing.publish(store, settings, draft)[1] == SUBSCRIBERS
     inbox = KillingInbox(KILL_AT)
     with smtp_server(inbox) as smtp_url:
         first = inbox.victim = serve(db, free_port(), smtp_url)

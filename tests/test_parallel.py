@@ -19,3 +19,15 @@ assert in_background(inner)() == (42, False)
 assert soon(sum, [1, 2, 3], background=True)() == 6
 """
     subprocess.run([sys.executable, "-c", script], check=True)
+
+
+def test_forked_workers_give_each_result_in_order():
+    """Run in a fresh process, as above: the items reach the workers by fork, not pickled."""
+    script = """
+from chatrecap import parallel
+
+items = [(k, lambda k=k: k * k) for k in range(7)]  # lambdas: would not pickle
+assert list(parallel.forked_imap(lambda item: item[1](), items)) == [k * k for k in range(7)]
+assert parallel._shared is None
+"""
+    subprocess.run([sys.executable, "-c", script], check=True)

@@ -26,7 +26,7 @@ from fastapi.testclient import TestClient
 from itsdangerous.timed import TimestampSigner
 from test_web_comments import blog_db, free_port, html_of, parse, pg_blog, smtp, text_of  # noqa: F401 - fixtures
 
-from chatrecap.blog import jobs, posts
+from chatrecap.blog import jobs, posts, publishing
 from chatrecap.blog import subscriptions as lib
 from chatrecap.blog.auth import start_session
 from chatrecap.blog.mail import MAIL, Courier, deliver_due
@@ -344,6 +344,26 @@ def test_one_click_unsubscribe_needs_no_cookie_and_answers_the_same_for_anyone(b
     before = len(blog.inbox.messages)
     blog.publish_new()
     assert blog.deliver() == 0 and len(blog.inbox.messages) == before
+
+
+def test_an_old_confirmation_link_does_not_show_whoever_has_its_id_now(blog):
+    """A deleted subscriber's id may be given to the next one: the link is checked against
+    the address it was made for before the page names anyone."""
+    assert blog.subscribe("ann@example.org").status_code == 200
+    blog.deliver()
+    old_link = local(link_in(blog.inbox.messages[-1], "/subscription/confirm"))
+    [(ann_id,)] = blog.store.query("SELECT id FROM subscribers WHERE email_key = ?",
+                                   (lib.comments.email_key("ann@example.org"),))
+    assert lib.delete(blog.store, "ann@example.org")
+    assert blog.subscribe("zoe.private@example.org").status_code == 200
+    blog.store.execute("UPDATE subscribers SET id = ? WHERE email_key = ?",
+                       (ann_id, lib.comments.email_key("zoe.private@example.org")))
+    blog.store.commit()  # as SQLite may do by itself: the id given again
+    page = blog.client.get(old_link)
+    assert page.status_code == 200 and "zoe.private" not in page.text
+    token = next(e.attrs["value"] for e in parse(page.text).iter() if e.attrs.get("name") == "token")
+    assert blog.client.post("/subscription/confirm", data={"token": token}).status_code == 403
+    assert blog.status("zoe.private@example.org") == lib.PENDING
 
 
 # --- the admin ------------------------------------------------------------------------------
@@ -737,3 +757,26 @@ def test_subscriptions_and_the_mail_out_work_on_postgresql(pg_blog, scripted):  
     assert lib.find(blog.store, "reader3@example.org") is None
     assert lib.counts(blog.store) == {"pending": 1, "confirmed": 24, "unsubscribed": 0}
     blog.store.close()
+
+
+def test_a_publish_that_fails_half_way_leaves_the_post_a_draft_and_the_next_one_still_mails(
+        quiet_blog, monkeypatch):
+    """The post's new state and the jobs it sets going are one transaction: a publish that
+    stops before the mail-out is queued is not a first publish already spent."""
+    subscribed(quiet_blog, 3)
+    draft = new_post(quiet_blog.store, 1)
+    queued_before = jobs.counts(quiet_blog.store)
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(lib, "mail_out", broken)
+        with pytest.raises(OSError):
+            publishing.publish(quiet_blog.store, quiet_blog.settings, draft)
+    again = posts.get_post(quiet_blog.store, post_id=draft.id)
+    assert again.status == posts.DRAFT and again.published_at is None
+    assert jobs.counts(quiet_blog.store) == queued_before  # no webmention job either
+    post, mailed = publishing.publish(quiet_blog.store, quiet_blog.settings, again)
+    assert post.is_public and mailed == 3
+    assert quiet_blog.deliver() == 3

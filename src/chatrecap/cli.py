@@ -48,7 +48,7 @@ from chatrecap.analysis.sessions import (
     window_session,
 )
 from chatrecap.errors import ChatrecapError, OptionError, RecordError
-from chatrecap.store import DB_ENV, Store, open_store, zulu
+from chatrecap.store import DB_ENV, Store, open_store, parse_id, zulu
 
 if TYPE_CHECKING:
     from chatrecap.importer import FileReport
@@ -786,15 +786,13 @@ def publish(
 ) -> None:
     """Publish a session's recap on the blog (with the edits made in the admin area)."""
     _use_db(db)
-    from chatrecap.blog import outgoing, posts, subscriptions
+    from chatrecap.blog import posts, publishing
     from chatrecap.web.settings import load_settings
 
     settings = load_settings(db=state.db)
-    with open_store(settings.db) as store:
-        before = posts.draft(store, posts.find_session(store, session))
-        post = posts.publish(store, before, slug)
-        outgoing.queue_for_post(store, post)  # `chatrecap serve` sends the webmentions
-        mailed = subscriptions.on_publish(store, settings, before, post)  # and the mail-out
+    with open_store(settings.db) as store:  # `chatrecap serve` sends the webmentions and the mail-out
+        draft = posts.draft(store, posts.find_session(store, session))
+        post, mailed = publishing.publish(store, settings, draft, slug)
     out.print(f"Published {post.title!r} at /posts/{post.slug}"
               + (f"; queued for {mailed} subscriber{'s' if mailed != 1 else ''}" if mailed else ""))
 
@@ -853,11 +851,12 @@ def _moderate_ids(ids: list[str], past: str, apply: Callable[[Store, list[int]],
                   missing: str) -> None:
     """``apply`` to the ids that are numbers (it answers those it found nothing for); say
     which were done, and name the rest in one line (``missing``), exit 2."""
-    numbers = [int(i) for i in dict.fromkeys(ids) if i.isdigit() and len(i) < 19]
+    parsed = {i: parse_id(i) for i in ids}
+    numbers = list(dict.fromkeys(n for n in parsed.values() if n is not None))
     with open_store(state.db) as store:
         unknown = apply(store, numbers)
-    done = [i for i in numbers if i not in unknown]
-    wrong = [i for i in dict.fromkeys(ids) if not (i.isdigit() and len(i) < 19) or int(i) in unknown]
+    done = [n for n in numbers if n not in unknown]
+    wrong = [i for i, n in parsed.items() if n is None or n in unknown]
     if done:
         out.print(f"{past}: {', '.join(map(str, done))}.")
     if wrong:

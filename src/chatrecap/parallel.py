@@ -9,12 +9,12 @@ independent: the leaders step of a long series, the leaders section of a recap.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 _frozen_depth = 0
-_shared: Any = None  # what a forked child is to run, set before it starts
+_shared: Any = None  # what forked children are to run, set before they start
 
 
 @contextmanager
@@ -75,6 +75,27 @@ def in_background(run: Callable[..., Any], *args: Any) -> Callable[[], Any]:
             pool.terminate()
             pool.join()
     return wait
+
+
+def _shared_item(k: int) -> Any:
+    assert _shared is not None
+    run, items = _shared
+    return run(items[k])
+
+
+def forked_imap(run: Callable[[Any], Any], items: Sequence[Any], processes: int = 2) -> Iterator[Any]:
+    """``run(item)`` for each item, in order, from ``processes`` forked workers: they share
+    this process's memory (``run``, ``items`` and what they reach are not pickled, only the
+    results). Iterate it where ``can_fork()``."""
+    import multiprocessing
+
+    global _shared
+    _shared = (run, items)
+    try:
+        with frozen(), multiprocessing.get_context("fork").Pool(processes) as pool:
+            yield from pool.imap(_shared_item, range(len(items)))
+    finally:
+        _shared = None
 
 
 def soon(run: Callable[..., Any], *args: Any, background: bool) -> Callable[[], Any]:

@@ -7,7 +7,6 @@ count is 0 here because every use of it is a sum or a ranking.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -76,11 +75,6 @@ class Corpus:
         if post_id is None:
             return None
         return self.by_id.get(post_id) or self.referenced.get(post_id)
-
-    def subset(self, post_ids: Iterable[str]) -> Corpus:
-        keep = set(post_ids)
-        posts = [p for p in self.posts if p.id in keep]
-        return Corpus(self.chat, posts, self.referenced, self.authors)
 
 
 def load_corpus(store: Store, chat: str, start: datetime | None = None,

@@ -109,7 +109,7 @@ def _similar_pairs(x: sparse.csr_matrix, df: np.ndarray, t: np.ndarray, span: fl
     m, rare = x.shape[0], x.copy()
     rare.data[df[rare.indices] > max(PAIR_DF[0], PAIR_DF[1] * m)] = 0
     rare.eliminate_zeros()
-    found = [np.zeros((3, 0))]
+    found_i, found_j, found_s = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0)]
     for lo in range(0, m, BLOCK):
         top = int(np.searchsorted(t, t[min(m, lo + BLOCK) - 1] + span, side="right"))
         block = (rare[lo:lo + BLOCK] @ rare[lo:top].T).tocoo()
@@ -117,9 +117,12 @@ def _similar_pairs(x: sparse.csr_matrix, df: np.ndarray, t: np.ndarray, span: fl
         i, j = block.row[keep] + lo, block.col[keep] + lo
         i, j = i[t[j] - t[i] <= span], j[t[j] - t[i] <= span]
         s = _cosines(x, i, j)
-        found.append(np.array([i, j, s])[:, s >= ECHO])
-    i, j, s = np.concatenate(found, axis=1)
-    return i.astype(np.int64), j.astype(np.int64), s
+        echo = s >= ECHO
+        found_i.append(i[echo])
+        found_j.append(j[echo])
+        found_s.append(s[echo])
+    return (np.concatenate(found_i).astype(np.int64, copy=False),
+            np.concatenate(found_j).astype(np.int64, copy=False), np.concatenate(found_s))
 
 
 def _named_pairs(posts: list[ChatPost], rows: np.ndarray, ntok: np.ndarray, author: np.ndarray,
@@ -153,7 +156,8 @@ def _named_pairs(posts: list[ChatPost], rows: np.ndarray, ntok: np.ndarray, auth
             found_j.append(later[ok])
     # A pair found twice (a reply that also names its author) is judged twice alike: the
     # adoptions are sets, so no dedupe pass over tens of millions of pairs is needed.
-    return np.concatenate(found_i).astype(np.int64), np.concatenate(found_j).astype(np.int64)
+    return (np.concatenate(found_i).astype(np.int64, copy=False),
+            np.concatenate(found_j).astype(np.int64, copy=False))
 
 
 def _echoes(posts: list[ChatPost], secs: np.ndarray, author: np.ndarray, tok: np.ndarray, doc: np.ndarray,

@@ -11,20 +11,21 @@ weighted (``LeaderWeights``, configurable) and shown beside the score with its p
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from chatrecap.analysis.companies import affiliations, company_dependence, org_accounts
 from chatrecap.analysis.corpus import Corpus, load_corpus
 from chatrecap.analysis.heretics import early_adopter_credit, early_adopters
 from chatrecap.analysis.kinds import KindGuess, account_kinds, classify_name
-from chatrecap.analysis.network import InteractionGraph, build_graph, recognition
-from chatrecap.analysis.nominations import Nomination, find_nominations, tally
+from chatrecap.analysis.network import InteractionGraph, Recognition, build_graph, recognition
+from chatrecap.analysis.nominations import AuthorNames, Nomination, find_nominations, tally
 from chatrecap.analysis.promotion import self_promotion
 from chatrecap.analysis.sessions import Session
 from chatrecap.analysis.structure import Structure, analyse
-from chatrecap.parallel import can_fork, frozen, in_background
+from chatrecap.parallel import can_fork, forked_imap, frozen, soon
 from chatrecap.store import Store
 
 PEOPLE, ORGANIZATIONS = "person", "organization"
@@ -82,22 +83,24 @@ def _scaled(values: dict[str, float], floor: float = 0.0) -> dict[str, float]:
 def rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequence[Nomination],
                  weights: LeaderWeights | None = None,
                  corrections: dict[str, str] | None = None, *,
-                 graph: InteractionGraph | None = None) -> list[Leader]:
+                 graph: InteractionGraph | None = None,
+                 ranking: Sequence[Recognition] | None = None) -> list[Leader]:
     """Every account recognised, named or credited, best first (ties by handle).
-    ``graph``: the corpus's ``build_graph``, when the caller has built it already."""
+    ``graph``: the corpus's ``build_graph``, when the caller has built it already;
+    ``ranking``: that graph's ``recognition``, likewise."""
     with frozen():
-        return _rank_leaders(corpus, structure, nominations, weights, corrections, graph)
+        return _rank_leaders(corpus, structure, nominations, weights, corrections, graph, ranking)
 
 
 def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequence[Nomination],
                   weights: LeaderWeights | None, corrections: dict[str, str] | None,
-                  graph: InteractionGraph | None) -> list[Leader]:
+                  graph: InteractionGraph | None,
+                  ranking: Sequence[Recognition] | None) -> list[Leader]:
     weights = weights or LeaderWeights()
     # On a big series the early-idea search, the longest part, runs in a second process meanwhile.
-    pending = in_background(_early_credit, corpus) \
-        if len(corpus.posts) >= PARALLEL_POSTS and can_fork() else None
+    early_credit = soon(_early_credit, corpus, background=len(corpus.posts) >= PARALLEL_POSTS)
     graph = graph if graph is not None else build_graph(corpus, structure)
-    ranked = {r.account_id: r for r in recognition(graph)}
+    ranked = {r.account_id: r for r in (ranking if ranking is not None else recognition(graph))}
     by_handle = {h.lower(): a for a, h in graph.handles.items()}
     by_handle.update({p.handle.lower(): p.id for p in corpus.authors.values()})
     votes: dict[str, int] = {}
@@ -115,7 +118,7 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
     kinds = account_kinds(corpus, corrections)
     companies = _companies(corpus, {a: r.score for a, r in ranked.items()}, graph.handles)
     promotion = self_promotion(corpus)
-    credit = pending() if pending is not None else _early_credit(corpus)
+    credit = early_credit()
     accounts = sorted(set(ranked) | set(votes) | set(credit) | set(corpus.authors))
     rec = _scaled({a: ranked[a].score if a in ranked else 0.0 for a in accounts})
     nom = _scaled({a: float(votes.get(a, 0)) for a in accounts}, FULL_VOTES)
@@ -192,7 +195,6 @@ def series_inputs(store: Store, chat: str,
 
 #: Posts from which a series is analysed by two processes (the sessions are independent).
 PARALLEL_POSTS = 50_000
-_shared: Any = None  # what the forked workers are to work on, set before they start
 
 
 def series_structure(corpus: Corpus, sessions: Sequence[Session]) -> tuple[Structure, list[Nomination]]:
@@ -203,52 +205,39 @@ def series_structure(corpus: Corpus, sessions: Sequence[Session]) -> tuple[Struc
 
 
 def _series_structure(corpus: Corpus, sessions: Sequence[Session]) -> tuple[Structure, list[Nomination]]:
-    times = [p.created_at for p in corpus.posts]
-    ordered = all(a <= b for a, b in zip(times, times[1:], strict=False))
-    if ordered:  # slices, not a pass over the whole series per session
-        parts: Any = [(bisect_left(times, s.window[0]), bisect_left(times, s.window[1])) for s in sessions]
-    else:
-        parts = (corpus.subset(p.id for p in corpus.posts if s.window[0] <= p.created_at < s.window[1])
-                 for s in sessions)  # one at a time
+    times = [p.created_at for p in corpus.posts]  # a corpus is in time order: slices, no filtering
+    parts = [(bisect_left(times, s.window[0]), bisect_left(times, s.window[1])) for s in sessions]
     del times
+    names = AuthorNames(corpus)  # the sessions share the authors, so their index too
     parents: dict[str, str] = {}
     nominations: list[Nomination] = []
-    if ordered and len(corpus.posts) >= PARALLEL_POSTS and len(parts) > 1 and can_fork():
-        found = _in_two_processes(corpus, parts)
+    if len(corpus.posts) >= PARALLEL_POSTS and len(parts) > 1 and can_fork():
+        # A forked worker fills its own copy of ``names``; tuples are cheap to send back.
+        sent = forked_imap(partial(_session_rows, corpus, names), parts)
+        found: Iterable[tuple[dict[str, str], list[Nomination]]] = (
+            (session_parents, [Nomination(*n) for n in rows]) for session_parents, rows in sent)
     else:
-        found = (_session(corpus, part) for part in parts)
+        found = (_session(corpus, part, names) for part in parts)
     for session_parents, session_nominations in found:
         parents.update(session_parents)
-        nominations += [Nomination(*n) for n in session_nominations]
+        nominations += session_nominations
     return Structure([], [], {}, parents), nominations
 
 
-def _session(corpus: Corpus, part: Corpus | tuple[int, int]) -> tuple[dict[str, str], list[tuple]]:
-    """One session's parents and nominations (as tuples, cheap to send between processes)."""
-    if isinstance(part, tuple):
-        part = Corpus(corpus.chat, corpus.posts[part[0]:part[1]], corpus.referenced, corpus.authors)
+def _session(corpus: Corpus, part: tuple[int, int],
+             names: AuthorNames) -> tuple[dict[str, str], list[Nomination]]:
+    """The parents and nominations of one session, the posts ``corpus.posts[start:end]``."""
+    session = Corpus(corpus.chat, corpus.posts[part[0]:part[1]], corpus.referenced, corpus.authors)
     chat = corpus.chat
-    structure = analyse(part, hashtag=chat.lstrip("#") if chat.startswith("#") else None)
-    return structure.parents, [(n.nominator_id, n.nominee, n.nominee_is_handle, n.post_id, n.cue)
-                               for n in find_nominations(part, structure)]
+    structure = analyse(session, hashtag=chat.lstrip("#") if chat.startswith("#") else None)
+    return structure.parents, find_nominations(session, structure, names)
 
 
-def _shared_session(k: int) -> tuple[dict[str, str], list[tuple]]:
-    assert _shared is not None
-    return _session(_shared[0], _shared[1][k])
-
-
-def _in_two_processes(corpus: Corpus, parts: list[tuple[int, int]]):
-    """Each session's result, in session order, from two forked workers sharing the corpus."""
-    import multiprocessing
-
-    global _shared
-    _shared = (corpus, parts)
-    try:
-        with frozen(), multiprocessing.get_context("fork").Pool(2) as pool:
-            yield from pool.imap(_shared_session, range(len(parts)))
-    finally:
-        _shared = None
+def _session_rows(corpus: Corpus, names: AuthorNames,
+                  part: tuple[int, int]) -> tuple[dict[str, str], list[tuple]]:
+    """``_session`` in a forked worker: the nominations as tuples, cheap to send back."""
+    parents, found = _session(corpus, part, names)
+    return parents, [(n.nominator_id, n.nominee, n.nominee_is_handle, n.post_id, n.cue) for n in found]
 
 
 def session_inputs(store: Store, session: Session,

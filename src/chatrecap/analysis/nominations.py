@@ -113,12 +113,14 @@ def is_nomination_prompt(text: str) -> bool:
     return bool(_NOMINATION_PROMPT.search(text))
 
 
-def find_nominations(corpus: Corpus, structure: Structure) -> list[Nomination]:
-    """Every (nominator, nominee) vote of a session, first evidence kept, in time order."""
+def find_nominations(corpus: Corpus, structure: Structure,
+                     names: AuthorNames | None = None) -> list[Nomination]:
+    """Every (nominator, nominee) vote of a session, first evidence kept, in time order.
+    ``names``: an ``AuthorNames`` of these authors to reuse (the sessions of a series share one)."""
     prompts = {p.post_id for p in structure.prompts
                if (q := corpus.get(p.post_id)) is not None and is_nomination_prompt(q.text)}
     hosts = set(structure.hosts)
-    names = _AuthorNames(corpus)
+    names = names if names is not None else AuthorNames(corpus)
     handles = {a.handle.lower(): a.handle for a in corpus.authors.values()}
     seen: set[tuple[str, str]] = set()
     out: list[Nomination] = []
@@ -149,14 +151,12 @@ def find_nominations(corpus: Corpus, structure: Structure) -> list[Nomination]:
     return out
 
 
-class _AuthorNames:
+class AuthorNames:
     """Handle of the (last) author whose full name has a given ``_name_key``. Parsing every
     author's name costs about a millisecond, so only names sharing the key's last word are
     parsed, when a plain name with that last word is first looked up (a key's words are
-    words of the name), and their keys are kept for the next look-up."""
-
-    # The sessions of a series share one authors dict: its index is kept for the next.
-    _last: tuple[dict, int, dict[str, list[tuple[str, str]]], dict[str, dict[str, str]]] | None = None
+    words of the name), and their keys are kept for the next look-up. Built on the first
+    look-up from the authors as they are then: reuse it only while they stay the same."""
 
     def __init__(self, corpus: Corpus) -> None:
         self.authors = corpus.authors
@@ -165,16 +165,11 @@ class _AuthorNames:
 
     def get(self, key: str) -> str | None:
         if self.index is None:
-            last = _AuthorNames._last
-            if last is not None and last[0] is self.authors and last[1] == len(self.authors):
-                self.index, self.keys = last[2], last[3]
-            else:
-                self.index = {}
-                for a in self.authors.values():
-                    if a.name and " " in a.name.strip():
-                        for word in set(_folded_words(a.name)):
-                            self.index.setdefault(word, []).append((a.name, a.handle))
-                _AuthorNames._last = (self.authors, len(self.authors), self.index, self.keys)
+            self.index = {}
+            for a in self.authors.values():
+                if a.name and " " in a.name.strip():
+                    for word in set(_folded_words(a.name)):
+                        self.index.setdefault(word, []).append((a.name, a.handle))
         words = key.split()
         if not words:  # a key of no Latin letters
             found = None

@@ -21,21 +21,21 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from urllib.parse import urlsplit, urlunsplit
 
 from chatrecap.blog import mail
 from chatrecap.blog.auth import Signer, admin_emails, rate_limited, secret_key
 from chatrecap.blog.posts import BlogPost, bump_comments, get_post
 from chatrecap.errors import ChatrecapError
-from chatrecap.render.markup import link_count, markdown_to_html
+from chatrecap.render.markup import CONTROL, link_count, markdown_to_html
 from chatrecap.store import Store, iso
 from chatrecap.web.settings import Settings
 
 PENDING, APPROVED, SPAM, DELETED = "pending", "approved", "spam", "deleted"
-STATUSES = (PENDING, APPROVED, SPAM, DELETED)
 ACTIONS = {"approve": APPROVED, "spam": SPAM, "delete": DELETED}
 #: Replies nest this many levels deep (top-level comments are level 1); a reply to a
 #: comment on the deepest level is shown on that level, after the comment it answers.
@@ -50,7 +50,6 @@ LETTERS = ("new-comment", "reply")
 _EMAIL = re.compile(r"^[^@\s<>\"'(),;:\\\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?\.[A-Za-z0-9-]{2,}$")
 _BARE_DOMAIN = re.compile(r"^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?:[/?#]|$)")
 _UNSAFE_URL_CHARS = re.compile(r"[\s\"'<>\\`\x00-\x1f\x7f]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _COLUMNS = ("c.id, c.post_id, c.parent_id, c.depth, c.author_name, c.author_email, c.author_url, "
             "c.email_key, c.is_author, c.body_markdown, c.body_html, c.status, c.notify_replies, "
             "c.ip, c.created_at, c.updated_at, p.slug, p.title")
@@ -113,7 +112,7 @@ def _now() -> datetime:
 # --- validation -------------------------------------------------------------------------
 
 def clean_name(name: str | None) -> str:
-    name = " ".join(_CONTROL.sub("", name or "").split())
+    name = " ".join(CONTROL.sub("", name or "").split())
     if not name:
         raise CommentError("Please give your name.")
     if len(name) > MAX_NAME:
@@ -181,6 +180,11 @@ def list_comments(store: Store, pending_only: bool = False, limit: int | None = 
         "CASE WHEN c.status = 'pending' THEN c.id ELSE -c.id END"
         + (f" LIMIT {int(limit)}" if limit else ""), params)
     return [_comment(r) for r in rows]
+
+
+def pending_count(store: Store) -> int:
+    """Comments waiting for moderation."""
+    return int(store.query("SELECT COUNT(*) FROM comments WHERE status = ?", (PENDING,))[0][0])
 
 
 def comment_count(store: Store, post_id: int) -> int:
@@ -340,36 +344,44 @@ def moderate(store: Store, action: str, ids: Iterable[int], settings: Settings |
         raise CommentError(f"Unknown action {action!r}; use one of {', '.join(ACTIONS)}.")
     settings = settings or Settings()
     new_status = ACTIONS[action]
-    unknown: list[int] = []
-    for comment_id in dict.fromkeys(int(i) for i in ids):
-        rows = store.query("SELECT post_id, status FROM comments WHERE id = ?", (comment_id,))
-        if not rows:
-            unknown.append(comment_id)
-            continue
-        post_id, old_status = rows[0]
-        if old_status == new_status:
-            continue
-        store.execute("UPDATE comments SET status = ?, updated_at = ? WHERE id = ?",
-                      (new_status, iso(_now()), comment_id))
-        if APPROVED in (old_status, new_status):
-            bump_comments(store, post_id)
-        if new_status == APPROVED:
-            _queue_reply_mail(store, settings, comment_id)
+    reply_mail = partial(_queue_reply_mail, store, settings) if new_status == APPROVED else None
+    unknown = change_status(store, "comments", ids, new_status, iso(_now()), then=reply_mail)
     store.commit()
     return unknown
 
 
+def change_status(store: Store, table: str, ids: Iterable[int], new_status: str, now: str, *,
+                  may: Callable[[str], bool] | None = None,
+                  then: Callable[[int], None] | None = None) -> list[int]:
+    """Set the status of rows of ``table`` (comments or mentions, moderated alike), in the
+    order of ``ids``; ``then(id)`` after each change, and each post whose public thread
+    changed bumped once (``bump_comments``). The ids left as they were because they name no
+    row, or because ``may(old status)`` says no. The caller commits."""
+    wanted = list(dict.fromkeys(int(i) for i in ids))
+    found = {row_id: (post_id, status) for row_id, post_id, status in store.query_in(
+        f"SELECT id, post_id, status FROM {table} WHERE id IN ({{marks}})", wanted)}
+    left: list[int] = []
+    bumped: dict[int, None] = {}
+    for row_id in wanted:
+        if row_id not in found or (may is not None and not may(found[row_id][1])):
+            left.append(row_id)
+            continue
+        post_id, old_status = found[row_id]
+        if old_status == new_status:
+            continue
+        store.execute(f"UPDATE {table} SET status = ?, updated_at = ? WHERE id = ?",
+                      (new_status, now, row_id))
+        if APPROVED in (old_status, new_status):
+            bumped[post_id] = None
+        if then is not None:
+            then(row_id)
+    for post_id in bumped:
+        bump_comments(store, post_id)
+    return left
+
+
 def approve(store: Store, ids: Iterable[int], settings: Settings | None = None) -> list[int]:
     return moderate(store, "approve", ids, settings)
-
-
-def mark_spam(store: Store, ids: Iterable[int], settings: Settings | None = None) -> list[int]:
-    return moderate(store, "spam", ids, settings)
-
-
-def delete(store: Store, ids: Iterable[int], settings: Settings | None = None) -> list[int]:
-    """Hide comments for good (the rows stay, so replies to them keep their place)."""
-    return moderate(store, "delete", ids, settings)
 
 
 def unsubscribe(store: Store, post_id: int, key: str) -> int:

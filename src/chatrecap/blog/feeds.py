@@ -13,14 +13,12 @@ A comment entry carries its author's name only; the address is not even read.
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass
 from email.utils import format_datetime
 from urllib.parse import quote, urlsplit
 
-from chatrecap.blog import posts
 from chatrecap.blog.comments import APPROVED
 from chatrecap.blog.posts import BlogPost
 from chatrecap.render import _common as c
@@ -31,7 +29,6 @@ POSTS_IN_FEED, COMMENTS_IN_FEED = 20, 50
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
 RSS_TYPE = "application/rss+xml; charset=utf-8"
 _EMPTY_UPDATED = "1970-01-01T00:00:00+00:00"  # a feed with no entries yet
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,12 +61,6 @@ class FeedComment:
 
 
 # --- what the feeds show ----------------------------------------------------------------
-
-def latest_posts(store: Store, limit: int = POSTS_IN_FEED) -> list[tuple[BlogPost, str]]:
-    """The newest published posts with the body each was published with."""
-    shown, _ = posts.published_posts(store, 1, limit)
-    return [(post, posts.published_body(store, post)) for post in shown]
-
 
 def approved_comments(store: Store, post_id: int, limit: int = COMMENTS_IN_FEED) -> list[FeedComment]:
     """The post's approved comments, newest first."""
@@ -190,14 +181,10 @@ def _newest(times: Iterable[str], default: str | None = None) -> str | None:
 
 
 def _add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, {k: _clean(v) for k, v in attrs.items()})
+    element = ET.SubElement(parent, tag, {k: c.xml_text(v) for k, v in attrs.items()})
     if text is not None:
-        element.text = _clean(text)
+        element.text = c.xml_text(text)
     return element
-
-
-def _clean(text: str) -> str:
-    return _NOT_XML.sub("", text)
 
 
 def _xml(root: ET.Element) -> bytes:

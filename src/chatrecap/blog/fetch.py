@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 import httpcore
 import httpx
@@ -46,6 +46,7 @@ MAX_BYTES = 1_000_000
 MAX_REDIRECTS = 5
 USER_AGENT = f"chatrecap/{__version__} (webmention and pingback verification)"
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+WEB_SCHEMES = ("http", "https")
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -230,17 +231,31 @@ def parse_link_header(value: str) -> list[tuple[str, frozenset[str]]]:
     return found
 
 
-def check_url(url: str) -> str:
-    """The URL if it is an absolute http(s) URL with a host; Refused otherwise."""
+def split_url(url: str) -> SplitResult | None:
+    """``url`` split (its scheme lower-cased); None when it does not parse: a bad IPv6
+    literal, a port that is not a number or out of range."""
     try:
         parts = urlsplit(url)
-        host = parts.hostname
-        parts.port  # noqa: B018 - raises ValueError for a port out of range
-    except ValueError as exc:
-        raise Refused(f"{url[:200]}: not a valid URL") from exc
-    if parts.scheme not in ("http", "https"):
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        return None
+    return parts
+
+
+def web_parts(url: str) -> SplitResult | None:
+    """``url`` split if it is an absolute http(s) URL with a host and a valid port; else None."""
+    parts = split_url(url)
+    return parts if parts is not None and parts.scheme in WEB_SCHEMES and parts.hostname else None
+
+
+def check_url(url: str) -> str:
+    """The URL if it is an absolute http(s) URL with a host; Refused otherwise."""
+    parts = split_url(url)
+    if parts is None:
+        raise Refused(f"{url[:200]}: not a valid URL")
+    if parts.scheme not in WEB_SCHEMES:
         raise Refused(f"{url[:200]}: only http and https URLs are fetched")
-    if not host:
+    if not parts.hostname:
         raise Refused(f"{url[:200]}: the URL has no host")
     return url
 

@@ -63,26 +63,11 @@ def enqueue(store: Store, kind: str, payload: dict[str, Any], dedupe_key: str | 
     return int(rows[0][0]) if rows else None
 
 
-def claim(store: Store, kind: str | None = None, lock: timedelta = LOCK) -> Job | None:
-    """The next due job, locked for ``lock`` and counted as one more attempt; None when
-    nothing is due. Safe with several workers: the UPDATE re-checks the lock, so only one
-    of two racing claimers gets the row."""
-    now = iso(_now())
-    free = "status = ? AND run_after <= ? AND (locked_until IS NULL OR locked_until < ?)"
-    params: tuple[Any, ...] = (QUEUED, now, now)
-    of_kind = ""
-    if kind is not None:
-        of_kind, params = " AND kind = ?", (*params, kind)
-    rows = store.query(
-        f"UPDATE jobs SET locked_until = ?, attempts = attempts + 1 WHERE id = "
-        f"(SELECT id FROM jobs WHERE {free}{of_kind} ORDER BY run_after, id LIMIT 1) AND {free} "
-        "RETURNING id, kind, payload, attempts",
-        (iso(_now() + lock), *params, QUEUED, now, now))
-    store.commit()
-    if not rows:
-        return None
-    job_id, job_kind, payload, attempts = rows[0]
-    return Job(int(job_id), job_kind, orjson.loads(payload), int(attempts))
+def claim(store: Store, kind: str, lock: timedelta = LOCK) -> Job | None:
+    """The next due job of ``kind``, locked for ``lock`` and counted as one more attempt;
+    None when nothing is due (``claim_batch`` of one)."""
+    batch = claim_batch(store, kind, 1, lock)
+    return batch[0] if batch else None
 
 
 def done(store: Store, job: Job) -> None:

@@ -44,7 +44,9 @@ from urllib.parse import unquote, urlsplit
 
 from chatrecap.blog import jobs
 from chatrecap.blog.auth import rate_limited
-from chatrecap.blog.fetch import FetchError, Refused, fetch, guard_for
+from chatrecap.blog.comments import change_status
+from chatrecap.blog.discovery import PINGBACK, WEBMENTION  # noqa: F401 - WEBMENTION for the web layer
+from chatrecap.blog.fetch import FetchError, Refused, fetch, guard_for, split_url
 from chatrecap.blog.posts import BlogPost, bump_comments, get_post
 from chatrecap.blog.source_page import (
     BAD_URL_CHARS,
@@ -61,10 +63,8 @@ from chatrecap.errors import ChatrecapError
 from chatrecap.store import Store, iso
 from chatrecap.web.settings import Settings
 
-WEBMENTION, PINGBACK = "webmention", "pingback"
 RECEIVED, PENDING, APPROVED, SPAM, DELETED = "received", "pending", "approved", "spam", "deleted"
 REJECTED, REMOVED = "rejected", "removed"
-STATUSES = (RECEIVED, PENDING, APPROVED, SPAM, DELETED, REJECTED, REMOVED)
 #: A mention in one of these has passed a check: a moderator may approve it.
 VERIFIED = (PENDING, APPROVED, SPAM, DELETED)
 ACTIONS = {"approve": APPROVED, "spam": SPAM, "delete": DELETED}
@@ -157,19 +157,16 @@ def check_url(value: str | None, what: str) -> str:
     if len(url) > MAX_URL:
         raise BadURL(f"The {what} URL is {len(url):,} characters long; at most {MAX_URL:,} are accepted.",
                      what)
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
-        normalised = normalise(url)
-    except ValueError:
-        raise BadURL(f"The {what} is not a valid URL.", what) from None
-    if parts.scheme.lower() not in DEFAULT_PORTS:
+    parts = split_url(url)
+    if parts is None:
+        raise BadURL(f"The {what} is not a valid URL.", what)
+    if parts.scheme not in DEFAULT_PORTS:
         raise BadURL(f"The {what} must be an http:// or https:// URL.", what)
     if not parts.hostname or BAD_URL_CHARS.search(url):
         raise BadURL(f"The {what} is not a valid URL.", what)
     if parts.username is not None or parts.password is not None:
         raise BadURL(f"The {what} URL must not carry a user name or password.", what)
-    return normalised
+    return normalise(url)
 
 
 def target_post(store: Store, settings: Settings, target: str) -> BlogPost:
@@ -428,18 +425,7 @@ def moderate(store: Store, action: str, ids: Iterable[int]) -> list[int]:
     if action not in ACTIONS:
         raise MentionError(f"Unknown action {action!r}; use one of {', '.join(ACTIONS)}.")
     new_status = ACTIONS[action]
-    left: list[int] = []
-    for mention_id in dict.fromkeys(int(i) for i in ids):
-        rows = store.query("SELECT post_id, status FROM mentions WHERE id = ?", (mention_id,))
-        if not rows or (new_status == APPROVED and rows[0][1] not in VERIFIED):
-            left.append(mention_id)
-            continue
-        post_id, old_status = rows[0]
-        if old_status == new_status:
-            continue
-        store.execute("UPDATE mentions SET status = ?, updated_at = ? WHERE id = ?",
-                      (new_status, iso(_now()), mention_id))
-        if APPROVED in (old_status, new_status):
-            bump_comments(store, post_id)
+    left = change_status(store, "mentions", ids, new_status, iso(_now()),
+                         may=lambda old: new_status != APPROVED or old in VERIFIED)
     store.commit()
     return left

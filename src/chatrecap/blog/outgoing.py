@@ -39,7 +39,8 @@ from defusedxml.ElementTree import fromstring as safe_xml
 
 from chatrecap.blog import jobs, posts
 from chatrecap.blog.discovery import PINGBACK, WEBMENTION, discover
-from chatrecap.blog.fetch import Fetched, FetchError, Guard, Refused, fetch, guard_for
+from chatrecap.blog.fetch import Fetched, FetchError, Guard, Refused, fetch, guard_for, web_parts
+from chatrecap.blog.source_page import DEFAULT_PORTS, MAX_URL, one_line
 from chatrecap.store import Store, iso
 from chatrecap.web.settings import Settings
 
@@ -47,7 +48,6 @@ SEND_MENTIONS = "send-mentions"  # job: list a post's targets and queue one SEND
 SEND_MENTION = "send-mention"  # job: discover one target's endpoint and notify it
 MAX_TARGETS = 100
 MAX_PER_HOST = 20
-MAX_URL = 2000
 ALREADY_REGISTERED = 0x30  # pingback fault: this ping was received before
 
 # What happened to a target, last time.
@@ -117,12 +117,8 @@ def links_of(body_html: str, site_url: str, limit: int | None = None,
 
 def _target(href: str) -> str | None:
     """An absolute http(s) link without its fragment; None for any other href."""
-    try:
-        parts = urlsplit(href.strip())
-        parts.port  # noqa: B018 - raises ValueError for a bad port
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    parts = web_parts(href.strip())
+    if parts is None:
         return None
     url = urlunsplit(parts._replace(fragment=""))
     return url if len(url) <= MAX_URL else None
@@ -134,7 +130,7 @@ def _host_port(url: str) -> tuple[str, int | None]:
         port = parts.port
     except ValueError:
         port = None
-    return (parts.hostname or "").lower(), port or {"http": 80, "https": 443}.get(parts.scheme.lower())
+    return (parts.hostname or "").lower(), port or DEFAULT_PORTS.get(parts.scheme.lower())
 
 
 # --- queueing ----------------------------------------------------------------------------
@@ -245,13 +241,14 @@ def send_pingback(server: str, source: str, target: str, guard: Guard) -> Outcom
     try:
         answer = read_xmlrpc(sent.content)
     except xmlrpc.client.Fault as fault:
-        code, text = fault.faultCode, _line(str(fault.faultString))
+        code, text = fault.faultCode, one_line(str(fault.faultString)) or ""
         if code == ALREADY_REGISTERED:
             return Outcome(SENT, f"Received before (fault {code}: {text}).", PINGBACK, server, 200)
         return Outcome(REJECTED, f"Fault {code}: {text}", PINGBACK, server, 200)
     except ValueError as exc:
         return Outcome(REJECTED, f"The answer is not XML-RPC: {exc}.", PINGBACK, server, 200)
-    return Outcome(SENT, f"Accepted: {_line(str(answer))}" if answer else "Accepted.", PINGBACK, server, 200)
+    said = f"Accepted: {one_line(str(answer)) or ''}" if answer else "Accepted."
+    return Outcome(SENT, said, PINGBACK, server, 200)
 
 
 def read_xmlrpc(content: bytes) -> Any:
@@ -265,7 +262,7 @@ def read_xmlrpc(content: bytes) -> Any:
     except xmlrpc.client.Fault:
         raise
     except (ParseError, DefusedXmlException, ExpatError, xmlrpc.client.ResponseError) as exc:
-        raise ValueError(_line(str(exc)) or type(exc).__name__) from None
+        raise ValueError(one_line(str(exc)) or type(exc).__name__) from None
     if len(values) != 1:
         raise ValueError("expected one value")
     return values[0]
@@ -284,17 +281,12 @@ def _post(protocol: str, endpoint: str, guard: Guard, **request: Any) -> Fetched
 
 def _refusal(protocol: str, endpoint: str, answer: Fetched) -> Outcome:
     status = answer.status
-    said = _line(answer.text)
+    said = one_line(answer.text)
     detail = f"The endpoint answered {status}" + (f": {said}" if said else ".")
     if 300 <= status < 400:
         detail = f"The endpoint redirected ({status}) to {answer.headers.get('location', '?')}; not followed."
     failed = status >= 500 or status == 429
     return Outcome(FAILED if failed else REJECTED, detail, protocol, endpoint, status)
-
-
-def _line(text: str, limit: int = 200) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= limit else line[:limit - 1] + "…"
 
 
 # --- for the admin area ------------------------------------------------------------------

@@ -136,8 +136,9 @@ def rebuild(store: Store, post: BlogPost, options: RecapOptions | None = None) -
     store.commit()
 
 
-def publish(store: Store, post: BlogPost, slug: str | None = None) -> BlogPost:
-    """Render the edited recap and make the post public (again, after an edit)."""
+def publish(store: Store, post: BlogPost, slug: str | None = None, *, commit: bool = True) -> BlogPost:
+    """Render the edited recap and make the post public (again, after an edit). What a
+    publish sets going besides (webmentions, the mail-out) is ``chatrecap.blog.publishing``'s."""
     from chatrecap.render import html
 
     recap = edited_recap(store, post)
@@ -148,16 +149,18 @@ def publish(store: Store, post: BlogPost, slug: str | None = None) -> BlogPost:
         "UPDATE blog_posts SET status = ?, slug = ?, title = ?, body_html = ?, summary = ?, "
         "published_at = COALESCE(published_at, ?), updated_at = ? WHERE id = ?",
         (PUBLISHED, new_slug, recap.title, body, _summary(recap), now, now, post.id))
-    store.commit()
+    if commit:
+        store.commit()
     published = get_post(store, post_id=post.id)
     assert published is not None
     return published
 
 
-def unpublish(store: Store, post: BlogPost) -> BlogPost:
+def unpublish(store: Store, post: BlogPost, *, commit: bool = True) -> BlogPost:
     store.execute("UPDATE blog_posts SET status = ?, updated_at = ? WHERE id = ?",
                   (UNPUBLISHED, _now(), post.id))
-    store.commit()
+    if commit:
+        store.commit()
     return get_post(store, post_id=post.id) or post
 
 

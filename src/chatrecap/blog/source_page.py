@@ -26,8 +26,9 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import orjson
 
-from chatrecap.blog.fetch import Fetched
-from chatrecap.render.markup import sanitize
+from chatrecap.blog.discovery import HTML_TYPES
+from chatrecap.blog.fetch import Fetched, web_parts
+from chatrecap.render.markup import CONTROL, sanitize
 from chatrecap.store import iso
 
 REPLY, LIKE, REPOST, MENTION = "reply", "like", "repost", "mention"
@@ -37,8 +38,6 @@ MAX_CONTENT_HTML = 4000  # longer content is shown as an excerpt of its text
 EXCERPT = 300
 DEFAULT_PORTS = {"http": 80, "https": 443}
 BAD_URL_CHARS = re.compile(r"[\s\"'<>\\^`{|}\x00-\x1f\x7f]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-_HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 def normalise(url: str) -> str:
@@ -115,7 +114,7 @@ class SourceDocument:
     def __init__(self, page: Fetched) -> None:
         self.page = page
         self.kind = page.content_type or ("text/html" if page.content.lstrip()[:1] == b"<" else "")
-        self.is_html = self.kind in _HTML_TYPES
+        self.is_html = self.kind in HTML_TYPES
         self._parsed: _Page | None = None
 
     def parsed(self) -> _Page:
@@ -142,7 +141,7 @@ class SourceDocument:
     def entry(self, source: str, target: str) -> Entry:
         """The source's h-entry as a mention: kind, author, title, content, date. A page
         without microformats is a mention by its host, titled by its <title>."""
-        page_title = _line(self.parsed().title, MAX_TITLE) if self.is_html else None
+        page_title = one_line(self.parsed().title, MAX_TITLE) if self.is_html else None
         host = urlsplit(self.page.url).hostname or urlsplit(source).hostname or ""
         fallback = Entry(author_name=host, author_url=_site_of(self.page.url), title=page_title)
         if not self.is_html:
@@ -166,10 +165,10 @@ class SourceDocument:
                 break
         name, url, photo = _author(props, items, data.get("rels") or {})
         content = _content(props)
-        title = _line(_first_text(props, "name"), MAX_TITLE)
-        if title and title == _line(_content_text(props), MAX_TITLE):
+        title = one_line(_first_text(props, "name"), MAX_TITLE)
+        if title and title == one_line(_content_text(props), MAX_TITLE):
             title = None  # a note's name is its text: no title
-        return Entry(kind=kind, author_name=_line(name, MAX_NAME) or host,
+        return Entry(kind=kind, author_name=one_line(name, MAX_NAME) or host,
                      author_url=_web_url(url, self.page.url) or _site_of(self.page.url),
                      author_photo=_web_url(photo, self.page.url),
                      title=title or page_title, content_html=content,
@@ -290,9 +289,10 @@ def _content_text(props: dict[str, Any]) -> str | None:
     return text if isinstance(text, str) else None
 
 
-def _line(value: str | None, limit: int) -> str | None:
-    """One line of plain text, at most ``limit`` characters."""
-    text = " ".join(_CONTROL.sub("", value or "").split())
+def one_line(value: str | None, limit: int = 200) -> str | None:
+    """One line of plain text (control and formatting characters dropped, runs of
+    whitespace as one space), at most ``limit`` characters; None when nothing is left."""
+    text = " ".join(CONTROL.sub("", value or "").split())
     if not text:
         return None
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
@@ -302,9 +302,7 @@ def _web_url(value: str | None, base: str) -> str | None:
     if not value:
         return None
     url = urljoin(base, value.strip())
-    parts = urlsplit(url)
-    if (parts.scheme not in DEFAULT_PORTS or not parts.hostname or len(url) > MAX_URL
-            or BAD_URL_CHARS.search(url)):
+    if web_parts(url) is None or len(url) > MAX_URL or BAD_URL_CHARS.search(url):
         return None
     return url
 

@@ -18,10 +18,11 @@ Consent. Every subscribe request, confirmation and unsubscribe is recorded in
 page, a mail client's one-click unsubscribe), the exact text shown beside the button,
 the visitor's IP address and user agent.
 
-Mail-out. A post's first publish queues one mail job per confirmed subscriber, in one
-statement (``mail_out``), with the dedupe key ``newsletter:<post>:<subscriber>``; a
-re-publish after edits, or unpublishing and publishing again, mails nobody (the post
-went out once; who subscribed since did not ask for older posts). The mail worker
+Mail-out. A post's first publish (``chatrecap.blog.publishing``) queues one mail job per
+confirmed subscriber, in one statement (``mail_out``), with the dedupe key
+``newsletter:<post>:<subscriber>``; a re-publish after edits, or unpublishing and
+publishing again, mails nobody (the post went out once; who subscribed since did not ask
+for older posts). The mail worker
 (``chatrecap.blog.mail``) writes each message when it sends it, and sends it only to a
 subscriber still confirmed then. Messages carry ``List-Unsubscribe`` and
 ``List-Unsubscribe-Post`` (RFC 8058): a POST to that URL unsubscribes in one click.
@@ -118,9 +119,13 @@ def address_digest(signer: Signer, address: str) -> str:
     return hmac.new(signer.key.encode(), key, hashlib.sha256).hexdigest()[:20]
 
 
-def _names(signer: Signer, subscriber: Subscriber, holder: LinkHolder) -> bool:
-    """Whether a link is for this subscriber's address (not a deleted one's with that id)."""
-    return hmac.compare_digest(address_digest(signer, subscriber.email), holder.digest)
+def named_subscriber(store: Store, signer: Signer, holder: LinkHolder) -> Subscriber | None:
+    """The subscriber a link names: the row with its id, if the link was made for that
+    row's address (ids of deleted rows may be given again)."""
+    subscriber = get_subscriber(store, holder.subscriber_id)
+    if subscriber is None or not hmac.compare_digest(address_digest(signer, subscriber.email), holder.digest):
+        return None
+    return subscriber
 
 
 def get_subscriber(store: Store, subscriber_id: int) -> Subscriber | None:
@@ -182,8 +187,8 @@ def confirm(store: Store, holder: LinkHolder, signer: Signer, *, form: str, text
             user_agent: str | None, commit: bool = True) -> Subscriber | None:
     """Confirm the subscription a confirmation link names; None when the link no longer
     applies (the subscriber was deleted, or unsubscribed after the link was made)."""
-    subscriber = get_subscriber(store, holder.subscriber_id)
-    if subscriber is None or holder.consent_id is None or not _names(signer, subscriber, holder):
+    subscriber = named_subscriber(store, signer, holder)
+    if subscriber is None or holder.consent_id is None:
         return None
     if store.query("SELECT 1 FROM consents WHERE subscriber_id = ? AND action = ? AND id > ?",
                    (subscriber.id, UNSUBSCRIBE, holder.consent_id)):
@@ -201,8 +206,8 @@ def unsubscribe(store: Store, holder: LinkHolder, signer: Signer, *, form: str, 
                 ip: str | None, user_agent: str | None) -> None:
     """Stop the mail to the subscriber an unsubscribe link names. Nothing to say back: the
     answer is the same whether the address was subscribed, pending or is gone."""
-    subscriber = get_subscriber(store, holder.subscriber_id)
-    if subscriber is not None and _names(signer, subscriber, holder):
+    subscriber = named_subscriber(store, signer, holder)
+    if subscriber is not None:
         store.execute("UPDATE subscribers SET status = ?, unsubscribed_at = ? WHERE id = ?",
                       (UNSUBSCRIBED, iso(_now()), subscriber.id))
         _consent(store, subscriber.id, UNSUBSCRIBE, subscriber.email, form, text_shown, ip, user_agent)
@@ -254,14 +259,6 @@ def mail_out(store: Store, settings: Settings, post: BlogPost, *, commit: bool =
     if commit:
         store.commit()
     return queued
-
-
-def on_publish(store: Store, settings: Settings, before: BlogPost, after: BlogPost) -> int:
-    """Called after ``posts.publish``: the first publish of a post mails it to the
-    subscribers (``before`` had never been published); any later one mails nobody."""
-    if before.published_at is not None or not after.is_public:
-        return 0
-    return mail_out(store, settings, after)
 
 
 # --- the messages -----------------------------------------------------------------------

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from chatrecap.analysis.corpus import Corpus
 from chatrecap.analysis.kinds import ORGANIZATION, PERSON
 from chatrecap.analysis.leaders import Leader, LeaderWeights, rank_leaders
-from chatrecap.analysis.network import InteractionGraph, build_graph, recognition
+from chatrecap.analysis.network import InteractionGraph, Recognition, build_graph, recognition
 from chatrecap.analysis.network_layout import picture
 from chatrecap.analysis.nominations import Nomination, tally
 from chatrecap.analysis.structure import Structure
@@ -33,8 +33,10 @@ METHOD = ("Named: distinct people who named someone to follow or learn from (ans
 def leaders_section(corpus: Corpus, structure: Structure, nominations: Sequence[Nomination],
                     corrections: dict[str, str] | None = None,
                     weights: LeaderWeights | None = None) -> Leaders:
-    graph = build_graph(corpus, structure)  # one graph for the ranking and the picture
-    ranked = rank_leaders(corpus, structure, nominations, weights, corrections, graph=graph)
+    graph = build_graph(corpus, structure)  # one graph and ranking for the leaders and the picture
+    ranking = recognition(graph)
+    ranked = rank_leaders(corpus, structure, nominations, weights, corrections, graph=graph,
+                          ranking=ranking)
     by_account = {x.account_id: x for x in ranked if x.account_id}
     by_handle = {x.handle.lower(): x for x in ranked if x.handle}
     by_name = {x.name.lower(): x for x in ranked if x.account_id is None and x.name}
@@ -71,29 +73,26 @@ def leaders_section(corpus: Corpus, structure: Structure, nominations: Sequence[
     named = [n.account_id for group in groups.values() for n in group if n.account_id]
     return Leaders(people=groups[PERSON], organizations=groups[ORGANIZATION],
                    unsure=groups["unsure"], recognised=recognised,
-                   network=_network(corpus, graph, by_account, named), method=METHOD)
+                   network=_network(corpus, graph, ranking, by_account, named), method=METHOD)
 
 
-def _network(corpus: Corpus, graph: InteractionGraph, leaders: dict[str, Leader],
-             named: list[str]) -> Network | None:
-    ranking = recognition(graph)
+def _network(corpus: Corpus, graph: InteractionGraph, ranking: Sequence[Recognition],
+             leaders: dict[str, Leader], named: list[str]) -> Network | None:
     shown = picture(graph, ranking, also=named)
     if len(shown.accounts) < 2:
         return None
-    score = {r.account_id: r for r in ranking}
     posts: dict[str, list[str]] = {}
     for post in corpus.posts:
         posts.setdefault(post.author_id, []).append(post.id)
     nodes = []
     for account, (x, y) in zip(shown.accounts, shown.positions, strict=True):
-        leader = leaders.get(account)
+        leader = leaders.get(account)  # its recognition and engagers: the ranking's, rounded alike
         author = corpus.authors.get(account)
         nodes.append(NetworkNode(
             account_id=account, handle=graph.handles.get(account, account),
             name=author.name if author else None, kind=leader.kind if leader else "unknown",
-            x=x, y=y, recognition=round(score[account].score, 5) if account in score else 0.0,
-            engagers=score[account].in_degree if account in score else 0,
-            post_ids=posts.get(account, [])))
+            x=x, y=y, recognition=leader.recognition if leader else 0.0,
+            engagers=leader.engagers if leader else 0, post_ids=posts.get(account, [])))
     edges = [NetworkEdge(e.source, e.target, e.weight, e.kinds) for e in shown.edges]
     return Network(nodes, edges, accounts=len(graph.nodes),
                    interactions=sum(len(e) for e in graph.edges.values()))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from chatrecap.recap.model import Credit, Question, Recap, RecapPost
+from chatrecap.recap.model import Credit, Leaders, Nominee, Question, Recap, RecapPost
 
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -22,10 +22,17 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 _LABEL_PREFIX = re.compile(r"^\s*(?:Q|Question\s*#?)\s?(\d{1,2})\s*[:.)\-–—]\s*", re.IGNORECASE)
 _URL = re.compile(r"https?://[^\s<>\"']+")
 _SAFE_URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
+# Characters XML 1.0 cannot carry at all, not even inside CDATA.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def parse_time(iso: str) -> datetime:
     return datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(UTC)
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot carry (they are dropped)."""
+    return _NOT_XML.sub("", text)
 
 
 def hhmm(iso: str) -> str:
@@ -36,6 +43,12 @@ def long_date(iso: str) -> str:
     """"Thursday 14 March 2024", spelled without the locale."""
     t = parse_time(iso)
     return f"{_DAYS[t.weekday()]} {t.day} {_MONTHS[t.month - 1]} {t.year}"
+
+
+def date_time(iso: str) -> str:
+    """"14 March 2024, 19:05 UTC" (a comment's or a mention's time), without the locale."""
+    t = parse_time(iso)
+    return f"{t.day} {_MONTHS[t.month - 1]} {t.year}, {t:%H:%M} UTC"
 
 
 def number(n: Any) -> str:
@@ -90,6 +103,14 @@ def question_parts(q: Question) -> tuple[str, str]:
 def posts(recap: Recap, ids: list[str]) -> list[RecapPost]:
     """The posts the recap names, skipping any id it has no post for."""
     return [recap.posts[i] for i in ids if i in recap.posts]
+
+
+def leader_groups(leaders: Leaders) -> list[tuple[str, list[Nominee]]]:
+    """The named leaders as (title, nominees): people, organisations, then the unsure; an
+    empty group is left out."""
+    return [(title, group) for title, group in (("People", leaders.people),
+                                                ("Organisations", leaders.organizations),
+                                                ("Person or organisation?", leaders.unsure)) if group]
 
 
 def chat_name(recap: Recap) -> str:

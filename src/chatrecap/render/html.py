@@ -100,8 +100,7 @@ def _leaders(recap: Recap) -> dict[str, Any] | None:
     if leaders is None:
         return None
     groups = [(title, [{"n": n, "posts": c.posts(recap, n.post_ids)} for n in group])
-              for title, group in (("People", leaders.people), ("Organisations", leaders.organizations),
-                                   ("Person or organisation?", leaders.unsure)) if group]
+              for title, group in c.leader_groups(leaders)]
     net = leaders.network
     accounts = []
     if net is not None:

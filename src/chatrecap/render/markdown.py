@@ -123,8 +123,7 @@ def _leaders(recap: Recap) -> list[str]:
     if leaders is None:
         return []
     out = ["## Thought leaders named by participants", ""]
-    groups = [(t, g) for t, g in (("People", leaders.people), ("Organisations", leaders.organizations),
-                                  ("Person or organisation?", leaders.unsure)) if g]
+    groups = c.leader_groups(leaders)
     for title, group in groups:
         out += [f"**{title}**", ""]
         for n in group:

@@ -8,6 +8,7 @@ anything or pass search ranking to a spammer.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import nh3
@@ -17,6 +18,9 @@ ALLOWED_TAGS = {"p", "br", "strong", "em", "code", "pre", "blockquote", "ul", "o
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow ugc noopener"
+#: Control, zero-width and bidirectional formatting characters: dropped from a line of
+#: text someone else wrote (a name, a title) before it is shown.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 @cache

@@ -6,7 +6,6 @@ by the tests. Dates come from the session, never the clock, so the file is repro
 
 from __future__ import annotations
 
-import re
 from email.utils import format_datetime
 from xml.sax.saxutils import escape, quoteattr
 
@@ -21,22 +20,16 @@ NAMESPACES = {
     "dc": "http://purl.org/dc/elements/1.1/",
     "wp": "http://wordpress.org/export/1.2/",
 }
-# Characters XML 1.0 forbids even inside CDATA.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
-def _clean(text: str) -> str:
-    return _NOT_XML.sub("", text)
 
 
 def cdata(text: str) -> str:
     """A CDATA section for any text: a "]]>" inside is split across two sections."""
-    return "<![CDATA[" + _clean(text).replace("]]>", "]]]]><![CDATA[>") + "]]>"
+    return "<![CDATA[" + c.xml_text(text).replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
 def _el(name: str, text: str, **attrs: str) -> str:
     attr = "".join(f" {k}={quoteattr(v)}" for k, v in attrs.items())
-    return f"<{name}{attr}>{escape(_clean(text))}</{name}>"
+    return f"<{name}{attr}>{escape(c.xml_text(text))}</{name}>"
 
 
 def render(recap: Recap, body: str | None = None) -> bytes:

@@ -28,7 +28,7 @@ import orjson
 import zstandard
 
 from chatrecap.errors import StoreError
-from chatrecap.models import Author, Post
+from chatrecap.models import INT_LIMIT, Author, Post
 from chatrecap.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 DEFAULT_DB = "chatrecap.db"
@@ -86,6 +86,16 @@ def zulu(when: datetime, whole_seconds: bool = False) -> str:
 def utc_text(value: str | None) -> str | None:
     """A stored time as users read it (see zulu)."""
     return None if value is None else zulu(datetime.fromisoformat(value))
+
+
+def parse_id(text: str | None) -> int | None:
+    """A row id as a form, a query string or a command line gives it: digits naming a
+    number from 1 to ``INT_LIMIT`` (the largest a database stores), else None."""
+    digits = (text or "").strip()
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > len(str(INT_LIMIT)):
+        return None
+    number = int(digits)
+    return number if 0 < number <= INT_LIMIT else None
 
 
 def resolve_db(db: str | os.PathLike[str] | None) -> str:

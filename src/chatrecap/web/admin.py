@@ -22,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from chatrecap.analysis.sessions import find_sessions
-from chatrecap.blog import editor, outgoing, posts, subscriptions, uploads
+from chatrecap.blog import editor, outgoing, posts, publishing, uploads
 from chatrecap.blog.auth import (
     SESSION_DAYS,
     LoginSession,
@@ -43,46 +43,33 @@ from chatrecap.sources import all_sources, get_source
 from chatrecap.sources.base import ReadOptions
 from chatrecap.sources.csv_generic import parse_column_map
 from chatrecap.store import Store
-from chatrecap.web.app import store_dependency, web_of
+from chatrecap.web.app import web_of
 from chatrecap.web.deps import (
+    NO_STORE,
     SESSION_COOKIE,
+    Admin,
+    StoreDep,
+    admin_page,
     check_csrf,
     client_ip,
     cookie_options,
     current_admin,
-    require_admin,
+    redirect,
+    wake,
 )
 
 router = APIRouter(prefix="/admin")
 
-Admin = Annotated[LoginSession, Depends(require_admin)]
-Workspace = Annotated[Store, Depends(store_dependency)]
 FormField = Annotated[str, Form()]  # a form field; a missing one is "" (a one-line error, not a 422)
 
 LOGIN_COOKIE = "chatrecap_login"  # the login form's nonce, the value its signed token carries
 LOGIN_FORM_SECONDS = 3600
 LOGIN_WINDOW = timedelta(minutes=15)
-NOTE_SECONDS = 600  # how long a "Published." note in a redirect's address stays valid
 FORM_OVERHEAD = 64 << 10  # bytes of an upload form besides the file
 _NONCE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-_NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 
 
 # --- shared ----------------------------------------------------------------------------
-
-def _page(request: Request, template: str, admin: LoginSession | None, status_code: int = 200,
-          error: str | None = None, **context: Any) -> HTMLResponse:
-    web = web_of(request)
-    note = web.signer.unsign("note", request.query_params.get("note"), NOTE_SECONDS)
-    return web.render(request, template, status_code=status_code, headers=dict(_NO_STORE), admin=admin,
-                      error=error, note=note if isinstance(note, str) else None, **context)
-
-
-def _redirect(request: Request, path: str, note: str | None = None, anchor: str | None = None) -> Response:
-    if note:
-        path += "?note=" + web_of(request).signer.sign("note", note)
-    return RedirectResponse(path + (f"#{anchor}" if anchor else ""), status_code=303)
-
 
 def _local_path(next_path: str | None) -> str:
     """Where to go after the login: a path on this site only (not //host, not /\\host)."""
@@ -108,7 +95,7 @@ def _login_page(request: Request, store: Store, next_path: str, error: str | Non
     if not _NONCE.match(nonce):
         nonce = secrets.token_urlsafe(24)
     response = web.render(request, "admin/login.html", status_code=status_code,
-                          headers={**_NO_STORE, **(headers or {})}, csrf=web.signer.sign("login", nonce),
+                          headers={**NO_STORE, **(headers or {})}, csrf=web.signer.sign("login", nonce),
                           next=_local_path(next_path), error=error, username=username,
                           no_admin=admin_count(store) == 0)
     response.set_cookie(LOGIN_COOKIE, nonce, max_age=LOGIN_FORM_SECONDS,
@@ -117,7 +104,7 @@ def _login_page(request: Request, store: Store, next_path: str, error: str | Non
 
 
 @router.get("/login")
-def login_form(request: Request, store: Workspace,
+def login_form(request: Request, store: StoreDep,
                admin: Annotated[LoginSession | None, Depends(current_admin)],
                next: str = "/admin") -> Response:
     if admin is not None:
@@ -126,7 +113,7 @@ def login_form(request: Request, store: Workspace,
 
 
 @router.post("/login")
-def login(request: Request, store: Workspace, username: FormField = "", password: FormField = "",
+def login(request: Request, store: StoreDep, username: FormField = "", password: FormField = "",
           csrf: FormField = "", next: FormField = "/admin") -> Response:
     web = web_of(request)
     nonce = request.cookies.get(LOGIN_COOKIE)
@@ -154,7 +141,7 @@ def login(request: Request, store: Workspace, username: FormField = "", password
 
 
 @router.post("/logout")
-def logout(request: Request, admin: Admin, store: Workspace, csrf: FormField = "") -> Response:
+def logout(request: Request, admin: Admin, store: StoreDep, csrf: FormField = "") -> Response:
     check_csrf(admin, csrf)
     end_session(store, request.cookies.get(SESSION_COOKIE))
     response = RedirectResponse("/admin/login", status_code=303)
@@ -167,8 +154,8 @@ def logout(request: Request, admin: Admin, store: Workspace, csrf: FormField = "
 # --- dashboard, upload, chats ------------------------------------------------------------
 
 @router.get("")
-def dashboard(request: Request, admin: Admin, store: Workspace) -> Response:
-    return _page(request, "admin/dashboard.html", admin, page_title="Dashboard",
+def dashboard(request: Request, admin: Admin, store: StoreDep) -> Response:
+    return admin_page(request, "admin/dashboard.html", admin, page_title="Dashboard",
                  posts=posts.all_posts(store), uploads=uploads.recent_uploads(store))
 
 
@@ -178,7 +165,7 @@ def _formats() -> list[tuple[str, str]]:
 
 def _upload_page(request: Request, admin: LoginSession, error: str | None = None, status_code: int = 200,
                  chat: str = "", fmt: str = "", tz: str = "", column_map: str = "") -> HTMLResponse:
-    return _page(request, "admin/upload.html", admin, status_code=status_code, error=error,
+    return admin_page(request, "admin/upload.html", admin, status_code=status_code, error=error,
                  page_title="Upload an archive", formats=_formats(), chat=chat, fmt=fmt, tz=tz,
                  column_map=column_map, max_size=uploads.size_text(uploads.MAX_UPLOAD_BYTES))
 
@@ -189,7 +176,7 @@ def upload_form(request: Request, admin: Admin) -> Response:
 
 
 @router.post("/upload")
-async def upload(request: Request, admin: Admin, store: Workspace) -> Response:
+async def upload(request: Request, admin: Admin, store: StoreDep) -> Response:
     """Save the archive and start its import; the upload's page follows the import."""
     limit = uploads.MAX_UPLOAD_BYTES
     length = request.headers.get("content-length", "")
@@ -226,30 +213,30 @@ async def upload(request: Request, admin: Admin, store: Workspace) -> Response:
     finally:
         await form.close()
     uploads.start_import(db, saved, path, fmt or None, options)
-    return _redirect(request, f"/admin/uploads/{saved.id}")
+    return redirect(request, f"/admin/uploads/{saved.id}")
 
 
 @router.get("/uploads/{upload_id}")
-def upload_status(request: Request, upload_id: str, admin: Admin, store: Workspace) -> Response:
+def upload_status(request: Request, upload_id: str, admin: Admin, store: StoreDep) -> Response:
     found = uploads.get_upload(store, upload_id) if re.fullmatch(r"[0-9a-f]{16}", upload_id) else None
     if found is None:
         raise HTTPException(404)
-    return _page(request, "admin/upload_status.html", admin, page_title=f"Upload of {found.filename}",
+    return admin_page(request, "admin/upload_status.html", admin, page_title=f"Upload of {found.filename}",
                  upload=found, size=uploads.size_text(found.total_bytes),
                  problems=uploads.problem_lines(found))
 
 
 @router.get("/chats")
-def chats(request: Request, admin: Admin, store: Workspace) -> Response:
+def chats(request: Request, admin: Admin, store: StoreDep) -> Response:
     listed = []
     for chat in store.chats():
         sessions = [(s, posts.get_post(store, session_id=s.id)) for s in find_sessions(store, chat)]
         listed.append((chat, list(reversed(sessions))))  # newest first
-    return _page(request, "admin/chats.html", admin, page_title="Chats and sessions", chats=listed)
+    return admin_page(request, "admin/chats.html", admin, page_title="Chats and sessions", chats=listed)
 
 
 @router.post("/sessions/{session_id}/draft")
-def open_recap(request: Request, session_id: str, admin: Admin, store: Workspace,
+def open_recap(request: Request, session_id: str, admin: Admin, store: StoreDep,
                csrf: FormField = "") -> Response:
     """The session's post (a new draft the first time) in the editor."""
     check_csrf(admin, csrf)
@@ -258,7 +245,7 @@ def open_recap(request: Request, session_id: str, admin: Admin, store: Workspace
     except OptionError as exc:
         raise HTTPException(404, str(exc)) from None
     post = posts.draft(store, session)
-    return _redirect(request, f"/admin/posts/{post.id}")
+    return redirect(request, f"/admin/posts/{post.id}")
 
 
 # --- the recap editor --------------------------------------------------------------------
@@ -312,21 +299,21 @@ def _editor_page(request: Request, store: Store, admin: LoginSession, post: post
     edits: Overrides = context["edits"]
     details = details or {"title": edits.title or "", "slug": post.slug, "tags": ", ".join(post.tags),
                           "intro": edits.intro or "", "closing": edits.closing or ""}
-    return _page(request, "admin/editor.html", admin, status_code=status_code, error=error,
+    return admin_page(request, "admin/editor.html", admin, status_code=status_code, error=error,
                  page_title=f"Edit: {post.title}", details=details, **context)
 
 
 @router.get("/posts/{post_id:int}")
-def edit_post(request: Request, post_id: int, admin: Admin, store: Workspace) -> Response:
+def edit_post(request: Request, post_id: int, admin: Admin, store: StoreDep) -> Response:
     return _editor_page(request, store, admin, _post_or_404(store, post_id))
 
 
 @router.get("/posts/{post_id:int}/preview")
-def preview(request: Request, post_id: int, admin: Admin, store: Workspace) -> Response:
+def preview(request: Request, post_id: int, admin: Admin, store: StoreDep) -> Response:
     """The post as readers will see it once published, with the edits as they are now."""
     post = _post_or_404(store, post_id)
     recap = posts.edited_recap(store, post)
-    return _page(request, "admin/preview.html", admin, page_title=f"Preview: {post.title}", post=post,
+    return admin_page(request, "admin/preview.html", admin, page_title=f"Preview: {post.title}", post=post,
                  body=Markup(render_body(recap)), recap=recap)
 
 
@@ -345,11 +332,11 @@ def _edit(request: Request, store: Store, admin: LoginSession, post_id: int, csr
     except OptionError as exc:
         store.conn.rollback()  # nothing of a refused edit is kept
         return _editor_page(request, store, admin, post, str(exc), 400)
-    return _redirect(request, f"/admin/posts/{post_id}", anchor=back_to)
+    return redirect(request, f"/admin/posts/{post_id}", anchor=back_to)
 
 
 @router.post("/posts/{post_id:int}/details")
-def save_details(request: Request, post_id: int, admin: Admin, store: Workspace, csrf: FormField = "",
+def save_details(request: Request, post_id: int, admin: Admin, store: StoreDep, csrf: FormField = "",
                  title: FormField = "", slug: FormField = "", tags: FormField = "", intro: FormField = "",
                  closing: FormField = "") -> Response:
     check_csrf(admin, csrf)
@@ -362,11 +349,11 @@ def save_details(request: Request, post_id: int, admin: Admin, store: Workspace,
         store.conn.rollback()
         return _editor_page(request, store, admin, post, str(exc), 400, details={
             "title": title, "slug": slug, "tags": tags, "intro": intro, "closing": closing})
-    return _redirect(request, f"/admin/posts/{post_id}", "Saved.", "details")
+    return redirect(request, f"/admin/posts/{post_id}", "Saved.", "details")
 
 
 @router.post("/posts/{post_id:int}/headline")
-def save_headline(request: Request, post_id: int, admin: Admin, store: Workspace, csrf: FormField = "",
+def save_headline(request: Request, post_id: int, admin: Admin, store: StoreDep, csrf: FormField = "",
                   prompt_id: FormField = "", index: FormField = "", headline: FormField = "") -> Response:
     number = int(index) if index.isdigit() else -1
     return _edit(request, store, admin, post_id, csrf,
@@ -380,7 +367,7 @@ PostChange = Callable[[Overrides, Recap, str], None]
 def _post_control(action: str, change: PostChange, back_to: Callable[[str], str]) -> None:
     """A control that acts on one post of the recap (the form's ``post`` field)."""
 
-    def control(request: Request, post_id: int, admin: Admin, store: Workspace, csrf: FormField = "",
+    def control(request: Request, post_id: int, admin: Admin, store: StoreDep, csrf: FormField = "",
                 post: FormField = "") -> Response:
         return _edit(request, store, admin, post_id, csrf, lambda edits, base: change(edits, base, post),
                      back_to(post))
@@ -406,53 +393,32 @@ _post_control("show", lambda edits, base, post: editor.show(edits, post), anchor
 
 
 @router.post("/posts/{post_id:int}/move")
-def move(request: Request, post_id: int, admin: Admin, store: Workspace, csrf: FormField = "",
+def move(request: Request, post_id: int, admin: Admin, store: StoreDep, csrf: FormField = "",
          post: FormField = "", prompt_id: FormField = "") -> Response:
     return _edit(request, store, admin, post_id, csrf,
                  lambda edits, base: editor.move_answer(edits, base, post, prompt_id), anchor(post))
 
 
 @router.post("/posts/{post_id:int}/publish")
-def publish(request: Request, post_id: int, admin: Admin, store: Workspace, csrf: FormField = "") -> Response:
+def publish(request: Request, post_id: int, admin: Admin, store: StoreDep, csrf: FormField = "") -> Response:
     check_csrf(admin, csrf)
-    before = _post_or_404(store, post_id)
-    post = posts.publish(store, before)
-    _notify_links(request, store, post)
-    mailed = _mail_subscribers(request, store, before, post)
-    return _redirect(request, f"/admin/posts/{post_id}", f"Published at /posts/{post.slug}."
+    post, mailed = publishing.publish(store, web_of(request).settings, _post_or_404(store, post_id))
+    wake(request, "link_worker", "mail_worker")  # what the publish queued goes out at once
+    return redirect(request, f"/admin/posts/{post_id}", f"Published at /posts/{post.slug}."
                      + (f" Queued for {mailed} subscriber{'s' if mailed != 1 else ''}." if mailed else ""))
 
 
-def _mail_subscribers(request: Request, store: Store, before: posts.BlogPost, after: posts.BlogPost) -> int:
-    """A first publish mails the post to the subscribers (``chatrecap.blog.subscriptions``);
-    the mail worker is woken to send it."""
-    mailed = subscriptions.on_publish(store, web_of(request).settings, before, after)
-    worker = getattr(request.app.state, "mail_worker", None)
-    if mailed and worker is not None:
-        worker.wake()
-    return mailed
-
-
 @router.post("/posts/{post_id:int}/unpublish")
-def unpublish(request: Request, post_id: int, admin: Admin, store: Workspace,
+def unpublish(request: Request, post_id: int, admin: Admin, store: StoreDep,
               csrf: FormField = "") -> Response:
     check_csrf(admin, csrf)
-    post = posts.unpublish(store, _post_or_404(store, post_id))
-    _notify_links(request, store, post)
-    return _redirect(request, f"/admin/posts/{post_id}", "Unpublished: readers no longer see the post.")
-
-
-def _notify_links(request: Request, store: Store, post: posts.BlogPost) -> None:
-    """Queue the webmentions (or pingbacks) to the pages the post links to, or linked to,
-    and wake the worker that sends them (``chatrecap.blog.outgoing``)."""
-    outgoing.queue_for_post(store, post)
-    worker = getattr(request.app.state, "link_worker", None)
-    if worker is not None:
-        worker.wake()
+    publishing.unpublish(store, _post_or_404(store, post_id))
+    wake(request, "link_worker", "mail_worker")  # what the publish queued goes out at once
+    return redirect(request, f"/admin/posts/{post_id}", "Unpublished: readers no longer see the post.")
 
 
 @router.post("/posts/{post_id:int}/rebuild")
-def rebuild(request: Request, post_id: int, admin: Admin, store: Workspace, csrf: FormField = "") -> Response:
+def rebuild(request: Request, post_id: int, admin: Admin, store: StoreDep, csrf: FormField = "") -> Response:
     """Run the analysis again (after importing more posts, or a newer chatrecap); edits stay."""
     check_csrf(admin, csrf)
     post = _post_or_404(store, post_id)
@@ -464,4 +430,4 @@ def rebuild(request: Request, post_id: int, admin: Admin, store: Workspace, csrf
     note = "The analysis ran again; your edits are kept."
     if post.is_public:
         note += " Publish again to update the public page."
-    return _redirect(request, f"/admin/posts/{post_id}", note)
+    return redirect(request, f"/admin/posts/{post_id}", note)

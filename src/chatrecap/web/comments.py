@@ -12,36 +12,24 @@ the notifications comments queue.
 from __future__ import annotations
 
 import time
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from chatrecap.blog import comments as lib
 from chatrecap.blog.auth import LoginSession
 from chatrecap.blog.posts import BlogPost, get_post
-from chatrecap.store import Store
-from chatrecap.web.app import Web, store_dependency, web_of
-from chatrecap.web.deps import client_ip, current_admin, require_admin
-from chatrecap.web.moderation import done_note, read_form
+from chatrecap.render import _common as c
+from chatrecap.store import Store, parse_id
+from chatrecap.web.app import Web, web_of
+from chatrecap.web.deps import NO_STORE, Admin, StoreDep, client_ip, current_admin, form_text, wake
+from chatrecap.web.moderation import queue_page, read_form
 
-Workspace = Annotated[Store, Depends(store_dependency)]
-Admin = Annotated[LoginSession, Depends(require_admin)]
 FORM_MAX_AGE = 2 * 24 * 3600  # a comment form left open over a weekend still works
-ADMIN_LIST_LIMIT = 500
-_NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December")
 
 
 router = APIRouter()
-
-
-def when(value: str) -> str:
-    """A comment's time as readers see it: "14 March 2024, 19:05 UTC" (no locale)."""
-    t = datetime.fromisoformat(value)
-    return f"{t.day} {_MONTHS[t.month - 1]} {t.year}, {t:%H:%M} UTC"
 
 
 # --- what the post page shows ----------------------------------------------------------
@@ -50,7 +38,8 @@ def thread_html(store: Store, web: Web, post: BlogPost) -> str:
     """The post's approved comments, nested, as HTML. Not cached here: the post page that
     shows it is kept whole until the post's ``comments_version`` changes (web.pagecache)."""
     return web.templates.get_template("comments_thread.html").render(
-        post=post, items=lib.thread(store, post.id), count=lib.comment_count(store, post.id), when=when)
+        post=post, items=lib.thread(store, post.id), count=lib.comment_count(store, post.id),
+        when=c.date_time)
 
 
 def form_html(request: Request, web: Web, post: BlogPost, reply_to: Any = None, *,
@@ -60,7 +49,7 @@ def form_html(request: Request, web: Web, post: BlogPost, reply_to: Any = None, 
     comment of this post. A logged-in admin comments as the post's author."""
     store = web.store()
     parent = _reply_target(store, post, reply_to)
-    admin = _admin(request, store)
+    admin = current_admin(request, store)
     token = web.signer.sign(lib.FORM_PURPOSE, [post.id, time.time()])
     shown = {"name": "", "email": "", "website": "", "comment": "", "notify": False, **(values or {})}
     return web.templates.get_template("comments_form.html").render(
@@ -69,18 +58,9 @@ def form_html(request: Request, web: Web, post: BlogPost, reply_to: Any = None, 
 
 
 def _reply_target(store: Store, post: BlogPost, reply_to: Any) -> lib.Comment | None:
-    try:
-        comment_id = int(str(reply_to)) if reply_to not in (None, "") else None
-    except ValueError:
-        return None
-    if comment_id is None or not 0 < comment_id < 2**62:
-        return None
-    comment = lib.get_comment(store, comment_id)
+    comment_id = parse_id(str(reply_to)) if reply_to is not None else None
+    comment = lib.get_comment(store, comment_id) if comment_id is not None else None
     return comment if comment and comment.post_id == post.id and comment.is_public else None
-
-
-def _admin(request: Request, store: Store) -> LoginSession | None:
-    return current_admin(request, store)
 
 
 def _author(store: Store, admin: LoginSession) -> tuple[str, str]:
@@ -109,60 +89,48 @@ def _form_issued_at(web: Web, post: BlogPost, token: str | None) -> float:
 
 
 @router.post("/posts/{slug}/comments")
-async def post_comment(slug: str, request: Request, store: Workspace) -> Response:
+async def post_comment(slug: str, request: Request, store: StoreDep) -> Response:
     web = web_of(request)
     form = await request.form()
     post = _public_post(store, slug)
-    issued = _form_issued_at(web, post, _field(form, "token"))
-    admin = _admin(request, store)
-    values = {"name": _field(form, "name"), "email": _field(form, "email"),
-              "website": _field(form, "website"), "comment": _field(form, "comment"),
-              "notify": bool(_field(form, "notify"))}
-    parent_id = _parent(_field(form, "parent"))
+    issued = _form_issued_at(web, post, form_text(form, "token"))
+    admin = current_admin(request, store)
+    values = {"name": form_text(form, "name"), "email": form_text(form, "email"),
+              "website": form_text(form, "website"), "comment": form_text(form, "comment"),
+              "notify": bool(form_text(form, "notify"))}
+    parent_id = _parent(form_text(form, "parent"))
     if admin is not None:
         values["name"], values["email"] = _author(store, admin)
     try:
         comment = lib.add_comment(
             store, post, values["name"], values["email"], values["website"], values["comment"], parent_id,
             client_ip(request), request.headers.get("user-agent"), values["notify"],
-            is_author=admin is not None, settings=web.settings, honeypot=_field(form, "url2"),
+            is_author=admin is not None, settings=web.settings, honeypot=form_text(form, "url2"),
             filled_seconds=time.time() - issued)
     except lib.Discarded:
-        return web.render(request, "comments_posted.html", headers=_NO_STORE, post=post, comment=None,
+        return web.render(request, "comments_posted.html", headers=NO_STORE, post=post, comment=None,
                           edit_url=None, minutes=web.settings.comment_edit_minutes,
                           held_because=None)
     except lib.CommentError as exc:
         store.conn.rollback()
-        return web.render(request, "comments_problem.html", status_code=exc.status, headers=_NO_STORE,
+        return web.render(request, "comments_problem.html", status_code=exc.status, headers=NO_STORE,
                           post=post, message=str(exc),
                           form=form_html(request, web, post, parent_id, values=values, error=str(exc)))
-    _wake_mail(request)
+    wake(request, "mail_worker")
     if comment.is_author:
         return RedirectResponse(f"/posts/{post.slug}#comment-{comment.id}", status_code=303)
-    return web.render(request, "comments_posted.html", headers=_NO_STORE, post=post, comment=comment,
+    return web.render(request, "comments_posted.html", headers=NO_STORE, post=post, comment=comment,
                       edit_url=_edit_url(web, comment), minutes=web.settings.comment_edit_minutes,
                       held_because=comment.held_because)
 
 
-def _field(form: Any, name: str) -> str:
-    value = form.get(name)
-    return value if isinstance(value, str) else ""
-
-
 def _parent(value: str) -> int | None:
-    try:
-        parent = int(value) if value.strip() else None
-    except ValueError:
-        raise HTTPException(status_code=400, detail="The comment answered is not a number.") from None
-    if parent is not None and not 0 < parent < 2**62:
+    if not value.strip():
+        return None
+    parent = parse_id(value)
+    if parent is None:
         raise HTTPException(status_code=400, detail="The comment answered is not a comment id.")
     return parent
-
-
-def _wake_mail(request: Request) -> None:
-    worker = getattr(request.app.state, "mail_worker", None)
-    if worker is not None:
-        worker.wake()
 
 
 def _edit_url(web: Web, comment: lib.Comment) -> str:
@@ -187,30 +155,30 @@ def _editable(web: Web, store: Store, comment_id: int, token: str | None) -> lib
 
 
 @router.get("/comments/{comment_id:int}/edit")
-def edit_page(comment_id: int, request: Request, store: Workspace, token: str | None = None) -> HTMLResponse:
+def edit_page(comment_id: int, request: Request, store: StoreDep, token: str | None = None) -> HTMLResponse:
     web = web_of(request)
     comment = _editable(web, store, comment_id, token)
-    return web.render(request, "comments_edit.html", headers=_NO_STORE, comment=comment, token=token,
+    return web.render(request, "comments_edit.html", headers=NO_STORE, comment=comment, token=token,
                       text=comment.body_markdown, error=None, minutes=web.settings.comment_edit_minutes)
 
 
 @router.post("/comments/{comment_id:int}/edit")
-async def edit_comment(comment_id: int, request: Request, store: Workspace) -> Response:
+async def edit_comment(comment_id: int, request: Request, store: StoreDep) -> Response:
     web = web_of(request)
     form = await request.form()
-    token = _field(form, "token")
+    token = form_text(form, "token")
     comment = _editable(web, store, comment_id, token)
     try:
-        edited = lib.edit_comment(store, comment.id, _field(form, "comment"), web.settings)
+        edited = lib.edit_comment(store, comment.id, form_text(form, "comment"), web.settings)
     except lib.CommentError as exc:
         store.conn.rollback()
-        return web.render(request, "comments_edit.html", status_code=exc.status, headers=_NO_STORE,
-                          comment=comment, token=token, text=_field(form, "comment"), error=str(exc),
+        return web.render(request, "comments_edit.html", status_code=exc.status, headers=NO_STORE,
+                          comment=comment, token=token, text=form_text(form, "comment"), error=str(exc),
                           minutes=web.settings.comment_edit_minutes)
     if edited.is_public:
         return RedirectResponse(f"/posts/{edited.post_slug}#comment-{edited.id}", status_code=303)
     post = get_post(store, post_id=edited.post_id)
-    return web.render(request, "comments_posted.html", headers=_NO_STORE, post=post, comment=edited,
+    return web.render(request, "comments_posted.html", headers=NO_STORE, post=post, comment=edited,
                       edit_url=_edit_url(web, edited), minutes=web.settings.comment_edit_minutes,
                       held_because=edited.held_because)
 
@@ -227,43 +195,39 @@ def _subscription(web: Web, store: Store, token: str | None) -> tuple[BlogPost, 
 
 
 @router.get("/comments/unsubscribe")
-def unsubscribe_page(request: Request, store: Workspace, token: str | None = None) -> HTMLResponse:
+def unsubscribe_page(request: Request, store: StoreDep, token: str | None = None) -> HTMLResponse:
     """A confirmation button, not the change itself: mail scanners follow links."""
     web = web_of(request)
     post, _ = _subscription(web, store, token)
-    return web.render(request, "comments_unsubscribe.html", headers=_NO_STORE, post=post, token=token,
+    return web.render(request, "comments_unsubscribe.html", headers=NO_STORE, post=post, token=token,
                       done=False)
 
 
 @router.post("/comments/unsubscribe")
-async def unsubscribe(request: Request, store: Workspace) -> HTMLResponse:
+async def unsubscribe(request: Request, store: StoreDep) -> HTMLResponse:
     """The button, or a mail client's one-click unsubscribe (RFC 8058, token in the URL)."""
     web = web_of(request)
     form = await request.form()
-    token = _field(form, "token") or request.query_params.get("token")
+    token = form_text(form, "token") or request.query_params.get("token")
     post, key = _subscription(web, store, token)
     lib.unsubscribe(store, post.id, key)
-    return web.render(request, "comments_unsubscribe.html", headers=_NO_STORE, post=post, token=token,
+    return web.render(request, "comments_unsubscribe.html", headers=NO_STORE, post=post, token=token,
                       done=True)
 
 
 # --- the moderation queue --------------------------------------------------------------
 
 @router.get("/admin/comments")
-def moderation_queue(request: Request, admin: Admin, store: Workspace, show: str = "all",
+def moderation_queue(request: Request, admin: Admin, store: StoreDep, show: str = "all",
                      done: str | None = None, n: int = 0) -> HTMLResponse:
-    web = web_of(request)
-    pending_only = show == "pending"
-    found = lib.list_comments(store, pending_only=pending_only, limit=ADMIN_LIST_LIMIT)
-    pending = int(store.query("SELECT COUNT(*) FROM comments WHERE status = ?", (lib.PENDING,))[0][0])
-    return web.render(request, "admin_comments.html", headers=_NO_STORE, admin=admin, comments=found,
-                      pending=pending, pending_only=pending_only, note=done_note(done, n, "comment"),
-                      when=when, limit=ADMIN_LIST_LIMIT)
+    return queue_page(request, admin, "admin_comments.html", "comment", show, done, n,
+                      lambda pending_only, limit: lib.list_comments(store, pending_only, limit),
+                      lib.pending_count(store))
 
 
 @router.post("/admin/comments")
-async def moderate(request: Request, admin: Admin, store: Workspace) -> Response:
+async def moderate(request: Request, admin: Admin, store: StoreDep) -> Response:
     moderation = await read_form(request, admin, "/admin/comments")
     unknown = lib.moderate(store, moderation.action, moderation.ids, web_of(request).settings)
-    _wake_mail(request)
+    wake(request, "mail_worker")
     return moderation.back(unknown)

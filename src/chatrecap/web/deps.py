@@ -1,4 +1,5 @@
-"""What the routes share: who is logged in, the CSRF check, the client's address.
+"""What the routes share: who is logged in, the CSRF check, the client's address, the
+admin pages' one-line notes, waking a worker.
 
 Admin pages depend on ``require_admin``; every admin form carries the session's CSRF
 token in a hidden ``csrf`` field and the handler calls ``check_csrf``. Public forms, which
@@ -7,16 +8,21 @@ have no session, carry a signed token instead (see ``chatrecap.web.comments``).
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from chatrecap.blog.auth import LoginSession, find_session, same_token
 from chatrecap.store import Store
 from chatrecap.web.app import store_dependency, web_of
 
 SESSION_COOKIE = "chatrecap_session"
+NOTE_SECONDS = 600  # how long a "Published." note in a redirect's address stays valid
+# Pages for one visitor (admin pages, answers to a form or a signed link): kept by no
+# cache and by no search engine.
+NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 StoreDep = Annotated[Store, Depends(store_dependency)]
 
 
@@ -40,6 +46,9 @@ def require_admin(request: Request, store: StoreDep) -> LoginSession:
     return admin
 
 
+Admin = Annotated[LoginSession, Depends(require_admin)]
+
+
 def login_url(next_path: str) -> str:
     return "/admin/login?next=" + quote(next_path, safe="/")
 
@@ -61,3 +70,34 @@ def cookie_options(request: Request) -> dict[str, object]:
     http://127.0.0.1 and localhost too, so the default works in development)."""
     return {"httponly": True, "samesite": "lax", "secure": web_of(request).settings.secure_cookies,
             "path": "/"}
+
+
+def form_text(form: Any, name: str) -> str:
+    """A form field's text ("" when it is missing or a file)."""
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def wake(request: Request, *workers: str) -> None:
+    """Have the app's background workers (``mail_worker``, ``link_worker``) look for work at
+    once rather than at their next round; a test app started without them has none."""
+    for name in workers:
+        worker = getattr(request.app.state, name, None)
+        if worker is not None:
+            worker.wake()
+
+
+def admin_page(request: Request, template: str, admin: LoginSession | None, status_code: int = 200,
+               error: str | None = None, **context: Any) -> HTMLResponse:
+    """An admin page, with the note a redirect carried (see ``redirect``)."""
+    web = web_of(request)
+    note = web.signer.unsign("note", request.query_params.get("note"), NOTE_SECONDS)
+    return web.render(request, template, status_code=status_code, headers=dict(NO_STORE), admin=admin,
+                      error=error, note=note if isinstance(note, str) else None, **context)
+
+
+def redirect(request: Request, path: str, note: str | None = None, anchor: str | None = None) -> Response:
+    """A 303 to ``path``, carrying a signed one-line note for the page to show."""
+    if note:
+        path += "?note=" + web_of(request).signer.sign("note", note)
+    return RedirectResponse(path + (f"#{anchor}" if anchor else ""), status_code=303)

@@ -10,19 +10,18 @@ small query while nothing changed. Links are absolute, on ``--base-url``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from chatrecap.blog import feeds, posts
 from chatrecap.blog.posts import PUBLISHED
 from chatrecap.store import Store
-from chatrecap.web.app import Web, store_dependency, web_of
+from chatrecap.web.app import Web, web_of
+from chatrecap.web.deps import StoreDep
 from chatrecap.web.public import page_cache
 
 router = APIRouter()
-StoreDep = Annotated[Store, Depends(store_dependency)]
 _CURRENT_POST = "SELECT id, updated_at, comments_version FROM blog_posts WHERE slug = ? AND status = ?"
 
 

@@ -37,32 +37,27 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ElementTree
 import xmlrpc.client
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import parse_qs
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
 from chatrecap.blog import mentions as lib
-from chatrecap.blog.auth import LoginSession
 from chatrecap.blog.posts import BlogPost
+from chatrecap.render import _common as c
 from chatrecap.store import Store
-from chatrecap.web.app import Web, store_dependency, web_of
-from chatrecap.web.comments import when
-from chatrecap.web.deps import client_ip, require_admin
-from chatrecap.web.moderation import done_note, read_form
+from chatrecap.web.app import Web, web_of
+from chatrecap.web.deps import NO_STORE, Admin, StoreDep, client_ip, wake
+from chatrecap.web.moderation import queue_page, read_form
 
-Workspace = Annotated[Store, Depends(store_dependency)]
-Admin = Annotated[LoginSession, Depends(require_admin)]
 FORM_MAX_BYTES = 16 << 10  # two URLs of at most 2,000 characters, percent-encoded
 XMLRPC_MAX_BYTES = 64 << 10
 STATUS_PURPOSE = "mention-status"
 STATUS_MAX_AGE = 10 * 365 * 24 * 3600
-ADMIN_LIST_LIMIT = 500
 RECEIVED_TEXT = "Pingback received; it will be shown once verified."
-_NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 # Pingback 1.0's fault codes, and XML-RPC's own.
 SOURCE_DOES_NOT_EXIST, TARGET_DOES_NOT_EXIST, TARGET_NOT_ACCEPTED = 0x10, 0x20, 0x21
 ALREADY_REGISTERED, ACCESS_DENIED, GENERIC = 0x30, 0x31, 0
@@ -84,7 +79,7 @@ def mentions_html(store: Store, web: Web, post: BlogPost) -> str:
     groups = lib.shown(store, post.id)
     if not groups.total:
         return ""
-    return web.templates.get_template("mentions.html").render(post=post, groups=groups, when=when)
+    return web.templates.get_template("mentions.html").render(post=post, groups=groups, when=c.date_time)
 
 
 # --- receiving ------------------------------------------------------------------------
@@ -104,13 +99,7 @@ async def _body(request: Request, limit: int) -> bytes | None:
 
 
 def _text(status: int, message: str, headers: dict[str, str] | None = None) -> PlainTextResponse:
-    return PlainTextResponse(message + "\n", status_code=status, headers={**_NO_STORE, **(headers or {})})
-
-
-def _wake(request: Request) -> None:
-    worker = getattr(request.app.state, "link_worker", None)
-    if worker is not None:
-        worker.wake()
+    return PlainTextResponse(message + "\n", status_code=status, headers={**NO_STORE, **(headers or {})})
 
 
 @router.get("/webmention")
@@ -122,7 +111,7 @@ def webmention_help(request: Request) -> PlainTextResponse:
 
 
 @router.post("/webmention")
-async def webmention(request: Request, store: Workspace) -> Response:
+async def webmention(request: Request, store: StoreDep) -> Response:
     web = web_of(request)
     kind = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if kind != "application/x-www-form-urlencoded":
@@ -140,14 +129,14 @@ async def webmention(request: Request, store: Workspace) -> Response:
     except lib.MentionError as exc:
         store.conn.rollback()
         return _text(exc.status, str(exc), {"Retry-After": "3600"} if exc.status == 429 else None)
-    _wake(request)
+    wake(request, "link_worker")
     status_url = web.url(f"/webmention/{web.signer.sign(STATUS_PURPOSE, mention.id)}")
     return _text(201, f"Webmention received; it will be verified. Its status: {status_url}",
                  {"Location": status_url})
 
 
 @router.get("/webmention/{token}")
-def webmention_status(token: str, request: Request, store: Workspace) -> Response:
+def webmention_status(token: str, request: Request, store: StoreDep) -> Response:
     """A mention's state for its sender, as text, or JSON for ``Accept: application/json``."""
     web = web_of(request)
     mention_id = web.signer.unsign(STATUS_PURPOSE, token, STATUS_MAX_AGE)
@@ -157,7 +146,7 @@ def webmention_status(token: str, request: Request, store: Workspace) -> Respons
     state, summary = lib.public_status(mention)
     data = {"source": mention.source, "target": mention.target, "status": state, "summary": summary}
     if "application/json" in request.headers.get("accept", ""):
-        return JSONResponse(data, headers=_NO_STORE)
+        return JSONResponse(data, headers=NO_STORE)
     return _text(200, f"{state}: {summary}\nsource: {mention.source}\ntarget: {mention.target}")
 
 
@@ -199,7 +188,7 @@ def _answer(value: Any) -> Response:
         text = xmlrpc.client.dumps(value, methodresponse=True)
     else:
         text = xmlrpc.client.dumps((value,), methodresponse=True)
-    return Response(text, media_type="text/xml; charset=utf-8", headers=_NO_STORE)
+    return Response(text, media_type="text/xml; charset=utf-8", headers=NO_STORE)
 
 
 def _fault(code: int, message: str) -> Response:
@@ -207,7 +196,7 @@ def _fault(code: int, message: str) -> Response:
 
 
 @router.post("/xmlrpc")
-async def xmlrpc_endpoint(request: Request, store: Workspace) -> Response:
+async def xmlrpc_endpoint(request: Request, store: StoreDep) -> Response:
     """Pingback 1.0 (see the module's docstring for the faults and why none depends on the source)."""
     web = web_of(request)
     body = await _body(request, XMLRPC_MAX_BYTES)
@@ -228,7 +217,7 @@ async def xmlrpc_endpoint(request: Request, store: Workspace) -> Response:
     except lib.MentionError as exc:
         store.conn.rollback()
         return _fault(_fault_code(exc), str(exc))
-    _wake(request)
+    wake(request, "link_worker")
     return _answer(RECEIVED_TEXT)
 
 
@@ -249,17 +238,14 @@ def _fault_code(exc: lib.MentionError) -> int:
 # --- moderation -----------------------------------------------------------------------
 
 @router.get("/admin/mentions")
-def moderation_queue(request: Request, admin: Admin, store: Workspace, show: str = "all",
+def moderation_queue(request: Request, admin: Admin, store: StoreDep, show: str = "all",
                      done: str | None = None, n: int = 0) -> HTMLResponse:
-    web = web_of(request)
-    pending_only = show == "pending"
-    found = lib.list_mentions(store, pending_only=pending_only, limit=ADMIN_LIST_LIMIT)
-    return web.render(request, "admin_mentions.html", headers=_NO_STORE, admin=admin, mentions=found,
-                      pending=lib.pending_count(store), pending_only=pending_only,
-                      note=done_note(done, n, "mention"), when=when, limit=ADMIN_LIST_LIMIT)
+    return queue_page(request, admin, "admin_mentions.html", "mention", show, done, n,
+                      lambda pending_only, limit: lib.list_mentions(store, pending_only, limit),
+                      lib.pending_count(store))
 
 
 @router.post("/admin/mentions")
-async def moderate(request: Request, admin: Admin, store: Workspace) -> Response:
+async def moderate(request: Request, admin: Admin, store: StoreDep) -> Response:
     moderation = await read_form(request, admin, "/admin/mentions")
     return moderation.back(lib.moderate(store, moderation.action, moderation.ids))

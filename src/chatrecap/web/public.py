@@ -14,11 +14,11 @@ from __future__ import annotations
 import math
 import re
 from datetime import UTC
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import quote
 from xml.sax.saxutils import escape
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
@@ -28,7 +28,8 @@ from chatrecap.blog.posts import PUBLISHED, BlogPost
 from chatrecap.render import _common as c
 from chatrecap.store import Store
 from chatrecap.web import comments, mentions, subscriptions
-from chatrecap.web.app import Web, store_dependency, web_of
+from chatrecap.web.app import Web, web_of
+from chatrecap.web.deps import StoreDep
 from chatrecap.web.pagecache import PageCache
 
 PER_PAGE = 10
@@ -42,7 +43,6 @@ _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _INSTANCE = re.compile(rf"^(?=.{{4,253}}$){_LABEL}(?:\.{_LABEL})+$")  # a host name with a dot
 
 router = APIRouter()
-StoreDep = Annotated[Store, Depends(store_dependency)]
 
 
 def page_cache(request: Request) -> PageCache:

@@ -20,29 +20,35 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Any
 
 import orjson
-from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
 
 from chatrecap.blog import jobs
 from chatrecap.blog import subscriptions as lib
 from chatrecap.blog.auth import LoginSession, rate_limited
 from chatrecap.blog.mail import MAIL
 from chatrecap.store import Store
-from chatrecap.web.app import Web, store_dependency, web_of
-from chatrecap.web.deps import check_csrf, client_ip, require_admin
+from chatrecap.web.app import Web, web_of
+from chatrecap.web.deps import (
+    NO_STORE,
+    Admin,
+    StoreDep,
+    admin_page,
+    check_csrf,
+    client_ip,
+    form_text,
+    redirect,
+    wake,
+)
 
-Workspace = Annotated[Store, Depends(store_dependency)]
-Admin = Annotated[LoginSession, Depends(require_admin)]
 FORM_MAX_AGE = 2 * 24 * 3600
 SUBSCRIBES_PER_IP_PER_HOUR = 10
-NOTE_SECONDS = 600
 # What a page kept by the page cache holds where each request's own token goes.
 TOKEN_PLACE = "chatrecap-subscribe-token"
 _TOKEN_BYTES = TOKEN_PLACE.encode()
-_NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 _NO_BOX = ("/admin", "/subscribe", "/subscription")  # pages that show no subscribe box
 
 router = APIRouter()
@@ -79,14 +85,9 @@ def with_form_token(request: Request, page: bytes) -> bytes:
 
 # --- subscribing -------------------------------------------------------------------------
 
-def _field(form: Any, name: str) -> str:
-    value = form.get(name)
-    return value if isinstance(value, str) else ""
-
-
 def _box_page(request: Request, web: Web, status_code: int = 200, error: str | None = None,
               email: str = "", path: str = "/subscribe") -> HTMLResponse:
-    return web.render(request, "subscribe.html", status_code=status_code, headers=_NO_STORE, error=error,
+    return web.render(request, "subscribe.html", status_code=status_code, headers=NO_STORE, error=error,
                       email=email, token=form_token(web, path), text=lib.SUBSCRIBE_TEXT,
                       button=lib.SUBSCRIBE_BUTTON)
 
@@ -98,11 +99,11 @@ def subscribe_page(request: Request) -> HTMLResponse:
 
 
 @router.post("/subscribe")
-async def subscribe(request: Request, store: Workspace) -> Response:
+async def subscribe(request: Request, store: StoreDep) -> Response:
     web = web_of(request)
     form = await request.form()
-    email = _field(form, "address").strip()[:300]
-    value = web.signer.unsign(lib.FORM_PURPOSE, _field(form, "subscribe_token"), FORM_MAX_AGE)
+    email = form_text(form, "address").strip()[:300]
+    value = web.signer.unsign(lib.FORM_PURPOSE, form_text(form, "subscribe_token"), FORM_MAX_AGE)
     if (not isinstance(value, list) or len(value) != 2 or not isinstance(value[0], str)
             or not isinstance(value[1], int | float)):
         return _box_page(request, web, 403, "The form has expired or did not come from this site: "
@@ -113,7 +114,7 @@ async def subscribe(request: Request, store: Workspace) -> Response:
         return _box_page(request, web, 429, f"Too many requests from your address: at most "
                                             f"{SUBSCRIBES_PER_IP_PER_HOUR} an hour. Please try again later.",
                          email, path)
-    if _field(form, "url2").strip():  # the honeypot: answered like any request, nothing stored
+    if form_text(form, "url2").strip():  # the honeypot: answered like any request, nothing stored
         return _sent(request, web)
     filled = time.time() - issued
     if filled < web.settings.min_fill_seconds:
@@ -126,19 +127,13 @@ async def subscribe(request: Request, store: Workspace) -> Response:
     except lib.SubscriptionError as exc:
         store.conn.rollback()
         return _box_page(request, web, exc.status, str(exc), email, path)
-    _wake_mail(request)
+    wake(request, "mail_worker")
     return _sent(request, web)
 
 
 def _sent(request: Request, web: Web) -> HTMLResponse:
     """The one answer to every accepted request, whatever the address's state."""
-    return web.render(request, "subscribe_sent.html", headers=_NO_STORE, days=lib.CONFIRM_DAYS)
-
-
-def _wake_mail(request: Request) -> None:
-    worker = getattr(request.app.state, "mail_worker", None)
-    if worker is not None:
-        worker.wake()
+    return web.render(request, "subscribe_sent.html", headers=NO_STORE, days=lib.CONFIRM_DAYS)
 
 
 # --- links from the messages ---------------------------------------------------------------
@@ -162,13 +157,12 @@ def _holder(web: Web, purpose: str, token: str | None) -> lib.LinkHolder:
 
 
 @router.get("/subscription/confirm")
-def confirm_page(request: Request, store: Workspace, token: str | None = None) -> HTMLResponse:
+def confirm_page(request: Request, store: StoreDep, token: str | None = None) -> HTMLResponse:
     """A button, not the confirmation itself: mail scanners follow the links they see."""
     web = web_of(request)
-    holder = _holder(web, lib.CONFIRM_PURPOSE, token)
-    subscriber = lib.get_subscriber(store, holder.subscriber_id)
+    subscriber = lib.named_subscriber(store, web.signer, _holder(web, lib.CONFIRM_PURPOSE, token))
     address = subscriber.email if subscriber is not None else None
-    return web.render(request, "subscription_confirm.html", headers=_NO_STORE, token=token, done=False,
+    return web.render(request, "subscription_confirm.html", headers=NO_STORE, token=token, done=False,
                       text=_confirm_text(web, address), button=lib.CONFIRM_BUTTON)
 
 
@@ -177,12 +171,12 @@ def _confirm_text(web: Web, address: str | None) -> str:
 
 
 @router.post("/subscription/confirm")
-async def confirm(request: Request, store: Workspace) -> HTMLResponse:
+async def confirm(request: Request, store: StoreDep) -> HTMLResponse:
     web = web_of(request)
     form = await request.form()
-    token = _field(form, "token") or request.query_params.get("token")
+    token = form_text(form, "token") or request.query_params.get("token")
     holder = _holder(web, lib.CONFIRM_PURPOSE, token)
-    subscriber = lib.get_subscriber(store, holder.subscriber_id)
+    subscriber = lib.named_subscriber(store, web.signer, holder)
     confirmed = lib.confirm(store, holder, web.signer, form="confirmation page",
                             text_shown=f"{_confirm_text(web, subscriber.email if subscriber else None)} "
                                        f"[{lib.CONFIRM_BUTTON}]",
@@ -190,7 +184,7 @@ async def confirm(request: Request, store: Workspace) -> HTMLResponse:
     if confirmed is None:
         raise HTTPException(status_code=403, detail="This confirmation link no longer applies (the address "
                                                     "was unsubscribed or removed since): subscribe again.")
-    return web.render(request, "subscription_confirm.html", headers=_NO_STORE, token=None, done=True,
+    return web.render(request, "subscription_confirm.html", headers=NO_STORE, token=None, done=True,
                       text="", button="")
 
 
@@ -198,7 +192,7 @@ async def confirm(request: Request, store: Workspace) -> HTMLResponse:
 def unsubscribe_page(request: Request, token: str | None = None) -> HTMLResponse:
     web = web_of(request)
     _holder(web, lib.UNSUBSCRIBE_PURPOSE, token)
-    return web.render(request, "subscription_unsubscribe.html", headers=_NO_STORE, token=token, done=False,
+    return web.render(request, "subscription_unsubscribe.html", headers=NO_STORE, token=token, done=False,
                       text=_unsubscribe_text(web), button=lib.UNSUBSCRIBE_BUTTON)
 
 
@@ -207,13 +201,13 @@ def _unsubscribe_text(web: Web) -> str:
 
 
 @router.post("/subscription/unsubscribe")
-async def unsubscribe(request: Request, store: Workspace) -> HTMLResponse:
+async def unsubscribe(request: Request, store: StoreDep) -> HTMLResponse:
     """The page's button, or a mail client's one-click unsubscribe (RFC 8058: the token in
     the URL, ``List-Unsubscribe=One-Click`` in the body)."""
     web = web_of(request)
     form = await request.form()
-    one_click = _field(form, "List-Unsubscribe") == "One-Click"
-    token = _field(form, "token") or request.query_params.get("token")
+    one_click = form_text(form, "List-Unsubscribe") == "One-Click"
+    token = form_text(form, "token") or request.query_params.get("token")
     holder = _holder(web, lib.UNSUBSCRIBE_PURPOSE, token)
     if one_click:
         where, text = lib.ONE_CLICK_FORM, lib.ONE_CLICK_TEXT
@@ -221,7 +215,7 @@ async def unsubscribe(request: Request, store: Workspace) -> HTMLResponse:
         where, text = "unsubscribe page", f"{_unsubscribe_text(web)} [{lib.UNSUBSCRIBE_BUTTON}]"
     lib.unsubscribe(store, holder, web.signer, form=where, text_shown=text, ip=client_ip(request),
                     user_agent=request.headers.get("user-agent"))
-    return web.render(request, "subscription_unsubscribe.html", headers=_NO_STORE, token=None, done=True,
+    return web.render(request, "subscription_unsubscribe.html", headers=NO_STORE, token=None, done=True,
                       text="", button="")
 
 
@@ -230,30 +224,26 @@ async def unsubscribe(request: Request, store: Workspace) -> HTMLResponse:
 def _admin_page(request: Request, store: Store, admin: LoginSession, status_code: int = 200,
                 error: str | None = None, found: lib.Subscriber | None = None, looked_up: str = "",
                 consents: int = 0) -> HTMLResponse:
-    web = web_of(request)
-    note = web.signer.unsign("note", request.query_params.get("note"), NOTE_SECONDS)
     mail = jobs.counts(store, MAIL)
-    return web.render(request, "admin_subscribers.html", status_code=status_code, headers=_NO_STORE,
-                      admin=admin, page_title="Subscribers", error=error,
-                      note=note if isinstance(note, str) else None, counts=lib.counts(store),
-                      mail=mail, in_doubt=mail.get(jobs.SENDING, 0), found=found, looked_up=looked_up,
-                      consents=consents)
+    return admin_page(request, "admin_subscribers.html", admin, status_code, error, page_title="Subscribers",
+                      counts=lib.counts(store), mail=mail, in_doubt=mail.get(jobs.SENDING, 0), found=found,
+                      looked_up=looked_up, consents=consents)
 
 
 @router.get("/admin/subscribers")
-def subscribers_page(request: Request, admin: Admin, store: Workspace) -> HTMLResponse:
+def subscribers_page(request: Request, admin: Admin, store: StoreDep) -> HTMLResponse:
     """How many subscribers there are in each state, and the mail queue; no addresses."""
     return _admin_page(request, store, admin)
 
 
 async def _admin_form(request: Request, admin: LoginSession) -> tuple[str, Any]:
     form = await request.form()
-    check_csrf(admin, _field(form, "csrf"))
-    return _field(form, "email").strip(), form
+    check_csrf(admin, form_text(form, "csrf"))
+    return form_text(form, "email").strip(), form
 
 
 @router.post("/admin/subscribers/lookup")
-async def lookup(request: Request, admin: Admin, store: Workspace) -> HTMLResponse:
+async def lookup(request: Request, admin: Admin, store: StoreDep) -> HTMLResponse:
     """One subscriber, found by the exact address (a POST: the address stays out of URLs)."""
     address, _ = await _admin_form(request, admin)
     if not address:
@@ -266,7 +256,7 @@ async def lookup(request: Request, admin: Admin, store: Workspace) -> HTMLRespon
 
 
 @router.post("/admin/subscribers/export")
-async def export(request: Request, admin: Admin, store: Workspace) -> Response:
+async def export(request: Request, admin: Admin, store: StoreDep) -> Response:
     """One subscriber's data as a JSON download."""
     address, _ = await _admin_form(request, admin)
     data = lib.export(store, address) if address else None
@@ -274,33 +264,30 @@ async def export(request: Request, admin: Admin, store: Workspace) -> Response:
         return _admin_page(request, store, admin, 404, "No subscriber has this address.", looked_up=address)
     body = orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"
     return Response(body, media_type="application/json", headers={
-        **_NO_STORE, "Content-Disposition": 'attachment; filename="subscriber.json"'})
+        **NO_STORE, "Content-Disposition": 'attachment; filename="subscriber.json"'})
 
 
 @router.post("/admin/subscribers/in-doubt")
-async def settle_in_doubt(request: Request, admin: Admin, store: Workspace) -> Response:
+async def settle_in_doubt(request: Request, admin: Admin, store: StoreDep) -> Response:
     """Send the messages in doubt again, or count them as sent: the admin's call, who can
     ask the mail server what it took."""
     _, form = await _admin_form(request, admin)
-    action = _field(form, "action")
+    action = form_text(form, "action")
     if action not in ("resend", "sent"):
         return _admin_page(request, store, admin, 400, "Choose to send them again or to count them as sent.")
     settled = jobs.settle_in_doubt(store, MAIL, resend=action == "resend")
-    worker = getattr(request.app.state, "mail_worker", None)
-    if worker is not None and action == "resend":
-        worker.wake()
+    if action == "resend":
+        wake(request, "mail_worker")
     done = "queued again" if action == "resend" else "counted as sent"
     plural = "" if settled == 1 else "s"
-    note = web_of(request).signer.sign("note", f"{settled} message{plural} in doubt {done}.")
-    return RedirectResponse(f"/admin/subscribers?note={note}", status_code=303)
+    return redirect(request, "/admin/subscribers", f"{settled} message{plural} in doubt {done}.")
 
 
 @router.post("/admin/subscribers/delete")
-async def delete(request: Request, admin: Admin, store: Workspace) -> Response:
+async def delete(request: Request, admin: Admin, store: StoreDep) -> Response:
     """Delete one subscriber's data: the row, the consent records, the mail jobs."""
     address, _ = await _admin_form(request, admin)
     if not address or not lib.delete(store, address):
         return _admin_page(request, store, admin, 404, "No subscriber has this address.", looked_up=address)
-    note = web_of(request).signer.sign("note", "Deleted the subscriber's data: the address, its consent "
-                                               "records and its mail.")
-    return RedirectResponse(f"/admin/subscribers?note={note}", status_code=303)
+    return redirect(request, "/admin/subscribers", "Deleted the subscriber's data: the address, its consent "
+                                                   "records and its mail.")
