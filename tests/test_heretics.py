@@ -10,6 +10,7 @@ from importlib.resources import files
 import numpy as np
 import pytest
 
+from chatrecap.analysis import heretics
 from chatrecap.analysis.corpus import ChatPost, Corpus, Participant
 from chatrecap.analysis.heretics import _token_ids, early_adopter_credit, early_adopters
 from chatrecap.analysis.takeaways import stem
@@ -37,9 +38,23 @@ def test_the_contrarian_is_an_early_adopter(example):
     assert list(credit.values()) == sorted(credit.values(), reverse=True)
 
 
-def test_the_one_pass_tokeniser_matches_textvec(example):
+def test_working_in_small_steps_changes_nothing(example, monkeypatch):
+    """The steps that bound memory at a million posts (texts tokenised, naming posts and
+    pairs judged at a time) leave the result as it is in one go."""
+    whole = early_adopters(example)
+    assert any(a.kind == "echo" for a in whole)
+    monkeypatch.setattr(heretics, "TOKEN_BATCH", 3)
+    monkeypatch.setattr(heretics, "NAMED_STEP", 2)
+    monkeypatch.setattr(heretics, "_cosines", lambda x, i, j, step=5, f=heretics._cosines: f(x, i, j, step))
+    assert early_adopters(example) == whole
+
+
+@pytest.mark.parametrize("batch", [heretics.TOKEN_BATCH, 7])  # one batch, and many
+def test_the_one_pass_tokeniser_matches_textvec(example, monkeypatch, batch):
+    monkeypatch.setattr(heretics, "TOKEN_BATCH", batch)
     texts = [p.text for p in example.posts] + ["Σίσυφος ΣΑΣ’s www.x.example/a @ann a-b-c", "\x01odd\x01", ""]
     tok, doc, vocab = _token_ids(texts, ("b2bchat",))
+    assert tok.dtype == doc.dtype == np.int32 and len(tok) == len(doc)
     bounds = np.searchsorted(doc, np.arange(len(texts) + 1))
     for k, text in enumerate(texts):
         words = [vocab[t] for t in tok[bounds[k]:bounds[k + 1]]]

@@ -16,9 +16,9 @@ import math
 import re
 from array import array
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
-from itertools import chain
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
@@ -39,7 +39,8 @@ BLOCK = 4096  # posts per block of the pair search
 PAIR_DF = 1000, 0.001  # a word in more posts than this (or this share) makes no pair alone
 PAIR_FLOOR = 0.2  # cosine the rarer words of a candidate pair must reach on their own
 CREDIT_RECENT = 20  # naming an author credits one of their last positions
-NAMED_STEP = 1 << 17  # naming posts judged at a time (memory: CREDIT_RECENT pairs each)
+TOKEN_BATCH = 20_000  # texts tokenised at a time (memory: their chunks as strings)
+NAMED_STEP = 1 << 15  # naming posts judged at a time (memory: CREDIT_RECENT pairs each)
 NOVELTY = 5.0  # a phrase is new if its later rate would have shown it this often before
 PHRASE_LAG = timedelta(days=1)  # a phrase is adopted when it lives on after its session
 _ADDRESS = re.compile(r"^(?:[\s.]*@\w+)+")
@@ -61,28 +62,34 @@ class Adoption:
 def _token_ids(texts: list[str], drop: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Stemmed content words of all posts, as ``stem`` of ``textvec.tokens`` gives them post by
     post: (word ids, each word's post index, vocabulary). Words never span whitespace, so each
-    distinct whitespace-separated chunk is tokenised once; texts go in batches to bound memory."""
+    distinct whitespace-separated chunk is tokenised once; texts go in batches, each turned into
+    word ids before the next, so that only one batch's chunks are held at a time."""
     dropped = {d.lower() for d in drop}
     vocab: dict[str, int] = {}
-    index, found, codes = {"\x01": 0}, [[]], []  # distinct chunks, their words, chunks of the texts
-    for lo in range(0, len(texts), 100_000):
-        chunks = " \x01 ".join(t.replace("\x01", " ") for t in texts[lo:lo + 100_000]).split()
+    index = {"\x01": 0}  # distinct chunks; the words of each, one after another, in `words`
+    words, sizes = array("i"), array("q", [0])  # (word and post numbers fit 32 bits: half the memory)
+    toks, docs = [np.zeros(0, dtype=np.int32)], [np.zeros(0, dtype=np.int32)]
+    for lo in range(0, len(texts), TOKEN_BATCH):
+        chunks = " \x01 ".join(t.replace("\x01", " ") for t in texts[lo:lo + TOKEN_BATCH]).split()
         for chunk in sorted(set(chunks).difference(index)):
-            words = [w.strip("'-") for w in _WORD.findall(_MENTION.sub(" ", _URL.sub(" ", chunk.lower()))
-                                                          .replace("’", "'"))]
-            index[chunk] = len(found)
-            found.append([vocab.setdefault(stem(w), len(vocab)) for w in words
-                          if len(w) > 1 and w not in STOP_WORDS and w not in dropped])
-        codes.append(np.fromiter(map(index.__getitem__, chunks), dtype=np.int64, count=len(chunks)))
-        codes.append(np.zeros(1, dtype=np.int64))  # the batches' seam
-    code = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int64)
-    post = np.cumsum(code == 0)  # each chunk's post
-    sizes = np.array([len(ids) for ids in found], dtype=np.int64)
-    flat = np.fromiter(chain.from_iterable(found), dtype=np.int64, count=int(sizes.sum()))
-    each = sizes[code]  # words of each chunk in the text, expanded from the distinct chunks' words
-    ends = np.cumsum(each)
-    at = np.repeat(np.cumsum(sizes)[code] - ends, each) + np.arange(int(ends[-1]) if len(ends) else 0)
-    return flat[at], np.repeat(post, each), list(vocab)
+            found = [vocab.setdefault(stem(w), len(vocab)) for w in (
+                w.strip("'-") for w in _WORD.findall(
+                    _MENTION.sub(" ", _URL.sub(" ", chunk.lower())).replace("’", "'")))
+                if len(w) > 1 and w not in STOP_WORDS and w not in dropped]
+            index[chunk] = len(sizes)
+            sizes.append(len(found))
+            words.extend(found)
+        code = np.fromiter(map(index.__getitem__, chunks), dtype=np.int64, count=len(chunks))
+        del chunks
+        size = np.frombuffer(sizes, dtype=np.int64)
+        each = size[code]  # words of each chunk of the texts, from the distinct chunks' words
+        ends = np.cumsum(each)
+        at = np.repeat((np.cumsum(size) - size)[code] - (ends - each), each) + np.arange(
+            int(ends[-1]) if len(ends) else 0)
+        toks.append(np.frombuffer(words, dtype=np.int32)[at])
+        docs.append(np.repeat((np.cumsum(code == 0) + lo).astype(np.int32), each))
+        del size, at  # no view of `sizes` or `words` may outlive the batch: they grow
+    return np.concatenate(toks), np.concatenate(docs), list(vocab)
 
 
 def _adoption(posts: list[ChatPost], secs: np.ndarray, first: int, later: list[int], kind: str,
@@ -98,18 +105,21 @@ def _adoption(posts: list[ChatPost], secs: np.ndarray, first: int, later: list[i
                     [posts[j].id for j in sorted(later)], round(lead, 1))
 
 
-def _cosines(x: sparse.csr_matrix, i: np.ndarray, j: np.ndarray, step: int = 1 << 20) -> np.ndarray:
+def _cosines(x: sparse.csr_matrix, i: np.ndarray, j: np.ndarray, step: int = 1 << 16) -> np.ndarray:
     return np.concatenate([np.zeros(0)] + [np.asarray(x[i[lo:lo + step]].multiply(x[j[lo:lo + step]]).sum(
         axis=1)).ravel() for lo in range(0, len(i), step)])
 
 
-def _similar_pairs(x: sparse.csr_matrix, df: np.ndarray, t: np.ndarray, span: float):
+def _similar_pairs(x: sparse.csr_matrix, df: np.ndarray, t: np.ndarray,
+                   span: float) -> tuple[np.ndarray, np.ndarray]:
     """Pairs (i < j) of rows within ``span`` seconds with cosine >= ECHO. Candidates share words
     of at most PAIR_DF posts worth PAIR_FLOOR of cosine alone: all pairs in a small series."""
-    m, rare = x.shape[0], x.copy()
-    rare.data[df[rare.indices] > max(PAIR_DF[0], PAIR_DF[1] * m)] = 0
-    rare.eliminate_zeros()
-    found_i, found_j, found_s = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0)]
+    m = x.shape[0]
+    kept = df[x.indices] <= max(PAIR_DF[0], PAIR_DF[1] * m)  # x without its common words
+    rare = sparse.csr_matrix((x.data[kept], x.indices[kept],
+                              np.r_[0, np.cumsum(kept)][x.indptr]), x.shape)
+    del kept
+    found_i, found_j = [np.zeros(0, np.int32)], [np.zeros(0, np.int32)]  # (rows fit 32 bits)
     for lo in range(0, m, BLOCK):
         top = int(np.searchsorted(t, t[min(m, lo + BLOCK) - 1] + span, side="right"))
         block = (rare[lo:lo + BLOCK] @ rare[lo:top].T).tocoo()
@@ -118,21 +128,21 @@ def _similar_pairs(x: sparse.csr_matrix, df: np.ndarray, t: np.ndarray, span: fl
         i, j = i[t[j] - t[i] <= span], j[t[j] - t[i] <= span]
         s = _cosines(x, i, j)
         echo = s >= ECHO
-        found_i.append(i[echo])
-        found_j.append(j[echo])
-        found_s.append(s[echo])
-    return (np.concatenate(found_i).astype(np.int64, copy=False),
-            np.concatenate(found_j).astype(np.int64, copy=False), np.concatenate(found_s))
+        found_i.append(i[echo].astype(np.int32, copy=False))
+        found_j.append(j[echo].astype(np.int32, copy=False))
+    return np.concatenate(found_i), np.concatenate(found_j)
 
 
 def _named_pairs(posts: list[ChatPost], rows: np.ndarray, ntok: np.ndarray, author: np.ndarray,
                  handles: dict[str, int], secs: np.ndarray, lag: float, span: float, reply: np.ndarray,
-                 quote: np.ndarray):
+                 quote: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """(earlier, later) posts where the later one names the earlier one's author outside its reply
-    address, or answers it: the earlier is one of that author's last CREDIT_RECENT positions."""
+    address, or answers it: the earlier is one of that author's last CREDIT_RECENT positions.
+    In runs of arrays: at a million posts they are tens of millions of candidates."""
     n = len(posts)
-    answers = [(p, rows[(p[rows] >= 0) & (ntok[p[rows]] >= MIN_TOKENS)]) for p in (reply, quote)]
-    found_i, found_j = [p[a] for p, a in answers], [a for _, a in answers]
+    for p in (reply, quote):
+        answers = rows[(p[rows] >= 0) & (ntok[p[rows]] >= MIN_TOKENS)]
+        yield p[answers], answers
     namers, named = array("q"), array("q")  # (later post, named author): compact, millions at scale
     for k in rows.tolist():
         if posts[k].mentions:
@@ -152,12 +162,24 @@ def _named_pairs(posts: list[ChatPost], rows: np.ndarray, ntok: np.ndarray, auth
             ok = (at >= 0) & (earlier // n == whom[:, None])
             earlier, later = earlier % n, np.broadcast_to(later[:, None], at.shape)
             ok &= (secs[later] - secs[earlier] >= lag) & (secs[later] - secs[earlier] <= span)
-            found_i.append(earlier[ok])
-            found_j.append(later[ok])
-    # A pair found twice (a reply that also names its author) is judged twice alike: the
-    # adoptions are sets, so no dedupe pass over tens of millions of pairs is needed.
+            yield earlier[ok], later[ok]
+
+
+def _credited(x: sparse.csr_matrix, where: np.ndarray,
+              pairs: Iterable[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The (earlier, later) pairs whose words reach CREDITED_ECHO, with their cosines; judged
+    run by run, so only the few that do are ever held together. A pair found twice (a reply
+    that also names its author) is judged twice alike: the adoptions are sets, so no dedupe
+    pass over tens of millions of pairs is needed."""
+    found_i, found_j, found_s = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0)]
+    for i, j in pairs:
+        s = _cosines(x, where[i], where[j])
+        keep = s >= CREDITED_ECHO
+        found_i.append(i[keep])
+        found_j.append(j[keep])
+        found_s.append(s[keep])
     return (np.concatenate(found_i).astype(np.int64, copy=False),
-            np.concatenate(found_j).astype(np.int64, copy=False))
+            np.concatenate(found_j).astype(np.int64, copy=False), np.concatenate(found_s))
 
 
 def _echoes(posts: list[ChatPost], secs: np.ndarray, author: np.ndarray, tok: np.ndarray, doc: np.ndarray,
@@ -170,20 +192,23 @@ def _echoes(posts: list[ChatPost], secs: np.ndarray, author: np.ndarray, tok: np
         return []
     m, where, sel = len(rows), np.full(len(posts), -1), ntok[doc] >= MIN_TOKENS
     where[rows] = np.arange(m)  # unit TF-IDF rows, scikit-learn's weighting as in ``textvec``
-    x = sparse.csr_matrix((np.ones(int(sel.sum())), (where[doc[sel]], tok[sel])), (m, int(tok.max()) + 1))
+    # Built as CSR straight away (the words come in post order): no (row, column) pairs held.
+    x = sparse.csr_matrix((np.ones(int(sel.sum())), tok[sel], np.r_[0, np.cumsum(ntok[rows])]),
+                          (m, int(tok.max()) + 1))
     x.sum_duplicates()
     df = np.bincount(x.indices, minlength=x.shape[1])
     x.data *= (np.log((1 + m) / (1 + df)) + 1)[x.indices]
     x.data /= np.sqrt(np.add.reduceat(x.data ** 2, x.indptr[:-1]))[np.repeat(np.arange(m), np.diff(x.indptr))]
-    i, j, s = _similar_pairs(x, df, secs[rows], span)
+    i, j = _similar_pairs(x, df, secs[rows], span)
     ids = {p.id: k for k, p in enumerate(posts)}
     reply = np.array([ids.get(p.reply_to_id or "", -1) for p in posts])
     quote = np.array([ids.get(p.quote_of_id or "", -1) for p in posts])
-    ci, cj = _named_pairs(posts, rows, ntok, author, handles, secs, lag, span, reply, quote)
-    cs = _cosines(x, where[ci], where[cj])
-    keep = cs >= CREDITED_ECHO
-    i, j = np.r_[rows[i], ci[keep]], np.r_[rows[j], cj[keep]]  # post indices from here on
-    strong = np.r_[np.ones(len(s), dtype=bool), cs[keep] >= ECHO]
+    del ids
+    ci, cj, cs = _credited(x, where, _named_pairs(posts, rows, ntok, author, handles, secs, lag,
+                                                  span, reply, quote))
+    del x, df, where  # (a hundred megabytes at a million posts, no longer needed)
+    strong = np.r_[np.ones(len(i), dtype=bool), cs >= ECHO]
+    i, j = np.r_[rows[i], ci], np.r_[rows[j], cj]  # post indices from here on
     adopted = np.ones(len(strong), dtype=bool)
     for w in np.flatnonzero((reply[j] == i) | (quote[j] == i)).tolist():
         text = posts[int(j[w])].text
@@ -193,7 +218,8 @@ def _echoes(posts: list[ChatPost], secs: np.ndarray, author: np.ndarray, tok: np
             adopted[w] = agrees(text)
     others = author[i] != author[j]  # said before: by someone else or as one's own position; not asked
     asked = np.isin(i, [k for k in np.unique(i[strong]).tolist() if _QUESTION.search(posts[k].text)])
-    said_before = np.isin(np.arange(len(posts)), j[strong & (others | (ntok[i] >= MIN_ORIGINAL)) & ~asked])
+    said_before = np.zeros(len(posts), dtype=bool)
+    said_before[j[strong & (others | (ntok[i] >= MIN_ORIGINAL)) & ~asked]] = True
     take = adopted & others & (secs[j] - secs[i] >= lag) & (ntok[i] >= MIN_ORIGINAL) & ~said_before[i]
     later: dict[int, set[int]] = defaultdict(set)
     for first, post in zip(i[take].tolist(), j[take].tolist(), strict=True):
@@ -240,17 +266,27 @@ def _phrases(posts: list[ChatPost], secs: np.ndarray, author: np.ndarray, tok: n
         if size == 3 and width ** 3 >= 2 ** 62:
             break
         at = np.flatnonzero(same if size == 2 else same[:-1] & same[1:])
-        key = tok[at] * width + tok[at + 1]
-        key = key if size == 2 else key * width + tok[at + 2]
+        key = tok[at].astype(np.int64)  # built in place: each array here has an entry per word
+        for _ in range(size - 1):
+            at += 1
+            key *= width
+            key += tok[at]
+        at -= size - 1
+        d = doc[at]
+        del at  # (and each freed as soon as done with)
         order = np.argsort(key, kind="stable")  # posts stay in time order within a phrase
-        key, d = key[order], doc[at][order]
-        key, d = (v[np.r_[True, (key[1:] != key[:-1]) | (d[1:] != d[:-1])]] for v in (key, d))
+        key, d = key[order], d[order]
+        del order
+        once = np.r_[True, (key[1:] != key[:-1]) | (d[1:] != d[:-1])]
+        key, d = key[once], d[once]
+        del once
         start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
         count = np.diff(np.r_[start, len(key)])
         first = d[start]
         new = (count > need) & ((count - 1) / np.maximum(n - first - 1, 1) * first >= NOVELTY)
         rows_of = np.repeat(new, count)  # only phrases used often enough, and absent long enough before
-        key, d, group = key[rows_of], d[rows_of], np.repeat(np.cumsum(new) - 1, count)[rows_of]
+        key, d, group = key[rows_of], d[rows_of], np.repeat(np.arange(int(new.sum())), count[new])
+        del rows_of
         start, count, first = start[new], count[new], first[new]
         start = np.r_[0, np.cumsum(count)[:-1]].astype(np.int64)
         adopter = (author[d] != author[first[group]]) & (secs[d] - secs[first[group]] >= lag)
