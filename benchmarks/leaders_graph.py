@@ -186,6 +186,7 @@ def synthetic_series(posts: int, seed: int) -> tuple[Corpus, list[tuple[datetime
     vocab = _vocabulary(rng, 60_000)
     brands = {o: vocab[-1 - k].capitalize() for k, o in enumerate(orgs)}
     handles = [f"{brands[i]}HQ" if i in brands else f"user{i}" for i in range(accounts + lurkers)]
+    ids = [f"bench:@{handle}" for handle in handles]  # shared by each author's posts, as load_corpus does
     people = _people(rng, handles, accounts, orgs, brands)
 
     authors = rng.choice(accounts, size=posts, p=activity)
@@ -209,7 +210,7 @@ def synthetic_series(posts: int, seed: int) -> tuple[Corpus, list[tuple[datetime
     windows = [(first + timedelta(weeks=s), first + timedelta(weeks=s, hours=1))
                for s in range(-(-posts // per))]
     referenced = [
-        ChatPost(f"bench:r{j}", "bench", f"bench:@{handles[a]}", handles[a], first - timedelta(days=1),
+        ChatPost(f"bench:r{j}", "bench", ids[a], handles[a], first - timedelta(days=1),
                  "an older post", None, None, None, None, (), (), (), 0, 0, 0, 0, None, False)
         for j, a in enumerate(ref_authors.tolist())]
     out: list[ChatPost] = []
@@ -274,7 +275,7 @@ def synthetic_series(posts: int, seed: int) -> tuple[Corpus, list[tuple[datetime
             hashtags = ("bench", f"topic{tag}")
             text = f"{text} #topic{tag}"
         when = windows[session][0] + step * at
-        out.append(ChatPost(f"bench:{i}", "bench", f"bench:@{handle}", handle, when, f"{text} #bench",
+        out.append(ChatPost(f"bench:{i}", "bench", ids[a], handle, when, f"{text} #bench",
                             reply_to, reply_author, quote, repost, names, hashtags, urls,
                             0, 0, 0, 0, None, True))
     return Corpus("#bench", out, {p.id: p for p in referenced}, people), windows

@@ -84,6 +84,7 @@ def load_corpus(store: Store, chat: str, start: datetime | None = None,
     posts: list[ChatPost] = []
     referenced: dict[str, ChatPost] = {}
     authors: dict[str, Participant] = {}
+    shared: dict[str, str] = {}  # one string for the platform and each replied-to handle
     loads = orjson.loads
     i_author = index["author_id"]
     author_slice = [index[f"author_{f}"] for f in
@@ -98,8 +99,12 @@ def load_corpus(store: Store, chat: str, start: datetime | None = None,
             if values[6] is not None:
                 values[6] = bool(values[6])
             author = authors[author_id] = Participant(author_id, *values)
+        # The author's own id string, not the row's copy: a million posts hold a few
+        # thousand distinct ids, names and platforms, and the corpus is most of the memory.
+        reply_author = row[6] if row[6] is None else shared.setdefault(row[6], row[6])
         post = ChatPost(
-            row[0], row[1], author_id, author.handle, datetime.fromisoformat(row[3]), row[4], row[5], row[6],
+            row[0], shared.setdefault(row[1], row[1]), author.id, author.handle,
+            datetime.fromisoformat(row[3]), row[4], row[5], reply_author,
             row[7], row[8], tuple(loads(row[9])), tuple(loads(row[10])), tuple(loads(row[11])),
             row[12] or 0, row[13] or 0, row[14] or 0, row[15] or 0, row[16], bool(row[-1]))
         if post.in_chat:

@@ -22,7 +22,7 @@ from chatrecap.analysis.heretics import early_adopter_credit, early_adopters
 from chatrecap.analysis.kinds import KindGuess, account_kinds, classify_name
 from chatrecap.analysis.network import InteractionGraph, Recognition, build_graph, recognition
 from chatrecap.analysis.nominations import AuthorNames, Nomination, find_nominations, tally
-from chatrecap.analysis.promotion import self_promotion
+from chatrecap.analysis.promotion import Promotion, self_promotion
 from chatrecap.analysis.sessions import Session
 from chatrecap.analysis.structure import Structure, analyse
 from chatrecap.parallel import can_fork, forked_imap, frozen, soon
@@ -97,8 +97,10 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
                   graph: InteractionGraph | None,
                   ranking: Sequence[Recognition] | None) -> list[Leader]:
     weights = weights or LeaderWeights()
-    # On a big series the early-idea search, the longest part, runs in a second process meanwhile.
-    early_credit = soon(_early_credit, corpus, background=len(corpus.posts) >= PARALLEL_POSTS)
+    # On a big series the early-idea search, the longest part, and the self-promotion shares
+    # run in a second process meanwhile (together about as long as the rest here).
+    early_and_promotion = soon(_early_and_promotion, corpus,
+                               background=len(corpus.posts) >= PARALLEL_POSTS)
     graph = graph if graph is not None else build_graph(corpus, structure)
     ranked = {r.account_id: r for r in (ranking if ranking is not None else recognition(graph))}
     by_handle = {h.lower(): a for a, h in graph.handles.items()}
@@ -117,8 +119,7 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
         vote_posts.setdefault(key, []).extend(count.post_ids)
     kinds = account_kinds(corpus, corrections)
     companies = _companies(corpus, {a: r.score for a, r in ranked.items()}, graph.handles)
-    promotion = self_promotion(corpus)
-    credit = early_credit()
+    credit, promotion = early_and_promotion()
     accounts = sorted(set(ranked) | set(votes) | set(credit) | set(corpus.authors))
     rec = _scaled({a: ranked[a].score if a in ranked else 0.0 for a in accounts})
     nom = _scaled({a: float(votes.get(a, 0)) for a in accounts}, FULL_VOTES)
@@ -155,8 +156,8 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
     return leaders
 
 
-def _early_credit(corpus: Corpus) -> dict[str, float]:
-    return early_adopter_credit(early_adopters(corpus))
+def _early_and_promotion(corpus: Corpus) -> tuple[dict[str, float], dict[str, Promotion]]:
+    return early_adopter_credit(early_adopters(corpus)), self_promotion(corpus)
 
 
 def _companies(corpus: Corpus, scores: dict[str, float],
