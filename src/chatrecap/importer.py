@@ -43,7 +43,7 @@ from chatrecap.store import Batch, BatchResult, Store, author_row, compress, iso
 
 BATCH_POSTS = 2000
 CHUNK_BYTES = 8 << 20  # lines a worker reads, parses and writes in one transaction
-WORKER_CACHE_KB = 16 << 10  # SQLite page cache of each import worker
+WORKER_CACHE_KB = 8 << 10  # SQLite page cache of each import worker
 PARALLEL_MIN_BYTES = 16 << 20
 UTF8 = ("utf-8", "utf-8-sig")  # smaller files import in-process (no start-up cost)
 
@@ -131,12 +131,13 @@ def prepare(items: Iterable[Post | RecordError], ctx: _Context,
         known = author_rows.get(id(author))
         if known is None:
             known = author_rows[id(author)] = (author.id, author_row(author))
-        posts.append(post_row(item, observed, known[0]))
+        row = post_row(item, observed, known[0])
+        posts.append(row)
         authors[known[0]] = (known[1], observed)
         if item.is_referenced:
             referenced += 1
         else:
-            chat_posts.append((item.id, chats or _chats_of(item, ctx)))
+            chat_posts.append((row[0], chats or _chats_of(item, ctx)))  # (the post's id)
         if keep_records and item.raw is not None and item.source_file:
             raws[(item.source_file, item.source_line or 0)] = item.raw
     batch.records, batch.referenced = records, referenced

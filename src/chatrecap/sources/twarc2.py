@@ -119,6 +119,9 @@ def _observed_at(record: x.Line) -> datetime | None:
 
 
 _AUTHORS: dict[str, tuple[x.User, Author]] = {}
+#: Users remembered at most: a chat's regulars, while an archive of a million accounts keeps
+#: an import worker's memory flat (each holds its own).
+CACHED_USERS = 10_000
 
 
 def v2_author(user: x.User) -> Author:
@@ -128,7 +131,7 @@ def v2_author(user: x.User) -> Author:
     known = _AUTHORS.get(user.id)
     if known is not None and known[0] == user:
         return known[1]
-    if len(_AUTHORS) > 100_000:
+    if len(_AUTHORS) >= CACHED_USERS:
         _AUTHORS.clear()
     author = _v2_author(user, user.public_metrics or x.UserMetrics())
     _AUTHORS[user.id] = (user, author)

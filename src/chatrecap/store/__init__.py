@@ -56,6 +56,9 @@ _ANALYSIS_POST = (
 _ANALYSIS_AUTHOR = ("handle", "display_name", "bio", "followers", "url", "kind", "verified",
                     "avatar_url")
 ANALYSIS_FIELDS = (*_ANALYSIS_POST, *(f"author_{f}" for f in _ANALYSIS_AUTHOR), "in_chat")
+#: Author rows a store remembers having written, so an unchanged author is not written
+#: again; at most this many, so that an archive of a million accounts keeps memory flat.
+WRITTEN_AUTHORS = 10_000
 #: Post fields a newer observation may change (metrics); other fields keep what is known.
 _POST_METRICS = ("like_count", "repost_count", "reply_count", "quote_count")
 _POST_KEEP_KNOWN = ("text_original", "reply_to_id", "reply_to_author", "quote_of_id",
@@ -342,7 +345,7 @@ class Store:
             if self._written_authors.get(author_id) != row:
                 authors.append((*row, observed))
                 self._written_authors[author_id] = row
-        if len(self._written_authors) > 200_000:  # bound memory on huge archives
+        if len(self._written_authors) > WRITTEN_AUTHORS:  # bound memory on huge archives
             self._written_authors.clear()
         try:
             for chat in sorted({chat for chat, _ in links} - self._chats):
