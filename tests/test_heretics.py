@@ -40,13 +40,16 @@ def test_the_contrarian_is_an_early_adopter(example):
 
 def test_working_in_small_steps_changes_nothing(example, monkeypatch):
     """The steps that bound memory at a million posts (texts tokenised, naming posts and
-    pairs judged at a time) leave the result as it is in one go."""
-    whole = early_adopters(example)
-    assert any(a.kind == "echo" for a in whole)
+    pairs judged, phrases sought a part at a time) leave the result as it is in one go."""
+    monkeypatch.setattr(heretics, "PHRASE_PARTS", 1)
+    corpora = [example, hedgehog_corridor()[0].corpus()]
+    whole = [early_adopters(corpus) for corpus in corpora]
+    assert {"echo", "phrase"} <= {a.kind for found in whole for a in found}
+    monkeypatch.setattr(heretics, "PHRASE_PARTS", 7)
     monkeypatch.setattr(heretics, "TOKEN_BATCH", 3)
     monkeypatch.setattr(heretics, "NAMED_STEP", 2)
     monkeypatch.setattr(heretics, "_cosines", lambda x, i, j, step=5, f=heretics._cosines: f(x, i, j, step))
-    assert early_adopters(example) == whole
+    assert [early_adopters(corpus) for corpus in corpora] == whole
 
 
 @pytest.mark.parametrize("batch", [heretics.TOKEN_BATCH, 7])  # one batch, and many
@@ -145,13 +148,19 @@ def test_the_first_to_bring_a_hashtag_or_a_link():
     assert not [a for a in stricter if a.kind in ("hashtag", "link")]
 
 
-def test_a_new_phrase_that_lives_on():
+def hedgehog_corridor() -> tuple[Series, str]:
+    """A long series in which nobody said "hedgehog corridor" until ann; then three others do."""
     s = Series()
-    for k in range(300):  # a long series in which nobody said it
+    for k in range(300):
         s.post(f"u{k % 7}", f"plain{k} ordinary{k} update{k} chatter{k}", k)
     first = s.post("ann", "My bet: the hedgehog corridor idea will beat any pesticide budget", 400)
     for k, h in enumerate(["cat", "dan", "eve"]):
         s.post(h, f"Built a hedgehog corridor this spring, finally{k}", 400 + 60 * 24 * (k + 2))
+    return s, first
+
+
+def test_a_new_phrase_that_lives_on():
+    s, first = hedgehog_corridor()
     phrases = [a for a in early_adopters(s.corpus()) if a.kind == "phrase"]
     assert [(a.post_id, a.item, a.adopters) for a in phrases] == [
         (first, "hedgehog corridor", ["x:cat", "x:dan", "x:eve"])]

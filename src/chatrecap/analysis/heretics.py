@@ -41,6 +41,7 @@ PAIR_FLOOR = 0.2  # cosine the rarer words of a candidate pair must reach on the
 CREDIT_RECENT = 20  # naming an author credits one of their last positions
 TOKEN_BATCH = 20_000  # texts tokenised at a time (memory: their chunks as strings)
 NAMED_STEP = 1 << 15  # naming posts judged at a time (memory: CREDIT_RECENT pairs each)
+PHRASE_PARTS = 4  # phrases sought a part at a time, by first word (memory: a part's arrays)
 NOVELTY = 5.0  # a phrase is new if its later rate would have shown it this often before
 PHRASE_LAG = timedelta(days=1)  # a phrase is adopted when it lives on after its session
 _ADDRESS = re.compile(r"^(?:[\s.]*@\w+)+")
@@ -256,49 +257,65 @@ def _firsts(posts: list[ChatPost], secs: np.ndarray, kind: str, need: int, lag: 
             if (a := _adoption(posts, secs, uses[key][0], ks, kind, shown[key], need))]
 
 
+def _new_phrases(posts: list[ChatPost], secs: np.ndarray, author: np.ndarray, tok: np.ndarray,
+                 doc: np.ndarray, at: np.ndarray, size: int, width: int, need: int,
+                 lag: float) -> list[tuple[int, tuple[int, ...], set[int]]]:
+    """(first post, word ids, adopting posts) of each new phrase of ``size`` words among those
+    starting at the word positions ``at`` that ``need`` others took up."""
+    n = len(posts)
+    found: list[tuple[int, tuple[int, ...], set[int]]] = []
+    if not len(at):
+        return found
+    key = tok[at].astype(np.int64)  # built in place: each array here has an entry per word
+    for _ in range(size - 1):
+        at += 1
+        key *= width
+        key += tok[at]
+    at -= size - 1
+    d = doc[at]
+    del at  # (and each freed as soon as done with)
+    order = np.argsort(key, kind="stable")  # posts stay in time order within a phrase
+    key, d = key[order], d[order]
+    del order
+    once = np.r_[True, (key[1:] != key[:-1]) | (d[1:] != d[:-1])]
+    key, d = key[once], d[once]
+    del once
+    start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    count = np.diff(np.r_[start, len(key)])
+    first = d[start]
+    new = (count > need) & ((count - 1) / np.maximum(n - first - 1, 1) * first >= NOVELTY)
+    rows_of = np.repeat(new, count)  # only phrases used often enough, and absent long enough before
+    key, d, group = key[rows_of], d[rows_of], np.repeat(np.arange(int(new.sum())), count[new])
+    del rows_of
+    start, count, first = start[new], count[new], first[new]
+    start = np.r_[0, np.cumsum(count)[:-1]].astype(np.int64)
+    adopter = (author[d] != author[first[group]]) & (secs[d] - secs[first[group]] >= lag)
+    pair = np.unique(group[adopter] * (int(author.max()) + 1) + author[d[adopter]])
+    people = np.bincount(pair // (int(author.max()) + 1), minlength=len(start))
+    for g in np.flatnonzero(people >= need).tolist():
+        if _QUESTION.search(posts[first[g]].text):  # the room answering a question is not adopting
+            continue
+        rows = d[start[g]:start[g] + count[g]]
+        gram = tuple(int(key[start[g]]) // width ** e % width for e in range(size - 1, -1, -1))
+        adopted = set(rows[adopter[start[g]:start[g] + count[g]]].tolist())
+        found.append((int(first[g]), gram, adopted))
+    return found
+
+
 def _phrases(posts: list[ChatPost], secs: np.ndarray, author: np.ndarray, tok: np.ndarray, doc: np.ndarray,
              vocab: list[str], need: int, lag: float, drop: tuple[str, ...]) -> list[Adoption]:
     """The first voice of each new 2- or 3-word phrase that ``need`` others use later."""
-    n, width = len(posts), len(vocab) + 1
+    width = len(vocab) + 1
     same = doc[1:] == doc[:-1]
     found: list[tuple[int, tuple[int, ...], set[int]]] = []
     for size in (2, 3):
         if size == 3 and width ** 3 >= 2 ** 62:
             break
-        at = np.flatnonzero(same if size == 2 else same[:-1] & same[1:])
-        key = tok[at].astype(np.int64)  # built in place: each array here has an entry per word
-        for _ in range(size - 1):
-            at += 1
-            key *= width
-            key += tok[at]
-        at -= size - 1
-        d = doc[at]
-        del at  # (and each freed as soon as done with)
-        order = np.argsort(key, kind="stable")  # posts stay in time order within a phrase
-        key, d = key[order], d[order]
-        del order
-        once = np.r_[True, (key[1:] != key[:-1]) | (d[1:] != d[:-1])]
-        key, d = key[once], d[once]
-        del once
-        start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-        count = np.diff(np.r_[start, len(key)])
-        first = d[start]
-        new = (count > need) & ((count - 1) / np.maximum(n - first - 1, 1) * first >= NOVELTY)
-        rows_of = np.repeat(new, count)  # only phrases used often enough, and absent long enough before
-        key, d, group = key[rows_of], d[rows_of], np.repeat(np.arange(int(new.sum())), count[new])
-        del rows_of
-        start, count, first = start[new], count[new], first[new]
-        start = np.r_[0, np.cumsum(count)[:-1]].astype(np.int64)
-        adopter = (author[d] != author[first[group]]) & (secs[d] - secs[first[group]] >= lag)
-        pair = np.unique(group[adopter] * (int(author.max()) + 1) + author[d[adopter]])
-        people = np.bincount(pair // (int(author.max()) + 1), minlength=len(start))
-        for g in np.flatnonzero(people >= need).tolist():
-            if _QUESTION.search(posts[first[g]].text):  # the room answering a question is not adopting
-                continue
-            rows = d[start[g]:start[g] + count[g]]
-            gram = tuple(int(key[start[g]]) // width ** e % width for e in range(size - 1, -1, -1))
-            adopted = set(rows[adopter[start[g]:start[g] + count[g]]].tolist())
-            found.append((int(first[g]), gram, adopted))
+        starts = same if size == 2 else same[:-1] & same[1:]
+        part = tok[:len(starts)] % PHRASE_PARTS  # by first word: each phrase in one part
+        for p in range(PHRASE_PARTS):
+            found += _new_phrases(posts, secs, author, tok, doc, np.flatnonzero(starts & (part == p)),
+                                  size, width, need, lag)
     by_first: dict[int, list[tuple[tuple[int, ...], set[int]]]] = defaultdict(list)
     for first, gram, later in found:
         by_first[first].append((gram, later))
