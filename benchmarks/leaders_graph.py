@@ -22,10 +22,10 @@ collector, as ``rank_leaders`` runs them). From 50,000 posts the leaders step fo
 for the sessions, one for the early-idea search and self-promotion; CPU time counts theirs
 too. Peak RSS is the process's (getrusage); the workers' is printed beside it, and the peak
 PSS of the process and its workers together, sampled from /proc, which counts the shared
-corpus once. Then PageRank
-alone on the same weighted directed graph by igraph and by networkx (graph construction not
-timed; best of --repeat runs). Targets: the leaders step (nominations + rank_leaders) <= 60 s
-and <= 2 GB; the ranking (PageRank) >= 10x faster than networkx's.
+corpus once. Then PageRank alone on the same weighted directed graph by igraph and by
+networkx (graph construction not timed; best of --repeat runs). Targets: the leaders step
+(nominations + rank_leaders) <= 60 s and <= 2 GB; the ranking (PageRank) >= 10x faster
+than networkx's.
 """
 
 from __future__ import annotations
