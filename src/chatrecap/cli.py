@@ -18,7 +18,7 @@ from collections import Counter  # noqa: E402
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import orjson
@@ -113,6 +113,17 @@ def main_options(
 def _fail(message: str, code: int = EXIT_USER) -> typer.Exit:
     err.print(f"[red]error:[/red] {escape(message)}", markup=True)
     return typer.Exit(code)
+
+
+def _table_or_json(fmt: str, command: str) -> None:
+    """Refuse a --format other than the two every listing command offers."""
+    if fmt not in ("table", "json"):
+        raise _fail(f"Unknown --format {fmt!r} for {command}; use table or json.")
+
+
+def _print_json(data: Any) -> None:
+    """What a command's --format json prints: indented, one newline at the end."""
+    sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
 
 
 def _zone(name: str | None) -> ZoneInfo | None:
@@ -252,15 +263,14 @@ def stats(
 ) -> None:
     """Counts per platform, per chat and in total."""
     _use_db(db)
-    if fmt not in ("table", "json"):
-        raise _fail(f"Unknown --format {fmt!r} for stats; use table or json.")
+    _table_or_json(fmt, "stats")
     try:
         with open_store(state.db) as store:
             data = store.stats()
     except ChatrecapError as exc:
         raise _fail(str(exc)) from None
     if fmt == "json":
-        sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+        _print_json(data)
         return
     total = data["total"]
     out.print(f"Workspace {data['workspace']}: {_count(total['posts'], 'post')} "
@@ -403,8 +413,7 @@ def sessions(
 ) -> None:
     """List the live sessions of a chat: dense bursts of posts, stray posts left out."""
     _use_db(db)
-    if fmt not in ("table", "json"):
-        raise _fail(f"Unknown --format {fmt!r} for sessions; use table or json.")
+    _table_or_json(fmt, "sessions")
     from chatrecap.analysis.corpus import load_corpus
     from chatrecap.analysis.structure import detect_hosts
 
@@ -418,7 +427,7 @@ def sessions(
                          "end": zulu(session.end, True), "posts": session.posts,
                          "participants": session.participants, "hosts": hosts})
     if fmt == "json":
-        sys.stdout.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode() + "\n")
+        _print_json(rows)
         return
     table = Table(title=f"Sessions of {name}", title_justify="left")
     for column in ("id", "start (UTC)", "end", "posts", "participants", "hosts"):
@@ -585,7 +594,7 @@ def leaders(
                               corrections=store.kind_corrections())
     rows = _leader_rows(ranked, "person" if people else "organization" if orgs else None)
     if fmt == "json":
-        sys.stdout.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode() + "\n")
+        _print_json(rows)
         return
     if fmt == "csv":
         import csv
@@ -634,7 +643,7 @@ def series(
     if fmt == "json":
         data = {"chat": name, "sessions": [asdict(r) for r in view.sessions],
                 "rising": [asdict(r) for r in view.rising]}
-        sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+        _print_json(data)
         return
     table = Table(title=f"{name} over time", title_justify="left")
     for column in ("session", "posts", "people", "first time", "returning", "came back"):
@@ -692,7 +701,7 @@ def accounts(
              "evidence": list(g.evidence), "account_id": a}
             for a, g in sorted(guesses.items(), key=lambda kv: handles.get(kv[0], kv[0]).lower())]
     if fmt == "json":
-        sys.stdout.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode() + "\n")
+        _print_json(rows)
         return
     table = Table(title=f"Accounts of {name}", title_justify="left")
     for column in ("account", "name", "kind", "sure", "why"):
@@ -812,8 +821,7 @@ def comments_list(
 ) -> None:
     """List comments, those waiting for moderation first."""
     _use_db(db)
-    if fmt not in ("table", "json"):
-        raise _fail(f"Unknown --format {fmt!r} for comments list; use table or json.")
+    _table_or_json(fmt, "comments list")
     from chatrecap.blog.comments import list_comments
 
     with open_store(state.db) as store:
@@ -823,7 +831,7 @@ def comments_list(
              "created_at": zulu(datetime.fromisoformat(c.created_at), True), "text": c.body_markdown}
             for c in found]
     if fmt == "json":
-        sys.stdout.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode() + "\n")
+        _print_json(rows)
         return
     table = Table(title="Comments", title_justify="left")
     for column in ("id", "status", "post", "reply to", "author", "posted (UTC)", "text"):
@@ -900,8 +908,7 @@ def mentions_list(
 ) -> None:
     """List webmentions and pingbacks, those waiting for moderation first."""
     _use_db(db)
-    if fmt not in ("table", "json"):
-        raise _fail(f"Unknown --format {fmt!r} for mentions list; use table or json.")
+    _table_or_json(fmt, "mentions list")
     from chatrecap.blog.mentions import list_mentions
 
     with open_store(state.db) as store:
@@ -911,7 +918,7 @@ def mentions_list(
              "received_at": zulu(datetime.fromisoformat(m.received_at), True), "error": m.error}
             for m in found]
     if fmt == "json":
-        sys.stdout.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode() + "\n")
+        _print_json(rows)
         return
     table = Table(title="Webmentions and pingbacks", title_justify="left")
     for column in ("id", "status", "post", "kind", "author", "received (UTC)", "source"):
@@ -973,7 +980,7 @@ def subscribers_export(address: Address, db: DbOption = None) -> None:
         data = subscriptions.export(store, address)
     if data is None:
         raise _fail("No subscriber has this address.")
-    sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+    _print_json(data)
 
 
 @subscribers_app.command("delete")
