@@ -263,10 +263,9 @@ def _author(props: dict[str, Any], items: list[Any], rels: dict[str, Any]) -> tu
 
 def _content(props: dict[str, Any]) -> str | None:
     """The entry's content as safe HTML; an excerpt of its text when it is long."""
-    values = props.get("content") or props.get("summary") or []
-    if not values:
+    value = _first_content(props)
+    if value is None:
         return None
-    value = values[0]
     raw = value.get("html") if isinstance(value, dict) else None
     text = _content_text(props) or ""
     if raw is None:
@@ -281,12 +280,15 @@ def _content(props: dict[str, Any]) -> str | None:
 
 
 def _content_text(props: dict[str, Any]) -> str | None:
-    values = props.get("content") or props.get("summary") or []
-    if not values:
-        return None
-    value = values[0]
+    value = _first_content(props)
     text = value.get("value") if isinstance(value, dict) else value
     return text if isinstance(text, str) else None
+
+
+def _first_content(props: dict[str, Any]) -> Any:
+    """The entry's first content (a summary when it has none): mf2's {html, value} or text."""
+    values = props.get("content") or props.get("summary") or []
+    return values[0] if values else None
 
 
 def one_line(value: str | None, limit: int = 200) -> str | None:
