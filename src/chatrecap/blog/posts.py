@@ -87,8 +87,9 @@ def get_overrides(store: Store, session_id: str) -> Overrides:
     return Overrides.from_json(rows[0][0] if rows else None)
 
 
-def save_overrides(store: Store, post: BlogPost, edits: Overrides) -> None:
-    """Store the host's edits; a new title, slug or tags show on the post at once."""
+def save_overrides(store: Store, post: BlogPost, edits: Overrides, base: Recap | None = None) -> None:
+    """Store the host's edits; a new title, slug or tags show on the post at once.
+    ``base``: the post's ``base_recap``, when the caller has read it already."""
     slug = post.slug
     if edits.slug and edits.slug != post.slug:
         slug = _checked_slug(store, edits.slug, post.id)  # before anything is written
@@ -96,7 +97,7 @@ def save_overrides(store: Store, post: BlogPost, edits: Overrides) -> None:
     store.execute("INSERT INTO recap_overrides (session_id, chat, overrides, updated_at) VALUES (?, ?, ?, ?) "
                   "ON CONFLICT (session_id) DO UPDATE SET overrides = excluded.overrides, "
                   "updated_at = excluded.updated_at", (post.session_id, post.chat, edits.to_json(), now))
-    title = edits.title or base_recap(store, post).title
+    title = edits.title or (base or base_recap(store, post)).title
     tags = post.tags if edits.tags is None else _tags(edits.tags)
     store.execute("UPDATE blog_posts SET title = ?, slug = ?, tags = ?, updated_at = ? WHERE id = ?",
                   (title, slug, orjson.dumps(tags).decode(), now, post.id))

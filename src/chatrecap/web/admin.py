@@ -327,8 +327,9 @@ def _edit(request: Request, store: Store, admin: LoginSession, post_id: int, csr
     post = _post_or_404(store, post_id)
     edits = posts.get_overrides(store, post.session_id)
     try:
-        action(edits, posts.base_recap(store, post))
-        posts.save_overrides(store, post, edits)
+        base = posts.base_recap(store, post)
+        action(edits, base)
+        posts.save_overrides(store, post, edits, base)
     except OptionError as exc:
         store.conn.rollback()  # nothing of a refused edit is kept
         return _editor_page(request, store, admin, post, str(exc), 400)
