@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 import orjson
 
-from chatrecap.analysis.sessions import Session, find_sessions
+from chatrecap.analysis.sessions import Session, find_sessions, slug
 from chatrecap.errors import OptionError
 from chatrecap.recap.build import RecapOptions, build_recap
 from chatrecap.recap.model import Recap
@@ -59,12 +59,15 @@ def _now() -> str:
     return iso(datetime.now(UTC))
 
 
-def find_session(store: Store, session_id: str) -> Session:
-    """A session by its id (`chatrecap sessions`), in whichever chat it belongs to."""
-    for chat in store.chats():
-        for session in find_sessions(store, chat):
-            if session.id == session_id:
-                return session
+def find_session(store: Store, session_id: str, sessions: list[Session] | None = None) -> Session:
+    """A session by its id (`chatrecap sessions`), in whichever chat it belongs to (among
+    ``sessions`` when the caller has them)."""
+    if sessions is None:  # (an id begins with its chat's slug: only those chats are searched)
+        sessions = [session for chat in store.chats() if session_id.startswith(slug(chat) + "-")
+                    for session in find_sessions(store, chat)]
+    for session in sessions:
+        if session.id == session_id:
+            return session
     raise OptionError(f"No session {session_id!r}: `chatrecap sessions` lists them.")
 
 
@@ -130,8 +133,8 @@ def draft(store: Store, session: Session, options: RecapOptions | None = None) -
 
 def rebuild(store: Store, post: BlogPost, options: RecapOptions | None = None) -> None:
     """Run the analysis again (new posts imported, a newer chatrecap); edits are kept."""
-    session = find_session(store, post.session_id)
-    recap = build_recap(store, session, options, find_sessions(store, session.chat))
+    sessions = find_sessions(store, post.chat)
+    recap = build_recap(store, find_session(store, post.session_id, sessions), options, sessions)
     store.execute("UPDATE blog_posts SET recap = ?, updated_at = ? WHERE id = ?",
                   (recap.to_json().decode(), _now(), post.id))
     store.commit()
