@@ -14,6 +14,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -273,7 +274,7 @@ def _readings(text: str) -> dict[str, str]:
     return out
 
 
-def _context_votes(handle: str, said: list[tuple[str, bool]], as_word: int, votes: Votes,
+def _context_votes(handle: str, said: Collection[tuple[str, bool]], as_word: int, votes: Votes,
                    read: tuple[int, int] | None = None) -> None:
     """How posts talk about the account: named as a thing or a person, answered, or its name
     written as a plain word or hashtag (brands and events are; people rarely are).
@@ -322,7 +323,7 @@ def classify_account(handle: str, name: str | None, bio: str | None, url: str | 
 
 
 def _classify(handle: str, name: str | None, bio: str | None, url: str | None,
-              said: list[tuple[str, bool]], as_word: int, read: tuple[int, int] | None) -> KindGuess:
+              said: Collection[tuple[str, bool]], as_word: int, read: tuple[int, int] | None) -> KindGuess:
     handle = (handle or "").lstrip("@").strip()
     name, bio, url = (name or "").strip(), (bio or "").strip(), (url or "").strip()
     if not (handle or name or bio):
@@ -363,26 +364,41 @@ def account_kinds(corpus: Corpus, corrections: dict[str, str] | None = None) -> 
     A user's correction wins, then a kind recorded in the archive, then the guess.
     """
     corrections = corrections or {}
+    authors = {a.handle.lower() for a in corpus.authors.values()}
     said: dict[str, dict[str, bool]] = defaultdict(dict)  # handle -> post text -> answers it
     read: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # handle -> posts reading it as thing, person
-    spellings: dict[str, dict[str, str]] = defaultdict(dict)  # handle -> spelling -> platform
-    words: Counter[str] = Counter()
-    for post in [*corpus.posts, *corpus.referenced.values()]:
-        words.update({w.lower() for w in _WORD.findall(post.text)})
+    spellings: dict[str, dict[str, str]] = defaultdict(dict)  # mentioned-only handle -> spelling -> platform
+    posts = [*corpus.posts, *corpus.referenced.values()]
+    for post in posts:
+        if not post.mentions:
+            continue
+        text = post.text
         target = (post.reply_to_author or "").lstrip("@").lower()
         readings = None
         for mention in post.mentions:
-            key = mention.lstrip("@").lower()
-            spellings[key].setdefault(mention.lstrip("@"), post.platform)
+            spelled = mention.lstrip("@")
+            key = spelled.lower()
+            if key not in authors:
+                spellings[key].setdefault(spelled, post.platform)
             texts = said[key]
-            if post.text not in texts:  # each text read once per handle, as _context_votes does
-                readings = _readings(post.text) if readings is None else readings
+            if text not in texts:  # each text read once per handle, as _context_votes does
+                readings = _readings(text) if readings is None else readings
                 reading = readings.get(key)
                 if reading is not None:
                     read[key][reading == "person"] += 1
-            texts[post.text] = texts.get(post.text, False) or key == target
+                texts[text] = key == target
+            elif key == target:
+                texts[text] = True
+    # Posts writing a handle as a plain word or hashtag: only the accounts' handles are counted.
+    handles = authors | said.keys()
+    words: Counter[str] = Counter()
+    for post in posts:
+        text = post.text
+        found = handles.intersection(_WORD.findall(text.lower()) if text.isascii()
+                                     else [w.lower() for w in _WORD.findall(text)])
+        if found:
+            words.update(found)
     accounts = [(a.id, a.handle, a.name, a.bio, a.url, a.kind) for a in corpus.authors.values()]
-    authors = {a.handle.lower() for a in corpus.authors.values()}
     for key in sorted(said.keys() - authors):
         spelled = max(sorted(spellings[key]), key=lambda s: sum(c.isupper() for c in s))  # "PSHSummit"
         accounts.append((f"{spellings[key][spelled]}:@{key}", spelled, None, None, None, None))
@@ -399,6 +415,5 @@ def account_kinds(corpus: Corpus, corrections: dict[str, str] | None = None) -> 
             key = handle.lower()
             # The counts were read for handles as ``_readings`` finds them: plain ones only.
             counts = (read[key][0], read[key][1]) if _PLAIN_HANDLE.fullmatch(handle) else None
-            result[account_id] = _classify(handle, name, bio, url, list(said[key].items()), words[key],
-                                           counts)
+            result[account_id] = _classify(handle, name, bio, url, said[key].items(), words[key], counts)
     return result
