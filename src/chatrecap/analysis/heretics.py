@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from statistics import median
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
@@ -101,7 +102,8 @@ def _adoption(posts: list[ChatPost], secs: np.ndarray, first: int, later: list[i
         firsts.setdefault(posts[j].author_id, j)
     if len(firsts) < need:
         return None
-    lead = float(np.median([secs[j] - secs[first] for j in firsts.values()])) / 60
+    # (statistics' median: NumPy's costs tens of microseconds on a short list, tens of thousands of times)
+    lead = median([float(secs[j] - secs[first]) for j in firsts.values()]) / 60
     return Adoption(posts[first].author_id, posts[first].id, kind, item, list(firsts),
                     [posts[j].id for j in sorted(later)], round(lead, 1))
 
@@ -242,12 +244,16 @@ def _firsts(posts: list[ChatPost], secs: np.ndarray, kind: str, need: int, lag: 
     """Who first brought each link or hashtag that ``need`` others used later."""
     uses: dict[str, list[int]] = defaultdict(list)
     shown: dict[str, str] = {}
+    keys: dict[str, str] = {}  # each spelling parsed once: the popular links come back a lot
     for k, post in enumerate(posts):
         for raw in post.urls if kind == "link" else post.hashtags:
-            try:
-                key = _url_key(raw) if kind == "link" else raw.lstrip("#").lower()
-            except ValueError:  # not a URL after all
-                continue
+            key = keys.get(raw)
+            if key is None:
+                try:
+                    key = keys[raw] = _url_key(raw) if kind == "link" else raw.lstrip("#").lower()
+                except ValueError:  # not a URL after all
+                    keys[raw] = ""
+                    continue
             if key and key != chat_tag and (not uses[key] or uses[key][-1] != k):
                 uses[key].append(k)
                 shown.setdefault(key, key if kind == "link" else "#" + raw.lstrip("#"))
