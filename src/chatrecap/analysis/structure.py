@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 
+import numpy as np
+
 from chatrecap.analysis.corpus import ChatPost, Corpus
 from chatrecap.analysis.textvec import Folded, Vectors, cosine, tokens
 from chatrecap.recap.model import ADDRESSING, LABEL, QUOTE, REPLY, SIMILARITY, WINDOW
@@ -353,16 +355,20 @@ def _file_by_window(corpus: Corpus, pending: list[ChatPost], prompts: list[Promp
     times = [corpus.by_id[p.post_id].created_at for p in window_prompts]
     column = {pid: i for i, pid in enumerate(prompt_ids)}
     asked = [corpus.by_id[pid].created_at for pid in prompt_ids]
-    for row, post in enumerate(pending):
-        at = bisect_right(times, post.created_at) - 1
-        window = window_prompts[at].post_id if at >= 0 else None
-        # An answer cannot come before its question: only prompts already asked compete.
-        open_prompts = bisect_right(asked, post.created_at)
-        if open_prompts == 0:
+    # Each post's window and the prompts already asked (an answer cannot come before its
+    # question: only those compete), then every row's best and window similarity at once.
+    at = [bisect_right(times, post.created_at) - 1 for post in pending]
+    opened = np.array([bisect_right(asked, post.created_at) for post in pending], dtype=np.int64)
+    rows = np.arange(len(pending))
+    best_of = np.where(np.arange(len(prompt_ids))[None, :] < opened[:, None], sims, -np.inf).argmax(axis=1)
+    best_sims = sims[rows, best_of].tolist()
+    window_of = np.array([column[window_prompts[a].post_id] if a >= 0 else -1 for a in at], dtype=np.int64)
+    window_sims = np.where(window_of >= 0, sims[rows, np.maximum(window_of, 0)], 0.0).tolist()
+    for row, (post, n_open, best) in enumerate(zip(pending, opened.tolist(), best_of.tolist(), strict=True)):
+        if n_open == 0:
             continue
-        best = int(sims[row, :open_prompts].argmax())
-        best_sim = float(sims[row, best])
-        window_sim = float(sims[row, column[window]]) if window else 0.0
+        window = window_prompts[at[row]].post_id if at[row] >= 0 else None
+        best_sim, window_sim = best_sims[row], window_sims[row]
         if best_sim >= SIMILARITY_MIN and (
                 (prompt_ids[best] == window and not labelled)
                 or (prompt_ids[best] != window and best_sim >= window_sim + SIMILARITY_MARGIN)):

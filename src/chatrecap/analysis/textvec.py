@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
@@ -92,7 +93,9 @@ class Vectors:
                  max_terms: int | None = None, bigrams: bool = False) -> None:
         self.bigrams = bigrams
         grams = [self._grams(doc) for doc in docs]
-        df = Counter(term for doc in grams for term in set(doc))
+        df: Counter[str] = Counter()
+        for doc in grams:
+            df.update(set(doc))
         terms = sorted(t for t, n in df.items() if n >= min_df)
         if max_terms is not None and len(terms) > max_terms:
             terms = sorted(sorted(terms, key=lambda t: (-df[t], t))[:max_terms])
@@ -112,16 +115,19 @@ class Vectors:
         return self._rows([self._grams(doc) for doc in docs])
 
     def _rows(self, grams: Sequence[Sequence[str]]) -> sparse.csr_matrix:
-        rows, cols, vals = [], [], []
+        rows, cols, counts = array("q"), array("q"), array("q")
+        index = self.index
         for r, doc in enumerate(grams):
             for term, count in Counter(doc).items():
-                c = self.index.get(term)
+                c = index.get(term)
                 if c is not None:
                     rows.append(r)
                     cols.append(c)
-                    vals.append(count * self.idf[c])
-        matrix = sparse.csr_matrix((vals, (rows, cols)), shape=(len(grams), len(self.terms)),
-                                   dtype=np.float64)
+                    counts.append(count)
+        col = np.frombuffer(cols, dtype=np.int64)
+        vals = np.frombuffer(counts, dtype=np.int64) * self.idf[col]  # (one product per term at once)
+        matrix = sparse.csr_matrix((vals, (np.frombuffer(rows, dtype=np.int64), col)),
+                                   shape=(len(grams), len(self.terms)), dtype=np.float64)
         norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
         return sparse.csr_matrix(sparse.diags(1 / norms) @ matrix)
