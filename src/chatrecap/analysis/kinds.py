@@ -26,7 +26,7 @@ from probablepeople.gender import gender_names  # the given-name lexicon probabl
 from probablepeople.ratios import ratios
 
 from chatrecap.analysis.corpus import Corpus
-from chatrecap.analysis.textvec import Folded
+from chatrecap.analysis.textvec import Folded, whole_words
 from chatrecap.models import ORGANIZATION, PERSON
 
 
@@ -89,14 +89,14 @@ _PERSON_AFTER = re.compile(r"\s+(?:who|whose|who's|presenting|presents|deserves|
                            r"(?:\s+\S+){0,3}?\s+(?:he|she|his|him|her|he's|she's)\b", re.I)
 # Every word the four patterns above need, whole: a post with none of them reads no mention
 # either way, and most posts have none, so they are skipped for one search.
-_ANY_CUE = Folded(re.compile(
-    r"\b(?:the|an?|on|in|into|using|use|via|at|with|team|meeting|meet|meetup|events?|website|site|"
-    r"forums?|extensions?|notebooks?|images?|version|release|client|platform|collection|courses?|app|"
-    r"account|program|programme|community|conference|summit|cfp|library|package|tools?|docs|"
-    r"documentation|api|sdk|editor|license|product|services?|store|gallery|repo|channel|integration|"
-    r"plugin|subscription|features?|update|v\d|podcast|episode|webinar|by|thanks|thank|congrats|"
-    r"congratulations|cc|paging|welcome|ask|hey|hi|hello|who|whose|presenting|presents|deserves|"
-    r"he|she|his|him|her)\b", re.I))
+_ANY_CUE = Folded(re.compile(whole_words("""
+    the a an on in into using use via at with team meeting meet meetup event events website site forum
+    forums extension extensions notebook notebooks image images version release client platform
+    collection course courses app account program programme community conference summit cfp library
+    package tool tools docs documentation api sdk editor license product service services store gallery
+    repo channel integration plugin subscription feature features update podcast episode webinar by
+    thanks thank congrats congratulations cc paging welcome ask hey hi hello who whose presenting
+    presents deserves he she his him her""".split(), r"v\d"), re.I))
 # The same, matched faster on ASCII text (see ``Folded``).
 _THING_BEFORE_F, _THING_AFTER_F, _PERSON_BEFORE_F, _PERSON_AFTER_F = map(
     Folded, (_THING_BEFORE, _THING_AFTER, _PERSON_BEFORE, _PERSON_AFTER))
