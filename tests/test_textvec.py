@@ -38,3 +38,48 @@ def test_tf_idf_rows_have_unit_length_and_empty_posts_are_zero_rows() -> None:
     row = dict(zip(vectors.terms, vectors.matrix[0].toarray().ravel().tolist(), strict=True))
     assert row["data"] > row["team"] > 0  # twice the word, and a rarer one
     assert vectors.transform([["unknown"]]).nnz == 0
+
+
+def _texts() -> list[str]:
+    """Posts of the bundled example and of the shared archives (any text field), and the
+    lines of the CSV archives."""
+    from conftest import DATA, ROOT
+
+    texts: list[str] = []
+    for path in [ROOT / "src" / "chatrecap" / "examples" / "b2bchat-example.jsonl", *sorted(DATA.rglob("*"))]:
+        if path.suffix in (".json", ".jsonl", ".csv"):
+            raw = path.read_text(errors="replace")
+            texts += re.findall(r'"(?:text|content|full_text)":\s*"((?:[^"\\]|\\.)*)"', raw)
+            texts += raw.splitlines() if path.suffix == ".csv" else []
+    assert len(texts) > 4000
+    return texts
+
+
+def test_the_strings_a_pattern_needs_never_hide_one_of_its_matches() -> None:
+    """Every ``Folded`` given ``needs`` answers as its own pattern does: on real posts, and on
+    strings made of the pattern's own words, where its matches are many."""
+    import random
+
+    from chatrecap.analysis import kinds, structure
+    from chatrecap.analysis.textvec import Folded
+
+    texts = _texts()
+    rng = random.Random(7)
+    checked = 0
+    for module in (structure, kinds):
+        for name, folded in vars(module).items():
+            if not isinstance(folded, Folded) or not folded.needs:
+                continue
+            source = folded.pattern.pattern.replace(r"\b", " ").replace(r"\d", " 1 ")
+            pieces = [p.strip() for p in re.split(r"[|()?:\[\]^*+]+", source) if p.strip()]
+            words = [*pieces, *re.findall(r"[a-z']+", source), "x", "?", "The", "you", "1", "@ann", "A1:"]
+            made = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 7))) for _ in range(4000)]
+            matched = 0
+            for text in texts + made:
+                expected = folded.pattern.search(text) is not None
+                assert folded.search(text) == expected, (name, text)
+                assert folded.match(text) == (folded.pattern.match(text) is not None), (name, text)
+                matched += expected
+            assert matched > 100, name  # the made-up strings do reach the pattern
+            checked += 1
+    assert checked >= 6

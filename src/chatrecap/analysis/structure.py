@@ -99,10 +99,17 @@ _ROOM_QUESTION_ANYWHERE = re.compile(
     re.IGNORECASE)
 
 # The same, matched faster on ASCII text (see ``Folded``).
-_CHATTER_F, _CHATTER_QUESTION_F, _LOGISTICS_F, _OPENING_F, _CLOSING_F = map(
-    Folded, (_CHATTER, _CHATTER_QUESTION, _LOGISTICS, _OPENING, _CLOSING))
-_ROOM_QUESTION_F, _ROOM_QUESTION_OPENING_F, _ROOM_QUESTION_ANYWHERE_F = map(
-    Folded, (_ROOM_QUESTION, _ROOM_QUESTION_OPENING, _ROOM_QUESTION_ANYWHERE))
+# Each with strings one of which its every match holds (see ``Folded``).
+_CHATTER_F = Folded(_CHATTER)
+_CHATTER_QUESTION_F = Folded(_CHATTER_QUESTION, ("what did i miss", "how is everyone", "how are", "who",
+                                                 "anyone else here"))
+_LOGISTICS_F = Folded(_LOGISTICS, ("remember to", "reminder", "coming up", "up next", "in a minute",
+                                   "use a", "use th", "include th", "recap", "transcript"))
+_OPENING_F = Folded(_OPENING, ("welcome", "get started", "kick", "starting now", "introduce", "topic"))
+_CLOSING_F = Folded(_CLOSING, ("thank", "a wrap", "see you next", "next week", "next month", "transcript"))
+_ROOM_QUESTION_F = Folded(_ROOM_QUESTION, ("?",))
+_ROOM_QUESTION_OPENING_F = Folded(_ROOM_QUESTION_OPENING)
+_ROOM_QUESTION_ANYWHERE_F = Folded(_ROOM_QUESTION_ANYWHERE, ("curious", "wondering", "any"))
 
 CHATTER_MAX_WORDS = 14  # a greeting or a reminder is short
 ADDRESS_LOOKBACK = timedelta(minutes=45)  # how far back "@ann ..." looks for ann's post
@@ -142,12 +149,12 @@ def is_chatter(text: str) -> bool:
     return "?" not in body or _CHATTER_QUESTION_F.search(body, low)
 
 
-def _is_room_question(post: ChatPost) -> bool:
-    """An open question to everyone, not a reply to someone."""
+def _is_room_question(post: ChatPost, low: str | None = None) -> bool:
+    """An open question to everyone, not a reply to someone (``low``: its text lower-cased)."""
     if post.reply_to_id or addressed(post.text):
         return False
     text = post.text
-    low = text.lower()
+    low = text.lower() if low is None else low
     return ((_ROOM_QUESTION_F.search(text, low)
              or _ROOM_QUESTION_OPENING_F.match(text.lstrip("#").strip())
              or _ROOM_QUESTION_ANYWHERE_F.search(text, low))
@@ -170,15 +177,16 @@ def detect_hosts(corpus: Corpus, given: Sequence[str] = ()) -> list[str]:
     span = max((posts[-1].created_at - first).total_seconds(), 1.0)
     for p in posts:
         at = (p.created_at - first).total_seconds() / span
+        low = p.text.lower()
         if question_label(p.text) is not None:
             score[p.author_id] += 3
-        if at <= 0.2 and _OPENING_F.search(p.text):
+        if at <= 0.2 and _OPENING_F.search(p.text, low):
             score[p.author_id] += 2
-        if at >= 0.7 and _CLOSING_F.search(p.text):
+        if at >= 0.7 and _CLOSING_F.search(p.text, low):
             score[p.author_id] += 2
-        if _is_room_question(p):
+        if _is_room_question(p, low):
             score[p.author_id] += 1
-        if _LOGISTICS_F.search(p.text):
+        if _LOGISTICS_F.search(p.text, low):
             score[p.author_id] += 1.5  # reminders and announcements are a moderator's job
     for author, n in count.items():
         score[author] += 4 * n / len(posts)  # the host talks most

@@ -44,27 +44,36 @@ class Folded:
     a long alternation of cue words costs three to four times more. On ASCII text
     ``str.lower`` keeps every position and folds case exactly as IGNORECASE does, so the
     answers are the same; other text, and a pattern with upper-case or non-ASCII letters
-    (outside escapes) or a local ``(?-i:...)``, go to the pattern itself."""
+    (outside escapes) or a local ``(?-i:...)``, go to the pattern itself. ``needs``: strings
+    one of which (lower case) every match contains; a text holding none of them is passed
+    over without running the pattern, which most texts are."""
 
-    __slots__ = ("pattern", "plain")
+    __slots__ = ("needs", "pattern", "plain")
 
-    def __init__(self, pattern: re.Pattern[str]) -> None:
+    def __init__(self, pattern: re.Pattern[str], needs: Sequence[str] = ()) -> None:
         self.pattern = pattern
         letters = re.sub(r"\\.", "", pattern.pattern)
         foldable = (pattern.flags & re.IGNORECASE and "(?-i" not in pattern.pattern
                     and letters.isascii() and letters == letters.lower())
         self.plain = re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE) if foldable else None
+        self.needs = tuple(needs)
 
     def search(self, text: str, low: str | None = None) -> bool:
         """Whether the pattern occurs in ``text`` (``low``: ``text.lower()``, if known)."""
         if self.plain is not None and text.isascii():
-            return self.plain.search(text.lower() if low is None else low) is not None
+            low = text.lower() if low is None else low
+            if self.needs and not any(need in low for need in self.needs):
+                return False
+            return self.plain.search(low) is not None
         return self.pattern.search(text) is not None
 
     def match(self, text: str, low: str | None = None) -> bool:
         """Whether the pattern matches at the start of ``text``."""
         if self.plain is not None and text.isascii():
-            return self.plain.match(text.lower() if low is None else low) is not None
+            low = text.lower() if low is None else low
+            if self.needs and not any(need in low for need in self.needs):
+                return False
+            return self.plain.match(low) is not None
         return self.pattern.match(text) is not None
 
 
