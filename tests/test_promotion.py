@@ -127,3 +127,15 @@ def test_reposts_and_the_chats_own_site_do_not_count():
     promo = chat.promotion()
     assert promo["x:host"].posts == 1 and promo["x:host"].promotional == 0
     assert recap not in promo["x:host"].evidence
+
+
+def test_the_shares_of_some_accounts_and_of_the_others_make_the_whole(example):
+    """The leaders step works the shares out in two processes, half the accounts each."""
+    whole = self_promotion(example)
+    some = set(sorted(whole)[::2])
+    assert some and some != set(whole)
+    apart = self_promotion(example, some)
+    apart.update(self_promotion(example, some, but=True))
+    assert set(apart) == set(whole)
+    assert all(apart[a] == whole[a] for a in whole)
+    assert set(self_promotion(example, some)) == some

@@ -11,6 +11,7 @@ weighted (``LeaderWeights``, configurable) and shown beside the score with its p
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -97,9 +98,11 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
                   graph: InteractionGraph | None,
                   ranking: Sequence[Recognition] | None) -> list[Leader]:
     weights = weights or LeaderWeights()
-    # On a big series the early-idea search, the longest part, and the self-promotion shares
-    # run in a second process meanwhile (together about as long as the rest here).
-    early_and_promotion = soon(_early_and_promotion, corpus,
+    # On a big series the early-idea search, the longest part, runs in a second process
+    # meanwhile, with the self-promotion shares of the accounts of half the posts: then
+    # both take about as long. (The shares of the other half are worked out here.)
+    half = _half_of_the_posts(corpus)
+    early_and_promotion = soon(_early_and_promotion, corpus, half,
                                background=len(corpus.posts) >= PARALLEL_POSTS)
     graph = graph if graph is not None else build_graph(corpus, structure)
     ranked = {r.account_id: r for r in (ranking if ranking is not None else recognition(graph))}
@@ -119,7 +122,9 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
         vote_posts.setdefault(key, []).extend(count.post_ids)
     kinds = account_kinds(corpus, corrections)
     companies = _companies(corpus, {a: r.score for a, r in ranked.items()}, graph.handles)
-    credit, promotion = early_and_promotion()
+    promotion = self_promotion(corpus, half, but=True)
+    credit, promoting = early_and_promotion()
+    promotion.update(promoting)
     accounts = sorted(set(ranked) | set(votes) | set(credit) | set(corpus.authors))
     rec = _scaled({a: ranked[a].score if a in ranked else 0.0 for a in accounts})
     nom = _scaled({a: float(votes.get(a, 0)) for a in accounts}, FULL_VOTES)
@@ -156,8 +161,21 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
     return leaders
 
 
-def _early_and_promotion(corpus: Corpus) -> tuple[dict[str, float], dict[str, Promotion]]:
-    return early_adopter_credit(early_adopters(corpus)), self_promotion(corpus)
+def _early_and_promotion(corpus: Corpus,
+                         accounts: set[str]) -> tuple[dict[str, float], dict[str, Promotion]]:
+    return early_adopter_credit(early_adopters(corpus)), self_promotion(corpus, accounts)
+
+
+def _half_of_the_posts(corpus: Corpus) -> set[str]:
+    """Authors who wrote about half of the posts between them (by id, a fixed choice)."""
+    counts = Counter(p.author_id for p in corpus.posts)
+    half, total = set(), 0
+    for author in sorted(counts):
+        if total >= len(corpus.posts) / 2:
+            break
+        half.add(author)
+        total += counts[author]
+    return half
 
 
 def _companies(corpus: Corpus, scores: dict[str, float],

@@ -11,6 +11,7 @@ so a reader can check the label before it costs anyone their reputation.
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -133,13 +134,16 @@ def _reasons(post: ChatPost, own: _Own, chat_site: str = "") -> list[str]:
     return list(dict.fromkeys(reasons))
 
 
-def self_promotion(corpus: Corpus) -> dict[str, Promotion]:
-    """Per account with posts: how many of its own posts sell, which, and why."""
+def self_promotion(corpus: Corpus, accounts: Container[str] | None = None, *,
+                   but: bool = False) -> dict[str, Promotion]:
+    """Per account with posts: how many of its own posts sell, which, and why. Only of
+    ``accounts`` (author ids) if given, or with ``but``, of all the others: each account's
+    figures are its own, so two processes can share the work."""
     owns: dict[str, _Own] = {}
     chat_site = re.sub(r"[\W_]+", "", corpus.chat.lower())
     out: dict[str, Promotion] = {}
     for post in sorted(corpus.posts, key=lambda p: (p.created_at, p.id)):
-        if post.is_repost:
+        if post.is_repost or accounts is not None and (post.author_id in accounts) == but:
             continue
         author = corpus.authors.get(post.author_id) or Participant(
             post.author_id, post.handle, None, None, None, None, None, None, None)
