@@ -195,6 +195,7 @@ def tally(nominations: list[Nomination]) -> list[NomineeCount]:
     """Votes per nominee (distinct nominators), most first, ties by name."""
     counts: dict[tuple[bool, str], NomineeCount] = {}
     voters: dict[tuple[bool, str], set[str]] = {}
+    shown: set[tuple[tuple[bool, str], str]] = set()  # (nominee, post): a popular one has thousands
     for n in nominations:
         key = (n.nominee_is_handle, n.nominee.lower() if n.nominee_is_handle else _name_key(n.nominee))
         count = counts.setdefault(key, NomineeCount(n.nominee, n.nominee_is_handle, 0))
@@ -202,7 +203,8 @@ def tally(nominations: list[Nomination]) -> list[NomineeCount]:
             voters[key].add(n.nominator_id)
             count.nominator_ids.append(n.nominator_id)
         count.votes = len(voters[key])
-        if n.post_id not in count.post_ids:
+        if (key, n.post_id) not in shown:
+            shown.add((key, n.post_id))
             count.post_ids.append(n.post_id)
     return sorted(counts.values(), key=lambda c: (-c.votes, c.nominee.lower()))
 
