@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from chatrecap.analysis.corpus import Corpus
+from chatrecap.analysis.textvec import Folded
 from chatrecap.models import ORGANIZATION
 
 __all__ = ["Affiliation", "OrgStanding", "affiliations", "bio_affiliations", "company_dependence",
@@ -43,7 +44,7 @@ _CLAUSE_END = re.compile(r"[.,|;•\n!?]")
 _NOT_ORG = frozenset("""a an the my our their his her b2b saas dad mum mom husband wife parent runner
 cyclist reader writer author speaker views opinions""".split())
 _CASE_SENSITIVE_CAPITAL = re.compile(rf"^{_NAME}$")
-_SPEAKING_FOR = re.compile(r"\b(?:we|our|us)\b", re.I)
+_SPEAKING_FOR = Folded(re.compile(r"\b(?:we|our|us)\b", re.I), ("we", "our", "us"))
 _EXPLICIT_FOR = re.compile(r"\b(?:we|our team|my team|us)\s+(?:here\s+)?at\s+@(\w+)", re.I)
 _LEADING_HANDLES = re.compile(r"^(?:[\s.]*@\w+)+")
 _HANDLE = re.compile(r"@(\w+)")
@@ -135,8 +136,10 @@ def affiliations(corpus: Corpus) -> dict[str, list[Affiliation]]:
         if corpus.authors[post.author_id].kind == ORGANIZATION:
             continue
         body = _LEADING_HANDLES.sub("", post.text)
+        if "@" not in body or not _SPEAKING_FOR.search(body):  # (the cheaper checks first)
+            continue
         named = {h.lower(): h for h in _HANDLE.findall(body)}
-        if not named or not _SPEAKING_FOR.search(body):
+        if not named:
             continue
         for m in _EXPLICIT_FOR.finditer(body):
             explicit.add((post.author_id, m.group(1).lower()))
