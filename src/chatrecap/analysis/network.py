@@ -122,10 +122,9 @@ def build_graph(corpus: Corpus, structure: Structure | None = None) -> Interacti
         return n
 
     cols = {kind: array("i") for kind in KINDS}  # (actor, target, post) triples, flat
-
-    def add(kind: str, actor: int, target: int, at: int) -> None:
-        cols[kind].extend((actor, target, at))
-
+    reposts, replies = cols["repost"].extend, cols["reply"].extend
+    quotes, mentions = cols["quote"].extend, cols["mention"].extend
+    written = as_written.get  # (the calls below run a few million times: no helper in between)
     get = corpus.get
     for at, post in enumerate(corpus.posts):
         me = node(post.author_id)
@@ -138,7 +137,7 @@ def build_graph(corpus: Corpus, structure: Structure | None = None) -> Interacti
             else:
                 continue
             if target != me:
-                add("repost", me, target, at)
+                reposts((me, target, at))
             continue
         replied = -1
         parent = None
@@ -153,18 +152,21 @@ def build_graph(corpus: Corpus, structure: Structure | None = None) -> Interacti
         if replied == me:
             replied = -1
         elif replied >= 0:
-            add("reply", me, replied, at)
+            replies((me, replied, at))
         if post.quote_of_id is not None and (quoted := get(post.quote_of_id)) is not None:
             target = node(quoted.author_id)
             if target != me:
-                add("quote", me, target, at)
+                quotes((me, target, at))
         if post.mentions:
             seen = {me, replied}
+            platform = post.platform
             for handle in post.mentions:
-                target = by_handle(post.platform, handle)
+                target = written((platform, handle))
+                if target is None:
+                    target = by_handle(platform, handle)
                 if target not in seen:
                     seen.add(target)
-                    add("mention", me, target, at)
+                    mentions((me, target, at))
 
     nodes = sorted(number)
     remap = np.empty(len(nodes), dtype=np.int32)  # provisional number -> sorted number
