@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from chatrecap.analysis.companies import affiliations, company_dependence, org_accounts
+from chatrecap.analysis.companies import Affiliation, affiliations, company_dependence, org_accounts
 from chatrecap.analysis.corpus import Corpus, load_corpus
 from chatrecap.analysis.heretics import early_adopter_credit, early_adopters
 from chatrecap.analysis.kinds import KindGuess, account_kinds, classify_name
@@ -99,11 +99,11 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
                   ranking: Sequence[Recognition] | None) -> list[Leader]:
     weights = weights or LeaderWeights()
     # On a big series the early-idea search, the longest part, runs in a second process
-    # meanwhile, with the self-promotion shares of the accounts of half the posts: then
-    # both take about as long. (The shares of the other half are worked out here.)
+    # meanwhile, with the people's affiliations and the self-promotion shares of the
+    # accounts of half the posts: then both take about as long. (The shares of the other
+    # half are worked out here.)
     half = _half_of_the_posts(corpus)
-    early_and_promotion = soon(_early_and_promotion, corpus, half,
-                               background=len(corpus.posts) >= PARALLEL_POSTS)
+    from_the_posts = soon(_from_the_posts, corpus, half, background=len(corpus.posts) >= PARALLEL_POSTS)
     graph = graph if graph is not None else build_graph(corpus, structure)
     ranked = {r.account_id: r for r in (ranking if ranking is not None else recognition(graph))}
     by_handle = {h.lower(): a for a, h in graph.handles.items()}
@@ -121,10 +121,10 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
         votes[key] = votes.get(key, 0) + count.votes
         vote_posts.setdefault(key, []).extend(count.post_ids)
     kinds = account_kinds(corpus, corrections)
-    companies = _companies(corpus, {a: r.score for a, r in ranked.items()}, graph.handles)
     promotion = self_promotion(corpus, half, but=True)
-    credit, promoting = early_and_promotion()
+    credit, promoting, affs = from_the_posts()
     promotion.update(promoting)
+    companies = _companies(corpus, affs, {a: r.score for a, r in ranked.items()}, graph.handles)
     accounts = sorted(set(ranked) | set(votes) | set(credit) | set(corpus.authors))
     rec = _scaled({a: ranked[a].score if a in ranked else 0.0 for a in accounts})
     nom = _scaled({a: float(votes.get(a, 0)) for a in accounts}, FULL_VOTES)
@@ -161,9 +161,12 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
     return leaders
 
 
-def _early_and_promotion(corpus: Corpus,
-                         accounts: set[str]) -> tuple[dict[str, float], dict[str, Promotion]]:
-    return early_adopter_credit(early_adopters(corpus)), self_promotion(corpus, accounts)
+def _from_the_posts(corpus: Corpus, accounts: set[str]) -> tuple[
+        dict[str, float], dict[str, Promotion], dict[str, list[Affiliation]]]:
+    """What needs only the posts: early-idea credit, the self-promotion of ``accounts``, and
+    the people's affiliations."""
+    credit = early_adopter_credit(early_adopters(corpus))
+    return credit, self_promotion(corpus, accounts), affiliations(corpus)
 
 
 def _half_of_the_posts(corpus: Corpus) -> set[str]:
@@ -178,11 +181,11 @@ def _half_of_the_posts(corpus: Corpus) -> set[str]:
     return half
 
 
-def _companies(corpus: Corpus, scores: dict[str, float],
+def _companies(corpus: Corpus, affs: dict[str, list[Affiliation]], scores: dict[str, float],
                handles: dict[str, str]) -> dict[str, dict[str, Any]]:
     """For each organisation with an account: its own recognition against its people's
-    (from their bios), how concentrated that is, and the key people it depends on."""
-    affs = affiliations(corpus)
+    (``affs``, from their bios and posts), how concentrated that is, and the key people it
+    depends on."""
     out = {}
     for standing in company_dependence(affs, scores, org_accounts(corpus, affs)):
         if standing.account_id is None:
