@@ -30,6 +30,8 @@ from chatrecap.parallel import can_fork, forked_imap, frozen, soon
 from chatrecap.store import Store
 
 PEOPLE, ORGANIZATIONS = "person", "organization"
+#: Share of the posts whose authors' self-promotion the second process works out (see below).
+PROMOTION_ELSEWHERE = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,10 +102,10 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
     weights = weights or LeaderWeights()
     # On a big series the early-idea search, the longest part, runs in a second process
     # meanwhile, with the people's affiliations and the self-promotion shares of the
-    # accounts of half the posts: then both take about as long. (The shares of the other
-    # half are worked out here.)
-    half = _half_of_the_posts(corpus)
-    from_the_posts = soon(_from_the_posts, corpus, half, background=len(corpus.posts) >= PARALLEL_POSTS)
+    # accounts of a quarter of the posts: then both take about as long (measured at a
+    # million posts). The shares of the other accounts are worked out here.
+    some = _authors_of(corpus, PROMOTION_ELSEWHERE)
+    from_the_posts = soon(_from_the_posts, corpus, some, background=len(corpus.posts) >= PARALLEL_POSTS)
     graph = graph if graph is not None else build_graph(corpus, structure)
     ranked = {r.account_id: r for r in (ranking if ranking is not None else recognition(graph))}
     by_handle = {h.lower(): a for a, h in graph.handles.items()}
@@ -121,7 +123,7 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
         votes[key] = votes.get(key, 0) + count.votes
         vote_posts.setdefault(key, []).extend(count.post_ids)
     kinds = account_kinds(corpus, corrections)
-    promotion = self_promotion(corpus, half, but=True)
+    promotion = self_promotion(corpus, some, but=True)
     credit, promoting, affs = from_the_posts()
     promotion.update(promoting)
     companies = _companies(corpus, affs, {a: r.score for a, r in ranked.items()}, graph.handles)
@@ -169,16 +171,16 @@ def _from_the_posts(corpus: Corpus, accounts: set[str]) -> tuple[
     return credit, self_promotion(corpus, accounts), affiliations(corpus)
 
 
-def _half_of_the_posts(corpus: Corpus) -> set[str]:
-    """Authors who wrote about half of the posts between them (by id, a fixed choice)."""
+def _authors_of(corpus: Corpus, share: float) -> set[str]:
+    """Authors who wrote about ``share`` of the posts between them (by id, a fixed choice)."""
     counts = Counter(p.author_id for p in corpus.posts)
-    half, total = set(), 0
+    chosen, total = set(), 0
     for author in sorted(counts):
-        if total >= len(corpus.posts) / 2:
+        if total >= share * len(corpus.posts):
             break
-        half.add(author)
+        chosen.add(author)
         total += counts[author]
-    return half
+    return chosen
 
 
 def _companies(corpus: Corpus, affs: dict[str, list[Affiliation]], scores: dict[str, float],
