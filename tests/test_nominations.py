@@ -150,3 +150,30 @@ def test_tally_orders_by_votes_then_name() -> None:
             Nomination("a", "Amy", True, "p1", "#FF"), Nomination("c", "Priya Raman", False, "p3", "h/t")]
     assert [(c.nominee, c.votes, c.post_ids) for c in tally(noms)] == [
         ("Zed", 2, ["p1", "p2"]), ("Amy", 1, ["p1"]), ("Priya Raman", 1, ["p3"])]
+
+
+def test_every_cue_match_holds_one_of_its_hints() -> None:
+    """The hints only skip the cue patterns on posts none of them can match: on real posts,
+    and on strings made of the patterns' own words."""
+    import random
+    import re
+
+    from test_textvec import _texts
+
+    from chatrecap.analysis.nominations import _CUE_HINTS_SPLIT, _CUES
+
+    rng = random.Random(3)
+    for (cue, pattern), (hints, cased) in zip(_CUES, _CUE_HINTS_SPLIT, strict=True):
+        words = [*re.findall(r"[A-Za-z/'-]+", pattern.pattern), "HT", "Hat", "tip", "@ann", "to", "x", ":"]
+        made = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 8))) for _ in range(5000)]
+        made += ["Shout-out to @ann", "shoutouts for @x and @y", "h/t: @x", "Hat-tip to @y", "HT @z",
+                 "check out @a", "learned so much from @b", "please follow @c", "recommending following @d",
+                 "Big thanks to @e for teaching me", "huge thanks to @f and @g for mentoring",
+                 "Special thanks to Ann Lee for explaining it"]
+        matched = 0
+        for text in _texts() + made:
+            if text.isascii() and pattern.search(text):
+                matched += 1
+                low = text.lower()
+                assert any(h in low for h in hints) or any(h in text for h in cased), (cue, text)
+        assert matched > 2, cue

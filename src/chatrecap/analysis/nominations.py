@@ -51,7 +51,12 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [(cue, re.compile(pattern, re.IGNOREC
     ("thanks for teaching", r"\b(?:big|huge|special|many)\s+thanks\s+to\s+(?=[^.!?]{0,60}\bfor\s+(?:teaching|"
                             r"mentoring|explaining|showing\s+me))"),
 )]
-_CUE_HINTS = (("shout",), ("h/t", "hat", "ht"), ("check",), ("learn",), ("follow", "recommend"), ("thanks",))
+# A string every match of each cue holds: in the lower-cased text, or as written if it has
+# capitals ("HT" is a hat tip in capitals only).
+_CUE_HINTS = (("shout",), ("h/t", "hattip", "hat-tip", "hat tip", "HT"), ("check",), ("learn",),
+              ("follow", "recommend"), ("thanks",))
+_CUE_HINTS_SPLIT = [(tuple(h for h in hints if h == h.lower()), tuple(h for h in hints if h != h.lower()))
+                    for hints in _CUE_HINTS]
 _FOLLOW_FRIDAY = re.compile(r"#(?:FF|FollowFriday)\b", re.IGNORECASE)
 # The nominees right after a cue: handles and names joined by commas, "and", "&" or "+".
 _ITEMS = re.compile(r"(?:(?:\s*(?:,|&|\+|\band\b))*\s*"
@@ -224,8 +229,9 @@ def _nominees(post: ChatPost, corpus: Corpus, structure: Structure,
         if answers:
             found += [(start, name, False, cue) for start, name in _names(text)]
     else:
-        for (cue, pattern), hints in zip(_CUES, _CUE_HINTS, strict=True):
-            if low is not None and not any(h in low for h in hints):
+        for (cue, pattern), (hints, cased) in zip(_CUES, _CUE_HINTS_SPLIT, strict=True):
+            if low is not None and not (any(map(low.__contains__, hints))
+                                        or cased and any(map(text.__contains__, cased))):
                 continue
             for m in pattern.finditer(text):
                 items = _ITEMS.match(text, m.end())
