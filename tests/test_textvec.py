@@ -83,3 +83,39 @@ def test_the_strings_a_pattern_needs_never_hide_one_of_its_matches() -> None:
             assert matched > 100, name  # the made-up strings do reach the pattern
             checked += 1
     assert checked >= 7
+
+
+def _tokens_of_the_whole_text(text: str, drop: tuple[str, ...] = ()) -> list[str]:
+    """What ``tokens`` gives, read off the whole text at once (as it was before reading
+    chunk by chunk)."""
+    from chatrecap.analysis.textvec import _MENTION, _URL, _WORD, STOP_WORDS
+
+    text = _MENTION.sub(" ", _URL.sub(" ", text.lower())).replace("’", "'")
+    dropped = {d.lower() for d in drop}
+    return [w for w in (w.strip("'-") for w in _WORD.findall(text))
+            if len(w) > 1 and w not in STOP_WORDS and w not in dropped]
+
+
+_PIECES = ["the", "Data", "ΣΟΦΙΑΣ", "İstanbul", "straße", "don’t", "it's", "-ish-", "'quoted'", "B2Bchat",
+           "#B2Bchat", "@ann", "@Ann_B", "x@y.com", "http://a.b/c?d=e", "https://t.co/x", "www.ex.com",
+           "A1:", "Q2", "🙂", "naïve", "e\u0301", "x", " ", "  ", "\t", "\n", "\u2028", "\x1c", "\u00a0",
+           ".", ",", "/", ":", "@", "#", "'", "’", "-", "_", "2024", "co-op", "rock'n'roll"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(pieces=st.lists(st.sampled_from(_PIECES), max_size=14),
+       drop=st.sampled_from([(), ("b2bchat",), ("B2Bchat", "data")]))
+def test_tokens_read_chunk_by_chunk_are_those_of_the_whole_text(pieces: list[str],
+                                                                 drop: tuple[str, ...]) -> None:
+    from chatrecap.analysis.textvec import tokens
+
+    text = "".join(pieces)
+    assert tokens(text, drop) == _tokens_of_the_whole_text(text, drop)
+    assert tokens(text, drop) == _tokens_of_the_whole_text(text, drop)  # and again, from the kept chunks
+
+
+def test_tokens_on_real_posts_are_those_of_the_whole_text() -> None:
+    from chatrecap.analysis.textvec import tokens
+
+    for text in _texts():
+        assert tokens(text, ("b2bchat",)) == _tokens_of_the_whole_text(text, ("b2bchat",)), text

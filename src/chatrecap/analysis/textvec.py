@@ -105,15 +105,34 @@ _WORD = re.compile(r"[^\W\d_][\w'’-]*[\w]|[^\W\d_]")
 
 def tokens(text: str, drop: Iterable[str] = ()) -> list[str]:
     """Lower-case content words of a post: no links, handles, stop words or ``drop``
-    (the chat's own hashtag, which every post carries)."""
-    text = _MENTION.sub(" ", _URL.sub(" ", text.lower())).replace("’", "'")
-    dropped = {d.lower() for d in drop}
-    out = []
-    for word in _WORD.findall(text):
-        word = word.strip("'-")
-        if len(word) > 1 and word not in STOP_WORDS and word not in dropped:
-            out.append(word)
+    (the chat's own hashtag, which every post carries).
+
+    No word, link or handle spans whitespace, so the words of a text are those of its
+    whitespace-separated chunks one after the other; and the chunks of a chat repeat
+    (words, hashtags, handles), so each is read once and kept (up to CHUNKS of them)."""
+    out: list[str] = []
+    for chunk in text.split():
+        words = _chunks.get(chunk)
+        if words is None:
+            if len(_chunks) >= CHUNKS:
+                _chunks.clear()
+            words = _chunks[chunk] = _chunk_words(chunk)
+        out += words
+    for word in drop:  # (one or two, and most posts hold them once: removed in place)
+        word = word.lower()
+        while word in out:
+            out.remove(word)
     return out
+
+
+CHUNKS = 1 << 17  # chunks whose words are kept (~20 MB at most)
+_chunks: dict[str, tuple[str, ...]] = {}
+
+
+def _chunk_words(chunk: str) -> tuple[str, ...]:
+    chunk = _MENTION.sub(" ", _URL.sub(" ", chunk.lower())).replace("’", "'")
+    return tuple(word for word in (w.strip("'-") for w in _WORD.findall(chunk))
+                 if len(word) > 1 and word not in STOP_WORDS)
 
 
 class Vectors:
