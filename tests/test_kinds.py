@@ -13,6 +13,8 @@ from importlib.resources import files
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chatrecap.analysis.corpus import ChatPost, Corpus, Participant
 from chatrecap.analysis.kinds import KindGuess, account_kinds, classify_account, classify_name
@@ -155,3 +157,25 @@ def test_the_same_input_gives_the_same_answer(pst):
     assert all(classify_account("RevenueRoomPod", "The Revenue Room Podcast", "A weekly podcast.",
                                 "https://rr.fm") == first for _ in range(3))
     assert 0.0 <= first.confidence <= 1.0 and first.evidence
+
+
+_PIECES = ["the", "Acme", "acme", "#acme", "@acme", "acme.io", "acme's", "ACME", "team", "Team", "ann_b",
+           "Ann_B", "v2", "v22", "who", "naïve", "İ", "\u212a", "ΣΟΦΙΑΣ", "x", "http://acme.io/the", " ",
+           "\t", "\n", "\u00a0", ".", ",", "/", "@", "#", "-", "'", "’", "🙂", "2024"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(pieces=st.lists(st.sampled_from(_PIECES), max_size=12))
+def test_a_posts_chunks_hold_what_the_whole_post_holds(pieces: list[str]) -> None:
+    """account_kinds reads posts chunk by chunk: the handles written as words, and whether a
+    cue word is there, are those the whole text gives."""
+    from chatrecap.analysis.kinds import _ANY_CUE, _WORD, _Chunks
+
+    handles = {"acme", "ann_b", "team", "k", "x"}
+    chunks = _Chunks(handles)
+    text = "".join(pieces)
+    whole = handles.intersection(w.lower() for w in _WORD.findall(text))
+    for _ in range(2):  # read, then from what is kept
+        found, cue = chunks.read(text)
+        assert found == whole
+        assert cue == _ANY_CUE.search(text)

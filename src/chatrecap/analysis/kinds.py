@@ -358,6 +358,43 @@ def classify_name(text: str) -> KindGuess:
     return _decide(votes, 0.5)
 
 
+class _Chunks:
+    """What each whitespace-separated chunk of the posts holds: the ``handles`` it writes as
+    plain words or hashtags, and whether it holds a cue word of ``_readings``. Neither a word
+    nor a cue spans whitespace, so a post holds what its chunks hold; and chunks repeat
+    (words, hashtags, handles), so each is read once (up to CHUNKS kept)."""
+
+    NOTHING: tuple[frozenset[str], bool] = (frozenset(), False)
+
+    def __init__(self, handles: set[str]) -> None:
+        self.handles = handles
+        self.known: dict[str, tuple[frozenset[str], bool]] = {}
+
+    def read(self, text: str) -> tuple[set[str], bool]:
+        found: set[str] = set()
+        cue = False
+        known = self.known
+        for chunk in text.split():
+            held = known.get(chunk)
+            if held is None:
+                if len(known) >= CHUNKS:
+                    known.clear()
+                held = known[chunk] = self._held(chunk)
+            if held is not self.NOTHING:
+                found |= held[0]
+                cue = cue or held[1]
+        return found, cue
+
+    def _held(self, chunk: str) -> tuple[frozenset[str], bool]:
+        written = self.handles.intersection(_WORD.findall(chunk.lower()) if chunk.isascii()
+                                            else [w.lower() for w in _WORD.findall(chunk)])
+        cue = _ANY_CUE.search(chunk)
+        return (frozenset(written), cue) if written or cue else self.NOTHING
+
+
+CHUNKS = 1 << 18  # chunks whose reading account_kinds keeps
+
+
 def account_kinds(corpus: Corpus, corrections: dict[str, str] | None = None) -> dict[str, KindGuess]:
     """A kind for every author and every mentioned-only handle, keyed by account id.
 
@@ -368,11 +405,16 @@ def account_kinds(corpus: Corpus, corrections: dict[str, str] | None = None) -> 
     said: dict[str, dict[str, bool]] = defaultdict(dict)  # handle -> post text -> answers it
     read: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # handle -> posts reading it as thing, person
     spellings: dict[str, dict[str, str]] = defaultdict(dict)  # mentioned-only handle -> spelling -> platform
+    words: Counter[str] = Counter()  # handle -> posts writing it as a plain word or hashtag
     posts = [*corpus.posts, *corpus.referenced.values()]
+    chunks = _Chunks(authors | {m.lstrip("@").lower() for post in posts for m in post.mentions})
     for post in posts:
+        text = post.text
+        found, cue = chunks.read(text)
+        if found:
+            words.update(found)
         if not post.mentions:
             continue
-        text = post.text
         target = (post.reply_to_author or "").lstrip("@").lower()
         readings = None
         for mention in post.mentions:
@@ -382,22 +424,14 @@ def account_kinds(corpus: Corpus, corrections: dict[str, str] | None = None) -> 
                 spellings[key].setdefault(spelled, post.platform)
             texts = said[key]
             if text not in texts:  # each text read once per handle, as _context_votes does
-                readings = _readings(text) if readings is None else readings
+                if readings is None:
+                    readings = _readings(text) if cue else {}
                 reading = readings.get(key)
                 if reading is not None:
                     read[key][reading == "person"] += 1
                 texts[text] = key == target
             elif key == target:
                 texts[text] = True
-    # Posts writing a handle as a plain word or hashtag: only the accounts' handles are counted.
-    handles = authors | said.keys()
-    words: Counter[str] = Counter()
-    for post in posts:
-        text = post.text
-        found = handles.intersection(_WORD.findall(text.lower()) if text.isascii()
-                                     else [w.lower() for w in _WORD.findall(text)])
-        if found:
-            words.update(found)
     accounts = [(a.id, a.handle, a.name, a.bio, a.url, a.kind) for a in corpus.authors.values()]
     for key in sorted(said.keys() - authors):
         spelled = max(sorted(spellings[key]), key=lambda s: sum(c.isupper() for c in s))  # "PSHSummit"
