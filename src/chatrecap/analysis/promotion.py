@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from chatrecap.analysis.companies import bio_affiliations
@@ -56,8 +57,8 @@ def _may_pitch(text: str) -> bool:
     if not text.isascii():
         return True
     low = text.lower()
-    return (any(w in low for w in _PITCH_WORDS)
-            or ("my" in low or "our" in low) and any(w in low for w in _OWNED_WORDS))
+    return (any(map(low.__contains__, _PITCH_WORDS))
+            or ("my" in low or "our" in low) and any(map(low.__contains__, _OWNED_WORDS)))
 
 
 @dataclass(slots=True)
@@ -69,6 +70,7 @@ class Promotion:
     reasons: dict[str, int] = field(default_factory=dict)  # reason -> posts
 
 
+@lru_cache(maxsize=1 << 16)  # (links come back: the chat's own, popular articles)
 def _host(url: str) -> tuple[str, str]:
     try:
         parts = urlsplit(url if "//" in url else "//" + url)
