@@ -140,8 +140,9 @@ def addressed(text: str) -> list[str]:
 def is_chatter(text: str) -> bool:
     """A greeting, thanks or logistics note: short and made of those words."""
     body = _LEADING_HANDLES.sub("", text)
-    words = [w for w in body.split() if not w.startswith(("#", "http", "@"))]
-    if len(words) > CHATTER_MAX_WORDS:
+    chunks = body.split()  # words besides hashtags, links and handles: counted only if need be
+    if len(chunks) > CHATTER_MAX_WORDS and sum(
+            not w.startswith(("#", "http", "@")) for w in chunks) > CHATTER_MAX_WORDS:
         return False
     low = body.lower()
     if not _CHATTER_F.search(body, low):

@@ -62,7 +62,7 @@ class Folded:
         """Whether the pattern occurs in ``text`` (``low``: ``text.lower()``, if known)."""
         if self.plain is not None and text.isascii():
             low = text.lower() if low is None else low
-            if self.needs and not any(need in low for need in self.needs):
+            if self.needs and not any(map(low.__contains__, self.needs)):
                 return False
             return self.plain.search(low) is not None
         return self.pattern.search(text) is not None
@@ -71,7 +71,7 @@ class Folded:
         """Whether the pattern matches at the start of ``text``."""
         if self.plain is not None and text.isascii():
             low = text.lower() if low is None else low
-            if self.needs and not any(need in low for need in self.needs):
+            if self.needs and not any(map(low.__contains__, self.needs)):
                 return False
             return self.plain.match(low) is not None
         return self.pattern.match(text) is not None
