@@ -57,6 +57,8 @@ _CUE_HINTS = (("shout",), ("h/t", "hattip", "hat-tip", "hat tip", "HT"), ("check
               ("follow", "recommend"), ("thanks",))
 _CUE_HINTS_SPLIT = [(tuple(h for h in hints if h == h.lower()), tuple(h for h in hints if h != h.lower()))
                     for hints in _CUE_HINTS]
+_ANY_HINT = tuple(h for hints, _ in _CUE_HINTS_SPLIT for h in hints)  # (most posts hold none)
+_ANY_CASED_HINT = tuple(h for _, cased in _CUE_HINTS_SPLIT for h in cased)
 _FOLLOW_FRIDAY = re.compile(r"#(?:FF|FollowFriday)\b", re.IGNORECASE)
 # The nominees right after a cue: handles and names joined by commas, "and", "&" or "+".
 _ITEMS = re.compile(r"(?:(?:\s*(?:,|&|\+|\band\b))*\s*"
@@ -228,7 +230,7 @@ def _nominees(post: ChatPost, corpus: Corpus, structure: Structure,
         found += [(m.start(), m.group(1), True, cue) for m in _HANDLE.finditer(text)]
         if answers:
             found += [(start, name, False, cue) for start, name in _names(text)]
-    else:
+    elif low is None or any(map(low.__contains__, _ANY_HINT)) or any(map(text.__contains__, _ANY_CASED_HINT)):
         for (cue, pattern), (hints, cased) in zip(_CUES, _CUE_HINTS_SPLIT, strict=True):
             if low is not None and not (any(map(low.__contains__, hints))
                                         or cased and any(map(text.__contains__, cased))):
