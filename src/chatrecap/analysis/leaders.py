@@ -31,7 +31,7 @@ from chatrecap.store import Store
 
 PEOPLE, ORGANIZATIONS = "person", "organization"
 #: Share of the posts whose authors' self-promotion the second process works out (see below).
-PROMOTION_ELSEWHERE = 0.25
+PROMOTION_ELSEWHERE = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +102,7 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
     weights = weights or LeaderWeights()
     # On a big series the early-idea search, the longest part, runs in a second process
     # meanwhile, with the people's affiliations and the self-promotion shares of the
-    # accounts of a quarter of the posts: then both take about as long (measured at a
+    # accounts of a tenth of the posts: then both take about as long (measured at a
     # million posts). The shares of the other accounts are worked out here.
     some = _authors_of(corpus, PROMOTION_ELSEWHERE)
     from_the_posts = soon(_from_the_posts, corpus, some, background=len(corpus.posts) >= PARALLEL_POSTS)
