@@ -1,6 +1,6 @@
 """Leaders-step speed and memory on a year-long series: the whole ``chatrecap leaders --series``.
 
-    python benchmarks/leaders_graph.py [--posts 1000000] [--seed 7] [--profile FILE]
+    python benchmarks/leaders_graph.py [--posts 1000000] [--seed 7] [--pss-every 0.5] [--profile FILE]
 
 A synthetic series (fixed seed) is built in memory as a Corpus, no database: 52 weekly
 one-hour sessions, ~30,000 accounts per million posts whose activity is heavy-tailed (a few
@@ -19,13 +19,14 @@ structure analysis and ``find_nominations``; then ``rank_leaders`` end to end, a
 its stages again on its own (``build_graph``, ``recognition``, ``account_kinds``,
 ``early_adopters``, companies, ``self_promotion``; with the corpus frozen out of the garbage
 collector, as ``rank_leaders`` runs them). From 50,000 posts the leaders step forks: two workers
-for the sessions, one for the early-idea search and self-promotion; CPU time counts theirs
-too. Peak RSS is the process's (getrusage); the workers' is printed beside it, and the peak
-PSS of the process and its workers together, sampled from /proc, which counts the shared
-corpus once. Then PageRank alone on the same weighted directed graph by igraph and by
-networkx (graph construction not timed; best of --repeat runs). Targets: the leaders step
-(nominations + rank_leaders) <= 60 s and <= 2 GB; the ranking (PageRank) >= 10x faster
-than networkx's.
+for the sessions, one for the early-idea search, the affiliations and a tenth of the
+self-promotion; CPU time counts theirs too. Peak RSS is the process's (getrusage); the
+workers' is printed beside it, and the peak PSS of the process and its workers together,
+sampled from /proc every --pss-every seconds, which counts the shared corpus once (the
+sampler's own CPU is printed: it slows the step a little; 0 turns it off). Then PageRank
+alone on the same weighted directed graph by igraph and by networkx (graph construction not
+timed; best of --repeat runs). Targets: the leaders step (nominations + rank_leaders)
+<= 60 s and <= 2 GB; the ranking (PageRank) >= 10x faster than networkx's.
 """
 
 from __future__ import annotations
@@ -81,8 +82,8 @@ def pss_kb(pid):
     except OSError:
         return 0
 
-watched, me, peak = sys.argv[1], str(os.getpid()), 0.0
-while not select.select([sys.stdin], [], [], 0.2)[0]:
+watched, every, me, peak = sys.argv[1], float(sys.argv[2]), str(os.getpid()), 0.0
+while not select.select([sys.stdin], [], [], every)[0]:
     try:
         with open(f"/proc/{watched}/task/{watched}/children") as f:
             pids = [watched, *(p for p in f.read().split() if p != me)]
@@ -95,23 +96,32 @@ print(peak)
 
 class PssPeak:
     """The highest proportional set size of this process and its workers together, sampled
-    every 0.2 s from /proc: RSS counts the corpus pages a forked worker shares with this
-    process twice, PSS splits them. Linux only; 0 elsewhere. The sampler is a small separate
-    process (not counted), not a thread: the leaders step forks its workers only from a
-    process with no other thread, and a sampling thread here would turn them off."""
+    every ``every`` seconds from /proc: RSS counts the corpus pages a forked worker shares
+    with this process twice, PSS splits them. Linux only; 0 elsewhere. The sampler is a small
+    separate process, not a thread: the leaders step forks its workers only from a process
+    with no other thread, and a sampling thread here would turn them off. Reading a big
+    process's page tables costs CPU (about 17 s over the step at 0.2 s, on two cores: a tenth
+    more wall time), so its own CPU time is reported, and ``every=0`` turns it off."""
 
-    def __init__(self) -> None:
-        self.peak = 0.0
+    def __init__(self, every: float) -> None:
+        self.every = every
+        self.peak = self.cpu = 0.0
         self._sampler: subprocess.Popen | None = None
 
     def __enter__(self) -> PssPeak:
-        self._sampler = subprocess.Popen([sys.executable, "-S", "-c", _SAMPLER, str(os.getpid())],
-                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        if self.every > 0:
+            self._sampler = subprocess.Popen(
+                [sys.executable, "-S", "-c", _SAMPLER, str(os.getpid()), str(self.every)],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         return self
 
     def __exit__(self, *exc) -> None:
-        assert self._sampler is not None
+        if self._sampler is None:
+            return
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         out, _ = self._sampler.communicate("stop\n")
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the sampler's, reaped just now
+        self.cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
         self.peak = float(out.strip() or 0)
 
 
@@ -290,6 +300,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stages", action=argparse.BooleanOptionalAction, default=True,
                         help="also time rank_leaders' stages one by one")
     parser.add_argument("--profile", help="write a cProfile of the leaders step here")
+    parser.add_argument("--pss-every", type=float, default=0.5, metavar="SECONDS",
+                        help="sample the processes' PSS this often (0: not at all, for the time alone)")
     args = parser.parse_args(argv)
     # igraph's PageRank (PRPACK) runs OpenMP threads, networkx's one: compare one with one.
     # On a busy machine idle-spinning threads also make the figures jump. Read when igraph
@@ -325,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
         import cProfile
         profiler = cProfile.Profile()
         profiler.enable()
-    with PssPeak() as pss:
+    with PssPeak(args.pss_every) as pss:
         structure, nominations = timed("structure + nominations, per session",
                                        lambda: series_structure(corpus, sessions))
         leaders = timed("rank_leaders", lambda: rank_leaders(corpus, structure, nominations))
@@ -396,8 +408,10 @@ def main(argv: list[str] | None = None) -> int:
         ("peak RSS after leaders step", f"{rss_leaders:,.0f} MB   target <= 2048 MB   "
                                         f"{'OK' if rss_leaders <= 2048 else 'MISSED'}"),
         ("  workers' peak RSS (shared pages counted)", f"{rss_workers:,.0f} MB"),
-        ("  peak PSS, process and workers together", f"{pss.peak:,.0f} MB   target <= 2048 MB   "
-                                                     f"{'OK' if pss.peak <= 2048 else 'MISSED'}"),
+        ("  peak PSS, process and workers together",
+         f"{pss.peak:,.0f} MB   target <= 2048 MB   {'OK' if pss.peak <= 2048 else 'MISSED'}"
+         if args.pss_every > 0 else "not sampled (--pss-every 0)"),
+        ("  CPU taken by the PSS sampler meanwhile", f"{pss.cpu:.1f} s, sampling every {args.pss_every} s"),
         ("igraph pagerank alone (best of n)", f"{t_igraph:.3f} s"),
         ("networkx pagerank (best of n)", f"{t_nx:.2f} s"),
         ("networkx / igraph pagerank", f"{t_nx / t_igraph:.1f}x   target >= 10x   "
