@@ -392,7 +392,7 @@ class _Chunks:
         return (frozenset(written), cue) if written or cue else self.NOTHING
 
 
-CHUNKS = 1 << 18  # chunks whose reading account_kinds keeps
+CHUNKS = 1 << 18  # chunks whose reading account_kinds keeps (~30 MB at most; most share one answer)
 
 
 def account_kinds(corpus: Corpus, corrections: dict[str, str] | None = None) -> dict[str, KindGuess]:
