@@ -29,7 +29,7 @@ from chatrecap.analysis.corpus import ChatPost, Corpus
 from chatrecap.analysis.endorsement import agrees, disagrees
 from chatrecap.analysis.highlights import CREDITED_ECHO, ECHO
 from chatrecap.analysis.takeaways import MIN_TOKENS, stem
-from chatrecap.analysis.textvec import _MENTION, _URL, _WORD, STOP_WORDS, tokens
+from chatrecap.analysis.textvec import chunk_words, tokens
 
 __all__ = ["Adoption", "early_adopter_credit", "early_adopters"]
 
@@ -74,10 +74,7 @@ def _token_ids(texts: list[str], drop: tuple[str, ...]) -> tuple[np.ndarray, np.
     for lo in range(0, len(texts), TOKEN_BATCH):
         chunks = " \x01 ".join(t.replace("\x01", " ") for t in texts[lo:lo + TOKEN_BATCH]).split()
         for chunk in sorted(set(chunks).difference(index)):
-            found = [vocab.setdefault(stem(w), len(vocab)) for w in (
-                w.strip("'-") for w in _WORD.findall(
-                    _MENTION.sub(" ", _URL.sub(" ", chunk.lower())).replace("’", "'")))
-                if len(w) > 1 and w not in STOP_WORDS and w not in dropped]
+            found = [vocab.setdefault(stem(w), len(vocab)) for w in chunk_words(chunk) if w not in dropped]
             index[chunk] = len(sizes)
             sizes.append(len(found))
             words.extend(found)

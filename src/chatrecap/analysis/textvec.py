@@ -116,7 +116,7 @@ def tokens(text: str, drop: Iterable[str] = ()) -> list[str]:
         if words is None:
             if len(_chunks) >= CHUNKS:
                 _chunks.clear()
-            words = _chunks[chunk] = _chunk_words(chunk)
+            words = _chunks[chunk] = chunk_words(chunk)
         out += words
     for word in drop:  # (one or two, and most posts hold them once: removed in place)
         word = word.lower()
@@ -129,7 +129,8 @@ CHUNKS = 1 << 17  # chunks whose words are kept (~20 MB at most)
 _chunks: dict[str, tuple[str, ...]] = {}
 
 
-def _chunk_words(chunk: str) -> tuple[str, ...]:
+def chunk_words(chunk: str) -> tuple[str, ...]:
+    """The content words of one whitespace-free chunk of a post (``tokens`` without ``drop``)."""
     chunk = _MENTION.sub(" ", _URL.sub(" ", chunk.lower())).replace("’", "'")
     return tuple(word for word in (w.strip("'-") for w in _WORD.findall(chunk))
                  if len(word) > 1 and word not in STOP_WORDS)
