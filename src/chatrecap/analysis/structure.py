@@ -366,24 +366,24 @@ def _file_by_window(corpus: Corpus, pending: list[ChatPost], prompts: list[Promp
     asked = [corpus.by_id[pid].created_at for pid in prompt_ids]
     # Each post's window and the prompts already asked (an answer cannot come before its
     # question: only those compete), then every row's best and window similarity at once.
-    at = [bisect_right(times, post.created_at) - 1 for post in pending]
+    windows = [window_prompts[at].post_id if (at := bisect_right(times, post.created_at) - 1) >= 0 else None
+               for post in pending]
     opened = np.array([bisect_right(asked, post.created_at) for post in pending], dtype=np.int64)
     rows = np.arange(len(pending))
     best_of = np.where(np.arange(len(prompt_ids))[None, :] < opened[:, None], sims, -np.inf).argmax(axis=1)
     best_sims = sims[rows, best_of].tolist()
-    window_of = np.array([column[window_prompts[a].post_id] if a >= 0 else -1 for a in at], dtype=np.int64)
+    window_of = np.array([column[w] if w is not None else -1 for w in windows], dtype=np.int64)
     window_sims = np.where(window_of >= 0, sims[rows, np.maximum(window_of, 0)], 0.0).tolist()
-    for row, (post, n_open, best) in enumerate(zip(pending, opened.tolist(), best_of.tolist(), strict=True)):
+    for post, doc, window, n_open, best, best_sim, window_sim in zip(
+            pending, docs, windows, opened.tolist(), best_of.tolist(), best_sims, window_sims, strict=True):
         if n_open == 0:
             continue
-        window = window_prompts[at[row]].post_id if at[row] >= 0 else None
-        best_sim, window_sim = best_sims[row], window_sims[row]
         if best_sim >= SIMILARITY_MIN and (
                 (prompt_ids[best] == window and not labelled)
                 or (prompt_ids[best] != window and best_sim >= window_sim + SIMILARITY_MARGIN)):
             links[post.id] = Link(prompt_ids[best], SIMILARITY, round(min(0.6, best_sim), 2))
         elif (window is not None and labelled and post.author_id not in hosts
-              and len(docs[row]) >= 2 and window_sim >= WINDOW_MIN_SIMILARITY):
+              and len(doc) >= 2 and window_sim >= WINDOW_MIN_SIMILARITY):
             links[post.id] = Link(window, WINDOW, 0.5)
 
 
