@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,6 +33,19 @@ def fixtures() -> Path:
 if os.environ.get("CI"):
     settings.register_profile("ci", derandomize=True, print_blob=True)
     settings.load_profile("ci")
+
+
+def real_texts() -> list[str]:
+    """Posts of the bundled example and of the shared archives (any text field), and the
+    lines of the CSV archives: real text for checking text helpers against each other."""
+    texts: list[str] = []
+    for path in [ROOT / "src" / "chatrecap" / "examples" / "b2bchat-example.jsonl", *sorted(DATA.rglob("*"))]:
+        if path.suffix in (".json", ".jsonl", ".csv"):
+            raw = path.read_text(errors="replace")
+            texts += re.findall(r'"(?:text|content|full_text)":\s*"((?:[^"\\]|\\.)*)"', raw)
+            texts += raw.splitlines() if path.suffix == ".csv" else []
+    assert len(texts) > 4000
+    return texts
 
 
 def run_demo(base: Path) -> Path:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from importlib.resources import as_file, files
 
 import pytest
+from conftest import real_texts
 
 from chatrecap.analysis.corpus import ChatPost, Corpus, Participant, load_corpus
 from chatrecap.analysis.nominations import Nomination, find_nominations, is_nomination_prompt, tally
@@ -158,11 +159,9 @@ def test_every_cue_match_holds_one_of_its_hints() -> None:
     import random
     import re
 
-    from test_textvec import _texts
-
     from chatrecap.analysis.nominations import _CUE_HINTS_SPLIT, _CUES
 
-    rng = random.Random(3)
+    rng, texts = random.Random(3), real_texts()
     for (cue, pattern), (hints, cased) in zip(_CUES, _CUE_HINTS_SPLIT, strict=True):
         words = [*re.findall(r"[A-Za-z/'-]+", pattern.pattern), "HT", "Hat", "tip", "@ann", "to", "x", ":"]
         made = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 8))) for _ in range(5000)]
@@ -171,7 +170,7 @@ def test_every_cue_match_holds_one_of_its_hints() -> None:
                  "Big thanks to @e for teaching me", "huge thanks to @f and @g for mentoring",
                  "Special thanks to Ann Lee for explaining it"]
         matched = 0
-        for text in _texts() + made:
+        for text in texts + made:
             if text.isascii() and pattern.search(text):
                 matched += 1
                 low = text.lower()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from conftest import real_texts
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -40,21 +41,6 @@ def test_tf_idf_rows_have_unit_length_and_empty_posts_are_zero_rows() -> None:
     assert vectors.transform([["unknown"]]).nnz == 0
 
 
-def _texts() -> list[str]:
-    """Posts of the bundled example and of the shared archives (any text field), and the
-    lines of the CSV archives."""
-    from conftest import DATA, ROOT
-
-    texts: list[str] = []
-    for path in [ROOT / "src" / "chatrecap" / "examples" / "b2bchat-example.jsonl", *sorted(DATA.rglob("*"))]:
-        if path.suffix in (".json", ".jsonl", ".csv"):
-            raw = path.read_text(errors="replace")
-            texts += re.findall(r'"(?:text|content|full_text)":\s*"((?:[^"\\]|\\.)*)"', raw)
-            texts += raw.splitlines() if path.suffix == ".csv" else []
-    assert len(texts) > 4000
-    return texts
-
-
 def test_the_strings_a_pattern_needs_never_hide_one_of_its_matches() -> None:
     """Every ``Folded`` given ``needs`` answers as its own pattern does: on real posts, and on
     strings made of the pattern's own words, where its matches are many."""
@@ -63,7 +49,7 @@ def test_the_strings_a_pattern_needs_never_hide_one_of_its_matches() -> None:
     from chatrecap.analysis import companies, kinds, structure
     from chatrecap.analysis.textvec import Folded
 
-    texts = _texts()
+    texts = real_texts()
     rng = random.Random(7)
     checked = 0
     for module in (structure, kinds, companies):
@@ -117,5 +103,5 @@ def test_tokens_read_chunk_by_chunk_are_those_of_the_whole_text(pieces: list[str
 def test_tokens_on_real_posts_are_those_of_the_whole_text() -> None:
     from chatrecap.analysis.textvec import tokens
 
-    for text in _texts():
+    for text in real_texts():
         assert tokens(text, ("b2bchat",)) == _tokens_of_the_whole_text(text, ("b2bchat",)), text
