@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import orjson
 import pytest
 
 from chatrecap.errors import RecordError
@@ -72,6 +73,33 @@ def test_reply_quote_mentions_hashtags_and_time(data):
     assert quote.text == "And @AngelaRayner & #NicolaSturgeon blame #Brexit..🤣🤣🤣! " \
         "https://twitter.com/paulafr68963440/status/1440660748275834882"
     assert "&amp;" in quote.text_original  # the API's own text is kept beside the clean one
+
+
+def test_flattened_users_written_as_empty_objects_lose_nothing(tmp_path, data):
+    """``twarc2 flatten`` writes ``"in_reply_to_user": {}`` (and an empty ``author``) when the
+    page did not include that user: the tweet still imports, its reply handle from its mention."""
+    lines = (data / "twarc2" / "flat.jsonl").read_bytes().splitlines()
+    tweet = orjson.loads(lines[3])  # a reply to a reply, both with their users inlined
+    reply_to = tweet["in_reply_to_user"]["username"]
+    tweet["in_reply_to_user"] = {}
+    tweet["referenced_tweets"][0]["in_reply_to_user"] = {}
+    tweet["referenced_tweets"][0]["author"] = {}
+    tweet["entities"].setdefault("mentions", []).append(
+        {"username": reply_to, "id": tweet["in_reply_to_user_id"]})
+    path = tmp_path / "flat.jsonl"
+    path.write_bytes(orjson.dumps(tweet) + b"\n")
+    posts, refs, errors = read(path)
+    assert errors == []
+    assert [p.native_id for p in posts] == [tweet["id"]]
+    assert posts[0].reply_to_author == reply_to
+    assert [r.native_id for r in refs] == [tweet["referenced_tweets"][0]["id"]]
+    assert refs[0].author.native_id == tweet["referenced_tweets"][0]["author_id"]
+
+
+def test_a_flattened_referenced_reply_keeps_whom_it_answers(data):
+    _, refs, _ = read(data / "twarc2" / "flat.jsonl")
+    answered = [r for r in refs if r.reply_to_id]
+    assert answered and all(r.reply_to_author for r in answered)
 
 
 def test_stream_reply_author_comes_from_the_mention_id(data):

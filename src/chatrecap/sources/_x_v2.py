@@ -59,7 +59,7 @@ class UserEntities(msgspec.Struct, gc=False):
 
 
 class User(msgspec.Struct, gc=False):
-    id: str
+    id: str | None = None  # (``twarc2 flatten`` writes ``{}`` for a user it does not have)
     username: str | None = None
     name: str | None = None
     description: str | None = None

@@ -186,10 +186,7 @@ class _Page:
             return None
         if user_id in self.users:
             return self.users[user_id].username
-        for mention in tweet.entities.mentions if tweet.entities else ():
-            if mention.id == user_id:
-                return mention.username
-        return None
+        return _mentioned(tweet, user_id)
 
     def post(self, tweet: x.Tweet, referenced: bool) -> Post:
         source: Tweetish = tweet
@@ -209,17 +206,37 @@ def _flattened(tweet: x.Line, line: bytes, name: str, number: int,
     for ref in tweet.referenced_tweets:
         if ref.text is None or ref.author_id is None:
             continue
-        ref_author = v2_author(ref.author) if ref.author else Author(PLATFORM, ref.author_id, None)
-        yield _post(ref, ref, ref_author, None, ref.attachments.media if ref.attachments else [],
-                    True, observed, line, name, number)
+        yield _post(ref, ref, _inlined_author(ref), _inlined_reply_handle(ref),
+                    ref.attachments.media if ref.attachments else [], True, observed, line, name, number)
         if ref.type == "retweeted":
             source = ref
     if tweet.author_id is None:
         raise ValueError("the tweet has no author_id")
-    author = v2_author(tweet.author) if tweet.author else Author(PLATFORM, tweet.author_id, None)
-    reply_user = tweet.in_reply_to_user.username if tweet.in_reply_to_user else None
     media = source.attachments.media if source.attachments else []
-    yield _post(tweet, source, author, reply_user, media, False, observed, line, name, number)
+    yield _post(tweet, source, _inlined_author(tweet), _inlined_reply_handle(tweet), media,
+                False, observed, line, name, number)
+
+
+def _inlined_author(tweet: Tweetish) -> Author:
+    """The author ``twarc2 flatten`` inlined, if it had one (else ``{}``), or just the id."""
+    user = tweet.author
+    return v2_author(user) if user is not None and user.id else Author(PLATFORM, tweet.author_id, None)
+
+
+def _inlined_reply_handle(tweet: Tweetish) -> str | None:
+    """The replied-to user's handle, inlined; else from the mention with their id."""
+    user = tweet.in_reply_to_user
+    if user is not None and user.username:
+        return user.username
+    return _mentioned(tweet, tweet.in_reply_to_user_id) if tweet.in_reply_to_user_id else None
+
+
+def _mentioned(tweet: Tweetish, user_id: str) -> str | None:
+    """The handle of the user ``user_id`` as the tweet mentions them, if it does."""
+    for mention in tweet.entities.mentions if tweet.entities else ():
+        if mention.id == user_id:
+            return mention.username
+    return None
 
 
 def _post(tweet: Tweetish, source: Tweetish, author: Author, reply_handle: str | None,
