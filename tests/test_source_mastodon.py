@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -154,6 +155,27 @@ def test_bad_records_in_a_document(tmp_path: Path, data: Path) -> None:
     assert [p.source_line for p in posts] == [1, 4]
     assert [e.line for e in errors] == [2, 3]
     assert "created_at" in errors[1].reason
+
+
+def test_notifications_and_conversations_give_the_statuses_they_hold(tmp_path: Path, data: Path) -> None:
+    """``GET /api/v1/notifications`` and ``/conversations`` wrap statuses: those are imported,
+    a follow notification has none, and a direct message is private: both reported."""
+    status = json.loads((data / "mastodon" / "status_reply_parent.json").read_text())
+    someone = status["account"]
+    direct = {**status, "id": "200", "visibility": "direct"}
+    path = tmp_path / "notifications.json"
+    path.write_text(json.dumps([
+        {"id": "7", "type": "mention", "created_at": "2024-01-01T00:00:00.000Z", "account": someone,
+         "status": status},
+        {"id": "8", "type": "follow", "created_at": "2024-01-01T00:00:00.000Z", "account": someone},
+        {"id": "9", "unread": False, "accounts": [someone], "last_status": direct},
+    ]))
+    assert SOURCE.sniff(take_sample(path)) >= 0.9
+    posts, errors = read(path)
+    assert [(p.native_id, p.text) for p in posts] == [(str(status["id"]), read(
+        data / "mastodon" / "status_reply_parent.json")[0][0].text)]
+    assert [(e.line, e.kind) for e in errors] == [(2, "no status"), (3, "direct message")]
+    assert "follow notification holds no status" in errors[0].reason
 
 
 @pytest.mark.parametrize("content", ["", "[{]", "   \n"])

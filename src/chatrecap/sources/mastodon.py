@@ -2,7 +2,9 @@
 
 Accepted shapes: a JSON list of Status entities (``GET /api/v1/timelines/tag/:hashtag``,
 the public and account timelines), one Status, a Context (``{"ancestors": [...],
-"descendants": [...]}``, both lists are read), or JSONL with one of those per line.
+"descendants": [...]}``, both lists are read), or JSONL with one of those per line. A list
+of Notifications or Conversations gives the statuses they hold. Direct messages
+(``visibility: direct``) are left out with a warning: they are private.
 
 Status and account ids are local to the instance the archive was fetched from: the same
 post fetched through another server has another id, and ``acct`` is ``user`` for that
@@ -179,6 +181,19 @@ def _map(status: dict[str, Any], path: str, line: int, referenced: bool = False)
     return out
 
 
+def _status_of(record: dict[str, Any]) -> dict[str, Any] | None:
+    """The Status a record is or holds: a Notification (``GET /api/v1/notifications``: a
+    mention, a boost or a favourite of a status) and a Conversation (``last_status``) carry
+    one; a follow notification, none."""
+    if "content" not in record and "type" in record and "account" in record:  # a Notification
+        status = record.get("status")
+    elif "content" not in record and "last_status" in record and "accounts" in record:
+        status = record.get("last_status")
+    else:
+        return record
+    return status if isinstance(status, dict) else None
+
+
 def _statuses(doc: Any) -> list[Any]:
     """The statuses of one parsed JSON value: a list, a Context, or one Status."""
     if isinstance(doc, list):
@@ -222,9 +237,19 @@ class MastodonSource(Source):
                     yield from _safe(status, source, number)
 
 
-def _safe(status: Any, source: str, line: int) -> Iterator[Post | RecordError]:
-    if not isinstance(status, dict):
+def _safe(record: Any, source: str, line: int) -> Iterator[Post | RecordError]:
+    if not isinstance(record, dict):
         yield RecordError(source, line, "this is not a Mastodon status (not a JSON object)")
+        return
+    status = _status_of(record)
+    if status is None:
+        yield RecordError(source, line, f"a {record.get('type') or 'conversation'} "
+                          f"{'notification' if 'type' in record else 'without a status'} "
+                          "holds no status: nothing to import", kind="no status")
+        return
+    if status.get("visibility") == "direct":  # a private mention has no place in a chat's recap
+        yield RecordError(source, line, f"status {status.get('id')} is a direct message "
+                          "(visibility: direct): left out", kind="direct message")
         return
     try:
         yield from _map(status, source, line)
