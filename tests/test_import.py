@@ -250,6 +250,24 @@ def test_a_file_with_nothing_importable_exits_2(tmp_path):
     assert "bad.jsonl:1: not a tweet record" in result.stderr
 
 
+@pytest.mark.parametrize(("content", "said"), [
+    ("", "the file is empty"),
+    ("[]\n", "the file is an empty JSON list"),
+    ('{"ancestors": [], "descendants": []}', "the file holds no posts to import"),
+])
+def test_an_empty_file_says_so_and_fails_only_an_import_of_nothing_else(tmp_path, data, content, said):
+    """The last page of a paged download is often empty: a note, not a failure, beside others."""
+    empty = tmp_path / "page-2.json"
+    empty.write_text(content)
+    alone = cli(tmp_path / "alone.db", "import", str(empty))
+    assert alone.exit_code == 2
+    assert f"note: {empty}: {said}" in alone.stderr.replace("\n", " ")
+    pages = cli(tmp_path / "pages.db", "import", str(data / "mastodon" / "timeline_public.json"), str(empty))
+    assert pages.exit_code == 0, pages.output
+    assert f"{empty}: {said}" in pages.stderr.replace("\n", " ")
+    assert stats(tmp_path / "pages.db")["total"]["posts"] == 8
+
+
 def test_bad_options_are_one_line_errors(tmp_path, data):
     path = str(data / "twarc2" / "two_tweets.jsonl")
     result = cli(tmp_path / "w.db", "import", path, "--tz", "Mars/Olympus")

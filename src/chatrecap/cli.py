@@ -220,7 +220,8 @@ def import_command(
                 progress.remove_task(task)
             reports.append(report)
             if report.error:
-                err.print(f"[red]error:[/red] {escape(report.error)}", markup=True)
+                label = "[yellow]note:[/yellow]" if report.empty else "[red]error:[/red]"
+                err.print(f"{label} {escape(report.error)}", markup=True)
             hidden = shown[str(path)] - MAX_WARNINGS_SHOWN
             if hidden > 0 and not state.verbose:
                 err.print(f"... and {hidden:,} more warnings for {path} (see them with --verbose).")
@@ -228,7 +229,8 @@ def import_command(
         out.print(_summary(reports))
     if stopped is not None:
         raise _fail(str(stopped))
-    if any(r.failed for r in reports):
+    # An empty file (the last page of a paged download) fails only an import of nothing else.
+    if any(r.failed and not r.empty for r in reports) or all(r.failed for r in reports):
         raise typer.Exit(EXIT_USER)
 
 

@@ -21,6 +21,11 @@ class InputError(ChatrecapError):
     """A whole input file cannot be read."""
 
 
+class EmptyArchive(InputError):
+    """A file that holds no records at all (an empty file, ``[]``, an empty thread): nothing
+    to import, but nothing wrong either, as the last page of a paged download often is."""
+
+
 class ZipLimitError(InputError):
     """A zip entry would expand past the limit (a zip bomb, or a truncated header)."""
 

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import orjson
 
-from chatrecap.errors import ChatrecapError, InputError, RecordError
+from chatrecap.errors import ChatrecapError, EmptyArchive, InputError, RecordError
 from chatrecap.models import Post
 from chatrecap.sources import detect, get_source
 from chatrecap.sources.base import (
@@ -61,7 +61,8 @@ class FileReport:
     warnings: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     elapsed: float = 0.0
-    error: str | None = None  # the file could not be read
+    error: str | None = None  # the file could not be read, or held nothing
+    empty: bool = False  # it held no records at all: nothing to import, nothing wrong
 
     @property
     def rate(self) -> float:
@@ -321,7 +322,7 @@ def import_file(store: Store, path: Path, fmt: str | None = None,
         sample = take_sample(path)  # read once: detection, encoding, how to split the file
         source = get_source(fmt) if fmt else detect(path, sample)
     except InputError as exc:
-        report.error = str(exc)
+        report.error, report.empty = str(exc), isinstance(exc, EmptyArchive)
         report.elapsed = time.perf_counter() - started
         return report
     report.format = source.id
@@ -360,8 +361,10 @@ def import_file(store: Store, path: Path, fmt: str | None = None,
             if on_progress:
                 on_progress(written.records, written.end)
         status = "done"
+        if report.records == 0:  # read without a problem, and not one record in it
+            report.error, report.empty = f"{path}: the file holds no posts to import.", True
     except InputError as exc:
-        report.error = str(exc)
+        report.error, report.empty = str(exc), isinstance(exc, EmptyArchive)
     except UnicodeDecodeError as exc:
         report.error = (f"{path}: byte {exc.start} of a line is not valid {exc.encoding}; "
                         "save the file as UTF-8.")

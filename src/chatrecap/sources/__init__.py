@@ -6,11 +6,12 @@ A third-party package adds a format by exposing a :class:`Source` subclass under
 
 from __future__ import annotations
 
+import re
 from importlib import import_module
 from importlib.metadata import entry_points
 from pathlib import Path
 
-from chatrecap.errors import InputError, OptionError
+from chatrecap.errors import EmptyArchive, InputError, OptionError
 from chatrecap.sources.base import ReadOptions, Sample, Source, take_sample
 
 __all__ = ["ReadOptions", "Sample", "Source", "all_sources", "detect", "get_source", "register"]
@@ -20,6 +21,7 @@ _BUILTIN_MODULES = (
     "slack", "discord", "csv_generic", "jsonl",
 )
 _registry: dict[str, Source] = {}
+_EMPTY = re.compile(r"\s*(?:\[\s*\]|\{\s*\})?\s*")  # an empty file, JSON list or object
 _loaded = False
 
 
@@ -62,6 +64,9 @@ def detect(path: Path, sample: Sample | None = None) -> Source:
     """The source whose sniff is most confident about this file's contents."""
     _load()
     sample = sample or take_sample(path)
+    if sample.zip_names is None and _EMPTY.fullmatch(sample.text):
+        what = {"": "is empty", "[": "is an empty JSON list", "{": "is an empty JSON object"}
+        raise EmptyArchive(f"{path}: the file {what[sample.text.strip()[:1]]}: no posts to import.")
     scored = sorted(((src.sniff(sample), src.id) for src in _registry.values()), reverse=True)
     best_score, best_id = scored[0]
     if best_score <= 0:

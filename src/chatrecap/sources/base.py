@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 import orjson
 from charset_normalizer import from_bytes
 
-from chatrecap.errors import InputError, RecordError, ZipLimitError
+from chatrecap.errors import EmptyArchive, InputError, RecordError, ZipLimitError
 from chatrecap.models import Post
 
 SNIFF_BYTES = 64 * 1024
@@ -236,7 +236,7 @@ def iter_json(path: Path) -> Iterator[tuple[int | None, Any]]:
     lines = iter_lines(path)
     first = next(lines, None)
     if first is None:
-        raise InputError(f"{path}: the file is empty.")
+        raise EmptyArchive(f"{path}: the file is empty: no posts to import.")
     try:
         line_mode = isinstance(orjson.loads(first[1]), dict)
     except orjson.JSONDecodeError:
