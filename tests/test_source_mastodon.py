@@ -48,6 +48,7 @@ def test_docs_example(data: Path) -> None:
     assert post.id == "mastodon:103270115826048975"
     assert post.created_at == datetime(2019, 12, 8, 3, 48, 33, 901000, tzinfo=UTC)
     assert post.text.startswith('"I lost my inheritance with one wrong digit on my sort code"\n\n')
+    assert post.text.endswith(GUARDIAN)  # the whole link, not the part Mastodon shows
     assert post.text_original == post.raw["content"]
     assert post.urls == [GUARDIAN]  # the content link and the card, once
     assert (post.like_count, post.repost_count, post.reply_count, post.quote_count) == (11, 6, 5, 2)

@@ -140,6 +140,7 @@ class _HTMLToText(HTMLParser):
         self.parts: list[str] = []
         self._skip = 0
         self._invisible = 0
+        self._link = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self._SKIP:
@@ -148,8 +149,12 @@ class _HTMLToText(HTMLParser):
             self.parts.append("\n")
         elif tag in self._BLOCK and self.parts:
             self.parts.append("\n\n")
-        elif tag == "span" and ("class", "invisible") in attrs:
-            self._invisible += 1  # Mastodon hides "https://" and the tail of long links
+        elif tag == "a":
+            self._link += 1
+        elif tag == "span" and ("class", "invisible") in attrs and not self._link:
+            # (Mastodon hides a link's "https://" and the tail of a long one in invisible spans:
+            # inside a link they are kept, so it reads as its whole address, not a cut one.)
+            self._invisible += 1
         elif self._invisible and tag == "span":
             self._invisible += 1
 
@@ -158,6 +163,8 @@ class _HTMLToText(HTMLParser):
             self._skip -= 1
         elif tag == "span" and self._invisible:
             self._invisible -= 1
+        elif tag == "a" and self._link:
+            self._link -= 1
 
     def handle_data(self, data: str) -> None:
         if not self._skip and not self._invisible:
