@@ -73,3 +73,22 @@ def test_one_tweet_per_line_and_search_response(tmp_path, data):
     search.write_bytes(orjson.dumps({"statuses": tweets, "search_metadata": {}}))
     posts, _, errors = read(search)
     assert len({p.id for p in posts}) == 7 and errors == []
+
+
+def test_a_tweet_without_entities_takes_them_from_its_text(tmp_path, data):
+    """Some tools keep a trimmed tweet, without ``entities``: mentions, hashtags and links
+    then come from the text, as they read there; nothing is guessed when entities are there."""
+    tweets = orjson.loads((data / "twitter_v1" / "tidytags_lookup_many_0.json").read_bytes())
+    tweet = next(t for t in tweets if t["id_str"] == "1225122317849657345")
+    with_entities = tmp_path / "full.json"
+    with_entities.write_bytes(orjson.dumps([tweet]))
+    (whole,), _, _ = read(with_entities)
+    del tweet["entities"]
+    tweet.pop("extended_entities", None)
+    trimmed = tmp_path / "trimmed.json"
+    trimmed.write_bytes(orjson.dumps([tweet]))
+    (post,), _, errors = read(trimmed)
+    assert errors == []
+    assert post.mentions == whole.mentions == ["AECTTechTrends", "gsa_aect"]
+    assert post.hashtags == whole.hashtags
+    assert post.urls and all(u.startswith("https://t.co/") for u in post.urls)  # as written

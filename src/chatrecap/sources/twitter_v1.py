@@ -15,6 +15,7 @@ from typing import Any
 
 from chatrecap.errors import InputError, RecordError
 from chatrecap.models import Post
+from chatrecap.sources._csv import text_entities
 from chatrecap.sources._twitter import (
     PLATFORM,
     expand_links,
@@ -94,6 +95,8 @@ def tweet_posts(tweet: dict[str, Any], name: str, number: int,
         entities, extended_entities.get("media") or entities.get("media"))))
     own = (tweet.get("extended_tweet") or {}).get("full_text") or tweet.get("full_text") or tweet["text"]
     mentions, hashtags, urls, media = v1_entities(entities, extended_entities)
+    if "entities" not in source and "entities" not in extended:  # a trimmed record: the text says
+        mentions, hashtags, urls = text_entities(text)
     author = v1_user(tweet["user"])
     tweet_id = tweet.get("id_str") or str(tweet["id"])
     reply_to = tweet.get("in_reply_to_status_id_str") or (
