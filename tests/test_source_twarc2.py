@@ -133,6 +133,19 @@ def test_a_line_that_is_not_a_tweet_is_reported_and_the_rest_read(tmp_path, data
 
 
 
+def test_tweets_fetched_without_author_and_time_are_recognised_and_said_so(tmp_path, data):
+    """An X API response made with the default fields (id and text only) cannot be imported,
+    and the message says which fields to ask for, not that the format is unknown."""
+    page = orjson.loads((data / "twarc2" / "two_tweets.jsonl").read_bytes().splitlines()[0])
+    bare = {"data": [{"id": t["id"], "text": t["text"]} for t in page["data"]], "meta": page["meta"]}
+    path = tmp_path / "home_timeline.json"
+    path.write_bytes(orjson.dumps(bare))
+    assert detect(path).id == "twarc2"
+    posts, _, errors = read(path)
+    assert posts == [] and len(errors) == 1
+    assert "tweet.fields=author_id,created_at" in errors[0].reason
+
+
 def test_a_line_with_a_broken_utf8_byte_is_reported():
     """A file that is UTF-8 but for one damaged byte is read as UTF-8; that line fails alone."""
     problems = SOURCE.parse_line(b'{"data": [{"id": "1\xe1", "author_id": "2", "text": "x"}]}\n', 3,

@@ -37,6 +37,7 @@ from chatrecap.sources.base import LineSource, ReadOptions, Sample, json_error
 from chatrecap.text import clean_text
 
 _TWEET_KEYS = ('"author_id"', '"created_at"', '"text"')
+_FIELDS_HINT = "; fetch tweets with tweet.fields=author_id,created_at, as twarc2 does"
 Tweetish = x.Tweet | x.Ref | x.Line  # a flattened line or inlined reference is a tweet too
 
 
@@ -53,7 +54,11 @@ class Twarc2Source(LineSource):
         if '"__twarc"' in first or '"matching_rules"' in first:
             return 0.95
         if first.startswith('{"data"') or '"includes"' in first:
-            return 0.8 if all(k in first for k in _TWEET_KEYS) else 0.0
+            if all(k in first for k in _TWEET_KEYS):
+                return 0.8
+            # Tweets asked for without their author and time: said so, line by line.
+            bare_tweets = '"text"' in first and '"id"' in first and '"data":[' in first.replace(" ", "")
+            return 0.3 if bare_tweets else 0.0
         if all(k in first for k in _TWEET_KEYS) and '"public_metrics"' in first:
             return 0.7
         return 0.0
@@ -171,7 +176,7 @@ class _Page:
 
     def author(self, author_id: str | None) -> Author:
         if author_id is None:
-            raise ValueError("a tweet has no author_id")
+            raise ValueError(f"a tweet has no author_id{_FIELDS_HINT}")
         author = self.authors.get(author_id)
         if author is None:
             user = self.users.get(author_id)
@@ -249,7 +254,7 @@ def _post(tweet: Tweetish, source: Tweetish, author: Author, reply_handle: str |
         raw_text, entities = source.text, source.entities or _NO_ENTITIES
     own_text = tweet.text
     if raw_text is None or own_text is None or tweet.created_at is None:
-        raise ValueError(f"tweet {tweet.id} has no text or created_at")
+        raise ValueError(f"tweet {tweet.id} has no text or created_at{_FIELDS_HINT}")
     links = entities.urls
     if "t.co/" in raw_text:
         raw_text = expand_links(raw_text, [
