@@ -243,9 +243,8 @@ def _safe(record: Any, source: str, line: int) -> Iterator[Post | RecordError]:
         return
     status = _status_of(record)
     if status is None:
-        yield RecordError(source, line, f"a {record.get('type') or 'conversation'} "
-                          f"{'notification' if 'type' in record else 'without a status'} "
-                          "holds no status: nothing to import", kind="no status")
+        what = f"a {record['type']} notification" if "type" in record else "a conversation"
+        yield RecordError(source, line, f"{what} holds no status: nothing to import", kind="no status")
         return
     if status.get("visibility") == "direct":  # a private mention has no place in a chat's recap
         yield RecordError(source, line, f"status {status.get('id')} is a direct message "
