@@ -150,3 +150,12 @@ def test_empty_session() -> None:
     chat.post("host", "Welcome! We start in five minutes", chatter=True)
     corpus, structure = chat.build()
     assert pick_highlights(corpus, structure, endorsements(corpus, structure)) == []
+
+
+def test_an_unlabelled_question_is_quoted_as_written_without_address_links_or_the_chat_tag():
+    from chatrecap.analysis.highlights import _question
+
+    chat = Chat()
+    asked = chat.post("host", "@ann @bob Anyone attending #MSIgnite? https://example.org/x")
+    corpus, _ = chat.build()
+    assert _question(corpus.get(asked), None, corpus.chat) == "“Anyone attending #MSIgnite?”"

@@ -34,12 +34,17 @@ _CONTRARIAN = re.compile(r"\b(?:disagree|unpopular opinion|hot take|controversia
                          r"push back|counterpoint|not everyone|i'?d argue|myth|on the contrary)\b", re.I)
 
 
-def _question(post: ChatPost | None, label: str | None) -> str:
+def _question(post: ChatPost | None, label: str | None, chat: str = "") -> str:
+    """The question as its label, else its first words as written ("Anyone attending #MSIgnite?"),
+    without links, the handles it is addressed to, or the chat's own hashtag."""
     if label:
         return label
     if post is None:
         return "its question"
-    words = re.sub(r"https?://\S+|[#@]\w+", "", post.text).split()
+    tag = re.escape(chat.lstrip("#"))
+    text = re.sub(r"https?://\S+" + (rf"|#{tag}\b" if tag else ""), "", _ADDRESS.sub("", post.text),
+                  flags=re.IGNORECASE)
+    words = text.split()
     return "“" + " ".join(words[:6]) + ("…”" if len(words) > 6 else "”")
 
 
@@ -108,7 +113,7 @@ def pick_highlights(corpus: Corpus, structure: Structure, endorsement: dict[str,
     out = []
     for i in chosen:
         post, e, prompt = posts[i], support[i], prompt_of.get(posts[i].id)
-        question = _question(corpus.get(prompt), labels.get(prompt)) if prompt else None
+        question = _question(corpus.get(prompt), labels.get(prompt), corpus.chat) if prompt else None
         reasons = []  # (strength, sentence); the strongest names the pick
         if prompt is not None and top_liked.get(prompt) == i and post.likes > 0:
             likes = f"{post.likes} like" + ("s" if post.likes != 1 else "")
