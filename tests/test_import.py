@@ -193,6 +193,24 @@ def test_archiver_chat_name_comes_from_its_query_and_needs_no_tz(tmp_path, data)
     assert stats(db)["chats"]["#PSTweetChat"]["posts"] == 1691
 
 
+def test_an_author_keeps_the_profile_of_their_newest_post(tmp_path, data):
+    """A sheet records each tweet with its author's profile of the day (newest rows first):
+    the workspace keeps the newest profile, whatever the order of the rows."""
+    import csv
+
+    path = data / "twitter-archiver" / "pstweetchat-2020-2021.csv"
+    with path.open(encoding="utf-8") as fh:
+        next(fh)  # the add-on's query line
+        rows = [r for r in csv.DictReader(fh) if r["Screen Name"].lstrip("@") == "JeffHicks"]
+    newest = max(rows, key=lambda r: int(r["Tweet ID"].split("/")[-1]))
+    assert int(newest["Followers"]) != int(rows[-1]["Followers"])  # the counts did change
+    db = tmp_path / "w.db"
+    assert cli(db, "import", str(path)).exit_code == 0
+    with closing(sqlite3.connect(db)) as conn:
+        followers = conn.execute("SELECT followers FROM authors WHERE handle = 'JeffHicks'").fetchone()[0]
+    assert followers == int(newest["Followers"])
+
+
 def test_placeholder_authors_merge_into_the_real_account(tmp_path, data):
     db = tmp_path / "w.db"
     csv = tmp_path / "later.csv"

@@ -134,7 +134,9 @@ def prepare(items: Iterable[Post | RecordError], ctx: _Context,
             known = author_rows[id(author)] = (author.id, author_row(author))
         row = post_row(item, observed, known[0])
         posts.append(row)
-        authors[known[0]] = (known[1], observed)
+        seen = authors.get(known[0])
+        if seen is None or observed >= seen[1]:  # the newest profile, as the store keeps it
+            authors[known[0]] = (known[1], observed)
         if item.is_referenced:
             referenced += 1
         else:

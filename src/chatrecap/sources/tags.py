@@ -163,6 +163,7 @@ def _row(name: str, line: int, columns: Columns, row: list[str]) -> Iterator[Pos
         urls=urls,
         media=media,
         url=get("status_url") or tweet_url(handle, native_id),
+        observed_at=created,  # the sheet searches every hour: each row's profile is as of its tweet
         source_file=name,
         source_line=line,
         raw=columns.record(row),

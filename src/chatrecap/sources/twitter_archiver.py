@@ -240,6 +240,7 @@ def _row(name: str, line: int, columns: Columns, row: list[str], channel: str | 
         repost_count=to_int(get("Retweets")),
         url=tweet_url(handle, native_id),
         channel=channel,
+        observed_at=created,  # the sheet takes each tweet, its counts and its author's profile as it comes
         source_file=name,
         source_line=line,
         raw=columns.record(row),
