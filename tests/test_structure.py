@@ -10,11 +10,12 @@ measures today and guard against it getting worse.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import FIXTURES
 
-from chatrecap.analysis.corpus import load_corpus
+from chatrecap.analysis.corpus import ChatPost, Corpus, Participant, load_corpus
 from chatrecap.analysis.sessions import find_sessions
 from chatrecap.analysis.structure import addressed, analyse, answer_label, is_chatter, question_label
 from chatrecap.store import open_store
@@ -52,7 +53,7 @@ def test_open_questions_to_the_room_are_found(labelled):
                 questions += 1
                 found += prompt["id"] in prompts
     assert questions == 14
-    assert found >= 10  # measured: 11 of 14
+    assert found >= 11  # measured: 12 of 14
 
 
 def test_answers_are_filed_under_the_labelled_prompt(labelled):
@@ -63,7 +64,7 @@ def test_answers_are_filed_under_the_labelled_prompt(labelled):
             link = structure.links.get(answer)
             right += link is not None and link.prompt_id == prompt
     assert total == 118
-    assert right / total >= 0.5  # measured: 64 of 118 (54%)
+    assert right / total >= 0.55  # measured: 69 of 118 (58%)
 
 
 def test_greetings_and_logistics_stay_unattached(labelled):
@@ -73,7 +74,7 @@ def test_greetings_and_logistics_stay_unattached(labelled):
         for post_id in truth["unattached"]:
             total += 1
             kept += post_id not in structure.links and post_id not in prompts
-    assert kept / total >= 0.8  # measured: 51 of 61
+    assert kept / total >= 0.85  # measured: 55 of 61
 
 
 def test_every_filing_has_a_reason_and_a_confidence(labelled):
@@ -122,3 +123,33 @@ def test_leading_handles_are_who_a_post_replies_to():
 ])
 def test_chatter(text, chatter):
     assert is_chatter(text) is chatter
+
+
+def _open_agenda_session() -> Corpus:
+    """An open-agenda hour: no labels, no reply ids, replies by leading @handles only."""
+    t0 = datetime(2024, 5, 3, 17, 0, tzinfo=UTC)
+    lines = [
+        ("host", "What is everyone working on this month? #GardenChat"),
+        ("ann", "@host Raised beds for the kids #GardenChat"),
+        ("host", "Remember to use the tag so you are in the transcript #GardenChat"),
+        ("bob", "@host will do, thanks #GardenChat"),
+        ("cat", "I finally switched my whole plot to drip irrigation #GardenChat"),
+        ("dan", "@cat drip saved me hours every week #GardenChat"),
+        ("eve", "@cat how did you handle the timers #GardenChat"),
+        ("host", "Thanks for hanging out today, see you next month #GardenChat"),
+        ("ann", "@host thanks for hosting #GardenChat"),
+    ]
+    posts = [ChatPost(f"p{k}", "x", f"x:{who}", who, t0 + timedelta(minutes=2 * k), text, None, None, None,
+                      None, (), ("GardenChat",), (), 0, 0, 0, 0, None, True)
+             for k, (who, text) in enumerate(lines)]
+    people = {p.author_id: Participant(p.author_id, p.handle, None, None, None, None, None, None, None)
+              for p in posts}
+    return Corpus("#GardenChat", posts, {}, people)
+
+
+def test_without_labels_reminders_are_no_prompts_and_a_topic_two_take_up_is_one():
+    corpus = _open_agenda_session()
+    structure = analyse(corpus, hosts=["host"], hashtag="GardenChat")
+    assert [(p.post_id, p.kind) for p in structure.prompts] == [("p0", "host"), ("p4", "guest")]
+    assert structure.links["p1"].prompt_id == "p0"
+    assert {structure.links["p5"].prompt_id, structure.links["p6"].prompt_id} == {"p4"}

@@ -162,6 +162,13 @@ def _is_room_question(post: ChatPost, low: str | None = None) -> bool:
             and not is_chatter(text))
 
 
+def _is_housekeeping(text: str) -> bool:
+    """A host's reminder or sign-off ("use the tag for the transcript", "mark your calendar...
+    thanks for hanging out"): replies to it are thanks, not a topic taken up."""
+    low = text.lower()
+    return _LOGISTICS_F.search(text, low) or _CLOSING_F.search(text, low)
+
+
 def detect_hosts(corpus: Corpus, given: Sequence[str] = ()) -> list[str]:
     """Author ids of the moderators: ``given`` handles, else whoever labels questions,
     opens, closes and asks the room, well above everyone else."""
@@ -256,7 +263,8 @@ def _addressed_parent(post: ChatPost, handles: list[str],
 def _prompts(posts: list[ChatPost], hosts: set[str], parents: dict[str, str],
              chatter: set[str]) -> list[Prompt]:
     """Labelled questions by a host; without labels, the host's open questions and
-    topics others take up; and a participant's question to the room that several answer."""
+    topics others take up (but not reminders and sign-offs); and a participant's question to
+    the room that several answer, or (without labels) a topic two others take up."""
     children: dict[str, set[str]] = {}
     for post in posts:
         parent = parents.get(post.id)
@@ -282,10 +290,13 @@ def _prompts(posts: list[ChatPost], hosts: set[str], parents: dict[str, str],
         if post.author_id in hosts:
             if labelled:
                 continue  # with labels, the host's other posts are not prompts
-            if _is_room_question(post) or len(repliers) >= 1 and not addressed(post.text):
+            if _is_room_question(post) or (len(repliers) >= 1 and not addressed(post.text)
+                                           and not _is_housekeeping(post.text)):
                 prompts.append(Prompt(post.id, None, None, "host", post.author_id))
         elif _is_room_question(post) and len(repliers) >= (2 if labelled else 1):
             prompts.append(Prompt(post.id, None, None, "guest", post.author_id))
+        elif not labelled and len(repliers - hosts) >= 2 and not addressed(post.text):
+            prompts.append(Prompt(post.id, None, None, "guest", post.author_id))  # a topic taken up
     order = {post.id: i for i, post in enumerate(posts)}
     prompts.sort(key=lambda p: order[p.post_id])
     return prompts
