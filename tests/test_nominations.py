@@ -3,6 +3,7 @@ and on small hand-made posts for each cue and each exclusion."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import UTC, datetime, timedelta
 from importlib.resources import as_file, files
@@ -92,6 +93,26 @@ def test_hat_tip_and_shout_out() -> None:
         ("ann", "bob", "check out"), ("cy", "ann", "learned from")]
 
 
+def test_follow_friday_variants_follow_and_worth_following() -> None:
+    """#PSFollowFriday is a #FollowFriday; "Follow @x" opens a sentence; "@x deserves to be
+    followed" names them before the cue."""
+    assert run(post(1, "ann", "It is #PSFollowFriday @Bob @cy")) == [
+        ("ann", "Bob", "#FF"), ("ann", "cy", "#FF")]
+    assert run(post(1, "ann", "Follow @bob if you want to know more. Also follow @cy")) == [
+        ("ann", "bob", "go follow")]  # (mid-sentence "follow @cy" is no cue: "also" is no order)
+    assert run(post(1, "ann", "Thanks all! @bob also deserves to be followed."),
+               post(2, "cy", "@dan and @eve are a must-follow")) == [
+        ("ann", "bob", "worth following"), ("cy", "dan", "worth following"), ("cy", "eve", "worth following")]
+    assert run(post(1, "ann", "I don't follow @bob on this"), post(2, "cy", "Unfollow @dan")) == []
+
+
+def test_a_reply_prefix_holds_everyone_the_parent_mentions() -> None:
+    """Replying to a post addresses its author and everyone it mentions: no votes."""
+    first = dataclasses.replace(post(1, "host", "#FF @bob @cy"), mentions=("bob", "cy"))
+    reply = post(2, "ann", "@host @bob @cy #FF to you three!")
+    assert run(first, reply, parents={"p2": "p1"}) == [("host", "bob", "#FF"), ("host", "cy", "#FF")]
+
+
 def test_a_welcome_or_thanks_is_no_cue() -> None:
     assert run(post(1, "ann", "Shout-out to everyone who joined today, like @bob and @cy"),
                post(2, "host", "Huge thanks to our guest @bob for sharing so much wisdom")) == []
@@ -138,6 +159,8 @@ def test_plain_names_in_answers_only() -> None:
     ("Q5: Who do you follow for content strategy?", True),
     ("Q2: Recommend some people or accounts worth following", True),
     ("Q3: Your favourite B2B voices?", True),
+    ("Any must-follow bloggers?", True),
+    ("Forgot that this is #PSFollowFriday. Suggest people in the community to follow.", True),
     ("Q1: What makes someone a genuine thought leader in B2B marketing?", False),
     ("Q2: Can a company be a thought leader, or only the people in it?", False),
     ("Q3: What's the biggest mistake brands make with thought leadership?", False),

@@ -3,9 +3,10 @@
 Thought leadership is bestowed, not claimed: it shows where participants name someone as
 a person to follow or learn from. That happens in answers to a prompt that asks for such
 people ("Who are your thought leaders? Tag the people you learn from"), and anywhere in
-a session through set phrases: #FF, "shout-out to @x", "h/t @x", "check out @x",
-"learned so much from @x". A nominee is a handle or, for people without an account in
-the chat, a plain name ("Priya Raman"). Each nominator gives each nominee one vote.
+a session through set phrases: #FF (#FollowFriday, #PSFollowFriday...), "shout-out to @x",
+"h/t @x", "check out @x", "learned so much from @x", "follow @x", "@x deserves a follow".
+A nominee is a handle or, for people without an account in the chat, a plain name ("Priya
+Raman"). Each nominator gives each nominee one vote.
 """
 
 from __future__ import annotations
@@ -36,7 +37,9 @@ _NOMINATION_PROMPT = re.compile(
     rf"|\btag\s+(?:the\s+|a\s+|some\s+|your\s+)?(?:\w+\s+)?{_PEOPLE}\b"
     rf"|\bfavou?rite\s+(?:[\w-]+\s+){{0,2}}?{_PEOPLE}\b"
     r"|\b(?:people|accounts|voices|folks|experts)\s+(?:you|to)\s+(?:\w+\s+)?"
-    r"(?:follow|learn from|read|admire)\b",
+    r"(?:follow|learn from|read|admire)\b"
+    rf"|\bsuggest\w*\s+(?:[\w#-]+\s+){{0,3}}?{_PEOPLE}\b|\bmust-follows?\b"
+    r"|#\w*FollowFriday\b",  # (a prompt on #FollowFriday asks for names)
     re.IGNORECASE)
 
 # Set phrases that name someone anywhere in a session; the nominees follow the phrase.
@@ -47,7 +50,8 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [(cue, re.compile(pattern, re.IGNOREC
     ("check out", r"\bcheck\s+out\s+"),
     ("learned from", r"\blearn(?:ed|t|ing)?\s+(?:so\s+much|a\s+lot|tons|loads|everything|most|heaps)?"
                      r"\s*from\s+"),
-    ("go follow", r"\b(?:go|must|should|please)\s+follow\s+|\brecommend(?:ing)?\s+(?:following\s+)?"),
+    ("go follow", r"\b(?:go|must|should|please)\s+follow\s+|(?:^|(?<=[.!?:]\s))follow\s+(?=@)"
+                  r"|\brecommend(?:ing)?\s+(?:following\s+)?"),
     ("thanks for teaching", r"\b(?:big|huge|special|many)\s+thanks\s+to\s+(?=[^.!?]{0,60}\bfor\s+(?:teaching|"
                             r"mentoring|explaining|showing\s+me))"),
 )]
@@ -59,7 +63,12 @@ _CUE_HINTS_SPLIT = [(tuple(h for h in hints if h == h.lower()), tuple(h for h in
                     for hints in _CUE_HINTS]
 _ANY_HINT = tuple(h for hints, _ in _CUE_HINTS_SPLIT for h in hints)  # (most posts hold none)
 _ANY_CASED_HINT = tuple(h for _, cased in _CUE_HINTS_SPLIT for h in cased)
-_FOLLOW_FRIDAY = re.compile(r"#(?:FF|FollowFriday)\b", re.IGNORECASE)
+_FOLLOW_FRIDAY = re.compile(r"#(?:FF|\w*FollowFriday)\b", re.IGNORECASE)  # and #PSFollowFriday...
+# Cues after the nominees: "@ann also deserves to be followed", "@bob is a must-follow".
+_WORTH_FOLLOWING = re.compile(
+    r"((?:@\w+(?:\s*(?:,|&|\+|\band\b))*\s*)+)(?:also\s+|too\s+)?(?:deserves?\s+(?:a\s+)?"
+    r"(?:follow|to\s+be\s+followed)|(?:is|are)\s+(?:a\s+)?must[- ]follows?|(?:is|are)\s+(?:so\s+|well\s+|"
+    r"really\s+)?worth\s+(?:a\s+)?follow(?:ing)?)\b", re.IGNORECASE)
 # The nominees right after a cue: handles and names joined by commas, "and", "&" or "+".
 _ITEMS = re.compile(r"(?:(?:\s*(?:,|&|\+|\band\b))*\s*"
                     r"(?:@\w+(?:['’]s)?|[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){1,2}))+")
@@ -225,7 +234,7 @@ def _nominees(post: ChatPost, corpus: Corpus, structure: Structure,
     # str.lower does not), and looking for the word first is much cheaper.
     low = text.lower() if text.isascii() else None
     found: list[tuple[int, str, bool, str]] = []
-    if answers or (low is None or "#f" in low) and _FOLLOW_FRIDAY.search(text):
+    if answers or (low is None or "#ff" in low or "followfriday" in low) and _FOLLOW_FRIDAY.search(text):
         cue = PROMPT_CUE if answers else "#FF"
         found += [(m.start(), m.group(1), True, cue) for m in _HANDLE.finditer(text)]
         if answers:
@@ -242,6 +251,10 @@ def _nominees(post: ChatPost, corpus: Corpus, structure: Structure,
                 span = items.group(0)
                 found += [(m.end() + h.start(), h.group(1), True, cue) for h in _HANDLE.finditer(span)]
                 found += [(m.end() + start, name, False, cue) for start, name in _names(span)]
+    if not answers and (low is None or any(map(low.__contains__, ("deserve", "must", "worth")))):
+        for m in _WORTH_FOLLOWING.finditer(text):
+            found += [(m.start(1) + h.start(), h.group(1), True, "worth following")
+                      for h in _HANDLE.finditer(m.group(1))]
     if not found:
         return []
     skip = _reply_circle(post, corpus, structure)
@@ -259,14 +272,15 @@ def _nominees(post: ChatPost, corpus: Corpus, structure: Structure,
 
 def _reply_circle(post: ChatPost, corpus: Corpus, structure: Structure) -> set[int]:
     """Where the leading handles that only address the post's reply target start: the
-    replied-to author and whoever they addressed, or all of them before an "A4:" label."""
+    replied-to author and whoever they addressed or mentioned (a reply is addressed to all
+    of them at once), or all of them before an "A4:" label."""
     lead = re.match(r"^(?:[.\s]*@\w+)+", post.text)
     if lead is None:
         return set()
     circle = {h.lower() for h in (post.reply_to_author,) if h}
     parent = corpus.get(structure.parents.get(post.id))
     if parent is not None:
-        circle |= {parent.handle.lower(), *addressed(parent.text)}
+        circle |= {parent.handle.lower(), *addressed(parent.text), *(m.lower() for m in parent.mentions)}
     labelled = answer_label(post.text) is not None
     return {m.start() for m in _HANDLE.finditer(lead.group(0))
             if labelled or post.reply_to_id and parent is None or m.group(1).lower() in circle}
