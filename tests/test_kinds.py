@@ -96,6 +96,10 @@ def test_handle_signals():
     assert classify_account("AcmeHQ", None, None).kind == ORGANIZATION
     assert classify_account("PowerShell_Team", None, None).kind == ORGANIZATION
     assert classify_account("JeffHicks", None, None).kind == PERSON
+    # An organisation word outweighs a given name ("Georgia"), an acronym is no given name
+    # ("ASA"), and a word the camel case hides still counts ("R4DScommunity").
+    for handle in ("GeorgiaCollege", "ASANews", "NCRMuseum", "R4DScommunity", "BLS_gov"):
+        assert classify_account(handle, None, None).kind == ORGANIZATION, handle
 
 
 def test_only_a_handle_gives_a_guess_with_low_confidence():

@@ -49,7 +49,10 @@ _ORG_WORDS = frozenset(
     "society network media studio studios agency events event project platform daily weekly radio tv store "
     "shop company solutions systems technologies services consulting partners ventures capital council "
     "academy centre center analytics api award awards days learn support help".split())
-_HANDLE_ORG_PARTS = _ORG_WORDS | {"inc", "org", "teams", "server", "functions", "live", "pod", "tech"}
+_HANDLE_ORG_PARTS = _ORG_WORDS | {"inc", "org", "teams", "server", "functions", "live", "pod", "tech", "gov",
+                                  "edu", "museum", "library"}
+# Organisation words long enough to tell at the end of any handle ("R4DScommunity").
+_HANDLE_ORG_TAILS = tuple(sorted(w for w in _HANDLE_ORG_PARTS if len(w) >= 6))
 _HANDLE_ORG_ENDS = ("hq", "team", "news", "app", "official", "labs", "group", "sug", "conf", "summit",
                     "events", "tools", "project", "award", "podcast", "media", "studio", "dotorg")
 _TITLES = frozenset("dr mr mrs ms mx miss prof sir dame rev fr lady lord".split())
@@ -197,14 +200,17 @@ def _handle_votes(handle: str, votes: Votes) -> None:
     org = org or ("IO" if len(camel) > 1 and camel[-1] == "IO" else None)  # ScaleStackIO
     if org is None and len(camel) == 1:  # one lower-case word: only its ending can tell
         org = next((e for e in _HANDLE_ORG_ENDS if lower.endswith(e) and len(lower) > len(e) + 1), None)
+    if org is None:  # a word the camel case split hides ("R4DScommunity")
+        org = next((e for e in _HANDLE_ORG_TAILS if lower.endswith(e) and len(lower) > len(e) + 1), None)
     if org:
         votes.append((-2.5, f'handle has "{org}"'))
     if m := _PERSON_HANDLE.search(handle if "_" in handle or len(camel) > 1 else lower):
         votes.append((1.0, f'word "{m.group(0).strip("_")}" in the handle'))
     alpha = [c for c in camel if c.isalpha()]
     start = 1 if len(alpha) > 2 and alpha[0].lower() in ("the", "its", "iam", "mr", "mrs", "dr") else 0
-    if len(alpha) - start >= 2 and len(alpha[start]) > 2 and _given(alpha[start]) \
-            and not alpha[start + 1].isupper():
+    # (Not "ASANews", an acronym, nor "GeorgiaCollege", an organisation's name.)
+    if (len(alpha) - start >= 2 and len(alpha[start]) > 2 and not org and not alpha[start].isupper()
+            and _given(alpha[start]) and not alpha[start + 1].isupper()):
         votes.append((1.2, f'handle starts with the given name "{alpha[start]}"'))
     elif len(camel) == 1 and lower.isalpha():
         rest = re.sub(r"^(?:the|its|iam|mrs?|dr)(?=[a-z]{6})", "", lower)
