@@ -126,6 +126,8 @@ def _param(value: str) -> str:
     ("this is not XML", -32700),
     ("<methodCall><methodName>pingback.ping</methodName>", -32700),
     ("<?xml version='1.0'?><methodResponse><params/></methodResponse>", -32600),
+    ('<?xml version="1.0" encoding="utf-7"?><methodCall><methodName>x</methodName></methodCall>', -32700),
+    ('<?xml version="1.0" encoding="klingon"?><methodCall><methodName>x</methodName></methodCall>', -32700),
     (_call("system.listMethods", ""), -32601),
     (_call("weblogUpdates.ping", _param("<string>a</string>") * 2), -32601),
     (_call("pingback.ping", _param("<string>https://peer.example/a</string>")), -32602),

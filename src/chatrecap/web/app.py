@@ -129,6 +129,59 @@ class _SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
+#: Largest request body a form may send: readers' forms (a comment is at most 10,000
+#: characters) and the admin area's (a recap's edits). The upload has its own limit.
+FORM_MAX_BYTES, ADMIN_FORM_MAX_BYTES = 1 << 20, 8 << 20
+UPLOAD_PATH = "/admin/upload"
+
+
+class _BodyLimit:
+    """Refuses a request body over its path's limit with 413 before anything reads it: a
+    form is parsed whole (in memory, its files spooled to disk), so without a limit one
+    request could take the server's memory or disk. A body without a length is buffered up
+    to the limit, then handed on."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS") or path == UPLOAD_PATH:
+            await self.app(scope, receive, send)
+            return
+        limit = ADMIN_FORM_MAX_BYTES if path.startswith("/admin/") else FORM_MAX_BYTES
+        length = dict(scope["headers"]).get(b"content-length", b"")
+        if length.isdigit():
+            if int(length) > limit:
+                await _too_large(scope, receive, send, limit)
+                return
+            await self.app(scope, receive, send)  # (the server reads no more than it says)
+            return
+        chunks, size, more = [], 0, True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                return
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > limit:
+                await _too_large(scope, receive, send, limit)
+                return
+            more = message.get("more_body", False)
+        replay = [{"type": "http.request", "body": b"".join(chunks), "more_body": False}]
+
+        async def replayed() -> Any:
+            return replay.pop() if replay else await receive()
+
+        await self.app(scope, replayed, send)
+
+
+async def _too_large(scope: Any, receive: Any, send: Any, limit: int) -> None:
+    response = PlainTextResponse(f"The request is larger than {limit:,} bytes.\n", status_code=413,
+                                 headers={"Connection": "close"})
+    await response(scope, receive, send)
+
+
 @asynccontextmanager
 async def _background_work(app: FastAPI) -> AsyncIterator[None]:
     """The threads that work through the durable job queue while the app runs: the mail
@@ -159,6 +212,7 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="chatrecap", docs_url=None, redoc_url=None, openapi_url=None,
                   lifespan=_background_work)
     app.state.web = Web(settings)
+    app.add_middleware(_BodyLimit)
     app.add_middleware(_SecurityHeaders)
     # The public pages first: routes are tried in order, and readers' requests are the many
     # (tried last, the post page cost a fifth more CPU). No public path is another router's.

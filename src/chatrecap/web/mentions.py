@@ -165,6 +165,8 @@ def parse_call(body: bytes) -> tuple[str, list[str | None]]:
         raise _CallError(PARSE_ERROR, "Parse error: DTDs and entities are not accepted.") from None
     except ElementTree.ParseError:
         raise _CallError(PARSE_ERROR, "Parse error: the request is not well-formed XML.") from None
+    except (ValueError, LookupError):  # an encoding expat cannot read ("utf-7") or does not know
+        raise _CallError(PARSE_ERROR, "Parse error: the request's XML encoding is not supported.") from None
     name = (root.findtext("methodName") or "").strip() if root.tag == "methodCall" else ""
     if not name:
         raise _CallError(INVALID_REQUEST, "Invalid request: an XML-RPC methodCall with a methodName is "
