@@ -153,6 +153,36 @@ def test_the_sixth_failed_login_in_15_minutes_is_refused_even_with_the_right_pas
     assert log_in(client, username="someone-else", password="guess").status_code == 429
 
 
+def test_failures_from_elsewhere_do_not_lock_an_admin_out_of_their_own_browser(site):
+    """Anyone can send five wrong passwords for a username; the browser its admin logged in
+    with before still gets in (its own address has its own count), a new browser does not."""
+    app, _ = site
+    mine = browser(app, "10.0.0.7")
+    assert log_in(mine).status_code == 303
+    mine.post("/admin/logout", data={"csrf": form_token(mine.get("/admin").text)})
+    for k in range(5):
+        assert log_in(browser(app, f"10.0.1.{k}"), password="guess").status_code == 400
+    assert log_in(browser(app, "10.0.0.8")).status_code == 429
+    assert log_in(mine).status_code == 303
+
+
+def test_every_attempt_counts_before_its_password_is_checked(site):
+    """Guesses sent in parallel cannot slip past the limit while a password is being checked."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    app, _ = site
+    clients = [browser(app, "10.0.2.1") for _ in range(12)]
+    tokens = [form_token(c.get("/admin/login").text) for c in clients]
+
+    def guess(k: int) -> int:
+        return clients[k].post("/admin/login", data={"username": USER, "password": "guess", "csrf": tokens[k],
+                                                     "next": "/admin"}, follow_redirects=False).status_code
+
+    with ThreadPoolExecutor(12) as pool:
+        answers = list(pool.map(guess, range(12)))
+    assert answers.count(400) == 5 and answers.count(429) == 7
+
+
 def test_a_successful_login_clears_the_usernames_failures(site):
     app, _ = site
     for _ in range(4):

@@ -65,6 +65,8 @@ FormField = Annotated[str, Form()]  # a form field; a missing one is "" (a one-l
 LOGIN_COOKIE = "chatrecap_login"  # the login form's nonce, the value its signed token carries
 LOGIN_FORM_SECONDS = 3600
 LOGIN_WINDOW = timedelta(minutes=15)
+KNOWN_COOKIE, KNOWN_PURPOSE = "chatrecap_known", "known-admin"  # a browser an admin logged in with
+KNOWN_SECONDS = 365 * 86400
 FORM_OVERHEAD = 64 << 10  # bytes of an upload form besides the file
 _NONCE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
@@ -122,20 +124,25 @@ def login(request: Request, store: StoreDep, username: FormField = "", password:
                            "site: try again.", status_code=403, username=username)
     username = username.strip()
     limit = web.settings.login_attempts_per_15_minutes
-    buckets = (f"login-ip:{client_ip(request)}", f"login-user:{username.lower()}")
-    if any(rate_limited(store, bucket, limit, LOGIN_WINDOW, count=False) for bucket in buckets):
+    # Per address, and per username, except from a browser this admin has logged in with
+    # before: failures from elsewhere cannot lock them out of their own browser. Each attempt
+    # is counted before its password is checked, so parallel guesses cannot slip past.
+    known = web.signer.unsign(KNOWN_PURPOSE, request.cookies.get(KNOWN_COOKIE, ""),
+                              KNOWN_SECONDS) == username.lower()
+    buckets = [f"login-ip:{client_ip(request)}", *([] if known else [f"login-user:{username.lower()}"])]
+    if any(rate_limited(store, bucket, limit, LOGIN_WINDOW) for bucket in buckets):
         return _login_page(request, store, next, "Too many failed logins: wait 15 minutes and try again.",
                            status_code=429, username=username,
                            headers={"Retry-After": str(int(LOGIN_WINDOW.total_seconds()))})
     if not username or not check_password(store, username, password):
-        for bucket in buckets:
-            rate_limited(store, bucket, limit, LOGIN_WINDOW)
         return _login_page(request, store, next, "Wrong username or password.", status_code=400,
                            username=username)
-    clear_rate(store, buckets[1])
+    clear_rate(store, f"login-user:{username.lower()}")
     token, _ = start_session(store, username)
     response = RedirectResponse(_local_path(next), status_code=303)
     response.set_cookie(SESSION_COOKIE, token, max_age=SESSION_DAYS * 86400, **cookie_options(request))
+    response.set_cookie(KNOWN_COOKIE, web.signer.sign(KNOWN_PURPOSE, username.lower()), max_age=KNOWN_SECONDS,
+                        **{**cookie_options(request), "path": "/admin/login"})
     response.delete_cookie(LOGIN_COOKIE, path="/admin/login")
     return response
 
