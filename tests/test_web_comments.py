@@ -274,6 +274,19 @@ def test_a_first_comment_is_held_then_approved_from_the_queue_and_the_next_one_p
     assert "And a second thought, published at once." in site.page()
 
 
+def test_typing_someone_elses_address_does_not_skip_moderation(site):
+    """An approved commenter's next comments go through from their browser; anyone typing
+    their address elsewhere is held like a newcomer."""
+    site.send("A first, approved comment.", email="ann@example.org")
+    site.moderate("approve", site.last_id())
+    stranger = TestClient(site.app, base_url="https://testserver")
+    posed = site.send("Buy now at https://spam.example and https://spam.example/2", name="Ann Reader",
+                      email="ANN@example.org", website="https://spam.example", client=stranger)
+    assert posed.status_code == 200 and "awaiting moderation" in posed.text
+    assert "spam.example" not in site.page()
+    assert "published" in site.send("Ann again, from her own browser.", email="ann@example.org").text
+
+
 def test_replies_nest_six_levels_deep_and_deeper_ones_stay_on_the_deepest_level(site):
     site.send("Top-level comment.", name="Ann")
     site.moderate("approve", site.last_id())

@@ -3,7 +3,8 @@
 A comment's Markdown is rendered once, when it is written, by
 ``chatrecap.render.markup.markdown_to_html`` (raw HTML off, then nh3), and pages show that
 HTML. Who gets through at once: the post's author, and a commenter whose email address
-already has an approved comment; everyone else is held for moderation until an admin
+already has an approved comment, from a browser that sent a comment with that address
+before (anyone can type an address); everyone else is held for moderation until an admin
 approves them (`chatrecap comments approve`, or /admin/comments). Spam defence, in the
 order it is applied: a per-address rate limit (429), a honeypot field (a filled one is
 answered like a held comment and nothing is stored), a minimum time to fill the form,
@@ -243,12 +244,15 @@ def thread(store: Store, post_id: int) -> list[ThreadItem]:
 def add_comment(store: Store, post: BlogPost, name: str, email: str, website: str | None, text: str,
                 parent_id: int | None, ip: str | None, user_agent: str | None, notify_replies: bool,
                 is_author: bool = False, settings: Settings | None = None, *, honeypot: str = "",
-                filled_seconds: float | None = None) -> Comment:
+                filled_seconds: float | None = None, address_proven: bool = True) -> Comment:
     """Store a comment (approved, or pending moderation) and queue its notifications.
 
     ``filled_seconds`` is how long the form was open (from its signed token); ``honeypot``
-    the field people do not see. Raises CommentError (RateLimited for too many comments
-    from one address, Discarded for a filled honeypot: nothing is stored)."""
+    the field people do not see; ``address_proven``: whether the commenter showed that the
+    email address is theirs (the web app: a signed cookie from an earlier comment with it),
+    without which an address's approved comments do not let a new one through. Raises
+    CommentError (RateLimited for too many comments from one address, Discarded for a
+    filled honeypot: nothing is stored)."""
     settings = settings or Settings()
     if not post.is_public:
         raise CommentError("This post is not published: it takes no comments.")
@@ -286,8 +290,8 @@ def add_comment(store: Store, post: BlogPost, name: str, email: str, website: st
             status = PENDING
             held = (f"it has {links} links (more than {settings.comment_max_links} are checked "
                     "by a person first)")
-        elif not store.query("SELECT 1 FROM comments WHERE email_key = ? AND status = ? LIMIT 1",
-                             (key, APPROVED)):
+        elif not address_proven or not store.query(
+                "SELECT 1 FROM comments WHERE email_key = ? AND status = ? LIMIT 1", (key, APPROVED)):
             status, held = PENDING, "first comments are checked by a person before they appear"
     depth = 0 if parent is None else min(parent.depth + 1, MAX_LEVELS - 1)
     [(comment_id,)] = store.query(

@@ -23,13 +23,25 @@ from chatrecap.blog.posts import BlogPost, get_post
 from chatrecap.render import _common as c
 from chatrecap.store import Store, parse_id
 from chatrecap.web.app import Web, web_of
-from chatrecap.web.deps import NO_STORE, Admin, StoreDep, client_ip, current_admin, form_text, wake
+from chatrecap.web.deps import (
+    NO_STORE,
+    Admin,
+    StoreDep,
+    client_ip,
+    cookie_options,
+    current_admin,
+    form_text,
+    wake,
+)
 from chatrecap.web.moderation import queue_page, read_form
 
 FORM_MAX_AGE = 2 * 24 * 3600  # a comment form left open over a weekend still works
 
 
 router = APIRouter()
+#: A browser that sent a comment with an address: what lets its next comments through once an
+#: admin approved one (anyone can type someone else's address).
+COMMENTER_COOKIE, COMMENTER_PURPOSE, COMMENTER_SECONDS = "chatrecap_commenter", "commenter", 365 * 86400
 
 
 # --- what the post page shows ----------------------------------------------------------
@@ -101,12 +113,15 @@ async def post_comment(slug: str, request: Request, store: StoreDep) -> Response
     parent_id = _parent(form_text(form, "parent"))
     if admin is not None:
         values["name"], values["email"] = _author(store, admin)
+    key = lib.email_key(values["email"])
+    proven = bool(key) and web.signer.unsign(COMMENTER_PURPOSE, request.cookies.get(COMMENTER_COOKIE, ""),
+                                             COMMENTER_SECONDS) == key
     try:
         comment = lib.add_comment(
             store, post, values["name"], values["email"], values["website"], values["comment"], parent_id,
             client_ip(request), request.headers.get("user-agent"), values["notify"],
             is_author=admin is not None, settings=web.settings, honeypot=form_text(form, "url2"),
-            filled_seconds=time.time() - issued)
+            filled_seconds=time.time() - issued, address_proven=proven)
     except lib.Discarded:
         return web.render(request, "comments_posted.html", headers=NO_STORE, post=post, comment=None,
                           edit_url=None, minutes=web.settings.comment_edit_minutes,
@@ -119,9 +134,13 @@ async def post_comment(slug: str, request: Request, store: StoreDep) -> Response
     wake(request, "mail_worker")
     if comment.is_author:
         return RedirectResponse(f"/posts/{post.slug}#comment-{comment.id}", status_code=303)
-    return web.render(request, "comments_posted.html", headers=NO_STORE, post=post, comment=comment,
-                      edit_url=_edit_url(web, comment), minutes=web.settings.comment_edit_minutes,
-                      held_because=comment.held_because)
+    response = web.render(request, "comments_posted.html", headers=NO_STORE, post=post, comment=comment,
+                          edit_url=_edit_url(web, comment), minutes=web.settings.comment_edit_minutes,
+                          held_because=comment.held_because)
+    if key:  # this browser wrote with this address: once one comment is approved, the next go through
+        response.set_cookie(COMMENTER_COOKIE, web.signer.sign(COMMENTER_PURPOSE, key),
+                            max_age=COMMENTER_SECONDS, **cookie_options(request))
+    return response
 
 
 def _parent(value: str) -> int | None:
