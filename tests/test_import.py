@@ -339,7 +339,26 @@ def test_corrupt_zip_and_zip_bomb_are_reported(tmp_path, data, monkeypatch):
         zf.writestr("general/2020-01-01.json", "[" + " " * (30 << 20) + "]")
     result = cli(tmp_path / "w.db", "import", str(bomb))
     assert result.exit_code == 2
-    assert "refused" in result.stderr and "bomb.zip!general/2020-01-01.json" in result.stderr
+    assert "refused" in result.stderr and "bomb.zip" in result.stderr
+    # Many entries, each under an entry's limits, are refused as a whole ...
+    many = tmp_path / "many.zip"
+    with zipfile.ZipFile(many, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("users.json", "[]")
+        zf.writestr("channels.json", '[{"id": "C1", "name": "general"}]')
+        for day in range(1, 21):
+            zf.writestr(f"general/2020-01-{day:02d}.json", "[" + " " * (1 << 20) + "]")
+    result = cli(tmp_path / "w.db", "import", str(many))
+    assert result.exit_code == 2 and "many.zip: refused" in result.stderr and "in all" in result.stderr
+    # ... and one entry over the size limit alone, the archive being under the others.
+    monkeypatch.setattr("chatrecap.sources.base.MAX_ZIP_ENTRY_BYTES", 1 << 20)
+    big = tmp_path / "big.zip"
+    with zipfile.ZipFile(big, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("users.json", "[]")
+        zf.writestr("channels.json", '[{"id": "C1", "name": "general"}]')
+        zf.writestr("general/2020-01-01.json", orjson.dumps([{"text": os.urandom(1 << 20).hex()}]))
+    result = cli(tmp_path / "w.db", "import", str(big))
+    assert result.exit_code == 2
+    assert "refused" in result.stderr and "big.zip!general/2020-01-01.json" in result.stderr
 
 
 def _big_archive(path: Path, data: Path, copies: int) -> int:

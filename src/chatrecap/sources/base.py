@@ -10,7 +10,6 @@ not raised) for each record it cannot use, so the rest of the file still imports
 from __future__ import annotations
 
 import codecs
-import io
 import itertools
 import zipfile
 import zlib
@@ -28,9 +27,11 @@ from chatrecap.models import Post
 
 SNIFF_BYTES = 64 * 1024
 
-#: A zip entry may not expand past this many bytes (zip-bomb guard), nor compress
-#: better than MAX_ZIP_RATIO to one.
-MAX_ZIP_ENTRY_BYTES = 1 << 30
+#: A zip entry may not expand past this many bytes (zip-bomb guard; it is read whole), nor
+#: compress better than MAX_ZIP_RATIO to one; nor may the archive as a whole (many entries each
+#: under the limits), past MAX_ZIP_TOTAL_BYTES.
+MAX_ZIP_ENTRY_BYTES = 256 << 20
+MAX_ZIP_TOTAL_BYTES = 4 << 30
 MAX_ZIP_RATIO = 200
 RATIO_CHECKED_FROM_BYTES = 10 << 20  # small entries may compress better (JSON of zeros)
 
@@ -273,8 +274,22 @@ def list_zip(path: Path) -> list[str]:
         raise InputError(f"{path}: the zip archive is truncated or corrupt ({exc}).") from exc
 
 
+def check_zip(zf: zipfile.ZipFile, archive: Path | str) -> None:
+    """Refuse an archive that would expand past the limits as a whole: thousands of entries
+    each just under an entry's limits are a zip bomb too. (Each entry is held to its declared
+    size when it is read, so the declared sizes can be trusted.)"""
+    infos = zf.infolist()
+    total, packed = sum(i.file_size for i in infos), sum(i.compress_size for i in infos)
+    if total > MAX_ZIP_TOTAL_BYTES or (packed and total / packed > MAX_ZIP_RATIO
+                                       and total > RATIO_CHECKED_FROM_BYTES):
+        raise ZipLimitError(
+            f"{archive}: refused, it would expand to {total:,} bytes in all (limit "
+            f"{MAX_ZIP_TOTAL_BYTES:,} bytes, ratio {MAX_ZIP_RATIO}:1); unpack it yourself if you trust it.")
+
+
 def read_zip_entry(zf: zipfile.ZipFile, name: str, archive: Path | str) -> bytes:
-    """An entry's bytes, refusing entries that would expand past the limits."""
+    """An entry's bytes, refusing entries that would expand past the limits (read at once
+    into one buffer, so an entry takes its size in memory once, not twice)."""
     info = zf.getinfo(name)
     if info.file_size > MAX_ZIP_ENTRY_BYTES or (
         info.compress_size and info.file_size / info.compress_size > MAX_ZIP_RATIO
@@ -285,14 +300,11 @@ def read_zip_entry(zf: zipfile.ZipFile, name: str, archive: Path | str) -> bytes
             f"(limit {MAX_ZIP_ENTRY_BYTES:,} bytes, ratio {MAX_ZIP_RATIO}:1); "
             "unpack it yourself if you trust it."
         )
-    out = io.BytesIO()
     try:
         with zf.open(info) as fh:
-            while chunk := fh.read(1 << 20):
-                out.write(chunk)
-                if out.tell() > info.file_size or out.tell() > MAX_ZIP_ENTRY_BYTES:
-                    raise ZipLimitError(
-                        f"{archive}!{name}: refused, it expands past its declared size.")
+            data = fh.read(info.file_size + 1)
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, RuntimeError, zlib.error) as exc:
         raise InputError(f"{archive}!{name}: the zip entry is corrupt ({exc}).") from exc
-    return out.getvalue()
+    if len(data) > info.file_size:
+        raise ZipLimitError(f"{archive}!{name}: refused, it expands past its declared size.")
+    return data

@@ -50,7 +50,7 @@ import orjson
 from chatrecap.errors import InputError, RecordError
 from chatrecap.models import Author, Post, make_id
 from chatrecap.sources._twitter import unique
-from chatrecap.sources.base import ReadOptions, Sample, Source, read_zip_entry
+from chatrecap.sources.base import ReadOptions, Sample, Source, check_zip, read_zip_entry
 from chatrecap.text import clean_text
 
 PLATFORM = "slack"
@@ -122,6 +122,7 @@ class _Export:
                 raise InputError(
                     f"{path}: the zip archive is truncated or corrupt ({exc})."
                 ) from exc
+            check_zip(self.zip, path)
             names = self.zip.namelist()
         self.prefix = _prefix(names)
         self.names = _relative(names)
