@@ -345,6 +345,17 @@ def test_a_source_that_never_linked_is_rejected_and_a_404_too(site, other):
     assert site.mention(text).status == site.mention(data).status == "pending"
 
 
+def test_a_source_over_the_size_cap_is_rejected_at_once_not_fetched_again(site, other):
+    source = other.serve("/huge", h_entry(site.target) + " " * 1_100_000)
+    site.send(source)
+    site.verify()
+    mention = site.mention(source)
+    assert mention.status == "rejected" and "larger than 1000000 bytes" in mention.error
+    assert "try again" not in mention.error
+    assert site.store.query("SELECT COUNT(*) FROM jobs WHERE kind = ? AND status = 'queued'",
+                            (mentions.VERIFY,))[0][0] == 0
+
+
 def test_a_transient_failure_is_retried_later_and_then_passes(site, other):
     source = other.serve("/busy", "Busy", status=503, content_type="text/plain")
     site.send(source)

@@ -61,6 +61,10 @@ class Refused(FetchError):
     """The URL's scheme or one of its host's addresses is not allowed."""
 
 
+class TooLarge(FetchError):
+    """The page is over the size cap: asking again would fetch it again, to no end."""
+
+
 def resolve(host: str, port: int) -> list[str]:
     """The host's addresses, as the system resolver gives them (an IP literal is itself)."""
     try:
@@ -301,12 +305,12 @@ def fetch(url: str, guard: Guard, *, method: str = "GET", data: dict[str, str] |
 def _read(answer: httpx.Response, deadline: float, max_bytes: int, url: str) -> bytes:
     declared = answer.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
-        raise FetchError(f"{url[:200]}: larger than {max_bytes} bytes")
+        raise TooLarge(f"{url[:200]}: larger than {max_bytes} bytes")
     chunks, size = [], 0
     for chunk in answer.iter_bytes():  # decompressed: the cap holds for what we keep
         size += len(chunk)
         if size > max_bytes:
-            raise FetchError(f"{url[:200]}: larger than {max_bytes} bytes")
+            raise TooLarge(f"{url[:200]}: larger than {max_bytes} bytes")
         if time.monotonic() > deadline:
             raise FetchError(f"{urlsplit(url).hostname}: timed out")
         chunks.append(chunk)

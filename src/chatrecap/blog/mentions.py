@@ -46,7 +46,7 @@ from chatrecap.blog import jobs
 from chatrecap.blog.auth import rate_limited
 from chatrecap.blog.comments import change_status
 from chatrecap.blog.discovery import PINGBACK, WEBMENTION  # noqa: F401 - WEBMENTION for the web layer
-from chatrecap.blog.fetch import FetchError, Refused, fetch, guard_for, split_url
+from chatrecap.blog.fetch import FetchError, Refused, TooLarge, fetch, guard_for, split_url
 from chatrecap.blog.posts import BlogPost, bump_comments, get_post
 from chatrecap.blog.source_page import (
     BAD_URL_CHARS,
@@ -271,6 +271,8 @@ def check_source(settings: Settings, source: str, target: str) -> Checked:
         page = fetch(source, guard_for(settings), headers={"Accept": ACCEPT})
     except Refused as exc:
         return Checked("failed", f"refused: {exc}")
+    except TooLarge as exc:
+        return Checked("failed", str(exc))
     except FetchError as exc:
         return Checked("retry", str(exc))
     if page.status == 410:
