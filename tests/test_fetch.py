@@ -110,6 +110,10 @@ def peer() -> Iterator[Peer]:
     ("::1", False), ("::", False), ("fe80::1", False), ("fc00::1", False), ("ff02::1", False),
     ("::ffff:127.0.0.1", False), ("::ffff:10.0.0.1", False), ("2002:7f00:1::1", False),
     ("2002:a00:1::1", False), ("2001:0:4136:e378:8000:63bf:f5ff:fffe", False),
+    # NAT64 (10.0.0.1, 127.0.0.1 through the gateway; 8.8.8.8 is fine), its local-use prefix,
+    # and the deprecated IPv4-compatible form, which ipaddress calls global
+    ("64:ff9b::a00:1", False), ("64:ff9b::7f00:1", False), ("64:ff9b::808:808", True),
+    ("64:ff9b:1::a00:1", False), ("::10.0.0.1", False), ("::127.0.0.1", False), ("::8.8.8.8", False),
 ])
 def test_public_addresses(address: str, public: bool) -> None:
     assert is_public(ipaddress.ip_address(address)) is public

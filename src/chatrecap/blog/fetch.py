@@ -74,12 +74,24 @@ def resolve(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
+#: IPv6 forms that carry an IPv4 address in their last 32 bits: NAT64's well-known prefix
+#: (RFC 6052) reaches it through the gateway; its local-use prefix (RFC 8215) and the
+#: deprecated IPv4-compatible form are never public.
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+_NEVER_PUBLIC = (ipaddress.IPv6Network("64:ff9b:1::/48"), ipaddress.IPv6Network("::/96"))
+
+
 def is_public(address: Address) -> bool:
-    """A globally routable unicast address, looking inside IPv4-mapped, 6to4 and Teredo forms."""
+    """A globally routable unicast address, looking inside IPv4-mapped, 6to4, Teredo and
+    NAT64 forms (``ipaddress`` calls ``64:ff9b::a00:1``, which is 10.0.0.1, global)."""
     if isinstance(address, ipaddress.IPv6Address):
+        if any(address in net for net in _NEVER_PUBLIC):
+            return False
         inner = [a for a in (address.ipv4_mapped, address.sixtofour) if a is not None]
         if address.teredo:
             inner.extend(address.teredo)
+        if address in _NAT64:
+            inner.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
         if any(not is_public(a) for a in inner):
             return False
     return address.is_global and not address.is_multicast
