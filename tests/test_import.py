@@ -469,3 +469,12 @@ def test_a_posts_raw_record_can_be_read_back(tmp_path, data):
         page = store.raw_record("twitter:1394735776701816833")  # the API page it came in
         assert page["data"][0]["id"] == "1394735776701816833" and "includes" in page
         assert store.raw_record("twitter:0") is None
+
+
+def test_a_new_workspace_is_readable_by_its_owner_only(tmp_path, data):
+    """It holds the web app's signing key, password hashes and subscribers' addresses."""
+    db = tmp_path / "w.db"
+    assert cli(db, "import", str(data / "twarc2" / "two_tweets.jsonl")).exit_code == 0
+    assert db.stat().st_mode & 0o777 == 0o600
+    db.chmod(0o640)  # a workspace that exists keeps what its owner chose
+    assert cli(db, "stats").exit_code == 0 and db.stat().st_mode & 0o777 == 0o640

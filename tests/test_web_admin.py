@@ -290,6 +290,8 @@ def test_uploading_the_example_imports_its_300_posts(admin):
     assert "Duplicates (already in the workspace) 0" in shown
     chats = text_of(client.get("/admin/chats").text)
     assert "#B2Bchat" in chats and "289" in chats and "Open the recap" in chats
+    uploads = Path(client.app.state.web.settings.db).parent / "uploads"
+    assert {p.stat().st_mode & 0o777 for p in [uploads, *uploads.iterdir()]} == {0o700}  # the owner's only
     again = upload(client, csrf, "b2bchat-example.jsonl", example_bytes(), chat="#B2Bchat")
     shown = text_of(wait_for(client, again.headers["location"]))
     assert "Posts imported 0" in shown and "Duplicates (already in the workspace) 300" in shown

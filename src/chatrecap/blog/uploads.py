@@ -120,7 +120,8 @@ def save_upload(store: Store, root: Path, filename: str, data: BinaryIO, chat: s
     filename = safe_filename(filename)
     upload_id = secrets.token_hex(8)
     folder = root / upload_id
-    folder.mkdir(parents=True, exist_ok=False)
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)  # (uploaded archives: their owner's only)
+    folder.mkdir(mode=0o700, exist_ok=False)
     path = folder / filename
     size = 0
     try:

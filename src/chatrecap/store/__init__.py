@@ -606,6 +606,16 @@ def open_store(db: str | os.PathLike[str] | None = None, migrate: bool = True) -
         path = Path(location)
         if path.parent and not path.parent.exists():
             raise StoreError(f"{location}: the folder {path.parent} does not exist.")
+        if location != ":memory:" and not path.exists():
+            # Readable by its owner only: a workspace holds the web app's signing key, the
+            # admins' password hashes and subscribers' addresses (SQLite gives the WAL the
+            # same permissions).
+            try:
+                os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+            except FileExistsError:
+                pass
+            except OSError as exc:
+                raise StoreError(f"{location}: cannot be created ({exc.strerror or exc}).") from exc
         try:
             # timeout: a writer waits up to a minute for another (parallel import workers).
             conn = sqlite3.connect(location, isolation_level="DEFERRED", check_same_thread=False,
