@@ -359,3 +359,19 @@ def test_page_cache_keeps_at_most_its_size_and_renders_a_page_once_for_many_read
         return await asyncio.gather(*(cache.get_or_render("p", 1, render) for _ in range(50)))
 
     assert asyncio.run(fifty_readers()) == [b"page"] * 50 and renders == 1
+
+
+def test_every_answer_carries_the_security_headers(site):
+    """Pages, feeds, errors and refusals alike: the policy holds wherever a page comes from."""
+    from chatrecap.web.app import SECURITY_HEADERS
+
+    client, _, _ = site
+    answers = [client.get("/"), client.get("/feed.atom"), client.get("/posts/no-such-post"),
+               client.post("/subscribe", content=b"a" * (2 << 20),
+                           headers={"Content-Type": "application/x-www-form-urlencoded"})]
+    assert [a.status_code for a in answers] == [200, 200, 404, 413]
+    for answer in answers:
+        for name, value in SECURITY_HEADERS.items():
+            assert answer.headers.get(name) == value, (answer.request.url, name)
+    assert "default-src 'none'" in SECURITY_HEADERS["Content-Security-Policy"]
+    assert SECURITY_HEADERS["Strict-Transport-Security"].startswith("max-age=")

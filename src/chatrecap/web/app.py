@@ -36,6 +36,9 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "X-Frame-Options": "DENY",
+    # Browsers heed it over HTTPS only (so it does no harm on http://127.0.0.1): once a reader
+    # reached the site over HTTPS, they never fall back to plain HTTP.
+    "Strict-Transport-Security": "max-age=31536000",
 }
 
 
