@@ -137,7 +137,8 @@ def login(request: Request, store: StoreDep, username: FormField = "", password:
     if not username or not check_password(store, username, password):
         return _login_page(request, store, next, "Wrong username or password.", status_code=400,
                            username=username)
-    clear_rate(store, f"login-user:{username.lower()}")
+    for bucket in (f"login-ip:{client_ip(request)}", f"login-user:{username.lower()}"):
+        clear_rate(store, bucket)  # (an admin's own logins never hold them)
     token, _ = start_session(store, username)
     response = RedirectResponse(_local_path(next), status_code=303)
     response.set_cookie(SESSION_COOKIE, token, max_age=SESSION_DAYS * 86400, **cookie_options(request))
