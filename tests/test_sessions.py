@@ -135,3 +135,11 @@ def test_series_shows_first_timers_retention_and_rising_voices(pst_db, monkeypat
                                   and r["change"] > 0 for r in data["rising"])
     assert run_main(monkeypatch, "--db", str(pst_db), "series") in (0, None)
     assert "Rising voices" in capsys.readouterr().out
+
+
+def test_the_table_gives_the_end_date_when_a_session_runs_into_another_day(pst_db, monkeypatch, capsys):
+    monkeypatch.setenv("COLUMNS", "200")
+    assert run_main(monkeypatch, "--db", str(pst_db), "sessions", "--chat", "#PSTweetChat",
+                    "--gap", "1440") in (0, None)
+    rows = [line for line in capsys.readouterr().out.splitlines() if "pstweetchat-2020050" in line]
+    assert rows and "2020-05-01 17:02" in rows[0] and "2020-05-02 05:42" in rows[0]

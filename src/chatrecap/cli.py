@@ -436,7 +436,8 @@ def sessions(
         table.add_column(column, justify="right" if column in ("posts", "participants")
                          else "left")
     for row in rows:
-        table.add_row(row["id"], _minute(row["start"]), _minute(row["end"])[11:],
+        end = _minute(row["end"])  # its time alone, unless the session runs into another day
+        table.add_row(row["id"], _minute(row["start"]), end[11:] if end[:10] == row["start"][:10] else end,
                       f"{row['posts']:,}", f"{row['participants']:,}",
                       ", ".join("@" + h for h in row["hosts"]))
     out.print(table)
