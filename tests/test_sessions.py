@@ -143,3 +143,20 @@ def test_the_table_gives_the_end_date_when_a_session_runs_into_another_day(pst_d
                     "--gap", "1440") in (0, None)
     rows = [line for line in capsys.readouterr().out.splitlines() if "pstweetchat-2020050" in line]
     assert rows and "2020-05-01 17:02" in rows[0] and "2020-05-02 05:42" in rows[0]
+
+
+def test_recap_times_in_the_chats_own_zone_with_tz(pst_db, monkeypatch, tmp_path):
+    """#PSTweetChat runs 1-2 PM US Eastern: with --tz its recap says so (EST in winter, EDT in
+    summer); the JSON, for scripts, keeps UTC and is the same either way."""
+    for zone, out in ((None, "utc"), ("America/New_York", "local")):
+        args = ["--db", str(pst_db), "recap", "2021-12-03", "-o", str(tmp_path / out)]
+        assert run_main(monkeypatch, *args, *(["--tz", zone] if zone else [])) in (0, None)
+    md, html = (tmp_path / "local" / "recap.md").read_text(), (tmp_path / "local" / "recap.html").read_text()
+    assert "Friday 3 December 2021, 13:00–14:31 EST" in md and "UTC" not in md
+    assert "13:00–14:31 EST" in html and "times are America/New_York" in html
+    assert "18:00–19:31 UTC" in (tmp_path / "utc" / "recap.md").read_text()
+    assert (tmp_path / "local" / "recap.json").read_bytes() == (tmp_path / "utc" / "recap.json").read_bytes()
+    args = ["--db", str(pst_db), "recap", "2021-08-06", "--tz", "America/New_York", "-o", str(tmp_path / "s")]
+    assert run_main(monkeypatch, *args) in (0, None)
+    assert "EDT" in (tmp_path / "s" / "recap.md").read_text()
+    assert run_main(monkeypatch, "--db", str(pst_db), "recap", "--tz", "Mars/Olympus") == 2

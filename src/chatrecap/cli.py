@@ -464,15 +464,17 @@ def _formats(value: str) -> list[str]:
 
 def _write_recap(store: Store, session: Session, series: list[Session], hosts: tuple[str, ...],
                  title: str | None, formats: list[str], output: Path,
-                 embeddings: bool = False) -> list[Path]:
+                 embeddings: bool = False, zone: ZoneInfo | None = None) -> list[Path]:
     from chatrecap.recap.build import RecapOptions, build_recap
     from chatrecap.render import write_recap
+    from chatrecap.render._common import shown_in
 
     options = RecapOptions(hosts=hosts, title=title, embeddings=embeddings)
     recap = build_recap(store, session, options, series)
     try:
         output.mkdir(parents=True, exist_ok=True)
-        return write_recap(recap, output, formats)
+        with shown_in(zone):
+            return write_recap(recap, output, formats)
     except OSError as exc:
         raise OptionError(f"{output}: cannot be written ({exc.strerror or exc}).") from None
 
@@ -497,6 +499,9 @@ def recap(
     embeddings: Annotated[bool, typer.Option(
         "--embeddings", help="Group answers into themes with sentence embeddings (the "
         "optional extra: pip install torch==2.13.0 'chatrecap[embeddings]').")] = False,
+    tz: Annotated[str | None, typer.Option(
+        "--tz", help="Show times in this zone, e.g. America/New_York (the JSON keeps UTC). "
+        "Default: UTC.", show_default=False)] = None,
     gap: GapOption = DEFAULT_GAP_MINUTES,
     min_posts: MinPostsOption = DEFAULT_MIN_POSTS,
     start: FromOption = None,
@@ -508,6 +513,7 @@ def recap(
     if sum((latest, every, session is not None)) > 1:
         raise OptionError("Give one of SESSION, --latest or --all.")
     formats = _formats(fmt)
+    zone = _zone(tz)
     with open_store(state.db) as store:
         name = _chat_of(store, chat)
         found = _sessions(store, name, gap, min_posts, start, end)
@@ -517,14 +523,14 @@ def recap(
             base = output or Path(f"recap-{slug(name)}")
             for chosen in found:
                 _write_recap(store, chosen, found, _handles(host), title, formats,
-                             base / chosen.id, embeddings)
+                             base / chosen.id, embeddings, zone)
             out.print(f"Recaps of {_count(len(found), 'session')} written to {base}/ "
                       f"(one folder per session).")
             return
         chosen = pick_session(found, session)
         folder = output or Path(f"recap-{chosen.id}")
         paths = _write_recap(store, chosen, found, _handles(host), title, formats, folder,
-                             embeddings)
+                             embeddings, zone)
     out.print(f"Recap of {chosen.id} ({_count(chosen.posts, 'post')}, "
               f"{_count(chosen.participants, 'participant')}) written to {folder}/:")
     for path in paths:

@@ -10,8 +10,11 @@ from __future__ import annotations
 import re
 import unicodedata
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from chatrecap.recap.model import Credit, Leaders, Nominee, Question, Recap, RecapPost
@@ -30,18 +33,54 @@ def parse_time(iso: str) -> datetime:
     return datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(UTC)
 
 
+#: The zone a recap shows its times in (``chatrecap recap --tz``): the chat's own hour reads
+#: as its host announced it. Stored times, the JSON and the feeds stay UTC.
+_SHOWN_ZONE: ContextVar[tzinfo] = ContextVar("shown_zone", default=UTC)
+
+
+@contextmanager
+def shown_in(zone: tzinfo | None) -> Iterator[None]:
+    """Recaps rendered meanwhile show their times in ``zone`` (None: UTC)."""
+    token = _SHOWN_ZONE.set(zone or UTC)
+    try:
+        yield
+    finally:
+        _SHOWN_ZONE.reset(token)
+
+
+def shown_time(iso: str) -> datetime:
+    return parse_time(iso).astimezone(_SHOWN_ZONE.get())
+
+
+def zone_of(iso: str) -> str:
+    """The shown zone's name at that time: "UTC", or "EST" / "EDT" for America/New_York."""
+    zone = _SHOWN_ZONE.get()
+    return "UTC" if zone is UTC else shown_time(iso).tzname() or str(zone)
+
+
+def zone_name() -> str:
+    """The shown zone as a place: "UTC" or "America/New_York"."""
+    zone = _SHOWN_ZONE.get()
+    return "UTC" if zone is UTC else str(zone)
+
+
 def xml_text(text: str) -> str:
     """``text`` without the characters XML 1.0 cannot carry (they are dropped)."""
     return _NOT_XML.sub("", text)
 
 
 def hhmm(iso: str) -> str:
-    return parse_time(iso).strftime("%H:%M")
+    return shown_time(iso).strftime("%H:%M")
+
+
+def clock(iso: str) -> str:
+    """"19:05 UTC", or "14:05 EST" with a zone to show."""
+    return f"{hhmm(iso)} {zone_of(iso)}"
 
 
 def long_date(iso: str) -> str:
     """"Thursday 14 March 2024", spelled without the locale."""
-    t = parse_time(iso)
+    t = shown_time(iso)
     return f"{_DAYS[t.weekday()]} {t.day} {_MONTHS[t.month - 1]} {t.year}"
 
 
@@ -128,7 +167,7 @@ def intro(recap: Recap) -> str:
         return recap.intro
     s = recap.stats or {}
     start, end = recap.session.start, recap.session.end
-    when = f"{long_date(start)}, {hhmm(start)}–{hhmm(end)} UTC"
+    when = f"{long_date(start)}, {hhmm(start)}–{hhmm(end)} {zone_of(start)}"
     topic = f" on {recap.topic}" if recap.topic else ""
     sentences = [f"This is the recap of the {chat_name(recap)} session{topic}, held on {when}."]
     in_chat = [p for p in recap.posts.values() if p.in_chat]
@@ -193,13 +232,13 @@ def facts(recap: Recap) -> list[Fact]:
                  if s.get(k) is not None]
         out.append(Fact("Participants", number(s["participants"]), ", ".join(parts) or None))
     if s.get("duration_minutes") is not None:
-        window = f"{hhmm(recap.session.start)}–{hhmm(recap.session.end)} UTC"
+        window = f"{hhmm(recap.session.start)}–{hhmm(recap.session.end)} {zone_of(recap.session.start)}"
         out.append(Fact("Duration", _duration(float(s["duration_minutes"])), window))
     if s.get("posts_per_minute") is not None:
         peak = s.get("peak_minute") or {}
         note = "on average"
         if peak.get("minute") and peak.get("posts") is not None:
-            note += f"; peak {number(peak['posts'])} at {hhmm(peak['minute'])} UTC"
+            note += f"; peak {number(peak['posts'])} at {clock(peak['minute'])}"
         out.append(Fact("Posts per minute", f"{float(s['posts_per_minute']):.1f}", note))
     reach = s.get("reach_estimate") or {}
     if reach.get("value") is not None:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from html import escape
 
 from chatrecap.recap.model import Network
-from chatrecap.render._common import hhmm
+from chatrecap.render._common import clock, hhmm, zone_of
 
 ACCENT, PEAK, GRID, INK, MUTED = "#4f46e5", "#db2777", "#e5e7eb", "#1f2937", "#6b7280"
 FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif"'
@@ -71,7 +71,7 @@ def activity(rows: list[dict]) -> str:
         h = plot_h * n / y_max
         body.append(f'<rect x="{_pct(left + (i + 0.1) * slot)}" y="{_px(top + plot_h - h)}" '
                     f'width="{_pct(slot * 0.8)}" height="{_px(h)}" fill="{PEAK if n == peak else ACCENT}">'
-                    f"<title>{hhmm(rows[i]['minute'])} UTC: {n} posts</title></rect>")
+                    f"<title>{clock(rows[i]['minute'])}: {n} posts</title></rect>")
     base = top + plot_h
     body.append(f'<line x1="{_pct(left)}" x2="100%" y1="{base}" y2="{base}" stroke="{MUTED}"/>')
     step = next((s for s in (1, 2, 5, 10, 15, 30, 60, 120, 240, 480) if len(rows) / s <= 6), 1440)
@@ -85,10 +85,11 @@ def activity(rows: list[dict]) -> str:
         body.append(f'<text x="{_pct(x)}" y="{base + 18}" font-size="12" fill="{MUTED}" '
                     f'text-anchor="{anchor}">{t}</text>')
     body.append(f'<text x="{_pct(left + (100 - left) / 2)}" y="{height - 4}" font-size="12" fill="{INK}" '
-                f'text-anchor="middle">Time (UTC)</text>')
+                f'text-anchor="middle">Time ({zone_of(rows[0]["minute"])})</text>')
     first, last = hhmm(rows[0]["minute"]), hhmm(rows[-1]["minute"])
     return _svg(height, "Posts per minute",
-                f"Posts per minute from {first} to {last} UTC; the busiest minute had {peak} posts.", body)
+                f"Posts per minute from {first} to {last} {zone_of(rows[-1]['minute'])}; the busiest "
+                f"minute had {peak} posts.", body)
 
 
 def contributors(rows: list[dict], limit: int = 10) -> str:

@@ -28,7 +28,7 @@ def environment() -> Any:
     env = Environment(loader=PackageLoader("chatrecap.render", "templates"), autoescape=True,
                       trim_blocks=True, lstrip_blocks=True, undefined=StrictUndefined,
                       bytecode_cache=FileSystemBytecodeCache())
-    env.filters.update(hhmm=c.hhmm, number=c.number, hue=c.avatar_hue, initial=_initial,
+    env.filters.update(hhmm=c.hhmm, clock=c.clock, number=c.number, hue=c.avatar_hue, initial=_initial,
                        pieces=c.split_urls, short_url=_short_url, safe_url=c.safe_url)
     env.globals.update(display_name=c.display_name)
     return env
@@ -71,7 +71,8 @@ def context(recap: Recap) -> dict[str, Any]:
     return {
         "recap": recap,
         "chat": c.chat_name(recap),
-        "when": f"{c.long_date(start)} · {c.hhmm(start)}–{c.hhmm(end)} UTC",
+        "when": f"{c.long_date(start)} · {c.hhmm(start)}–{c.hhmm(end)} {c.zone_of(start)}",
+        "shown_zone": c.zone_name(),
         # The generated introduction is plain text; one a host wrote is Markdown.
         "intro": Markup(markdown_to_html(recap.intro)) if recap.intro else c.paragraphs(c.intro(recap)),
         "closing": Markup(markdown_to_html(recap.closing)) if recap.closing else [],

@@ -91,7 +91,7 @@ def _questions(recap: Recap) -> list[str]:
         answers = c.posts(recap, q.answer_ids)
         out += [f"*Asked by @{escape(q.author)} · {len(answers)} answers*", ""]
         for post in answers:
-            out += _quote(post, f"— {_link(_who(post), post.url)}, {c.hhmm(post.created_at)} UTC")
+            out += _quote(post, f"— {_link(_who(post), post.url)}, {c.clock(post.created_at)}")
             out.append("")
     return out
 
@@ -103,7 +103,7 @@ def _highlights(recap: Recap) -> list[str]:
         if post is None:
             continue
         out += [f"**{_heading(h.reason)}**", ""]
-        out += _quote(post, f"— {_link(_who(post), post.url)}, {c.hhmm(post.created_at)} UTC")
+        out += _quote(post, f"— {_link(_who(post), post.url)}, {c.clock(post.created_at)}")
         out.append("")
     return out if len(out) > 2 else []
 
