@@ -375,3 +375,21 @@ def test_every_answer_carries_the_security_headers(site):
             assert answer.headers.get(name) == value, (answer.request.url, name)
     assert "default-src 'none'" in SECURITY_HEADERS["Content-Security-Policy"]
     assert SECURITY_HEADERS["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_a_site_with_a_time_zone_publishes_its_recaps_in_it(published_workspace, tmp_path):
+    """time_zone = "America/New_York": a published recap says 13:00 EST, not 18:00 UTC."""
+    from chatrecap.blog import publishing
+
+    source, slug = published_workspace
+    db = tmp_path / "w.db"
+    shutil.copy(source, db)
+    settings = load_settings(db=str(db), base_url=SITE, time_zone="America/New_York")
+    utc, eastern = re.compile(r"\d\d:\d\d UTC"), re.compile(r"\d\d:\d\d E[SD]T")
+    with open_store(db) as store:
+        post = posts.get_post(store, slug=slug)
+        before = posts.published_body(store, post)
+        publishing.publish(store, settings, post)
+        after = posts.published_body(store, post)
+    assert utc.search(before) and not eastern.search(before)
+    assert eastern.search(after) and not utc.search(after) and "times are America/New_York" in after

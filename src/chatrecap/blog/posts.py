@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 
 import orjson
 
@@ -140,13 +140,16 @@ def rebuild(store: Store, post: BlogPost, options: RecapOptions | None = None) -
     store.commit()
 
 
-def publish(store: Store, post: BlogPost, slug: str | None = None, *, commit: bool = True) -> BlogPost:
-    """Render the edited recap and make the post public (again, after an edit). What a
-    publish sets going besides (webmentions, the mail-out) is ``chatrecap.blog.publishing``'s."""
+def publish(store: Store, post: BlogPost, slug: str | None = None, *, commit: bool = True,
+            zone: tzinfo | None = None) -> BlogPost:
+    """Render the edited recap (its times shown in ``zone``, else UTC) and make the post public
+    (again, after an edit). What a publish sets going besides (webmentions, the mail-out) is
+    ``chatrecap.blog.publishing``'s."""
     from chatrecap.render import html
 
     recap = edited_recap(store, post)
-    body = html.render_body(recap)
+    with c.shown_in(zone):
+        body = html.render_body(recap)
     now = _now()
     new_slug = _checked_slug(store, slug, post.id) if slug else post.slug
     store.execute(

@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import orjson
 
@@ -27,6 +28,7 @@ from chatrecap.store import resolve_db
 
 ENV = {"db": "CHATRECAP_DB", "base_url": "CHATRECAP_BASE_URL", "smtp": "CHATRECAP_SMTP_URL",
        "mail_from": "CHATRECAP_MAIL_FROM", "site_title": "CHATRECAP_SITE_TITLE",
+       "time_zone": "CHATRECAP_TIME_ZONE",
        "forwarded_allow_ips": "FORWARDED_ALLOW_IPS", "fetch_allow": "CHATRECAP_FETCH_ALLOW"}
 SETTINGS_ENV = "CHATRECAP_SETTINGS"  # how `chatrecap serve` hands its settings to its workers
 
@@ -40,6 +42,7 @@ class Settings:
     smtp: str | None = None  # where outgoing mail goes; None: mail is kept queued
     mail_from: str = "chatrecap <chatrecap@localhost>"
     site_title: str = "Chat recaps"
+    time_zone: str = "UTC"  # the zone published recaps show their times in ("America/New_York")
     forwarded_allow_ips: str = "127.0.0.1"  # proxies trusted for X-Forwarded-For/Proto
     workers: int = 1
     # Networks (CIDR, comma-separated) that fetching webmention and pingback sources, and
@@ -92,6 +95,11 @@ def load_settings(config: Path | None = None, **given: Any) -> Settings:
     if settings.smtp and urlsplit(settings.smtp).scheme not in ("smtp", "smtps", "smtp+starttls"):
         raise OptionError(f"--smtp {settings.smtp!r} must be smtp://host:port (or smtps://, "
                           "smtp+starttls://).")
+    try:
+        ZoneInfo(settings.time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise OptionError(f"time_zone {settings.time_zone!r} is not a time zone; use an IANA name such as "
+                          "America/New_York or UTC.") from None
     if settings.fetch_allow:
         from chatrecap.blog.fetch import parse_allow
 
