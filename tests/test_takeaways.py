@@ -211,3 +211,10 @@ def test_headline_reads_like_a_headline() -> None:
     assert long.startswith("Pick ONE point of view") and len(long.split()) <= 8
     quoted = headline(["@ann Love 'nobody quotes a logo over dinner' 😂 #NewsChat"], {"logo": 1.0}, "")
     assert quoted == "Nobody quotes a logo over dinner"
+
+
+def test_a_headline_does_not_end_on_a_list_marker_or_what_joined_it():
+    from chatrecap.analysis.takeaways import _fit
+
+    assert _fit("the dll versions might differ AND b".split())[0] == "the dll versions might differ".split()
+    assert _fit("moving everything to PowerShell 7 and I".split())[0][-1] == "I"  # a word, not a marker

@@ -152,6 +152,7 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _CLAUSE = re.compile(r"\s*(?:[;:=(){}\[\]]|,\s|\s[-–—]\s|—|–|\s&\s|\s\+\s)\s*")
 _CUT = frozenset("and but or because so when while which that with for on in by if since than as where "
                  "who whose like".split())
+_JOINED = frozenset("and or but".split())
 _DANGLING = frozenset("a an the and or but of to for with in on at by from as into about your my our "
                       "their his her its is are was were be been that which who when if so than not no "
                       "very more most every some any i we you they he she just really one out".split())
@@ -175,6 +176,10 @@ def _fit(words: list[str]) -> tuple[list[str], float]:
         words, fit = (words[:cuts[-1]], 0.8) if cuts else (words[:8], 0.5)
     while fit < 1 and len(words) > 3 and (words[-1].lower().strip(".,;:!?'\"") in _DANGLING
                                           or words[-1].isdigit()):
+        words = words[:-1]
+    # A list's next marker, cut off with its bracket ("...might differ AND b"), and what joined it.
+    while len(words) > 3 and (words[-1].lower() in _JOINED or len(words[-1]) == 1 and words[-1] not in "IiAa"
+                              and words[-1].isalnum()):
         words = words[:-1]
     return words, fit if len(words) >= 3 else 0.35
 
