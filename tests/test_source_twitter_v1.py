@@ -92,3 +92,23 @@ def test_a_tweet_without_entities_takes_them_from_its_text(tmp_path, data):
     assert post.mentions == whole.mentions == ["AECTTechTrends", "gsa_aect"]
     assert post.hashtags == whole.hashtags
     assert post.urls and all(u.startswith("https://t.co/") for u in post.urls)  # as written
+
+
+def test_tweets_cut_short_in_the_archive_are_said_once(tmp_path, data):
+    """Fetched without tweet_mode=extended, a long tweet is cut with "…": it still imports,
+    and one note says how many are, not one per tweet."""
+    tweets = orjson.loads((data / "twitter_v1" / "tidytags_different_tweet_types_0.json").read_bytes())
+    plain = [t for t in tweets if not {"retweeted_status", "quoted_status"} & t.keys()][:3]
+    for tweet in plain:
+        tweet["text"] = tweet.pop("full_text")[:138] + "…"
+        tweet["truncated"] = True
+    path = tmp_path / "compat.json"
+    path.write_bytes(orjson.dumps(plain))
+    posts, _, problems = read(path)
+    assert len(posts) == 3 and all(p.text.endswith("…") for p in posts)
+    assert [(p.line, p.kind, p.skipped) for p in problems] == [(None, "cut short", False)]
+    assert problems[0].reason.startswith("3 tweets are cut short")
+    assert "tweet_mode=extended" in problems[0].reason
+    whole = tmp_path / "whole.json"
+    whole.write_bytes((data / "twitter_v1" / "tidytags_lookup_many_0.json").read_bytes())
+    assert read(whole)[2] == []

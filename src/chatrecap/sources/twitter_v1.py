@@ -46,6 +46,7 @@ class TwitterV1Source(Source):
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Post | RecordError]:
         name = str(path)
+        cut = 0  # tweets the archive holds only cut short
         for number, tweet in _records(path):
             if isinstance(tweet, RecordError):
                 yield tweet
@@ -57,7 +58,19 @@ class TwitterV1Source(Source):
                 why = f"field {exc.args[0]!r} is missing" if isinstance(exc, KeyError) else exc
                 yield RecordError(name, number, f"not a v1.1 tweet ({why}); skipped")
                 continue
+            cut += _cut_short(tweet)
             yield from posts
+        if cut:
+            yield RecordError(name, None, f"{cut:,} tweets are cut short in this archive (fetched without "
+                              "tweet_mode=extended): their text ends with “…” and a link to the whole "
+                              "tweet", kind="cut short", skipped=False)
+
+
+def _cut_short(tweet: dict[str, Any]) -> bool:
+    """A tweet over 140 characters fetched in compatibility mode: its text is cut, and the
+    record holds no ``full_text`` or ``extended_tweet`` to take the whole one from."""
+    source = tweet.get("retweeted_status") if isinstance(tweet.get("retweeted_status"), dict) else tweet
+    return bool(source.get("truncated")) and "full_text" not in source and not source.get("extended_tweet")
 
 
 def _records(path: Path) -> Iterator[tuple[int, Any]]:
