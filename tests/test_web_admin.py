@@ -183,6 +183,18 @@ def test_every_attempt_counts_before_its_password_is_checked(site):
     assert answers.count(400) == 5 and answers.count(429) == 7
 
 
+def test_an_admins_own_logins_never_hold_their_address(site):
+    """Every attempt counts before its password is checked, successes too: a success clears
+    the address's count, so typos between logins never add up to a lockout."""
+    app, _ = site
+    client = browser(app, "10.0.3.1")
+    for _ in range(2):
+        for _ in range(4):
+            assert log_in(client, password="typo").status_code == 400
+        assert log_in(client).status_code == 303
+        client.post("/admin/logout", data={"csrf": form_token(client.get("/admin").text)})
+
+
 def test_a_successful_login_clears_the_usernames_failures(site):
     app, _ = site
     for _ in range(4):
