@@ -26,7 +26,7 @@ from probablepeople.gender import gender_names  # the given-name lexicon probabl
 from probablepeople.ratios import ratios
 
 from chatrecap.analysis.corpus import Corpus
-from chatrecap.analysis.textvec import Folded, whole_words
+from chatrecap.analysis.textvec import Folded, remember, whole_words
 from chatrecap.models import ORGANIZATION, PERSON
 
 
@@ -365,10 +365,9 @@ def classify_name(text: str) -> KindGuess:
 
 
 class _Chunks:
-    """What each whitespace-separated chunk of the posts holds: the ``handles`` it writes as
-    plain words or hashtags, and whether it holds a cue word of ``_readings``. Neither a word
-    nor a cue spans whitespace, so a post holds what its chunks hold; and chunks repeat
-    (words, hashtags, handles), so each is read once (up to CHUNKS kept)."""
+    """What each whitespace-separated chunk of the posts holds (see ``remember``): the
+    ``handles`` it writes as plain words or hashtags, and whether it holds a cue word of
+    ``_readings``."""
 
     NOTHING: tuple[frozenset[str], bool] = (frozenset(), False)
 
@@ -379,13 +378,11 @@ class _Chunks:
     def read(self, text: str) -> tuple[set[str], bool]:
         found: set[str] = set()
         cue = False
-        known = self.known
+        known = self.known.get
         for chunk in text.split():
-            held = known.get(chunk)
+            held = known(chunk)
             if held is None:
-                if len(known) >= CHUNKS:
-                    known.clear()
-                held = known[chunk] = self._held(chunk)
+                held = remember(self.known, chunk, self._held, CHUNKS)
             if held is not self.NOTHING:
                 found |= held[0]
                 cue = cue or held[1]

@@ -69,6 +69,7 @@ _WORTH_FOLLOWING = re.compile(
     r"((?:@\w+(?:\s*(?:,|&|\+|\band\b))*\s*)+)(?:also\s+|too\s+)?(?:deserves?\s+(?:a\s+)?"
     r"(?:follow|to\s+be\s+followed)|(?:is|are)\s+(?:a\s+)?must[- ]follows?|(?:is|are)\s+(?:so\s+|well\s+|"
     r"really\s+)?worth\s+(?:a\s+)?follow(?:ing)?)\b", re.IGNORECASE)
+_WORTH_FOLLOWING_HINTS = ("deserve", "must", "worth")  # as _CUE_HINTS: one is in every match
 # The nominees right after a cue: handles and names joined by commas, "and", "&" or "+".
 _ITEMS = re.compile(r"(?:(?:\s*(?:,|&|\+|\band\b))*\s*"
                     r"(?:@\w+(?:['’]s)?|[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){1,2}))+")
@@ -251,7 +252,7 @@ def _nominees(post: ChatPost, corpus: Corpus, structure: Structure,
                 span = items.group(0)
                 found += [(m.end() + h.start(), h.group(1), True, cue) for h in _HANDLE.finditer(span)]
                 found += [(m.end() + start, name, False, cue) for start, name in _names(span)]
-    if not answers and (low is None or any(map(low.__contains__, ("deserve", "must", "worth")))):
+    if not answers and (low is None or any(map(low.__contains__, _WORTH_FOLLOWING_HINTS))):
         for m in _WORTH_FOLLOWING.finditer(text):
             found += [(m.start(1) + h.start(), h.group(1), True, "worth following")
                       for h in _HANDLE.finditer(m.group(1))]

@@ -12,7 +12,8 @@ import math
 import re
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -107,16 +108,14 @@ def tokens(text: str, drop: Iterable[str] = ()) -> list[str]:
     """Lower-case content words of a post: no links, handles, stop words or ``drop``
     (the chat's own hashtag, which every post carries).
 
-    No word, link or handle spans whitespace, so the words of a text are those of its
-    whitespace-separated chunks one after the other; and the chunks of a chat repeat
-    (words, hashtags, handles), so each is read once and kept (up to CHUNKS of them)."""
+    Read chunk by chunk (see ``remember``): the words of a text are those of its
+    whitespace-separated chunks one after the other."""
     out: list[str] = []
+    known = _chunks.get
     for chunk in text.split():
-        words = _chunks.get(chunk)
+        words = known(chunk)
         if words is None:
-            if len(_chunks) >= CHUNKS:
-                _chunks.clear()
-            words = _chunks[chunk] = chunk_words(chunk)
+            words = remember(_chunks, chunk, chunk_words, CHUNKS)
         out += words
     for word in drop:  # (one or two, and most posts hold them once: removed in place)
         word = word.lower()
@@ -125,8 +124,16 @@ def tokens(text: str, drop: Iterable[str] = ()) -> list[str]:
     return out
 
 
-CHUNKS = 1 << 17  # chunks whose words are kept (~20 MB at most)
-_chunks: dict[str, tuple[str, ...]] = {}
+def remember(memo: dict[str, Any], chunk: str, read: Callable[[str], Any], limit: int) -> Any:
+    """``read(chunk)`` for a whitespace-separated chunk of a post the ``memo`` lacks, kept in it.
+    No word, link, handle or cue word spans whitespace, so a post holds what its chunks hold,
+    and a chat's chunks repeat (words, hashtags, handles): each is read once. Past ``limit``
+    chunks the memo forgets them all, so memory stays bounded on any series. (Callers look a
+    chunk up themselves first, with a plain dict's ``get``: the hot path.)"""
+    if len(memo) >= limit:
+        memo.clear()
+    value = memo[chunk] = read(chunk)
+    return value
 
 
 def chunk_words(chunk: str) -> tuple[str, ...]:
@@ -134,6 +141,10 @@ def chunk_words(chunk: str) -> tuple[str, ...]:
     chunk = _MENTION.sub(" ", _URL.sub(" ", chunk.lower())).replace("’", "'")
     return tuple(word for word in (w.strip("'-") for w in _WORD.findall(chunk))
                  if len(word) > 1 and word not in STOP_WORDS)
+
+
+CHUNKS = 1 << 17  # chunks whose words are kept (~20 MB at most)
+_chunks: dict[str, tuple[str, ...]] = {}
 
 
 class Vectors:
