@@ -949,20 +949,20 @@ def test_comments_moderation_and_the_mail_queue_work_on_postgresql(pg_blog, smtp
 def test_a_form_over_the_size_limit_is_refused_before_it_is_read(site):
     """One request must not take the server's memory or disk: a body over the limit is a 413,
     whether it says its length or comes in chunks; the comment form works as before."""
-    from chatrecap.web.app import ADMIN_FORM_MAX_BYTES, FORM_MAX_BYTES
+    from chatrecap.web.app import ADMIN_BODY_MAX_BYTES, BODY_MAX_BYTES
 
-    big = {"comment": "x" * FORM_MAX_BYTES, "name": "Ann", "email": "ann@example.org"}
+    big = {"comment": "x" * BODY_MAX_BYTES, "name": "Ann", "email": "ann@example.org"}
     said = site.client.post(f"/posts/{site.post.slug}/comments", data=big)
-    assert said.status_code == 413 and f"{FORM_MAX_BYTES:,} bytes" in said.text
+    assert said.status_code == 413 and f"{BODY_MAX_BYTES:,} bytes" in said.text
 
     def chunks():
-        for _ in range(FORM_MAX_BYTES // 65536 + 2):
+        for _ in range(BODY_MAX_BYTES // 65536 + 2):
             yield b"a" * 65536
 
     streamed = site.client.post("/subscribe", content=chunks(),
                                 headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert streamed.status_code == 413
-    admin = site.client.post("/admin/login", content=b"a" * (ADMIN_FORM_MAX_BYTES + 1),
+    admin = site.client.post("/admin/login", content=b"a" * (ADMIN_BODY_MAX_BYTES + 1),
                              headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert admin.status_code == 413
     small = site.client.post("/subscribe", content=iter([b"email=ann%40example.org", b"&name=Ann"]),

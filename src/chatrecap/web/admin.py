@@ -129,15 +129,16 @@ def login(request: Request, store: StoreDep, username: FormField = "", password:
     # is counted before its password is checked, so parallel guesses cannot slip past.
     known = web.signer.unsign(KNOWN_PURPOSE, request.cookies.get(KNOWN_COOKIE, ""),
                               KNOWN_SECONDS) == username.lower()
-    buckets = [f"login-ip:{client_ip(request)}", *([] if known else [f"login-user:{username.lower()}"])]
-    if any(rate_limited(store, bucket, limit, LOGIN_WINDOW) for bucket in buckets):
+    by_address, by_user = f"login-ip:{client_ip(request)}", f"login-user:{username.lower()}"
+    counted = (by_address,) if known else (by_address, by_user)
+    if any(rate_limited(store, bucket, limit, LOGIN_WINDOW) for bucket in counted):
         return _login_page(request, store, next, "Too many failed logins: wait 15 minutes and try again.",
                            status_code=429, username=username,
                            headers={"Retry-After": str(int(LOGIN_WINDOW.total_seconds()))})
     if not username or not check_password(store, username, password):
         return _login_page(request, store, next, "Wrong username or password.", status_code=400,
                            username=username)
-    for bucket in (f"login-ip:{client_ip(request)}", f"login-user:{username.lower()}"):
+    for bucket in (by_address, by_user):
         clear_rate(store, bucket)  # (an admin's own logins never hold them)
     token, _ = start_session(store, username)
     response = RedirectResponse(_local_path(next), status_code=303)

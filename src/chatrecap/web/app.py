@@ -132,9 +132,10 @@ class _SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
-#: Largest request body a form may send: readers' forms (a comment is at most 10,000
-#: characters) and the admin area's (a recap's edits). The upload has its own limit.
-FORM_MAX_BYTES, ADMIN_FORM_MAX_BYTES = 1 << 20, 8 << 20
+#: Largest request body anything but the upload may send: readers' forms (a comment is at most
+#: 10,000 characters) and the admin area's (a recap's edits). The upload has its own limit, and
+#: the webmention and pingback endpoints smaller ones of their own.
+BODY_MAX_BYTES, ADMIN_BODY_MAX_BYTES = 1 << 20, 8 << 20
 UPLOAD_PATH = "/admin/upload"
 
 
@@ -152,7 +153,7 @@ class _BodyLimit:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS") or path == UPLOAD_PATH:
             await self.app(scope, receive, send)
             return
-        limit = ADMIN_FORM_MAX_BYTES if path.startswith("/admin/") else FORM_MAX_BYTES
+        limit = ADMIN_BODY_MAX_BYTES if path.startswith("/admin/") else BODY_MAX_BYTES
         length = dict(scope["headers"]).get(b"content-length", b"")
         if length.isdigit():
             if int(length) > limit:
