@@ -13,6 +13,7 @@ from chatrecap.models import Post
 from chatrecap.sources import detect
 from chatrecap.sources.base import ReadOptions
 from chatrecap.sources.twarc2 import SOURCE
+from chatrecap.store import iso, post_row
 
 
 def read(path: Path) -> tuple[list[Post], list[Post], list[RecordError]]:
@@ -152,3 +153,37 @@ def test_a_line_with_a_broken_utf8_byte_is_reported():
                                  "damaged.jsonl", ReadOptions())
     assert [(e.file, e.line, e.reason) for e in problems] == [
         ("damaged.jsonl", 3, "not valid UTF-8 (a string holds the byte 0xe1)")]
+
+
+@pytest.mark.parametrize("name", ["2sets.jsonl", "flat.jsonl", "streaming_output_with_error.jsonl"])
+def test_the_imports_rows_and_the_posts_say_the_same(data, name):
+    """The import takes rows made straight from the decoded tweets, and the source's posts are
+    made from those rows: a post written back is its row again (times, lists, flags), and a
+    line refused one way is refused the other."""
+    observed = "2026-01-01T00:00:00.000000+00:00"
+    path = data / "twarc2" / name
+    for number, line in enumerate(path.read_bytes().splitlines(), 1):
+        posts = SOURCE.parse_line(line, number, str(path), ReadOptions())
+        rows = SOURCE.parse_line_rows(line, number, str(path), ReadOptions(), observed)
+        assert len(rows) == len(posts)
+        for post, row in zip(posts, rows, strict=True):
+            if isinstance(post, RecordError):
+                assert (str(row), row.kind) == (str(post), post.kind)
+                continue
+            assert row[0] == post_row(post, iso(post.observed_at) or observed)
+            assert row[1] is post.author or row[1] == post.author
+
+
+@pytest.mark.parametrize(("change", "reason"), [
+    ((b'"like_count":1', b'"like_count":18446744073709551615'),
+     "like_count 18446744073709551615 is out of range"),
+    ((b'"id":"11"', b'"id":""'), "id is empty"),
+])
+def test_a_value_msgspec_lets_through_is_still_refused_on_the_imports_path(change, reason):
+    line = (b'{"data":[{"id":"11","text":"hi","author_id":"9","created_at":"2021-01-01T00:00:00.000Z",'
+            b'"public_metrics":{"like_count":1}}],"includes":{"users":[{"id":"9","username":"a"}]}}')
+    line = line.replace(*change)
+    for problems in (SOURCE.parse_line(line, 4, "f.jsonl", ReadOptions()),
+                     SOURCE.parse_line_rows(line, 4, "f.jsonl", ReadOptions(), "2026-01-01T00:00:00+00:00")):
+        assert [(e.line, e.reason) for e in problems] == [
+            (4, f"not a tweet record the X API v2 writes ({reason})")]

@@ -29,7 +29,7 @@ from pathlib import Path
 import orjson
 
 from chatrecap.errors import ChatrecapError, EmptyArchive, InputError, RecordError
-from chatrecap.models import Post
+from chatrecap.models import Author, Post
 from chatrecap.sources import detect, get_source
 from chatrecap.sources.base import (
     LineSource,
@@ -39,13 +39,25 @@ from chatrecap.sources.base import (
     iter_lines,
     take_sample,
 )
-from chatrecap.store import Batch, BatchResult, Store, author_row, compress, iso, open_store, post_row
+from chatrecap.store import (
+    POST_FIELDS,
+    Batch,
+    BatchResult,
+    Store,
+    author_row,
+    compress,
+    iso,
+    open_store,
+    post_row,
+)
 
 BATCH_POSTS = 2000
 CHUNK_BYTES = 8 << 20  # lines a worker reads, parses and writes in one transaction
 WORKER_CACHE_KB = 8 << 10  # SQLite page cache of each import worker
 PARALLEL_MIN_BYTES = 16 << 20
 UTF8 = ("utf-8", "utf-8-sig")  # smaller files import in-process (no start-up cost)
+Row = tuple[tuple[object, ...], Author]  # a post in the store's form, from a line source
+_OBSERVED, _REFERENCED, _CHANNEL = map(POST_FIELDS.index, ("observed_at", "is_referenced", "channel"))
 
 
 @dataclass(slots=True)
@@ -98,18 +110,19 @@ class _Context:
     keep_raw: bool
 
 
-def _chats_of(post: Post, ctx: _Context) -> tuple[str, ...]:
+def _chats_of(chats: list[str], channel: str | None, ctx: _Context) -> tuple[str, ...]:
     if ctx.chat:
         return (ctx.chat,)
-    if post.chats:
-        return tuple(post.chats)
-    return (post.channel or ctx.fallback_chat,)
+    if chats:
+        return tuple(chats)
+    return (channel or ctx.fallback_chat,)
 
 
-def prepare(items: Iterable[Post | RecordError], ctx: _Context,
+def prepare(items: Iterable[Post | Row | RecordError], ctx: _Context,
             lines: dict[int, bytes] | None = None, name: str = "") -> Batch:
-    """Turn records into rows. ``lines`` (line-based sources) are kept as the raw records;
-    otherwise each record's ``raw`` is, once per (file, line)."""
+    """Turn records into rows (a line source may have made them already: (row, author)
+    pairs). ``lines`` (line-based sources) are kept as the raw records; otherwise each
+    record's ``raw`` is, once per (file, line)."""
     batch = Batch()
     posts, authors, chat_posts = batch.posts, batch.authors, batch.chat_posts
     raws: dict[tuple[str, int], object] = {}
@@ -125,24 +138,32 @@ def prepare(items: Iterable[Post | RecordError], ctx: _Context,
                 records += 1
             continue
         records += 1
-        observed = stamps.get(item.observed_at)
-        if observed is None:
-            observed = stamps[item.observed_at] = iso(item.observed_at) or ctx.observed
-        author = item.author
+        if type(item) is tuple:
+            row, author = item
+            observed = row[_OBSERVED]
+        else:
+            observed = stamps.get(item.observed_at)
+            if observed is None:
+                observed = stamps[item.observed_at] = iso(item.observed_at) or ctx.observed
+            author, row = item.author, None
         known = author_rows.get(id(author))
         if known is None:
             known = author_rows[id(author)] = (author.id, author_row(author))
-        row = post_row(item, observed, known[0])
+        if row is None:
+            row = post_row(item, observed, known[0])
+            if keep_records and item.raw is not None and item.source_file:
+                raws[(item.source_file, item.source_line or 0)] = item.raw
+            own_chats = item.chats
+        else:
+            own_chats = []
         posts.append(row)
         seen = authors.get(known[0])
         if seen is None or observed >= seen[1]:  # the newest profile, as the store keeps it
             authors[known[0]] = (known[1], observed)
-        if item.is_referenced:
+        if row[_REFERENCED]:
             referenced += 1
-        else:
-            chat_posts.append((row[0], chats or _chats_of(item, ctx)))  # (the post's id)
-        if keep_records and item.raw is not None and item.source_file:
-            raws[(item.source_file, item.source_line or 0)] = item.raw
+        else:  # (row[0]: the post's id)
+            chat_posts.append((row[0], chats or _chats_of(own_chats, row[_CHANNEL], ctx)))
     batch.records, batch.referenced = records, referenced
     if ctx.keep_raw:
         if lines is not None:
@@ -159,10 +180,10 @@ def _prepare_lines(source_id: str, name: str, options: ReadOptions, ctx: _Contex
     the lines before the first bad one)."""
     source = get_source(source_id)
     assert isinstance(source, LineSource)
-    items: list[Post | RecordError] = []
+    items: list[Post | Row | RecordError] = []
     lines: dict[int, bytes] = {}
     for number, line in chunk:
-        parsed = source.parse_line(line, number, name, options)
+        parsed = source.parse_line_rows(line, number, name, options, ctx.observed)
         items.extend(parsed)
         if strict and any(isinstance(i, RecordError) and i.skipped for i in parsed):
             break

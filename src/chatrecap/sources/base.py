@@ -111,6 +111,14 @@ class LineSource(Source):
                    options: ReadOptions) -> list[Post | RecordError]:
         raise NotImplementedError
 
+    def parse_line_rows(self, line: bytes, number: int, name: str, options: ReadOptions,
+                        observed: str) -> list[Any]:
+        """What the import reads of a line: :meth:`parse_line`'s posts, or, from a source
+        that makes them straight from its records, (row, author) pairs in the store's form
+        (``chatrecap.store.post_row``; ``observed`` where the record does not say when it
+        was seen), which spares the import a Post per record."""
+        return self.parse_line(line, number, name, options)
+
     def read(self, path: Path, options: ReadOptions) -> Iterator[Post | RecordError]:
         name = str(path)
         for number, line in iter_lines(path):

@@ -34,11 +34,13 @@ from chatrecap.sources._twitter import (
     unique,
 )
 from chatrecap.sources.base import LineSource, ReadOptions, Sample, json_error
+from chatrecap.store import iso, json_list, row_post
 from chatrecap.text import clean_text
 
 _TWEET_KEYS = ('"author_id"', '"created_at"', '"text"')
 _FIELDS_HINT = "; fetch tweets with tweet.fields=author_id,created_at, as twarc2 does"
 Tweetish = x.Tweet | x.Ref | x.Line  # a flattened line or inlined reference is a tweet too
+Row = tuple[tuple[Any, ...], Author]  # a post as the store writes it, and its author
 
 
 class Twarc2Source(LineSource):
@@ -65,6 +67,13 @@ class Twarc2Source(LineSource):
 
     def parse_line(self, line: bytes, number: int, name: str,
                    options: ReadOptions) -> list[Post | RecordError]:
+        rows = self.parse_line_rows(line, number, name, options, None)
+        return [row if isinstance(row, RecordError) else row_post(*row, line) for row in rows]
+
+    def parse_line_rows(self, line: bytes, number: int, name: str, options: ReadOptions,
+                        observed: str | None) -> list[Row | RecordError]:  # type: ignore[override]
+        """The line's posts as rows, made straight from the decoded structs (the import's
+        hot path); ``observed`` None leaves the time unknown, as a Post has it."""
         try:
             record = x.LINE.decode(line)
         except msgspec.ValidationError as exc:
@@ -75,7 +84,7 @@ class Twarc2Source(LineSource):
             byte = exc.object[exc.start]
             return [RecordError(name, number, f"not valid UTF-8 (a string holds the byte {byte:#x})")]
         try:
-            return list(_read_line(record, line, name, number))
+            return list(_read_line(record, name, number, observed))
         except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
             return [RecordError(name, number, f"not a tweet record the X API v2 writes ({exc})")]
 
@@ -95,17 +104,17 @@ class Twarc2Source(LineSource):
         return record
 
 
-def _read_line(record: x.Line, line: bytes, name: str, number: int) -> Iterator[Post]:
-    observed = _observed_at(record)
+def _read_line(record: x.Line, name: str, number: int, default_observed: str | None) -> Iterator[Row]:
+    observed = iso(_observed_at(record)) or default_observed
     data = record.data
     if data is None:
         if record.id is None or record.text is None:
             raise ValueError("no 'data' and no tweet fields")
-        yield from _flattened(record, line, name, number, observed)
+        yield from _flattened(record, name, number, observed)
         return
     if isinstance(data, x.Tweet):
         data = [data]
-    page = _Page(record.includes or x.Includes(), observed, line, name, number)
+    page = _Page(record.includes or x.Includes(), observed, name, number)
     data_ids = {tweet.id for tweet in data}
     for tweet in page.tweets.values():
         if tweet.id not in data_ids:
@@ -164,15 +173,14 @@ def _v2_author(user: x.User, metrics: x.UserMetrics) -> Author:
 class _Page:
     """Lookups for one API page: users, included tweets and media by id."""
 
-    __slots__ = ("users", "tweets", "media", "authors", "observed", "line", "name", "number")
+    __slots__ = ("users", "tweets", "media", "authors", "observed", "name", "number")
 
-    def __init__(self, includes: x.Includes, observed: datetime | None, line: bytes,
-                 name: str, number: int) -> None:
+    def __init__(self, includes: x.Includes, observed: str | None, name: str, number: int) -> None:
         self.users = {u.id: u for u in includes.users}
         self.tweets = {t.id: t for t in includes.tweets}
         self.media = {m.media_key: m for m in includes.media if m.media_key}
         self.authors: dict[str, Author] = {}
-        self.observed, self.line, self.name, self.number = observed, line, name, number
+        self.observed, self.name, self.number = observed, name, number
 
     def author(self, author_id: str | None) -> Author:
         if author_id is None:
@@ -193,33 +201,32 @@ class _Page:
             return self.users[user_id].username
         return _mentioned(tweet, user_id)
 
-    def post(self, tweet: x.Tweet, referenced: bool) -> Post:
+    def post(self, tweet: x.Tweet, referenced: bool) -> Row:
         source: Tweetish = tweet
         for ref in tweet.referenced_tweets:
             if ref.type == "retweeted" and ref.id in self.tweets:
                 source = self.tweets[ref.id]  # the original: full text and its entities
         keys = source.attachments.media_keys if source.attachments else ()
-        return _post(tweet, source, self.author(tweet.author_id), self.reply_handle(tweet),
-                     [self.media[k] for k in keys if k in self.media], referenced,
-                     self.observed, self.line, self.name, self.number)
+        return _row(tweet, source, self.author(tweet.author_id), self.reply_handle(tweet),
+                    [self.media[k] for k in keys if k in self.media], referenced,
+                    self.observed, self.name, self.number)
 
 
-def _flattened(tweet: x.Line, line: bytes, name: str, number: int,
-               observed: datetime | None) -> Iterator[Post]:
+def _flattened(tweet: x.Line, name: str, number: int, observed: str | None) -> Iterator[Row]:
     """A ``twarc2 flatten`` line: the author and referenced tweets are inlined."""
     source: Tweetish = tweet
     for ref in tweet.referenced_tweets:
         if ref.text is None or ref.author_id is None:
             continue
-        yield _post(ref, ref, _inlined_author(ref), _inlined_reply_handle(ref),
-                    ref.attachments.media if ref.attachments else [], True, observed, line, name, number)
+        yield _row(ref, ref, _inlined_author(ref), _inlined_reply_handle(ref),
+                   ref.attachments.media if ref.attachments else [], True, observed, name, number)
         if ref.type == "retweeted":
             source = ref
     if tweet.author_id is None:
         raise ValueError("the tweet has no author_id")
     media = source.attachments.media if source.attachments else []
-    yield _post(tweet, source, _inlined_author(tweet), _inlined_reply_handle(tweet), media,
-                False, observed, line, name, number)
+    yield _row(tweet, source, _inlined_author(tweet), _inlined_reply_handle(tweet), media,
+               False, observed, name, number)
 
 
 def _inlined_author(tweet: Tweetish) -> Author:
@@ -244,9 +251,11 @@ def _mentioned(tweet: Tweetish, user_id: str) -> str | None:
     return None
 
 
-def _post(tweet: Tweetish, source: Tweetish, author: Author, reply_handle: str | None,
-          media: list[x.Media], referenced: bool, observed: datetime | None, line: bytes,
-          name: str, number: int) -> Post:
+def _row(tweet: Tweetish, source: Tweetish, author: Author, reply_handle: str | None,
+         media: list[x.Media], referenced: bool, observed: str | None, name: str,
+         number: int) -> Row:
+    """The tweet as the store writes it (``post_row``'s form): ``source`` gives the text and
+    entities (a retweet's original), ``tweet`` the rest."""
     note = source.note_tweet
     if note is not None and note.text:
         raw_text, entities = note.text, note.entities or source.entities or _NO_ENTITIES
@@ -273,42 +282,30 @@ def _post(tweet: Tweetish, source: Tweetish, author: Author, reply_handle: str |
         elif ref.type == "retweeted":
             repost_of = ref.id
     conversation = tweet.conversation_id
-    return Post(
-        platform=PLATFORM,
-        native_id=tweet.id,
-        author=author,
-        created_at=parse_iso(tweet.created_at),
-        text=text,
-        text_original=own_text if own_text != text else None,
-        reply_to_id=f"{PLATFORM}:{reply_to}" if reply_to else None,
-        reply_to_author=reply_handle,
-        quote_of_id=f"{PLATFORM}:{quote_of}" if quote_of else None,
-        repost_of_id=f"{PLATFORM}:{repost_of}" if repost_of else None,
-        thread_id=f"{PLATFORM}:{conversation}" if conversation else None,
-        mentions=unique([m.username for m in entities.mentions if m.username])
-        if entities.mentions else [],
-        hashtags=unique([h.tag for h in entities.hashtags if h.tag])
-        if entities.hashtags else [],
-        urls=unique([u.unwound_url or u.expanded_url or u.url for u in links  # type: ignore[misc]
-                     if u.url and not is_media_link(u.expanded_url, u.media_key)])
-        if links else [],
-        media=[m.url or m.preview_image_url for m in media  # type: ignore[misc]
-               if m.url or m.preview_image_url] if media else [],
-        like_count=counts[0],
-        repost_count=counts[1],
-        reply_count=counts[2],
-        quote_count=counts[3],
-        language=tweet.lang,
-        url=tweet_url(author.handle, tweet.id),
-        is_referenced=referenced,
-        observed_at=observed,
-        source_file=name,
-        source_line=number,
-        raw=line,  # the whole line is the raw record; raw_of() picks this tweet out of it
-        # msgspec typed every value; an empty id or a count past 64 bits is still refused
-        # by the checks, with their message.
-        trusted=bool(tweet.id) and max(map(abs, filter(None, counts)), default=0) <= INT_LIMIT,
+    row = (
+        f"{PLATFORM}:{tweet.id}", PLATFORM, tweet.id, author.id,
+        iso(parse_iso(tweet.created_at)), text, own_text if own_text != text else None,
+        f"{PLATFORM}:{reply_to}" if reply_to else None, reply_handle,
+        f"{PLATFORM}:{quote_of}" if quote_of else None,
+        f"{PLATFORM}:{repost_of}" if repost_of else None,
+        f"{PLATFORM}:{conversation}" if conversation else None,
+        json_list(unique([m.username for m in entities.mentions if m.username]))
+        if entities.mentions else "[]",
+        json_list(unique([h.tag for h in entities.hashtags if h.tag]))
+        if entities.hashtags else "[]",
+        json_list(unique([u.unwound_url or u.expanded_url or u.url for u in links  # type: ignore[misc]
+                          if u.url and not is_media_link(u.expanded_url, u.media_key)]))
+        if links else "[]",
+        json_list([m.url or m.preview_image_url for m in media  # type: ignore[misc]
+                   if m.url or m.preview_image_url]) if media else "[]",
+        *counts, tweet.lang, tweet_url(author.handle, tweet.id), None, referenced, observed,
+        name, number,
     )
+    # msgspec typed every value; an empty id or a count past 64 bits is still refused, by
+    # the Post's checks, with their message.
+    if not tweet.id or max(map(abs, filter(None, counts)), default=0) > INT_LIMIT:
+        row_post(row, author, trusted=False)
+    return row, author
 
 
 _NO_ENTITIES = x.Entities()

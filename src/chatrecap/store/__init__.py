@@ -168,7 +168,8 @@ _RAW_UPSERT = ("INSERT INTO raw_records (source_file, source_line, data) VALUES 
 _CHAT_LINK = "INSERT INTO chat_posts (chat, post_id) VALUES (?, ?) ON CONFLICT DO NOTHING"
 
 
-def _json_list(items: list[str]) -> str:
+def json_list(items: list[str]) -> str:
+    """The storage form of a post's list (mentions, hashtags, urls, media)."""
     return orjson.dumps(items).decode() if items else "[]"
 
 
@@ -202,11 +203,32 @@ def post_row(post: Post, observed: str, author_id: str | None = None) -> tuple[A
         post.id, post.platform, post.native_id, author_id or post.author.id,
         iso(post.created_at), post.text,
         post.text_original, post.reply_to_id, post.reply_to_author, post.quote_of_id,
-        post.repost_of_id, post.thread_id, _json_list(post.mentions), _json_list(post.hashtags),
-        _json_list(post.urls), _json_list(post.media), post.like_count, post.repost_count,
+        post.repost_of_id, post.thread_id, json_list(post.mentions), json_list(post.hashtags),
+        json_list(post.urls), json_list(post.media), post.like_count, post.repost_count,
         post.reply_count, post.quote_count, post.language, post.url, post.channel,
         post.is_referenced, observed,
         post.source_file, post.source_line,
+    )
+
+
+def row_post(row: Sequence[Any], author: Author, raw: Any = None, trusted: bool = True) -> Post:
+    """The Post a row of :func:`post_row`'s form stands for, with its author and raw record
+    (a source that makes rows straight from its records gives Posts this way too). Unless
+    ``trusted``, the Post's checks run and refuse a wrong value."""
+    (_, platform, native_id, _, created, text, text_original, reply_to_id, reply_to_author,
+     quote_of_id, repost_of_id, thread_id, mentions, hashtags, urls, media, likes, reposts,
+     replies, quotes, language, url, channel, referenced, observed, source_file,
+     source_line) = row
+    return Post(
+        platform=platform, native_id=native_id, author=author,
+        created_at=datetime.fromisoformat(created), text=text, text_original=text_original,
+        reply_to_id=reply_to_id, reply_to_author=reply_to_author, quote_of_id=quote_of_id,
+        repost_of_id=repost_of_id, thread_id=thread_id, mentions=orjson.loads(mentions),
+        hashtags=orjson.loads(hashtags), urls=orjson.loads(urls), media=orjson.loads(media),
+        like_count=likes, repost_count=reposts, reply_count=replies, quote_count=quotes,
+        language=language, url=url, channel=channel, is_referenced=bool(referenced),
+        observed_at=datetime.fromisoformat(observed) if observed else None,
+        source_file=source_file, source_line=source_line, raw=raw, trusted=trusted,
     )
 
 
