@@ -290,6 +290,8 @@ def test_bad_options_are_one_line_errors(tmp_path, data):
     path = str(data / "twarc2" / "two_tweets.jsonl")
     result = cli(tmp_path / "w.db", "import", path, "--tz", "Mars/Olympus")
     assert result.exit_code == 2 and "Unknown time zone 'Mars/Olympus'" in result.stderr
+    result = cli(tmp_path / "w.db", "import", path, "--tz", "America")  # a folder of zones, not one
+    assert result.exit_code == 2 and "Unknown time zone 'America' for --tz" in result.stderr
     result = cli(tmp_path / "w.db", "import", path, "--format", "myspace")
     assert result.exit_code == 2 and "Unknown format 'myspace'" in result.stderr
     result = cli(tmp_path / "w.db", "import", path, "--format", "csv", "--map", "text")

@@ -346,6 +346,8 @@ def test_the_upload_form_refuses_what_it_cannot_import_with_one_line(admin, monk
     assert answer.status_code == 400 and "is not a plain file name" in answer.text
     answer = upload(client, csrf, "x.csv", b"a,b\n", tz="Mars/Olympus")
     assert answer.status_code == 400 and "Unknown time zone &#39;Mars/Olympus&#39;" in answer.text
+    answer = upload(client, csrf, "x.csv", b"a,b\n", tz="America")  # a folder of zones, not one
+    assert answer.status_code == 400 and "Unknown time zone &#39;America&#39;" in answer.text
     answer = upload(client, csrf, "x.csv", b"a,b\n", format="myspace")
     assert answer.status_code == 400 and "Unknown format &#39;myspace&#39;" in answer.text
     assert 'value="Mars/Olympus"' not in answer.text and 'value="myspace" selected' not in answer.text

@@ -29,7 +29,9 @@ def test_file_then_environment_then_options(tmp_path, monkeypatch):
     ("colour = 'blue'", "unknown setting 'colour'"),
     ("base_url = 'ftp://x'", "must start with http:// or https://"),
     ("smtp = 'mail.example.org'", "must be smtp://host:port"),
-    ("time_zone = 'Mars/Olympus'", "'Mars/Olympus' is not a time zone"),
+    ("time_zone = 'Mars/Olympus'", "Unknown time zone 'Mars/Olympus' for time_zone"),
+    ("time_zone = 'America'", "Unknown time zone 'America' for time_zone"),  # a folder of zones
+    ("time_zone = ' '", "time_zone is empty"),
 ])
 def test_a_bad_config_file_is_one_clear_line(tmp_path, monkeypatch, text, message):
     monkeypatch.delenv("CHATRECAP_BASE_URL", raising=False)

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import orjson
 import typer
@@ -49,6 +49,7 @@ from chatrecap.analysis.sessions import (
 )
 from chatrecap.errors import ChatrecapError, OptionError, RecordError
 from chatrecap.store import DB_ENV, Store, open_store, parse_id, zulu
+from chatrecap.zones import named_zone
 
 if TYPE_CHECKING:
     from chatrecap.importer import FileReport
@@ -126,17 +127,6 @@ def _print_json(data: Any) -> None:
     sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
 
 
-def _zone(name: str | None) -> ZoneInfo | None:
-    if not name:
-        return None
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise OptionError(
-            f"Unknown time zone {name!r} for --tz; use an IANA name such as "
-            "America/New_York, Europe/Paris or UTC.") from None
-
-
 def _progress() -> Progress:
     return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                     TaskProgressColumn(), TextColumn("{task.fields[records]:,} records"),
@@ -176,7 +166,7 @@ def import_command(
     from chatrecap.sources.base import ReadOptions
 
     try:
-        options = ReadOptions(tz=_zone(tz), chat=chat)
+        options = ReadOptions(tz=named_zone(tz, "--tz"), chat=chat)
         if fmt:
             get_source(fmt)  # an unknown name fails here, before any file is opened
         if column_map:
@@ -513,7 +503,7 @@ def recap(
     if sum((latest, every, session is not None)) > 1:
         raise OptionError("Give one of SESSION, --latest or --all.")
     formats = _formats(fmt)
-    zone = _zone(tz)
+    zone = named_zone(tz, "--tz")
     with open_store(state.db) as store:
         name = _chat_of(store, chat)
         found = _sessions(store, name, gap, min_posts, start, end)

@@ -11,12 +11,11 @@ the running server's workers send what is queued.
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from chatrecap.blog import outgoing, posts, subscriptions
 from chatrecap.blog.posts import BlogPost
 from chatrecap.store import Store
 from chatrecap.web.settings import Settings
+from chatrecap.zones import named_zone
 
 
 def publish(store: Store, settings: Settings, post: BlogPost,
@@ -24,7 +23,7 @@ def publish(store: Store, settings: Settings, post: BlogPost,
     """The post published, and how many subscribers it was queued for (0 after the first publish)."""
     first = post.published_at is None
     try:
-        published = posts.publish(store, post, slug, commit=False, zone=ZoneInfo(settings.time_zone))
+        published = posts.publish(store, post, slug, commit=False, zone=named_zone(settings.time_zone))
         outgoing.queue_for_post(store, published, commit=False)
         mailed = subscriptions.mail_out(store, settings, published, commit=False) if first else 0
         store.commit()

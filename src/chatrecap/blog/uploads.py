@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import orjson
 
@@ -88,18 +87,6 @@ def safe_filename(name: str | None) -> str:
         raise OptionError("The file name has control characters or is longer than 200 characters; "
                           "rename the file and upload it again.")
     return name
-
-
-def zone_option(name: str | None) -> ZoneInfo | None:
-    """The time zone of an archive's naive timestamps, from what the admin typed."""
-    name = (name or "").strip()
-    if not name:
-        return None
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise OptionError(f"Unknown time zone {name!r}; use an IANA name such as America/New_York, "
-                          "Europe/Paris or UTC.") from None
 
 
 def size_text(n: int) -> str:

@@ -57,6 +57,7 @@ from chatrecap.web.deps import (
     redirect,
     wake,
 )
+from chatrecap.zones import named_zone
 
 router = APIRouter(prefix="/admin")
 
@@ -205,7 +206,7 @@ async def upload(request: Request, admin: Admin, store: StoreDep) -> Response:
         try:
             if len(chat) > 200:
                 raise OptionError("The chat name can be at most 200 characters.")
-            options = ReadOptions(tz=uploads.zone_option(tz), chat=chat or None)
+            options = ReadOptions(tz=named_zone(tz, "the upload"), chat=chat or None)
             if fmt:
                 get_source(fmt)
             if column_map:

@@ -19,12 +19,12 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import orjson
 
 from chatrecap.errors import OptionError
 from chatrecap.store import resolve_db
+from chatrecap.zones import EXAMPLES, named_zone
 
 ENV = {"db": "CHATRECAP_DB", "base_url": "CHATRECAP_BASE_URL", "smtp": "CHATRECAP_SMTP_URL",
        "mail_from": "CHATRECAP_MAIL_FROM", "site_title": "CHATRECAP_SITE_TITLE",
@@ -95,11 +95,8 @@ def load_settings(config: Path | None = None, **given: Any) -> Settings:
     if settings.smtp and urlsplit(settings.smtp).scheme not in ("smtp", "smtps", "smtp+starttls"):
         raise OptionError(f"--smtp {settings.smtp!r} must be smtp://host:port (or smtps://, "
                           "smtp+starttls://).")
-    try:
-        ZoneInfo(settings.time_zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise OptionError(f"time_zone {settings.time_zone!r} is not a time zone; use an IANA name such as "
-                          "America/New_York or UTC.") from None
+    if named_zone(settings.time_zone, "time_zone") is None:
+        raise OptionError(f"time_zone is empty; use an IANA name such as {EXAMPLES}.")
     if settings.fetch_allow:
         from chatrecap.blog.fetch import parse_allow
 
