@@ -17,7 +17,14 @@ from conftest import FIXTURES
 
 from chatrecap.analysis.corpus import ChatPost, Corpus, Participant, load_corpus
 from chatrecap.analysis.sessions import find_sessions
-from chatrecap.analysis.structure import addressed, analyse, answer_label, is_chatter, question_label
+from chatrecap.analysis.structure import (
+    addressed,
+    analyse,
+    answer_label,
+    detect_hosts,
+    is_chatter,
+    question_label,
+)
 from chatrecap.store import open_store
 
 
@@ -153,3 +160,25 @@ def test_without_labels_reminders_are_no_prompts_and_a_topic_two_take_up_is_one(
     assert [(p.post_id, p.kind) for p in structure.prompts] == [("p0", "host"), ("p4", "guest")]
     assert structure.links["p1"].prompt_id == "p0"
     assert {structure.links["p5"].prompt_id, structure.links["p6"].prompt_id} == {"p4"}
+
+
+def test_a_participant_saying_welcome_as_anyone_does_is_no_host():
+    """"Feedback is welcome" and "you're welcome" early in the hour are no host's greeting
+    (#PSTweetChat 2021-11-05 took an author's "any and all feedback is welcome" for one)."""
+    t0 = datetime(2024, 5, 3, 17, 0, tzinfo=UTC)
+    lines = [
+        (0, "host", "Welcome to #GardenChat! What is everyone growing this month?"),
+        (2, "ann", "My seed guide is out, any feedback is welcome #GardenChat"),
+        (4, "bob", "@ann thanks for sharing it #GardenChat"),
+        (6, "ann", "You're welcome! Has anyone tried grafting tomatoes? #GardenChat"),
+        *((10 + k, who, f"@host {what} this month #GardenChat") for k, (who, what) in
+          enumerate((("cat", "Beans"), ("dan", "Kale"), ("eve", "Peas"), ("fay", "Chard")))),
+        (30, "host", "What pests gave you trouble this year? #GardenChat"),
+        (58, "host", "Thanks for joining, see you next month #GardenChat"),
+    ]
+    posts = [ChatPost(f"p{k}", "x", f"x:{who}", who, t0 + timedelta(minutes=minute), text, None, None,
+                      None, None, (), ("GardenChat",), (), 0, 0, 0, 0, None, True)
+             for k, (minute, who, text) in enumerate(lines)]
+    people = {p.author_id: Participant(p.author_id, p.handle, None, None, None, None, None, None, None)
+              for p in posts}
+    assert detect_hosts(Corpus("#GardenChat", posts, {}, people)) == ["x:host"]

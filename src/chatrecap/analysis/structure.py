@@ -79,7 +79,10 @@ _CHATTER_QUESTION = re.compile(r"\b(?:what did i miss|how is everyone|how are (?
 _LOGISTICS = re.compile(r"\b(?:remember to|reminder|coming up|up next|in a minute|use a\d|"
                         r"(?:use|include) (?:the|this) (?:hash)?tag|recap|transcript)\b",
                         re.IGNORECASE)
-_OPENING = re.compile(r"\b(?:welcome|let'?s get started|kick(?:ing)? off|starting now|"
+# "Welcome" as a host greets, not as anyone answers ("feedback is welcome", "you're welcome").
+_OPENING = re.compile(r"\b(?:(?<!\bis )(?<!\bare )(?<!re )(?<!\bbe )(?<!\bwas )(?<!always )"
+                      r"(?<!\bmost )(?<!than )(?<!\bso )(?<!\bvery )welcome|let'?s get started|"
+                      r"kick(?:ing)? off|starting now|"
                       r"introduce yourselves?|today'?s topic|our topic)\b", re.IGNORECASE)
 _CLOSING = re.compile(r"\b(?:thanks? (?:you )?(?:all |everyone |so much )?for (?:joining|coming|"
                       r"hanging|participating|taking|being)|that'?s a wrap|see you next|"
