@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from chatrecap.errors import InputError, RecordError
+from chatrecap.importer import expand_paths
 from chatrecap.models import Post
-from chatrecap.sources import base
+from chatrecap.sources import base, detect
 from chatrecap.sources.base import ReadOptions, take_sample
 from chatrecap.sources.slack import SOURCE, SYSTEM_SUBTYPES
 
@@ -266,3 +267,50 @@ def test_file_links_lose_the_export_access_token(data: Path) -> None:
                  if "url_private" in f]
     assert any("t=xoxe" in link for link in raw_links)  # the export has them ...
     assert media and not any("xoxe" in url for url in media)  # ... the posts do not
+
+
+# --- partial copies: channel folders without the conversation lists ---------------------
+
+def _channel_folders(root: Path, users: bool) -> Path:
+    """A copy of an export that kept only some channels' folders (one level down)."""
+    export = root / "copy" / "slack-data"
+    for channel, day, text in (("general", "2018-01-31", "Kick-off at <https://example.org|the site>"),
+                               ("random", "2018-02-01", "hello <@U1>")):
+        (export / channel).mkdir(parents=True)
+        messages = [{"type": "message", "subtype": "channel_join", "user": "U1", "ts": "1517400000.000001",
+                     "text": "<@U1> has joined the channel"},
+                    {"type": "message", "user": "U1", "ts": "1517400100.000200", "text": text,
+                     "user_profile": {"name": "ann", "real_name": "Ann Lee",
+                                      "image_72": "https://avatars.example/ann-72.png"}}]
+        (export / channel / f"{day}.json").write_text(json.dumps(messages))
+    if users:
+        (export / "users.json").write_text('[{"id": "U1", "name": "ann"}]')
+    return root / "copy"
+
+
+@pytest.mark.parametrize("users", [True, False])
+def test_a_copy_without_the_conversation_lists_is_recognised_and_read(tmp_path: Path, users: bool) -> None:
+    folder = _channel_folders(tmp_path, users)
+    assert SOURCE.sniff(take_sample(folder)) >= 0.6
+    with zipfile.ZipFile(tmp_path / "copy.zip", "w") as zf:
+        for path in sorted(folder.rglob("*.json")):
+            zf.write(path, path.relative_to(folder).as_posix())
+    for archive in (folder, tmp_path / "copy.zip"):
+        assert detect(archive) is SOURCE
+        posts, errors = read_all(archive)
+        assert errors == []
+        assert sorted((p.channel, p.text) for p in posts) == [
+            ("general", "Kick-off at the site (https://example.org)"),
+            ("random", "hello @ann" if users else "hello @U1")]
+    if not users:  # the profile each message carries says who wrote it
+        assert {(p.author.handle, p.author.display_name, p.author.avatar_url) for p in posts} == {
+            ("ann", "Ann Lee", "https://avatars.example/ann-72.png")}
+
+
+def test_a_folder_named_slack_is_read_whole(tmp_path: Path) -> None:
+    """With --format slack a folder is the export, even one whose contents say nothing."""
+    folder = tmp_path / "export"
+    (folder / "general").mkdir(parents=True)
+    (folder / "general" / "2018-01-31.json").write_text("[]")
+    assert expand_paths([folder], "slack") == [folder]
+    assert expand_paths([folder]) == [folder / "general" / "2018-01-31.json"]

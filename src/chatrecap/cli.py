@@ -186,7 +186,7 @@ def import_command(
 
     stopped = None
     with store, _progress() as progress:
-        for path in expand_paths(files):
+        for path in expand_paths(files, fmt):
             task = progress.add_task(f"Importing {path.name}", total=None, records=0)
             size = path.stat().st_size if path.is_file() else None
 

@@ -411,13 +411,14 @@ def _encoding_note(path: Path, sample: Sample) -> RecordError | None:
                        kind="encoding", skipped=False)
 
 
-def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files to import: a folder that is an archive itself (an unpacked Slack export)
-    stays whole, any other folder stands for the files inside it (sorted, hidden ones
-    left out)."""
+def expand_paths(paths: Iterable[Path], fmt: str | None = None) -> list[Path]:
+    """Files to import: a folder that is an archive itself (an unpacked Slack export, or
+    any folder when ``fmt`` names a source that reads folders) stays whole, any other folder
+    stands for the files inside it (sorted, hidden ones left out)."""
+    whole = fmt is not None and get_source(fmt).reads_folders
     out: list[Path] = []
     for path in map(Path, paths):
-        if not path.is_dir():
+        if not path.is_dir() or whole:
             out.append(path)
             continue
         try:
@@ -435,4 +436,4 @@ def import_files(store: Store, paths: Iterable[Path], fmt: str | None = None,
                  on_progress: ProgressHandler | None = None) -> list[FileReport]:
     """Import several archives in order; a file that fails does not stop the others."""
     return [import_file(store, p, fmt, options, strict, on_problem, on_progress)
-            for p in expand_paths(paths)]
+            for p in expand_paths(paths, fmt)]

@@ -67,6 +67,8 @@ class Source:
     name: ClassVar[str]
     #: What the source needs from the user or provides, shown by ``chatrecap formats``.
     description: ClassVar[str] = ""
+    #: Whether the source reads a folder whole (an unpacked export), not file by file.
+    reads_folders: ClassVar[bool] = False
 
     def sniff(self, sample: Sample) -> float:
         """0 when the file is surely not this format, up to 1 when it surely is."""

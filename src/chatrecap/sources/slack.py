@@ -3,7 +3,9 @@
 The export holds ``users.json``, the conversation lists ``channels.json`` (public),
 ``groups.json`` (private), ``mpims.json`` (group DMs) and ``dms.json``, and one folder per
 conversation (its name; a DM's id) with a ``YYYY-MM-DD.json`` day file per day, each a JSON
-array of messages. Folders with day files that no list names are read too.
+array of messages. Folders with day files that no list names are read too, and so is a copy
+that kept only some channels' folders (with or without ``users.json``): its day files, seen to
+hold Slack messages, say what it is.
 
 Mapping choices:
 
@@ -64,6 +66,8 @@ SYSTEM_SUBTYPES = frozenset({
     "message_changed", "message_deleted", "message_replied", "reminder_add",
 })
 _DAY = re.compile(r"^([^/]+)/(\d{4}-\d{2}-\d{2})\.json$")
+_DAY_ANYWHERE = re.compile(r"(?:^|/)[^/]+/\d{4}-\d{2}-\d{2}\.json$")
+_PEEK_BYTES = 4096
 _MARKUP = re.compile(r"<([^<>\n]+)>")
 _LABEL = re.compile(r"<[^<>|]+\|([^<>]+)>")
 
@@ -72,6 +76,7 @@ class SlackSource(Source):
     id = "slack"
     name = "Slack workspace export"
     description = "The workspace export .zip, or the folder it unpacks to."
+    reads_folders = True
 
     def sniff(self, sample: Sample) -> float:
         try:
@@ -79,10 +84,17 @@ class SlackSource(Source):
         except (TypeError, AttributeError):
             return 0.0
         listed = any(n in LISTS for n in names)
-        days = any(_DAY.match(n) for n in names)
+        days = [n for n in names if _DAY.match(n)]
+        users = "users.json" in names
         if listed and days:
-            return 0.95 if "users.json" in names else 0.8
-        return 0.5 if listed and "users.json" in names else 0.0
+            return 0.95 if users else 0.8
+        if listed and users:
+            return 0.5
+        # A copy without the conversation lists (only some channels' folders were kept):
+        # day files that hold Slack messages say it.
+        if days and _holds_messages(sample.path, _prefix(sample.zip_names or []) + days[0]):
+            return 0.8 if users else 0.6
+        return 0.0
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Post | RecordError]:
         export = _Export(path)
@@ -103,8 +115,25 @@ def _relative(names: list[str]) -> list[str]:
 
 def _prefix(names: list[str]) -> str:
     tops = [n.rpartition("/")[0] for n in names if n.rpartition("/")[2] in (*LISTS, "users.json")]
+    if not tops:  # no lists: the folder above the channels' folders
+        tops = [n.rsplit("/", 2)[0] if n.count("/") >= 2 else "" for n in names if _DAY_ANYWHERE.search(n)]
     top = min(tops, key=len, default="")
     return f"{top}/" if top else ""
+
+
+def _holds_messages(path: Path, name: str) -> bool:
+    """Whether a day file of a zip or folder starts as a JSON array of Slack messages."""
+    try:
+        if path.is_dir():
+            with open(path / name, "rb") as fh:
+                head = fh.read(_PEEK_BYTES)
+        else:
+            with zipfile.ZipFile(path) as zf, zf.open(name) as fh:
+                head = fh.read(_PEEK_BYTES)
+    except (OSError, KeyError, zipfile.BadZipFile, EOFError, ValueError):
+        return False
+    head = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    return head.startswith(b"[") and b'"ts"' in head and (b'"type"' in head or b'"user"' in head)
 
 
 class _Export:
@@ -296,6 +325,7 @@ def _user_author(user_id: str, users: dict[str, Any], msg: dict[str, Any]) -> Au
         embedded = msg.get("user_profile") or {}
         return Author(PLATFORM, user_id, embedded.get("name") or _handle(user_id, users),
                       display_name=embedded.get("real_name") or None,
+                      avatar_url=embedded.get("image_72") or None,
                       is_bot=True if user_id == "USLACKBOT" else None)
     profile = user.get("profile") or {}
     return Author(
