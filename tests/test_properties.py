@@ -247,6 +247,7 @@ def seeds(group: str) -> tuple[Seed, ...]:
         "mastodon": _files(DATA / "mastodon", "*.json") + _files(FIXTURES / "mastodon", "*"),
         "bluesky": _files(DATA / "bluesky", "*.json") + _files(FIXTURES / "bluesky", "*"),
         "discord": _files(FIXTURES / "discord", "*.json"),
+        "twarc-csv": _files(FIXTURES / "twarc-csv", "*.csv"),
         "slack-zip": _files(DATA / "slack", "*.zip"),
     }[group]
     source_id = "slack" if group == "slack-zip" else group
@@ -460,8 +461,8 @@ def fresh_dir(work: Path) -> Path:
 
 # --- 1. mutations of the real files -------------------------------------------------------
 
-GROUPS = ("twarc2", "twitter-v1", "tags", "twitter-archiver", "csv", "mastodon", "bluesky",
-          "discord", "slack-zip", "slack-dir", "jsonl")
+GROUPS = ("twarc2", "twitter-v1", "tags", "twitter-archiver", "csv", "twarc-csv", "mastodon",
+          "bluesky", "discord", "slack-zip", "slack-dir", "jsonl")
 
 
 def test_every_registered_source_has_seeds() -> None:
@@ -746,6 +747,7 @@ CSV_CASES = {
     "tags": ("tidytags_sample-data_TAGS_aect.csv", "tags"),
     "twitter-archiver": ("pstweetchat-2020-2021.csv", "twitter-archiver"),
     "csv": ("tweets.csv", "csv"),
+    "twarc-csv": ("flat-sample.csv", "twarc-csv"),
 }
 
 

@@ -18,7 +18,7 @@ __all__ = ["ReadOptions", "Sample", "Source", "all_sources", "detect", "get_sour
 
 _BUILTIN_MODULES = (
     "twarc2", "twitter_v1", "tags", "twitter_archiver", "mastodon", "bluesky",
-    "slack", "discord", "csv_generic", "jsonl",
+    "slack", "discord", "csv_generic", "twarc_csv", "jsonl",
 )
 _registry: dict[str, Source] = {}
 _EMPTY = re.compile(r"\s*(?:\[\s*\]|\{\s*\})?\s*")  # an empty file, JSON list or object

@@ -20,6 +20,8 @@ thread/author id keeps the post without that link and yields a RecordError as a 
 Times: ISO 8601 with a zone, epoch seconds or milliseconds, a v1.1 date, or a naive time
 (ISO or M/D/YYYY) that needs ``--tz`` (a RecordError naming ``--tz`` otherwise).
 Counts: integers; empty, ``NA`` and ``null`` are unknown. ``verified``: TRUE/FALSE.
+``observed`` (when the counts were read, e.g. an archiver's ``retrieved_at``) lets the newer
+counts win when archives overlap; a time without a zone there is left unknown.
 Text is plain text (entities decoded, not HTML-stripped). Mentions, hashtags and urls come
 from their columns when mapped, else from the text. ``reply_to_author`` comes from its
 column; when there is no ``reply_to`` column it is inferred from a leading ``@handle``.
@@ -30,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -62,7 +65,7 @@ FIELDS = (
     "id", "text", "author", "author_name", "author_id", "time", "reply_to", "reply_to_author",
     "repost_of", "quote_of", "url", "likes", "reposts", "replies", "quotes", "language",
     "followers", "bio", "location", "verified", "platform", "thread", "channel", "hashtags",
-    "mentions", "urls", "media",
+    "mentions", "urls", "media", "observed",
 )
 REQUIRED = ("text", "time", "author")
 EXAMPLE = "--map text=content,author=username,time=datetime"
@@ -94,6 +97,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "mentions": ("user_mentions",),
     "urls": ("expanded_urls",),
     "media": ("media_urls", "media_url"),
+    "observed": ("retrieved_at", "observed_at", "__twarc.retrieved_at"),
 }
 _PLATFORM_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
@@ -120,10 +124,8 @@ def parse_column_map(spec: str) -> dict[str, str]:
     return mapping
 
 
-def bind_columns(header: list[str], column_map: dict[str, str], path: Path | str = "",
-                 ) -> dict[str, int]:
-    """Field -> column index: the explicit map first, then headers named after a field."""
-    columns = Columns(header)
+def mapped_columns(columns: Columns, column_map: dict[str, str], path: Path | str = "") -> dict[str, int]:
+    """Field -> column index of the --map; a column the file lacks is an InputError."""
     bound: dict[str, int] = {}
     for field, column in column_map.items():
         index = columns.find(column)
@@ -131,6 +133,14 @@ def bind_columns(header: list[str], column_map: dict[str, str], path: Path | str
             raise InputError(f"{path}: --map {field}={column}: the file has no column "
                              f"{column!r}; its columns are: {', '.join(columns.names)}.")
         bound[field] = index
+    return bound
+
+
+def bind_columns(header: list[str], column_map: dict[str, str], path: Path | str = "",
+                 ) -> dict[str, int]:
+    """Field -> column index: the explicit map first, then headers named after a field."""
+    columns = Columns(header)
+    bound = mapped_columns(columns, column_map, path)
     taken = set(bound.values())
     for field in FIELDS:
         if field in bound:
@@ -175,22 +185,34 @@ class GenericCsvSource(Source):
             delimiter = ","  # iter_rows reports the bad byte
         bound: dict[str, int] | None = None
         columns: Columns | None = None
+        raw_columns: Columns | None = None
         for item in iter_rows(path, delimiter):
             if isinstance(item, RecordError):
                 yield item
                 continue
             line, row = item
-            if bound is None or columns is None:
-                bound = bind_columns(row, options.column_map, path)
-                columns = Columns(row)
+            if bound is None or columns is None or raw_columns is None:
+                raw_columns = Columns(row)
+                columns, bound = self.layout(row, options, path)
                 continue
             try:
-                yield from _row(name, line, columns, bound, row, options.tz)
+                yield from _row(name, line, columns, bound, self.cells(row, raw_columns), options.tz,
+                                raw_columns.record(row))
             except ValueError as exc:
                 kind = exc.kind if isinstance(exc, BadRow) else "malformed record"
                 yield RecordError(name, line, f"{exc}; skipped", kind=kind)
             except (KeyError, TypeError, IndexError, AttributeError, OverflowError) as exc:
                 yield RecordError(name, line, f"the row could not be read ({exc!r}); skipped")
+
+
+    def layout(self, header: list[str], options: ReadOptions, path: Path) -> tuple[Columns, dict[str, int]]:
+        """The columns the rows are read by and the field bound to each (the --map first)."""
+        return Columns(header), bind_columns(header, options.column_map, path)
+
+    def cells(self, row: list[str], columns: Columns) -> list[str]:
+        """A row as :meth:`layout`'s columns read it; a CSV layout with encodings of its own
+        (JSON lists, escaped newlines) undoes them here."""
+        return row
 
 
 def _looks_like_header(row: list[str]) -> bool:
@@ -204,7 +226,7 @@ def _looks_like_header(row: list[str]) -> bool:
 
 
 def _row(name: str, line: int, columns: Columns, bound: dict[str, int], row: list[str],
-         tz: ZoneInfo | None) -> Iterator[Post | RecordError]:
+         tz: ZoneInfo | None, raw: dict[str, str]) -> Iterator[Post | RecordError]:
     def get(field: str) -> str | None:
         return columns.at(row, bound.get(field))
 
@@ -293,10 +315,20 @@ def _row(name: str, line: int, columns: Columns, bound: dict[str, int], row: lis
         language=get("language"),
         url=permalink,
         channel=get("channel"),
+        observed_at=_observed(get("observed")),
         source_file=name,
         source_line=line,
-        raw=columns.record(row),
+        raw=raw,
     )
+
+
+def _observed(text: str | None) -> datetime | None:
+    """When the row's counts were read (an archiver's retrieval time), if it says in UTC."""
+    try:
+        moment = parse_timestamp(text) if text else None
+    except ValueError:
+        return None
+    return to_utc(moment, None) if moment is not None else None
 
 
 def _platform(value: str | None, twitter_url: bool) -> str:

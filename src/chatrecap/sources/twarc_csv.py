@@ -1,0 +1,162 @@
+"""X API v2 tweets as CSV: what ``twarc2 csv`` (the twarc-csv plugin) writes, and other
+flattenings of twarc2 JSON into dotted columns (pandas' ``json_normalize``).
+
+Read as a generic CSV (:mod:`chatrecap.sources.csv_generic`) whose columns are known, so no
+``--map`` is needed, with the layout's own encodings undone first:
+
+* ``text`` has its newlines written as ``\\n`` (or is a whole JSON string); t.co links are
+  replaced by the links ``entities.urls`` lists, in order, when there are as many (a link to
+  attached media is dropped from the text, as the X API's own reading does).
+* ``entities.hashtags``, ``entities.mentions`` and ``entities.urls`` are JSON lists, of
+  "#tag"/"@handle"/url strings (twarc-csv) or of the API's entity objects (json_normalize);
+  ``attachments.media`` a JSON list of media objects; ``referenced_tweets`` (json_normalize)
+  a JSON list of ``{"type", "id"}``.
+* A retweet's row holds the original's text and counts (twarc-csv merges them): the text is
+  what the chat read, the counts are not the retweet's and are left unknown.
+* Ids are X's, so the platform is ``twitter``: the same tweet read from the JSONL and from
+  its CSV is one post.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from chatrecap.sources._csv import Columns, guess_delimiter, leading_handle, sample_rows
+from chatrecap.sources._twitter import PLATFORM, is_media_link
+from chatrecap.sources.base import ReadOptions, Sample
+from chatrecap.sources.csv_generic import GenericCsvSource, bind_columns, mapped_columns
+
+#: Canonical field -> the column twarc-csv (or json_normalize) names it.
+COLUMNS = {
+    "id": "id", "text": "text", "author": "author.username", "author_name": "author.name",
+    "author_id": "author_id", "time": "created_at", "reply_to": "referenced_tweets.replied_to.id",
+    "reply_to_author": "in_reply_to_username", "repost_of": "referenced_tweets.retweeted.id",
+    "quote_of": "referenced_tweets.quoted.id", "likes": "public_metrics.like_count",
+    "reposts": "public_metrics.retweet_count", "replies": "public_metrics.reply_count",
+    "quotes": "public_metrics.quote_count", "language": "lang",
+    "followers": "author.public_metrics.followers_count", "bio": "author.description",
+    "location": "author.location", "verified": "author.verified", "thread": "conversation_id",
+    "hashtags": "entities.hashtags", "mentions": "entities.mentions", "urls": "entities.urls",
+    "media": "attachments.media", "observed": "__twarc.retrieved_at",
+}
+_REFERENCES = {"replied_to": "reply_to", "retweeted": "repost_of", "quoted": "quote_of"}
+_METRICS = ("likes", "reposts", "replies", "quotes")
+_ADDED = ("platform", *(f"{field} (referenced_tweets)" for field in _REFERENCES.values()),
+          "reply_to_author (text)")
+_TCO = re.compile(r"https?://t\.co/\w+")
+
+
+class TwarcCsvSource(GenericCsvSource):
+    id = "twarc-csv"
+    name = "X API v2 CSV (twarc2 csv, twarc-csv)"
+    description = "The CSV twarc-csv writes from twarc2 JSONL: dotted column names, no --map needed."
+
+    def sniff(self, sample: Sample) -> float:
+        first = sample.stripped.split("\n", 1)[0]
+        if not first or first[0] in "{[<":
+            return 0.0
+        rows = sample_rows(sample, 1, guess_delimiter(first))
+        names = {name.strip().lower() for name in rows[0]} if rows else set()
+        if {"author.username", "created_at", "text", "id"} <= names and (
+                "referenced_tweets.replied_to.id" in names or "public_metrics.like_count" in names):
+            return 0.9
+        return 0.0
+
+    def layout(self, header: list[str], options: ReadOptions, path: Path) -> tuple[Columns, dict[str, int]]:
+        present = Columns(header)
+        mapped_columns(present, options.column_map, path)  # a --map still wins, if the file has it
+        mapping = {field: column for field, column in COLUMNS.items() if present.find(column) is not None}
+        mapping.update(options.column_map)
+        extended = [*header, *_ADDED]
+        for field in _REFERENCES.values():  # json_normalize's referenced_tweets, if no column
+            mapping.setdefault(field, f"{field} (referenced_tweets)")
+        mapping.setdefault("platform", "platform")
+        mapping.setdefault("reply_to_author", "reply_to_author (text)")
+        return Columns(extended), bind_columns(extended, mapping, path)
+
+    def cells(self, row: list[str], columns: Columns) -> list[str]:
+        cells = list(row)
+
+        def get(field: str) -> str | None:
+            return columns.get(row, COLUMNS.get(field, field))
+
+        def put(field: str, value: str) -> None:
+            index = columns.find(COLUMNS.get(field, field))
+            if index is not None and index < len(cells):
+                cells[index] = value
+
+        references = {_REFERENCES.get(str(r.get("type"))): str(r.get("id"))
+                      for r in _items(get("referenced_tweets")) if isinstance(r, dict)}
+        links = [_link(item) for item in _items(get("urls"))]
+        text = _text(get("text") or "")
+        if "t.co/" in text and len(_TCO.findall(text)) == len(links):
+            expanded = iter(links)
+            text = _TCO.sub(lambda _: _shown(next(expanded)), text).strip()
+        put("text", text)
+        for field in ("author_name", "bio", "location"):
+            put(field, (get(field) or "").replace("\\n", "\n"))
+        answered = get("reply_to_author") or ""
+        if not answered and (get("reply_to") or references.get("reply_to") or get("in_reply_to_user_id")):
+            answered = leading_handle(text) or ""  # a reply starts with whom it answers
+            put("reply_to_author", answered)
+        put("urls", " ".join(link for link, media in links if link and not media))
+        put("hashtags", ", ".join(_word(item, "tag") for item in _items(get("hashtags"))))
+        put("mentions", ", ".join(_word(item, "username") for item in _items(get("mentions"))))
+        media = [m.get("url") or m.get("preview_image_url") for m in _items(get("media"))
+                 if isinstance(m, dict)]
+        put("media", " ".join(str(m) for m in media if m))
+        if get("repost_of") or references.get("repost_of"):
+            for field in _METRICS:  # the original's counts, merged into the retweet's row
+                put(field, "")
+        return [*cells, PLATFORM, *(references.get(field) or "" for field in _REFERENCES.values()),
+                answered]
+
+
+def _items(cell: str | None) -> list[Any]:
+    """A JSON list cell's items ([] for an empty or non-JSON cell)."""
+    if not cell or not cell.startswith("["):
+        return []
+    try:
+        items = orjson.loads(cell)
+    except orjson.JSONDecodeError:
+        return []
+    return items if isinstance(items, list) else []
+
+
+def _word(item: Any, key: str) -> str:
+    return str(item.get(key) or "") if isinstance(item, dict) else str(item)
+
+
+def _link(item: Any) -> tuple[str | None, bool]:
+    """The expanded link of an entity (a url string, or the API's url object), and whether it
+    stands for attached media (twarc-csv writes a photo's as "pic.twitter.com/...")."""
+    if isinstance(item, dict):
+        found = item.get("unwound_url") or item.get("expanded_url") or item.get("url")
+        link = str(found) if found else None
+        return link, is_media_link(link, item.get("media_key"))
+    link = str(item) if item else None
+    return link, bool(link) and (is_media_link(link) or link.startswith("pic.twitter.com/"))
+
+
+def _shown(link: tuple[str | None, bool]) -> str:
+    """What a t.co link reads as in the text: its link, or nothing for attached media."""
+    return "" if link[1] or not link[0] else link[0]
+
+
+def _text(cell: str) -> str:
+    """The tweet's text: a JSON string decoded, else its escaped newlines restored."""
+    if cell.startswith('"') and cell.endswith('"') and len(cell) > 1:
+        try:
+            decoded = orjson.loads(cell)
+            if isinstance(decoded, str):
+                return decoded
+        except orjson.JSONDecodeError:
+            pass
+    return cell.replace("\\n", "\n")
+
+
+SOURCE = TwarcCsvSource()

@@ -1,0 +1,79 @@
+"""twarc-csv's CSV of X API v2 tweets.
+
+``fixtures/twarc-csv/flat-sample.csv`` is what ``twarc2 csv`` (twarc-csv 0.7.2, pandas 2.3)
+wrote from lines 1, 2, 4, 7, 9, 16, 18, 25, 33, 48 and 50 of the shared
+``twarc2/flat.jsonl``: retweets, replies, quotes, a photo, links, newlines, an ``&amp;``
+and a tweet addressed to a user without a reply id. The same tweets read from the JSONL
+are the truth the CSV is held to.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import DATA, FIXTURES
+
+from chatrecap.errors import InputError, RecordError
+from chatrecap.models import Post
+from chatrecap.sources import detect
+from chatrecap.sources.base import ReadOptions
+from chatrecap.sources.twarc2 import SOURCE as TWARC2
+from chatrecap.sources.twarc_csv import SOURCE
+
+SAMPLE = FIXTURES / "twarc-csv" / "flat-sample.csv"
+LINES = (1, 2, 4, 7, 9, 16, 18, 25, 33, 48, 50)
+
+
+@pytest.fixture(scope="module")
+def both():
+    items = list(SOURCE.read(SAMPLE, ReadOptions()))
+    assert not [i for i in items if isinstance(i, RecordError)]
+    lines = (DATA / "twarc2" / "flat.jsonl").read_bytes().splitlines()
+    truth = {p.id: p for n in LINES for p in TWARC2.parse_line(lines[n - 1], n, "flat.jsonl", ReadOptions())
+             if isinstance(p, Post) and not p.is_referenced}
+    return {p.id: p for p in items}, truth
+
+
+def test_it_is_recognised_and_every_row_is_a_tweet(both):
+    assert detect(SAMPLE) is SOURCE
+    posts, truth = both
+    assert len(posts) == 11 and set(posts) == set(truth)
+    assert {p.platform for p in posts.values()} == {"twitter"}
+
+
+@pytest.mark.parametrize("field", ["author_id", "created_at", "text", "reply_to_id", "reply_to_author",
+                                   "repost_of_id", "quote_of_id", "thread_id", "mentions", "hashtags",
+                                   "language"])
+def test_the_csv_says_what_the_jsonl_says(both, field):
+    posts, truth = both
+    for post_id, post in posts.items():
+        assert getattr(post, field) == getattr(truth[post_id], field), (post_id, field)
+
+
+def test_authors_and_counts(both):
+    posts, truth = both
+    for post_id, post in posts.items():
+        author, real = post.author, truth[post_id].author
+        assert (author.handle, author.display_name, author.bio, author.followers, author.location) == (
+            real.handle, real.display_name, real.bio, real.followers, real.location)
+        if post.repost_of_id:  # twarc-csv gives a retweet the original's counts: not the retweet's
+            assert (post.like_count, post.repost_count) == (None, None)
+        else:
+            assert (post.like_count, post.repost_count, post.reply_count, post.quote_count) == (
+                truth[post_id].like_count, truth[post_id].repost_count, truth[post_id].reply_count,
+                truth[post_id].quote_count)
+        assert post.observed_at == truth[post_id].observed_at
+
+
+def test_links_expanded_and_media_kept_apart(both):
+    posts, truth = both
+    assert sum(1 for p in posts.values() if p.media) == 3
+    for post_id, post in posts.items():
+        assert post.media == truth[post_id].media
+        assert "t.co/" not in post.text
+        assert len(post.urls) == len(truth[post_id].urls)  # expanded, not unwound as in the JSONL
+
+
+def test_a_map_naming_a_column_the_file_lacks_is_one_clear_error():
+    with pytest.raises(InputError, match="--map text=tweet_text: the file has no column") as caught:
+        list(SOURCE.read(SAMPLE, ReadOptions(column_map={"text": "tweet_text"})))
+    assert "(referenced_tweets)" not in str(caught.value)  # the file's own columns only
