@@ -187,3 +187,33 @@ def test_a_value_msgspec_lets_through_is_still_refused_on_the_imports_path(chang
                      SOURCE.parse_line_rows(line, 4, "f.jsonl", ReadOptions(), "2026-01-01T00:00:00+00:00")):
         assert [(e.line, e.reason) for e in problems] == [
             (4, f"not a tweet record the X API v2 writes ({reason})")]
+
+
+@pytest.mark.parametrize(("line", "said"), [
+    (b'{"data": [{"end": "2021-10-16T19:00:00.000Z", "start": "2021-10-16T18:21:34.000Z", '
+     b'"tweet_count": 3961}], "meta": {"total_tweet_count": 3961}}',
+     "tweet counts (the X API's counts endpoint)"),
+    (b'{"data": [{"id": "119369819", "name": "Ann", "username": "ann", "description": "hi"}]}',
+     "user profiles (the X API's user lookup)"),
+    (b'{"data": [{"id": "1354802865349435396", "name": "Pilots", "owner_id": "11", "member_count": 3}]}',
+     "lists (the X API's list lookup)"),
+    (b'{"id":"1170025343920402432","action":"delete","created_at":"2019-09-06T17:25:54.667Z","reason":"protected"}',
+     "a compliance event (1170025343920402432: delete, protected)"),
+])
+def test_what_other_x_api_endpoints_write_is_named_not_called_broken(tmp_path, line, said):
+    """twarc2 saves users, lists, tweet counts and compliance events as it saves tweets: such a
+    file is recognised, and each line says what it holds instead of 'not a tweet record'."""
+    path = tmp_path / "other.jsonl"
+    path.write_bytes(line + b"\n")
+    assert detect(path).id == "twarc2"
+    [problem] = SOURCE.parse_line(line, 1, "other.jsonl", ReadOptions())
+    assert (problem.reason, problem.kind, problem.skipped) == (
+        f"this line holds {said}, not tweets; skipped", "not tweets", True)
+
+
+def test_a_stream_line_of_api_errors_is_a_note_not_a_broken_record():
+    line = (b'{"errors": [{"title": "operational-disconnect", "disconnect_type": "OperationalDisconnect", '
+            b'"detail": "This stream has been disconnected for operational reasons."}], "__twarc": {}}')
+    [problem] = SOURCE.parse_line(line, 5, "stream.jsonl", ReadOptions())
+    assert (problem.line, problem.kind, problem.skipped) == (5, "API error", False)
+    assert problem.reason == "the X API answered with errors, no tweets (operational-disconnect)"

@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
+import orjson
 
 from chatrecap.errors import RecordError
 from chatrecap.models import INT_LIMIT, Author, Post
@@ -39,6 +40,7 @@ from chatrecap.text import clean_text
 
 _TWEET_KEYS = ('"author_id"', '"created_at"', '"text"')
 _FIELDS_HINT = "; fetch tweets with tweet.fields=author_id,created_at, as twarc2 does"
+_OTHER_KEYS = ('"tweet_count"', '"username"', '"member_count"')
 Tweetish = x.Tweet | x.Ref | x.Line  # a flattened line or inlined reference is a tweet too
 Row = tuple[tuple[Any, ...], Author]  # a post as the store writes it, and its author
 
@@ -58,9 +60,13 @@ class Twarc2Source(LineSource):
         if first.startswith('{"data"') or '"includes"' in first:
             if all(k in first for k in _TWEET_KEYS):
                 return 0.8
-            # Tweets asked for without their author and time: said so, line by line.
+            # Tweets asked for without their author and time, or what other X API endpoints
+            # give (users, lists, tweet counts): said so, line by line.
             bare_tweets = '"text"' in first and '"id"' in first and '"data":[' in first.replace(" ", "")
-            return 0.3 if bare_tweets else 0.0
+            other = any(key in first for key in _OTHER_KEYS)
+            return 0.3 if bare_tweets or other else 0.0
+        if all(key in first for key in ('"id"', '"action"', '"reason"')):
+            return 0.3  # compliance events: said so, line by line
         if all(k in first for k in _TWEET_KEYS) and '"public_metrics"' in first:
             return 0.7
         return 0.0
@@ -77,7 +83,8 @@ class Twarc2Source(LineSource):
         try:
             record = x.LINE.decode(line)
         except msgspec.ValidationError as exc:
-            return [RecordError(name, number, f"not a tweet record the X API v2 writes ({exc})")]
+            return [_other_record(line, name, number)
+                    or RecordError(name, number, f"not a tweet record the X API v2 writes ({exc})")]
         except msgspec.DecodeError as exc:
             return [json_error(name, number, exc)]
         except UnicodeDecodeError as exc:  # msgspec's answer to a broken byte inside a string
@@ -86,7 +93,8 @@ class Twarc2Source(LineSource):
         try:
             return list(_read_line(record, name, number, observed))
         except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
-            return [RecordError(name, number, f"not a tweet record the X API v2 writes ({exc})")]
+            return [_other_record(line, name, number)
+                    or RecordError(name, number, f"not a tweet record the X API v2 writes ({exc})")]
 
     def raw_of(self, record: Any, native_id: str) -> Any:
         """The tweet itself out of an API page, stream line or flattened line."""
@@ -121,6 +129,37 @@ def _read_line(record: x.Line, name: str, number: int, default_observed: str | N
             yield page.post(tweet, referenced=True)
     for tweet in data:
         yield page.post(tweet, referenced=False)
+
+
+def _other_record(line: bytes, name: str, number: int) -> RecordError | None:
+    """What a line that is not tweets holds, when another X API endpoint wrote it (twarc2
+    saves those the same way): a note for an API error, else the line skipped, saying what
+    it is, so the user sees the wrong file rather than a broken one."""
+    try:
+        record = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(record, dict):
+        return None
+    data = record.get("data")
+    items = data if isinstance(data, list) else [data]
+    first = items[0] if items and isinstance(items[0], dict) else {}
+    if "tweet_count" in first:
+        what = "tweet counts (the X API's counts endpoint)"
+    elif "member_count" in first or "owner_id" in first:
+        what = "lists (the X API's list lookup)"
+    elif "username" in first and "text" not in first:
+        what = "user profiles (the X API's user lookup)"
+    elif {"id", "action", "reason"} <= record.keys():
+        what = f"a compliance event ({record['id']}: {record['action']}, {record['reason']})"
+    elif data is None and isinstance(record.get("errors"), list) and record["errors"]:
+        problems = "; ".join(str(e.get("title") or e.get("detail") or e) if isinstance(e, dict) else str(e)
+                             for e in record["errors"][:3])
+        return RecordError(name, number, f"the X API answered with errors, no tweets ({problems})",
+                           kind="API error", skipped=False)
+    else:
+        return None
+    return RecordError(name, number, f"this line holds {what}, not tweets; skipped", kind="not tweets")
 
 
 def _observed_at(record: x.Line) -> datetime | None:
