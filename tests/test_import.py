@@ -237,7 +237,7 @@ def test_bad_line_is_one_warning_with_file_and_line_and_the_rest_imports(tmp_pat
     assert result.exit_code == 0
     assert f"warning: {path}:8: not valid JSON" in result.stderr
     assert result.stderr.count("warning:") == 1
-    assert "1 invalid JSON" in result.stdout
+    assert "invalid JSON: 1" in result.stdout
 
 
 def test_strict_stops_at_the_first_error(tmp_path, data):

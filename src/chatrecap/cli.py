@@ -231,7 +231,7 @@ def _summary(reports: list[FileReport]) -> Table:
         table.add_column(column, justify="left" if column in ("file", "format", "skipped")
                          else "right")
     for r in reports:
-        skipped = ", ".join(f"{n:,} {kind}" for kind, n in sorted(r.skipped.items())) or "0"
+        skipped = ", ".join(f"{kind}: {n:,}" for kind, n in sorted(r.skipped.items())) or "0"
         if r.error:
             skipped = "file not read"
         table.add_row(Path(r.path).name, r.format, f"{r.records:,}", f"{r.new:,}",
