@@ -4,10 +4,16 @@
 wrote from lines 1, 2, 4, 7, 9, 16, 18, 25, 33, 48 and 50 of the shared
 ``twarc2/flat.jsonl``: retweets, replies, quotes, a photo, links, newlines, an ``&amp;``
 and a tweet addressed to a user without a reply id. The same tweets read from the JSONL
-are the truth the CSV is held to.
+are the truth the CSV is held to. ``fixtures/twarc-csv/photos.csv`` is its CSV of one tweet
+of the shared ``twarc2/brexit.jsonl`` (1440715272805969924: three photos behind one t.co
+link, and a quoted tweet), written from that page's line cut down to the tweet and what its
+``includes`` hold for it.
 """
 
 from __future__ import annotations
+
+import csv
+import io
 
 import pytest
 from conftest import DATA, FIXTURES
@@ -77,3 +83,26 @@ def test_a_map_naming_a_column_the_file_lacks_is_one_clear_error():
     with pytest.raises(InputError, match="--map text=tweet_text: the file has no column") as caught:
         list(SOURCE.read(SAMPLE, ReadOptions(column_map={"text": "tweet_text"})))
     assert "(referenced_tweets)" not in str(caught.value)  # the file's own columns only
+
+
+def test_three_photos_are_one_link_and_the_quote_link_stays():
+    [post] = [p for p in SOURCE.read(FIXTURES / "twarc-csv" / "photos.csv", ReadOptions())
+              if isinstance(p, Post)]
+    quoted = "https://twitter.com/JavierBlas/status/1440670794103754762"
+    assert post.text.endswith(f"isn't working. {quoted}") and "t.co/" not in post.text
+    assert post.urls == [quoted]
+
+
+def test_a_retweet_names_only_whom_its_text_names(tmp_path):
+    """twarc-csv gives a retweet its original's entities, but keeps the retweet's own ("RT @x")
+    when the original has none: the chat did not read that mention."""
+    records = list(csv.reader(io.StringIO(SAMPLE.read_text(encoding="utf-8"))))
+    at = {name: k for k, name in enumerate(records[0])}
+    retweet = next(r for r in records[1:] if r[at["referenced_tweets.retweeted.id"]])
+    retweet[at["entities.mentions"]] = '["@nobody_in_the_text"]'
+    out = io.StringIO()
+    csv.writer(out).writerows([records[0], retweet])
+    path = tmp_path / "rt.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    [post] = [p for p in SOURCE.read(path, ReadOptions()) if isinstance(p, Post)]
+    assert post.repost_of_id and post.mentions == []

@@ -48,6 +48,7 @@ _METRICS = ("likes", "reposts", "replies", "quotes")
 _ADDED = ("platform", *(f"{field} (referenced_tweets)" for field in _REFERENCES.values()),
           "reply_to_author (text)")
 _TCO = re.compile(r"https?://t\.co/\w+")
+_HANDLE = re.compile(r"(?<![\w@])@(\w+)")
 
 
 class TwarcCsvSource(GenericCsvSource):
@@ -92,9 +93,11 @@ class TwarcCsvSource(GenericCsvSource):
         references = {_REFERENCES.get(str(r.get("type"))): str(r.get("id"))
                       for r in _items(get("referenced_tweets")) if isinstance(r, dict)}
         links = [_link(item) for item in _items(get("urls"))]
+        # The photos of a tweet are one t.co link, and one entity each: one link, in order.
+        shortened = [link for k, link in enumerate(links) if k == 0 or link != links[k - 1]]
         text = _text(get("text") or "")
-        if "t.co/" in text and len(_TCO.findall(text)) == len(links):
-            expanded = iter(links)
+        if "t.co/" in text and len(_TCO.findall(text)) == len(shortened):
+            expanded = iter(shortened)
             text = _TCO.sub(lambda _: _shown(next(expanded)), text).strip()
         put("text", text)
         for field in ("author_name", "bio", "location"):
@@ -105,11 +108,16 @@ class TwarcCsvSource(GenericCsvSource):
             put("reply_to_author", answered)
         put("urls", " ".join(link for link, media in links if link and not media))
         put("hashtags", ", ".join(_word(item, "tag") for item in _items(get("hashtags"))))
-        put("mentions", ", ".join(_word(item, "username") for item in _items(get("mentions"))))
+        mentions = [_word(item, "username").lstrip("@") for item in _items(get("mentions"))]
+        retweet = get("repost_of") or references.get("repost_of")
+        if retweet:  # twarc-csv keeps the retweet's own "RT @x" mention when the original has none
+            written = {m.lower() for m in _HANDLE.findall(text)}
+            mentions = [m for m in mentions if m.lower() in written]
+        put("mentions", ", ".join(mentions))
         media = [m.get("url") or m.get("preview_image_url") for m in _items(get("media"))
                  if isinstance(m, dict)]
         put("media", " ".join(str(m) for m in media if m))
-        if get("repost_of") or references.get("repost_of"):
+        if retweet:
             for field in _METRICS:  # the original's counts, merged into the retweet's row
                 put(field, "")
         return [*cells, PLATFORM, *(references.get(field) or "" for field in _REFERENCES.values()),
