@@ -80,8 +80,9 @@ _LOGISTICS = re.compile(r"\b(?:remember to|reminder|coming up|up next|in a minut
                         r"(?:use|include) (?:the|this) (?:hash)?tag|recap|transcript)\b",
                         re.IGNORECASE)
 # "Welcome" as a host greets, not as anyone answers ("feedback is welcome", "you're welcome").
-_OPENING = re.compile(r"\b(?:(?<!\bis )(?<!\bare )(?<!re )(?<!\bbe )(?<!\bwas )(?<!always )"
-                      r"(?<!\bmost )(?<!than )(?<!\bso )(?<!\bvery )welcome|let'?s get started|"
+_NOT_GREETING = "".join(f"(?<!{before} welcome)" for before in (
+    r"\bis", r"\bare", "re", r"\bbe", r"\bwas", "always", r"\bmost", "than", r"\bso", r"\bvery"))
+_OPENING = re.compile(r"\b(?:welcome" + _NOT_GREETING + r"|let'?s get started|"
                       r"kick(?:ing)? off|starting now|"
                       r"introduce yourselves?|today'?s topic|our topic)\b", re.IGNORECASE)
 _CLOSING = re.compile(r"\b(?:thanks? (?:you )?(?:all |everyone |so much )?for (?:joining|coming|"
