@@ -23,7 +23,7 @@ from chatrecap.models import Post
 from chatrecap.sources import detect
 from chatrecap.sources.base import ReadOptions
 from chatrecap.sources.twarc2 import SOURCE as TWARC2
-from chatrecap.sources.twarc_csv import SOURCE
+from chatrecap.sources.twarc_csv import SOURCE, _text
 
 SAMPLE = FIXTURES / "twarc-csv" / "flat-sample.csv"
 LINES = (1, 2, 4, 7, 9, 16, 18, 25, 33, 48, 50)
@@ -106,3 +106,12 @@ def test_a_retweet_names_only_whom_its_text_names(tmp_path):
     path.write_text(out.getvalue(), encoding="utf-8")
     [post] = [p for p in SOURCE.read(path, ReadOptions()) if isinstance(p, Post)]
     assert post.repost_of_id and post.mentions == []
+
+
+@pytest.mark.parametrize(("cell", "text"), [
+    ('"Quote of the day"', '"Quote of the day"'),  # a tweet in quotes stays in quotes
+    ('line one\\nline two', "line one\nline two"),  # twarc-csv's escaped newline
+    ('"can\\u2019t wait \\n@x"', "can\u2019t wait \n@x"),  # --json-encode-text
+])
+def test_the_text_cell_is_read_as_twarc_csv_wrote_it(cell, text):
+    assert _text(cell) == text

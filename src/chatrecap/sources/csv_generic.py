@@ -204,7 +204,6 @@ class GenericCsvSource(Source):
             except (KeyError, TypeError, IndexError, AttributeError, OverflowError) as exc:
                 yield RecordError(name, line, f"the row could not be read ({exc!r}); skipped")
 
-
     def layout(self, header: list[str], options: ReadOptions, path: Path) -> tuple[Columns, dict[str, int]]:
         """The columns the rows are read by and the field bound to each (the --map first)."""
         return Columns(header), bind_columns(header, options.column_map, path)

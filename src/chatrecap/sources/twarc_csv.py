@@ -156,8 +156,9 @@ def _shown(link: tuple[str | None, bool]) -> str:
 
 
 def _text(cell: str) -> str:
-    """The tweet's text: a JSON string decoded, else its escaped newlines restored."""
-    if cell.startswith('"') and cell.endswith('"') and len(cell) > 1:
+    """The tweet's text: a JSON string decoded (twarc-csv's --json-encode-text, known by its
+    escapes: a tweet may itself be "in quotes"), else its escaped newlines restored."""
+    if cell.startswith('"') and cell.endswith('"') and ("\\u" in cell or '\\"' in cell):
         try:
             decoded = orjson.loads(cell)
             if isinstance(decoded, str):
