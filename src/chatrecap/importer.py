@@ -29,10 +29,11 @@ from pathlib import Path
 import orjson
 
 from chatrecap.errors import ChatrecapError, EmptyArchive, InputError, RecordError
-from chatrecap.models import Author, Post
+from chatrecap.models import Post
 from chatrecap.sources import detect, get_source
 from chatrecap.sources.base import (
     LineSource,
+    PostRow,
     ReadOptions,
     Sample,
     Source,
@@ -56,7 +57,6 @@ CHUNK_BYTES = 8 << 20  # lines a worker reads, parses and writes in one transact
 WORKER_CACHE_KB = 8 << 10  # SQLite page cache of each import worker
 PARALLEL_MIN_BYTES = 16 << 20
 UTF8 = ("utf-8", "utf-8-sig")  # smaller files import in-process (no start-up cost)
-Row = tuple[tuple[object, ...], Author]  # a post in the store's form, from a line source
 _OBSERVED, _REFERENCED, _CHANNEL = map(POST_FIELDS.index, ("observed_at", "is_referenced", "channel"))
 
 
@@ -118,7 +118,7 @@ def _chats_of(chats: list[str], channel: str | None, ctx: _Context) -> tuple[str
     return (channel or ctx.fallback_chat,)
 
 
-def prepare(items: Iterable[Post | Row | RecordError], ctx: _Context,
+def prepare(items: Iterable[Post | PostRow | RecordError], ctx: _Context,
             lines: dict[int, bytes] | None = None, name: str = "") -> Batch:
     """Turn records into rows (a line source may have made them already: (row, author)
     pairs). ``lines`` (line-based sources) are kept as the raw records; otherwise each
@@ -180,7 +180,7 @@ def _prepare_lines(source_id: str, name: str, options: ReadOptions, ctx: _Contex
     the lines before the first bad one)."""
     source = get_source(source_id)
     assert isinstance(source, LineSource)
-    items: list[Post | Row | RecordError] = []
+    items: list[Post | PostRow | RecordError] = []
     lines: dict[int, bytes] = {}
     for number, line in chunk:
         parsed = source.parse_line_rows(line, number, name, options, ctx.observed)

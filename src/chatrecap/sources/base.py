@@ -23,9 +23,12 @@ import orjson
 from charset_normalizer import from_bytes
 
 from chatrecap.errors import EmptyArchive, InputError, RecordError, ZipLimitError
-from chatrecap.models import Post
+from chatrecap.models import Author, Post
 
 SNIFF_BYTES = 64 * 1024
+#: A post as the store writes it (``chatrecap.store.post_row``'s form) and its author: what a
+#: line source may give the import instead of a Post (``LineSource.parse_line_rows``).
+PostRow = tuple[tuple[Any, ...], Author]
 
 #: A zip entry may not expand past this many bytes (zip-bomb guard; it is read whole), nor
 #: compress better than MAX_ZIP_RATIO to one; nor may the archive as a whole (many entries each
@@ -114,7 +117,7 @@ class LineSource(Source):
         raise NotImplementedError
 
     def parse_line_rows(self, line: bytes, number: int, name: str, options: ReadOptions,
-                        observed: str) -> list[Any]:
+                        observed: str | None) -> list[Post | PostRow | RecordError]:
         """What the import reads of a line: :meth:`parse_line`'s posts, or, from a source
         that makes them straight from its records, (row, author) pairs in the store's form
         (``chatrecap.store.post_row``; ``observed`` where the record does not say when it

@@ -34,7 +34,7 @@ from chatrecap.sources._twitter import (
     tweet_url,
     unique,
 )
-from chatrecap.sources.base import LineSource, ReadOptions, Sample, json_error
+from chatrecap.sources.base import LineSource, PostRow, ReadOptions, Sample, json_error
 from chatrecap.store import iso, json_list, row_post
 from chatrecap.text import clean_text
 
@@ -42,7 +42,6 @@ _TWEET_KEYS = ('"author_id"', '"created_at"', '"text"')
 _FIELDS_HINT = "; fetch tweets with tweet.fields=author_id,created_at, as twarc2 does"
 _OTHER_KEYS = ('"tweet_count"', '"username"', '"member_count"')
 Tweetish = x.Tweet | x.Ref | x.Line  # a flattened line or inlined reference is a tweet too
-Row = tuple[tuple[Any, ...], Author]  # a post as the store writes it, and its author
 
 
 class Twarc2Source(LineSource):
@@ -77,7 +76,7 @@ class Twarc2Source(LineSource):
         return [row if isinstance(row, RecordError) else row_post(*row, line) for row in rows]
 
     def parse_line_rows(self, line: bytes, number: int, name: str, options: ReadOptions,
-                        observed: str | None) -> list[Row | RecordError]:  # type: ignore[override]
+                        observed: str | None) -> list[Post | PostRow | RecordError]:
         """The line's posts as rows, made straight from the decoded structs (the import's
         hot path); ``observed`` None leaves the time unknown, as a Post has it."""
         try:
@@ -112,7 +111,7 @@ class Twarc2Source(LineSource):
         return record
 
 
-def _read_line(record: x.Line, name: str, number: int, default_observed: str | None) -> Iterator[Row]:
+def _read_line(record: x.Line, name: str, number: int, default_observed: str | None) -> Iterator[PostRow]:
     observed = iso(_observed_at(record)) or default_observed
     data = record.data
     if data is None:
@@ -240,7 +239,7 @@ class _Page:
             return self.users[user_id].username
         return _mentioned(tweet, user_id)
 
-    def post(self, tweet: x.Tweet, referenced: bool) -> Row:
+    def post(self, tweet: x.Tweet, referenced: bool) -> PostRow:
         source: Tweetish = tweet
         for ref in tweet.referenced_tweets:
             if ref.type == "retweeted" and ref.id in self.tweets:
@@ -251,7 +250,7 @@ class _Page:
                     self.observed, self.name, self.number)
 
 
-def _flattened(tweet: x.Line, name: str, number: int, observed: str | None) -> Iterator[Row]:
+def _flattened(tweet: x.Line, name: str, number: int, observed: str | None) -> Iterator[PostRow]:
     """A ``twarc2 flatten`` line: the author and referenced tweets are inlined."""
     source: Tweetish = tweet
     for ref in tweet.referenced_tweets:
@@ -292,7 +291,7 @@ def _mentioned(tweet: Tweetish, user_id: str) -> str | None:
 
 def _row(tweet: Tweetish, source: Tweetish, author: Author, reply_handle: str | None,
          media: list[x.Media], referenced: bool, observed: str | None, name: str,
-         number: int) -> Row:
+         number: int) -> PostRow:
     """The tweet as the store writes it (``post_row``'s form): ``source`` gives the text and
     entities (a retweet's original), ``tweet`` the rest."""
     note = source.note_tweet
