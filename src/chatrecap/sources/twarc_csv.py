@@ -25,7 +25,7 @@ from typing import Any
 
 import orjson
 
-from chatrecap.sources._csv import Columns, guess_delimiter, leading_handle, sample_rows
+from chatrecap.sources._csv import Columns, guess_delimiter, leading_handle, sample_rows, text_entities
 from chatrecap.sources._twitter import PLATFORM, is_media_link
 from chatrecap.sources.base import ReadOptions, Sample
 from chatrecap.sources.csv_generic import GenericCsvSource, bind_columns, mapped_columns
@@ -48,7 +48,6 @@ _METRICS = ("likes", "reposts", "replies", "quotes")
 _ADDED = ("platform", *(f"{field} (referenced_tweets)" for field in _REFERENCES.values()),
           "reply_to_author (text)")
 _TCO = re.compile(r"https?://t\.co/\w+")
-_HANDLE = re.compile(r"(?<![\w@])@(\w+)")
 
 
 class TwarcCsvSource(GenericCsvSource):
@@ -111,7 +110,7 @@ class TwarcCsvSource(GenericCsvSource):
         mentions = [_word(item, "username").lstrip("@") for item in _items(get("mentions"))]
         retweet = get("repost_of") or references.get("repost_of")
         if retweet:  # twarc-csv keeps the retweet's own "RT @x" mention when the original has none
-            written = {m.lower() for m in _HANDLE.findall(text)}
+            written = {m.lower() for m in text_entities(text)[0]}
             mentions = [m for m in mentions if m.lower() in written]
         put("mentions", ", ".join(mentions))
         media = [m.get("url") or m.get("preview_image_url") for m in _items(get("media"))
