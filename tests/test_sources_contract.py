@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from chatrecap.errors import InputError, RecordError
 from chatrecap.models import Post
-from chatrecap.sources import all_sources, detect
+from chatrecap.sources import all_sources, detect, get_source
 from chatrecap.sources.base import ReadOptions, take_sample
 
 FOLDER_FORMAT = {
@@ -75,3 +77,28 @@ def test_posts_are_utc_with_provenance_and_raw(source, data, fixtures):
             assert item.source_file and item.source_line is not None
             assert item.raw is not None
             assert isinstance(item.text, str)
+
+
+@pytest.mark.parametrize(("name", "source_id", "options"), [
+    ("tags/tidytags_sample-data_TAGS_aect.csv", "tags", ReadOptions()),
+    ("twitter-archiver/pstweetchat-2020-2021.csv", "twitter-archiver",
+     ReadOptions(tz=ZoneInfo("America/New_York"))),
+    ("duboischallenge/tweets.csv", "csv",
+     ReadOptions(column_map={"text": "content", "author": "username", "time": "datetime"})),
+])
+@pytest.mark.parametrize("delimiter", ["\t", ";"])
+def test_a_sheet_saved_with_tabs_or_semicolons_reads_as_with_commas(data, tmp_path, name, source_id,
+                                                                     options, delimiter):
+    """Google Sheets saves TSV, and Excel in much of Europe writes semicolons."""
+    original = data / name
+    rows = list(csv.reader(original.open(newline="", encoding="utf-8-sig")))
+    saved = tmp_path / "sheet.csv"
+    with saved.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh, delimiter=delimiter).writerows(rows)
+    assert detect(saved).id == source_id
+
+    def read(path: Path) -> list[tuple]:
+        return [(p.id, p.author.handle, p.created_at, p.text, p.reply_to_author, p.mentions, p.like_count)
+                for p in get_source(source_id).read(path, options) if not isinstance(p, RecordError)]
+
+    assert read(saved) == read(original) and len(read(original)) >= 10

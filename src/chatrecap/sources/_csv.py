@@ -187,11 +187,27 @@ def iter_rows(path: Path, delimiter: str = ",") -> Iterator[tuple[int, list[str]
         ) from exc
 
 
-def guess_delimiter(first_line: str) -> str:
-    """Comma unless the header line has more semicolons or tabs."""
-    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
+def guess_delimiter(first_lines: str) -> str:
+    """Comma unless the header (with the line before it, for a sheet that starts with a query
+    line) has more semicolons (Excel in much of Europe) or tabs (a sheet saved as TSV)."""
+    counts = {d: first_lines.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] > counts[","] else ","
+
+
+def sample_delimiter(sample: Sample) -> str:
+    """The delimiter of a sniff sample's rows."""
+    return guess_delimiter("\n".join(sample.stripped.split("\n", 2)[:2]))
+
+
+def file_delimiter(path: Path) -> str:
+    """The delimiter of a CSV file, from its first two lines (comma when they cannot be read:
+    reading the rows reports why)."""
+    try:
+        with open_text(path) as fh:
+            return guess_delimiter(fh.readline() + fh.readline())
+    except (UnicodeDecodeError, InputError):
+        return ","
 
 
 def sample_rows(sample: Sample, limit: int = 2, delimiter: str = ",") -> list[list[str]]:

@@ -42,12 +42,13 @@ from chatrecap.sources._csv import (
     BadRow,
     Columns,
     clean_id,
-    guess_delimiter,
+    file_delimiter,
     id_kind,
     iter_rows,
     leading_handle,
     no_zone,
     parse_timestamp,
+    sample_delimiter,
     sample_rows,
     split_items,
     split_links,
@@ -58,7 +59,7 @@ from chatrecap.sources._csv import (
     to_utc,
 )
 from chatrecap.sources._twitter import PLATFORM, status_url_parts, tweet_url
-from chatrecap.sources.base import ReadOptions, Sample, Source, open_text
+from chatrecap.sources.base import ReadOptions, Sample, Source
 from chatrecap.text import clean_text
 
 FIELDS = (
@@ -169,7 +170,7 @@ class GenericCsvSource(Source):
         first = sample.stripped.split("\n", 1)[0]
         if not first or first[0] in "{[<":
             return 0.0
-        rows = sample_rows(sample, 3, guess_delimiter(first))
+        rows = sample_rows(sample, 3, sample_delimiter(sample))
         if not rows or not _looks_like_header(rows[0]):
             return 0.0
         if len(rows) == 3 and len(rows[1]) != len(rows[0]):
@@ -178,11 +179,7 @@ class GenericCsvSource(Source):
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Post | RecordError]:
         name = str(path)
-        try:
-            with open_text(path) as fh:
-                delimiter = guess_delimiter(fh.readline())
-        except UnicodeDecodeError:
-            delimiter = ","  # iter_rows reports the bad byte
+        delimiter = file_delimiter(path)
         bound: dict[str, int] | None = None
         columns: Columns | None = None
         raw_columns: Columns | None = None

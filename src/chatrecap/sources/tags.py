@@ -33,9 +33,11 @@ from chatrecap.errors import InputError, RecordError
 from chatrecap.models import Author, Post, make_id
 from chatrecap.sources._csv import (
     Columns,
+    file_delimiter,
     header_names,
     id_kind,
     iter_rows,
+    sample_delimiter,
     sample_rows,
     text_entities,
     to_int,
@@ -67,7 +69,7 @@ class TagsSource(Source):
     description = "The Archive sheet of TAGS saved as CSV (id_str, from_user, text, ...)."
 
     def sniff(self, sample: Sample) -> float:
-        rows = sample_rows(sample, 1)
+        rows = sample_rows(sample, 1, sample_delimiter(sample))
         if not rows:
             return 0.0
         names = header_names(rows[0])
@@ -79,7 +81,7 @@ class TagsSource(Source):
     def read(self, path: Path, options: ReadOptions) -> Iterator[Post | RecordError]:
         name = str(path)
         columns: Columns | None = None
-        for item in iter_rows(path):
+        for item in iter_rows(path, file_delimiter(path)):
             if isinstance(item, RecordError):
                 yield item
                 continue

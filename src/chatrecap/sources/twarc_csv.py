@@ -25,7 +25,7 @@ from typing import Any
 
 import orjson
 
-from chatrecap.sources._csv import Columns, guess_delimiter, leading_handle, sample_rows, text_entities
+from chatrecap.sources._csv import Columns, leading_handle, sample_delimiter, sample_rows, text_entities
 from chatrecap.sources._twitter import PLATFORM, is_media_link
 from chatrecap.sources.base import ReadOptions, Sample
 from chatrecap.sources.csv_generic import GenericCsvSource, bind_columns, mapped_columns
@@ -59,7 +59,7 @@ class TwarcCsvSource(GenericCsvSource):
         first = sample.stripped.split("\n", 1)[0]
         if not first or first[0] in "{[<":
             return 0.0
-        rows = sample_rows(sample, 1, guess_delimiter(first))
+        rows = sample_rows(sample, 1, sample_delimiter(sample))
         names = {name.strip().lower() for name in rows[0]} if rows else set()
         if {"author.username", "created_at", "text", "id"} <= names and (
                 "referenced_tweets.replied_to.id" in names or "public_metrics.like_count" in names):

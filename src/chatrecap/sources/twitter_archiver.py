@@ -44,11 +44,13 @@ from chatrecap.errors import InputError, RecordError
 from chatrecap.models import Author, Post
 from chatrecap.sources._csv import (
     Columns,
+    file_delimiter,
     header_names,
     iter_rows,
     leading_handle,
     no_zone,
     parse_timestamp,
+    sample_delimiter,
     sample_rows,
     split_links,
     text_entities,
@@ -76,7 +78,7 @@ class TwitterArchiverSource(Source):
     )
 
     def sniff(self, sample: Sample) -> float:
-        rows = sample_rows(sample, 2)
+        rows = sample_rows(sample, 2, sample_delimiter(sample))
         if not rows:
             return 0.0
         if any(value.strip().startswith(QUERY) for value in rows[0][:3]):
@@ -90,7 +92,7 @@ class TwitterArchiverSource(Source):
         columns: Columns | None = None
         channel: str | None = None
         check = _ZoneCheck(options.tz)
-        for item in iter_rows(path):
+        for item in iter_rows(path, file_delimiter(path)):
             if isinstance(item, RecordError):
                 yield item
                 continue
