@@ -115,3 +115,19 @@ def test_a_retweet_names_only_whom_its_text_names(tmp_path):
 ])
 def test_the_text_cell_is_read_as_twarc_csv_wrote_it(cell, text):
     assert _text(cell) == text
+
+
+def test_a_csv_of_some_columns_only_is_still_recognised(both, tmp_path):
+    """twarc-csv --output-columns id,created_at,author.username,text,entities.mentions"""
+    keep = ("id", "created_at", "author.username", "text", "entities.mentions")
+    records = list(csv.reader(io.StringIO(SAMPLE.read_text(encoding="utf-8"))))
+    at = [records[0].index(name) for name in keep]
+    path = tmp_path / "some.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([[row[k] for k in at] for row in records])
+    assert detect(path) is SOURCE
+    posts = {p.id: p for p in SOURCE.read(path, ReadOptions()) if isinstance(p, Post)}
+    truth = both[1]
+    assert set(posts) == set(truth)
+    assert all(p.author.handle == truth[i].author.handle and p.mentions == truth[i].mentions
+               for i, p in posts.items())
