@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -184,3 +186,24 @@ def test_dst_edges_use_fold_0() -> None:
     assert to_utc(datetime(2021, 3, 14, 2, 30), NEW_YORK) == datetime(2021, 3, 14, 7, 30,
                                                                        tzinfo=UTC)
     assert to_utc(datetime(2021, 3, 14, 2, 30), None) is None
+
+
+@pytest.mark.parametrize("tz", [None, NEW_YORK])
+def test_a_sheet_in_a_day_first_locale_reads_the_same_days(tmp_path, tz):
+    """A sheet kept in a day-first locale writes 3/12/2021 for 3 December: the tweet ids show
+    it, the times are the same as the month-first sheet's, and the note says so (not that the
+    sheet's zone is 300 days off)."""
+    lines = (DATA / ARCHIVE).read_text(encoding="utf-8").splitlines(keepends=True)
+    rows = list(csv.reader(io.StringIO("".join(lines))))
+    for row in rows[2:]:
+        month, day, rest = row[0].split("/", 2)
+        row[0] = f"{day}/{month}/{rest}"
+    path = tmp_path / "day-first.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    posts, errors = read(path, tz)
+    original, _ = read(DATA / ARCHIVE, tz)
+    assert [(p.id, p.created_at) for p in posts] == [(p.id, p.created_at) for p in original]
+    [note] = errors
+    assert "Date writes the day before the month (3/12/2021 for 3 December) on 1,684 rows" in note.reason
+    assert "UTC-7" not in note.reason and not note.skipped

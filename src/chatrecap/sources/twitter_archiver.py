@@ -18,6 +18,9 @@ millisecond, so ``created_at`` is always the time from the id when there is one:
   Rows whose id carries no time (before November 2010) use the localised Date.
 * without ``--tz``: a row whose id carries no time cannot be placed in time; it is skipped
   with a RecordError asking for ``--tz``.
+* a sheet kept in a day-first locale writes ``3/12/2021`` for 3 December: a Date days away
+  from its id's time, which the day and month swapped would match, is read so (and a Date
+  such as ``13/12/2021`` that only reads day first), and the end-of-file note says so.
 
 What the export does not carry: no reply ids (replies show only as leading @handles, so
 ``reply_to_author`` is inferred from a leading @handle and ``reply_to_id`` stays None), and
@@ -66,6 +69,9 @@ from chatrecap.text import clean_text
 REQUIRED = ("Date", "Screen Name", "Tweet Text", "Tweet ID")
 QUERY = "Twitter Query:"
 TOLERANCE_SECONDS = 90
+#: A Date further than this from its id's time is a wrong day, not a zone (zones span 26 hours).
+ZONE_SPAN_SECONDS = 26 * 3600
+_SLASHED = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\b(.*)$", re.S)
 _QUERY_TAG = re.compile(r"[#\uff03](\w+)")
 
 
@@ -114,6 +120,8 @@ class TwitterArchiverSource(Source):
             yield RecordError(name, None, check.summary(), kind="time zone", skipped=False)
         elif check.offsets:
             yield RecordError(name, None, check.offsets_note(), kind="time zone", skipped=False)
+        elif check.day_first:
+            yield RecordError(name, None, check.order_note().strip(), kind="date order", skipped=False)
 
 
 def _header(path: Path, row: list[str]) -> Columns:
@@ -134,8 +142,11 @@ class _ZoneCheck:
         self.tz = tz
         self.differences: list[float] = []
         self.offsets: Counter[int] = Counter()  # without --tz: Date minus id time, seconds
+        self.day_first = 0  # rows whose Date is day/month/year, as their ids show
 
     def created(self, local: datetime | None, snowflake: datetime | None) -> datetime | None:
+        if local is not None and snowflake is not None and local.tzinfo is None:
+            local = self._ordered(local, snowflake)
         placed = to_utc(local, self.tz) if local is not None else None
         if snowflake is None:
             return placed
@@ -148,12 +159,42 @@ class _ZoneCheck:
             self.offsets[round(offset / 900) * 900] += 1
         return snowflake
 
+    def _ordered(self, local: datetime, snowflake: datetime) -> datetime:
+        """The Date as the sheet meant it: a sheet in a day-first locale writes 3/12/2021 for
+        3 December, which reads as 12 March, days from the time its id encodes."""
+        if abs((local.replace(tzinfo=UTC) - snowflake).total_seconds()) <= ZONE_SPAN_SECONDS:
+            return local
+        if local.day <= 12:
+            swapped = local.replace(month=local.day, day=local.month)
+            if abs((swapped.replace(tzinfo=UTC) - snowflake).total_seconds()) <= ZONE_SPAN_SECONDS:
+                self.day_first += 1
+                return swapped
+        return local
+
+    def day_first_date(self, date: str) -> datetime | None:
+        """A Date that only reads day first (13/12/2021), so read; None if it does not."""
+        match = _SLASHED.match(date)
+        if not match:
+            return None
+        try:
+            local = parse_timestamp(f"{match.group(2)}/{match.group(1)}/{match.group(3)}{match.group(4)}")
+        except ValueError:
+            return None
+        self.day_first += 1
+        return local
+
     def offsets_note(self) -> str:
         """Without --tz: what the ids say the sheet's zone was, so a person can check."""
         shown = ", ".join(f"UTC{_utc_offset(seconds)} on {rows:,} row{'' if rows == 1 else 's'}"
                           for seconds, rows in sorted(self.offsets.items()))
         return ("Date has no time zone; the exact times the tweet ids encode were used. "
-                f"Date reads as {shown} (pass --tz to check it against a zone)")
+                f"{self.order_note()}Date reads as {shown} (pass --tz to check it against a zone)")
+
+    def order_note(self) -> str:
+        if not self.day_first:
+            return ""
+        return (f"Date writes the day before the month (3/12/2021 for 3 December) on {self.day_first:,} "
+                f"row{'' if self.day_first == 1 else 's'}, as their ids show. ")
 
     def summary(self) -> str:
         low = _duration(min(abs(d) for d in self.differences))
@@ -166,7 +207,7 @@ class _ZoneCheck:
         return (
             f"--tz {zone} disagrees with the tweet ids by {span} on "
             f"{len(self.differences):,} row{'' if len(self.differences) == 1 else 's'}; "
-            "the times from the ids were used"
+            "the times from the ids were used" + (f". {self.order_note().strip()}" if self.day_first else "")
         )
 
 
@@ -197,7 +238,7 @@ def _row(name: str, line: int, columns: Columns, row: list[str], channel: str | 
     try:
         local = parse_timestamp(date) if date else None
     except ValueError:
-        local = None
+        local = check.day_first_date(date) if date else None
     created = check.created(local, snowflake_time(native_id))
     if created is None:
         if local is not None and check.tz is None:
