@@ -259,3 +259,21 @@ def test_parse_timestamp(text: str, expected: datetime) -> None:
 def test_parse_timestamp_refuses(text: str) -> None:
     with pytest.raises(ValueError):
         parse_timestamp(text)
+
+
+@pytest.mark.parametrize(("dates", "expected", "noted"), [
+    (("3/12/2021 16:19", "13/12/2021 10:00"), ((12, 3), (12, 13)), "'13/12/2021 10:00'"),  # day first
+    (("3/12/2021 16:19", "12/13/2021 10:00"), ((3, 12), (12, 13)), None),  # month first, as in the US
+    (("03.12.2021 16:19", "13.12.2021 10:00"), ((12, 3), (12, 13)), None),  # dotted: always day first
+])
+def test_slashed_dates_are_read_in_the_order_the_file_writes_them(tmp_path, dates, expected, noted):
+    path = tmp_path / "chat.csv"
+    path.write_text("who,said,when\n" + "".join(f"ann,hello {k},{d}\n" for k, d in enumerate(dates)),
+                    encoding="utf-8")
+    items = list(SOURCE.read(path, ReadOptions(tz=ZoneInfo("Europe/Paris"),
+                                               column_map={"author": "who", "text": "said", "time": "when"})))
+    posts = [i for i in items if isinstance(i, Post)]
+    assert [(p.created_at.month, p.created_at.day) for p in posts] == list(expected)
+    notes = [i.reason for i in items if isinstance(i, RecordError)]
+    assert notes == ([f"when writes the day before the month ({noted}): its dates were read so"]
+                     if noted else [])

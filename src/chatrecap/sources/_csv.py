@@ -35,7 +35,7 @@ _ITEM_SPLIT = re.compile(r"[\s,;|]+")
 _SCIENTIFIC = re.compile(r"^\s*\d+(?:\.\d+)?[eE]\+?\d+\s*$")
 # M/D/YYYY [H:MM[:SS] [AM|PM]], as US spreadsheets write dates (no zone).
 _US_DATE = re.compile(
-    r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$"
+    r"^(\d{1,2})([/.])(\d{1,2})[/.](\d{4}),?(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$"
 )
 
 
@@ -233,8 +233,9 @@ def header_names(row: list[str]) -> set[str]:
 # --- time ---------------------------------------------------------------------------------
 
 
-def parse_timestamp(value: str) -> datetime:
-    """ISO 8601, a v1.1 date, epoch seconds or milliseconds, or M/D/YYYY [H:MM[:SS] [PM]].
+def parse_timestamp(value: str, day_first: bool = False) -> datetime:
+    """ISO 8601, a v1.1 date, epoch seconds or milliseconds, or M/D/YYYY [H:MM[:SS] [PM]]
+    (D/M/YYYY with ``day_first``; D.M.YYYY always, as it is written where it is used).
 
     The result is aware when the text has a zone (epochs are UTC), naive otherwise.
     Raises ValueError when the text is none of these.
@@ -257,7 +258,9 @@ def parse_timestamp(value: str) -> datetime:
         except (ValueError, KeyError, IndexError):
             pass
     if match := _US_DATE.match(text):
-        month, day, year, hour, minute, second, half = match.groups()
+        month, mark, day, year, hour, minute, second, half = match.groups()
+        if day_first or mark == ".":
+            month, day = day, month
         hours = int(hour or 0)
         if half:
             if not 1 <= hours <= 12:
@@ -266,6 +269,24 @@ def parse_timestamp(value: str) -> datetime:
         return datetime(int(year), int(month), int(day), hours, int(minute or 0),
                         int(second or 0))
     raise ValueError(f"{value!r} is not a date and time")
+
+
+def day_first_from(values: Iterator[str | None]) -> tuple[bool, str | None]:
+    """Whether slashed dates (3/12/2021) write the day first, from the first one that tells
+    (a number over 12 before or after the first slash); the value that told, if any. Looks
+    while the values are slashed dates: another form says the column is not of them."""
+    for value in values:
+        if not value or not value.strip():
+            continue
+        match = _US_DATE.match(value.strip())
+        if match is None or match.group(2) != "/":
+            return False, None
+        first, second = int(match.group(1)), int(match.group(3))
+        if first > 12 >= second:
+            return True, value
+        if second > 12 >= first:
+            return False, value
+    return False, None
 
 
 def to_utc(moment: datetime, tz: ZoneInfo | None) -> datetime | None:

@@ -18,7 +18,10 @@ An id a spreadsheet rounded (``1.26426E+18``) skips the row; a rounded reply/rep
 thread/author id keeps the post without that link and yields a RecordError as a warning.
 
 Times: ISO 8601 with a zone, epoch seconds or milliseconds, a v1.1 date, or a naive time
-(ISO or M/D/YYYY) that needs ``--tz`` (a RecordError naming ``--tz`` otherwise).
+(ISO, M/D/YYYY, D/M/YYYY or D.M.YYYY) that needs ``--tz`` (a RecordError naming ``--tz``
+otherwise). Slashed dates are month first unless the column shows otherwise: its first date
+with a number over 12 says which comes first (a note says so when it is the day), so a file
+whose every date is ambiguous (3/12/2021) is read month first, as in the US.
 Counts: integers; empty, ``NA`` and ``null`` are unknown. ``verified``: TRUE/FALSE.
 ``observed`` (when the counts were read, e.g. an archiver's ``retrieved_at``) lets the newer
 counts win when archives overlap; a time without a zone there is left unknown.
@@ -42,6 +45,7 @@ from chatrecap.sources._csv import (
     BadRow,
     Columns,
     clean_id,
+    day_first_from,
     file_delimiter,
     id_kind,
     iter_rows,
@@ -191,10 +195,15 @@ class GenericCsvSource(Source):
             if bound is None or columns is None or raw_columns is None:
                 raw_columns = Columns(row)
                 columns, bound = self.layout(row, options, path)
+                day_first, told = day_first_from(_cells_of(path, delimiter, bound["time"]))
+                if day_first:
+                    yield RecordError(name, None, f"{columns.names[bound['time']]} writes the day before "
+                                      f"the month ({told!r}): its dates were read so",
+                                      kind="date order", skipped=False)
                 continue
             try:
                 yield from _row(name, line, columns, bound, self.cells(row, raw_columns), options.tz,
-                                raw_columns.record(row))
+                                raw_columns.record(row), day_first)
             except ValueError as exc:
                 kind = exc.kind if isinstance(exc, BadRow) else "malformed record"
                 yield RecordError(name, line, f"{exc}; skipped", kind=kind)
@@ -221,8 +230,16 @@ def _looks_like_header(row: list[str]) -> bool:
     )
 
 
+def _cells_of(path: Path, delimiter: str, index: int) -> Iterator[str | None]:
+    """One column's cells, row by row after the header (read again, as far as asked)."""
+    rows = (item for item in iter_rows(path, delimiter) if not isinstance(item, RecordError))
+    next(rows, None)
+    for _, row in rows:
+        yield row[index] if index < len(row) else None
+
+
 def _row(name: str, line: int, columns: Columns, bound: dict[str, int], row: list[str],
-         tz: ZoneInfo | None, raw: dict[str, str]) -> Iterator[Post | RecordError]:
+         tz: ZoneInfo | None, raw: dict[str, str], day_first: bool = False) -> Iterator[Post | RecordError]:
     def get(field: str) -> str | None:
         return columns.at(row, bound.get(field))
 
@@ -235,7 +252,7 @@ def _row(name: str, line: int, columns: Columns, bound: dict[str, int], row: lis
         field = "author" if not handle else "time"
         raise BadRow(f"the row has no {label(field)} ({field})", f"no {field}")
     try:
-        moment = parse_timestamp(time_text)
+        moment = parse_timestamp(time_text, day_first)
     except ValueError:
         raise BadRow(f"{label('time')} {time_text!r} is not a date and time (ISO 8601, "
                      "epoch seconds or milliseconds)", "bad time") from None

@@ -71,7 +71,6 @@ QUERY = "Twitter Query:"
 TOLERANCE_SECONDS = 90
 #: A Date further than this from its id's time is a wrong day, not a zone (zones span 26 hours).
 ZONE_SPAN_SECONDS = 26 * 3600
-_SLASHED = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\b(.*)$", re.S)
 _QUERY_TAG = re.compile(r"[#\uff03](\w+)")
 
 
@@ -173,11 +172,8 @@ class _ZoneCheck:
 
     def day_first_date(self, date: str) -> datetime | None:
         """A Date that only reads day first (13/12/2021), so read; None if it does not."""
-        match = _SLASHED.match(date)
-        if not match:
-            return None
         try:
-            local = parse_timestamp(f"{match.group(2)}/{match.group(1)}/{match.group(3)}{match.group(4)}")
+            local = parse_timestamp(date, day_first=True)
         except ValueError:
             return None
         self.day_first += 1
