@@ -120,7 +120,7 @@ class TwitterArchiverSource(Source):
         elif check.offsets:
             yield RecordError(name, None, check.offsets_note(), kind="time zone", skipped=False)
         elif check.day_first:
-            yield RecordError(name, None, check.order_note().strip(), kind="date order", skipped=False)
+            yield RecordError(name, None, check.order_note(), kind="date order", skipped=False)
 
 
 def _header(path: Path, row: list[str]) -> Columns:
@@ -184,13 +184,14 @@ class _ZoneCheck:
         shown = ", ".join(f"UTC{_utc_offset(seconds)} on {rows:,} row{'' if rows == 1 else 's'}"
                           for seconds, rows in sorted(self.offsets.items()))
         return ("Date has no time zone; the exact times the tweet ids encode were used. "
-                f"{self.order_note()}Date reads as {shown} (pass --tz to check it against a zone)")
+                f"{self.order_note(' ')}Date reads as {shown} (pass --tz to check it against a zone)")
 
-    def order_note(self) -> str:
+    def order_note(self, then: str = "") -> str:
+        """That the sheet writes the day first, if it does ("" if not), and ``then``."""
         if not self.day_first:
             return ""
         return (f"Date writes the day before the month (3/12/2021 for 3 December) on {self.day_first:,} "
-                f"row{'' if self.day_first == 1 else 's'}, as their ids show. ")
+                f"row{'' if self.day_first == 1 else 's'}, as their ids show.{then}")
 
     def summary(self) -> str:
         low = _duration(min(abs(d) for d in self.differences))
@@ -203,7 +204,7 @@ class _ZoneCheck:
         return (
             f"--tz {zone} disagrees with the tweet ids by {span} on "
             f"{len(self.differences):,} row{'' if len(self.differences) == 1 else 's'}; "
-            "the times from the ids were used" + (f". {self.order_note().strip()}" if self.day_first else "")
+            "the times from the ids were used" + (f". {self.order_note()}" if self.day_first else "")
         )
 
 
