@@ -248,6 +248,7 @@ def seeds(group: str) -> tuple[Seed, ...]:
         "bluesky": _files(DATA / "bluesky", "*.json") + _files(FIXTURES / "bluesky", "*"),
         "discord": _files(FIXTURES / "discord", "*.json"),
         "twarc-csv": _files(FIXTURES / "twarc-csv", "*.csv"),
+        "snscrape": _files(FIXTURES / "snscrape", "*"),
         "slack-zip": _files(DATA / "slack", "*.zip"),
     }[group]
     source_id = "slack" if group == "slack-zip" else group
@@ -461,7 +462,7 @@ def fresh_dir(work: Path) -> Path:
 
 # --- 1. mutations of the real files -------------------------------------------------------
 
-GROUPS = ("twarc2", "twitter-v1", "tags", "twitter-archiver", "csv", "twarc-csv", "mastodon",
+GROUPS = ("twarc2", "twitter-v1", "snscrape", "tags", "twitter-archiver", "csv", "twarc-csv", "mastodon",
           "bluesky", "discord", "slack-zip", "slack-dir", "jsonl")
 
 
@@ -589,7 +590,7 @@ def dumps(value: Any, indent: int | None = None) -> bytes:
     return json.dumps(value, ensure_ascii=False, indent=indent).encode("utf-8")
 
 
-JSON_SOURCES = ("twarc2", "twitter-v1", "mastodon", "bluesky", "discord", "jsonl")
+JSON_SOURCES = ("twarc2", "twitter-v1", "snscrape", "mastodon", "bluesky", "discord", "jsonl")
 
 
 @pytest.mark.parametrize("source_id", JSON_SOURCES)
@@ -616,6 +617,9 @@ def test_structured_json(source_id: str, draw: st.DataObject, work: Path, store:
 NESTING = {
     "twitter-v1": ('"id_str": "1", "text": "hi", "user": {"id_str": "2"}, '
                    '"created_at": "Wed Feb 05 18:21:36 +0000 2020"', "retweeted_status", 1),
+    "snscrape": ('"url": "https://twitter.com/a/status/1", "id": 1, "rawContent": "hi", '
+                 '"user": {"username": "a", "id": 2}, "date": "2021-03-04T12:00:00+00:00"',
+                 "retweetedTweet", 1),
     "mastodon": ('"id": "1", "account": {"id": "2"}, "created_at": "2021-03-04T12:00:00Z", '
                  '"content": "<p>hi</p>"', "reblog", 1),
     "bluesky": ('"uri": "at://did:plc:a/app.bsky.feed.post/1", "author": {"did": "did:plc:a"}, '

@@ -27,7 +27,7 @@ def shared_files(data: Path) -> list[tuple[Path, str]]:
 
 def test_sources_have_unique_ids_names_and_descriptions():
     sources = all_sources()
-    assert len({s.id for s in sources}) == len(sources) == 11
+    assert len({s.id for s in sources}) == len(sources) == 12
     for source in sources:
         assert source.id and source.name and source.description
 

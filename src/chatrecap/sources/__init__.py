@@ -17,7 +17,7 @@ from chatrecap.sources.base import ReadOptions, Sample, Source, take_sample
 __all__ = ["ReadOptions", "Sample", "Source", "all_sources", "detect", "get_source", "register"]
 
 _BUILTIN_MODULES = (
-    "twarc2", "twitter_v1", "tags", "twitter_archiver", "mastodon", "bluesky",
+    "twarc2", "twitter_v1", "snscrape", "tags", "twitter_archiver", "mastodon", "bluesky",
     "slack", "discord", "csv_generic", "twarc_csv", "jsonl",
 )
 _registry: dict[str, Source] = {}
