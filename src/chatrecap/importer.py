@@ -31,6 +31,7 @@ import orjson
 from chatrecap.errors import ChatrecapError, EmptyArchive, InputError, RecordError
 from chatrecap.models import Post
 from chatrecap.sources import detect, get_source
+from chatrecap.sources._workbook import ENCODING as WORKBOOK
 from chatrecap.sources.base import (
     LineSource,
     PostRow,
@@ -404,7 +405,7 @@ def import_file(store: Store, path: Path, fmt: str | None = None,
 
 def _encoding_note(path: Path, sample: Sample) -> RecordError | None:
     """A note when a text file is not UTF-8, so a guessed encoding is never silent."""
-    if sample.encoding in (*UTF8, "binary", "directory"):
+    if sample.encoding in (*UTF8, "binary", "directory", WORKBOOK):
         return None
     return RecordError(str(path), None, f"the file is not UTF-8; it was read as {sample.encoding} "
                        "(save it as UTF-8 to be sure of every character)",

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from chatrecap.errors import InputError, RecordError
 from chatrecap.sources._twitter import check_id, parse_v1_date, status_url_parts, unique
+from chatrecap.sources._workbook import is_workbook_file, sheet_rows
 from chatrecap.sources.base import Sample, open_text
 
 #: Cells that spreadsheets, R and pandas write for "no value".
@@ -162,8 +163,12 @@ class Columns:
 
 def iter_rows(path: Path, delimiter: str = ",") -> Iterator[tuple[int, list[str]] | RecordError]:
     """(first physical line, cells) of each non-blank row, or a RecordError for a row the
-    csv module cannot parse. A file that is not valid in its encoding raises InputError."""
+    csv module cannot parse. A file that is not valid in its encoding raises InputError.
+    A spreadsheet workbook gives its sheet's rows, numbered as the sheet numbers them."""
     name = str(path)
+    if is_workbook_file(path):
+        yield from sheet_rows(path)
+        return
     try:
         with open_text(path) as fh:
             reader = csv.reader(fh, delimiter=delimiter)

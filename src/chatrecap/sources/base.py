@@ -24,6 +24,7 @@ from charset_normalizer import from_bytes
 
 from chatrecap.errors import EmptyArchive, InputError, RecordError, ZipLimitError
 from chatrecap.models import Author, Post
+from chatrecap.sources import _workbook
 
 SNIFF_BYTES = 64 * 1024
 #: A post as the store writes it (``chatrecap.store.post_row``'s form) and its author: what a
@@ -198,7 +199,10 @@ def take_sample(path: Path) -> Sample:
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror or exc}).") from exc
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
-        return Sample(path, head, "", "binary", zip_names=list_zip(path))
+        names = list_zip(path)
+        if _workbook.is_workbook(names):  # a spreadsheet: sniffed as the CSV of its rows
+            return Sample(path, head, _workbook.sample_text(path), _workbook.ENCODING)
+        return Sample(path, head, "", "binary", zip_names=names)
     encoding = detect_encoding(head, path)
     text = head.decode(encoding, errors="ignore")
     if text.startswith("\ufeff"):
