@@ -181,3 +181,14 @@ def test_the_other_files_of_an_x_archive_say_they_hold_no_posts(tmp_path, fixtur
     alone.write_bytes((folder / "tweets.js").read_bytes())
     with pytest.raises(InputError, match="account.js"):
         read(alone)
+
+
+def test_a_retweet_of_a_quote_does_not_quote_itself(data):
+    """v1.1 copies the quoted tweet of a retweeted quote to the retweet's top level: the
+    quote link belongs to the original, so the retweeter is not counted as quoting anyone."""
+    posts, refs, _ = read(data / "twitter_v1" / "tidytags_different_tweet_types_0.json")
+    retweet = next(p for p in posts if p.native_id == "1195523378867773440")
+    assert retweet.repost_of_id == "twitter:1195360071464738817"
+    assert retweet.quote_of_id is None
+    original = next(p for p in refs if p.id == retweet.repost_of_id)
+    assert original.quote_of_id == f"twitter:{retweet.raw['quoted_status_id_str']}"

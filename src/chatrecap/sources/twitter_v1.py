@@ -273,7 +273,9 @@ def tweet_posts(tweet: dict[str, Any], name: str, number: int,
     tweet_id = tweet.get("id_str") or str(tweet["id"])
     reply_to = tweet.get("in_reply_to_status_id_str") or (
         str(tweet["in_reply_to_status_id"]) if tweet.get("in_reply_to_status_id") else None)
-    quote_of = tweet.get("quoted_status_id_str") or (
+    # A retweet of a quote carries the original's quote at its top level too: the quote is
+    # the original's, not the retweet's (as the v2 API has it).
+    quote_of = None if isinstance(original, dict) else tweet.get("quoted_status_id_str") or (
         quoted.get("id_str") if isinstance(quoted, dict) else None)
     yield Post(
         platform=PLATFORM,
