@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 
 from chatrecap.errors import InputError, RecordError
 from chatrecap.models import Post
+from chatrecap.sources import detect
 from chatrecap.sources.base import ReadOptions, Sample, take_sample
 from chatrecap.sources.tags import SOURCE
 
@@ -168,3 +170,23 @@ def test_a_sheet_without_the_tags_columns_is_refused(tmp_path: Path) -> None:
     path.write_text("id_str,text,created_at\n1,hello,Fri Dec 03 19:26:00 +0000 2021\n")
     with pytest.raises(InputError, match="from_user"):
         read(path)
+
+
+def test_a_sheet_saved_as_tsv_is_recognised_despite_the_commas_of_its_entities(
+        data: Path, tmp_path: Path) -> None:
+    """A TSV row's entities_str JSON can hold more commas than the header and the row have
+    tabs: the header alone says the sheet is tab-separated."""
+    with open(data / "tags" / "tidytags_sample-data_TAGS_aect.csv", encoding="utf-8", newline="") as fh:
+        header, *rows = list(csv.reader(fh))
+    rows.sort(key=lambda row: -"".join(row).count(","))  # the row with most commas first
+    assert "".join(rows[0]).count(",") > 2 * (len(header) - 1)
+    sheets = {}
+    for name, delimiter in (("aect.csv", ","), ("aect.tsv", "\t")):
+        sheets[name] = tmp_path / name
+        with open(sheets[name], "w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh, delimiter=delimiter).writerows([header, *rows])
+    assert detect(sheets["aect.tsv"]).id == "tags"
+    posts, errors = read(sheets["aect.tsv"])
+    assert errors == [] and len(posts) == 10
+    assert [(p.id, p.text, p.hashtags) for p in posts] == [
+        (p.id, p.text, p.hashtags) for p in read(sheets["aect.csv"])[0]]

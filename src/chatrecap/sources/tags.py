@@ -33,11 +33,10 @@ from chatrecap.errors import InputError, RecordError
 from chatrecap.models import Author, Post, make_id
 from chatrecap.sources._csv import (
     Columns,
-    file_delimiter,
+    guess_delimiter,
     header_names,
     id_kind,
     iter_rows,
-    sample_delimiter,
     sample_rows,
     text_entities,
     to_int,
@@ -51,7 +50,7 @@ from chatrecap.sources._twitter import (
     tweet_url,
     v1_entities,
 )
-from chatrecap.sources.base import ReadOptions, Sample, Source
+from chatrecap.sources.base import ReadOptions, Sample, Source, open_text
 from chatrecap.text import clean_text
 
 COLUMNS = (
@@ -69,7 +68,7 @@ class TagsSource(Source):
     description = "The Archive sheet of TAGS saved as CSV (id_str, from_user, text, ...)."
 
     def sniff(self, sample: Sample) -> float:
-        rows = sample_rows(sample, 1, sample_delimiter(sample))
+        rows = sample_rows(sample, 1, guess_delimiter(sample.stripped.split("\n", 1)[0]))
         if not rows:
             return 0.0
         names = header_names(rows[0])
@@ -81,7 +80,7 @@ class TagsSource(Source):
     def read(self, path: Path, options: ReadOptions) -> Iterator[Post | RecordError]:
         name = str(path)
         columns: Columns | None = None
-        for item in iter_rows(path, file_delimiter(path)):
+        for item in iter_rows(path, _delimiter(path)):
             if isinstance(item, RecordError):
                 yield item
                 continue
@@ -94,6 +93,16 @@ class TagsSource(Source):
             except (KeyError, TypeError, ValueError, IndexError, AttributeError,
                     OverflowError) as exc:
                 yield RecordError(name, line, f"the row could not be read ({exc}); skipped")
+
+
+def _delimiter(path: Path) -> str:
+    """The delimiter of the header line alone: a row's entities_str JSON holds more commas
+    than a TSV row has tabs (comma when the file cannot be read: reading it says why)."""
+    try:
+        with open_text(path) as fh:
+            return guess_delimiter(next((line for line in fh if line.strip()), ""))
+    except (UnicodeDecodeError, InputError):
+        return ","
 
 
 def _header(path: Path, row: list[str]) -> Columns:
