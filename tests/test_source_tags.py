@@ -58,8 +58,9 @@ def test_aect_sheet_counts_and_spot_checks(data: Path) -> None:
     assert patrick.author.following == 140
     assert patrick.author.location == "Mississippi, USA"
     assert patrick.created_at == datetime(2020, 4, 9, 1, 44, 19, tzinfo=UTC)
-    assert patrick.text == "RT @dtpthanh: Look like sisters? @YamChaivisit #aect19 https://t.co/Kr50LjJ0vI"
-    assert patrick.text_original is None
+    # the t.co link of the attached photo is in media, not in the text, as the v1.1 JSON reads
+    assert patrick.text == "RT @dtpthanh: Look like sisters? @YamChaivisit #aect19"
+    assert patrick.text_original == patrick.text + " https://t.co/Kr50LjJ0vI"
     assert patrick.repost_of_id is None  # TAGS does not carry the original's id
     assert patrick.reply_to_id is None
     assert patrick.mentions == ["dtpthanh", "YamChaivisit"]
@@ -190,3 +191,13 @@ def test_a_sheet_saved_as_tsv_is_recognised_despite_the_commas_of_its_entities(
     assert errors == [] and len(posts) == 10
     assert [(p.id, p.text, p.hashtags) for p in posts] == [
         (p.id, p.text, p.hashtags) for p in read(sheets["aect.csv"])[0]]
+
+
+def test_t_co_links_read_as_what_they_stand_for(data: Path) -> None:
+    """With entities_str the text's t.co links are expanded (as the same tweet's v1.1 JSON
+    reads), so a recap shows where a link goes."""
+    posts, _ = read(data / "tags" / "tidytags_sample-data_TAGS_aect.csv")
+    assert not [p.text for p in posts if "t.co/" in p.text]
+    cut = next(p for p in posts if p.native_id == "1225122317849657345")
+    assert cut.text.endswith("guest a… https://twitter.com/i/web/status/1225122317849657345")
+    assert cut.text_original.endswith("guest a… https://t.co/9uNyjeuSxq")

@@ -13,9 +13,10 @@ Decisions about what the sheet cannot say:
   its digits, so the row is skipped with a RecordError. A rounded
   ``in_reply_to_status_id_str`` or ``from_user_id_str`` keeps the post (reply link or user
   id left unknown) and yields a warning naming the column (RecordError, ``skipped=False``).
-* ``entities_str`` holds v1.1 entities JSON. When it is missing or not valid JSON the post
-  is kept without an error, and mentions, hashtags and links are read from the text instead
-  (no media then).
+* ``entities_str`` holds v1.1 entities JSON: mentions, hashtags, links and media, and the
+  t.co links of the text are replaced by what they stand for (attached media by nothing).
+  When it is missing or not valid JSON the post is kept without an error, and mentions,
+  hashtags and links are read from the text instead (no media then).
 * A retweet is only its truncated text ``RT @user: ...``: TAGS does not carry the
   original's id, so ``repost_of_id`` stays None and the text is kept as it is.
 * ``user_lang`` is the account's interface language, not the tweet's: ``language`` stays None.
@@ -26,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -45,10 +47,12 @@ from chatrecap.sources._csv import (
 from chatrecap.sources._twitter import (
     PLATFORM,
     check_id,
+    expand_links,
     parse_iso,
     parse_v1_date,
     tweet_url,
     v1_entities,
+    v1_link_replacements,
 )
 from chatrecap.sources.base import ReadOptions, Sample, Source, open_text
 from chatrecap.text import clean_text
@@ -147,8 +151,14 @@ def _row(name: str, line: int, columns: Columns, row: list[str]) -> Iterator[Pos
                               kind=id_kind(value), skipped=False)
 
     original = get("text") or ""
-    text = clean_text(original)
-    mentions, hashtags, urls, media = _entities(get("entities_str"), text)
+    entities = _entities_json(get("entities_str"))
+    if entities is None:
+        text = clean_text(original)
+        mentions, hashtags, urls = text_entities(text)
+        media: list[str] = []
+    else:  # t.co links as what they stand for, as in the tweet's own JSON
+        text = clean_text(expand_links(original, v1_link_replacements(entities, entities.get("media"))))
+        mentions, hashtags, urls, media = v1_entities(entities)
     handle = get("from_user")
     if handle:
         handle = handle.lstrip("@")
@@ -196,17 +206,19 @@ def _created(created_at: str | None, time: str | None) -> datetime | None:
     return None
 
 
-def _entities(value: str | None, text: str) -> tuple[list[str], list[str], list[str], list[str]]:
-    """From entities_str when it is valid v1.1 entities JSON, else from the text."""
+def _entities_json(value: str | None) -> dict[str, Any] | None:
+    """entities_str when it is valid v1.1 entities JSON; else None (the text says them)."""
     if value:
         try:
             entities = orjson.loads(value)
-            if isinstance(entities, dict):
-                return v1_entities(entities)
-        except (orjson.JSONDecodeError, AttributeError, TypeError, KeyError):
-            pass
-    mentions, hashtags, urls = text_entities(text)
-    return mentions, hashtags, urls, []
+        except orjson.JSONDecodeError:
+            return None
+        if isinstance(entities, dict) and all(
+                isinstance(entities.get(key) or [], list)
+                and all(isinstance(item, dict) for item in entities.get(key) or [])
+                for key in ("user_mentions", "hashtags", "urls", "media")):
+            return entities
+    return None
 
 
 SOURCE = TagsSource()
