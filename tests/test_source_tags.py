@@ -201,3 +201,20 @@ def test_t_co_links_read_as_what_they_stand_for(data: Path) -> None:
     cut = next(p for p in posts if p.native_id == "1225122317849657345")
     assert cut.text.endswith("guest a… https://twitter.com/i/web/status/1225122317849657345")
     assert cut.text_original.endswith("guest a… https://t.co/9uNyjeuSxq")
+
+
+def test_a_rounded_id_str_is_taken_whole_from_status_url(fixtures: Path, tmp_path: Path) -> None:
+    """Excel rounds id_str to 1.46685E+18 but leaves status_url as text: the row keeps its
+    tweet with the id from the URL; a URL that disagrees with the rounded id does not count."""
+    with open(fixtures / "tags" / "edge_cases.csv", encoding="utf-8", newline="") as fh:
+        header, first, *_ = list(csv.reader(fh))
+    url, id_str = header.index("status_url"), header.index("id_str")
+    rounded, wrong = list(first), list(first)
+    rounded[id_str] = wrong[id_str] = "1.46685E+18"
+    wrong[url] = "http://twitter.com/JeffHicks/statuses/1266851227459899392"
+    sheet = tmp_path / "rounded.csv"
+    with open(sheet, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([header, rounded, wrong])
+    posts, errors = read(sheet)
+    assert [p.native_id for p in posts] == ["1466851227459899392"]
+    assert [(e.line, e.kind) for e in errors] == [(3, "rounded id")]

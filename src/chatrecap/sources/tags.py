@@ -10,7 +10,8 @@ Decisions about what the sheet cannot say:
   formats it in the sheet owner's zone while still writing a ``Z`` (one hour off in summer
   in the sample data).
 * Ids pass :func:`check_id`: an ``id_str`` rounded by a spreadsheet (``1.26426E+18``) lost
-  its digits, so the row is skipped with a RecordError. A rounded
+  its digits; the whole id is taken from ``status_url`` when the row has one that agrees,
+  else the row is skipped with a RecordError. A rounded
   ``in_reply_to_status_id_str`` or ``from_user_id_str`` keeps the post (reply link or user
   id left unknown) and yields a warning naming the column (RecordError, ``skipped=False``).
 * ``entities_str`` holds v1.1 entities JSON: mentions, hashtags, links and media, and the
@@ -50,6 +51,7 @@ from chatrecap.sources._twitter import (
     expand_links,
     parse_iso,
     parse_v1_date,
+    status_url_parts,
     tweet_url,
     v1_entities,
     v1_link_replacements,
@@ -126,6 +128,8 @@ def _row(name: str, line: int, columns: Columns, row: list[str]) -> Iterator[Pos
 
     native_id = tweet_id_cell(get("id_str"), "id_str", name, line)
     if isinstance(native_id, RecordError):
+        native_id = _status_url_id(get("id_str"), get("status_url")) or native_id
+    if isinstance(native_id, RecordError):
         yield native_id
         return
     created = _created(get("created_at"), get("time"))
@@ -189,6 +193,18 @@ def _row(name: str, line: int, columns: Columns, row: list[str]) -> Iterator[Pos
         source_line=line,
         raw=columns.record(row),
     )
+
+
+def _status_url_id(rounded: str | None, url: str | None) -> str | None:
+    """The whole id in status_url of a row whose id_str a spreadsheet rounded (1.26426E+18),
+    when the rounded number agrees with it."""
+    parts = status_url_parts(url)
+    try:
+        if parts and rounded and abs(float(rounded) - int(parts[1])) <= int(parts[1]) * 1e-5:
+            return parts[1]
+    except (ValueError, OverflowError):
+        pass
+    return None
 
 
 def _created(created_at: str | None, time: str | None) -> datetime | None:
