@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 
 from chatrecap.errors import InputError, RecordError
 from chatrecap.models import Post
+from chatrecap.sources import detect
 from chatrecap.sources.base import ReadOptions, Sample, take_sample
 from chatrecap.sources.tags import SOURCE
 
@@ -56,8 +58,9 @@ def test_aect_sheet_counts_and_spot_checks(data: Path) -> None:
     assert patrick.author.following == 140
     assert patrick.author.location == "Mississippi, USA"
     assert patrick.created_at == datetime(2020, 4, 9, 1, 44, 19, tzinfo=UTC)
-    assert patrick.text == "RT @dtpthanh: Look like sisters? @YamChaivisit #aect19 https://t.co/Kr50LjJ0vI"
-    assert patrick.text_original is None
+    # the t.co link of the attached photo is in media, not in the text, as the v1.1 JSON reads
+    assert patrick.text == "RT @dtpthanh: Look like sisters? @YamChaivisit #aect19"
+    assert patrick.text_original == patrick.text + " https://t.co/Kr50LjJ0vI"
     assert patrick.repost_of_id is None  # TAGS does not carry the original's id
     assert patrick.reply_to_id is None
     assert patrick.mentions == ["dtpthanh", "YamChaivisit"]
@@ -168,3 +171,50 @@ def test_a_sheet_without_the_tags_columns_is_refused(tmp_path: Path) -> None:
     path.write_text("id_str,text,created_at\n1,hello,Fri Dec 03 19:26:00 +0000 2021\n")
     with pytest.raises(InputError, match="from_user"):
         read(path)
+
+
+def test_a_sheet_saved_as_tsv_is_recognised_despite_the_commas_of_its_entities(
+        data: Path, tmp_path: Path) -> None:
+    """A TSV row's entities_str JSON can hold more commas than the header and the row have
+    tabs: the header alone says the sheet is tab-separated."""
+    with open(data / "tags" / "tidytags_sample-data_TAGS_aect.csv", encoding="utf-8", newline="") as fh:
+        header, *rows = list(csv.reader(fh))
+    rows.sort(key=lambda row: -"".join(row).count(","))  # the row with most commas first
+    assert "".join(rows[0]).count(",") > 2 * (len(header) - 1)
+    sheets = {}
+    for name, delimiter in (("aect.csv", ","), ("aect.tsv", "\t")):
+        sheets[name] = tmp_path / name
+        with open(sheets[name], "w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh, delimiter=delimiter).writerows([header, *rows])
+    assert detect(sheets["aect.tsv"]).id == "tags"
+    posts, errors = read(sheets["aect.tsv"])
+    assert errors == [] and len(posts) == 10
+    assert [(p.id, p.text, p.hashtags) for p in posts] == [
+        (p.id, p.text, p.hashtags) for p in read(sheets["aect.csv"])[0]]
+
+
+def test_t_co_links_read_as_what_they_stand_for(data: Path) -> None:
+    """With entities_str the text's t.co links are expanded (as the same tweet's v1.1 JSON
+    reads), so a recap shows where a link goes."""
+    posts, _ = read(data / "tags" / "tidytags_sample-data_TAGS_aect.csv")
+    assert not [p.text for p in posts if "t.co/" in p.text]
+    cut = next(p for p in posts if p.native_id == "1225122317849657345")
+    assert cut.text.endswith("guest a… https://twitter.com/i/web/status/1225122317849657345")
+    assert cut.text_original.endswith("guest a… https://t.co/9uNyjeuSxq")
+
+
+def test_a_rounded_id_str_is_taken_whole_from_status_url(fixtures: Path, tmp_path: Path) -> None:
+    """Excel rounds id_str to 1.46685E+18 but leaves status_url as text: the row keeps its
+    tweet with the id from the URL; a URL that disagrees with the rounded id does not count."""
+    with open(fixtures / "tags" / "edge_cases.csv", encoding="utf-8", newline="") as fh:
+        header, first, *_ = list(csv.reader(fh))
+    url, id_str = header.index("status_url"), header.index("id_str")
+    rounded, wrong = list(first), list(first)
+    rounded[id_str] = wrong[id_str] = "1.46685E+18"
+    wrong[url] = "http://twitter.com/JeffHicks/statuses/1266851227459899392"
+    sheet = tmp_path / "rounded.csv"
+    with open(sheet, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([header, rounded, wrong])
+    posts, errors = read(sheet)
+    assert [p.native_id for p in posts] == ["1466851227459899392"]
+    assert [(e.line, e.kind) for e in errors] == [(3, "rounded id")]

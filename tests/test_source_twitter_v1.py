@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import zipfile
 from datetime import UTC, datetime
 
 import orjson
 import pytest
 
-from chatrecap.errors import RecordError
+from chatrecap.errors import EmptyArchive, InputError, RecordError
 from chatrecap.models import Post
 from chatrecap.sources import detect
 from chatrecap.sources.base import ReadOptions
@@ -112,3 +113,82 @@ def test_tweets_cut_short_in_the_archive_are_said_once(tmp_path, data):
     whole = tmp_path / "whole.json"
     whole.write_bytes((data / "twitter_v1" / "tidytags_lookup_many_0.json").read_bytes())
     assert read(whole)[2] == []
+
+
+def test_an_x_archive_tweets_js_reads_with_its_owner_as_author(fixtures):
+    """The tweets.js of a downloaded X archive is v1.1 JSON behind a JavaScript prefix, each
+    tweet wrapped in {"tweet": ...}, without a user (account.js names the owner), with its
+    counts as strings."""
+    path = fixtures / "twitter-v1" / "x-archive" / "data" / "tweets.js"
+    assert detect(path).id == "twitter-v1"
+    posts, refs, errors = read(path)
+    assert errors == [] and refs == []
+    assert [p.native_id for p in posts] == [
+        "1466848395823468545", "1466846950000000001", "1466852000000000002"]
+    reply, retweet, slides = posts
+    owner = reply.author
+    assert (owner.id, owner.handle, owner.display_name) == (
+        "twitter:700000000000000001", "chat_guest", "Chat Guest")
+    assert owner.bio.startswith("PowerShell") and owner.location == "Ohio, USA"
+    assert owner.created_at == datetime(2016, 2, 17, 20, 11, 5, tzinfo=UTC)
+    assert reply.created_at == datetime(2021, 12, 3, 19, 6, 12, tzinfo=UTC)
+    assert reply.text == "@JeffHicks A1: scripts & modules, then the gallery > everything #PSTweetChat"
+    assert (reply.reply_to_id, reply.reply_to_author) == ("twitter:1466846003560222720", "JeffHicks")
+    assert (reply.like_count, reply.repost_count) == (3, 1)
+    assert reply.mentions == ["JeffHicks"] and reply.hashtags == ["PSTweetChat"]
+    assert retweet.text.startswith("RT @JeffHicks: Welcome") and retweet.repost_count == 4
+    assert slides.text == "Slides from today’s chat #PSTweetChat https://example.org/slides"
+    assert slides.urls == ["https://example.org/slides"]
+    assert slides.media == ["https://pbs.twimg.com/media/FFxyz.jpg"] and slides.like_count == 12
+    assert slides.url == "https://twitter.com/chat_guest/status/1466852000000000002"
+
+
+def test_an_x_archive_reads_from_its_zip_and_older_archives_too(tmp_path, fixtures):
+    """The archive as downloaded (a zip with data/tweets.js), and an archive from before 2020
+    (tweet.js, the tweets not wrapped in {"tweet": ...}) read the same."""
+    folder = fixtures / "twitter-v1" / "x-archive" / "data"
+    archive = tmp_path / "twitter-2021-12-04-abc.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for name in ("tweets.js", "account.js", "profile.js", "like.js"):
+            zf.write(folder / name, f"data/{name}")
+        zf.writestr("data/tweets_media/1466852000000000002-FFxyz.jpg", b"\xff\xd8\xff")
+        zf.writestr("Your archive.html", "<html></html>")
+    assert detect(archive).id == "twitter-v1"
+    posts, _, errors = read(archive)
+    assert errors == [] and len(posts) == 3
+    assert {p.author.handle for p in posts} == {"chat_guest"}
+    assert posts[0].source_file == f"{archive}!data/tweets.js"
+
+    old = tmp_path / "data"
+    old.mkdir()
+    (old / "account.js").write_bytes((folder / "account.js").read_bytes())
+    text = (folder / "tweets.js").read_text(encoding="utf-8")
+    items = orjson.loads(text.partition("=")[2])
+    (old / "tweet.js").write_bytes(b"window.YTD.tweet.part0 = " + orjson.dumps([i["tweet"] for i in items]))
+    assert detect(old / "tweet.js").id == "twitter-v1"
+    posts, _, errors = read(old / "tweet.js")
+    assert errors == [] and len(posts) == 3 and posts[0].author.handle == "chat_guest"
+
+
+def test_the_other_files_of_an_x_archive_say_they_hold_no_posts(tmp_path, fixtures):
+    """Importing the archive's data/ folder reads tweets.js; account.js, like.js, manifest.js
+    and the rest are a note each, not an error; tweets.js without account.js says what it needs."""
+    folder = fixtures / "twitter-v1" / "x-archive" / "data"
+    for name in ("account.js", "like.js", "manifest.js"):
+        with pytest.raises(EmptyArchive, match="holds no posts"):
+            list(detect(folder / name).read(folder / name, ReadOptions()))
+    alone = tmp_path / "tweets.js"
+    alone.write_bytes((folder / "tweets.js").read_bytes())
+    with pytest.raises(InputError, match="account.js"):
+        read(alone)
+
+
+def test_a_retweet_of_a_quote_does_not_quote_itself(data):
+    """v1.1 copies the quoted tweet of a retweeted quote to the retweet's top level: the
+    quote link belongs to the original, so the retweeter is not counted as quoting anyone."""
+    posts, refs, _ = read(data / "twitter_v1" / "tidytags_different_tweet_types_0.json")
+    retweet = next(p for p in posts if p.native_id == "1195523378867773440")
+    assert retweet.repost_of_id == "twitter:1195360071464738817"
+    assert retweet.quote_of_id is None
+    original = next(p for p in refs if p.id == retweet.repost_of_id)
+    assert original.quote_of_id == f"twitter:{retweet.raw['quoted_status_id_str']}"

@@ -10,12 +10,14 @@ Decisions about what the sheet cannot say:
   formats it in the sheet owner's zone while still writing a ``Z`` (one hour off in summer
   in the sample data).
 * Ids pass :func:`check_id`: an ``id_str`` rounded by a spreadsheet (``1.26426E+18``) lost
-  its digits, so the row is skipped with a RecordError. A rounded
+  its digits; the whole id is taken from ``status_url`` when the row has one that agrees,
+  else the row is skipped with a RecordError. A rounded
   ``in_reply_to_status_id_str`` or ``from_user_id_str`` keeps the post (reply link or user
   id left unknown) and yields a warning naming the column (RecordError, ``skipped=False``).
-* ``entities_str`` holds v1.1 entities JSON. When it is missing or not valid JSON the post
-  is kept without an error, and mentions, hashtags and links are read from the text instead
-  (no media then).
+* ``entities_str`` holds v1.1 entities JSON: mentions, hashtags, links and media, and the
+  t.co links of the text are replaced by what they stand for (attached media by nothing).
+  When it is missing or not valid JSON the post is kept without an error, and mentions,
+  hashtags and links are read from the text instead (no media then).
 * A retweet is only its truncated text ``RT @user: ...``: TAGS does not carry the
   original's id, so ``repost_of_id`` stays None and the text is kept as it is.
 * ``user_lang`` is the account's interface language, not the tweet's: ``language`` stays None.
@@ -26,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -33,11 +36,10 @@ from chatrecap.errors import InputError, RecordError
 from chatrecap.models import Author, Post, make_id
 from chatrecap.sources._csv import (
     Columns,
-    file_delimiter,
+    guess_delimiter,
     header_names,
     id_kind,
     iter_rows,
-    sample_delimiter,
     sample_rows,
     text_entities,
     to_int,
@@ -46,12 +48,15 @@ from chatrecap.sources._csv import (
 from chatrecap.sources._twitter import (
     PLATFORM,
     check_id,
+    expand_links,
     parse_iso,
     parse_v1_date,
+    status_url_parts,
     tweet_url,
     v1_entities,
+    v1_link_replacements,
 )
-from chatrecap.sources.base import ReadOptions, Sample, Source
+from chatrecap.sources.base import ReadOptions, Sample, Source, open_text
 from chatrecap.text import clean_text
 
 COLUMNS = (
@@ -69,7 +74,7 @@ class TagsSource(Source):
     description = "The Archive sheet of TAGS saved as CSV (id_str, from_user, text, ...)."
 
     def sniff(self, sample: Sample) -> float:
-        rows = sample_rows(sample, 1, sample_delimiter(sample))
+        rows = sample_rows(sample, 1, guess_delimiter(sample.stripped.split("\n", 1)[0]))
         if not rows:
             return 0.0
         names = header_names(rows[0])
@@ -81,7 +86,7 @@ class TagsSource(Source):
     def read(self, path: Path, options: ReadOptions) -> Iterator[Post | RecordError]:
         name = str(path)
         columns: Columns | None = None
-        for item in iter_rows(path, file_delimiter(path)):
+        for item in iter_rows(path, _delimiter(path)):
             if isinstance(item, RecordError):
                 yield item
                 continue
@@ -94,6 +99,16 @@ class TagsSource(Source):
             except (KeyError, TypeError, ValueError, IndexError, AttributeError,
                     OverflowError) as exc:
                 yield RecordError(name, line, f"the row could not be read ({exc}); skipped")
+
+
+def _delimiter(path: Path) -> str:
+    """The delimiter of the header line alone: a row's entities_str JSON holds more commas
+    than a TSV row has tabs (comma when the file cannot be read: reading it says why)."""
+    try:
+        with open_text(path) as fh:
+            return guess_delimiter(next((line for line in fh if line.strip()), ""))
+    except (UnicodeDecodeError, InputError):
+        return ","
 
 
 def _header(path: Path, row: list[str]) -> Columns:
@@ -112,6 +127,8 @@ def _row(name: str, line: int, columns: Columns, row: list[str]) -> Iterator[Pos
         return columns.get(row, column)
 
     native_id = tweet_id_cell(get("id_str"), "id_str", name, line)
+    if isinstance(native_id, RecordError):
+        native_id = _status_url_id(get("id_str"), get("status_url")) or native_id
     if isinstance(native_id, RecordError):
         yield native_id
         return
@@ -138,8 +155,14 @@ def _row(name: str, line: int, columns: Columns, row: list[str]) -> Iterator[Pos
                               kind=id_kind(value), skipped=False)
 
     original = get("text") or ""
-    text = clean_text(original)
-    mentions, hashtags, urls, media = _entities(get("entities_str"), text)
+    entities = _entities_json(get("entities_str"))
+    if entities is None:
+        text = clean_text(original)
+        mentions, hashtags, urls = text_entities(text)
+        media: list[str] = []
+    else:  # t.co links as what they stand for, as in the tweet's own JSON
+        text = clean_text(expand_links(original, v1_link_replacements(entities, entities.get("media"))))
+        mentions, hashtags, urls, media = v1_entities(entities)
     handle = get("from_user")
     if handle:
         handle = handle.lstrip("@")
@@ -172,6 +195,18 @@ def _row(name: str, line: int, columns: Columns, row: list[str]) -> Iterator[Pos
     )
 
 
+def _status_url_id(rounded: str | None, url: str | None) -> str | None:
+    """The whole id in status_url of a row whose id_str a spreadsheet rounded (1.26426E+18),
+    when the rounded number agrees with it."""
+    parts = status_url_parts(url)
+    try:
+        if parts and rounded and abs(float(rounded) - int(parts[1])) <= int(parts[1]) * 1e-5:
+            return parts[1]
+    except (ValueError, OverflowError):
+        pass
+    return None
+
+
 def _created(created_at: str | None, time: str | None) -> datetime | None:
     """created_at (v1.1, UTC) first; the ISO ``time`` column only when it is unusable."""
     if created_at:
@@ -187,17 +222,19 @@ def _created(created_at: str | None, time: str | None) -> datetime | None:
     return None
 
 
-def _entities(value: str | None, text: str) -> tuple[list[str], list[str], list[str], list[str]]:
-    """From entities_str when it is valid v1.1 entities JSON, else from the text."""
+def _entities_json(value: str | None) -> dict[str, Any] | None:
+    """entities_str when it is valid v1.1 entities JSON; else None (the text says them)."""
     if value:
         try:
             entities = orjson.loads(value)
-            if isinstance(entities, dict):
-                return v1_entities(entities)
-        except (orjson.JSONDecodeError, AttributeError, TypeError, KeyError):
-            pass
-    mentions, hashtags, urls = text_entities(text)
-    return mentions, hashtags, urls, []
+        except orjson.JSONDecodeError:
+            return None
+        if isinstance(entities, dict) and all(
+                isinstance(entities.get(key) or [], list)
+                and all(isinstance(item, dict) for item in entities.get(key) or [])
+                for key in ("user_mentions", "hashtags", "urls", "media")):
+            return entities
+    return None
 
 
 SOURCE = TagsSource()

@@ -5,37 +5,72 @@ originals inside ``retweeted_status`` and ``quoted_status`` are yielded as refer
 posts, and a retweet carries the original's full text. In an array or search response the
 ``source_line`` is the 1-based position of the tweet in the document; in one-tweet-per-line
 files it is the line number.
+
+The ``data/tweets.js`` of an X account archive ("Download an archive of your data") is
+v1.1-like JSON behind a JavaScript prefix (``window.YTD.tweets.part0 = [{"tweet": {...}}]``)
+whose tweets carry no ``user``: they are all the archive owner's, named in ``account.js``
+beside it (and described in ``profile.js``). Its counts are strings; its retweets are only
+their "RT @user: ..." text, without the original.
 """
 
 from __future__ import annotations
 
+import re
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from chatrecap.errors import InputError, RecordError
-from chatrecap.models import Post
+import orjson
+
+from chatrecap.errors import EmptyArchive, InputError, RecordError
+from chatrecap.models import Author, Post
 from chatrecap.sources._csv import text_entities
 from chatrecap.sources._twitter import (
     PLATFORM,
     expand_links,
+    parse_iso,
     parse_v1_date,
     tweet_url,
     v1_entities,
     v1_link_replacements,
     v1_user,
 )
-from chatrecap.sources.base import ReadOptions, Sample, Source, iter_json
+from chatrecap.sources.base import (
+    ReadOptions,
+    Sample,
+    Source,
+    check_zip,
+    iter_json,
+    read_zip_entry,
+)
 from chatrecap.text import clean_text
+
+#: ``window.YTD.tweets.part0 = [`` and the like: the start of every data file of an X archive
+#: (its manifest.js starts ``window.__THAR_CONFIG =``).
+_YTD = re.compile(r"window\.(?:YTD\.(\w+)\.part\d+|__THAR_CONFIG)\s*=\s*")
+#: The archive's files of the owner's tweets (``tweet`` in archives before 2020).
+_YTD_TWEETS = ("tweets", "tweet")
+#: Where the tweets are in the archive's zip (large archives split them into parts).
+_ARCHIVE_TWEETS = re.compile(r"(?:^|/)data/tweets?(?:-part\d+)?\.js$")
 
 
 class TwitterV1Source(Source):
     id = "twitter-v1"
     name = "X API v1.1 JSON"
-    description = "statuses/lookup or search arrays, or one v1.1 tweet per line."
+    description = (
+        "statuses/lookup or search arrays, one v1.1 tweet per line, or an X account archive "
+        "(the zip, or its data/tweets.js with account.js beside it)."
+    )
 
     def sniff(self, sample: Sample) -> float:
+        if sample.zip_names is not None:  # the zip of an X archive
+            tweets = any(_ARCHIVE_TWEETS.search(n) for n in sample.zip_names)
+            return 0.95 if tweets and sample.path.is_file() else 0.0
         text = sample.stripped[:20000]
+        ytd = _YTD.match(text)
+        if ytd:  # a data file of an X archive: its tweets, or another file said to hold none
+            return 0.95 if ytd.group(1) in _YTD_TWEETS else 0.3
         if not text.startswith(("[", "{")):
             return 0.0
         if '"id_str"' in text and '"user"' in text and (
@@ -45,25 +80,35 @@ class TwitterV1Source(Source):
         return 0.0
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Post | RecordError]:
-        name = str(path)
-        cut = 0  # tweets the archive holds only cut short
-        for number, tweet in _records(path):
-            if isinstance(tweet, RecordError):
-                yield tweet
-                continue
-            try:
-                posts = list(tweet_posts(tweet, name, number))
-            except (KeyError, TypeError, ValueError, AttributeError, OverflowError,
-                    RecursionError) as exc:
-                why = f"field {exc.args[0]!r} is missing" if isinstance(exc, KeyError) else exc
-                yield RecordError(name, number, f"not a v1.1 tweet ({why}); skipped")
-                continue
-            cut += _cut_short(tweet)
-            yield from posts
-        if cut:
-            yield RecordError(name, None, f"{cut:,} tweets are cut short in this archive (fetched without "
-                              "tweet_mode=extended): their text ends with “…” and a link to the whole "
-                              "tweet", kind="cut short", skipped=False)
+        head = _head(path)
+        if head.startswith("PK\x03\x04") or _ytd_name(head) is not None:
+            for where, tweets, owner in _archive_parts(path):
+                yield from _read_tweets(where, tweets, owner)
+            return
+        yield from _read_tweets(str(path), _records(path), None)
+
+
+def _read_tweets(name: str, records: Iterator[tuple[int, Any]],
+                 owner: Author | None) -> Iterator[Post | RecordError]:
+    """The posts of the tweets; ``owner`` writes every one (an X archive's tweets.js)."""
+    cut = 0  # tweets the archive holds only cut short
+    for number, tweet in records:
+        if isinstance(tweet, RecordError):
+            yield tweet
+            continue
+        try:
+            posts = list(tweet_posts(tweet, name, number, author=owner))
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError,
+                RecursionError) as exc:
+            why = f"field {exc.args[0]!r} is missing" if isinstance(exc, KeyError) else exc
+            yield RecordError(name, number, f"not a v1.1 tweet ({why}); skipped")
+            continue
+        cut += _cut_short(tweet)
+        yield from posts
+    if cut:
+        yield RecordError(name, None, f"{cut:,} tweets are cut short in this archive (fetched without "
+                          "tweet_mode=extended): their text ends with “…” and a link to the whole "
+                          "tweet", kind="cut short", skipped=False)
 
 
 def _cut_short(tweet: dict[str, Any]) -> bool:
@@ -88,9 +133,122 @@ def _records(path: Path) -> Iterator[tuple[int, Any]]:
             yield number, value
 
 
+def _head(path: Path) -> str:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(256).decode("utf-8", errors="ignore").lstrip("\ufeff \t\r\n")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror or exc}).") from exc
+
+
+def _ytd_name(head: str) -> str | None:
+    """The name of an X archive's data file from its start (``tweets`` for tweets.js), or None."""
+    match = _YTD.match(head)
+    return (match.group(1) or "manifest") if match else None
+
+
+def _ytd_items(data: bytes, where: str) -> list[Any]:
+    """The JSON array behind the ``window.YTD.<name>.part0 =`` of an X archive's data file."""
+    text = data.decode("utf-8-sig", errors="replace").lstrip()
+    match = _YTD.match(text)
+    if match is None:
+        raise InputError(f"{where}: not a data file of an X archive (it does not start with window.YTD.).")
+    try:
+        items = orjson.loads(text[match.end():].rstrip().removesuffix(";"))
+    except orjson.JSONDecodeError as exc:
+        raise InputError(f"{where}: not valid JSON after its window.YTD prefix ({exc}).") from exc
+    if not isinstance(items, list):
+        raise InputError(f"{where}: expected a JSON array after its window.YTD prefix.")
+    return items
+
+
+def _archive_parts(path: Path) -> Iterator[tuple[str, Iterator[tuple[int, Any]], Author]]:
+    """(where, tweets, owner) for each tweets file of an X archive: the tweets.js given, or
+    every data/tweets*.js of the archive's zip; the owner comes from account.js beside it."""
+    if _head(path).startswith("PK\x03\x04"):
+        with zipfile.ZipFile(path) as zf:
+            check_zip(zf, path)
+            names = zf.namelist()
+            parts = sorted(n for n in names if _ARCHIVE_TWEETS.search(n))
+            for part in parts:
+                folder = part.rpartition("/")[0] + "/"
+                where = f"{path}!{part}"
+
+                def entry(name: str, folder: str = folder) -> bytes | None:
+                    return read_zip_entry(zf, folder + name, path) if folder + name in names else None
+
+                owner = _archive_owner(entry("account.js"), entry("profile.js"), where)
+                yield where, _archive_tweets(_ytd_items(read_zip_entry(zf, part, path), where)), owner
+        return
+    name = _ytd_name(_head(path))
+    if name not in _YTD_TWEETS:
+        raise EmptyArchive(f"{path}: this data file of an X archive ({name}) holds no posts; "
+                           "they are in its tweets.js.")
+
+    def beside(name: str) -> bytes | None:
+        other = path.with_name(name)
+        return other.read_bytes() if other.is_file() else None
+
+    owner = _archive_owner(beside("account.js"), beside("profile.js"), str(path))
+    yield str(path), _archive_tweets(_ytd_items(read_bytes(path), str(path))), owner
+
+
+def _archive_tweets(items: list[Any]) -> Iterator[tuple[int, Any]]:
+    """Each tweet of the archive with its position (``{"tweet": {...}}`` since 2020, the tweet
+    itself before)."""
+    for number, item in enumerate(items, 1):
+        yield number, item.get("tweet", item) if isinstance(item, dict) else item
+
+
+def _archive_owner(account: bytes | None, profile: bytes | None, where: str) -> Author:
+    """The archive's owner from account.js (id, handle, name, since) and profile.js (bio)."""
+    if account is None:
+        raise InputError(f"{where}: the tweets of an X archive do not say who wrote them; its "
+                         "account.js does: keep it beside tweets.js, as the archive's data/ folder has it.")
+    entries = _ytd_items(account, f"{where} (account.js)")
+    owner = entries[0].get("account") if entries and isinstance(entries[0], dict) else None
+    if not isinstance(owner, dict) or not owner.get("username"):
+        raise InputError(f"{where}: its account.js names no account with a username.")
+    about: Any = {}
+    if profile is not None:
+        try:
+            entries = _ytd_items(profile, f"{where} (profile.js)")
+            about = (entries[0].get("profile") or {}).get("description") or {}
+        except (InputError, AttributeError, IndexError):
+            about = {}
+    if not isinstance(about, dict):
+        about = {}
+    created = owner.get("createdAt")
+    return Author(
+        platform=PLATFORM,
+        native_id=str(owner["accountId"]) if owner.get("accountId") else None,
+        handle=owner["username"],
+        display_name=owner.get("accountDisplayName") or None,
+        bio=about.get("bio") or None,
+        url=about.get("website") or None,
+        location=about.get("location") or None,
+        created_at=parse_iso(created) if created else None,
+    )
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror or exc}).") from exc
+
+
+def _count(value: Any) -> int | None:
+    """A count as the archive has it: a number, or a string of digits (X archives)."""
+    if type(value) is str and value.isdecimal():
+        return int(value)
+    return value
+
+
 def tweet_posts(tweet: dict[str, Any], name: str, number: int,
-                referenced: bool = False) -> Iterator[Post]:
-    """The posts of one v1.1 tweet: embedded originals first (referenced), then the tweet."""
+                referenced: bool = False, author: Author | None = None) -> Iterator[Post]:
+    """The posts of one v1.1 tweet: embedded originals first (referenced), then the tweet.
+    ``author`` is given when the tweet has no ``user`` (an X archive's own tweets)."""
     if not isinstance(tweet, dict):
         raise TypeError("expected a JSON object")
     original = tweet.get("retweeted_status")
@@ -110,11 +268,14 @@ def tweet_posts(tweet: dict[str, Any], name: str, number: int,
     mentions, hashtags, urls, media = v1_entities(entities, extended_entities)
     if "entities" not in source and "entities" not in extended:  # a trimmed record: the text says
         mentions, hashtags, urls = text_entities(text)
-    author = v1_user(tweet["user"])
+    if author is None or "user" in tweet:
+        author = v1_user(tweet["user"])
     tweet_id = tweet.get("id_str") or str(tweet["id"])
     reply_to = tweet.get("in_reply_to_status_id_str") or (
         str(tweet["in_reply_to_status_id"]) if tweet.get("in_reply_to_status_id") else None)
-    quote_of = tweet.get("quoted_status_id_str") or (
+    # A retweet of a quote carries the original's quote at its top level too: the quote is
+    # the original's, not the retweet's (as the v2 API has it).
+    quote_of = None if isinstance(original, dict) else tweet.get("quoted_status_id_str") or (
         quoted.get("id_str") if isinstance(quoted, dict) else None)
     yield Post(
         platform=PLATFORM,
@@ -132,10 +293,10 @@ def tweet_posts(tweet: dict[str, Any], name: str, number: int,
         hashtags=hashtags,
         urls=urls,
         media=media,
-        like_count=tweet.get("favorite_count"),
-        repost_count=tweet.get("retweet_count"),
-        reply_count=tweet.get("reply_count"),
-        quote_count=tweet.get("quote_count"),
+        like_count=_count(tweet.get("favorite_count")),
+        repost_count=_count(tweet.get("retweet_count")),
+        reply_count=_count(tweet.get("reply_count")),
+        quote_count=_count(tweet.get("quote_count")),
         language=tweet.get("lang"),
         url=tweet_url(author.handle, tweet_id),
         is_referenced=referenced,
