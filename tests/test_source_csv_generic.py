@@ -196,6 +196,17 @@ def test_semicolons_epochs_and_hash_ids(fixtures: Path) -> None:
     assert second.reply_to_author == "ann"
 
 
+def test_a_tsv_whose_first_row_is_full_of_commas(tmp_path: Path) -> None:
+    """Only the header says the delimiter: a first row's text may hold more commas than
+    the line has tabs."""
+    path = tmp_path / "sheet.tsv"
+    path.write_text("text\tauthor\ttime\n"
+                    "Q1: tools, habits, rituals, books, blogs, people, podcasts?\tann\t2021-12-03T13:00:00Z\n"
+                    "A1: books, mostly\tbob\t2021-12-03T13:01:00Z\n", encoding="utf-8")
+    posts, errors = read(path)
+    assert errors == [] and [(p.author.handle, p.text[:3]) for p in posts] == [("ann", "Q1:"), ("bob", "A1:")]
+
+
 def test_bad_rows_are_reported_and_the_rest_imports(fixtures: Path) -> None:
     path = fixtures / "csv" / "bad_rows.csv"
     items = list(SOURCE.read(path, ReadOptions()))

@@ -111,18 +111,27 @@ def test_any_sheet_with_a_column_map(tmp_path):
     assert skipped.line == 446 and skipped.file == str(path)
 
 
-def test_ids_the_spreadsheet_stored_as_numbers_are_refused_with_the_reason(tmp_path):
+@pytest.mark.parametrize("with_url", [True, False])
+def test_ids_the_spreadsheet_stored_as_numbers(tmp_path, with_url):
+    """Rounded to 16 digits: taken whole from status_url when the sheet has it, else the row
+    is refused with the reason, never stored under a wrong id."""
     with open(TAGS, encoding="utf-8", newline="") as fh:
         header, *rows = list(csv.reader(fh))
+    url = header.index("status_url")
     book = Workbook()
     book.active.append(header)
     for row in rows:
-        book.active.append([float(row[0]), *row[1:]])
+        book.active.append([float(row[0]), *(v if i != url or with_url else "" for i, v in
+                                             enumerate(row[1:], 1))])
     path = tmp_path / "numbers.xlsx"
     book.save(path)
     report, stored, _, problems = _posts(tmp_path, path, "book", "tags")
-    assert stored == [] and report.skipped["rounded id"] == 10
-    assert problems[0].line == 2 and "rounded number by a spreadsheet" in problems[0].reason
+    if with_url:
+        _, csv_rows, _, _ = _posts(tmp_path, TAGS, "csv")
+        assert report.new == 10 and [r[0] for r in stored] == [r[0] for r in csv_rows]
+    else:
+        assert stored == [] and report.skipped["rounded id"] == 10
+        assert problems[0].line == 2 and "rounded number by a spreadsheet" in problems[0].reason
 
 
 @pytest.mark.parametrize("damage", ["truncated", "no sheets of rows"])

@@ -192,10 +192,16 @@ def iter_rows(path: Path, delimiter: str = ",") -> Iterator[tuple[int, list[str]
         ) from exc
 
 
+_DELIMITERS = (",", ";", "\t")
+
+
 def guess_delimiter(first_lines: str) -> str:
-    """Comma unless the header (with the line before it, for a sheet that starts with a query
-    line) has more semicolons (Excel in much of Europe) or tabs (a sheet saved as TSV)."""
-    counts = {d: first_lines.count(d) for d in (",", ";", "\t")}
+    """Comma unless the first line that has any (the header, or the query line before it,
+    which a sheet writes with the same delimiter) has more semicolons (Excel in much of
+    Europe) or tabs (a sheet saved as TSV). Only that line counts: a row's cells (a TAGS
+    sheet's entities JSON) hold commas of their own."""
+    line = next((line for line in first_lines.split("\n") if any(d in line for d in _DELIMITERS)), "")
+    counts = {d: line.count(d) for d in _DELIMITERS}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] > counts[","] else ","
 
@@ -206,7 +212,7 @@ def sample_delimiter(sample: Sample) -> str:
 
 
 def file_delimiter(path: Path) -> str:
-    """The delimiter of a CSV file, from its first two lines (comma when they cannot be read:
+    """The delimiter of a CSV file, from its first lines (comma when they cannot be read:
     reading the rows reports why)."""
     try:
         with open_text(path) as fh:

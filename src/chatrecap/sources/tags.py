@@ -36,10 +36,11 @@ from chatrecap.errors import InputError, RecordError
 from chatrecap.models import Author, Post, make_id
 from chatrecap.sources._csv import (
     Columns,
-    guess_delimiter,
+    file_delimiter,
     header_names,
     id_kind,
     iter_rows,
+    sample_delimiter,
     sample_rows,
     text_entities,
     to_int,
@@ -56,7 +57,7 @@ from chatrecap.sources._twitter import (
     v1_entities,
     v1_link_replacements,
 )
-from chatrecap.sources.base import ReadOptions, Sample, Source, open_text
+from chatrecap.sources.base import ReadOptions, Sample, Source
 from chatrecap.text import clean_text
 
 COLUMNS = (
@@ -74,7 +75,7 @@ class TagsSource(Source):
     description = "The Archive sheet of TAGS saved as CSV (id_str, from_user, text, ...)."
 
     def sniff(self, sample: Sample) -> float:
-        rows = sample_rows(sample, 1, guess_delimiter(sample.stripped.split("\n", 1)[0]))
+        rows = sample_rows(sample, 1, sample_delimiter(sample))
         if not rows:
             return 0.0
         names = header_names(rows[0])
@@ -86,7 +87,7 @@ class TagsSource(Source):
     def read(self, path: Path, options: ReadOptions) -> Iterator[Post | RecordError]:
         name = str(path)
         columns: Columns | None = None
-        for item in iter_rows(path, _delimiter(path)):
+        for item in iter_rows(path, file_delimiter(path)):
             if isinstance(item, RecordError):
                 yield item
                 continue
@@ -99,16 +100,6 @@ class TagsSource(Source):
             except (KeyError, TypeError, ValueError, IndexError, AttributeError,
                     OverflowError) as exc:
                 yield RecordError(name, line, f"the row could not be read ({exc}); skipped")
-
-
-def _delimiter(path: Path) -> str:
-    """The delimiter of the header line alone: a row's entities_str JSON holds more commas
-    than a TSV row has tabs (comma when the file cannot be read: reading it says why)."""
-    try:
-        with open_text(path) as fh:
-            return guess_delimiter(next((line for line in fh if line.strip()), ""))
-    except (UnicodeDecodeError, InputError):
-        return ","
 
 
 def _header(path: Path, row: list[str]) -> Columns:
