@@ -300,12 +300,22 @@ def test_bad_options_are_one_line_errors(tmp_path, data):
     assert result.exit_code == 2 and "does not exist" in result.stderr
 
 
-def test_spreadsheet_mangled_ids_are_refused_not_stored(tmp_path, data):
+@pytest.mark.parametrize("status_url", ["kept", "empty"])
+def test_spreadsheet_mangled_ids_are_never_stored_wrong(tmp_path, data, status_url):
+    """A rounded id_str is taken whole from the row's status_url, and said so; without one
+    the row is refused with the reason."""
     lines = (data / "tags" / "tidytags_sample-tweet.csv").read_text().splitlines()
     lines[1] = lines[1].replace("1219758386436165633", "1.21976E+18", 1)
+    if status_url == "empty":
+        lines[1] = lines[1].replace("http://twitter.com/gsa_aect/statuses/1219758386436165633", "")
     path = tmp_path / "mangled.csv"
     path.write_text("\n".join(lines) + "\n")
     result = cli(tmp_path / "w.db", "import", str(path))
+    if status_url == "kept":
+        assert result.exit_code == 0 and "id_str rounded by a spreadsheet" in result.stderr
+        with open_store(tmp_path / "w.db") as store:
+            assert store.query("SELECT id FROM posts") == [("twitter:1219758386436165633",)]
+        return
     assert result.exit_code == 2
     assert "mangled.csv:2:" in result.stderr and "spreadsheet" in result.stderr
     assert stats(tmp_path / "w.db")["total"]["posts"] == 0

@@ -217,4 +217,6 @@ def test_a_rounded_id_str_is_taken_whole_from_status_url(fixtures: Path, tmp_pat
         csv.writer(fh).writerows([header, rounded, wrong])
     posts, errors = read(sheet)
     assert [p.native_id for p in posts] == ["1466851227459899392"]
-    assert [(e.line, e.kind) for e in errors] == [(3, "rounded id")]
+    assert [(e.line, e.kind, e.skipped) for e in errors] == [(3, "rounded id", True),
+                                                             (None, "rounded ids", False)]
+    assert "1 row had an id_str rounded by a spreadsheet" in errors[1].reason

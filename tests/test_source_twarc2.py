@@ -9,11 +9,12 @@ import orjson
 import pytest
 
 from chatrecap.errors import RecordError
+from chatrecap.importer import import_file
 from chatrecap.models import Post
 from chatrecap.sources import detect
 from chatrecap.sources.base import ReadOptions
 from chatrecap.sources.twarc2 import SOURCE
-from chatrecap.store import iso, post_row
+from chatrecap.store import iso, open_store, post_row
 
 
 def read(path: Path) -> tuple[list[Post], list[Post], list[RecordError]]:
@@ -217,3 +218,34 @@ def test_a_stream_line_of_api_errors_is_a_note_not_a_broken_record():
     [problem] = SOURCE.parse_line(line, 5, "stream.jsonl", ReadOptions())
     assert (problem.line, problem.kind, problem.skipped) == (5, "API error", False)
     assert problem.reason == "the X API answered with errors, no tweets (operational-disconnect)"
+
+
+@pytest.mark.parametrize("shape", ["pretty-printed page", "array of pages", "pretty array"])
+def test_responses_saved_as_one_json_document(tmp_path, data, shape):
+    """A response saved by curl, Postman or tweepy rather than twarc2: one page pretty-printed,
+    or the pages as one JSON array. Read (and imported) as the same pages in JSON Lines."""
+    source = data / "twarc2" / "2sets.jsonl"
+    pages = [orjson.loads(line) for line in source.read_bytes().splitlines() if line.strip()]
+    if shape == "pretty-printed page":
+        pages = pages[:1]
+    body = pages[0] if shape == "pretty-printed page" else pages
+    path = tmp_path / "response.json"
+    path.write_bytes(orjson.dumps(body, option=orjson.OPT_INDENT_2 if "pretty" in shape else 0))
+    lines = tmp_path / "pages.jsonl"
+    lines.write_bytes(b"\n".join(orjson.dumps(page) for page in pages) + b"\n")
+    assert detect(path) is SOURCE
+    got, truth = read(path), read(lines)
+    assert [p.id for p in got[0]] == [p.id for p in truth[0]] and len(got[0]) == 100 * len(pages)
+    assert [p.text for p in got[0]] == [p.text for p in truth[0]] and got[2] == truth[2] == []
+    assert {p.source_line for p in got[0]} == set(range(1, len(pages) + 1))  # the page's place
+    with open_store(tmp_path / "w.db") as store:
+        report = import_file(store, path)
+    assert (report.new, report.referenced, report.format) == (len(got[0]), len(got[1]), "twarc2")
+
+
+def test_a_broken_first_line_is_one_bad_line_not_a_broken_document(tmp_path, data):
+    lines = (data / "twarc2" / "2sets.jsonl").read_bytes()
+    path = tmp_path / "cut.jsonl"
+    path.write_bytes(lines[:500] + b"\n" + lines)  # a first line cut short, then the pages
+    posts, _, errors = read(path)
+    assert len(posts) == 200 and [e.line for e in errors] == [1]

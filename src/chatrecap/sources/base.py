@@ -127,7 +127,7 @@ class LineSource(Source):
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Post | RecordError]:
         name = str(path)
-        for number, line in iter_lines(path):
+        for number, line in iter_json_lines(path):
             yield from self.parse_line(line, number, name, options)
 
 
@@ -242,6 +242,37 @@ def iter_lines(path: Path) -> Iterator[tuple[int, bytes]]:
         raise InputError(f"{path}:{number + 1}: not valid {encoding} text "
                          f"({getattr(exc, 'reason', exc)}); "
                          "save the file as UTF-8.") from exc
+
+
+def is_json_lines(path: Path) -> bool:
+    """Whether a JSON file is JSON Lines, or one document instead: an array on its first line,
+    or a first line that only opens a pretty-printed object or array. (A first line that is
+    broken JSON leaves it JSON Lines: that line is reported, the others still read.)"""
+    first = next(iter_lines(path), None)
+    if first is None:
+        return True
+    line = first[1].strip()
+    if line in (b"{", b"["):
+        return False
+    try:
+        return not isinstance(orjson.loads(line), list)
+    except orjson.JSONDecodeError:
+        return True
+
+
+def iter_json_lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """The records of a JSON Lines file as its lines; of a file that holds them as one JSON
+    document instead (an API response saved pretty-printed, or an array of them), each
+    record as one compact line, numbered by its position in the array."""
+    if is_json_lines(path):
+        yield from iter_lines(path)
+        return
+    try:
+        document = orjson.loads(read_document(path))
+    except orjson.JSONDecodeError as exc:
+        raise InputError(f"{path}: the file is not valid JSON ({exc}).") from exc
+    for position, record in enumerate(document if isinstance(document, list) else [document], 1):
+        yield position, orjson.dumps(record)
 
 
 def iter_json(path: Path) -> Iterator[tuple[int | None, Any]]:

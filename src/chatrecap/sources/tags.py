@@ -87,6 +87,7 @@ class TagsSource(Source):
     def read(self, path: Path, options: ReadOptions) -> Iterator[Post | RecordError]:
         name = str(path)
         columns: Columns | None = None
+        rescued = 0  # rows whose rounded id_str was taken whole from status_url
         for item in iter_rows(path, file_delimiter(path)):
             if isinstance(item, RecordError):
                 yield item
@@ -96,10 +97,18 @@ class TagsSource(Source):
                 columns = _header(path, row)
                 continue
             try:
-                yield from _row(name, line, columns, row)
+                for post in _row(name, line, columns, row):
+                    if isinstance(post, Post) and "e" in (columns.get(row, "id_str") or "").lower():
+                        rescued += 1
+                    yield post
             except (KeyError, TypeError, ValueError, IndexError, AttributeError,
                     OverflowError) as exc:
                 yield RecordError(name, line, f"the row could not be read ({exc}); skipped")
+        if rescued:
+            yield RecordError(name, None, f"{rescued:,} row{'s' if rescued > 1 else ''} had an id_str "
+                              "rounded by a spreadsheet (1.26426E+18); the whole id was taken from "
+                              "status_url. Export the sheet with its id columns formatted as text "
+                              "to keep the other ids too", kind="rounded ids", skipped=False)
 
 
 def _header(path: Path, row: list[str]) -> Columns:

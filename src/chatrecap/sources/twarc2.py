@@ -51,9 +51,13 @@ class Twarc2Source(LineSource):
 
     def sniff(self, sample: Sample) -> float:
         text = sample.stripped
-        if not text.startswith("{"):
-            return 0.0
         first = text.split("\n", 1)[0]
+        if first.rstrip() in ("{", "[") or first.startswith("["):
+            # One document (a response saved pretty-printed, or an array of them): its keys,
+            # spread over lines, read as the first line of JSON Lines would.
+            first = "".join(text.split()).removeprefix("[")
+        if not first.startswith("{"):
+            return 0.0
         if '"__twarc"' in first or '"matching_rules"' in first:
             return 0.95
         if first.startswith('{"data"') or '"includes"' in first:
