@@ -9,10 +9,12 @@ import orjson
 import pytest
 
 from chatrecap.errors import EmptyArchive, InputError, RecordError
+from chatrecap.importer import expand_paths, import_file
 from chatrecap.models import Post
 from chatrecap.sources import detect
 from chatrecap.sources.base import ReadOptions
 from chatrecap.sources.twitter_v1 import SOURCE
+from chatrecap.store import open_store
 
 
 def read(path):
@@ -171,8 +173,8 @@ def test_an_x_archive_reads_from_its_zip_and_older_archives_too(tmp_path, fixtur
 
 
 def test_the_other_files_of_an_x_archive_say_they_hold_no_posts(tmp_path, fixtures):
-    """Importing the archive's data/ folder reads tweets.js; account.js, like.js, manifest.js
-    and the rest are a note each, not an error; tweets.js without account.js says what it needs."""
+    """Given on their own, account.js, like.js, manifest.js and the archive's other data files
+    are a note each, not an error; tweets.js without account.js says what it needs."""
     folder = fixtures / "twitter-v1" / "x-archive" / "data"
     for name in ("account.js", "like.js", "manifest.js"):
         with pytest.raises(EmptyArchive, match="holds no posts"):
@@ -192,3 +194,33 @@ def test_a_retweet_of_a_quote_does_not_quote_itself(data):
     assert retweet.quote_of_id is None
     original = next(p for p in refs if p.id == retweet.repost_of_id)
     assert original.quote_of_id == f"twitter:{retweet.raw['quoted_status_id_str']}"
+
+
+@pytest.mark.parametrize("given", ["archive folder", "archive folder --format", "data folder"])
+def test_an_unpacked_x_archive_folder_imports_whole(tmp_path, fixtures, given):
+    """Unzipped, an X archive is a folder of its viewer (HTML, scripts), media and data/*.js:
+    it imports as the archive, not as a few hundred files most of which hold no posts."""
+    root = tmp_path / "twitter-2021-12-04-abc"
+    (root / "data" / "tweets_media").mkdir(parents=True)
+    (root / "assets" / "js").mkdir(parents=True)
+    for source in (fixtures / "twitter-v1" / "x-archive" / "data").iterdir():
+        (root / "data" / source.name).write_bytes(source.read_bytes())
+    (root / "data" / "tweets_media" / "1466852000000000002-FFxyz.jpg").write_bytes(b"\xff\xd8\xff")
+    (root / "assets" / "js" / "main.js").write_text("window.__THAR_CONFIG = {};")
+    (root / "Your archive.html").write_text("<html></html>")
+    target = root / "data" if given == "data folder" else root
+    assert expand_paths([target]) == [target] and detect(target) is SOURCE
+    with open_store(tmp_path / "w.db") as store:
+        fmt = "twitter-v1" if given.endswith("--format") else None
+        reports = [import_file(store, path, fmt) for path in expand_paths([target], fmt)]
+        assert [(r.format, r.new, r.error) for r in reports] == [("twitter-v1", 3, None)]
+        assert store.query("SELECT DISTINCT author_id FROM posts") == [("twitter:700000000000000001",)]
+
+
+def test_a_folder_of_v1_files_with_the_format_given_is_still_its_files(tmp_path, data):
+    folder = tmp_path / "lookups"
+    folder.mkdir()
+    for name in ("tidytags_lookup_many_0.json", "tidytags_upstream_tweets_1.json"):
+        (folder / name).write_bytes((data / "twitter_v1" / name).read_bytes())
+    assert [p.name for p in expand_paths([folder], "twitter-v1")] == [
+        "tidytags_lookup_many_0.json", "tidytags_upstream_tweets_1.json"]

@@ -416,9 +416,9 @@ def _encoding_note(path: Path, sample: Sample) -> RecordError | None:
 
 
 def expand_paths(paths: Iterable[Path], fmt: str | None = None) -> list[Path]:
-    """Files to import: a folder that is an archive itself (an unpacked Slack export, or
-    any folder when ``fmt`` names a source that reads folders) stays whole, any other folder
-    stands for the files inside it (sorted, hidden ones left out)."""
+    """Files to import: a folder that is an archive itself (an unpacked Slack export or X
+    archive, or any folder when ``fmt`` names a source that reads folders) stays whole, any
+    other folder stands for the files inside it (sorted, hidden ones left out)."""
     whole = fmt is not None and get_source(fmt).reads_folders
     out: list[Path] = []
     for path in map(Path, paths):
@@ -426,7 +426,9 @@ def expand_paths(paths: Iterable[Path], fmt: str | None = None) -> list[Path]:
             out.append(path)
             continue
         try:
-            detect(path)
+            whole_archive = detect(path)  # raises InputError for a folder of archives
+            if fmt is not None and whole_archive.id != fmt:
+                raise InputError(f"{path}: not a {fmt} archive as a whole")
             out.append(path)
         except InputError:
             out.extend(sorted(p for p in path.rglob("*") if p.is_file() and not any(

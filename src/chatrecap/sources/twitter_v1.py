@@ -53,6 +53,8 @@ _YTD = re.compile(r"window\.(?:YTD\.(\w+)\.part\d+|__THAR_CONFIG)\s*=\s*")
 _YTD_TWEETS = ("tweets", "tweet")
 #: Where the tweets are in the archive's zip (large archives split them into parts).
 _ARCHIVE_TWEETS = re.compile(r"(?:^|/)data/tweets?(?:-part\d+)?\.js$")
+#: The same in an unpacked archive's folder, or in its data/ folder itself.
+_FOLDER_TWEETS = re.compile(r"(?:^|/)tweets?(?:-part\d+)?\.js$")
 
 
 class TwitterV1Source(Source):
@@ -60,10 +62,12 @@ class TwitterV1Source(Source):
     name = "X API v1.1 JSON"
     description = (
         "statuses/lookup or search arrays, one v1.1 tweet per line, or an X account archive "
-        "(the zip, or its data/tweets.js with account.js beside it)."
+        "(the zip or its unpacked folder, or its data/tweets.js with account.js beside it)."
     )
 
     def sniff(self, sample: Sample) -> float:
+        if sample.encoding == "directory":  # an unpacked X archive, or its data/ folder
+            return 0.95 if _folder_parts(sample.path, sample.zip_names or []) else 0.0
         if sample.zip_names is not None:  # the zip of an X archive
             tweets = any(_ARCHIVE_TWEETS.search(n) for n in sample.zip_names)
             return 0.95 if tweets and sample.path.is_file() else 0.0
@@ -80,6 +84,16 @@ class TwitterV1Source(Source):
         return 0.0
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Post | RecordError]:
+        if path.is_dir():
+            names = sorted(p.relative_to(path).as_posix() for p in path.rglob("*.js"))
+            parts = _folder_parts(path, names)
+            if not parts:
+                raise InputError(f"{path}: no tweets.js with an account.js beside it: "
+                                 "not the folder of an X archive.")
+            for part in parts:
+                for where, tweets, owner in _archive_parts(part):
+                    yield from _read_tweets(where, tweets, owner)
+            return
         head = _head(path)
         if head.startswith("PK\x03\x04") or _ytd_name(head) is not None:
             for where, tweets, owner in _archive_parts(path):
@@ -160,6 +174,14 @@ def _ytd_items(data: bytes, where: str) -> list[Any]:
     if not isinstance(items, list):
         raise InputError(f"{where}: expected a JSON array after its window.YTD prefix.")
     return items
+
+
+def _folder_parts(folder: Path, names: list[str]) -> list[Path]:
+    """The tweets files of an unpacked X archive (its folder, or its data/ folder): those
+    with the account.js that names their author beside them."""
+    present = set(names)
+    return [folder / name for name in names if _FOLDER_TWEETS.search(name)
+            and f"{name.rpartition('/')[0]}/account.js".lstrip("/") in present]
 
 
 def _archive_parts(path: Path) -> Iterator[tuple[str, Iterator[tuple[int, Any]], Author]]:
