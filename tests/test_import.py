@@ -490,3 +490,24 @@ def test_a_new_workspace_is_readable_by_its_owner_only(tmp_path, data):
     assert db.stat().st_mode & 0o777 == 0o600
     db.chmod(0o640)  # a workspace that exists keeps what its owner chose
     assert cli(db, "stats").exit_code == 0 and db.stat().st_mode & 0o777 == 0o640
+
+
+def test_the_attachments_beside_an_export_are_left_out_not_failed(tmp_path, fixtures):
+    """DiscordChatExporter --media (and Slack, X and Mastodon archives) keep images, videos
+    and documents beside the messages: importing the folder imports the messages, says what
+    each other file is, and succeeds."""
+    folder = tmp_path / "exports"
+    media = folder / "community-hour.json_Files"
+    media.mkdir(parents=True)
+    (folder / "community-hour.json").write_bytes((fixtures / "discord" / "community-hour.json").read_bytes())
+    (media / "slide-1A2B3.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (media / "photo-9F8E7.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00")
+    (media / "clip-77AA.mp4").write_bytes(b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00")
+    (media / "agenda-0001.pdf").write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    result = cli(tmp_path / "w.db", "import", str(folder))
+    assert result.exit_code == 0, result.output
+    for what in ("a PNG image", "a JPEG image", "a video or audio file (MP4)", "a PDF document"):
+        assert f"{what}, not a chat archive; left out" in result.stderr
+    assert stats(tmp_path / "w.db")["total"]["posts"] > 0
+    alone = cli(tmp_path / "x.db", "import", str(media / "photo-9F8E7.jpg"))
+    assert alone.exit_code == 2 and "a JPEG image, not a chat archive" in alone.stderr

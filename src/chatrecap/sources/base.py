@@ -198,6 +198,9 @@ def take_sample(path: Path) -> Sample:
             head = fh.read(SNIFF_BYTES)
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror or exc}).") from exc
+    kind = media_kind(head)
+    if kind is not None:  # an export's attachments beside its messages, as often as not
+        raise EmptyArchive(f"{path}: {kind}, not a chat archive; left out.")
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         names = list_zip(path)
         if _workbook.is_workbook(names):  # a spreadsheet: sniffed as the CSV of its rows
@@ -208,6 +211,24 @@ def take_sample(path: Path) -> Sample:
     if text.startswith("\ufeff"):
         text = text[1:]
     return Sample(path, head, text, encoding)
+
+
+#: (offset, signature, what the file is) of the media files exports keep beside their posts.
+_MEDIA = (
+    (0, b"\xff\xd8\xff", "a JPEG image"), (0, b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (0, b"GIF87a", "a GIF image"), (0, b"GIF89a", "a GIF image"), (8, b"WEBP", "a WebP image"),
+    (4, b"ftyp", "a video or audio file (MP4)"), (0, b"\x1aE\xdf\xa3", "a video (WebM)"),
+    (0, b"ID3", "an audio file (MP3)"), (0, b"OggS", "an audio or video file (Ogg)"),
+    (8, b"WAVE", "an audio file (WAV)"), (0, b"%PDF-", "a PDF document"),
+)
+
+
+def media_kind(head: bytes) -> str | None:
+    """What a media file is, from its first bytes; None for anything else."""
+    for offset, signature, kind in _MEDIA:
+        if head[offset:offset + len(signature)] == signature:
+            return kind
+    return None
 
 
 def open_text(path: Path, encoding: str | None = None) -> IO[str]:
