@@ -138,7 +138,7 @@ def test_a_line_that_is_not_a_tweet_is_reported_and_the_rest_read(tmp_path, data
 def test_tweets_fetched_without_author_and_time_are_recognised_and_said_so(tmp_path, data):
     """An X API response made with the default fields (id and text only) cannot be imported,
     and the message says which fields to ask for, not that the format is unknown."""
-    page = orjson.loads((data / "twarc2" / "two_tweets.jsonl").read_bytes().splitlines()[0])
+    page = orjson.loads((data / "twarc2" / "cotweet.jsonl").read_bytes().splitlines()[0])
     bare = {"data": [{"id": t["id"], "text": t["text"]} for t in page["data"]], "meta": page["meta"]}
     path = tmp_path / "home_timeline.json"
     path.write_bytes(orjson.dumps(bare))
@@ -249,3 +249,21 @@ def test_a_broken_first_line_is_one_bad_line_not_a_broken_document(tmp_path, dat
     path.write_bytes(lines[:500] + b"\n" + lines)  # a first line cut short, then the pages
     posts, _, errors = read(path)
     assert len(posts) == 200 and [e.line for e in errors] == [1]
+
+
+def test_an_edited_tweets_link_to_itself_is_no_link_of_its_authors(tmp_path, data):
+    """X adds to an edited tweet a t.co link to the tweet itself: it leaves the text and the
+    links (which the recap counts as what people shared)."""
+    page = orjson.loads((data / "twarc2" / "cotweet.jsonl").read_bytes().splitlines()[0])
+    tweet = page["data"][0]
+    own = f"https://twitter.com/i/web/status/{tweet['id']}"
+    tweet["text"] += " https://t.co/rnwEIoNuqd"
+    tweet.setdefault("entities", {}).setdefault("urls", []).append(
+        {"start": 0, "end": 23, "url": "https://t.co/rnwEIoNuqd", "expanded_url": own,
+         "display_url": f"twitter.com/i/web/status/{tweet['id'][:6]}…"})
+    tweet["edit_history_tweet_ids"] = ["1577318900085186000", tweet["id"]]
+    path = tmp_path / "edited.jsonl"
+    path.write_bytes(orjson.dumps(page) + b"\n")
+    (post,), _, errors = read(path)
+    assert errors == [] and post.text == "who need they cotwussy tested" and post.urls == []
+    assert "t.co" not in post.text and own not in post.urls

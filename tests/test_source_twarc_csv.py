@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 
+import orjson
 import pytest
 from conftest import DATA, FIXTURES
 
@@ -131,3 +132,19 @@ def test_a_csv_of_some_columns_only_is_still_recognised(both, tmp_path):
     assert set(posts) == set(truth)
     assert all(p.author.handle == truth[i].author.handle and p.mentions == truth[i].mentions
                for i, p in posts.items())
+
+
+def test_an_edited_tweets_link_to_itself_is_no_link_of_its_authors(tmp_path, both):
+    """As in its JSONL: X's t.co link from an edited tweet to itself leaves text and links."""
+    with open(SAMPLE, encoding="utf-8", newline="") as fh:
+        header, *rows = list(csv.reader(fh))
+    text, urls, ids = header.index("text"), header.index("entities.urls"), header.index("id")
+    row = rows[0]
+    row[text] += " https://t.co/abcdefghij"
+    row[urls] = orjson.dumps([f"https://twitter.com/i/web/status/{row[ids]}"]).decode()
+    path = tmp_path / "edited.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([header, row])
+    (post,) = [p for p in SOURCE.read(path, ReadOptions()) if isinstance(p, Post)]
+    posts, _ = both
+    assert (post.text, post.urls) == (posts[post.id].text, [])

@@ -224,3 +224,18 @@ def test_a_folder_of_v1_files_with_the_format_given_is_still_its_files(tmp_path,
         (folder / name).write_bytes((data / "twitter_v1" / name).read_bytes())
     assert [p.name for p in expand_paths([folder], "twitter-v1")] == [
         "tidytags_lookup_many_0.json", "tidytags_upstream_tweets_1.json"]
+
+
+def test_a_cut_short_tweets_link_to_itself_is_not_a_shared_link(tmp_path):
+    """Fetched without tweet_mode=extended, a long tweet ends "… https://t.co/x", a link to
+    the whole tweet: it stays in the text (it says where the rest is), not in the links."""
+    tweet = {"id_str": "1227652243870097408", "created_at": "Wed Feb 12 17:54:38 +0000 2020",
+             "text": "So many great presenters, great content and great… https://t.co/ODA1A8KUZ5",
+             "truncated": True, "user": {"id_str": "846230769899069440", "screen_name": "fcis_iu"},
+             "entities": {"urls": [{"url": "https://t.co/ODA1A8KUZ5", "expanded_url":
+                                    "https://twitter.com/i/web/status/1227652243870097408"}]}}
+    path = tmp_path / "cut.json"
+    path.write_bytes(orjson.dumps([tweet]))
+    (post,), _, _ = read(path)
+    assert post.text.endswith("great… https://twitter.com/i/web/status/1227652243870097408")
+    assert post.urls == []

@@ -101,15 +101,25 @@ def tweet_url(handle: str | None, tweet_id: str) -> str:
     return f"https://twitter.com/{handle or 'i/web'}/status/{tweet_id}"
 
 
-def v1_entities(entities: dict[str, Any] | None,
-                extended: dict[str, Any] | None = None) -> tuple[list[str], list[str], list[str], list[str]]:
-    """(mentions, hashtags, urls, media) from v1.1 ``entities``/``extended_entities``."""
+def is_self_link(url: str | None, tweet_id: str | None) -> bool:
+    """A tweet's link to itself, which X adds to a tweet cut short or edited: not a link
+    its author shared."""
+    if not url or not tweet_id:
+        return False
+    return url.rstrip("/").endswith(f"/status/{tweet_id}")
+
+
+def v1_entities(entities: dict[str, Any] | None, extended: dict[str, Any] | None = None,
+                own_id: str | None = None) -> tuple[list[str], list[str], list[str], list[str]]:
+    """(mentions, hashtags, urls, media) from v1.1 ``entities``/``extended_entities``; a link
+    to the tweet ``own_id`` itself is none of its urls."""
     if not entities:
         entities = {}
     mentions = [m["screen_name"] for m in entities.get("user_mentions") or () if m.get("screen_name")]
     hashtags = [h["text"] for h in entities.get("hashtags") or () if h.get("text")]
     urls = [u.get("expanded_url") or u.get("url") for u in entities.get("urls") or ()
-            if (u.get("expanded_url") or u.get("url")) and not is_media_link(u.get("expanded_url"))]
+            if (u.get("expanded_url") or u.get("url")) and not is_media_link(u.get("expanded_url"))
+            and not is_self_link(u.get("expanded_url"), own_id)]
     media_items = (extended or {}).get("media") or entities.get("media") or ()
     media = [m.get("media_url_https") or m.get("media_url") or m.get("expanded_url")
              for m in media_items if m.get("media_url_https") or m.get("media_url") or m.get("expanded_url")]

@@ -29,6 +29,7 @@ from chatrecap.sources._csv import text_entities
 from chatrecap.sources._twitter import (
     PLATFORM,
     expand_links,
+    is_self_link,
     parse_iso,
     status_url_parts,
     tweet_url,
@@ -137,7 +138,8 @@ def tweet_posts(tweet: dict[str, Any], name: str, number: int,
         thread_id=f"{PLATFORM}:{conversation}" if conversation else None,
         mentions=mentions,
         hashtags=hashtags,
-        urls=unique([url for _, url in _links(source) if url]),
+        urls=unique([url for _, url in _links(source) if url
+                     and not is_self_link(url, _referenced_id(source))]),
         media=_media(source),
         like_count=tweet.get("likeCount"),
         repost_count=tweet.get("retweetCount"),

@@ -162,7 +162,7 @@ def _row(name: str, line: int, columns: Columns, row: list[str]) -> Iterator[Pos
         media: list[str] = []
     else:  # t.co links as what they stand for, as in the tweet's own JSON
         text = clean_text(expand_links(original, v1_link_replacements(entities, entities.get("media"))))
-        mentions, hashtags, urls, media = v1_entities(entities)
+        mentions, hashtags, urls, media = v1_entities(entities, own_id=native_id)
     handle = get("from_user")
     if handle:
         handle = handle.lstrip("@")

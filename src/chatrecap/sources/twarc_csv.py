@@ -26,7 +26,7 @@ from typing import Any
 import orjson
 
 from chatrecap.sources._csv import Columns, leading_handle, sample_delimiter, sample_rows, text_entities
-from chatrecap.sources._twitter import PLATFORM, is_media_link
+from chatrecap.sources._twitter import PLATFORM, is_media_link, is_self_link
 from chatrecap.sources.base import ReadOptions, Sample
 from chatrecap.sources.csv_generic import GenericCsvSource, bind_columns, mapped_columns
 
@@ -89,7 +89,7 @@ class TwarcCsvSource(GenericCsvSource):
 
         references = {_REFERENCES.get(str(r.get("type"))): str(r.get("id"))
                       for r in _items(get("referenced_tweets")) if isinstance(r, dict)}
-        links = [_link(item) for item in _items(get("urls"))]
+        links = [_link(item, get("id")) for item in _items(get("urls"))]
         # The photos of a tweet are one t.co link, and one entity each: one link, in order.
         shortened = [link for k, link in enumerate(links) if k == 0 or link != links[k - 1]]
         text = _text(get("text") or "")
@@ -136,15 +136,17 @@ def _word(item: Any, key: str) -> str:
     return str(item.get(key) or "") if isinstance(item, dict) else str(item)
 
 
-def _link(item: Any) -> tuple[str | None, bool]:
+def _link(item: Any, own_id: str | None) -> tuple[str | None, bool]:
     """The expanded link of an entity (a url string, or the API's url object), and whether it
-    stands for attached media (twarc-csv writes a photo's as "pic.twitter.com/...")."""
+    is no link of the author's: attached media (twarc-csv writes a photo's as
+    "pic.twitter.com/..."), or the link an edited tweet has to itself."""
     if isinstance(item, dict):
         found = item.get("unwound_url") or item.get("expanded_url") or item.get("url")
         link = str(found) if found else None
-        return link, is_media_link(link, item.get("media_key"))
+        return link, is_media_link(link, item.get("media_key")) or is_self_link(link, own_id)
     link = str(item) if item else None
-    return link, bool(link) and (is_media_link(link) or link.startswith("pic.twitter.com/"))
+    return link, bool(link) and (is_media_link(link) or link.startswith("pic.twitter.com/")
+                                 or is_self_link(link, own_id))
 
 
 def _shown(link: tuple[str | None, bool]) -> str:

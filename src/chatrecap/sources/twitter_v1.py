@@ -287,7 +287,8 @@ def tweet_posts(tweet: dict[str, Any], name: str, number: int,
     text = clean_text(expand_links(raw_text, v1_link_replacements(
         entities, extended_entities.get("media") or entities.get("media"))))
     own = (tweet.get("extended_tweet") or {}).get("full_text") or tweet.get("full_text") or tweet["text"]
-    mentions, hashtags, urls, media = v1_entities(entities, extended_entities)
+    mentions, hashtags, urls, media = v1_entities(entities, extended_entities,
+                                                  source.get("id_str") or str(source.get("id")))
     if "entities" not in source and "entities" not in extended:  # a trimmed record: the text says
         mentions, hashtags, urls = text_entities(text)
     if author is None or "user" in tweet:
