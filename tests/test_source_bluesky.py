@@ -197,3 +197,22 @@ def test_sniff_bare_record_then_read_reports_it(tmp_path: Path) -> None:
     assert SOURCE.sniff(take_sample(path)) > 0
     (error,) = SOURCE.read(path, ReadOptions())
     assert isinstance(error, RecordError) and error.line == 1
+
+
+def test_jetstream_posts_are_read_and_other_events_reported(fixtures: Path) -> None:
+    path = fixtures / "bluesky" / "jetstream.jsonl"
+    assert SOURCE.sniff(take_sample(path)) >= 0.9
+    posts, errors = read(path)
+    reply, quote = posts
+    assert (reply.id, reply.source_line) == (A1, 1)
+    assert reply.created_at == datetime(2024, 3, 7, 20, 2, 30, 123000, tzinfo=UTC)
+    assert reply.reply_to_id == ROOT and reply.thread_id == ROOT
+    assert reply.mentions == ["host.chat.example"] and reply.hashtags == ["edchat"]
+    assert reply.author.id == f"bluesky:{ALICE}" and reply.author.handle is None
+    assert reply.language == "en" and reply.raw["time_us"] == 1709841750123456
+    # the first releases' short names; no createdAt: the time the relay saw it
+    assert quote.quote_of_id == ROOT and quote.text == "Same here"
+    assert quote.created_at == datetime(2024, 3, 7, 20, 2, 50, tzinfo=UTC)
+    assert [(e.line, e.kind) for e in errors] == [
+        (2, "not a post"), (4, "deleted post"), (5, "not a post")]
+    assert "app.bsky.feed.like" in errors[0].reason and "3kgone0000009" in errors[1].reason

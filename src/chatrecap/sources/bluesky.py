@@ -10,6 +10,11 @@ Accepted shapes (as JSON documents, or one per line as JSONL):
   ``reply.root`` and ``reply.parent`` views of an item are yielded as referenced posts.
 * one postView, a repo record ``{"uri", "cid", "value"}`` (``com.atproto.repo.getRecord``)
   or ``{"records": [...]}`` (``listRecords``), or a JSON list of any of these.
+* Jetstream events, one per line (``{"did", "time_us", "kind": "commit", "commit":
+  {"operation", "collection", "rkey", "record"}}``, and the older ``"type": "com"`` form):
+  a created or updated post becomes a post, known only by its author's did (the stream
+  carries no handles or counts); likes, follows, deletions, identity and account events
+  are reported as skipped, so the summary says what the stream held.
 
 A bare ``app.bsky.feed.post`` record without its ``at://`` uri cannot be identified, so it is
 reported as a bad record. Both the API's camelCase JSON and the atproto Python SDK's model
@@ -50,6 +55,10 @@ PLATFORM = "bluesky"
 POST = "app.bsky.feed.post"
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 _SNIFF_TYPE = re.compile(r'"(?:\$type|py_type)"\s*:\s*"app\.bsky\.')
+_SNIFF_JETSTREAM = re.compile(r'"time_us"\s*:\s*\d+\s*,\s*"(?:kind|type)"\s*:\s*"')
+# The first Jetstream releases wrote short names: "type": "com", and "c"/"u"/"d" operations.
+_JETSTREAM_KINDS = {"com": "commit", "id": "identity", "acc": "account"}
+_JETSTREAM_OPS = {"c": "create", "u": "update", "d": "delete"}
 
 
 @lru_cache(maxsize=256)
@@ -252,6 +261,35 @@ def _feed_item(item: dict[str, Any], ctx: _Context, line: int) -> list[Post]:
     return out
 
 
+def _jetstream(event: dict[str, Any], ctx: _Context, line: int) -> Iterator[Post | RecordError]:
+    """A Jetstream event: a created or updated post is read as its repo record; anything
+    else (a like, a follow, a deletion, an identity change) is reported, not imported."""
+    kind = event.get("kind") or _JETSTREAM_KINDS.get(event.get("type"), event.get("type"))
+    commit = event.get("commit")
+    if kind != "commit" or not isinstance(commit, dict):
+        yield RecordError(ctx.source, line, f"a Jetstream {kind or 'unknown'} event, not a "
+                          "post; skipped", kind="not a post")
+        return
+    operation = commit.get("operation") or commit.get("type")
+    operation = _JETSTREAM_OPS.get(operation, operation)
+    collection, did, rkey = commit.get("collection"), event.get("did"), commit.get("rkey")
+    if collection != POST or operation not in ("create", "update"):
+        what = (f"a Jetstream {operation} of post at://{did}/{POST}/{rkey}" if collection == POST
+                else f"a Jetstream {collection} {operation} event, not a post")
+        yield RecordError(ctx.source, line, f"{what}; skipped",
+                          kind="deleted post" if collection == POST else "not a post")
+        return
+    if not isinstance(did, str) or not did.startswith("did:") or not rkey:
+        raise ValueError("the Jetstream event has no did or rkey")
+    view: dict[str, Any] = {"uri": f"at://{did}/{POST}/{rkey}", "cid": commit.get("cid"),
+                            "record": commit.get("record")}
+    if isinstance(event.get("time_us"), int):  # when the relay saw it, for a record without createdAt
+        view["indexedAt"] = datetime.fromtimestamp(event["time_us"] / 1e6, UTC).isoformat()
+    for post in _post(view, ctx, line):
+        post.raw = event
+        yield post
+
+
 class _Context:
     def __init__(self, source: str, doc: Any) -> None:
         self.source = source
@@ -300,6 +338,8 @@ def _items(doc: Any, ctx: _Context, fixed_line: int | None) -> Iterator[Post | R
                 yield from _post(unit[1], ctx, line)
             elif not isinstance(unit, dict):
                 yield RecordError(ctx.source, line, "this is not a Bluesky post (not an object)")
+            elif "time_us" in unit and ("kind" in unit or "type" in unit):
+                yield from _jetstream(unit, ctx, line)
             elif isinstance(_g(unit, "thread"), dict) or _g(unit, "replies") is not None:
                 yield from _items({"thread": _g(unit, "thread") or unit}, ctx, line)
             elif isinstance(_g(unit, "post"), dict):
@@ -327,6 +367,8 @@ class BlueskySource(Source):
             return 0.0
         if _SNIFF_TYPE.search(text) or ('"at://' in text and f"/{POST}/" in text):
             return 0.95
+        if '"did:' in text and _SNIFF_JETSTREAM.search(text):  # a stream of identity events first
+            return 0.9
         return 0.0
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Post | RecordError]:
