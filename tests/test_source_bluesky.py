@@ -216,3 +216,14 @@ def test_jetstream_posts_are_read_and_other_events_reported(fixtures: Path) -> N
     assert [(e.line, e.kind) for e in errors] == [
         (2, "not a post"), (4, "deleted post"), (5, "not a post")]
     assert "app.bsky.feed.like" in errors[0].reason and "3kgone0000009" in errors[1].reason
+
+
+def test_post_thread_v2_flat_list(fixtures: Path) -> None:
+    """What bsky.app loads (getPostThreadV2): a flat list of thread items, some not posts."""
+    posts, errors = read(fixtures / "bluesky" / "thread_v2.json")
+    assert errors == []
+    root, a1 = posts
+    assert (root.id, root.source_line, root.like_count) == (ROOT, 1, 9)
+    assert root.author.handle == "host.chat.example" and root.hashtags == []
+    assert (a1.id, a1.source_line, a1.reply_to_id) == (A1, 2, ROOT)
+    assert a1.reply_to_author == "host.chat.example" and a1.text == "A1: a book about gardens"

@@ -5,6 +5,9 @@ Accepted shapes (as JSON documents, or one per line as JSONL):
 * ``app.bsky.feed.getPostThread``: ``{"thread": threadViewPost}``; the ``parent`` chain is
   read root first, then the post, then its ``replies``. ``notFoundPost`` and ``blockedPost``
   nodes carry no post and are skipped silently.
+* ``app.bsky.unspecced.getPostThreadV2`` (what bsky.app itself loads): ``{"thread":
+  [{"uri", "depth", "value": {"post": postView}}]}``, read in its order; items that are
+  not found, blocked or hidden from logged-out viewers are skipped silently.
 * ``app.bsky.feed.searchPosts`` / ``getPosts``: ``{"posts": [postView, ...]}``.
 * ``getAuthorFeed`` / ``getTimeline`` / ``getFeed``: ``{"feed": [feedViewPost, ...]}``. The
   ``reply.root`` and ``reply.parent`` views of an item are yielded as referenced posts.
@@ -323,6 +326,9 @@ def _items(doc: Any, ctx: _Context, fixed_line: int | None) -> Iterator[Post | R
         units = [doc]
     elif isinstance(_g(doc, "thread"), dict):
         units = [("post", view) for view in _thread(_g(doc, "thread"))]
+    elif isinstance(_g(doc, "thread"), list):  # getPostThreadV2: a flat list of thread items
+        units = [("post", _g(_g(item, "value"), "post")) for item in _g(doc, "thread")
+                 if isinstance(_g(_g(item, "value"), "post"), dict)]
     else:
         for key in ("posts", "feed", "records"):
             if isinstance(_g(doc, key), list):
