@@ -207,3 +207,21 @@ def test_sniff_never_raises_on_junk(tmp_path: Path) -> None:
     path = tmp_path / "junk.json"
     path.write_bytes(b'{"account": [1, 2, "content": ')
     assert SOURCE.sniff(take_sample(path)) == 0
+
+
+def test_mastodon_archive_file(fixtures: Path) -> None:
+    """mastodon-archive's file: own statuses and mentions are posts, favourites referenced;
+    Mastodon.py wrote the ids as numbers and the times with an offset."""
+    path = fixtures / "mastodon" / "mastodon_archive.json"
+    assert SOURCE.sniff(take_sample(path)) >= 0.9
+    posts, errors = read(path)
+    assert [(p.id, p.source_line, p.is_referenced) for p in posts] == [
+        ("mastodon:112000000000000002", 1, False), ("mastodon:112000000000000003", 2, False),
+        ("mastodon:112000000000000001", 4, True)]
+    answer, reply, question = posts
+    assert answer.created_at == datetime(2024, 3, 7, 20, 2, 30, 123000, tzinfo=UTC)
+    assert answer.reply_to_id == question.id and answer.reply_to_author == "host@chat.example"
+    assert answer.author.id == "mastodon:109002" and answer.author.handle == "alice"
+    assert reply.reply_to_author == "alice" and reply.mentions == ["alice"]
+    assert question.like_count == 7 and question.hashtags == ["edchat"]
+    assert [(e.line, e.kind) for e in errors] == [(3, "direct message")]

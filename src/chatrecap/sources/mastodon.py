@@ -3,7 +3,10 @@
 Accepted shapes: a JSON list of Status entities (``GET /api/v1/timelines/tag/:hashtag``,
 the public and account timelines), one Status, a Context (``{"ancestors": [...],
 "descendants": [...]}``, both lists are read), or JSONL with one of those per line. A list
-of Notifications or Conversations gives the statuses they hold. Direct messages
+of Notifications or Conversations gives the statuses they hold. A mastodon-archive file
+(``{"account", "statuses", "favourites", "mentions", ...}``, ids as numbers and times with
+an offset as Mastodon.py writes them) gives the user's statuses and the mentions of them
+as posts, favourites and bookmarks as referenced posts. Direct messages
 (``visibility: direct``) are left out with a warning: they are private.
 
 Status and account ids are local to the instance the archive was fetched from: the same
@@ -194,16 +197,27 @@ def _status_of(record: dict[str, Any]) -> dict[str, Any] | None:
     return status if isinstance(status, dict) else None
 
 
-def _statuses(doc: Any) -> list[Any]:
-    """The statuses of one parsed JSON value: a list, a Context, or one Status."""
+# mastodon-archive (``mastodon-archive archive user@host``) saves one document per account:
+# the user's own statuses and the mentions of them are posts; favourites and bookmarks are
+# other people's statuses the user only marked, kept as referenced posts.
+_ARCHIVE_POSTS = ("statuses", "mentions")
+_ARCHIVE_MARKED = ("favourites", "bookmarks")
+
+
+def _statuses(doc: Any) -> list[tuple[Any, bool]]:
+    """(status, referenced) of one parsed JSON value: a list, a Context, a mastodon-archive
+    file, or one Status."""
     if isinstance(doc, list):
-        return doc
+        return [(status, False) for status in doc]
     if isinstance(doc, dict) and ("ancestors" in doc or "descendants" in doc) \
             and "account" not in doc:
         parts = [doc.get("ancestors") or [], doc.get("descendants") or []]
         if all(isinstance(part, list) for part in parts):
-            return parts[0] + parts[1]
-    return [doc]  # one status; anything else is reported as not a status
+            return [(status, False) for status in parts[0] + parts[1]]
+    if isinstance(doc, dict) and "content" not in doc and isinstance(doc.get("statuses"), list):
+        return [(status, key in _ARCHIVE_MARKED) for key in _ARCHIVE_POSTS + _ARCHIVE_MARKED
+                if isinstance(doc.get(key), list) for status in doc[key]]
+    return [(doc, False)]  # one status; anything else is reported as not a status
 
 
 class MastodonSource(Source):
@@ -230,14 +244,15 @@ class MastodonSource(Source):
             if isinstance(doc, RecordError):
                 yield doc
             elif number is None:  # a document: the position of each status is its "line"
-                for index, status in enumerate(_statuses(doc), 1):
-                    yield from _safe(status, source, index)
+                for index, (status, referenced) in enumerate(_statuses(doc), 1):
+                    yield from _safe(status, source, index, referenced)
             else:
-                for status in _statuses(doc):
-                    yield from _safe(status, source, number)
+                for status, referenced in _statuses(doc):
+                    yield from _safe(status, source, number, referenced)
 
 
-def _safe(record: Any, source: str, line: int) -> Iterator[Post | RecordError]:
+def _safe(record: Any, source: str, line: int, referenced: bool = False
+          ) -> Iterator[Post | RecordError]:
     if not isinstance(record, dict):
         yield RecordError(source, line, "this is not a Mastodon status (not a JSON object)")
         return
@@ -251,7 +266,7 @@ def _safe(record: Any, source: str, line: int) -> Iterator[Post | RecordError]:
                           "(visibility: direct): left out", kind="direct message")
         return
     try:
-        yield from _map(status, source, line)
+        yield from _map(status, source, line, referenced)
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError, RecursionError) as exc:
         yield RecordError(source, line, f"this Mastodon status cannot be read: {exc}")
 
