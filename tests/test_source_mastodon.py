@@ -225,3 +225,18 @@ def test_mastodon_archive_file(fixtures: Path) -> None:
     assert reply.reply_to_author == "alice" and reply.mentions == ["alice"]
     assert question.like_count == 7 and question.hashtags == ["edchat"]
     assert [(e.line, e.kind) for e in errors] == [(3, "direct message")]
+
+
+def test_mastodon_py_to_json_wrapper(fixtures: Path) -> None:
+    """Mastodon.py 2 saves a timeline with to_json(): the statuses sit in _mastopy_data."""
+    path = fixtures / "mastodon" / "mastopy_to_json.json"
+    assert SOURCE.sniff(take_sample(path)) >= 0.9
+    posts, errors = read(path)
+    assert errors == []
+    assert [(p.id, p.source_line) for p in posts] == [
+        ("mastodon:112000000000000021", 1), ("mastodon:112000000000000022", 2)]
+    answer, more = posts
+    assert answer.reply_to_id == "mastodon:112000000000000020"
+    assert answer.text == "A2: audiobooks on the bus #edchat" and answer.hashtags == ["edchat"]
+    assert (answer.like_count, answer.repost_count) == (3, 1)
+    assert more.created_at == datetime(2024, 3, 7, 20, 21, 0, 500000, tzinfo=UTC)

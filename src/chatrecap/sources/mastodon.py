@@ -6,7 +6,9 @@ the public and account timelines), one Status, a Context (``{"ancestors": [...],
 of Notifications or Conversations gives the statuses they hold. A mastodon-archive file
 (``{"account", "statuses", "favourites", "mentions", ...}``, ids as numbers and times with
 an offset as Mastodon.py writes them) gives the user's statuses and the mentions of them
-as posts, favourites and bookmarks as referenced posts. Direct messages
+as posts, favourites and bookmarks as referenced posts. What Mastodon.py 2 saves with
+``to_json()`` (``{"_mastopy_version", "_mastopy_type", "_mastopy_data"}``) is read for
+the statuses, list or context in its ``_mastopy_data``. Direct messages
 (``visibility: direct``) are left out with a warning: they are private.
 
 Status and account ids are local to the instance the archive was fetched from: the same
@@ -207,6 +209,8 @@ _ARCHIVE_MARKED = ("favourites", "bookmarks")
 def _statuses(doc: Any) -> list[tuple[Any, bool]]:
     """(status, referenced) of one parsed JSON value: a list, a Context, a mastodon-archive
     file, or one Status."""
+    if isinstance(doc, dict) and "_mastopy_data" in doc:  # Mastodon.py 2's to_json()
+        return _statuses(doc["_mastopy_data"])
     if isinstance(doc, list):
         return [(status, False) for status in doc]
     if isinstance(doc, dict) and ("ancestors" in doc or "descendants" in doc) \
