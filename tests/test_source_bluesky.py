@@ -227,3 +227,12 @@ def test_post_thread_v2_flat_list(fixtures: Path) -> None:
     assert root.author.handle == "host.chat.example" and root.hashtags == []
     assert (a1.id, a1.source_line, a1.reply_to_id) == (A1, 2, ROOT)
     assert a1.reply_to_author == "host.chat.example" and a1.text == "A1: a book about gardens"
+
+
+def test_early_2023_entities_and_upvotes(fixtures: Path) -> None:
+    """Posts written before facets carry entities (UTF-16 offsets) and upvoteCount."""
+    (post,), errors = read(fixtures / "bluesky" / "feed_2023.json")
+    assert errors == []
+    assert post.mentions == ["host.chat.example"]  # the shown "@handle", found past an emoji
+    assert post.urls == ["https://example.org/notes"]
+    assert (post.like_count, post.repost_count) == (4, 1)

@@ -31,7 +31,9 @@ dumps (snake_case keys, ``py_type`` for ``$type``) are read.
 The AT Protocol requires a time zone in ``createdAt``; some older clients wrote zone-less
 UTC timestamps, so a missing zone is read as UTC (``--tz`` describes the user's own
 exports, not other people's clients). A record without ``createdAt`` falls back to the
-view's ``indexedAt``. Facet offsets are UTF-8 byte offsets into the text. Image alt texts
+view's ``indexedAt``. Facet offsets are UTF-8 byte offsets into the text; posts written
+before facets (early 2023) carry ``entities`` (links, and mentions by did, at UTF-16
+offsets) and their views an ``upvoteCount``, read as links, mentions and likes. Image alt texts
 stay in ``raw`` only; ``handle.invalid`` (an unverifiable handle) is read as unknown.
 
 ``source_line`` is the real line for JSONL; in a JSON document it is the 1-based index of
@@ -96,6 +98,13 @@ def _uri_parts(uri: str) -> tuple[str, str, str]:
     """(authority, collection, rkey) of an ``at://`` uri."""
     parts = uri[len("at://"):].split("/")
     return parts[0], parts[1] if len(parts) > 1 else "", parts[2] if len(parts) > 2 else ""
+
+
+def _utf16_slice(text: str, start: Any, end: Any) -> str:
+    """The text between two UTF-16 offsets, as the early ``entities`` counted them."""
+    if not isinstance(start, int) or not isinstance(end, int):
+        return ""
+    return text.encode("utf-16-le")[2 * start:2 * end].decode("utf-16-le", "ignore")
 
 
 def _handle(value: Any) -> str | None:
@@ -195,6 +204,19 @@ def _post(view: dict[str, Any], ctx: _Context, line: int, referenced: bool = Fal
                 urls.append(_g(feature, "uri"))
             elif _g(feature, "tag"):
                 hashtags.append(_g(feature, "tag").lstrip("#"))
+    for entity in _g(record, "entities") or ():  # posts of early 2023, written before facets
+        value, kind = _g(entity, "value"), _g(entity, "type")
+        if not isinstance(value, str) or not value:
+            continue
+        if kind == "link":
+            urls.append(value)
+        elif kind == "mention":
+            shown = _utf16_slice(raw_text, _g(_g(entity, "index"), "start"),
+                                 _g(_g(entity, "index"), "end"))
+            mentions.append(shown[1:] if shown.startswith("@") and len(shown) > 1
+                            else ctx.handles.get(value, value))
+        elif kind == "hashtag":
+            hashtags.append(value.lstrip("#"))
     hashtags += [t.lstrip("#") for t in _g(record, "tags") or () if isinstance(t, str)]
     quote_uri, _ = _embed(_g(record, "embed"), urls, media)
     view_embed = _g(view, "embed") or next(iter(_g(view, "embeds") or ()), None)
@@ -220,7 +242,7 @@ def _post(view: dict[str, Any], ctx: _Context, line: int, referenced: bool = Fal
         hashtags=unique(hashtags),
         urls=unique(urls),
         media=unique(media),
-        like_count=_g(view, "likeCount"),
+        like_count=_g(view, "likeCount", _g(view, "upvoteCount")),  # "upvote" until April 2023
         repost_count=_g(view, "repostCount"),
         reply_count=_g(view, "replyCount"),
         quote_count=_g(view, "quoteCount"),
