@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -236,3 +237,16 @@ def test_early_2023_entities_and_upvotes(fixtures: Path) -> None:
     assert post.mentions == ["host.chat.example"]  # the shown "@handle", found past an emoji
     assert post.urls == ["https://example.org/notes"]
     assert (post.like_count, post.repost_count) == (4, 1)
+
+
+def test_pages_saved_as_one_list(fixtures: Path, tmp_path: Path) -> None:
+    """A paged download kept as a list of responses reads as the responses one by one."""
+    pages = [json.loads((fixtures / "bluesky" / name).read_text())
+             for name in ("search_posts.json", "thread_v2.json", "feed_2023.json")]
+    path = tmp_path / "pages.json"
+    path.write_text(json.dumps(pages))
+    posts, errors = read(path)
+    assert errors == []
+    assert [(p.id, p.source_line) for p in posts] == [
+        (B1, 1), (A1, 1), (ROOT, 1), (ROOT, 2), (A1, 2),
+        (f"bluesky:at://{ALICE}/app.bsky.feed.post/3jqold0000021", 3)]

@@ -12,7 +12,8 @@ Accepted shapes (as JSON documents, or one per line as JSONL):
 * ``getAuthorFeed`` / ``getTimeline`` / ``getFeed``: ``{"feed": [feedViewPost, ...]}``. The
   ``reply.root`` and ``reply.parent`` views of an item are yielded as referenced posts.
 * one postView, a repo record ``{"uri", "cid", "value"}`` (``com.atproto.repo.getRecord``)
-  or ``{"records": [...]}`` (``listRecords``), or a JSON list of any of these.
+  or ``{"records": [...]}`` (``listRecords``), or a JSON list of any of these (the pages
+  of a paged download saved as one list: each page's posts share the page's line).
 * Jetstream events, one per line (``{"did", "time_us", "kind": "commit", "commit":
   {"operation", "collection", "rkey", "record"}}``, and the older ``"type": "com"`` form):
   a created or updated post becomes a post, known only by its author's did (the stream
@@ -359,7 +360,8 @@ def _items(doc: Any, ctx: _Context, fixed_line: int | None) -> Iterator[Post | R
         else:
             units = [doc]
     for unit in units:
-        ctx.line += 1
+        if fixed_line is None:  # the posts of a nested page keep the page's line
+            ctx.line += 1
         line = fixed_line or ctx.line
         try:
             if isinstance(unit, tuple):
@@ -368,8 +370,11 @@ def _items(doc: Any, ctx: _Context, fixed_line: int | None) -> Iterator[Post | R
                 yield RecordError(ctx.source, line, "this is not a Bluesky post (not an object)")
             elif "time_us" in unit and ("kind" in unit or "type" in unit):
                 yield from _jetstream(unit, ctx, line)
-            elif isinstance(_g(unit, "thread"), dict) or _g(unit, "replies") is not None:
-                yield from _items({"thread": _g(unit, "thread") or unit}, ctx, line)
+            elif isinstance(_g(unit, "thread"), (dict, list)) or any(
+                    isinstance(_g(unit, key), list) for key in ("posts", "feed", "records")):
+                yield from _items(unit, ctx, line)  # one page of a paged download
+            elif _g(unit, "replies") is not None:
+                yield from _items({"thread": unit}, ctx, line)
             elif isinstance(_g(unit, "post"), dict):
                 yield from _feed_item(unit, ctx, line)
             elif _g(unit, "uri") is None and _g(unit, "$type") == POST:
