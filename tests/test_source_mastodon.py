@@ -240,3 +240,16 @@ def test_mastodon_py_to_json_wrapper(fixtures: Path) -> None:
     assert answer.text == "A2: audiobooks on the bus #edchat" and answer.hashtags == ["edchat"]
     assert (answer.like_count, answer.repost_count) == (3, 1)
     assert more.created_at == datetime(2024, 3, 7, 20, 21, 0, 500000, tzinfo=UTC)
+
+
+def test_pages_and_contexts_saved_as_one_list(fixtures: Path, data: Path, tmp_path: Path) -> None:
+    """Timeline pages, or the contexts of several threads, kept in one JSON list."""
+    context = json.loads((fixtures / "mastodon" / "context.json").read_text())
+    page = json.loads((data / "mastodon" / "timeline_public.json").read_text())
+    path = tmp_path / "pages.json"
+    path.write_text(json.dumps([page[:3], page[3:], context]))
+    posts, errors = read(path)
+    assert errors == []
+    expected = [p.id for p in read(data / "mastodon" / "timeline_public.json")[0]] + \
+        [p.id for p in read(fixtures / "mastodon" / "context.json")[0]]
+    assert [p.id for p in posts] == expected

@@ -206,18 +206,27 @@ _ARCHIVE_POSTS = ("statuses", "mentions")
 _ARCHIVE_MARKED = ("favourites", "bookmarks")
 
 
-def _statuses(doc: Any) -> list[tuple[Any, bool]]:
-    """(status, referenced) of one parsed JSON value: a list, a Context, a mastodon-archive
-    file, or one Status."""
-    if isinstance(doc, dict) and "_mastopy_data" in doc:  # Mastodon.py 2's to_json()
-        return _statuses(doc["_mastopy_data"])
-    if isinstance(doc, list):
-        return [(status, False) for status in doc]
+def _context(doc: Any) -> list[tuple[Any, bool]]:
+    """The statuses of a Context (ancestors, then descendants), or none if it is not one."""
     if isinstance(doc, dict) and ("ancestors" in doc or "descendants" in doc) \
             and "account" not in doc:
         parts = [doc.get("ancestors") or [], doc.get("descendants") or []]
         if all(isinstance(part, list) for part in parts):
             return [(status, False) for status in parts[0] + parts[1]]
+    return []
+
+
+def _statuses(doc: Any) -> list[tuple[Any, bool]]:
+    """(status, referenced) of one parsed JSON value: a list, a Context, a mastodon-archive
+    file, or one Status."""
+    if isinstance(doc, dict) and "_mastopy_data" in doc:  # Mastodon.py 2's to_json()
+        return _statuses(doc["_mastopy_data"])
+    if isinstance(doc, list):  # a timeline, or the pages or contexts of a download in one list
+        return [pair for item in doc for pair in
+                ([(status, False) for status in item] if isinstance(item, list)
+                 else _context(item) or [(item, False)])]
+    if parts := _context(doc):
+        return parts
     if isinstance(doc, dict) and "content" not in doc and isinstance(doc.get("statuses"), list):
         return [(status, key in _ARCHIVE_MARKED) for key in _ARCHIVE_POSTS + _ARCHIVE_MARKED
                 if isinstance(doc.get(key), list) for status in doc[key]]
