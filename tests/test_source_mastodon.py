@@ -253,3 +253,9 @@ def test_pages_and_contexts_saved_as_one_list(fixtures: Path, data: Path, tmp_pa
     expected = [p.id for p in read(data / "mastodon" / "timeline_public.json")[0]] + \
         [p.id for p in read(fixtures / "mastodon" / "context.json")[0]]
     assert [p.id for p in posts] == expected
+
+
+def test_an_empty_context_holds_no_statuses(tmp_path: Path) -> None:
+    path = tmp_path / "context.json"
+    path.write_text('{"ancestors": [], "descendants": []}')
+    assert list(SOURCE.read(path, ReadOptions())) == []

@@ -206,14 +206,14 @@ _ARCHIVE_POSTS = ("statuses", "mentions")
 _ARCHIVE_MARKED = ("favourites", "bookmarks")
 
 
-def _context(doc: Any) -> list[tuple[Any, bool]]:
-    """The statuses of a Context (ancestors, then descendants), or none if it is not one."""
+def _context(doc: Any) -> list[tuple[Any, bool]] | None:
+    """The statuses of a Context (ancestors, then descendants), None if it is not one."""
     if isinstance(doc, dict) and ("ancestors" in doc or "descendants" in doc) \
             and "account" not in doc:
         parts = [doc.get("ancestors") or [], doc.get("descendants") or []]
         if all(isinstance(part, list) for part in parts):
             return [(status, False) for status in parts[0] + parts[1]]
-    return []
+    return None
 
 
 def _statuses(doc: Any) -> list[tuple[Any, bool]]:
@@ -225,7 +225,7 @@ def _statuses(doc: Any) -> list[tuple[Any, bool]]:
         return [pair for item in doc for pair in
                 ([(status, False) for status in item] if isinstance(item, list)
                  else _context(item) or [(item, False)])]
-    if parts := _context(doc):
+    if (parts := _context(doc)) is not None:  # an empty thread holds no posts, and says so
         return parts
     if isinstance(doc, dict) and "content" not in doc and isinstance(doc.get("statuses"), list):
         return [(status, key in _ARCHIVE_MARKED) for key in _ARCHIVE_POSTS + _ARCHIVE_MARKED
