@@ -304,3 +304,21 @@ def test_account_archive_zip(fixtures: Path, tmp_path: Path) -> None:
     assert SOURCE.sniff(take_sample(slack)) == 0
     with pytest.raises(InputError, match="no outbox.json"):
         list(SOURCE.read(slack, ReadOptions()))
+
+
+@pytest.mark.parametrize(("name", "lines"), [
+    ("streaming_ws.jsonl", [1, 2, 3]), ("streaming_sse.txt", [3, 8, 14])])
+def test_streaming_api_saved(fixtures: Path, name: str, lines: list[int]) -> None:
+    """A hashtag followed live: WebSocket messages (the status a JSON string in "payload")
+    or server-sent events (event: / data: lines); an edit is the status again."""
+    path = fixtures / "mastodon" / name
+    assert SOURCE.sniff(take_sample(path)) >= 0.9
+    posts, errors = read(path)
+    assert [(p.id, p.source_line) for p in posts] == [
+        ("mastodon:112000000000000001", lines[0]), ("mastodon:112000000000000002", lines[1]),
+        ("mastodon:112000000000000002", lines[2])]
+    question, answer, edited = posts
+    assert question.hashtags == ["edchat"] and answer.reply_to_id == question.id
+    assert edited.text == answer.text + " (edited)"
+    assert errors[0].kind == "deleted" and "112000000000000099 was deleted" in errors[0].reason
+    assert [e.kind for e in errors[1:]] == (["no status"] if name.endswith(".jsonl") else [])

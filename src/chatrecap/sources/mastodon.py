@@ -11,6 +11,11 @@ as posts, favourites and bookmarks as referenced posts. What Mastodon.py 2 saves
 the statuses, list or context in its ``_mastopy_data``. Direct messages
 (``visibility: direct``) are left out with a warning: they are private.
 
+A hashtag followed live through the streaming API is read as saved: WebSocket messages
+one per line (``{"stream", "event", "payload"}``, the payload the status as a JSON
+string) or the server-sent events of ``/api/v1/streaming/hashtag`` (``event: update`` /
+``data: {...}``); an edit (``status.update``) is the status again, deletions are reported.
+
 Mastodon's own account archive (Settings > Import and export > Request your archive: a
 zip with ``outbox.json`` and ``actor.json``, or its ``outbox.json`` unpacked with
 ``actor.json`` beside it) is ActivityPub: each Create of a Note is one of the user's posts,
@@ -49,7 +54,15 @@ import orjson
 from chatrecap.errors import InputError, RecordError
 from chatrecap.models import Author, Post, make_id
 from chatrecap.sources._twitter import parse_iso, unique
-from chatrecap.sources.base import ReadOptions, Sample, Source, check_zip, iter_json, read_zip_entry
+from chatrecap.sources.base import (
+    ReadOptions,
+    Sample,
+    Source,
+    check_zip,
+    iter_json,
+    iter_lines,
+    read_zip_entry,
+)
 from chatrecap.text import clean_text, html_to_text
 
 PLATFORM = "mastodon"
@@ -207,6 +220,53 @@ def _status_of(record: dict[str, Any]) -> dict[str, Any] | None:
     else:
         return record
     return status if isinstance(status, dict) else None
+
+
+# The streaming API (a hashtag followed live) sends each event as a WebSocket message
+# {"stream", "event", "payload"} whose payload is the entity as a JSON string, or as
+# server-sent events: "event: update" then "data: <the entity>".
+_STREAMED = {"update": "a status", "status.update": "an edited status",
+             "notification": "a notification", "conversation": "a conversation"}
+_SSE_LINE = re.compile(rb"^(event|data|id|retry)?:\s?(.*?)\r?\n?$", re.S)
+
+
+def _stream_event(event: dict[str, Any]) -> tuple[Any, tuple[str, str] | None]:
+    """(the entity a streaming API event carries, None), or (None, (why there is none to
+    import, its kind))."""
+    kind, payload = event.get("event"), event.get("payload")
+    if kind not in _STREAMED:
+        if kind == "delete":
+            return None, (f"status {payload} was deleted: nothing to import", "deleted")
+        return None, (f"a streaming {kind} event holds no status: nothing to import",
+                      "no status")
+    if isinstance(payload, (str, bytes)):
+        try:
+            payload = orjson.loads(payload)
+        except orjson.JSONDecodeError as exc:
+            return None, (f"the streamed {kind} is not valid JSON ({exc}); skipped",
+                          "invalid JSON")
+    return payload, None
+
+
+def _server_sent(path: Path, source: str) -> Iterator[Post | RecordError]:
+    """The statuses of a saved server-sent event stream (``curl .../streaming/hashtag``)."""
+    kind = "update"
+    for number, line in iter_lines(path):
+        match = _SSE_LINE.match(line)
+        if match is None:
+            yield RecordError(source, number, "this line is not part of a server-sent event "
+                              "stream; skipped")
+        elif match.group(1) == b"event":
+            kind = match.group(2).decode("utf-8", "replace").strip()
+        elif match.group(1) == b"data":
+            yield from _safe({"event": kind, "payload": match.group(2).decode("utf-8", "replace")},
+                             source, number)
+            kind = "update"  # an event without a name is a plain message
+
+
+def _is_server_sent(path: Path) -> bool:
+    first = next(iter_lines(path), None)
+    return first is not None and bool(re.match(rb"^(event|data):|^:", first[1]))
 
 
 # mastodon-archive (``mastodon-archive archive user@host``) saves one document per account:
@@ -391,7 +451,8 @@ class MastodonSource(Source):
     id = "mastodon"
     name = "Mastodon API JSON"
     description = ("Statuses from the Mastodon REST API: timelines (tag, public, account), "
-                   "single statuses, thread contexts, or JSONL of statuses; mastodon-archive "
+                   "single statuses, thread contexts, or JSONL of statuses; the streaming "
+                   "API saved (WebSocket JSONL or server-sent events); mastodon-archive "
                    "files; Mastodon's own account archive (zip or outbox.json). Ids are local "
                    "to the instance the data was fetched from.")
 
@@ -401,8 +462,13 @@ class MastodonSource(Source):
             return 0.9 if sample.encoding == "binary" and {"outbox.json", "actor.json"} <= names \
                 else 0.0
         text = sample.stripped
+        if re.match(r"(event|data):|:", text):  # the streaming API's server-sent events
+            keys = set(_STATUS_KEYS.findall(text))
+            return 0.9 if {"account", "content"} <= keys else 0.0
         if not text.startswith(("[", "{")):
             return 0.0
+        if '"payload"' in text and '"event"' in text and re.search(r'\\"(account|content)\\"', text):
+            return 0.9  # WebSocket messages of the streaming API: the status is a JSON string
         if '"orderedItems"' in text and '"OrderedCollection"' in text \
                 and '"https://www.w3.org/ns/activitystreams' in text:
             return 0.9
@@ -418,6 +484,9 @@ class MastodonSource(Source):
         outbox, actor = _read_archive(path)
         if outbox is not None:
             yield from _outbox(outbox, actor if isinstance(actor, dict) else {}, source)
+            return
+        if _is_server_sent(path):
+            yield from _server_sent(path, source)
             return
         for number, doc in iter_json(path):
             if isinstance(doc, RecordError):
@@ -438,6 +507,14 @@ def _safe(record: Any, source: str, line: int, referenced: bool = False
     if not isinstance(record, dict):
         yield RecordError(source, line, "this is not a Mastodon status (not a JSON object)")
         return
+    if isinstance(record.get("event"), str) and ("payload" in record or "stream" in record):
+        record, problem = _stream_event(record)  # a message of the streaming API
+        if problem is not None:
+            yield RecordError(source, line, problem[0], kind=problem[1])
+            return
+        if not isinstance(record, dict):
+            yield RecordError(source, line, "the streamed event holds no status object")
+            return
     status = _status_of(record)
     if status is None:
         what = f"a {record['type']} notification" if "type" in record else "a conversation"
