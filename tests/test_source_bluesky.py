@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -197,3 +198,55 @@ def test_sniff_bare_record_then_read_reports_it(tmp_path: Path) -> None:
     assert SOURCE.sniff(take_sample(path)) > 0
     (error,) = SOURCE.read(path, ReadOptions())
     assert isinstance(error, RecordError) and error.line == 1
+
+
+def test_jetstream_posts_are_read_and_other_events_reported(fixtures: Path) -> None:
+    path = fixtures / "bluesky" / "jetstream.jsonl"
+    assert SOURCE.sniff(take_sample(path)) >= 0.9
+    posts, errors = read(path)
+    reply, quote = posts
+    assert (reply.id, reply.source_line) == (A1, 1)
+    assert reply.created_at == datetime(2024, 3, 7, 20, 2, 30, 123000, tzinfo=UTC)
+    assert reply.reply_to_id == ROOT and reply.thread_id == ROOT
+    assert reply.mentions == ["host.chat.example"] and reply.hashtags == ["edchat"]
+    assert reply.author.id == f"bluesky:{ALICE}" and reply.author.handle is None
+    assert reply.language == "en" and reply.raw["time_us"] == 1709841750123456
+    # the first releases' short names; no createdAt: the time the relay saw it
+    assert quote.quote_of_id == ROOT and quote.text == "Same here"
+    assert quote.created_at == datetime(2024, 3, 7, 20, 2, 50, tzinfo=UTC)
+    assert [(e.line, e.kind) for e in errors] == [
+        (2, "not a post"), (4, "deleted post"), (5, "not a post")]
+    assert "app.bsky.feed.like" in errors[0].reason and "3kgone0000009" in errors[1].reason
+
+
+def test_post_thread_v2_flat_list(fixtures: Path) -> None:
+    """What bsky.app loads (getPostThreadV2): a flat list of thread items, some not posts."""
+    posts, errors = read(fixtures / "bluesky" / "thread_v2.json")
+    assert errors == []
+    root, a1 = posts
+    assert (root.id, root.source_line, root.like_count) == (ROOT, 1, 9)
+    assert root.author.handle == "host.chat.example" and root.hashtags == []
+    assert (a1.id, a1.source_line, a1.reply_to_id) == (A1, 2, ROOT)
+    assert a1.reply_to_author == "host.chat.example" and a1.text == "A1: a book about gardens"
+
+
+def test_early_2023_entities_and_upvotes(fixtures: Path) -> None:
+    """Posts written before facets carry entities (UTF-16 offsets) and upvoteCount."""
+    (post,), errors = read(fixtures / "bluesky" / "feed_2023.json")
+    assert errors == []
+    assert post.mentions == ["host.chat.example"]  # the shown "@handle", found past an emoji
+    assert post.urls == ["https://example.org/notes"]
+    assert (post.like_count, post.repost_count) == (4, 1)
+
+
+def test_pages_saved_as_one_list(fixtures: Path, tmp_path: Path) -> None:
+    """A paged download kept as a list of responses reads as the responses one by one."""
+    pages = [json.loads((fixtures / "bluesky" / name).read_text())
+             for name in ("search_posts.json", "thread_v2.json", "feed_2023.json")]
+    path = tmp_path / "pages.json"
+    path.write_text(json.dumps(pages))
+    posts, errors = read(path)
+    assert errors == []
+    assert [(p.id, p.source_line) for p in posts] == [
+        (B1, 1), (A1, 1), (ROOT, 1), (ROOT, 2), (A1, 2),
+        (f"bluesky:at://{ALICE}/app.bsky.feed.post/3jqold0000021", 3)]

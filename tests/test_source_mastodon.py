@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -189,7 +190,8 @@ def test_unreadable_file(tmp_path: Path, content: str) -> None:
 
 def test_sniff(data: Path, fixtures: Path) -> None:
     for path in [*(data / "mastodon").iterdir(), *(fixtures / "mastodon").iterdir()]:
-        assert SOURCE.sniff(take_sample(path)) >= 0.9, path
+        if path.name != "actor.json":  # the account archive's profile, beside its outbox
+            assert SOURCE.sniff(take_sample(path)) >= 0.9, path
     others = [
         data / "bluesky" / "thread_view_post_with_embed_media.json",
         data / "bluesky" / "post_record.json",
@@ -207,3 +209,116 @@ def test_sniff_never_raises_on_junk(tmp_path: Path) -> None:
     path = tmp_path / "junk.json"
     path.write_bytes(b'{"account": [1, 2, "content": ')
     assert SOURCE.sniff(take_sample(path)) == 0
+
+
+def test_mastodon_archive_file(fixtures: Path) -> None:
+    """mastodon-archive's file: own statuses and mentions are posts, favourites referenced;
+    Mastodon.py wrote the ids as numbers and the times with an offset."""
+    path = fixtures / "mastodon" / "mastodon_archive.json"
+    assert SOURCE.sniff(take_sample(path)) >= 0.9
+    posts, errors = read(path)
+    assert [(p.id, p.source_line, p.is_referenced) for p in posts] == [
+        ("mastodon:112000000000000002", 1, False), ("mastodon:112000000000000003", 2, False),
+        ("mastodon:112000000000000001", 4, True)]
+    answer, reply, question = posts
+    assert answer.created_at == datetime(2024, 3, 7, 20, 2, 30, 123000, tzinfo=UTC)
+    assert answer.reply_to_id == question.id and answer.reply_to_author == "host@chat.example"
+    assert answer.author.id == "mastodon:109002" and answer.author.handle == "alice"
+    assert reply.reply_to_author == "alice" and reply.mentions == ["alice"]
+    assert question.like_count == 7 and question.hashtags == ["edchat"]
+    assert [(e.line, e.kind) for e in errors] == [(3, "direct message")]
+
+
+def test_mastodon_py_to_json_wrapper(fixtures: Path) -> None:
+    """Mastodon.py 2 saves a timeline with to_json(): the statuses sit in _mastopy_data."""
+    path = fixtures / "mastodon" / "mastopy_to_json.json"
+    assert SOURCE.sniff(take_sample(path)) >= 0.9
+    posts, errors = read(path)
+    assert errors == []
+    assert [(p.id, p.source_line) for p in posts] == [
+        ("mastodon:112000000000000021", 1), ("mastodon:112000000000000022", 2)]
+    answer, more = posts
+    assert answer.reply_to_id == "mastodon:112000000000000020"
+    assert answer.text == "A2: audiobooks on the bus #edchat" and answer.hashtags == ["edchat"]
+    assert (answer.like_count, answer.repost_count) == (3, 1)
+    assert more.created_at == datetime(2024, 3, 7, 20, 21, 0, 500000, tzinfo=UTC)
+
+
+def test_pages_and_contexts_saved_as_one_list(fixtures: Path, data: Path, tmp_path: Path) -> None:
+    """Timeline pages, or the contexts of several threads, kept in one JSON list."""
+    context = json.loads((fixtures / "mastodon" / "context.json").read_text())
+    page = json.loads((data / "mastodon" / "timeline_public.json").read_text())
+    path = tmp_path / "pages.json"
+    path.write_text(json.dumps([page[:3], page[3:], context]))
+    posts, errors = read(path)
+    assert errors == []
+    expected = [p.id for p in read(data / "mastodon" / "timeline_public.json")[0]] + \
+        [p.id for p in read(fixtures / "mastodon" / "context.json")[0]]
+    assert [p.id for p in posts] == expected
+
+
+def test_an_empty_context_holds_no_statuses(tmp_path: Path) -> None:
+    path = tmp_path / "context.json"
+    path.write_text('{"ancestors": [], "descendants": []}')
+    assert list(SOURCE.read(path, ReadOptions())) == []
+
+
+def test_account_archive_outbox(fixtures: Path) -> None:
+    """Mastodon's own account archive: outbox.json, named by the actor.json beside it."""
+    path = fixtures / "mastodon" / "outbox.json"
+    assert SOURCE.sniff(take_sample(path)) >= 0.9
+    posts, errors = read(path)
+    assert [(p.id, p.source_line) for p in posts] == [
+        ("mastodon:112000000000000002", 1), ("mastodon:112000000000000005", 2),
+        ("mastodon:112000000000000006", 3), ("mastodon:112000000000000009", 6)]
+    answer, follow_up, boost, unlisted = posts
+    assert answer.author.handle == "alice" and answer.author.display_name == "Alice 🌻"
+    assert answer.author.avatar_url is None  # a path inside the archive, not a link
+    assert answer.text == "@host A1: a book about gardens, notes at https://example.org/gardens #edchat"
+    assert answer.created_at == datetime(2024, 3, 7, 20, 2, 30, tzinfo=UTC)
+    # another server's status is known by its URL; the instance's own by its id
+    assert answer.reply_to_id == "mastodon:https://chat.example/users/host/statuses/112000000000000001"
+    assert answer.reply_to_author == "host@chat.example"
+    assert (answer.mentions, answer.hashtags) == (["host@chat.example"], ["edchat"])
+    assert answer.urls == ["https://example.org/gardens"] and answer.media == []
+    assert (answer.like_count, answer.repost_count, answer.language) == (4, 1, "en")
+    assert follow_up.reply_to_id == answer.id and follow_up.reply_to_author == "alice"
+    assert boost.repost_of_id == "mastodon:https://chat.example/users/host/statuses/112000000000000003"
+    assert unlisted.text == "CW: screens\n\nQ2 answer: less screen time"
+    assert [(e.line, e.kind) for e in errors] == [(4, "direct message"), (5, "not in the archive")]
+
+
+def test_account_archive_zip(fixtures: Path, tmp_path: Path) -> None:
+    folder = fixtures / "mastodon"
+    path = tmp_path / "archive-20240308-abc.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        for name in ("outbox.json", "actor.json"):
+            zf.write(folder / name, name)
+        zf.writestr("media_attachments/files/112/original/garden.jpg", b"\xff\xd8")
+    assert SOURCE.sniff(take_sample(path)) >= 0.9
+    assert [(p.id, p.author.display_name) for p in read(path)[0]] == \
+        [(p.id, p.author.display_name) for p in read(folder / "outbox.json")[0]]
+    slack = tmp_path / "not-mastodon.zip"
+    with zipfile.ZipFile(slack, "w") as zf:
+        zf.writestr("channels.json", "[]")
+    assert SOURCE.sniff(take_sample(slack)) == 0
+    with pytest.raises(InputError, match="no outbox.json"):
+        list(SOURCE.read(slack, ReadOptions()))
+
+
+@pytest.mark.parametrize(("name", "lines"), [
+    ("streaming_ws.jsonl", [1, 2, 3]), ("streaming_sse.txt", [3, 8, 14])])
+def test_streaming_api_saved(fixtures: Path, name: str, lines: list[int]) -> None:
+    """A hashtag followed live: WebSocket messages (the status a JSON string in "payload")
+    or server-sent events (event: / data: lines); an edit is the status again."""
+    path = fixtures / "mastodon" / name
+    assert SOURCE.sniff(take_sample(path)) >= 0.9
+    posts, errors = read(path)
+    assert [(p.id, p.source_line) for p in posts] == [
+        ("mastodon:112000000000000001", lines[0]), ("mastodon:112000000000000002", lines[1]),
+        ("mastodon:112000000000000002", lines[2])]
+    question, answer, edited = posts
+    assert question.hashtags == ["edchat"] and answer.reply_to_id == question.id
+    assert edited.text == answer.text + " (edited)"
+    assert errors[0].kind == "deleted" and "112000000000000099 was deleted" in errors[0].reason
+    assert [e.kind for e in errors[1:]] == (["no status"] if name.endswith(".jsonl") else [])

@@ -5,11 +5,20 @@ Accepted shapes (as JSON documents, or one per line as JSONL):
 * ``app.bsky.feed.getPostThread``: ``{"thread": threadViewPost}``; the ``parent`` chain is
   read root first, then the post, then its ``replies``. ``notFoundPost`` and ``blockedPost``
   nodes carry no post and are skipped silently.
+* ``app.bsky.unspecced.getPostThreadV2`` (what bsky.app itself loads): ``{"thread":
+  [{"uri", "depth", "value": {"post": postView}}]}``, read in its order; items that are
+  not found, blocked or hidden from logged-out viewers are skipped silently.
 * ``app.bsky.feed.searchPosts`` / ``getPosts``: ``{"posts": [postView, ...]}``.
 * ``getAuthorFeed`` / ``getTimeline`` / ``getFeed``: ``{"feed": [feedViewPost, ...]}``. The
   ``reply.root`` and ``reply.parent`` views of an item are yielded as referenced posts.
 * one postView, a repo record ``{"uri", "cid", "value"}`` (``com.atproto.repo.getRecord``)
-  or ``{"records": [...]}`` (``listRecords``), or a JSON list of any of these.
+  or ``{"records": [...]}`` (``listRecords``), or a JSON list of any of these (the pages
+  of a paged download saved as one list: each page's posts share the page's line).
+* Jetstream events, one per line (``{"did", "time_us", "kind": "commit", "commit":
+  {"operation", "collection", "rkey", "record"}}``, and the older ``"type": "com"`` form):
+  a created or updated post becomes a post, known only by its author's did (the stream
+  carries no handles or counts); likes, follows, deletions, identity and account events
+  are reported as skipped, so the summary says what the stream held.
 
 A bare ``app.bsky.feed.post`` record without its ``at://`` uri cannot be identified, so it is
 reported as a bad record. Both the API's camelCase JSON and the atproto Python SDK's model
@@ -23,7 +32,9 @@ dumps (snake_case keys, ``py_type`` for ``$type``) are read.
 The AT Protocol requires a time zone in ``createdAt``; some older clients wrote zone-less
 UTC timestamps, so a missing zone is read as UTC (``--tz`` describes the user's own
 exports, not other people's clients). A record without ``createdAt`` falls back to the
-view's ``indexedAt``. Facet offsets are UTF-8 byte offsets into the text. Image alt texts
+view's ``indexedAt``. Facet offsets are UTF-8 byte offsets into the text; posts written
+before facets (early 2023) carry ``entities`` (links, and mentions by did, at UTF-16
+offsets) and their views an ``upvoteCount``, read as links, mentions and likes. Image alt texts
 stay in ``raw`` only; ``handle.invalid`` (an unverifiable handle) is read as unknown.
 
 ``source_line`` is the real line for JSONL; in a JSON document it is the 1-based index of
@@ -50,6 +61,10 @@ PLATFORM = "bluesky"
 POST = "app.bsky.feed.post"
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 _SNIFF_TYPE = re.compile(r'"(?:\$type|py_type)"\s*:\s*"app\.bsky\.')
+_SNIFF_JETSTREAM = re.compile(r'"time_us"\s*:\s*\d+\s*,\s*"(?:kind|type)"\s*:\s*"')
+# The first Jetstream releases wrote short names: "type": "com", and "c"/"u"/"d" operations.
+_JETSTREAM_KINDS = {"com": "commit", "id": "identity", "acc": "account"}
+_JETSTREAM_OPS = {"c": "create", "u": "update", "d": "delete"}
 
 
 @lru_cache(maxsize=256)
@@ -84,6 +99,13 @@ def _uri_parts(uri: str) -> tuple[str, str, str]:
     """(authority, collection, rkey) of an ``at://`` uri."""
     parts = uri[len("at://"):].split("/")
     return parts[0], parts[1] if len(parts) > 1 else "", parts[2] if len(parts) > 2 else ""
+
+
+def _utf16_slice(text: str, start: Any, end: Any) -> str:
+    """The text between two UTF-16 offsets, as the early ``entities`` counted them."""
+    if not isinstance(start, int) or not isinstance(end, int):
+        return ""
+    return text.encode("utf-16-le")[2 * start:2 * end].decode("utf-16-le", "ignore")
 
 
 def _handle(value: Any) -> str | None:
@@ -183,6 +205,19 @@ def _post(view: dict[str, Any], ctx: _Context, line: int, referenced: bool = Fal
                 urls.append(_g(feature, "uri"))
             elif _g(feature, "tag"):
                 hashtags.append(_g(feature, "tag").lstrip("#"))
+    for entity in _g(record, "entities") or ():  # posts of early 2023, written before facets
+        value, kind = _g(entity, "value"), _g(entity, "type")
+        if not isinstance(value, str) or not value:
+            continue
+        if kind == "link":
+            urls.append(value)
+        elif kind == "mention":
+            shown = _utf16_slice(raw_text, _g(_g(entity, "index"), "start"),
+                                 _g(_g(entity, "index"), "end"))
+            mentions.append(shown[1:] if shown.startswith("@") and len(shown) > 1
+                            else ctx.handles.get(value, value))
+        elif kind == "hashtag":
+            hashtags.append(value.lstrip("#"))
     hashtags += [t.lstrip("#") for t in _g(record, "tags") or () if isinstance(t, str)]
     quote_uri, _ = _embed(_g(record, "embed"), urls, media)
     view_embed = _g(view, "embed") or next(iter(_g(view, "embeds") or ()), None)
@@ -208,7 +243,7 @@ def _post(view: dict[str, Any], ctx: _Context, line: int, referenced: bool = Fal
         hashtags=unique(hashtags),
         urls=unique(urls),
         media=unique(media),
-        like_count=_g(view, "likeCount"),
+        like_count=_g(view, "likeCount", _g(view, "upvoteCount")),  # "upvote" until April 2023
         repost_count=_g(view, "repostCount"),
         reply_count=_g(view, "replyCount"),
         quote_count=_g(view, "quoteCount"),
@@ -252,6 +287,35 @@ def _feed_item(item: dict[str, Any], ctx: _Context, line: int) -> list[Post]:
     return out
 
 
+def _jetstream(event: dict[str, Any], ctx: _Context, line: int) -> Iterator[Post | RecordError]:
+    """A Jetstream event: a created or updated post is read as its repo record; anything
+    else (a like, a follow, a deletion, an identity change) is reported, not imported."""
+    kind = event.get("kind") or _JETSTREAM_KINDS.get(event.get("type"), event.get("type"))
+    commit = event.get("commit")
+    if kind != "commit" or not isinstance(commit, dict):
+        yield RecordError(ctx.source, line, f"a Jetstream {kind or 'unknown'} event, not a "
+                          "post; skipped", kind="not a post")
+        return
+    operation = commit.get("operation") or commit.get("type")
+    operation = _JETSTREAM_OPS.get(operation, operation)
+    collection, did, rkey = commit.get("collection"), event.get("did"), commit.get("rkey")
+    if collection != POST or operation not in ("create", "update"):
+        what = (f"a Jetstream {operation} of post at://{did}/{POST}/{rkey}" if collection == POST
+                else f"a Jetstream {collection} {operation} event, not a post")
+        yield RecordError(ctx.source, line, f"{what}; skipped",
+                          kind="deleted post" if collection == POST else "not a post")
+        return
+    if not isinstance(did, str) or not did.startswith("did:") or not rkey:
+        raise ValueError("the Jetstream event has no did or rkey")
+    view: dict[str, Any] = {"uri": f"at://{did}/{POST}/{rkey}", "cid": commit.get("cid"),
+                            "record": commit.get("record")}
+    if isinstance(event.get("time_us"), int):  # when the relay saw it, for a record without createdAt
+        view["indexedAt"] = datetime.fromtimestamp(event["time_us"] / 1e6, UTC).isoformat()
+    for post in _post(view, ctx, line):
+        post.raw = event
+        yield post
+
+
 class _Context:
     def __init__(self, source: str, doc: Any) -> None:
         self.source = source
@@ -285,6 +349,9 @@ def _items(doc: Any, ctx: _Context, fixed_line: int | None) -> Iterator[Post | R
         units = [doc]
     elif isinstance(_g(doc, "thread"), dict):
         units = [("post", view) for view in _thread(_g(doc, "thread"))]
+    elif isinstance(_g(doc, "thread"), list):  # getPostThreadV2: a flat list of thread items
+        units = [("post", _g(_g(item, "value"), "post")) for item in _g(doc, "thread")
+                 if isinstance(_g(_g(item, "value"), "post"), dict)]
     else:
         for key in ("posts", "feed", "records"):
             if isinstance(_g(doc, key), list):
@@ -293,15 +360,21 @@ def _items(doc: Any, ctx: _Context, fixed_line: int | None) -> Iterator[Post | R
         else:
             units = [doc]
     for unit in units:
-        ctx.line += 1
+        if fixed_line is None:  # the posts of a nested page keep the page's line
+            ctx.line += 1
         line = fixed_line or ctx.line
         try:
             if isinstance(unit, tuple):
                 yield from _post(unit[1], ctx, line)
             elif not isinstance(unit, dict):
                 yield RecordError(ctx.source, line, "this is not a Bluesky post (not an object)")
-            elif isinstance(_g(unit, "thread"), dict) or _g(unit, "replies") is not None:
-                yield from _items({"thread": _g(unit, "thread") or unit}, ctx, line)
+            elif "time_us" in unit and ("kind" in unit or "type" in unit):
+                yield from _jetstream(unit, ctx, line)
+            elif isinstance(_g(unit, "thread"), (dict, list)) or any(
+                    isinstance(_g(unit, key), list) for key in ("posts", "feed", "records")):
+                yield from _items(unit, ctx, line)  # one page of a paged download
+            elif _g(unit, "replies") is not None:
+                yield from _items({"thread": unit}, ctx, line)
             elif isinstance(_g(unit, "post"), dict):
                 yield from _feed_item(unit, ctx, line)
             elif _g(unit, "uri") is None and _g(unit, "$type") == POST:
@@ -327,6 +400,8 @@ class BlueskySource(Source):
             return 0.0
         if _SNIFF_TYPE.search(text) or ('"at://' in text and f"/{POST}/" in text):
             return 0.95
+        if '"did:' in text and _SNIFF_JETSTREAM.search(text):  # a stream of identity events first
+            return 0.9
         return 0.0
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Post | RecordError]:
