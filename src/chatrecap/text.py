@@ -129,6 +129,38 @@ def _clean_once(text: str) -> str:
     return text.strip()
 
 
+class _Links(HTMLParser):
+    """The hrefs of the links of fediverse HTML, minus its mention and hashtag links."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag != "a":
+            return
+        attr = dict(attrs)
+        classes = (attr.get("class") or "").split()
+        if "mention" in classes or "hashtag" in classes or attr.get("rel") == "tag":
+            return
+        if attr.get("href"):
+            self.urls.append(attr["href"])
+
+
+def html_links(markup: str) -> list[str]:
+    """The links a post's HTML holds (Mastodon, Pleroma and ActivityPub mark the links of
+    mentions and hashtags with their class or rel, and those are not links)."""
+    if "<a" not in markup:
+        return []
+    parser = _Links()
+    try:
+        parser.feed(markup)
+        parser.close()
+    except AssertionError:  # html.parser gives up on some malformed markup
+        pass
+    return parser.urls
+
+
 class _HTMLToText(HTMLParser):
     """Paragraphs and line breaks become newlines, everything else its text."""
 

@@ -16,12 +16,9 @@ one per line (``{"stream", "event", "payload"}``, the payload the status as a JS
 string) or the server-sent events of ``/api/v1/streaming/hashtag`` (``event: update`` /
 ``data: {...}``); an edit (``status.update``) is the status again, deletions are reported.
 
-Mastodon's own account archive (Settings > Import and export > Request your archive: a
-zip with ``outbox.json`` and ``actor.json``, or its ``outbox.json`` unpacked with
-``actor.json`` beside it) is ActivityPub: each Create of a Note is one of the user's posts,
-named by the actor, with the instance's own status ids (as its API gives them) and the
-URLs of other servers' statuses as their ids; a boost (Announce) carries only the link to
-what it boosted, so its text is empty. Direct messages are left out here too.
+Mastodon's own account archive (a zip with ``outbox.json`` and ``actor.json``, or its
+``outbox.json`` unpacked with ``actor.json`` beside it) is ActivityPub, read by
+:mod:`chatrecap.sources._activitypub`.
 
 Status and account ids are local to the instance the archive was fetched from: the same
 post fetched through another server has another id, and ``acct`` is ``user`` for that
@@ -43,63 +40,30 @@ retweet: the boosted status is yielded first (``is_referenced``), then the boost
 from __future__ import annotations
 
 import re
-import zipfile
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from chatrecap.errors import InputError, RecordError
+from chatrecap.errors import RecordError
 from chatrecap.models import Author, Post, make_id
+from chatrecap.sources._activitypub import actor_beside, is_outbox, outbox_posts, read_archive_zip
 from chatrecap.sources._twitter import parse_iso, unique
 from chatrecap.sources.base import (
     ReadOptions,
     Sample,
     Source,
-    check_zip,
     iter_json,
     iter_lines,
-    read_zip_entry,
 )
-from chatrecap.text import clean_text, html_to_text
+from chatrecap.text import clean_text, html_links, html_to_text
 
 PLATFORM = "mastodon"
 _STATUS_KEYS = re.compile(r'"(account|content|visibility|reblogs_count|spoiler_text)"\s*:')
 _CONTEXT = re.compile(r'^\{\s*"(ancestors|descendants)"\s*:')
 # Mastodon writes <p class="quote-inline">, Pleroma/Akkoma <span class="quote-inline">.
 _QUOTE_INLINE = re.compile(r'<(p|span) class="quote-inline">.*?</a>\s*</\1>', re.S)
-
-
-class _Links(HTMLParser):
-    """The hrefs of a status' links, minus mention and hashtag links."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.urls: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag != "a":
-            return
-        attr = dict(attrs)
-        classes = (attr.get("class") or "").split()
-        if "mention" in classes or "hashtag" in classes or attr.get("rel") == "tag":
-            return
-        if attr.get("href"):
-            self.urls.append(attr["href"])
-
-
-def _links(markup: str) -> list[str]:
-    if "<a" not in markup:
-        return []
-    parser = _Links()
-    try:
-        parser.feed(markup)
-        parser.close()
-    except AssertionError:  # html.parser gives up on some malformed markup
-        pass
-    return parser.urls
 
 
 def _time(value: Any) -> Any:
@@ -182,7 +146,7 @@ def _map(status: dict[str, Any], path: str, line: int, referenced: bool = False)
         mentions=unique([m["acct"] for m in mentions if m.get("acct")]),
         hashtags=unique([t["name"] for t in status.get("tags") or ()
                          if isinstance(t, dict) and t.get("name")]),
-        urls=unique(_links(html) + ([card["url"]] if card.get("url") else [])),
+        urls=unique(html_links(html) + ([card["url"]] if card.get("url") else [])),
         media=unique([m.get("url") or m.get("remote_url") for m in
                       status.get("media_attachments") or ()
                       if isinstance(m, dict) and (m.get("url") or m.get("remote_url"))]),
@@ -303,150 +267,6 @@ def _statuses(doc: Any) -> list[tuple[Any, bool]]:
     return [(doc, False)]  # one status; anything else is reported as not a status
 
 
-# --- the account archive Mastodon itself hands out (ActivityPub) ------------------------
-
-_PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
-_AP_STATUS = re.compile(r"^https?://([^/]+)/users/([^/]+)/statuses/([^/]+?)(?:/activity)?$")
-
-
-def _ap_ref(url: Any, home: str) -> tuple[str, str | None] | None:
-    """(native id, author handle) of an ActivityPub status URL: the instance's own id for
-    its own statuses, as its REST API gives them; the URL itself for other servers'."""
-    if not isinstance(url, str) or not url:
-        return None
-    match = _AP_STATUS.match(url)
-    if not match:
-        return url, None
-    host, user, ident = match.groups()
-    return (ident, user) if host == home else (url, f"{user}@{host}")
-
-
-def _ap_author(actor: dict[str, Any], actor_url: str) -> Author:
-    icon = actor.get("icon") if isinstance(actor.get("icon"), dict) else {}
-    match = re.match(r"^https?://[^/]+/users/([^/]+)$", actor_url)
-    return Author(
-        platform=PLATFORM, native_id=None,
-        handle=actor.get("preferredUsername") or (match.group(1) if match else actor_url),
-        display_name=clean_text(actor.get("name")) or None,
-        bio=html_to_text(actor.get("summary")) or None,
-        url=actor.get("url") or None,
-        created_at=_time(actor.get("published")),
-        avatar_url=icon.get("url") if str(icon.get("url")).startswith("http") else None,
-        is_bot=actor.get("type") == "Service" if actor.get("type") else None,
-    )
-
-
-def _ap_total(collection: Any) -> int | None:
-    value = collection.get("totalItems") if isinstance(collection, dict) else None
-    return value if isinstance(value, int) else None
-
-
-def _ap_post(item: dict[str, Any], actor: dict[str, Any], source: str, line: int) -> Post:
-    """A Create (of a Note) or an Announce of the outbox as a post."""
-    actor_url = item.get("actor") or actor.get("id") or ""
-    home = re.sub(r"^https?://([^/]+).*$", r"\1", actor_url)
-    author = _ap_author(actor, actor_url)
-    note = item.get("object")
-    if item.get("type") == "Announce":
-        ref, original = _ap_ref(item.get("id"), home), _ap_ref(
-            note.get("id") if isinstance(note, dict) else note, home)
-        if ref is None or original is None:
-            raise ValueError("the boost has no id or no boosted status")
-        return Post(platform=PLATFORM, native_id=ref[0], author=author,
-                    created_at=parse_iso(item["published"]), text="",
-                    repost_of_id=make_id(PLATFORM, original[0]), source_file=source,
-                    source_line=line, raw=item)
-    ref = _ap_ref(note.get("id"), home)
-    if ref is None:
-        raise ValueError("the post has no id")
-    html = note.get("content") or ""
-    text = html_to_text(html)
-    spoiler = clean_text(note.get("summary"))
-    if spoiler:
-        text = f"CW: {spoiler}\n\n{text}" if text else f"CW: {spoiler}"
-    tags = [t for t in note.get("tag") or () if isinstance(t, dict) and isinstance(t.get("name"), str)]
-    reply = _ap_ref(note.get("inReplyTo"), home)
-    languages = list(note.get("contentMap") or {}) if isinstance(note.get("contentMap"), dict) else []
-    return Post(
-        platform=PLATFORM, native_id=ref[0], author=author,
-        created_at=parse_iso(note.get("published") or item["published"]),
-        text=text, text_original=html or None,
-        reply_to_id=make_id(PLATFORM, reply[0]) if reply else None,
-        reply_to_author=reply[1] if reply else None,
-        mentions=unique([t["name"].lstrip("@").removesuffix(f"@{home}") for t in tags
-                         if t.get("type") == "Mention"]),
-        hashtags=unique([t["name"].lstrip("#") for t in tags if t.get("type") == "Hashtag"]),
-        urls=unique(_links(html)),
-        media=unique([a["url"] for a in note.get("attachment") or () if isinstance(a, dict)
-                      and isinstance(a.get("url"), str) and a["url"].startswith("http")]),
-        like_count=_ap_total(note.get("likes")), repost_count=_ap_total(note.get("shares")),
-        language=languages[0] if languages else None,
-        url=note.get("url") if isinstance(note.get("url"), str) else None,
-        source_file=source, source_line=line, raw=item,
-    )
-
-
-def _outbox(doc: dict[str, Any], actor: dict[str, Any], source: str
-            ) -> Iterator[Post | RecordError]:
-    """The posts of an outbox: public, unlisted and followers-only posts and boosts;
-    direct messages are left out, as in the API's JSON."""
-    for line, item in enumerate(doc.get("orderedItems") or (), 1):
-        kind = item.get("type") if isinstance(item, dict) else None
-        note = item.get("object") if isinstance(item, dict) else None
-        if kind == "Create" and not isinstance(note, dict):
-            yield RecordError(source, line, "the post is only linked here, not in the "
-                              "archive; skipped", kind="not in the archive")
-            continue
-        if kind not in ("Create", "Announce"):
-            yield RecordError(source, line, f"a {kind or 'malformed'} activity, not a post; "
-                              "skipped", kind="not a post")
-            continue
-        audience = [*(item.get("to") or ()), *(item.get("cc") or ())]
-        if kind == "Create" and not any(_PUBLIC == a or str(a).endswith("/followers")
-                                        for a in audience):
-            yield RecordError(source, line, f"{note.get('id')} is a direct message: left out",
-                              kind="direct message")
-            continue
-        try:
-            yield _ap_post(item, actor, source, line)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            yield RecordError(source, line, f"this archived Mastodon post cannot be read: {exc}")
-
-
-def _is_outbox(doc: Any) -> bool:
-    return isinstance(doc, dict) and isinstance(doc.get("orderedItems"), list) \
-        and "content" not in doc
-
-
-def _actor_beside(path: Path) -> Any:
-    """The actor.json unpacked beside an outbox.json, which names the archive's author."""
-    beside = path.parent / "actor.json"
-    try:
-        return orjson.loads(beside.read_bytes()) if beside.is_file() else {}
-    except (OSError, orjson.JSONDecodeError):
-        return {}
-
-
-def _read_archive(path: Path) -> tuple[Any, Any]:
-    """(outbox, actor) of Mastodon's archive zip; (None, None) for any other file."""
-    if not zipfile.is_zipfile(path):
-        return None, None
-    try:
-        with zipfile.ZipFile(path) as zf:
-            check_zip(zf, path)
-            names = zf.namelist()
-            outbox = next((n for n in names if n.rsplit("/", 1)[-1] == "outbox.json"), None)
-            if outbox is None:
-                raise InputError(f"{path}: this zip holds no outbox.json, so it is not a "
-                                 "Mastodon account archive.")
-            actor = next((n for n in names if n.rsplit("/", 1)[-1] == "actor.json"), None)
-            docs = [orjson.loads(read_zip_entry(zf, name, path)) if name else {}
-                    for name in (outbox, actor)]
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        raise InputError(f"{path}: the archive cannot be read ({exc}).") from exc
-    return docs[0], docs[1]
-
-
 class MastodonSource(Source):
     id = "mastodon"
     name = "Mastodon API JSON"
@@ -481,9 +301,9 @@ class MastodonSource(Source):
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Post | RecordError]:
         source = str(path)
-        outbox, actor = _read_archive(path)
+        outbox, actor = read_archive_zip(path)
         if outbox is not None:
-            yield from _outbox(outbox, actor if isinstance(actor, dict) else {}, source)
+            yield from outbox_posts(outbox, actor, source, PLATFORM)
             return
         if _is_server_sent(path):
             yield from _server_sent(path, source)
@@ -491,9 +311,8 @@ class MastodonSource(Source):
         for number, doc in iter_json(path):
             if isinstance(doc, RecordError):
                 yield doc
-            elif number is None and _is_outbox(doc):
-                actor = _actor_beside(path)
-                yield from _outbox(doc, actor if isinstance(actor, dict) else {}, source)
+            elif number is None and is_outbox(doc):
+                yield from outbox_posts(doc, actor_beside(path), source, PLATFORM)
             elif number is None:  # a document: the position of each status is its "line"
                 for index, (status, referenced) in enumerate(_statuses(doc), 1):
                     yield from _safe(status, source, index, referenced)
