@@ -391,8 +391,8 @@ class BlueskySource(Source):
     id = "bluesky"
     name = "Bluesky / AT Protocol JSON"
     description = ("Bluesky API responses (getPostThread, searchPosts, getAuthorFeed, "
-                   "timelines), post views and app.bsky.feed.post repo records; also the "
-                   "atproto Python SDK's model dumps.")
+                   "timelines, getPostThreadV2), post views and app.bsky.feed.post repo "
+                   "records, Jetstream lines; also the atproto Python SDK's model dumps.")
 
     def sniff(self, sample: Sample) -> float:
         text = sample.stripped

@@ -168,7 +168,7 @@ def bind_columns(header: list[str], column_map: dict[str, str], path: Path | str
 class GenericCsvSource(Source):
     id = "csv"
     name = "Generic CSV with a column map"
-    description = f"Any CSV with a header row; name its columns with {EXAMPLE}."
+    description = f"Any CSV (or .xlsx sheet) with a header row; name its columns with {EXAMPLE}."
 
     def sniff(self, sample: Sample) -> float:
         first = sample.stripped.split("\n", 1)[0]

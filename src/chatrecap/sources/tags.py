@@ -72,7 +72,8 @@ REQUIRED = ("id_str", "from_user", "text")
 class TagsSource(Source):
     id = "tags"
     name = "TAGS (Twitter Archiving Google Sheet) CSV"
-    description = "The Archive sheet of TAGS saved as CSV (id_str, from_user, text, ...)."
+    description = ("The Archive sheet of TAGS saved as CSV or TSV, or downloaded as an .xlsx "
+                   "workbook (id_str, from_user, text, ...).")
 
     def sniff(self, sample: Sample) -> float:
         rows = sample_rows(sample, 1, sample_delimiter(sample))

@@ -48,7 +48,8 @@ Tweetish = x.Tweet | x.Ref | x.Line  # a flattened line or inlined reference is 
 class Twarc2Source(LineSource):
     id = "twarc2"
     name = "X API v2 JSONL (twarc2 pages, flattened or stream)"
-    description = "One API response page, streamed tweet or flattened tweet per line."
+    description = ("One API response page, streamed tweet or flattened tweet per line; or "
+                   "responses saved as one JSON document.")
 
     def sniff(self, sample: Sample) -> float:
         text = sample.stripped

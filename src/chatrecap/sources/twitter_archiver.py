@@ -78,7 +78,7 @@ class TwitterArchiverSource(Source):
     id = "twitter-archiver"
     name = "Twitter Archiver (Google Sheets add-on) CSV"
     description = (
-        "Sheet of the Twitter Archiver add-on saved as CSV; Date is local time: the tweet ids "
+        "Sheet of the Twitter Archiver add-on saved as CSV or .xlsx; Date is local time: the tweet ids "
         "settle it, --tz is needed only for tweets from before November 2010."
     )
 
