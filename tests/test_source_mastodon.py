@@ -11,6 +11,7 @@ import pytest
 
 from chatrecap.errors import InputError, RecordError
 from chatrecap.models import Post
+from chatrecap.sources import detect
 from chatrecap.sources.base import ReadOptions, take_sample
 from chatrecap.sources.mastodon import SOURCE
 
@@ -322,3 +323,31 @@ def test_streaming_api_saved(fixtures: Path, name: str, lines: list[int]) -> Non
     assert edited.text == answer.text + " (edited)"
     assert errors[0].kind == "deleted" and "112000000000000099 was deleted" in errors[0].reason
     assert [e.kind for e in errors[1:]] == (["no status"] if name.endswith(".jsonl") else [])
+
+
+def test_an_outbox_as_mastodon_writes_it_on_one_line(fixtures: Path, tmp_path: Path) -> None:
+    """The server writes outbox.json compact, on one line (a copy may be pretty-printed);
+    compacted JSON-LD may give a single audience as a string, not a list."""
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    outbox = json.loads((fixtures / "mastodon" / "outbox.json").read_text())
+    for item in outbox["orderedItems"]:
+        if isinstance(item.get("to"), list) and len(item["to"]) == 1:
+            item["to"] = item["to"][0]
+    (folder / "outbox.json").write_text(json.dumps(outbox, separators=(",", ":")))
+    (folder / "actor.json").write_bytes((fixtures / "mastodon" / "actor.json").read_bytes())
+    assert detect(folder / "outbox.json") is SOURCE
+    posts, errors = read(folder / "outbox.json")
+    pretty, pretty_errors = read(fixtures / "mastodon" / "outbox.json")
+    assert [(p.id, p.text, p.author.handle) for p in posts] == [
+        (p.id, p.text, p.author.handle) for p in pretty]
+    assert [e.kind for e in errors] == [e.kind for e in pretty_errors]
+
+
+def test_an_empty_context_in_a_list_holds_no_statuses(fixtures: Path, tmp_path: Path) -> None:
+    context = json.loads((fixtures / "mastodon" / "context.json").read_text())
+    path = tmp_path / "threads.json"
+    path.write_text(json.dumps([context, {"ancestors": [], "descendants": []}]))
+    posts, errors = read(path)
+    assert errors == [] and [p.id for p in posts] == [
+        p.id for p in read(fixtures / "mastodon" / "context.json")[0]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from datetime import UTC, datetime
 
@@ -239,3 +240,33 @@ def test_a_cut_short_tweets_link_to_itself_is_not_a_shared_link(tmp_path):
     (post,), _, _ = read(path)
     assert post.text.endswith("great… https://twitter.com/i/web/status/1227652243870097408")
     assert post.urls == []
+
+
+def test_an_x_archive_deeper_inside_a_folder_of_exports_is_one_of_its_files(tmp_path, fixtures, data):
+    """Only the archive's own folder (or its data/ folder) is read whole: a folder of exports
+    that holds one among others stands for all its files."""
+    folder = tmp_path / "exports"
+    (folder / "x" / "data").mkdir(parents=True)
+    for source in (fixtures / "twitter-v1" / "x-archive" / "data").iterdir():
+        (folder / "x" / "data" / source.name).write_bytes(source.read_bytes())
+    (folder / "context.json").write_bytes((data / "mastodon" / "status_reply.json").read_bytes())
+    paths = expand_paths([folder])
+    assert folder / "context.json" in paths and folder not in paths
+    assert folder / "x" / "data" / "tweets.js" in paths
+
+
+def test_an_x_archive_zip_is_held_to_the_limits_of_what_is_read(tmp_path, fixtures, monkeypatch):
+    """An X archive is gigabytes of media beside a few megabytes of tweets: only the files
+    read count against the zip limits, and an account.js with a bad date is no crash."""
+    monkeypatch.setattr("chatrecap.sources.base.MAX_ZIP_TOTAL_BYTES", 1 << 20)
+    folder = fixtures / "twitter-v1" / "x-archive" / "data"
+    archive = tmp_path / "twitter-2021.zip"
+    account = (folder / "account.js").read_text(encoding="utf-8")
+    with zipfile.ZipFile(archive, "w") as zf:
+        for name in ("tweets.js", "profile.js"):
+            zf.write(folder / name, f"data/{name}")
+        bad_date = re.sub(r'"createdAt" : "[^"]*"', '"createdAt" : "2009-02-30"', account)
+        zf.writestr("data/account.js", bad_date)
+        zf.writestr("data/tweets_media/clip.mp4", b"\x00" * (2 << 20), zipfile.ZIP_STORED)
+    posts, _, errors = read(archive)
+    assert errors == [] and len(posts) == 3 and posts[0].author.created_at is None

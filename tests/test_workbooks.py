@@ -10,6 +10,8 @@ CSV gives.
 from __future__ import annotations
 
 import csv
+import random
+import zipfile
 from datetime import datetime
 
 import pytest
@@ -155,3 +157,36 @@ def test_every_cell_value_becomes_text(value):
     assert isinstance(text, str)
     if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
         assert text == str(int(value))  # 12.0 -> "12", as a CSV export writes it
+
+
+def test_a_workbook_under_any_name_and_a_damaged_one(tmp_path):
+    """A browser's "aect.xlsx (1)" is still the workbook; a sheet whose XML is cut short is
+    an error naming the file, not a crash."""
+    whole = workbook(TAGS, tmp_path / "aect.xlsx", "Archive")
+    renamed = tmp_path / "aect.xlsx (1)"
+    renamed.write_bytes(whole.read_bytes())
+    assert _posts(tmp_path, renamed, "renamed")[0].new == 10
+    damaged = tmp_path / "damaged.xlsx"
+    with zipfile.ZipFile(whole) as source, zipfile.ZipFile(damaged, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            target.writestr(info, data[: len(data) // 2] if "worksheets/" in info.filename else data)
+    with open_store(tmp_path / "d.db") as store:
+        report = import_file(store, damaged)
+    assert report.failed and report.error.startswith(f"{damaged}: the workbook")
+
+
+def test_a_workbook_whose_xml_would_expand_past_the_limits_is_refused(tmp_path, monkeypatch):
+    """openpyxl expands a workbook's XML itself: each part is held to the zip limits first,
+    even when the workbook as a whole keeps under them (random padding)."""
+    monkeypatch.setattr("chatrecap.sources.base.RATIO_CHECKED_FROM_BYTES", 1 << 20)
+    whole = workbook(TAGS, tmp_path / "aect.xlsx", "Archive")
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(whole) as source, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info, source.read(info))
+        target.writestr("xl/padding.bin", random.Random(1).randbytes(1 << 20))
+        target.writestr("xl/sharedStrings2.xml", b"<sst>" + b" " * (8 << 20) + b"</sst>")
+    with open_store(tmp_path / "b.db") as store:
+        report = import_file(store, bomb)
+    assert report.failed and "refused" in report.error and "sharedStrings2.xml" in report.error

@@ -20,19 +20,12 @@ import orjson
 
 from chatrecap.errors import InputError, RecordError
 from chatrecap.models import Author, Post, make_id
-from chatrecap.sources._twitter import parse_iso, unique
+from chatrecap.sources._twitter import parse_iso, parse_iso_or_none, unique
 from chatrecap.sources.base import check_zip, read_zip_entry
 from chatrecap.text import clean_text, html_links, html_to_text
 
 _PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 _AP_STATUS = re.compile(r"^https?://([^/]+)/users/([^/]+)/statuses/([^/]+?)(?:/activity)?$")
-
-
-def _published(value: Any) -> Any:
-    try:
-        return parse_iso(value) if value else None
-    except (TypeError, ValueError):
-        return None
 
 
 def _ref(url: Any, home: str) -> tuple[str, str | None] | None:
@@ -56,7 +49,7 @@ def _author(actor: dict[str, Any], actor_url: str, platform: str) -> Author:
         display_name=clean_text(actor.get("name")) or None,
         bio=html_to_text(actor.get("summary")) or None,
         url=actor.get("url") or None,
-        created_at=_published(actor.get("published")),
+        created_at=parse_iso_or_none(actor.get("published")),
         avatar_url=icon.get("url") if str(icon.get("url")).startswith("http") else None,
         is_bot=actor.get("type") == "Service" if actor.get("type") else None,
     )
@@ -129,7 +122,7 @@ def outbox_posts(doc: dict[str, Any], actor: Any, source: str, platform: str
             yield RecordError(source, line, f"a {kind or 'malformed'} activity, not a post; "
                               "skipped", kind="not a post")
             continue
-        audience = [*(item.get("to") or ()), *(item.get("cc") or ())]
+        audience = [*_as_list(item.get("to")), *_as_list(item.get("cc"))]
         if kind == "Create" and not any(_PUBLIC == a or str(a).endswith("/followers")
                                         for a in audience):
             yield RecordError(source, line, f"{note.get('id')} is a direct message: left out",
@@ -139,6 +132,14 @@ def outbox_posts(doc: dict[str, Any], actor: Any, source: str, platform: str
             yield _post(item, actor, source, line, platform)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             yield RecordError(source, line, f"this archived Mastodon post cannot be read: {exc}")
+
+
+def _as_list(value: Any) -> list[Any]:
+    """A JSON-LD value that may be one item or a list of them (compacted JSON-LD writes a
+    single audience as a string)."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
 
 
 def is_outbox(doc: Any) -> bool:
@@ -161,13 +162,13 @@ def read_archive_zip(path: Path) -> tuple[Any, Any]:
         return None, None
     try:
         with zipfile.ZipFile(path) as zf:
-            check_zip(zf, path)
             names = zf.namelist()
             outbox = next((n for n in names if n.rsplit("/", 1)[-1] == "outbox.json"), None)
             if outbox is None:
                 raise InputError(f"{path}: this zip holds no outbox.json, so it is not a "
                                  "Mastodon account archive.")
             actor = next((n for n in names if n.rsplit("/", 1)[-1] == "actor.json"), None)
+            check_zip(zf, path, [n for n in (outbox, actor) if n])  # (its media stay closed)
             docs = [orjson.loads(read_zip_entry(zf, name, path)) if name else {}
                     for name in (outbox, actor)]
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:

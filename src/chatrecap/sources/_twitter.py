@@ -39,6 +39,14 @@ def parse_iso(value: str) -> datetime:
     return dt.astimezone(UTC)
 
 
+def parse_iso_or_none(value: Any) -> datetime | None:
+    """An optional ISO 8601 time of a profile or an archive: None when absent or unusable."""
+    try:
+        return parse_iso(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
 def snowflake_time(tweet_id: str | int) -> datetime | None:
     """The UTC creation time a tweet id encodes, or None for pre-2010 ids."""
     try:

@@ -60,16 +60,25 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
+#: What openpyxl raises on a damaged workbook, besides its own InvalidFileException: the
+#: zip's errors, and ParseError (a SyntaxError) for broken XML.
+_DAMAGED = (zipfile.BadZipFile, OSError, EOFError, KeyError, ValueError, TypeError, SyntaxError)
+
+
 def _open(path: Path) -> Any:
     from openpyxl import load_workbook  # imported on first need: most imports are not workbooks
+    from openpyxl.utils.exceptions import InvalidFileException
 
-    from chatrecap.sources.base import check_zip
+    from chatrecap.sources.base import check_zip, check_zip_entry
 
     try:
-        with zipfile.ZipFile(path) as zf:
-            check_zip(zf, path)  # the workbook's XML is expanded by openpyxl: hold it to our limits
-        return load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, EOFError, KeyError, ValueError, TypeError) as exc:
+        with zipfile.ZipFile(path) as zf:  # openpyxl expands the XML itself: our limits first
+            check_zip(zf, path)
+            for info in zf.infolist():
+                check_zip_entry(info, path)
+        # Given a file, not a name: openpyxl refuses names that do not end in .xlsx.
+        return load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True)
+    except (*_DAMAGED, InvalidFileException) as exc:
         raise InputError(f"{path}: the workbook cannot be read ({exc}).") from exc
 
 
@@ -77,9 +86,17 @@ def _chosen(workbook: Any) -> tuple[Any, list[str]]:
     """The sheet with the most rows (the first on a tie), and the names of the others."""
     sheets = list(workbook.worksheets)
     if not sheets:
-        raise InputError("the workbook holds no sheets")
-    best = max(sheets, key=lambda sheet: (sheet.max_row or 0, -sheets.index(sheet)))
+        raise ValueError("it holds no sheets")
+    rows = [_rows(sheet) for sheet in sheets]
+    best = sheets[rows.index(max(rows))]  # the first of the largest
     return best, [sheet.title for sheet in sheets if sheet is not best and _filled(sheet)]
+
+
+def _rows(sheet: Any) -> int:
+    """The sheet's rows: as its dimension says, else counted (a writer may leave it out)."""
+    if sheet.max_row is not None:
+        return int(sheet.max_row)
+    return sum(1 for _ in sheet.iter_rows(values_only=True))
 
 
 def _filled(sheet: Any) -> bool:
@@ -94,7 +111,10 @@ def sheet_rows(path: Path) -> Iterator[tuple[int, list[str]] | RecordError]:
     a note naming that sheet when there are others."""
     workbook = _open(path)
     try:
-        sheet, others = _chosen(workbook)
+        try:
+            sheet, others = _chosen(workbook)
+        except _DAMAGED as exc:
+            raise InputError(f"{path}: the workbook cannot be read ({exc}).") from exc
         if others:
             listed = ", ".join(f"'{name}'" for name in others)
             yield RecordError(str(path), None, f"read the sheet '{sheet.title}', the workbook's "
@@ -105,7 +125,7 @@ def sheet_rows(path: Path) -> Iterator[tuple[int, list[str]] | RecordError]:
                 cells = [cell_text(value) for value in row]
                 if any(cell.strip() for cell in cells):
                     yield number, cells
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError) as exc:
+        except _DAMAGED as exc:
             raise InputError(f"{path}: the workbook's sheet '{sheet.title}' cannot be read "
                              f"({exc}).") from exc
     finally:

@@ -13,7 +13,7 @@ import codecs
 import itertools
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, ClassVar
@@ -71,7 +71,9 @@ class Source:
     name: ClassVar[str]
     #: What the source needs from the user or provides, shown by ``chatrecap formats``.
     description: ClassVar[str] = ""
-    #: Whether the source reads a folder whole (an unpacked export), not file by file.
+    #: Whether every folder given with this --format is one archive to read whole (a Slack
+    #: export), not the files inside it. A source that reads only some folders whole (an
+    #: unpacked X archive) leaves this False and recognises those folders in :meth:`sniff`.
     reads_folders: ClassVar[bool] = False
 
     def sniff(self, sample: Sample) -> float:
@@ -213,20 +215,23 @@ def take_sample(path: Path) -> Sample:
     return Sample(path, head, text, encoding)
 
 
-#: (offset, signature, what the file is) of the media files exports keep beside their posts.
-_MEDIA = (
-    (0, b"\xff\xd8\xff", "a JPEG image"), (0, b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (0, b"GIF87a", "a GIF image"), (0, b"GIF89a", "a GIF image"), (8, b"WEBP", "a WebP image"),
-    (4, b"ftyp", "a video or audio file (MP4)"), (0, b"\x1aE\xdf\xa3", "a video (WebM)"),
-    (0, b"ID3", "an audio file (MP3)"), (0, b"OggS", "an audio or video file (Ogg)"),
-    (8, b"WAVE", "an audio file (WAV)"), (0, b"%PDF-", "a PDF document"),
+#: (signatures at their offsets, what the file is) of the media files exports keep beside
+#: their posts.
+_MEDIA: tuple[tuple[tuple[tuple[int, bytes], ...], str], ...] = (
+    (((0, b"\xff\xd8\xff"),), "a JPEG image"), (((0, b"\x89PNG\r\n\x1a\n"),), "a PNG image"),
+    (((0, b"GIF87a"),), "a GIF image"), (((0, b"GIF89a"),), "a GIF image"),
+    (((0, b"RIFF"), (8, b"WEBP")), "a WebP image"),
+    (((0, b"\x00\x00"), (4, b"ftyp")), "a video or audio file (MP4)"),
+    (((0, b"\x1aE\xdf\xa3"),), "a video (WebM)"), (((0, b"ID3"),), "an audio file (MP3)"),
+    (((0, b"OggS"),), "an audio or video file (Ogg)"),
+    (((0, b"RIFF"), (8, b"WAVE")), "an audio file (WAV)"), (((0, b"%PDF-"),), "a PDF document"),
 )
 
 
 def media_kind(head: bytes) -> str | None:
     """What a media file is, from its first bytes; None for anything else."""
-    for offset, signature, kind in _MEDIA:
-        if head[offset:offset + len(signature)] == signature:
+    for signatures, kind in _MEDIA:
+        if all(head[offset:offset + len(sig)] == sig for offset, sig in signatures):
             return kind
     return None
 
@@ -266,19 +271,14 @@ def iter_lines(path: Path) -> Iterator[tuple[int, bytes]]:
 
 
 def is_json_lines(path: Path) -> bool:
-    """Whether a JSON file is JSON Lines, or one document instead: an array on its first line,
-    or a first line that only opens a pretty-printed object or array. (A first line that is
-    broken JSON leaves it JSON Lines: that line is reported, the others still read.)"""
+    """Whether a JSON file is JSON Lines, or one document instead: an array (on one line or
+    pretty-printed), or a first line that only opens a pretty-printed object. Told by the
+    first line's first bytes, without parsing it."""
     first = next(iter_lines(path), None)
     if first is None:
         return True
     line = first[1].strip()
-    if line in (b"{", b"["):
-        return False
-    try:
-        return not isinstance(orjson.loads(line), list)
-    except orjson.JSONDecodeError:
-        return True
+    return not line.startswith(b"[") and line != b"{"
 
 
 def iter_json_lines(path: Path) -> Iterator[tuple[int, bytes]]:
@@ -343,11 +343,13 @@ def list_zip(path: Path) -> list[str]:
         raise InputError(f"{path}: the zip archive is truncated or corrupt ({exc}).") from exc
 
 
-def check_zip(zf: zipfile.ZipFile, archive: Path | str) -> None:
+def check_zip(zf: zipfile.ZipFile, archive: Path | str, read: Iterable[str] | None = None) -> None:
     """Refuse an archive that would expand past the limits as a whole: thousands of entries
     each just under an entry's limits are a zip bomb too. (Each entry is held to its declared
-    size when it is read, so the declared sizes can be trusted.)"""
-    infos = zf.infolist()
+    size when it is read, so the declared sizes can be trusted.) ``read``: the entries that
+    will be read, when not all (an X archive's gigabytes of media are never opened)."""
+    wanted = None if read is None else set(read)
+    infos = [i for i in zf.infolist() if wanted is None or i.filename in wanted]
     total, packed = sum(i.file_size for i in infos), sum(i.compress_size for i in infos)
     if total > MAX_ZIP_TOTAL_BYTES or (packed and total / packed > MAX_ZIP_RATIO
                                        and total > RATIO_CHECKED_FROM_BYTES):
@@ -356,19 +358,24 @@ def check_zip(zf: zipfile.ZipFile, archive: Path | str) -> None:
             f"{MAX_ZIP_TOTAL_BYTES:,} bytes, ratio {MAX_ZIP_RATIO}:1); unpack it yourself if you trust it.")
 
 
-def read_zip_entry(zf: zipfile.ZipFile, name: str, archive: Path | str) -> bytes:
-    """An entry's bytes, refusing entries that would expand past the limits (read at once
-    into one buffer, so an entry takes its size in memory once, not twice)."""
-    info = zf.getinfo(name)
+def check_zip_entry(info: zipfile.ZipInfo, archive: Path | str) -> None:
+    """Refuse an entry that would expand past an entry's limits."""
     if info.file_size > MAX_ZIP_ENTRY_BYTES or (
         info.compress_size and info.file_size / info.compress_size > MAX_ZIP_RATIO
         and info.file_size > RATIO_CHECKED_FROM_BYTES
     ):
         raise ZipLimitError(
-            f"{archive}!{name}: refused, it would expand to {info.file_size:,} bytes "
+            f"{archive}!{info.filename}: refused, it would expand to {info.file_size:,} bytes "
             f"(limit {MAX_ZIP_ENTRY_BYTES:,} bytes, ratio {MAX_ZIP_RATIO}:1); "
             "unpack it yourself if you trust it."
         )
+
+
+def read_zip_entry(zf: zipfile.ZipFile, name: str, archive: Path | str) -> bytes:
+    """An entry's bytes, refusing entries that would expand past the limits (read at once
+    into one buffer, so an entry takes its size in memory once, not twice)."""
+    info = zf.getinfo(name)
+    check_zip_entry(info, archive)
     try:
         with zf.open(info) as fh:
             data = fh.read(info.file_size + 1)

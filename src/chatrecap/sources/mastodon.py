@@ -49,7 +49,7 @@ import orjson
 from chatrecap.errors import RecordError
 from chatrecap.models import Author, Post, make_id
 from chatrecap.sources._activitypub import actor_beside, is_outbox, outbox_posts, read_archive_zip
-from chatrecap.sources._twitter import parse_iso, unique
+from chatrecap.sources._twitter import parse_iso, parse_iso_or_none, unique
 from chatrecap.sources.base import (
     ReadOptions,
     Sample,
@@ -66,13 +66,6 @@ _CONTEXT = re.compile(r'^\{\s*"(ancestors|descendants)"\s*:')
 _QUOTE_INLINE = re.compile(r'<(p|span) class="quote-inline">.*?</a>\s*</\1>', re.S)
 
 
-def _time(value: Any) -> Any:
-    try:
-        return parse_iso(value) if value else None
-    except (TypeError, ValueError):
-        return None
-
-
 def _author(account: dict[str, Any]) -> Author:
     return Author(
         platform=PLATFORM,
@@ -83,7 +76,7 @@ def _author(account: dict[str, Any]) -> Author:
         followers=account.get("followers_count"),
         following=account.get("following_count"),
         url=account.get("url") or None,
-        created_at=_time(account.get("created_at")),
+        created_at=parse_iso_or_none(account.get("created_at")),
         avatar_url=account.get("avatar") or None,
         is_bot=account.get("bot"),
     )
@@ -250,6 +243,13 @@ def _context(doc: Any) -> list[tuple[Any, bool]] | None:
     return None
 
 
+def _listed(item: Any) -> list[tuple[Any, bool]]:
+    """The statuses of an item of a list: a thread context's (none, when it is empty), or
+    the item itself as one status."""
+    parts = _context(item)
+    return parts if parts is not None else [(item, False)]
+
+
 def _statuses(doc: Any) -> list[tuple[Any, bool]]:
     """(status, referenced) of one parsed JSON value: a list, a Context, a mastodon-archive
     file, or one Status."""
@@ -258,7 +258,7 @@ def _statuses(doc: Any) -> list[tuple[Any, bool]]:
     if isinstance(doc, list):  # a timeline, or the pages or contexts of a download in one list
         return [pair for item in doc for pair in
                 ([(status, False) for status in item] if isinstance(item, list)
-                 else _context(item) or [(item, False)])]
+                 else _listed(item))]
     if (parts := _context(doc)) is not None:  # an empty thread holds no posts, and says so
         return parts
     if isinstance(doc, dict) and "content" not in doc and isinstance(doc.get("statuses"), list):
@@ -311,7 +311,7 @@ class MastodonSource(Source):
         for number, doc in iter_json(path):
             if isinstance(doc, RecordError):
                 yield doc
-            elif number is None and is_outbox(doc):
+            elif is_outbox(doc):  # (Mastodon writes it on one line, a pretty copy on many)
                 yield from outbox_posts(doc, actor_beside(path), source, PLATFORM)
             elif number is None:  # a document: the position of each status is its "line"
                 for index, (status, referenced) in enumerate(_statuses(doc), 1):

@@ -25,6 +25,7 @@ Decisions about what the sheet cannot say:
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -88,7 +89,7 @@ class TagsSource(Source):
     def read(self, path: Path, options: ReadOptions) -> Iterator[Post | RecordError]:
         name = str(path)
         columns: Columns | None = None
-        rescued = 0  # rows whose rounded id_str was taken whole from status_url
+        rescued: Counter[str] = Counter()  # rounded ids taken whole from status_url
         for item in iter_rows(path, file_delimiter(path)):
             if isinstance(item, RecordError):
                 yield item
@@ -98,15 +99,12 @@ class TagsSource(Source):
                 columns = _header(path, row)
                 continue
             try:
-                for post in _row(name, line, columns, row):
-                    if isinstance(post, Post) and "e" in (columns.get(row, "id_str") or "").lower():
-                        rescued += 1
-                    yield post
+                yield from _row(name, line, columns, row, rescued)
             except (KeyError, TypeError, ValueError, IndexError, AttributeError,
                     OverflowError) as exc:
                 yield RecordError(name, line, f"the row could not be read ({exc}); skipped")
-        if rescued:
-            yield RecordError(name, None, f"{rescued:,} row{'s' if rescued > 1 else ''} had an id_str "
+        if count := rescued["id_str"]:
+            yield RecordError(name, None, f"{count:,} row{'s' if count > 1 else ''} had an id_str "
                               "rounded by a spreadsheet (1.26426E+18); the whole id was taken from "
                               "status_url. Export the sheet with its id columns formatted as text "
                               "to keep the other ids too", kind="rounded ids", skipped=False)
@@ -123,16 +121,20 @@ def _header(path: Path, row: list[str]) -> Columns:
     return columns
 
 
-def _row(name: str, line: int, columns: Columns, row: list[str]) -> Iterator[Post | RecordError]:
+def _row(name: str, line: int, columns: Columns, row: list[str],
+         rescued: Counter[str]) -> Iterator[Post | RecordError]:
+    """The row's post (or why not); ``rescued`` counts the ids taken from status_url."""
     def get(column: str) -> str | None:
         return columns.get(row, column)
 
     native_id = tweet_id_cell(get("id_str"), "id_str", name, line)
     if isinstance(native_id, RecordError):
-        native_id = _status_url_id(get("id_str"), get("status_url")) or native_id
-    if isinstance(native_id, RecordError):
-        yield native_id
-        return
+        whole = _status_url_id(get("id_str"), get("status_url"))
+        if whole is None:
+            yield native_id
+            return
+        native_id = whole
+        rescued["id_str"] += 1
     created = _created(get("created_at"), get("time"))
     if created is None:
         yield RecordError(

@@ -29,7 +29,7 @@ from chatrecap.sources._csv import text_entities
 from chatrecap.sources._twitter import (
     PLATFORM,
     expand_links,
-    parse_iso,
+    parse_iso_or_none,
     parse_v1_date,
     tweet_url,
     v1_entities,
@@ -162,13 +162,19 @@ def _ytd_name(head: str) -> str | None:
 
 
 def _ytd_items(data: bytes, where: str) -> list[Any]:
-    """The JSON array behind the ``window.YTD.<name>.part0 =`` of an X archive's data file."""
-    text = data.decode("utf-8-sig", errors="replace").lstrip()
-    match = _YTD.match(text)
+    """The JSON array behind the ``window.YTD.<name>.part0 =`` of an X archive's data file
+    (parsed in place: a large archive's tweets.js is hundreds of megabytes)."""
+    head = data[:512].decode("utf-8", errors="ignore")
+    start = len(head) - len(head.lstrip("\ufeff \t\r\n"))
+    match = _YTD.match(head, start)
     if match is None:
         raise InputError(f"{where}: not a data file of an X archive (it does not start with window.YTD.).")
+    start = len(head[:match.end()].encode("utf-8"))
+    end = len(data)
+    while end > start and data[end - 1] in b" \t\r\n;":  # the closing "];" and blanks
+        end -= 1
     try:
-        items = orjson.loads(text[match.end():].rstrip().removesuffix(";"))
+        items = orjson.loads(memoryview(data)[start:end])
     except orjson.JSONDecodeError as exc:
         raise InputError(f"{where}: not valid JSON after its window.YTD prefix ({exc}).") from exc
     if not isinstance(items, list):
@@ -177,10 +183,12 @@ def _ytd_items(data: bytes, where: str) -> list[Any]:
 
 
 def _folder_parts(folder: Path, names: list[str]) -> list[Path]:
-    """The tweets files of an unpacked X archive (its folder, or its data/ folder): those
-    with the account.js that names their author beside them."""
+    """The tweets files of an unpacked X archive given as its folder or as its data/ folder
+    (not an archive somewhere deeper inside a folder of exports): those with the account.js
+    that names their author beside them."""
     present = set(names)
     return [folder / name for name in names if _FOLDER_TWEETS.search(name)
+            and name.rpartition("/")[0] in ("", "data")
             and f"{name.rpartition('/')[0]}/account.js".lstrip("/") in present]
 
 
@@ -189,9 +197,11 @@ def _archive_parts(path: Path) -> Iterator[tuple[str, Iterator[tuple[int, Any]],
     every data/tweets*.js of the archive's zip; the owner comes from account.js beside it."""
     if _head(path).startswith("PK\x03\x04"):
         with zipfile.ZipFile(path) as zf:
-            check_zip(zf, path)
             names = zf.namelist()
             parts = sorted(n for n in names if _ARCHIVE_TWEETS.search(n))
+            # Only these are read: the archive's media (gigabytes, often) are left closed.
+            check_zip(zf, path, [n for n in names if n in parts or n.rpartition("/")[2]
+                                 in ("account.js", "profile.js")])
             for part in parts:
                 folder = part.rpartition("/")[0] + "/"
                 where = f"{path}!{part}"
@@ -212,7 +222,7 @@ def _archive_parts(path: Path) -> Iterator[tuple[str, Iterator[tuple[int, Any]],
         return other.read_bytes() if other.is_file() else None
 
     owner = _archive_owner(beside("account.js"), beside("profile.js"), str(path))
-    yield str(path), _archive_tweets(_ytd_items(read_bytes(path), str(path))), owner
+    yield str(path), _archive_tweets(_ytd_items(_read_bytes(path), str(path))), owner
 
 
 def _archive_tweets(items: list[Any]) -> Iterator[tuple[int, Any]]:
@@ -240,7 +250,7 @@ def _archive_owner(account: bytes | None, profile: bytes | None, where: str) -> 
             about = {}
     if not isinstance(about, dict):
         about = {}
-    created = owner.get("createdAt")
+    created = parse_iso_or_none(owner.get("createdAt"))
     return Author(
         platform=PLATFORM,
         native_id=str(owner["accountId"]) if owner.get("accountId") else None,
@@ -249,11 +259,11 @@ def _archive_owner(account: bytes | None, profile: bytes | None, where: str) -> 
         bio=about.get("bio") or None,
         url=about.get("website") or None,
         location=about.get("location") or None,
-        created_at=parse_iso(created) if created else None,
+        created_at=created,
     )
 
 
-def read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
