@@ -12,7 +12,7 @@ import pytest
 
 from chatrecap.errors import InputError, OptionError, RecordError
 from chatrecap.models import Post
-from chatrecap.sources._csv import parse_timestamp
+from chatrecap.sources._csv import LocalZone, parse_timestamp
 from chatrecap.sources.base import ReadOptions, Sample, take_sample
 from chatrecap.sources.csv_generic import (
     ALIASES,
@@ -288,3 +288,149 @@ def test_slashed_dates_are_read_in_the_order_the_file_writes_them(tmp_path, date
     notes = [i.reason for i in items if isinstance(i, RecordError)]
     assert notes == ([f"when writes the day before the month ({noted}): its dates were read so"]
                      if noted else [])
+
+
+# --- real export shapes (invented values) ----------------------------------------------------
+
+
+def test_twint_is_told_its_map_and_reads_zone_abbreviations_with_tz(fixtures: Path) -> None:
+    """Twint's CSV: the text is ``tweet`` (never guessed), ``time`` is the time of day alone,
+    ``created_at`` ends with the scraper's zone abbreviation, lists are Python literals."""
+    path = fixtures / "csv" / "twint.csv"
+    told = r"no column for text; .*--map text=tweet,url=link,author_name=name \("
+    with pytest.raises(InputError, match=told):
+        read(path)
+    posts, errors = read(path, "text=tweet,url=link")
+    assert [p.author.handle for p in posts] == ["cy"]  # UTC is UTC; EST is several zones' name
+    assert [(e.line, e.kind) for e in errors] == [(2, "ambiguous zone"), (3, "ambiguous zone")]
+    assert "'EST', which several zones share; pass --tz" in errors[0].reason
+
+    posts, errors = read(path, "text=tweet,url=link", tz=ZoneInfo("America/New_York"))
+    assert errors == []
+    ann, bob, cy = posts
+    assert ann.created_at == datetime(2021, 12, 3, 18, 0, 12, tzinfo=UTC)
+    assert bob.created_at == datetime(2021, 11, 7, 6, 30, tzinfo=UTC)  # EST: the second 1:30
+    assert cy.created_at == datetime(2021, 12, 3, 18, 1, tzinfo=UTC)
+    assert ann.id == "twitter:1466851227459899392" and ann.author.native_id == "15453370"
+    assert ann.thread_id == "twitter:1466846867476602885"
+    assert ann.reply_to_author == "bob_t" and ann.reply_to_id is None  # reply_to lists users
+    assert ann.mentions == ["bob_t", "cy"] and ann.hashtags == ["educhat"]
+    assert ann.urls == ["https://example.com/a"]
+    assert (ann.like_count, ann.repost_count, ann.reply_count) == (5, 2, 0)  # *s_count
+    assert bob.quote_of_id == "twitter:1466000000000000000"  # quote_url
+    assert cy.quote_of_id is None  # "0": a deleted quote
+
+    _, errors = read(path, "text=tweet,url=link", tz=ZoneInfo("Europe/Paris"))
+    assert [e.line for e in errors] == [2, 3]
+    assert "not what --tz Europe/Paris calls its time then" in errors[0].reason
+
+
+def test_snscrape_saved_by_pandas(fixtures: Path, tmp_path: Path) -> None:
+    """pandas writes its index first (a blank header) and snscrape's objects as their repr:
+    the user as a profile URL, links as TextLink(...); headers are camelCase."""
+    path = fixtures / "csv" / "snscrape_pandas.csv"
+    assert SOURCE.sniff(take_sample(path)) == 0.1
+    with pytest.raises(InputError, match=r"no column for time; .*--map time=date \("):
+        read(path)
+    (post,), errors = read(path, "time=date")
+    assert errors == []
+    assert post.id == "twitter:1466851227459899392" and post.author.handle == "ann_edu"
+    assert post.text.startswith("@bob_t thanks!")  # rawContent
+    assert post.created_at == datetime(2021, 12, 3, 18, 0, 12, tzinfo=UTC)
+    assert post.reply_to_id == "twitter:1466846867476602885"  # inReplyToTweetId
+    assert post.thread_id == "twitter:1466846867476602885"  # conversationId
+    assert (post.like_count, post.repost_count, post.reply_count, post.quote_count) == (5, 2, 0, 0)
+    assert post.hashtags == ["EduChat"]
+    tutorial = tmp_path / "tweets.csv"  # the columns a much-copied tutorial names
+    tutorial.write_text(",Datetime,Tweet Id,Text,Username\n"
+                        "0,2021-12-03 18:00:12+00:00,1466851227459899392,hello,ann_edu\n", encoding="utf-8")
+    assert SOURCE.sniff(take_sample(tutorial)) == 0.1
+    (post,), _ = read(tutorial)
+    assert post.native_id == "1466851227459899392" and post.author.handle == "ann_edu"
+
+
+def test_rtweet_x_prefixed_ids(fixtures: Path) -> None:
+    """rtweet's write_as_csv writes every *_id as 'x123...' (so spreadsheets keep the digits)
+    and created_at in UTC without a zone."""
+    path = fixtures / "csv" / "rtweet.csv"
+    posts, errors = read(path, tz=ZoneInfo("UTC"))
+    assert errors == []
+    ann, cy = posts
+    assert ann.id == "twitter:1466851227459899392" and ann.author.native_id == "15453370"
+    assert ann.reply_to_id == "twitter:1466846867476602885" and ann.reply_to_author == "bob_t"
+    assert ann.urls == ["https://example.com/a"] and ann.mentions == ["bob_t"]
+    assert cy.author.native_id == "999"
+    assert cy.repost_of_id == "twitter:1466851227459899392"  # retweet_status_id
+    assert cy.created_at == datetime(2021, 12, 3, 18, 0, 29, tzinfo=UTC)
+
+
+def test_twarc_json2csv_retweets_and_quotes(fixtures: Path) -> None:
+    """twarc's json2csv (and Social Feed Manager, Hydrator): retweet_or_quote_id is what
+    tweet_type says; a retweet's counts there are its original's."""
+    op, retweet, quote = read(fixtures / "csv" / "twarc_json2csv.csv")[0]
+    assert op.reply_to_id == "twitter:1466846867476602885" and op.like_count == 5
+    assert op.author.followers == 120 and op.author.bio == "Teacher"
+    assert retweet.repost_of_id == "twitter:1466851227459899392" and retweet.quote_of_id is None
+    assert (retweet.like_count, retweet.repost_count) == (None, None)
+    assert quote.quote_of_id == "twitter:1466851227459899392" and quote.repost_of_id is None
+    assert quote.like_count == 1
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2021-12-03 19:00:12 UTC", datetime(2021, 12, 3, 19, 0, 12, tzinfo=UTC)),  # BigQuery, Twint
+    ("2021-12-03 19:00:12 GMT", datetime(2021, 12, 3, 19, 0, 12, tzinfo=UTC)),
+    ("Fri, 03 Dec 2021 20:00:12 +0100", datetime(2021, 12, 3, 19, 0, 12, tzinfo=UTC)),  # RFC 2822
+    ("Fri Dec 03 2021 20:00:12 GMT+0100 (Central European Standard Time)",
+     datetime(2021, 12, 3, 19, 0, 12, tzinfo=UTC)),  # JavaScript
+    ("1638558012123456", datetime(2021, 12, 3, 19, 0, 12, 123456, tzinfo=UTC)),  # microseconds
+])
+def test_parse_timestamp_zoned_forms(text: str, expected: datetime) -> None:
+    assert parse_timestamp(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Fri Dec 03 2021 19:00", datetime(2021, 12, 3, 19, 0)),
+    ("12/3/2021  6:00:12 PM", datetime(2021, 12, 3, 18, 0, 12)),  # Excel-friendly, two spaces
+    ("2021/12/03 19:00:12", datetime(2021, 12, 3, 19, 0, 12)),
+    ("44533.7916666667", datetime(2021, 12, 3, 19, 0)),  # an Excel day number
+    ("44533", datetime(2021, 12, 3)),
+])
+def test_parse_timestamp_local_forms(text: str, expected: datetime) -> None:
+    assert parse_timestamp(text) == expected
+
+
+def test_zone_abbreviations_are_not_guessed() -> None:
+    with pytest.raises(LocalZone) as caught:
+        parse_timestamp("2021-12-03 19:00:12 CST")
+    assert caught.value.abbreviation == "CST" and caught.value.moment == datetime(2021, 12, 3, 19, 0, 12)
+    with pytest.raises(ValueError):
+        parse_timestamp("99999")  # past 2100: no day number
+
+
+def test_an_excel_day_number_in_a_workbook(tmp_path: Path) -> None:
+    """A date column formatted as a number keeps Excel's day numbers in the sheet."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["author", "text", "time"])
+    sheet.append(["ann", "hello", 44533.7916666667])
+    book.save(tmp_path / "chat.xlsx")
+    (post,), errors = read(tmp_path / "chat.xlsx", tz=ZoneInfo("UTC"))
+    assert errors == [] and post.created_at == datetime(2021, 12, 3, 19, 0, tzinfo=UTC)
+
+
+def test_header_names_in_other_spellings() -> None:
+    header = ["Tweet ID", "createdAt", "fullText", "author.username", "likeCount", "In Reply To Tweet Id",
+              "user.followers_count", "retweetedTweet"]
+    named = {field: header[index] for field, index in bind_columns(header, {}).items()}
+    assert named == {"id": "Tweet ID", "time": "createdAt", "text": "fullText", "author": "author.username",
+                     "likes": "likeCount", "reply_to": "In Reply To Tweet Id",
+                     "followers": "user.followers_count"}
+
+
+def test_suggestions_name_the_files_own_columns(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text("Dates,User,Tweet\n2021-12-03 19:00:12+00:00,ann,hi\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"for example --map text=Tweet,time=Dates,author=User \(the file's"):
+        read(path)

@@ -8,11 +8,13 @@ when a quoted cell spans several lines.
 
 from __future__ import annotations
 
+import ast
 import csv
 import io
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -34,10 +36,26 @@ _TRAILING = ".,;:!?)]}'\""
 _LINK_SPLIT = re.compile(r"\s+|[,;](?=\s*(?:https?://|www\.|pic\.))", re.I)
 _ITEM_SPLIT = re.compile(r"[\s,;|]+")
 _SCIENTIFIC = re.compile(r"^\s*\d+(?:\.\d+)?[eE]\+?\d+\s*$")
+_X_ID = re.compile(r"^\s*x\d+\s*$")
 # M/D/YYYY [H:MM[:SS] [AM|PM]], as US spreadsheets write dates (no zone).
 _US_DATE = re.compile(
-    r"^(\d{1,2})([/.])(\d{1,2})[/.](\d{4}),?(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$"
+    r"^(\d{1,2})([/.])(\d{1,2})[/.](\d{4}),?(?:(?:\s+|T)(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$"
 )
+# YYYY/MM/DD [HH:MM[:SS]], as East Asian tools and some spreadsheets write dates (no zone).
+_YMD_SLASHED = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+# A time followed by a zone abbreviation: Twint's '2021-12-03 19:00:12 EST', BigQuery's '... UTC'.
+_ZONE_SUFFIX = re.compile(r"^(.*\d)\s+([A-Z]{1,5})$")
+#: Abbreviations that name one offset only; any other (EST, CST, IST...) several zones share.
+UTC_NAMES = frozenset({"UTC", "GMT", "Z", "UT"})
+# JavaScript's Date.toString(): 'Fri Dec 03 2021 19:00:12 GMT+0100 (Central European Time)'.
+_JS_DATE = re.compile(
+    r"^[A-Za-z]{3} ([A-Za-z]{3}) (\d{1,2}) (\d{4}) (\d{1,2}):(\d{2})(?::(\d{2}))?"
+    r"(?: GMT([+-]\d{4})(?: \([^)]*\))?)?$"
+)
+# Excel's day numbers (1900 date system) from 1970 to 2100: a date cell saved as a number.
+_EXCEL_SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
+_EXCEL_RANGE = (25569, 73051)
+_EXCEL_EPOCH = datetime(1899, 12, 30)
 
 
 def cell(value: str | None) -> str | None:
@@ -99,7 +117,11 @@ def clean_id(value: str, what: str, numeric: bool = True) -> str:
     """An id cell as text; ValueError for an id a spreadsheet rounded ('1.26426E+18').
 
     ``numeric`` ids (X) must be digits; others (a Slack ts '1614886212.000200') pass as-is.
+    rtweet's ``write_as_csv`` writes ids as 'x1466851227459899392' so that spreadsheets keep
+    their digits: the x is dropped.
     """
+    if _X_ID.match(value):
+        value = value.strip()[1:]
     if numeric or _SCIENTIFIC.match(value):
         return check_id(value, what)
     return value.strip()
@@ -244,17 +266,33 @@ def header_names(row: list[str]) -> set[str]:
 # --- time ---------------------------------------------------------------------------------
 
 
-def parse_timestamp(value: str, day_first: bool = False) -> datetime:
-    """ISO 8601, a v1.1 date, epoch seconds or milliseconds, or M/D/YYYY [H:MM[:SS] [PM]]
-    (D/M/YYYY with ``day_first``; D.M.YYYY always, as it is written where it is used).
+class LocalZone(ValueError):
+    """A time whose zone is an abbreviation several zones share ('EST', 'CST', 'IST'): its
+    local ``moment`` (naive) and the ``abbreviation``, which --tz may settle."""
 
-    The result is aware when the text has a zone (epochs are UTC), naive otherwise.
+    def __init__(self, value: str, moment: datetime, abbreviation: str) -> None:
+        super().__init__(f"{value!r} names its zone by the abbreviation {abbreviation!r}")
+        self.moment = moment
+        self.abbreviation = abbreviation
+
+
+def parse_timestamp(value: str, day_first: bool = False) -> datetime:
+    """ISO 8601, a v1.1 date, epoch seconds, milliseconds or microseconds, RFC 2822 (e-mail,
+    RSS), JavaScript's Date.toString(), M/D/YYYY [H:MM[:SS] [PM]] (D/M/YYYY with
+    ``day_first``; D.M.YYYY always, as it is written where it is used), YYYY/MM/DD [H:MM[:SS]],
+    or an Excel day number (a date cell saved as a number: 44533.79).
+
+    The result is aware when the text has a zone (epochs are UTC), naive otherwise. A zone
+    written as UTC, GMT or Z is UTC; another abbreviation ('2021-12-03 19:00:12 EST', as Twint
+    writes) raises :class:`LocalZone`, since several zones share most of them.
     Raises ValueError when the text is none of these.
     """
     text = value.strip()
     digits = text.replace(".", "", 1)
     if digits.isdecimal() and digits.isascii() and len(text.split(".")[0]) >= 9:
         number = float(text)
+        if number >= 1e14:  # microseconds (chat-downloader's YouTube chat timestamps)
+            number /= 1000
         try:
             return datetime.fromtimestamp(number / 1000 if number >= 1e11 else number, tz=UTC)
         except (OverflowError, OSError, ValueError):
@@ -263,10 +301,31 @@ def parse_timestamp(value: str, day_first: bool = False) -> datetime:
         return datetime.fromisoformat(text)
     except ValueError:
         pass
+    if (zoned := _ZONE_SUFFIX.match(text)) and not zoned.group(1).endswith(("AM", "PM")):
+        local, abbreviation = zoned.groups()
+        if abbreviation not in ("AM", "PM"):
+            moment = parse_timestamp(local, day_first)
+            if moment.tzinfo is not None:
+                raise ValueError(f"{value!r} is not a date and time")
+            if abbreviation in UTC_NAMES:
+                return moment.replace(tzinfo=UTC)
+            raise LocalZone(value, moment, abbreviation)
     if text[:1].isalpha():
         try:
             return parse_v1_date(text)
         except (ValueError, KeyError, IndexError):
+            pass
+        if match := _JS_DATE.match(text):
+            month, day, year, hour, minute, second, offset = match.groups()
+            try:
+                return datetime.strptime(f"{month} {day} {year} {hour}:{minute}:{second or 0} "
+                                         f"{offset or ''}".strip(),
+                                         "%b %d %Y %H:%M:%S %z" if offset else "%b %d %Y %H:%M:%S")
+            except ValueError:
+                raise ValueError(f"{value!r} is not a date and time") from None
+        try:
+            return parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
             pass
     if match := _US_DATE.match(text):
         month, mark, day, year, hour, minute, second, half = match.groups()
@@ -279,7 +338,23 @@ def parse_timestamp(value: str, day_first: bool = False) -> datetime:
             hours = hours % 12 + (12 if half.lower() == "pm" else 0)
         return datetime(int(year), int(month), int(day), hours, int(minute or 0),
                         int(second or 0))
+    if match := _YMD_SLASHED.match(text):
+        return datetime(*(int(part or 0) for part in match.groups()))  # type: ignore[misc]
+    if _EXCEL_SERIAL.match(text) and _EXCEL_RANGE[0] <= float(text) < _EXCEL_RANGE[1]:
+        seconds = round(float(text) * 86400)
+        return _EXCEL_EPOCH + timedelta(seconds=seconds)
     raise ValueError(f"{value!r} is not a date and time")
+
+
+def local_time(moment: datetime, abbreviation: str, tz: ZoneInfo) -> datetime | None:
+    """A naive local time written with a zone abbreviation, placed in ``tz`` (aware UTC), or
+    None when ``tz`` does not call its time so then. The abbreviation also settles the
+    repeated hour of a DST change (EDT, then EST)."""
+    for fold in (0, 1):
+        placed = moment.replace(tzinfo=tz, fold=fold)
+        if placed.tzname() == abbreviation:
+            return placed.astimezone(UTC)
+    return None
 
 
 def day_first_from(values: Iterator[str | None]) -> tuple[bool, str | None]:
@@ -335,14 +410,46 @@ def leading_handle(text: str) -> str | None:
     return match.group(1) if match else None
 
 
+#: What names an item of a listed object: Twint's mentions and reply_to ({'screen_name': ...}),
+#: snscrape's users and links (User(username=...), TextLink(url=...)) as pandas writes them.
+_LIST_KEYS = ("screen_name", "username", "expanded_url", "url")
+_REPR_FIELD = re.compile(r"""\b(screen_name|username|expanded_url|url)['"]?\s*[:=]\s*['"]([^'"]+)['"]""")
+
+
+def list_items(value: str | None) -> list[str] | None:
+    """The items of a cell holding a Python or JSON list, as pandas writes a list column
+    ("['a', 'b']", "[]", Twint's "[{'screen_name': 'ann', ...}]"); None for any other cell."""
+    value = (value or "").strip()
+    if not (value.startswith("[") and value.endswith("]")):
+        return None
+    try:
+        items = ast.literal_eval(value)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        found: dict[str, list[str]] = {}
+        for key, text in _REPR_FIELD.findall(value):
+            found.setdefault(key, []).append(text)
+        return next((found[key] for key in _LIST_KEYS if key in found), None)
+    if not isinstance(items, list | tuple):
+        return None
+    out = []
+    for item in items:
+        if isinstance(item, dict):
+            item = next((item[key] for key in _LIST_KEYS if item.get(key)), None)
+        if isinstance(item, str | int) and not isinstance(item, bool) and str(item).strip():
+            out.append(str(item).strip())
+    return out
+
+
 def split_links(value: str | None) -> list[str]:
-    """Links in one cell, separated by spaces, newlines, or commas before the next link;
-    a link without a scheme ('pic.twitter.com/x') gets https://."""
+    """Links in one cell, separated by spaces, newlines, or commas before the next link, or
+    listed as pandas writes a list; a link without a scheme ('pic.twitter.com/x') gets https://."""
     value = cell(value)
     if not value:
         return []
+    listed = list_items(value)
+    parts = listed if listed is not None else _LINK_SPLIT.split(value)
     links = []
-    for part in _LINK_SPLIT.split(value):
+    for part in parts:
         part = part.strip().rstrip(",;")
         if part:
             links.append(part if "://" in part else "https://" + part)
@@ -350,9 +457,14 @@ def split_links(value: str | None) -> list[str]:
 
 
 def split_items(value: str | None, prefix: str = "") -> list[str]:
-    """Handles or hashtags listed in one cell ('a, b', "['a', 'b']", '#a #b'), prefix removed."""
+    """Handles or hashtags listed in one cell ('a, b', "['a', 'b']", '#a #b', Twint's
+    "[{'screen_name': 'a', ...}]"), prefix removed."""
     value = cell(value)
     if not value:
         return []
-    items = (part.strip("[]()'\"") for part in _ITEM_SPLIT.split(value))
+    listed = list_items(value)
+    if listed is not None:
+        items: Iterator[str] = iter(listed)
+    else:
+        items = (part.strip("[]()'\"") for part in _ITEM_SPLIT.split(value))
     return unique([item.lstrip(prefix) for item in items if item.lstrip(prefix)])

@@ -1,13 +1,19 @@
 """Any CSV of posts, with the columns named by a map (``--map text=content,author=username``).
 
 Columns are bound to the canonical :data:`FIELDS` in two steps. The explicit map comes first.
-Then every field still unbound takes a column not bound yet whose header (case-insensitively)
-is the field's name, else one of its unambiguous :data:`ALIASES` in the order listed. Each
-header name belongs to one field only, so a column named after a field the map bound
-elsewhere is never picked up: with ``text=content``, a column literally called ``text``
-stays unused. Vague headers (``name``, ``date``, ``link``, ``tweet``, ``description``) are
-never guessed; map them. ``text``, ``time`` and ``author`` are required (InputError
-otherwise). A column whose name contains a comma cannot be named in ``--map``.
+Then every field still unbound takes a column not bound yet whose header (case-insensitively,
+and with 'Tweet Id', 'tweetId' or 'TweetID' read as 'tweet_id') is the field's name, else one
+of its unambiguous :data:`ALIASES` in the order listed. Each header name belongs to one field
+only, so a column named after a field the map bound elsewhere is never picked up: with
+``text=content``, a column literally called ``text`` stays unused. A column guessed as the
+time whose first cells hold no date (Twint's ``time``, the time of day alone) is passed over
+for the field's next name. Vague headers (``name``, ``date``, ``link``, ``tweet``,
+``description``) are never guessed: when a required field has no column, the error suggests
+a --map made of the file's own such columns (:data:`SUGGESTIONS`). ``text``, ``time`` and
+``author`` are required (InputError otherwise); the author may instead come from an X status
+URL in ``url``, and a profile URL in the author column gives its handle. A column whose name
+contains a comma cannot be named in ``--map``. A first header cell left blank (pandas' index)
+is allowed.
 
 Ids: the ``id`` column when mapped; else an X status URL in ``url`` gives the tweet id (and
 the platform ``twitter``); else the id is the first 16 hex digits of
@@ -16,25 +22,34 @@ re-imports and independent of how the time was written. The platform is the ``pl
 column (``x`` counts as ``twitter``), else ``twitter`` for X status URLs, else ``csv``.
 An id a spreadsheet rounded (``1.26426E+18``) skips the row; a rounded reply/repost/quote/
 thread/author id keeps the post without that link and yields a RecordError as a warning.
+rtweet's 'x'-prefixed ids are read without the x; a reference of ``0`` or a listed cell is
+no id (Twint's ``reply_to`` lists the users replied to: the first is ``reply_to_author``,
+and all are mentions). twarc's json2csv ``retweet_or_quote_id`` is a repost or a quote as
+its ``tweet_type`` says, and a retweet's counts there (its original's) are left unknown.
 
-Times: ISO 8601 with a zone, epoch seconds or milliseconds, a v1.1 date, or a naive time
-(ISO, M/D/YYYY, D/M/YYYY or D.M.YYYY) that needs ``--tz`` (a RecordError naming ``--tz``
-otherwise). Slashed dates are month first unless the column shows otherwise: its first date
-with a number over 12 says which comes first (a note says so when it is the day), so a file
-whose every date is ambiguous (3/12/2021) is read month first, as in the US.
+Times: see :func:`chatrecap.sources._csv.parse_timestamp` (ISO 8601, epochs, v1.1, RFC 2822,
+JavaScript dates, Excel day numbers...). A naive time (ISO, M/D/YYYY, D/M/YYYY, D.M.YYYY,
+YYYY/MM/DD) needs ``--tz`` (a RecordError naming ``--tz`` otherwise). A zone written as UTC,
+GMT or Z is UTC; another abbreviation (Twint's 'EST') is shared by several zones, so the row
+is refused unless ``--tz`` names a zone that calls its time so then (which also settles the
+repeated hour of a DST change). Slashed dates are month first unless the column shows
+otherwise: its first date with a number over 12 says which comes first (a note says so when
+it is the day), so a file whose every date is ambiguous (3/12/2021) is read month first, as
+in the US.
 Counts: integers; empty, ``NA`` and ``null`` are unknown. ``verified``: TRUE/FALSE.
 ``observed`` (when the counts were read, e.g. an archiver's ``retrieved_at``) lets the newer
 counts win when archives overlap; a time without a zone there is left unknown.
 Text is plain text (entities decoded, not HTML-stripped). Mentions, hashtags and urls come
-from their columns when mapped, else from the text. ``reply_to_author`` comes from its
-column; when there is no ``reply_to`` column it is inferred from a leading ``@handle``.
+from their columns when mapped (space/comma lists, or lists as pandas writes them), else
+from the text. ``reply_to_author`` comes from its column; when there is no ``reply_to``
+column it is inferred from a leading ``@handle``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -44,12 +59,16 @@ from chatrecap.models import Author, Post, make_id
 from chatrecap.sources._csv import (
     BadRow,
     Columns,
+    LocalZone,
+    cell,
     clean_id,
     day_first_from,
     file_delimiter,
     id_kind,
     iter_rows,
     leading_handle,
+    list_items,
+    local_time,
     no_zone,
     parse_timestamp,
     sample_delimiter,
@@ -62,7 +81,7 @@ from chatrecap.sources._csv import (
     to_int,
     to_utc,
 )
-from chatrecap.sources._twitter import PLATFORM, status_url_parts, tweet_url
+from chatrecap.sources._twitter import PLATFORM, status_url_parts, tweet_url, unique
 from chatrecap.sources.base import ReadOptions, Sample, Source
 from chatrecap.text import clean_text
 
@@ -77,34 +96,50 @@ EXAMPLE = "--map text=content,author=username,time=datetime"
 #: Other header names that surely mean the field (each name belongs to one field only).
 ALIASES: dict[str, tuple[str, ...]] = {
     "id": ("id_str", "tweet_id", "post_id", "status_id"),
-    "text": ("full_text", "tweet_text", "content", "body", "message"),
-    "author": ("username", "screen_name", "handle", "from_user", "user_screen_name"),
-    "author_name": ("display_name", "full_name", "user_display_name"),
-    "author_id": ("user_id", "user_id_str", "from_user_id_str"),
-    "time": ("created_at", "datetime", "timestamp", "date_time"),
+    "text": ("full_text", "tweet_text", "content", "raw_content", "body", "message"),
+    "author": ("username", "screen_name", "handle", "from_user", "user_screen_name",
+               "user.screen_name", "author.username"),
+    "author_name": ("display_name", "full_name", "user_display_name", "user.name", "author.name"),
+    "author_id": ("user_id", "user_id_str", "from_user_id_str", "user.id_str"),
+    "time": ("created_at", "datetime", "timestamp", "date_time", "created_utc"),
     "reply_to": ("in_reply_to_status_id", "in_reply_to_status_id_str", "in_reply_to_id",
-                 "reply_to_id", "in_reply_to_tweet_id"),
-    "reply_to_author": ("in_reply_to_screen_name", "reply_to_screen_name"),
-    "repost_of": ("retweeted_status_id", "repost_of_id", "retweet_of"),
-    "quote_of": ("quoted_status_id", "quote_of_id", "quoted_tweet_id"),
-    "url": ("status_url", "permalink", "tweet_url"),
-    "likes": ("like_count", "favorite_count", "favorites", "favourites"),
-    "reposts": ("retweet_count", "retweets", "repost_count", "reblogs_count"),
+                 "reply_to_id", "in_reply_to_tweet_id", "reply_to_status_id"),
+    "reply_to_author": ("in_reply_to_screen_name", "reply_to_screen_name", "in_reply_to_username"),
+    "repost_of": ("retweeted_status_id", "repost_of_id", "retweet_of", "retweet_status_id",
+                  "retweeted_status.id_str"),
+    "quote_of": ("quoted_status_id", "quote_of_id", "quoted_tweet_id", "quoted_status_id_str",
+                 "quote_url"),
+    "url": ("status_url", "permalink", "tweet_url", "twitter_url"),
+    "likes": ("like_count", "favorite_count", "favorites", "favourites", "likes_count"),
+    "reposts": ("retweet_count", "retweets", "repost_count", "reblogs_count", "retweets_count"),
     "replies": ("reply_count", "replies_count"),
     "quotes": ("quote_count", "quotes_count"),
     "language": ("lang",),
-    "followers": ("followers_count", "user_followers_count"),
-    "bio": ("user_description", "author_bio"),
-    "location": ("user_location",),
-    "verified": ("user_verified",),
+    "followers": ("followers_count", "user_followers_count", "user.followers_count"),
+    "bio": ("user_description", "author_bio", "user.description"),
+    "location": ("user_location", "user.location"),
+    "verified": ("user_verified", "user.verified"),
     "thread": ("conversation_id", "thread_id", "thread_ts"),
     "channel": ("channel_name",),
-    "mentions": ("user_mentions",),
-    "urls": ("expanded_urls",),
+    "mentions": ("user_mentions", "mentions_screen_name"),
+    "urls": ("expanded_urls", "urls_expanded_url"),
     "media": ("media_urls", "media_url"),
     "observed": ("retrieved_at", "observed_at", "__twarc.retrieved_at"),
 }
+#: Headers too vague to bind unasked, suggested in the error when a required field has no
+#: column: a file whose only text column is ``tweet`` (Twint) is told to write text=tweet.
+SUGGESTIONS: dict[str, tuple[str, ...]] = {
+    "text": ("tweet", "description", "title", "comment", "post", "caption", "msg"),
+    "author": ("user", "author_username", "name", "from", "sender", "user_name", "nick"),
+    "time": ("date", "dates", "time", "published", "pubdate", "created", "posted"),
+    "url": ("link",),
+    "author_name": ("name", "user_name"),
+}
 _PLATFORM_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+#: The header pandas gives its index column: none, or "Unnamed: 0" once read and saved again.
+_INDEX_HEADERS = ("", "Unnamed: 0")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_SEPARATORS = re.compile(r"[\s\-]+")
 
 
 def parse_column_map(spec: str) -> dict[str, str]:
@@ -141,28 +176,62 @@ def mapped_columns(columns: Columns, column_map: dict[str, str], path: Path | st
     return bound
 
 
+def header_key(name: str) -> str:
+    """A header as the field names are written: 'Tweet Id', 'tweetId' and 'TweetID' are all
+    'tweet_id', 'likeCount' is 'like_count' (snscrape, Apify and many scripts write so)."""
+    spaced = _CAMEL.sub("_", name.strip())
+    return _SEPARATORS.sub("_", spaced).lower()
+
+
 def bind_columns(header: list[str], column_map: dict[str, str], path: Path | str = "",
-                 ) -> dict[str, int]:
-    """Field -> column index: the explicit map first, then headers named after a field."""
+                 accept: Callable[[str, int], bool] | None = None) -> dict[str, int]:
+    """Field -> column index: the explicit map first, then headers named after a field.
+
+    ``accept(field, index)`` may refuse a column a field would take by its name (a ``time``
+    column holding the time of day only): the field's next name is tried."""
     columns = Columns(header)
     bound = mapped_columns(columns, column_map, path)
     taken = set(bound.values())
+    keys: dict[str, int] = {}
+    for number, name in enumerate(header):
+        keys.setdefault(header_key(name), number)
     for field in FIELDS:
         if field in bound:
             continue  # its name and aliases stay unused: the map chose another column
         for candidate in (field, *ALIASES.get(field, ())):
             index = columns.find(candidate)
-            if index is not None and index not in taken:
+            if index is None:
+                index = keys.get(candidate)
+            if index is not None and index not in taken and (accept is None or accept(field, index)):
                 bound[field] = index
                 taken.add(index)
                 break
-    missing = [field for field in REQUIRED if field not in bound]
+    missing = [field for field in REQUIRED if field not in bound
+               and not (field == "author" and "url" in bound)]  # a status URL names its author
     if missing:
         raise InputError(
             f"{path}: no column for {', '.join(missing)}; name the columns with --map, for "
-            f"example {EXAMPLE} (the file's columns are: {', '.join(columns.names)})."
+            f"example {_example(columns, bound, missing)} (the file's columns are: "
+            f"{', '.join(columns.names)})."
         )
     return bound
+
+
+def _example(columns: Columns, bound: dict[str, int], missing: list[str]) -> str:
+    """A --map for this file: its own columns whose names suggest the missing fields (then
+    the optional ones that vague names suggest), else the generic example."""
+    taken = set(bound.values())
+    pairs = []
+    for field in [*missing, *(f for f in SUGGESTIONS if f not in REQUIRED and f not in bound)]:
+        for name in SUGGESTIONS.get(field, ()):
+            index = columns.find(name)
+            if index is not None and index not in taken and "," not in columns.names[index]:
+                pairs.append(f"{field}={columns.names[index]}")
+                taken.add(index)
+                break
+    if not any(pair.split("=")[0] in missing for pair in pairs):
+        return EXAMPLE
+    return "--map " + ",".join(pairs)
 
 
 class GenericCsvSource(Source):
@@ -212,7 +281,12 @@ class GenericCsvSource(Source):
 
     def layout(self, header: list[str], options: ReadOptions, path: Path) -> tuple[Columns, dict[str, int]]:
         """The columns the rows are read by and the field bound to each (the --map first)."""
-        return Columns(header), bind_columns(header, options.column_map, path)
+        delimiter = file_delimiter(path)
+
+        def accept(field: str, index: int) -> bool:
+            return field != "time" or _holds_times(_cells_of(path, delimiter, index))
+
+        return Columns(header), bind_columns(header, options.column_map, path, accept)
 
     def cells(self, row: list[str], columns: Columns) -> list[str]:
         """A row as :meth:`layout`'s columns read it; a CSV layout with encodings of its own
@@ -222,12 +296,33 @@ class GenericCsvSource(Source):
 
 def _looks_like_header(row: list[str]) -> bool:
     names = [value.strip() for value in row]
+    if names and names[0] in _INDEX_HEADERS:  # pandas' to_csv writes its index first
+        names = names[1:]
     return (
         len(names) >= 2
         and all(names) and all(len(n) <= 100 and "\n" not in n for n in names)
         and not any(n.replace(".", "").replace("-", "").isdigit() for n in names)
         and len(set(names)) > len(names) // 2
     )
+
+
+def _holds_times(cells: Iterator[str | None], looked: int = 5) -> bool:
+    """Whether a column guessed as the time holds dates and times: Twint's ``time`` is the
+    time of day alone, beside the ``created_at`` that says it all. An empty column passes."""
+    seen = 0
+    for value in cells:
+        if not value or not value.strip() or cell(value) is None:
+            continue
+        try:
+            parse_timestamp(value)
+            return True
+        except LocalZone:
+            return True
+        except ValueError:
+            seen += 1
+            if seen >= looked:
+                return False
+    return seen == 0
 
 
 def _cells_of(path: Path, delimiter: str, index: int) -> Iterator[str | None]:
@@ -246,24 +341,30 @@ def _row(name: str, line: int, columns: Columns, bound: dict[str, int], row: lis
     def label(field: str) -> str:
         return columns.names[bound[field]]
 
-    handle = (get("author") or "").lstrip("@")
+    url = get("url")
+    status = status_url_parts(url)
+    handle = _handle(get("author")) or (status[0] if status and "author" not in bound else "")
     time_text = get("time")
     if not handle or not time_text:
         field = "author" if not handle else "time"
-        raise BadRow(f"the row has no {label(field)} ({field})", f"no {field}")
+        what = label(field) if field in bound else "status URL in " + label("url")
+        raise BadRow(f"the row has no {what} ({field})", f"no {field}")
     try:
         moment = parse_timestamp(time_text, day_first)
+        created = to_utc(moment, tz)
+    except LocalZone as exc:
+        created = local_time(exc.moment, exc.abbreviation, tz) if tz else None
+        if created is None:
+            raise BadRow(_zone_abbreviation(label("time"), time_text, exc.abbreviation, tz),
+                         "ambiguous zone") from None
     except ValueError:
         raise BadRow(f"{label('time')} {time_text!r} is not a date and time (ISO 8601, "
                      "epoch seconds or milliseconds)", "bad time") from None
-    created = to_utc(moment, tz)
     if created is None:
         raise BadRow(no_zone(label("time"), time_text), "no time zone")
     original = get("text") or ""
     text = clean_text(original)
 
-    url = get("url")
-    status = status_url_parts(url)
     platform = _platform(get("platform"), status is not None)
     numeric = platform == PLATFORM
     permalink = url
@@ -281,10 +382,16 @@ def _row(name: str, line: int, columns: Columns, bound: dict[str, int], row: lis
         native_id = hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
     links: dict[str, str | None] = {}
+    replied: list[str] = []
     for field in ("reply_to", "repost_of", "quote_of", "thread", "author_id"):
         value = get(field)
         links[field] = None
-        if value:
+        listed = list_items(value)
+        if listed is not None:  # Twint's reply_to lists the users replied to, not a post
+            if field == "reply_to" and listed and not listed[0].isdigit():
+                replied = [handle.lstrip("@") for handle in listed]
+            continue
+        if value and value != "0":  # (Twint writes 0 for a quote that was deleted)
             try:
                 ref = status_id(value) or clean_id(value, label(field), numeric)
                 links[field] = ref if field == "author_id" else make_id(platform, ref)
@@ -292,8 +399,14 @@ def _row(name: str, line: int, columns: Columns, bound: dict[str, int], row: lis
                 yield RecordError(name, line, f"{exc}; the post is kept without it",
                                   kind=id_kind(value), skipped=False)
 
+    shared = _retweet_or_quote(columns, row, platform)
+    repost = shared is not None and shared[0] == "retweet"
+    if shared:  # (a --map or a column of its own still wins)
+        field = "repost_of" if repost else "quote_of"
+        links[field] = links[field] or shared[1]
+
     mentions, hashtags, urls = text_entities(text)
-    reply_to_author = (get("reply_to_author") or "").lstrip("@") or None
+    reply_to_author = (get("reply_to_author") or "").lstrip("@") or (replied[0] if replied else None)
     if reply_to_author is None and "reply_to" not in bound:
         reply_to_author = leading_handle(text)
     yield Post(
@@ -317,12 +430,12 @@ def _row(name: str, line: int, columns: Columns, bound: dict[str, int], row: lis
         repost_of_id=links["repost_of"],
         quote_of_id=links["quote_of"],
         thread_id=links["thread"],
-        mentions=split_items(get("mentions"), "@") if "mentions" in bound else mentions,
+        mentions=unique(replied + split_items(get("mentions"), "@")) if "mentions" in bound else mentions,
         hashtags=split_items(get("hashtags"), "#") if "hashtags" in bound else hashtags,
         urls=split_links(get("urls")) if "urls" in bound else urls,
         media=split_links(get("media")),
-        like_count=to_int(get("likes")),
-        repost_count=to_int(get("reposts")),
+        like_count=None if repost else to_int(get("likes")),
+        repost_count=None if repost else to_int(get("reposts")),
         reply_count=to_int(get("replies")),
         quote_count=to_int(get("quotes")),
         language=get("language"),
@@ -333,6 +446,40 @@ def _row(name: str, line: int, columns: Columns, bound: dict[str, int], row: lis
         source_line=line,
         raw=raw,
     )
+
+
+def _retweet_or_quote(columns: Columns, row: list[str], platform: str) -> tuple[str, str] | None:
+    """(tweet type, referenced post id) from the columns twarc's json2csv (and Social Feed
+    Manager, TweetSets, Hydrator after it) writes: ``retweet_or_quote_id`` is the retweeted
+    post when ``tweet_type`` is 'retweet', else the quoted one. A retweet's counts there are
+    its original's, so they are left unknown."""
+    referenced = columns.get(row, "retweet_or_quote_id")
+    if not referenced or columns.find("tweet_type") is None:
+        return None
+    try:
+        ref = clean_id(referenced, "retweet_or_quote_id", platform == PLATFORM)
+    except ValueError:
+        return None
+    kind = "retweet" if (columns.get(row, "tweet_type") or "").lower() == "retweet" else "quote"
+    return kind, make_id(platform, ref)
+
+
+def _handle(value: str | None) -> str:
+    """A handle as written ('@ann'), or the last part of a profile URL (snscrape's ``user``
+    column, as pandas writes it: 'https://twitter.com/ann')."""
+    value = (value or "").strip()
+    if "://" in value:
+        value = value.rstrip("/").rsplit("/", 1)[-1]
+    return value.lstrip("@")
+
+
+def _zone_abbreviation(what: str, value: str, abbreviation: str, tz: ZoneInfo | None) -> str:
+    if tz is None:
+        return (f"{what} {value!r} names its zone by the abbreviation {abbreviation!r}, which "
+                f"several zones share; pass --tz with the zone it means (for example --tz "
+                f"America/New_York for EST or EDT)")
+    return (f"{what} {value!r} says {abbreviation!r}, which is not what --tz {tz.key} calls its "
+            f"time then; pass the --tz the file was written in")
 
 
 def _observed(text: str | None) -> datetime | None:
