@@ -392,8 +392,6 @@ def test_parse_timestamp_zoned_forms(text: str, expected: datetime) -> None:
     ("Fri Dec 03 2021 19:00", datetime(2021, 12, 3, 19, 0)),
     ("12/3/2021  6:00:12 PM", datetime(2021, 12, 3, 18, 0, 12)),  # Excel-friendly, two spaces
     ("2021/12/03 19:00:12", datetime(2021, 12, 3, 19, 0, 12)),
-    ("44533.7916666667", datetime(2021, 12, 3, 19, 0)),  # an Excel day number
-    ("44533", datetime(2021, 12, 3)),
 ])
 def test_parse_timestamp_local_forms(text: str, expected: datetime) -> None:
     assert parse_timestamp(text) == expected
@@ -403,21 +401,9 @@ def test_zone_abbreviations_are_not_guessed() -> None:
     with pytest.raises(LocalZone) as caught:
         parse_timestamp("2021-12-03 19:00:12 CST")
     assert caught.value.abbreviation == "CST" and caught.value.moment == datetime(2021, 12, 3, 19, 0, 12)
-    with pytest.raises(ValueError):
-        parse_timestamp("99999")  # past 2100: no day number
-
-
-def test_an_excel_day_number_in_a_workbook(tmp_path: Path) -> None:
-    """A date column formatted as a number keeps Excel's day numbers in the sheet."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.append(["author", "text", "time"])
-    sheet.append(["ann", "hello", 44533.7916666667])
-    book.save(tmp_path / "chat.xlsx")
-    (post,), errors = read(tmp_path / "chat.xlsx", tz=ZoneInfo("UTC"))
-    assert errors == [] and post.created_at == datetime(2021, 12, 3, 19, 0, tzinfo=UTC)
+    for text in ("44533.7916666667", "30125", "99999"):  # a day number or seconds: no time
+        with pytest.raises(ValueError):
+            parse_timestamp(text)
 
 
 def test_header_names_in_other_spellings() -> None:
@@ -434,3 +420,57 @@ def test_suggestions_name_the_files_own_columns(tmp_path: Path) -> None:
     path.write_text("Dates,User,Tweet\n2021-12-03 19:00:12+00:00,ann,hi\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"for example --map text=Tweet,time=Dates,author=User \(the file's"):
         read(path)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Fri, 03 Dec 2021 19:00:12 GMT", datetime(2021, 12, 3, 19, 0, 12, tzinfo=UTC)),
+    ("03 Dec 2021 19:00:12 -0000", datetime(2021, 12, 3, 19, 0, 12, tzinfo=UTC)),  # UTC, RFC 2822
+])
+def test_rfc_2822_with_its_zone(text: str, expected: datetime) -> None:
+    assert parse_timestamp(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "December 3, 2021 7:00 PM",  # e-mail's parser would drop the PM
+    "Dec 3, 2021 7:00 PM +0100",  # ... and this offset
+    "Fri, 03 Dec 2021 19:00:12 est",  # ... and guess what "est" means
+    "Fri Dec 03 19:00:12 +0000 99999999999",  # a v1.1 date past any calendar
+])
+def test_what_would_be_guessed_is_refused(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_timestamp(text)
+
+
+def test_day_first_dates_keep_their_column(tmp_path: Path) -> None:
+    """Only a column of times of day (Twint's ``time``) is passed over for the next name; a
+    day-first date column is still the time, read day first."""
+    path = tmp_path / "eu.csv"
+    rows = "".join(f"{day}/12/2021 19:00,ann,post {day}\n" for day in range(15, 21))
+    path.write_text("created_at,username,text\n" + rows, encoding="utf-8")
+    posts, errors = read(path, tz=ZoneInfo("Europe/Berlin"))
+    assert len(posts) == 6 and posts[0].created_at == datetime(2021, 12, 15, 18, 0, tzinfo=UTC)
+    assert [e.kind for e in errors] == ["date order"]
+
+
+def test_a_handle_where_a_reply_id_would_be(tmp_path: Path) -> None:
+    """A "Reply To" column of handles names whom a post answers; it is no post id."""
+    path = tmp_path / "replies.csv"
+    path.write_text("Created At,Author,Text,Reply To\n"
+                    "2021-12-03T19:00:00Z,ann,Q1: what do you read?,\n"
+                    "2021-12-03T19:01:00Z,bob,@ann books,@ann\n", encoding="utf-8")
+    posts, errors = read(path)
+    assert errors == [] and [(p.reply_to_id, p.reply_to_author) for p in posts] == [
+        (None, None), (None, "ann")]
+
+
+def test_listed_cells_give_handles_and_links_by_their_own_names(tmp_path: Path) -> None:
+    path = tmp_path / "listed.csv"
+    path.write_text(
+        'time,author,text,mentions,urls,media\n'
+        '2021-12-03T19:00:00Z,ann,hi,"[{\'username\': \'cy\', \'url\': \'https://x.example/cy\'}]",'
+        '"[{\'username\': \'cy\', \'url\': \'https://x.example/a\'}]",'
+        '"[Photo(previewUrl=\'https://pbs.example/p?name=small\', fullUrl=\'https://pbs.example/p?name=orig\')]"\n',
+        encoding="utf-8")
+    (post,), errors = read(path)
+    assert errors == [] and post.mentions == ["cy"] and post.urls == ["https://x.example/a"]
+    assert post.media == ["https://pbs.example/p?name=orig"]

@@ -13,7 +13,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -52,10 +52,11 @@ _JS_DATE = re.compile(
     r"^[A-Za-z]{3} ([A-Za-z]{3}) (\d{1,2}) (\d{4}) (\d{1,2}):(\d{2})(?::(\d{2}))?"
     r"(?: GMT([+-]\d{4})(?: \([^)]*\))?)?$"
 )
-# Excel's day numbers (1900 date system) from 1970 to 2100: a date cell saved as a number.
-_EXCEL_SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
-_EXCEL_RANGE = (25569, 73051)
-_EXCEL_EPOCH = datetime(1899, 12, 30)
+# RFC 2822 (e-mail, RSS) with the zone it requires: 'Fri, 03 Dec 2021 19:00:12 +0000'.
+_RFC_2822 = re.compile(r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}"
+                       r"(?::\d{2})?\s+(?:[+-]\d{4}|GMT|UTC?|Z)$")
+# A time of day alone (Twint's ``time`` column, beside the date in another).
+TIME_OF_DAY = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp][Mm])?$")
 
 
 def cell(value: str | None) -> str | None:
@@ -120,7 +121,7 @@ def clean_id(value: str, what: str, numeric: bool = True) -> str:
     rtweet's ``write_as_csv`` writes ids as 'x1466851227459899392' so that spreadsheets keep
     their digits: the x is dropped.
     """
-    if _X_ID.match(value):
+    if numeric and _X_ID.match(value):
         value = value.strip()[1:]
     if numeric or _SCIENTIFIC.match(value):
         return check_id(value, what)
@@ -278,9 +279,10 @@ class LocalZone(ValueError):
 
 def parse_timestamp(value: str, day_first: bool = False) -> datetime:
     """ISO 8601, a v1.1 date, epoch seconds, milliseconds or microseconds, RFC 2822 (e-mail,
-    RSS), JavaScript's Date.toString(), M/D/YYYY [H:MM[:SS] [PM]] (D/M/YYYY with
-    ``day_first``; D.M.YYYY always, as it is written where it is used), YYYY/MM/DD [H:MM[:SS]],
-    or an Excel day number (a date cell saved as a number: 44533.79).
+    RSS: with its zone; ``-0000`` is UTC), JavaScript's Date.toString(), M/D/YYYY [H:MM[:SS]
+    [PM]] (D/M/YYYY with ``day_first``; D.M.YYYY always, as it is written where it is used)
+    or YYYY/MM/DD [H:MM[:SS]]. A bare number of a few digits is no time (an Excel day number
+    and a count of seconds look alike): a sheet must keep its dates as dates.
 
     The result is aware when the text has a zone (epochs are UTC), naive otherwise. A zone
     written as UTC, GMT or Z is UTC; another abbreviation ('2021-12-03 19:00:12 EST', as Twint
@@ -301,7 +303,10 @@ def parse_timestamp(value: str, day_first: bool = False) -> datetime:
         return datetime.fromisoformat(text)
     except ValueError:
         pass
-    if (zoned := _ZONE_SUFFIX.match(text)) and not zoned.group(1).endswith(("AM", "PM")):
+    if _RFC_2822.match(text):
+        moment = parsedate_to_datetime(text)
+        return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)  # "-0000"
+    if zoned := _ZONE_SUFFIX.match(text):
         local, abbreviation = zoned.groups()
         if abbreviation not in ("AM", "PM"):
             moment = parse_timestamp(local, day_first)
@@ -313,7 +318,7 @@ def parse_timestamp(value: str, day_first: bool = False) -> datetime:
     if text[:1].isalpha():
         try:
             return parse_v1_date(text)
-        except (ValueError, KeyError, IndexError):
+        except (ValueError, KeyError, IndexError, OverflowError):
             pass
         if match := _JS_DATE.match(text):
             month, day, year, hour, minute, second, offset = match.groups()
@@ -323,10 +328,6 @@ def parse_timestamp(value: str, day_first: bool = False) -> datetime:
                                          "%b %d %Y %H:%M:%S %z" if offset else "%b %d %Y %H:%M:%S")
             except ValueError:
                 raise ValueError(f"{value!r} is not a date and time") from None
-        try:
-            return parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            pass
     if match := _US_DATE.match(text):
         month, mark, day, year, hour, minute, second, half = match.groups()
         if day_first or mark == ".":
@@ -340,9 +341,6 @@ def parse_timestamp(value: str, day_first: bool = False) -> datetime:
                         int(second or 0))
     if match := _YMD_SLASHED.match(text):
         return datetime(*(int(part or 0) for part in match.groups()))  # type: ignore[misc]
-    if _EXCEL_SERIAL.match(text) and _EXCEL_RANGE[0] <= float(text) < _EXCEL_RANGE[1]:
-        seconds = round(float(text) * 86400)
-        return _EXCEL_EPOCH + timedelta(seconds=seconds)
     raise ValueError(f"{value!r} is not a date and time")
 
 
@@ -411,14 +409,17 @@ def leading_handle(text: str) -> str | None:
 
 
 #: What names an item of a listed object: Twint's mentions and reply_to ({'screen_name': ...}),
-#: snscrape's users and links (User(username=...), TextLink(url=...)) as pandas writes them.
-_LIST_KEYS = ("screen_name", "username", "expanded_url", "url")
-_REPR_FIELD = re.compile(r"""\b(screen_name|username|expanded_url|url)['"]?\s*[:=]\s*['"]([^'"]+)['"]""")
+#: snscrape's users, links and media (User(username=...), TextLink(url=...),
+#: Photo(fullUrl=...)) as pandas writes them. Handles and links each have their own keys.
+HANDLE_KEYS = ("screen_name", "username")
+LINK_KEYS = ("expanded_url", "fullUrl", "url", "previewUrl", "thumbnailUrl")
+_REPR_FIELD = re.compile(r"""\b(\w+)['"]?\s*[:=]\s*['"]([^'"]+)['"]""")
 
 
-def list_items(value: str | None) -> list[str] | None:
+def list_items(value: str | None, keys: tuple[str, ...] = HANDLE_KEYS) -> list[str] | None:
     """The items of a cell holding a Python or JSON list, as pandas writes a list column
-    ("['a', 'b']", "[]", Twint's "[{'screen_name': 'ann', ...}]"); None for any other cell."""
+    ("['a', 'b']", "[]", Twint's "[{'screen_name': 'ann', ...}]"), an object's item named by
+    the first of ``keys`` it has; None for any other cell."""
     value = (value or "").strip()
     if not (value.startswith("[") and value.endswith("]")):
         return None
@@ -426,15 +427,16 @@ def list_items(value: str | None) -> list[str] | None:
         items = ast.literal_eval(value)
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
         found: dict[str, list[str]] = {}
-        for key, text in _REPR_FIELD.findall(value):
-            found.setdefault(key, []).append(text)
-        return next((found[key] for key in _LIST_KEYS if key in found), None)
+        for key, text in _REPR_FIELD.findall(value):  # objects written as their repr
+            if key in keys:
+                found.setdefault(key, []).append(text)
+        return next((found[key] for key in keys if key in found), None)
     if not isinstance(items, list | tuple):
         return None
     out = []
     for item in items:
         if isinstance(item, dict):
-            item = next((item[key] for key in _LIST_KEYS if item.get(key)), None)
+            item = next((item[key] for key in keys if item.get(key)), None)
         if isinstance(item, str | int) and not isinstance(item, bool) and str(item).strip():
             out.append(str(item).strip())
     return out
@@ -446,7 +448,7 @@ def split_links(value: str | None) -> list[str]:
     value = cell(value)
     if not value:
         return []
-    listed = list_items(value)
+    listed = list_items(value, LINK_KEYS)
     parts = listed if listed is not None else _LINK_SPLIT.split(value)
     links = []
     for part in parts:

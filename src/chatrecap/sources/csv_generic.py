@@ -6,8 +6,8 @@ and with 'Tweet Id', 'tweetId' or 'TweetID' read as 'tweet_id') is the field's n
 of its unambiguous :data:`ALIASES` in the order listed. Each header name belongs to one field
 only, so a column named after a field the map bound elsewhere is never picked up: with
 ``text=content``, a column literally called ``text`` stays unused. A column guessed as the
-time whose first cells hold no date (Twint's ``time``, the time of day alone) is passed over
-for the field's next name. Vague headers (``name``, ``date``, ``link``, ``tweet``,
+time whose first cells hold the time of day alone (Twint's ``time``, "19:00:12") is passed
+over for the field's next name. Vague headers (``name``, ``date``, ``link``, ``tweet``,
 ``description``) are never guessed: when a required field has no column, the error suggests
 a --map made of the file's own such columns (:data:`SUGGESTIONS`). ``text``, ``time`` and
 ``author`` are required (InputError otherwise); the author may instead come from an X status
@@ -28,7 +28,7 @@ and all are mentions). twarc's json2csv ``retweet_or_quote_id`` is a repost or a
 its ``tweet_type`` says, and a retweet's counts there (its original's) are left unknown.
 
 Times: see :func:`chatrecap.sources._csv.parse_timestamp` (ISO 8601, epochs, v1.1, RFC 2822,
-JavaScript dates, Excel day numbers...). A naive time (ISO, M/D/YYYY, D/M/YYYY, D.M.YYYY,
+JavaScript dates...; never a bare count of days or seconds). A naive time (ISO, M/D/YYYY, D/M/YYYY, D.M.YYYY,
 YYYY/MM/DD) needs ``--tz`` (a RecordError naming ``--tz`` otherwise). A zone written as UTC,
 GMT or Z is UTC; another abbreviation (Twint's 'EST') is shared by several zones, so the row
 is refused unless ``--tz`` names a zone that calls its time so then (which also settles the
@@ -57,6 +57,7 @@ from zoneinfo import ZoneInfo
 from chatrecap.errors import InputError, OptionError, RecordError
 from chatrecap.models import Author, Post, make_id
 from chatrecap.sources._csv import (
+    TIME_OF_DAY,
     BadRow,
     Columns,
     LocalZone,
@@ -306,22 +307,21 @@ def _looks_like_header(row: list[str]) -> bool:
     )
 
 
-def _holds_times(cells: Iterator[str | None], looked: int = 5) -> bool:
-    """Whether a column guessed as the time holds dates and times: Twint's ``time`` is the
-    time of day alone, beside the ``created_at`` that says it all. An empty column passes."""
+def _holds_times(cells: Iterator[str | None], looked: int = 20) -> bool:
+    """Whether a column guessed as the time holds more than the time of day (Twint's ``time``
+    is that alone, beside the ``created_at`` that says it all): its first ``looked`` cells
+    that hold anything are not all like "19:00:12". Any other cell, even one no format reads,
+    keeps the column: its row says what is wrong with it."""
     seen = 0
     for value in cells:
-        if not value or not value.strip() or cell(value) is None:
+        value = cell(value)
+        if value is None:
             continue
-        try:
-            parse_timestamp(value)
+        if not TIME_OF_DAY.match(value):
             return True
-        except LocalZone:
-            return True
-        except ValueError:
-            seen += 1
-            if seen >= looked:
-                return False
+        seen += 1
+        if seen >= looked:
+            return False
     return seen == 0
 
 
@@ -358,8 +358,8 @@ def _row(name: str, line: int, columns: Columns, bound: dict[str, int], row: lis
             raise BadRow(_zone_abbreviation(label("time"), time_text, exc.abbreviation, tz),
                          "ambiguous zone") from None
     except ValueError:
-        raise BadRow(f"{label('time')} {time_text!r} is not a date and time (ISO 8601, "
-                     "epoch seconds or milliseconds)", "bad time") from None
+        raise BadRow(f"{label('time')} {time_text!r} is not a date and time (ISO 8601, epoch "
+                     "seconds, RFC 2822, M/D/YYYY... with its zone, or --tz)", "bad time") from None
     if created is None:
         raise BadRow(no_zone(label("time"), time_text), "no time zone")
     original = get("text") or ""
@@ -389,7 +389,12 @@ def _row(name: str, line: int, columns: Columns, bound: dict[str, int], row: lis
         listed = list_items(value)
         if listed is not None:  # Twint's reply_to lists the users replied to, not a post
             if field == "reply_to" and listed and not listed[0].isdigit():
-                replied = [handle.lstrip("@") for handle in listed]
+                replied = [name.lstrip("@") for name in listed
+                           if name.lstrip("@").lower() != handle.lower()]  # (its own author too)
+            continue
+        if value and value.lstrip().startswith("@"):  # a handle where a post's id would be
+            if field == "reply_to":
+                replied = [value.strip().lstrip("@")]
             continue
         if value and value != "0":  # (Twint writes 0 for a quote that was deleted)
             try:
