@@ -474,3 +474,11 @@ def test_listed_cells_give_handles_and_links_by_their_own_names(tmp_path: Path) 
     (post,), errors = read(path)
     assert errors == [] and post.mentions == ["cy"] and post.urls == ["https://x.example/a"]
     assert post.media == ["https://pbs.example/p?name=orig"]
+
+
+def test_an_empty_time_column_gives_way_to_one_that_holds_the_times(tmp_path: Path) -> None:
+    path = tmp_path / "two_times.csv"
+    path.write_text("time,created_at,username,text\n"
+                    "NA,2021-12-03T19:00:00Z,ann,hello\n,2021-12-03T19:01:00Z,bob,hi\n", encoding="utf-8")
+    posts, errors = read(path)
+    assert errors == [] and [p.created_at.minute for p in posts] == [0, 1]

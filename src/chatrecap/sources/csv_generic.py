@@ -307,22 +307,25 @@ def _looks_like_header(row: list[str]) -> bool:
     )
 
 
-def _holds_times(cells: Iterator[str | None], looked: int = 20) -> bool:
+def _holds_times(cells: Iterator[str | None], looked: int = 20, rows: int = 1000) -> bool:
     """Whether a column guessed as the time holds more than the time of day (Twint's ``time``
     is that alone, beside the ``created_at`` that says it all): its first ``looked`` cells
     that hold anything are not all like "19:00:12". Any other cell, even one no format reads,
-    keeps the column: its row says what is wrong with it."""
+    keeps the column (its row says what is wrong with it); a column empty in its first
+    ``rows`` rows is passed over too, for another that may hold the times."""
     seen = 0
-    for value in cells:
+    for number, value in enumerate(cells, 1):
         value = cell(value)
         if value is None:
+            if number >= rows and seen == 0:
+                return False
             continue
         if not TIME_OF_DAY.match(value):
             return True
         seen += 1
         if seen >= looked:
             return False
-    return seen == 0
+    return False
 
 
 def _cells_of(path: Path, delimiter: str, index: int) -> Iterator[str | None]:
