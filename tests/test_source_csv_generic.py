@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 from collections import Counter
 from datetime import UTC, datetime
@@ -13,6 +14,7 @@ import pytest
 from chatrecap.errors import InputError, OptionError, RecordError
 from chatrecap.models import Post
 from chatrecap.sources._csv import LocalZone, parse_timestamp
+from chatrecap.sources._twitter import snowflake_time
 from chatrecap.sources.base import ReadOptions, Sample, take_sample
 from chatrecap.sources.csv_generic import (
     ALIASES,
@@ -482,3 +484,26 @@ def test_an_empty_time_column_gives_way_to_one_that_holds_the_times(tmp_path: Pa
                     "NA,2021-12-03T19:00:00Z,ann,hello\n,2021-12-03T19:01:00Z,bob,hi\n", encoding="utf-8")
     posts, errors = read(path)
     assert errors == [] and [p.created_at.minute for p in posts] == [0, 1]
+
+
+def test_tweet_ids_give_the_time_a_sheet_wrote_without_its_zone(data: Path, tmp_path: Path) -> None:
+    """rtweet and Social Feed Manager write times in UTC without saying so; a tweet id (since
+    November 2010) encodes its exact UTC time, used with one note when no --tz is given."""
+    with open(data / "twitter-archiver" / "pstweetchat-2020-2021.csv", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))[2:5]  # real tweets: the id, the handle, the text
+    path = tmp_path / "rtweet.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(["status_id", "created_at", "screen_name", "text", "status_url"])
+        for row in rows:
+            moment, handle = snowflake_time(row[4]), row[1].lstrip("@")
+            out.writerow([f"x{row[4]}", f"{moment:%Y-%m-%d %H:%M:%S}", handle, row[3],
+                          f"https://twitter.com/{handle}/status/{row[4]}"])
+    posts, errors = read(path)
+    assert [p.created_at for p in posts] == [snowflake_time(row[4]) for row in rows]
+    assert [p.native_id for p in posts] == [row[4] for row in rows]
+    (note,) = errors
+    assert (note.kind, note.skipped, note.line) == ("times from ids", False, None)
+    assert note.reason.startswith("created_at has no time zone on 3 rows: the exact UTC times")
+    _, errors = read(path, tz=ZoneInfo("UTC"))  # the zone given: the column is read
+    assert errors == []

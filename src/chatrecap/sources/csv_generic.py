@@ -29,7 +29,9 @@ its ``tweet_type`` says, and a retweet's counts there (its original's) are left 
 
 Times: see :func:`chatrecap.sources._csv.parse_timestamp` (ISO 8601, epochs, v1.1, RFC 2822,
 JavaScript dates...; never a bare count of days or seconds). A naive time (ISO, M/D/YYYY, D/M/YYYY, D.M.YYYY,
-YYYY/MM/DD) needs ``--tz`` (a RecordError naming ``--tz`` otherwise). A zone written as UTC,
+YYYY/MM/DD) needs ``--tz`` (a RecordError naming ``--tz`` otherwise), unless the row is an X
+post whose id encodes its exact UTC time (since November 2010: rtweet and Social Feed Manager
+write UTC without saying so), which is then used, with one note. A zone written as UTC,
 GMT or Z is UTC; another abbreviation (Twint's 'EST') is shared by several zones, so the row
 is refused unless ``--tz`` names a zone that calls its time so then (which also settles the
 repeated hour of a DST change). Slashed dates are month first unless the column shows
@@ -49,6 +51,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -82,7 +85,7 @@ from chatrecap.sources._csv import (
     to_int,
     to_utc,
 )
-from chatrecap.sources._twitter import PLATFORM, status_url_parts, tweet_url, unique
+from chatrecap.sources._twitter import PLATFORM, snowflake_time, status_url_parts, tweet_url, unique
 from chatrecap.sources.base import ReadOptions, Sample, Source
 from chatrecap.text import clean_text
 
@@ -257,6 +260,7 @@ class GenericCsvSource(Source):
         bound: dict[str, int] | None = None
         columns: Columns | None = None
         raw_columns: Columns | None = None
+        noted: Counter[str] = Counter()
         for item in iter_rows(path, delimiter):
             if isinstance(item, RecordError):
                 yield item
@@ -273,12 +277,18 @@ class GenericCsvSource(Source):
                 continue
             try:
                 yield from _row(name, line, columns, bound, self.cells(row, raw_columns), options.tz,
-                                raw_columns.record(row), day_first)
+                                raw_columns.record(row), day_first, noted)
             except ValueError as exc:
                 kind = exc.kind if isinstance(exc, BadRow) else "malformed record"
                 yield RecordError(name, line, f"{exc}; skipped", kind=kind)
             except (KeyError, TypeError, IndexError, AttributeError, OverflowError) as exc:
                 yield RecordError(name, line, f"the row could not be read ({exc!r}); skipped")
+        if count := noted["id time"]:
+            assert columns is not None and bound is not None
+            yield RecordError(name, None, f"{columns.names[bound['time']]} has no time zone on "
+                              f"{count:,} row{'s' if count > 1 else ''}: the exact UTC times their "
+                              "tweet ids encode were used (pass --tz to read the column instead)",
+                              kind="times from ids", skipped=False)
 
     def layout(self, header: list[str], options: ReadOptions, path: Path) -> tuple[Columns, dict[str, int]]:
         """The columns the rows are read by and the field bound to each (the --map first)."""
@@ -337,7 +347,9 @@ def _cells_of(path: Path, delimiter: str, index: int) -> Iterator[str | None]:
 
 
 def _row(name: str, line: int, columns: Columns, bound: dict[str, int], row: list[str],
-         tz: ZoneInfo | None, raw: dict[str, str], day_first: bool = False) -> Iterator[Post | RecordError]:
+         tz: ZoneInfo | None, raw: dict[str, str], day_first: bool = False,
+         noted: Counter[str] | None = None) -> Iterator[Post | RecordError]:
+    """The row's post; ``noted`` counts the rows whose time came from their tweet id."""
     def get(field: str) -> str | None:
         return columns.at(row, bound.get(field))
 
@@ -363,8 +375,12 @@ def _row(name: str, line: int, columns: Columns, bound: dict[str, int], row: lis
     except ValueError:
         raise BadRow(f"{label('time')} {time_text!r} is not a date and time (ISO 8601, epoch "
                      "seconds, RFC 2822, M/D/YYYY... with its zone, or --tz)", "bad time") from None
-    if created is None:
-        raise BadRow(no_zone(label("time"), time_text), "no time zone")
+    if created is None:  # no zone and no --tz: a tweet id still tells the time, in UTC
+        created = _id_time(get("id"), status, get("platform"))
+        if created is None:
+            raise BadRow(no_zone(label("time"), time_text), "no time zone")
+        if noted is not None:
+            noted["id time"] += 1
     original = get("text") or ""
     text = clean_text(original)
 
@@ -454,6 +470,19 @@ def _row(name: str, line: int, columns: Columns, bound: dict[str, int], row: lis
         source_line=line,
         raw=raw,
     )
+
+
+def _id_time(id_text: str | None, status: tuple[str, str] | None,
+             platform_cell: str | None) -> datetime | None:
+    """The UTC time an X post's id encodes (ids since November 2010), when the row is one."""
+    if _platform(platform_cell, status is not None) != PLATFORM:
+        return None
+    if id_text:
+        try:
+            return snowflake_time(clean_id(id_text, "id"))
+        except ValueError:
+            return None
+    return snowflake_time(status[1]) if status else None
 
 
 def _retweet_or_quote(columns: Columns, row: list[str], platform: str) -> tuple[str, str] | None:
