@@ -261,10 +261,10 @@ def _line_spans(path: Path) -> Iterator[tuple[int, int, int]]:
             start += len(block)
 
 
-def _line_chunks(path: Path) -> Iterator[list[tuple[int, bytes]]]:
+def _line_chunks(path: Path, json_lines: bool) -> Iterator[list[tuple[int, bytes]]]:
     chunk: list[tuple[int, bytes]] = []
     size = 0
-    for number, line in iter_json_lines(path):
+    for number, line in iter_json_lines(path, json_lines):
         chunk.append((number, line))
         size += len(line)
         if size >= CHUNK_BYTES or len(chunk) >= BATCH_POSTS:
@@ -275,16 +275,16 @@ def _line_chunks(path: Path) -> Iterator[list[tuple[int, bytes]]]:
 
 
 def _batches(source: Source, path: Path, options: ReadOptions, ctx: _Context,
-             spans: bool, strict: bool = False) -> Iterator[tuple[Batch, int | None]]:
+             utf8: bool, json_lines: bool, strict: bool = False) -> Iterator[tuple[Batch, int | None]]:
     """(batch, bytes read so far when known) in file order, in this process; with
     ``strict``, the last batch ends at the first bad record, so nothing after it is written.
-    ``spans``: a line source's file is UTF-8 JSON Lines, read in runs of bytes."""
+    A line source's UTF-8 JSON Lines are read in runs of bytes."""
     name = str(path)
     if isinstance(source, LineSource):
-        if spans:
+        if utf8 and json_lines:
             chunks = ((_read_span(name, span), span[1]) for span in _line_spans(path))
         else:  # transcoded line by line, or one document's records
-            chunks = ((chunk, None) for chunk in _line_chunks(path))
+            chunks = ((chunk, None) for chunk in _line_chunks(path, json_lines))
         for chunk, end in chunks:
             batch = _prepare_lines(source.id, name, options, ctx, chunk, strict)
             yield batch, end
@@ -307,9 +307,9 @@ def _written(store: Store, source: Source, path: Path, options: ReadOptions, ctx
     """Each batch written, in file order. A large line-based file is parsed and written by
     worker processes (one per core), which is where the time goes; with ``strict`` the
     import stays in this process so that nothing past the first problem is written."""
-    spans = utf8 and isinstance(source, LineSource) and is_json_lines(path)
-    if (isinstance(source, LineSource) and workers > 1 and not strict
-            and path.stat().st_size >= PARALLEL_MIN_BYTES and spans):
+    json_lines = isinstance(source, LineSource) and is_json_lines(path)
+    if (json_lines and workers > 1 and not strict
+            and path.stat().st_size >= PARALLEL_MIN_BYTES and utf8):
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         in_flight: deque[Future[_Written]] = deque()
@@ -323,7 +323,7 @@ def _written(store: Store, source: Source, path: Path, options: ReadOptions, ctx
             while in_flight:
                 yield in_flight.popleft().result()
         return
-    for batch, end in _batches(source, path, options, ctx, spans, strict):
+    for batch, end in _batches(source, path, options, ctx, utf8, json_lines, strict):
         yield _Written(store.write_batch(batch), batch.records, batch.problems, end)
         if strict and any(problem.skipped for problem in batch.problems):
             return

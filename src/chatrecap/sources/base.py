@@ -144,6 +144,17 @@ def json_error(name: str, number: int | None, exc: Exception) -> RecordError:
         detail = f"{getattr(exc, 'msg', detail)} at column {col}"
     return RecordError(name, number, f"not valid JSON ({detail}); skipped", kind="invalid JSON")
 
+
+#: What mapping a malformed record raises: each is one record's RecordError, not the file's end.
+RECORD_ERRORS = (KeyError, TypeError, ValueError, AttributeError, OverflowError, RecursionError)
+
+
+def unreadable(name: str, number: int | None, what: str, exc: BaseException) -> RecordError:
+    """The warning for a record a source could not map: ``not <what> (<why>); skipped``."""
+    why = f"field {exc.args[0]!r} is missing" if isinstance(exc, KeyError) else exc
+    return RecordError(name, number, f"not {what} ({why}); skipped")
+
+
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -281,11 +292,14 @@ def is_json_lines(path: Path) -> bool:
     return not line.startswith(b"[") and line != b"{"
 
 
-def iter_json_lines(path: Path) -> Iterator[tuple[int, bytes]]:
+def iter_json_lines(path: Path, json_lines: bool | None = None) -> Iterator[tuple[int, bytes]]:
     """The records of a JSON Lines file as its lines; of a file that holds them as one JSON
     document instead (an API response saved pretty-printed, or an array of them), each
-    record as one compact line, numbered by its position in the array."""
-    if is_json_lines(path):
+    record as one compact line, numbered by its position in the array. ``json_lines``: what
+    :func:`is_json_lines` said of the file, when the caller asked already."""
+    if json_lines is None:
+        json_lines = is_json_lines(path)
+    if json_lines:
         yield from iter_lines(path)
         return
     try:

@@ -350,8 +350,8 @@ def _items(doc: Any, ctx: _Context, fixed_line: int | None) -> Iterator[Post | R
     elif isinstance(_g(doc, "thread"), dict):
         units = [("post", view) for view in _thread(_g(doc, "thread"))]
     elif isinstance(_g(doc, "thread"), list):  # getPostThreadV2: a flat list of thread items
-        units = [("post", _g(_g(item, "value"), "post")) for item in _g(doc, "thread")
-                 if isinstance(_g(_g(item, "value"), "post"), dict)]
+        units = [("post", view) for item in _g(doc, "thread")
+                 if isinstance(view := _g(_g(item, "value"), "post"), dict)]
     else:
         for key in ("posts", "feed", "records"):
             if isinstance(_g(doc, key), list):

@@ -41,7 +41,7 @@ import orjson
 from chatrecap.errors import InputError, RecordError
 from chatrecap.models import Author, Post, make_id
 from chatrecap.sources._twitter import parse_iso, unique
-from chatrecap.sources.base import ReadOptions, Sample, Source, read_document
+from chatrecap.sources.base import ReadOptions, Sample, Source, read_document, unreadable
 from chatrecap.text import clean_text
 
 PLATFORM = "discord"
@@ -84,8 +84,7 @@ class DiscordSource(Source):
             try:
                 post = context.post(msg)
             except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
-                why = f"field {exc.args[0]!r} is missing" if isinstance(exc, KeyError) else exc
-                yield RecordError(name, index, f"not a Discord message ({why}); skipped")
+                yield unreadable(name, index, "a Discord message", exc)
                 continue
             if post is not None:
                 post.source_file, post.source_line = name, index

@@ -52,7 +52,14 @@ import orjson
 from chatrecap.errors import InputError, RecordError
 from chatrecap.models import Author, Post, make_id
 from chatrecap.sources._twitter import unique
-from chatrecap.sources.base import ReadOptions, Sample, Source, check_zip, read_zip_entry
+from chatrecap.sources.base import (
+    ReadOptions,
+    Sample,
+    Source,
+    check_zip,
+    read_zip_entry,
+    unreadable,
+)
 from chatrecap.text import clean_text
 
 PLATFORM = "slack"
@@ -217,8 +224,7 @@ def _read_export(export: _Export) -> Iterator[Post | RecordError]:
                 try:
                     post = _post(msg, channel_id, channel, users, channel_names, parents, bots)
                 except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
-                    why = f"field {exc.args[0]!r} is missing" if isinstance(exc, KeyError) else exc
-                    yield RecordError(where, index, f"not a Slack message ({why}); skipped")
+                    yield unreadable(where, index, "a Slack message", exc)
                     continue
                 if post is not None:
                     post.source_file, post.source_line = where, index

@@ -35,7 +35,14 @@ from chatrecap.sources._twitter import (
     tweet_url,
     unique,
 )
-from chatrecap.sources.base import ReadOptions, Sample, Source, iter_json
+from chatrecap.sources.base import (
+    RECORD_ERRORS,
+    ReadOptions,
+    Sample,
+    Source,
+    iter_json,
+    unreadable,
+)
 from chatrecap.text import clean_text
 
 TWEET_TYPE = "snscrape.modules.twitter.Tweet"
@@ -67,10 +74,8 @@ class SnscrapeSource(Source):
                 continue
             try:
                 posts = list(tweet_posts(tweet, name, number))
-            except (KeyError, TypeError, ValueError, AttributeError, OverflowError,
-                    RecursionError) as exc:
-                why = f"field {exc.args[0]!r} is missing" if isinstance(exc, KeyError) else exc
-                yield RecordError(name, number, f"not a tweet as snscrape writes it ({why}); skipped")
+            except RECORD_ERRORS as exc:
+                yield unreadable(name, number, "a tweet as snscrape writes it", exc)
                 continue
             rounded += _rounded_id(tweet)
             yield from posts
@@ -248,7 +253,12 @@ def _author(tweet: dict[str, Any]) -> Author:
 def _tweet_id(tweet: dict[str, Any]) -> str:
     """The tweet's id as text: its url's, which no number parser can round, else the id."""
     parts = status_url_parts(tweet.get("url"))
-    return parts[1] if parts else _id_text(tweet, "id") or _missing("id")
+    if parts:
+        return parts[1]
+    tweet_id = _id_text(tweet, "id")
+    if tweet_id is None:
+        raise KeyError("id")
+    return tweet_id
 
 
 def _rounded_id(tweet: dict[str, Any]) -> bool:
@@ -269,10 +279,6 @@ def _id_text(record: dict[str, Any], key: str, numbers: bool = True) -> str | No
     if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
         raise ValueError(f"{key} {value!r} is not a numeric id")
     return str(value)
-
-
-def _missing(key: str) -> str:
-    raise KeyError(key)
 
 
 def _date(value: Any) -> datetime:

@@ -309,11 +309,11 @@ def _row(tweet: Tweetish, source: Tweetish, author: Author, reply_handle: str | 
     if raw_text is None or own_text is None or tweet.created_at is None:
         raise ValueError(f"tweet {tweet.id} has no text or created_at{_FIELDS_HINT}")
     links = entities.urls
-    if links and any(is_self_link(u.expanded_url, source.id) for u in links):
-        # An edited tweet's link to itself (X adds it) is no link of its author's.
-        raw_text = expand_links(raw_text, [(u.url, "") for u in links
-                                           if is_self_link(u.expanded_url, source.id)])
-        links = [u for u in links if not is_self_link(u.expanded_url, source.id)]
+    if links:  # an edited tweet's link to itself (X adds it) is no link of its author's
+        own = [u for u in links if is_self_link(u.expanded_url, source.id)]
+        if own:
+            raw_text = expand_links(raw_text, [(u.url, "") for u in own])
+            links = [u for u in links if not any(u is o for o in own)]
     if "t.co/" in raw_text:
         raw_text = expand_links(raw_text, [
             (u.url, "" if is_media_link(u.expanded_url, u.media_key)

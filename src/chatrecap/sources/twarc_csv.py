@@ -25,7 +25,14 @@ from typing import Any
 
 import orjson
 
-from chatrecap.sources._csv import Columns, leading_handle, sample_delimiter, sample_rows, text_entities
+from chatrecap.sources._csv import (
+    Columns,
+    header_names,
+    leading_handle,
+    sample_delimiter,
+    sample_rows,
+    text_entities,
+)
 from chatrecap.sources._twitter import PLATFORM, is_media_link, is_self_link
 from chatrecap.sources.base import ReadOptions, Sample
 from chatrecap.sources.csv_generic import GenericCsvSource, bind_columns, mapped_columns
@@ -60,7 +67,7 @@ class TwarcCsvSource(GenericCsvSource):
         if not first or first[0] in "{[<":
             return 0.0
         rows = sample_rows(sample, 1, sample_delimiter(sample))
-        names = {name.strip().lower() for name in rows[0]} if rows else set()
+        names = header_names(rows[0]) if rows else set()
         # (twarc-csv's --output-columns may keep only these: "author.username" says enough)
         return 0.9 if {"author.username", "created_at", "text", "id"} <= names else 0.0
 

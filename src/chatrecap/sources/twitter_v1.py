@@ -37,12 +37,14 @@ from chatrecap.sources._twitter import (
     v1_user,
 )
 from chatrecap.sources.base import (
+    RECORD_ERRORS,
     ReadOptions,
     Sample,
     Source,
     check_zip,
     iter_json,
     read_zip_entry,
+    unreadable,
 )
 from chatrecap.text import clean_text
 
@@ -84,19 +86,9 @@ class TwitterV1Source(Source):
         return 0.0
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Post | RecordError]:
-        if path.is_dir():
-            names = sorted(p.relative_to(path).as_posix() for p in path.rglob("*.js"))
-            parts = _folder_parts(path, names)
-            if not parts:
-                raise InputError(f"{path}: no tweets.js with an account.js beside it: "
-                                 "not the folder of an X archive.")
-            for part in parts:
-                for where, tweets, owner in _archive_parts(part):
-                    yield from _read_tweets(where, tweets, owner)
-            return
-        head = _head(path)
-        if head.startswith("PK\x03\x04") or _ytd_name(head) is not None:
-            for where, tweets, owner in _archive_parts(path):
+        head = "" if path.is_dir() else _head(path)
+        if path.is_dir() or head.startswith("PK\x03\x04") or _ytd_name(head) is not None:
+            for where, tweets, owner in _archive_parts(path, head):
                 yield from _read_tweets(where, tweets, owner)
             return
         yield from _read_tweets(str(path), _records(path), None)
@@ -112,10 +104,8 @@ def _read_tweets(name: str, records: Iterator[tuple[int, Any]],
             continue
         try:
             posts = list(tweet_posts(tweet, name, number, author=owner))
-        except (KeyError, TypeError, ValueError, AttributeError, OverflowError,
-                RecursionError) as exc:
-            why = f"field {exc.args[0]!r} is missing" if isinstance(exc, KeyError) else exc
-            yield RecordError(name, number, f"not a v1.1 tweet ({why}); skipped")
+        except RECORD_ERRORS as exc:
+            yield unreadable(name, number, "a v1.1 tweet", exc)
             continue
         cut += _cut_short(tweet)
         yield from posts
@@ -192,10 +182,20 @@ def _folder_parts(folder: Path, names: list[str]) -> list[Path]:
             and f"{name.rpartition('/')[0]}/account.js".lstrip("/") in present]
 
 
-def _archive_parts(path: Path) -> Iterator[tuple[str, Iterator[tuple[int, Any]], Author]]:
-    """(where, tweets, owner) for each tweets file of an X archive: the tweets.js given, or
-    every data/tweets*.js of the archive's zip; the owner comes from account.js beside it."""
-    if _head(path).startswith("PK\x03\x04"):
+def _archive_parts(path: Path, head: str) -> Iterator[tuple[str, Iterator[tuple[int, Any]], Author]]:
+    """(where, tweets, owner) for each tweets file of an X archive: the tweets.js given (its
+    first characters are ``head``), or every data/tweets*.js of the archive's zip or folder;
+    the owner comes from account.js beside it."""
+    if path.is_dir():
+        names = sorted(p.relative_to(path).as_posix() for p in path.rglob("*.js"))
+        parts = _folder_parts(path, names)
+        if not parts:
+            raise InputError(f"{path}: no tweets.js with an account.js beside it: "
+                             "not the folder of an X archive.")
+        for part in parts:
+            yield from _archive_parts(part, _head(part))
+        return
+    if head.startswith("PK\x03\x04"):
         with zipfile.ZipFile(path) as zf:
             names = zf.namelist()
             parts = sorted(n for n in names if _ARCHIVE_TWEETS.search(n))
@@ -212,7 +212,7 @@ def _archive_parts(path: Path) -> Iterator[tuple[str, Iterator[tuple[int, Any]],
                 owner = _archive_owner(entry("account.js"), entry("profile.js"), where)
                 yield where, _archive_tweets(_ytd_items(read_zip_entry(zf, part, path), where)), owner
         return
-    name = _ytd_name(_head(path))
+    name = _ytd_name(head)
     if name not in _YTD_TWEETS:
         raise EmptyArchive(f"{path}: this data file of an X archive ({name}) holds no posts; "
                            "they are in its tweets.js.")
