@@ -511,3 +511,25 @@ def test_the_attachments_beside_an_export_are_left_out_not_failed(tmp_path, fixt
     assert stats(tmp_path / "w.db")["total"]["posts"] > 0
     alone = cli(tmp_path / "x.db", "import", str(media / "photo-9F8E7.jpg"))
     assert alone.exit_code == 2 and "a JPEG image, not a chat archive" in alone.stderr
+
+
+def test_spans_of_lines_read_from_the_mapped_file_keep_numbers_and_drop_blank_lines(
+        tmp_path, monkeypatch):
+    """The import's workers read their spans of a file mapped in memory: a BOM, CRLF,
+    blank and blank-looking lines, and spans that start anywhere in the file."""
+    import chatrecap.importer as importer
+
+    rows = [b'{"n": %d}' % n for n in range(1, 4001)]
+    body = b"".join(row + (b"\r\n" if n % 3 else b"\n") + (b"\n" if n % 5 == 0 else b"")
+                    + (b" \t \r\n" if n % 7 == 0 else b"") for n, row in enumerate(rows, 1))
+    path = tmp_path / "lines.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + body)
+    expected = [(number, line.rstrip(b"\r")) for number, line in
+                enumerate(body.split(b"\n"), 1) if line.strip()]
+    monkeypatch.setattr(importer, "CHUNK_BYTES", 4099)  # spans at unaligned offsets
+    spans = list(importer._line_spans(path))
+    assert len(spans) > 10 and spans[1][0] % 4096
+    got = [(number, bytes(line)) for span in spans
+           for number, line in importer._read_span(str(path), span)]
+    assert got == expected and len(got) == 4000
+    assert [orjson.loads(line)["n"] for _, line in got] == list(range(1, 4001))

@@ -108,18 +108,24 @@ def _find_by_id(value: Any, native_id: str, depth: int) -> Any:
     return None
 
 
+#: A line of a JSON Lines file as the import hands it to a source: its bytes, or a view of
+#: them in the file mapped in memory (orjson and msgspec decode both as they are).
+Line = bytes | memoryview
+
+
 class LineSource(Source):
     """A source whose every line is one self-contained record (JSONL formats).
 
     It only implements :meth:`parse_line`; the importer can then spread the lines of a
-    large file over several processes, and keeps each line as the raw record.
+    large file over several processes, and keeps each line as the raw record. A line may
+    come as a ``memoryview`` (see :data:`Line`): decode it, do not call bytes methods on it.
     """
 
-    def parse_line(self, line: bytes, number: int, name: str,
+    def parse_line(self, line: Line, number: int, name: str,
                    options: ReadOptions) -> list[Post | RecordError]:
         raise NotImplementedError
 
-    def parse_line_rows(self, line: bytes, number: int, name: str, options: ReadOptions,
+    def parse_line_rows(self, line: Line, number: int, name: str, options: ReadOptions,
                         observed: str | None) -> list[Post | PostRow | RecordError]:
         """What the import reads of a line: :meth:`parse_line`'s posts, or, from a source
         that makes them straight from its records, (row, author) pairs in the store's form

@@ -14,7 +14,7 @@ import orjson
 from chatrecap.errors import RecordError
 from chatrecap.models import Author, Post
 from chatrecap.sources._twitter import parse_iso
-from chatrecap.sources.base import LineSource, ReadOptions, Sample, json_error
+from chatrecap.sources.base import Line, LineSource, ReadOptions, Sample, json_error
 
 
 class CanonicalJsonlSource(LineSource):
@@ -30,7 +30,7 @@ class CanonicalJsonlSource(LineSource):
             return 1.0
         return 0.0
 
-    def parse_line(self, line: bytes, number: int, name: str,
+    def parse_line(self, line: Line, number: int, name: str,
                    options: ReadOptions) -> list[Post | RecordError]:
         try:
             return [record_to_post(orjson.loads(line), name, number)]

@@ -35,7 +35,7 @@ from chatrecap.sources._twitter import (
     tweet_url,
     unique,
 )
-from chatrecap.sources.base import LineSource, PostRow, ReadOptions, Sample, json_error
+from chatrecap.sources.base import Line, LineSource, PostRow, ReadOptions, Sample, json_error
 from chatrecap.store import iso, json_list, row_post
 from chatrecap.text import clean_text
 
@@ -76,12 +76,13 @@ class Twarc2Source(LineSource):
             return 0.7
         return 0.0
 
-    def parse_line(self, line: bytes, number: int, name: str,
+    def parse_line(self, line: Line, number: int, name: str,
                    options: ReadOptions) -> list[Post | RecordError]:
         rows = self.parse_line_rows(line, number, name, options, None)
-        return [row if isinstance(row, RecordError) else row_post(*row, line) for row in rows]
+        raw = bytes(line)
+        return [row if isinstance(row, RecordError) else row_post(*row, raw) for row in rows]
 
-    def parse_line_rows(self, line: bytes, number: int, name: str, options: ReadOptions,
+    def parse_line_rows(self, line: Line, number: int, name: str, options: ReadOptions,
                         observed: str | None) -> list[Post | PostRow | RecordError]:
         """The line's posts as rows, made straight from the decoded structs (the import's
         hot path); ``observed`` None leaves the time unknown, as a Post has it."""
@@ -136,7 +137,7 @@ def _read_line(record: x.Line, name: str, number: int, default_observed: str | N
         yield page.post(tweet, referenced=False)
 
 
-def _other_record(line: bytes, name: str, number: int) -> RecordError | None:
+def _other_record(line: Line, name: str, number: int) -> RecordError | None:
     """What a line that is not tweets holds, when another X API endpoint wrote it (twarc2
     saves those the same way): a note for an API error, else the line skipped, saying what
     it is, so the user sees the wrong file rather than a broken one."""
