@@ -46,10 +46,11 @@ from chatrecap.export import iter_records
 from chatrecap.importer import FileReport, import_file
 from chatrecap.models import Post
 from chatrecap.sources import all_sources, detect, get_source
+from chatrecap.sources._twitter import parse_iso, storage_time
 from chatrecap.sources.base import ReadOptions, Source, take_sample
 from chatrecap.sources.tags import COLUMNS as TAGS_COLUMNS
-from chatrecap.store import Store, open_store
-from chatrecap.text import clean_text, fix_mojibake, html_to_text
+from chatrecap.store import Store, iso, open_store
+from chatrecap.text import _SUSPECT, _suspect, clean_text, fix_mojibake, html_to_text, unescape
 
 TESTS = Path(__file__).resolve().parent
 DATA = TESTS.parent.parent / "shared" / "data"
@@ -822,6 +823,44 @@ def test_html_to_text_decodes_entities_once(text: str) -> None:
     """Escaped plain text in a paragraph (Mastodon content) comes back as written."""
     markup = f"<p>{html.escape(text)}</p>"
     assert html_to_text(markup) == re.sub(" +", " ", text).strip()
+
+
+entity_text = st.lists(st.sampled_from(
+    ["&amp;", "&lt;", "&gt;", "&", "amp;", "lt;", "&#39;", "&quot;", "&amp", "&hellip;", "a", " ",
+     "<", ";", "&#x26;", "é", "\u00a0"]), max_size=12).map("".join)
+
+
+@text_settings(500)
+@given(text=entity_text | any_text)
+@example(text="&amp;lt;")
+def test_unescape_fast_path_is_html_unescape(text: str) -> None:
+    assert unescape(text) == html.unescape(text)
+
+
+@text_settings(500)
+@given(text=st.text(st.characters(max_codepoint=127)) | any_text)
+@example(text="a\nb")
+@example(text="a\r\nb")
+def test_suspect_fast_path_is_the_pattern(text: str) -> None:
+    assert _suspect(text) == bool(_SUSPECT.search(text))
+
+
+@text_settings(500)
+@given(when=st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31)),
+       form=st.sampled_from(["%Y-%m-%dT%H:%M:%S.{ms}Z", "%Y-%m-%dT%H:%M:%SZ",
+                             "%Y-%m-%d %H:%M:%S.{ms}Z", "%Y-%m-%dT%H:%M:%S.{ms}+02:00",
+                             "%Y-%m-%dT%H:%M:%S.{ms}"]))
+def test_storage_time_is_iso_of_parse_iso(when: datetime, form: str) -> None:
+    value = when.strftime(form).replace("{ms}", f"{when.microsecond // 1000:03d}")
+    try:
+        expected: str | type[ValueError] = iso(parse_iso(value))  # type: ignore[assignment]
+    except ValueError:
+        expected = ValueError
+    if expected is ValueError:
+        with pytest.raises(ValueError):
+            storage_time(value)
+    else:
+        assert storage_time(value) == expected
 
 
 def _thai_mojibake(text: str) -> str | None:

@@ -282,8 +282,21 @@ def _line_spans(path: Path) -> Iterator[tuple[int, int, int]]:
             if not block.endswith(b"\n"):
                 block += fh.readline()  # finish the line the block cut
             yield start, start + len(block), line
-            line += block.count(b"\n")
+            line += _count_lines(block)
             start += len(block)
+
+
+def _count_lines(block: bytes) -> int:
+    """The newlines in ``block``. Long lines (an API page per line) are found by jumps from
+    one to the next, which is memchr; ``bytes.count`` looks at each byte, eight times
+    slower, and is kept for short lines (more than one per 4 kB)."""
+    count, position, most = 0, block.find(b"\n"), len(block) >> 12
+    while position >= 0:
+        count += 1
+        if count > most:
+            return count + block.count(b"\n", position + 1)
+        position = block.find(b"\n", position + 1)
+    return count
 
 
 def _line_chunks(path: Path, json_lines: bool) -> Iterator[list[tuple[int, bytes]]]:

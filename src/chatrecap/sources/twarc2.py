@@ -32,6 +32,7 @@ from chatrecap.sources._twitter import (
     is_media_link,
     is_self_link,
     parse_iso,
+    storage_time,
     tweet_url,
     unique,
 )
@@ -334,7 +335,7 @@ def _row(tweet: Tweetish, source: Tweetish, author: Author, reply_handle: str | 
     conversation = tweet.conversation_id
     row = (
         f"{PLATFORM}:{tweet.id}", PLATFORM, tweet.id, author.id,
-        iso(parse_iso(tweet.created_at)), text, own_text if own_text != text else None,
+        storage_time(tweet.created_at), text, own_text if own_text != text else None,
         f"{PLATFORM}:{reply_to}" if reply_to else None, reply_handle,
         f"{PLATFORM}:{quote_of}" if quote_of else None,
         f"{PLATFORM}:{repost_of}" if repost_of else None,
