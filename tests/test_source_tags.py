@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -221,3 +222,17 @@ def test_a_rounded_id_str_is_taken_whole_from_status_url(fixtures: Path, tmp_pat
     assert [(e.line, e.kind, e.skipped) for e in errors] == [(3, "rounded id", True),
                                                              (None, "rounded ids", False)]
     assert "1 row had an id_str rounded by a spreadsheet" in errors[1].reason
+
+
+def test_a_links_address_is_not_decoded_as_if_it_were_text(tmp_path: Path) -> None:
+    """The sheet's text is escaped as X wrote it; the addresses in entities_str are not."""
+    address = "https://example.org/story?id=1&copy=2&not=3"
+    entities = json.dumps({"urls": [{"url": "https://t.co/ODA1A8KUZ5", "expanded_url": address}]})
+    path = tmp_path / "links.csv"
+    with path.open("w", newline="") as fh:
+        csv.writer(fh).writerows([
+            ["id_str", "from_user", "text", "created_at", "from_user_id_str", "entities_str"],
+            ["1466851227459899392", "JeffHicks", "Q&amp;A https://t.co/ODA1A8KUZ5",
+             "Fri Dec 03 19:26:00 +0000 2021", "15453370", entities]])
+    posts, errors = read(path)
+    assert errors == [] and posts[0].text == f"Q&A {address}" and posts[0].urls == [address]

@@ -268,3 +268,22 @@ def test_an_edited_tweets_link_to_itself_is_no_link_of_its_authors(tmp_path, dat
     (post,), _, errors = read(path)
     assert errors == [] and post.text == "who need they cotwussy tested" and post.urls == []
     assert "t.co" not in post.text and own not in post.urls
+
+
+def test_a_links_address_is_not_decoded_as_if_it_were_text(tmp_path, data):
+    """X escapes "&", "<" and ">" in a tweet's text, not in its links' addresses: an address
+    such as "?a=1&copy=2&not=3" is put in the text as it is ("&copy" is not "©")."""
+    page = orjson.loads((data / "twarc2" / "cotweet.jsonl").read_bytes().splitlines()[0])
+    tweet = page["data"][0]
+    address = "https://example.org/story?id=1&copy=2&not=3&amp;x=4"
+    tweet["text"] = "Q&amp;A &lt;3 https://t.co/AbCdEfGhIj"
+    tweet["entities"] = {"urls": [{"start": 13, "end": 36, "url": "https://t.co/AbCdEfGhIj",
+                                   "expanded_url": address}]}
+    path = tmp_path / "links.jsonl"
+    path.write_bytes(orjson.dumps(page) + b"\n")
+    (post,), _, errors = read(path)
+    assert errors == [] and post.text == f"Q&A <3 {address}" and post.urls == [address]
+    db = tmp_path / "w.db"
+    with open_store(db) as store:  # the import's own path (rows straight from the structs)
+        assert import_file(store, path, "twarc2").new == 1
+        assert store.query("SELECT text FROM posts")[0][0] == f"Q&A <3 {address}"

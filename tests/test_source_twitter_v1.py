@@ -270,3 +270,17 @@ def test_an_x_archive_zip_is_held_to_the_limits_of_what_is_read(tmp_path, fixtur
         zf.writestr("data/tweets_media/clip.mp4", b"\x00" * (2 << 20), zipfile.ZIP_STORED)
     posts, _, errors = read(archive)
     assert errors == [] and len(posts) == 3 and posts[0].author.created_at is None
+
+
+def test_a_links_address_is_not_decoded_as_if_it_were_text(tmp_path):
+    """The text's entities are decoded before its t.co links are expanded: "&copy" in an
+    address stays as it is."""
+    address = "https://example.org/story?id=1&copy=2&not=3"
+    tweet = {"id_str": "1227652243870097408", "created_at": "Wed Feb 12 17:54:38 +0000 2020",
+             "full_text": "Q&amp;A https://t.co/ODA1A8KUZ5",
+             "user": {"id_str": "846230769899069440", "screen_name": "fcis_iu"},
+             "entities": {"urls": [{"url": "https://t.co/ODA1A8KUZ5", "expanded_url": address}]}}
+    path = tmp_path / "links.json"
+    path.write_bytes(orjson.dumps([tweet]))
+    (post,), _, _ = read(path)
+    assert post.text == f"Q&A {address}" and post.urls == [address]

@@ -9,6 +9,7 @@ from typing import Any
 
 from chatrecap.models import Author
 from chatrecap.store import iso
+from chatrecap.text import clean_text, unescape
 
 PLATFORM = "twitter"
 TWITTER_EPOCH_MS = 1288834974657
@@ -110,6 +111,16 @@ def expand_links(text: str, replacements: Iterable[tuple[str | None, str]]) -> s
         if short and short in text:
             text = text.replace(short, long)
     return text.strip()
+
+
+def tweet_text(text: str, replacements: Iterable[tuple[str | None, str]]) -> str:
+    """A tweet's text as read: its entities decoded (X escapes "&", "<" and ">" in a
+    tweet's text, not in its links' addresses), then its t.co links replaced by what they
+    stand for (``expand_links``), then cleaned. In that order, an address such as
+    "...?a=1&copy=2" stays as it is instead of being decoded as if it were text."""
+    if "&" in text:
+        text = unescape(text)
+    return clean_text(expand_links(text, replacements), entities=False)
 
 
 def v1_link_replacements(entities: dict[str, Any], media: Any) -> list[tuple[str | None, str]]:

@@ -28,12 +28,11 @@ from chatrecap.models import INT_LIMIT, Author, Post
 from chatrecap.sources import _x_v2 as x
 from chatrecap.sources._twitter import (
     PLATFORM,
-    expand_links,
     is_media_link,
     is_self_link,
     parse_iso,
     storage_time,
-    tweet_url,
+    tweet_text,
     unique,
 )
 from chatrecap.sources.base import Line, LineSource, PostRow, ReadOptions, Sample, json_error
@@ -301,7 +300,8 @@ def _row(tweet: Tweetish, source: Tweetish, author: Author, reply_handle: str | 
          media: list[x.Media], referenced: bool, observed: str | None, name: str,
          number: int) -> PostRow:
     """The tweet as the store writes it (``post_row``'s form): ``source`` gives the text and
-    entities (a retweet's original), ``tweet`` the rest."""
+    entities (a retweet's original), ``tweet`` the rest. Every tweet of an import passes
+    here, so each link is looked at once and the small steps are written out in place."""
     note = source.note_tweet
     if note is not None and note.text:
         raw_text, entities = note.text, note.entities or source.entities or _NO_ENTITIES
@@ -310,20 +310,28 @@ def _row(tweet: Tweetish, source: Tweetish, author: Author, reply_handle: str | 
     own_text = tweet.text
     if raw_text is None or own_text is None or tweet.created_at is None:
         raise ValueError(f"tweet {tweet.id} has no text or created_at{_FIELDS_HINT}")
-    links = entities.urls
-    if links:  # an edited tweet's link to itself (X adds it) is no link of its author's
-        own = [u for u in links if is_self_link(u.expanded_url, source.id)]
-        if own:
-            raw_text = expand_links(raw_text, [(u.url, "") for u in own])
-            links = [u for u in links if not any(u is o for o in own)]
-    if "t.co/" in raw_text:
-        raw_text = expand_links(raw_text, [
-            (u.url, "" if is_media_link(u.expanded_url, u.media_key)
-             else u.unwound_url or u.expanded_url or u.url or "") for u in links])
-    text = clean_text(raw_text)
+    urls = "[]"
+    replacements: list[tuple[str | None, str]] = []
+    if entities.urls:
+        # Each link: what its t.co address stands for in the text ("" for attached media,
+        # which the media list keeps, and for an edited tweet's link to itself, which X
+        # adds and is no link of its author's), and the address it shared.
+        shared = []
+        for link in entities.urls:
+            expanded = link.expanded_url
+            if is_self_link(expanded, source.id) or is_media_link(expanded, link.media_key):
+                replacements.append((link.url, ""))
+            else:
+                full = link.unwound_url or expanded or link.url
+                replacements.append((link.url, full or ""))
+                if link.url and full:
+                    shared.append(full)
+        if shared:
+            urls = json_list(shared if len(shared) < 2 else unique(shared))
+    text = tweet_text(raw_text, replacements)
     metrics = tweet.public_metrics or _NO_METRICS
-    counts = (metrics.like_count, metrics.retweet_count, metrics.reply_count,
-              metrics.quote_count)
+    likes, reposts, replies, quotes = (metrics.like_count, metrics.retweet_count,
+                                       metrics.reply_count, metrics.quote_count)
     reply_to = quote_of = repost_of = None
     for ref in tweet.referenced_tweets:  # the last of a type wins
         if ref.type == "replied_to":
@@ -333,28 +341,32 @@ def _row(tweet: Tweetish, source: Tweetish, author: Author, reply_handle: str | 
         elif ref.type == "retweeted":
             repost_of = ref.id
     conversation = tweet.conversation_id
+    mentions = hashtags = "[]"
+    if entities.mentions:
+        handles = [m.username for m in entities.mentions if m.username]
+        mentions = json_list(handles if len(handles) < 2 else unique(handles))
+    if entities.hashtags:
+        tags = [h.tag for h in entities.hashtags if h.tag]
+        hashtags = json_list(tags if len(tags) < 2 else unique(tags))
+    tweet_id = tweet.id
     row = (
-        f"{PLATFORM}:{tweet.id}", PLATFORM, tweet.id, author.id,
+        "twitter:" + tweet_id, PLATFORM, tweet_id, author.id,
         storage_time(tweet.created_at), text, own_text if own_text != text else None,
-        f"{PLATFORM}:{reply_to}" if reply_to else None, reply_handle,
-        f"{PLATFORM}:{quote_of}" if quote_of else None,
-        f"{PLATFORM}:{repost_of}" if repost_of else None,
-        f"{PLATFORM}:{conversation}" if conversation else None,
-        json_list(unique([m.username for m in entities.mentions if m.username]))
-        if entities.mentions else "[]",
-        json_list(unique([h.tag for h in entities.hashtags if h.tag]))
-        if entities.hashtags else "[]",
-        json_list(unique([u.unwound_url or u.expanded_url or u.url for u in links  # type: ignore[misc]
-                          if u.url and not is_media_link(u.expanded_url, u.media_key)]))
-        if links else "[]",
+        "twitter:" + reply_to if reply_to else None, reply_handle,
+        "twitter:" + quote_of if quote_of else None,
+        "twitter:" + repost_of if repost_of else None,
+        "twitter:" + conversation if conversation else None,
+        mentions, hashtags, urls,
         json_list([m.url or m.preview_image_url for m in media  # type: ignore[misc]
                    if m.url or m.preview_image_url]) if media else "[]",
-        *counts, tweet.lang, tweet_url(author.handle, tweet.id), None, referenced, observed,
-        name, number,
+        likes, reposts, replies, quotes, tweet.lang,
+        f"https://twitter.com/{author.handle or 'i/web'}/status/{tweet_id}", None,
+        referenced, observed, name, number,
     )
     # msgspec typed every value; an empty id or a count past 64 bits is still refused, by
     # the Post's checks, with their message.
-    if not tweet.id or max(map(abs, filter(None, counts)), default=0) > INT_LIMIT:
+    if not tweet_id or max(map(abs, filter(None, (likes, reposts, replies, quotes))),
+                           default=0) > INT_LIMIT:
         row_post(row, author, trusted=False)
     return row, author
 
