@@ -218,13 +218,14 @@ def _v2_author(user: x.User, metrics: x.UserMetrics) -> Author:
 class _Page:
     """Lookups for one API page: users, included tweets and media by id."""
 
-    __slots__ = ("users", "tweets", "media", "authors", "observed", "name", "number")
+    __slots__ = ("users", "tweets", "media", "authors", "said", "observed", "name", "number")
 
     def __init__(self, includes: x.Includes, observed: str | None, name: str, number: int) -> None:
         self.users = {u.id: u for u in includes.users}
         self.tweets = {t.id: t for t in includes.tweets}
         self.media = {m.media_key: m for m in includes.media if m.media_key}
         self.authors: dict[str, Author] = {}
+        self.said: dict[int, Said | None] = {}  # by the source tweet (its object's id)
         self.observed, self.name, self.number = observed, name, number
 
     def author(self, author_id: str | None) -> Author:
@@ -251,10 +252,16 @@ class _Page:
         for ref in tweet.referenced_tweets:
             if ref.type == "retweeted" and ref.id in self.tweets:
                 source = self.tweets[ref.id]  # the original: full text and its entities
-        keys = source.attachments.media_keys if source.attachments else ()
-        return _row(tweet, source, self.author(tweet.author_id), self.reply_handle(tweet),
-                    [self.media[k] for k in keys if k in self.media], referenced,
-                    self.observed, self.name, self.number)
+        # A retweet says what its original says, and a page holds the original beside its
+        # retweets (two thirds of a hashtag's tweets are retweets): worked out once.
+        key = id(source)
+        if key in self.said:
+            said = self.said[key]
+        else:
+            keys = source.attachments.media_keys if source.attachments else ()
+            said = self.said[key] = _said(source, [self.media[k] for k in keys if k in self.media])
+        return _row(tweet, said, self.author(tweet.author_id), self.reply_handle(tweet),
+                    referenced, self.observed, self.name, self.number)
 
 
 def _flattened(tweet: x.Line, name: str, number: int, observed: str | None) -> Iterator[PostRow]:
@@ -263,14 +270,14 @@ def _flattened(tweet: x.Line, name: str, number: int, observed: str | None) -> I
     for ref in tweet.referenced_tweets:
         if ref.text is None or ref.author_id is None:
             continue
-        yield _row(ref, ref, _inlined_author(ref), _inlined_reply_handle(ref),
-                   ref.attachments.media if ref.attachments else [], True, observed, name, number)
+        yield _row(ref, _said(ref, ref.attachments.media if ref.attachments else []),
+                   _inlined_author(ref), _inlined_reply_handle(ref), True, observed, name, number)
         if ref.type == "retweeted":
             source = ref
     if tweet.author_id is None:
         raise ValueError("the tweet has no author_id")
     media = source.attachments.media if source.attachments else []
-    yield _row(tweet, source, _inlined_author(tweet), _inlined_reply_handle(tweet), media,
+    yield _row(tweet, _said(source, media), _inlined_author(tweet), _inlined_reply_handle(tweet),
                False, observed, name, number)
 
 
@@ -296,21 +303,22 @@ def _mentioned(tweet: Tweetish, user_id: str) -> str | None:
     return None
 
 
-def _row(tweet: Tweetish, source: Tweetish, author: Author, reply_handle: str | None,
-         media: list[x.Media], referenced: bool, observed: str | None, name: str,
-         number: int) -> PostRow:
-    """The tweet as the store writes it (``post_row``'s form): ``source`` gives the text and
-    entities (a retweet's original), ``tweet`` the rest. Every tweet of an import passes
-    here, so each link is looked at once and the small steps are written out in place."""
+#: What a tweet says as the store keeps it: its text (links expanded, cleaned), then its
+#: mentions, hashtags, shared links and media as JSON lists.
+Said = tuple[str, str, str, str, str]
+
+
+def _said(source: Tweetish, media: list[x.Media]) -> Said | None:
+    """What ``source`` says (a retweet's original for a retweet); None without its text.
+    Each link is looked at once, for the text and for the shared links."""
     note = source.note_tweet
     if note is not None and note.text:
         raw_text, entities = note.text, note.entities or source.entities or _NO_ENTITIES
     else:
         raw_text, entities = source.text, source.entities or _NO_ENTITIES
-    own_text = tweet.text
-    if raw_text is None or own_text is None or tweet.created_at is None:
-        raise ValueError(f"tweet {tweet.id} has no text or created_at{_FIELDS_HINT}")
-    urls = "[]"
+    if raw_text is None:
+        return None
+    urls = mentions = hashtags = "[]"
     replacements: list[tuple[str | None, str]] = []
     if entities.urls:
         # Each link: what its t.co address stands for in the text ("" for attached media,
@@ -328,7 +336,25 @@ def _row(tweet: Tweetish, source: Tweetish, author: Author, reply_handle: str | 
                     shared.append(full)
         if shared:
             urls = json_list(shared if len(shared) < 2 else unique(shared))
-    text = tweet_text(raw_text, replacements)
+    if entities.mentions:
+        handles = [m.username for m in entities.mentions if m.username]
+        mentions = json_list(handles if len(handles) < 2 else unique(handles))
+    if entities.hashtags:
+        tags = [h.tag for h in entities.hashtags if h.tag]
+        hashtags = json_list(tags if len(tags) < 2 else unique(tags))
+    return (tweet_text(raw_text, replacements), mentions, hashtags, urls,
+            json_list([m.url or m.preview_image_url for m in media  # type: ignore[misc]
+                       if m.url or m.preview_image_url]) if media else "[]")
+
+
+def _row(tweet: Tweetish, said: Said | None, author: Author, reply_handle: str | None,
+         referenced: bool, observed: str | None, name: str, number: int) -> PostRow:
+    """The tweet as the store writes it (``post_row``'s form): ``said`` is what it says
+    (its retweeted original's, for a retweet), ``tweet`` gives the rest."""
+    own_text = tweet.text
+    if said is None or own_text is None or tweet.created_at is None:
+        raise ValueError(f"tweet {tweet.id} has no text or created_at{_FIELDS_HINT}")
+    text, mentions, hashtags, urls, media = said
     metrics = tweet.public_metrics or _NO_METRICS
     likes, reposts, replies, quotes = (metrics.like_count, metrics.retweet_count,
                                        metrics.reply_count, metrics.quote_count)
@@ -341,13 +367,6 @@ def _row(tweet: Tweetish, source: Tweetish, author: Author, reply_handle: str | 
         elif ref.type == "retweeted":
             repost_of = ref.id
     conversation = tweet.conversation_id
-    mentions = hashtags = "[]"
-    if entities.mentions:
-        handles = [m.username for m in entities.mentions if m.username]
-        mentions = json_list(handles if len(handles) < 2 else unique(handles))
-    if entities.hashtags:
-        tags = [h.tag for h in entities.hashtags if h.tag]
-        hashtags = json_list(tags if len(tags) < 2 else unique(tags))
     tweet_id = tweet.id
     row = (
         "twitter:" + tweet_id, PLATFORM, tweet_id, author.id,
@@ -356,10 +375,7 @@ def _row(tweet: Tweetish, source: Tweetish, author: Author, reply_handle: str | 
         "twitter:" + quote_of if quote_of else None,
         "twitter:" + repost_of if repost_of else None,
         "twitter:" + conversation if conversation else None,
-        mentions, hashtags, urls,
-        json_list([m.url or m.preview_image_url for m in media  # type: ignore[misc]
-                   if m.url or m.preview_image_url]) if media else "[]",
-        likes, reposts, replies, quotes, tweet.lang,
+        mentions, hashtags, urls, media, likes, reposts, replies, quotes, tweet.lang,
         f"https://twitter.com/{author.handle or 'i/web'}/status/{tweet_id}", None,
         referenced, observed, name, number,
     )

@@ -159,8 +159,9 @@ _POST_UPSERT = _upsert_sql("posts", POST_FIELDS, [
 # Python's sqlite3 (3.11) looks for an adapter for every None and bool it binds, through two
 # failing attribute lookups each; a post row holds about eight. With these (which store
 # exactly what it stores without them: NULL, 0, 1) the lookup is one dict hit, which
-# saves a tenth of the time of writing a post.
-sqlite3.register_adapter(type(None), lambda value: value)
+# saves a tenth of the time of writing a post. None's adapter is a function written in C
+# that gives None back (an empty dict's get), so no Python frame is made per NULL.
+sqlite3.register_adapter(type(None), {}.get)
 sqlite3.register_adapter(bool, int)
 
 _RAW_UPSERT = ("INSERT INTO raw_records (source_file, source_line, data) VALUES (?, ?, ?) "
