@@ -102,3 +102,14 @@ def test_a_sheet_saved_with_tabs_or_semicolons_reads_as_with_commas(data, tmp_pa
                 for p in get_source(source_id).read(path, options) if not isinstance(p, RecordError)]
 
     assert read(saved) == read(original) and len(read(original)) >= 10
+
+
+def test_a_format_given_imports_its_reader_alone_and_the_list_keeps_its_order(monkeypatch):
+    import chatrecap.sources as registry
+
+    listed = [source.id for source in registry.all_sources()]
+    monkeypatch.setattr(registry, "_loaded", False)
+    monkeypatch.setattr(registry, "_registry", {})
+    assert registry.get_source("twarc-csv").id == "twarc-csv"
+    assert list(registry._registry) == ["twarc-csv"] and not registry._loaded
+    assert [source.id for source in registry.all_sources()] == listed
