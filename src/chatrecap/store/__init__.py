@@ -362,7 +362,10 @@ class Store:
             else:
                 result.new += 1
             seen.add(post_id)
-            links.update((chat, post_id) for chat in chats)
+            if len(chats) == 1:  # (nearly always: no generator per post)
+                links.add((chats[0], post_id))
+            else:
+                links.update((chat, post_id) for chat in chats)
         authors = []
         for author_id, (row, observed) in batch.authors.items():
             if self._written_authors.get(author_id) != row:
