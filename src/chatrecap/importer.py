@@ -276,7 +276,7 @@ _BLANK_BYTES = frozenset(b" \t\r\x0b\x0c")
 def _line_spans(path: Path) -> Iterator[tuple[int, int, int]]:
     """(start byte, end byte, number of the first line) of runs of whole lines, so that
     workers read their own lines instead of receiving them. The file is mapped, not read:
-    finding the lines needs no copy of it."""
+    finding the lines needs no copy of it, and only the run at hand stays mapped."""
     with open(path, "rb") as fh:
         size = os.fstat(fh.fileno()).st_size
         if not size:
@@ -291,6 +291,10 @@ def _line_spans(path: Path) -> Iterator[tuple[int, int, int]]:
                 end = size if newline < 0 else newline + 1
             yield start, end, line
             line += _count_lines(mapped, start, end)
+            # Done with those pages: out of this process's memory (they stay in the page
+            # cache, where the worker reading the span finds them).
+            done = start - start % mmap.PAGESIZE
+            mapped.madvise(mmap.MADV_DONTNEED, done, end - done)
             start = end
 
 
