@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from importlib import import_module
-from importlib.metadata import entry_points
 from pathlib import Path
 
 from chatrecap.errors import EmptyArchive, InputError, OptionError
@@ -44,6 +43,8 @@ def _load() -> None:
             del _registry[source.id]
     for source in builtins:
         register(source)
+    from importlib.metadata import entry_points  # (slow to import: only when all are listed)
+
     for entry in entry_points(group="chatrecap.sources"):
         loaded = entry.load()
         register(loaded() if isinstance(loaded, type) else loaded)

@@ -20,7 +20,6 @@ from typing import IO, Any, ClassVar
 from zoneinfo import ZoneInfo
 
 import orjson
-from charset_normalizer import from_bytes
 
 from chatrecap.errors import EmptyArchive, InputError, RecordError, ZipLimitError
 from chatrecap.models import Author, Post
@@ -199,6 +198,8 @@ def detect_encoding(head: bytes, path: Path | str = "") -> str:
         return "cp1252"
     except UnicodeDecodeError:
         pass
+    from charset_normalizer import from_bytes  # only for text that is not UTF-8
+
     best = from_bytes(head).best()
     if best is None:
         raise InputError(
