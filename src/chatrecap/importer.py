@@ -293,9 +293,13 @@ def _line_spans(path: Path) -> Iterator[tuple[int, int, int]]:
             line += _count_lines(mapped, start, end)
             # Done with those pages: out of this process's memory (they stay in the page
             # cache, where the worker reading the span finds them).
-            done = start - start % mmap.PAGESIZE
-            mapped.madvise(mmap.MADV_DONTNEED, done, end - done)
+            if _GIVE_BACK is not None:
+                done = start - start % mmap.PAGESIZE
+                mapped.madvise(_GIVE_BACK, done, end - done)
             start = end
+
+
+_GIVE_BACK = getattr(mmap, "MADV_DONTNEED", None)  # (not on every system)
 
 
 def _count_lines(data: mmap.mmap, start: int, end: int) -> int:
