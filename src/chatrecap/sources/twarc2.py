@@ -33,6 +33,7 @@ from chatrecap.sources._twitter import (
     parse_iso,
     storage_time,
     tweet_text,
+    tweet_url,
     unique,
 )
 from chatrecap.sources.base import Line, LineSource, PostRow, ReadOptions, Sample, json_error
@@ -369,15 +370,14 @@ def _row(tweet: Tweetish, said: Said | None, author: Author, reply_handle: str |
     conversation = tweet.conversation_id
     tweet_id = tweet.id
     row = (
-        "twitter:" + tweet_id, PLATFORM, tweet_id, author.id,
+        _ID + tweet_id, PLATFORM, tweet_id, author.id,
         storage_time(tweet.created_at), text, own_text if own_text != text else None,
-        "twitter:" + reply_to if reply_to else None, reply_handle,
-        "twitter:" + quote_of if quote_of else None,
-        "twitter:" + repost_of if repost_of else None,
-        "twitter:" + conversation if conversation else None,
+        _ID + reply_to if reply_to else None, reply_handle,
+        _ID + quote_of if quote_of else None,
+        _ID + repost_of if repost_of else None,
+        _ID + conversation if conversation else None,
         mentions, hashtags, urls, media, likes, reposts, replies, quotes, tweet.lang,
-        f"https://twitter.com/{author.handle or 'i/web'}/status/{tweet_id}", None,
-        referenced, observed, name, number,
+        tweet_url(author.handle, tweet_id), None, referenced, observed, name, number,
     )
     # msgspec typed every value; an empty id or a count past 64 bits is still refused, by
     # the Post's checks, with their message.
@@ -387,6 +387,7 @@ def _row(tweet: Tweetish, said: Said | None, author: Author, reply_handle: str |
     return row, author
 
 
+_ID = f"{PLATFORM}:"  # a post's id is the platform's name, then the tweet's
 _NO_ENTITIES = x.Entities()
 _NO_METRICS = x.TweetMetrics()
 
