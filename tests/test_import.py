@@ -513,11 +513,16 @@ def test_the_attachments_beside_an_export_are_left_out_not_failed(tmp_path, fixt
     assert alone.exit_code == 2 and "a JPEG image, not a chat archive" in alone.stderr
 
 
+@pytest.mark.parametrize("can_map", [True, False])
 def test_spans_of_lines_read_from_the_mapped_file_keep_numbers_and_drop_blank_lines(
-        tmp_path, monkeypatch):
-    """The import's workers read their spans of a file mapped in memory: a BOM, CRLF,
-    blank and blank-looking lines, and spans that start anywhere in the file."""
+        tmp_path, monkeypatch, can_map):
+    """The import's workers read their spans of a file mapped in memory (or read, where the
+    file system cannot map it): a BOM, CRLF, blank and blank-looking lines, and spans that
+    start anywhere in the file."""
     import chatrecap.importer as importer
+
+    if not can_map:
+        monkeypatch.setattr(importer.mmap, "mmap", _cannot_map)
 
     rows = [b'{"n": %d}' % n for n in range(1, 4001)]
     body = b"".join(row + (b"\r\n" if n % 3 else b"\n") + (b"\n" if n % 5 == 0 else b"")
@@ -533,3 +538,20 @@ def test_spans_of_lines_read_from_the_mapped_file_keep_numbers_and_drop_blank_li
            for number, line in importer._read_span(str(path), span)]
     assert got == expected and len(got) == 4000
     assert [orjson.loads(line)["n"] for _, line in got] == list(range(1, 4001))
+
+
+def _cannot_map(*args, **kwargs):
+    raise OSError(19, "No such device")  # what mmap says on a file system without it
+
+
+def test_an_archive_on_a_file_system_that_cannot_map_files_imports_alike(tmp_path, data,
+                                                                         monkeypatch):
+    import chatrecap.importer as importer
+
+    archive = tmp_path / "big.jsonl"
+    expected = _big_archive(archive, data, copies=30)
+    monkeypatch.setattr(importer.mmap, "mmap", _cannot_map)
+    db = tmp_path / "w.db"
+    result = cli(db, "import", str(archive), "--chat", "big", "--workers", "3")
+    assert result.exit_code == 0, result.output
+    assert stats(db)["chats"]["big"]["posts"] == expected

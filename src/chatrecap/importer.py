@@ -26,6 +26,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 import orjson
 
@@ -252,7 +253,7 @@ def _read_span(name: str, span: tuple[int, int, int]) -> list[tuple[int, Line]]:
         return []
     offset = start - start % mmap.ALLOCATIONGRANULARITY
     with open(name, "rb") as fh:
-        mapped = mmap.mmap(fh.fileno(), end - offset, access=mmap.ACCESS_READ, offset=offset)
+        mapped = _mapped(fh, end - offset, offset)
     view = memoryview(mapped)  # the mapping lasts as long as a line's view does
     lines: list[tuple[int, Line]] = []
     position, end = start - offset, end - offset
@@ -273,15 +274,29 @@ def _read_span(name: str, span: tuple[int, int, int]) -> list[tuple[int, Line]]:
 _BLANK_BYTES = frozenset(b" \t\r\x0b\x0c")
 
 
+def _mapped(fh: BinaryIO, length: int, offset: int = 0) -> mmap.mmap | bytes:
+    """``length`` bytes of an open file from ``offset``, mapped; read where the file system
+    cannot map files (the two answer find, slices and views alike)."""
+    try:
+        return mmap.mmap(fh.fileno(), length, access=mmap.ACCESS_READ, offset=offset)
+    except (OSError, ValueError):
+        fh.seek(offset)
+        return fh.read(length)
+
+
 def _line_spans(path: Path) -> Iterator[tuple[int, int, int]]:
     """(start byte, end byte, number of the first line) of runs of whole lines, so that
     workers read their own lines instead of receiving them. The file is mapped, not read:
     finding the lines needs no copy of it, and only the run at hand stays mapped."""
     with open(path, "rb") as fh:
         size = os.fstat(fh.fileno()).st_size
-        if not size:
+        try:
+            mapped = mmap.mmap(fh.fileno(), size, access=mmap.ACCESS_READ) if size else None
+        except (OSError, ValueError):  # a file system that cannot map files: read it
+            yield from _read_spans(fh)
             return
-        mapped = mmap.mmap(fh.fileno(), size, access=mmap.ACCESS_READ)
+    if mapped is None:
+        return
     with mapped:
         start, line = 0, 1
         while start < size:
@@ -299,10 +314,21 @@ def _line_spans(path: Path) -> Iterator[tuple[int, int, int]]:
             start = end
 
 
+def _read_spans(fh: BinaryIO) -> Iterator[tuple[int, int, int]]:
+    """``_line_spans`` of a file that cannot be mapped, read block by block."""
+    start, line = 0, 1
+    while block := fh.read(CHUNK_BYTES):
+        if not block.endswith(b"\n"):
+            block += fh.readline()  # finish the line the block cut
+        yield start, start + len(block), line
+        line += _count_lines(block, 0, len(block))
+        start += len(block)
+
+
 _GIVE_BACK = getattr(mmap, "MADV_DONTNEED", None)  # (not on every system)
 
 
-def _count_lines(data: mmap.mmap, start: int, end: int) -> int:
+def _count_lines(data: mmap.mmap | bytes, start: int, end: int) -> int:
     """The newlines in ``data[start:end]``. Long lines (an API page per line) are found by
     jumps from one to the next, which is memchr; short ones (more than one per 4 kB) are
     counted in one pass instead."""
