@@ -59,7 +59,6 @@ from chatrecap.store import (
 
 BATCH_POSTS = 2000
 CHUNK_BYTES = 8 << 20  # lines a worker reads, parses and writes in one transaction
-TAIL_RUNS = 3  # the file's last bytes, in runs, that go in quarter runs (see _line_spans)
 WORKER_CACHE_KB = 8 << 10  # SQLite page cache of each import worker
 PARALLEL_MIN_BYTES = 16 << 20
 UTF8 = ("utf-8", "utf-8-sig")  # smaller files import in-process (no start-up cost)
@@ -301,10 +300,7 @@ def _line_spans(path: Path) -> Iterator[tuple[int, int, int]]:
     with mapped:
         start, line = 0, 1
         while start < size:
-            # The last runs are cut smaller, so that the workers finish nearly together
-            # rather than one working on alone while the others wait.
-            run = CHUNK_BYTES if size - start > TAIL_RUNS * CHUNK_BYTES else max(1, CHUNK_BYTES // 4)
-            end = min(start + run, size)
+            end = min(start + CHUNK_BYTES, size)
             if end < size:  # finish the line the run cut
                 newline = mapped.find(b"\n", end - 1)
                 end = size if newline < 0 else newline + 1
