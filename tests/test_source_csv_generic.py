@@ -507,3 +507,24 @@ def test_tweet_ids_give_the_time_a_sheet_wrote_without_its_zone(data: Path, tmp_
     assert note.reason.startswith("created_at has no time zone on 3 rows: the exact UTC times")
     _, errors = read(path, tz=ZoneInfo("UTC"))  # the zone given: the column is read
     assert errors == []
+
+
+def test_a_sheets_date_and_time_of_day_in_two_columns(tmp_path: Path) -> None:
+    """Spreadsheets and many exports write "Date" and "Time" apart: the two are read as one
+    time (bound by their names, or with --map time=...,time_of_day=...); a row without
+    its time of day is refused rather than put at midnight."""
+    path = tmp_path / "sheet.csv"
+    path.write_text("Date,Time,User,Tweet\n"
+                    "4/8/2021,7:34 PM,ann,Q1 what do you think? #chat\n"
+                    "4/8/2021,19:36:10,bob,A1 I think so #chat\n"
+                    "4/8/2021,,carl,no time here\n", encoding="utf-8")
+    expected = [datetime(2021, 4, 8, 23, 34, tzinfo=UTC), datetime(2021, 4, 8, 23, 36, 10, tzinfo=UTC)]
+    for spec in ("text=Tweet,author=User", "text=Tweet,author=User,time=Date,time_of_day=Time"):
+        posts, errors = read(path, spec, ZoneInfo("America/New_York"))
+        assert [p.created_at for p in posts] == expected
+        assert [(e.line, e.reason) for e in errors] == [
+            (4, "the row has no Time (time of day); skipped")]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("date,time,username,text\n4/8/2021,25:99,ann,hi\n", encoding="utf-8")
+    _, errors = read(bad, tz=ZoneInfo("UTC"))
+    assert len(errors) == 1 and "date and time '4/8/2021 25:99' is not a date" in errors[0].reason

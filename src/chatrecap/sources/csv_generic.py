@@ -90,7 +90,8 @@ from chatrecap.sources.base import ReadOptions, Sample, Source
 from chatrecap.text import clean_text
 
 FIELDS = (
-    "id", "text", "author", "author_name", "author_id", "time", "reply_to", "reply_to_author",
+    "id", "text", "author", "author_name", "author_id", "time", "time_of_day", "reply_to",
+    "reply_to_author",
     "repost_of", "quote_of", "url", "likes", "reposts", "replies", "quotes", "language",
     "followers", "bio", "location", "verified", "platform", "thread", "channel", "hashtags",
     "mentions", "urls", "media", "observed",
@@ -210,6 +211,8 @@ def bind_columns(header: list[str], column_map: dict[str, str], path: Path | str
                 bound[field] = index
                 taken.add(index)
                 break
+    if "time" not in bound and accept is not None:
+        _bind_date_and_clock(columns, keys, bound, taken, accept)
     missing = [field for field in REQUIRED if field not in bound
                and not (field == "author" and "url" in bound)]  # a status URL names its author
     if missing:
@@ -219,6 +222,24 @@ def bind_columns(header: list[str], column_map: dict[str, str], path: Path | str
             f"{', '.join(columns.names)})."
         )
     return bound
+
+
+def _bind_date_and_clock(columns: Columns, keys: dict[str, int], bound: dict[str, int],
+                         taken: set[int], accept: Callable[[str, int], bool]) -> None:
+    """A sheet that writes the date and the time of day in two columns ("Date" and
+    "Time", as spreadsheets and many exports do): the first is the time, the second its
+    time of day (``accept`` refuses a ``time`` column that holds times of day only)."""
+    def column(name: str) -> int | None:
+        index = columns.find(name)
+        return keys.get(name) if index is None else index
+
+    date = column("date")
+    clock = next((index for name in ("time", "time_of_day", "hour")
+                  if (index := column(name)) is not None and index not in taken), None)
+    if (date is not None and clock is not None and date not in taken and clock != date
+            and accept("time", date) and not accept("time", clock)):
+        bound["time"], bound["time_of_day"] = date, clock
+        taken.update((date, clock))
 
 
 def _example(columns: Columns, bound: dict[str, int], missing: list[str]) -> str:
@@ -354,12 +375,20 @@ def _row(name: str, line: int, columns: Columns, bound: dict[str, int], row: lis
         return columns.at(row, bound.get(field))
 
     def label(field: str) -> str:
+        if field == "time" and "time_of_day" in bound:
+            return f"{columns.names[bound['time']]} and {columns.names[bound['time_of_day']]}"
         return columns.names[bound[field]]
 
     url = get("url")
     status = status_url_parts(url)
     handle = _handle(get("author")) or (status[0] if status and "author" not in bound else "")
     time_text = get("time")
+    if time_text and "time_of_day" in bound:  # the date and its time of day apart
+        clock = get("time_of_day")
+        if not clock:
+            raise BadRow(f"the row has no {columns.names[bound['time_of_day']]} (time of day)",
+                         "no time")
+        time_text = f"{time_text} {clock}"
     if not handle or not time_text:
         field = "author" if not handle else "time"
         what = label(field) if field in bound else "status URL in " + label("url")
