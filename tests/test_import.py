@@ -555,3 +555,22 @@ def test_an_archive_on_a_file_system_that_cannot_map_files_imports_alike(tmp_pat
     result = cli(db, "import", str(archive), "--chat", "big", "--workers", "3")
     assert result.exit_code == 0, result.output
     assert stats(db)["chats"]["big"]["posts"] == expected
+
+
+def test_a_file_cut_short_while_it_is_imported_is_said_so_not_a_crash(tmp_path, monkeypatch):
+    """The spans are read from the mapped file, where a page past a shortened file's end
+    would kill the process: the size is checked before each span is read."""
+    import chatrecap.importer as importer
+    from chatrecap.errors import InputError
+
+    monkeypatch.setattr(importer, "CHUNK_BYTES", 4096)
+    path = tmp_path / "growing.jsonl"
+    path.write_bytes(b"".join(b'{"n": %d}\n' % n for n in range(5000)))
+    spans = importer._line_spans(path)
+    first = next(spans)
+    with open(path, "r+b") as fh:
+        fh.truncate(first[1] + 10)
+    with pytest.raises(InputError, match="cut short while it was being imported"):
+        next(spans)
+    with pytest.raises(InputError, match="cut short"):
+        importer._read_span(str(path), (first[1], first[1] + 4096, 99))

@@ -253,6 +253,7 @@ def _read_span(name: str, span: tuple[int, int, int]) -> list[tuple[int, Line]]:
         return []
     offset = start - start % mmap.ALLOCATIONGRANULARITY
     with open(name, "rb") as fh:
+        _check_size(name, fh, end)
         mapped = _mapped(fh, end - offset, offset)
     view = memoryview(mapped)  # the mapping lasts as long as a line's view does
     lines: list[tuple[int, Line]] = []
@@ -295,16 +296,23 @@ def _line_spans(path: Path) -> Iterator[tuple[int, int, int]]:
         except (OSError, ValueError):  # a file system that cannot map files: read it
             yield from _read_spans(fh)
             return
-    if mapped is None:
-        return
+        if mapped is None:
+            return
+        yield from _mapped_spans(path, fh, mapped, size)
+
+
+def _mapped_spans(path: Path, fh: BinaryIO, mapped: mmap.mmap,
+                  size: int) -> Iterator[tuple[int, int, int]]:
     with mapped:
         start, line = 0, 1
         while start < size:
+            _check_size(path, fh, size)  # (reading a mapped page past the end kills the process)
             end = min(start + CHUNK_BYTES, size)
             if end < size:  # finish the line the run cut
                 newline = mapped.find(b"\n", end - 1)
                 end = size if newline < 0 else newline + 1
             yield start, end, line
+            _check_size(path, fh, size)
             line += _count_lines(mapped, start, end)
             # Done with those pages: out of this process's memory (they stay in the page
             # cache, where the worker reading the span finds them).
@@ -312,6 +320,13 @@ def _line_spans(path: Path) -> Iterator[tuple[int, int, int]]:
                 done = start - start % mmap.PAGESIZE
                 mapped.madvise(_GIVE_BACK, done, end - done)
             start = end
+
+
+def _check_size(path: Path | str, fh: BinaryIO, size: int) -> None:
+    """Refuse a file that another program cut short while it is imported."""
+    if os.fstat(fh.fileno()).st_size < size:
+        raise InputError(f"{path}: the file was cut short while it was being imported; import "
+                         "it again once it is complete (what was read is kept).")
 
 
 def _read_spans(fh: BinaryIO) -> Iterator[tuple[int, int, int]]:
