@@ -513,16 +513,11 @@ def test_the_attachments_beside_an_export_are_left_out_not_failed(tmp_path, fixt
     assert alone.exit_code == 2 and "a JPEG image, not a chat archive" in alone.stderr
 
 
-@pytest.mark.parametrize("can_map", [True, False])
-def test_spans_of_lines_read_from_the_mapped_file_keep_numbers_and_drop_blank_lines(
-        tmp_path, monkeypatch, can_map):
-    """The import's workers read their spans of a file mapped in memory (or read, where the
-    file system cannot map it): a BOM, CRLF, blank and blank-looking lines, and spans that
-    start anywhere in the file."""
+def test_spans_of_lines_keep_their_numbers_and_drop_blank_lines(tmp_path, monkeypatch):
+    """The import's workers read their spans of a file in one piece and hand the lines on
+    as views of it: a BOM, CRLF, blank and blank-looking lines, and spans that start
+    anywhere in the file."""
     import chatrecap.importer as importer
-
-    if not can_map:
-        monkeypatch.setattr(importer.mmap, "mmap", _cannot_map)
 
     rows = [b'{"n": %d}' % n for n in range(1, 4001)]
     body = b"".join(row + (b"\r\n" if n % 3 else b"\n") + (b"\n" if n % 5 == 0 else b"")
@@ -540,37 +535,41 @@ def test_spans_of_lines_read_from_the_mapped_file_keep_numbers_and_drop_blank_li
     assert [orjson.loads(line)["n"] for _, line in got] == list(range(1, 4001))
 
 
-def _cannot_map(*args, **kwargs):
-    raise OSError(19, "No such device")  # what mmap says on a file system without it
 
-
-def test_an_archive_on_a_file_system_that_cannot_map_files_imports_alike(tmp_path, data,
-                                                                         monkeypatch):
+def test_a_file_cut_short_while_it_is_imported_gives_what_it_still_holds(tmp_path, monkeypatch):
+    """Spans are found before they are read: a file another program shortens meanwhile
+    is read as it now is, never past its end (a mapped file would kill the process)."""
     import chatrecap.importer as importer
-
-    archive = tmp_path / "big.jsonl"
-    expected = _big_archive(archive, data, copies=30)
-    monkeypatch.setattr(importer.mmap, "mmap", _cannot_map)
-    db = tmp_path / "w.db"
-    result = cli(db, "import", str(archive), "--chat", "big", "--workers", "3")
-    assert result.exit_code == 0, result.output
-    assert stats(db)["chats"]["big"]["posts"] == expected
-
-
-def test_a_file_cut_short_while_it_is_imported_is_said_so_not_a_crash(tmp_path, monkeypatch):
-    """The spans are read from the mapped file, where a page past a shortened file's end
-    would kill the process: the size is checked before each span is read."""
-    import chatrecap.importer as importer
-    from chatrecap.errors import InputError
 
     monkeypatch.setattr(importer, "CHUNK_BYTES", 4096)
     path = tmp_path / "growing.jsonl"
     path.write_bytes(b"".join(b'{"n": %d}\n' % n for n in range(5000)))
-    spans = importer._line_spans(path)
-    first = next(spans)
+    spans = list(importer._line_spans(path))
     with open(path, "r+b") as fh:
-        fh.truncate(first[1] + 10)
-    with pytest.raises(InputError, match="cut short while it was being imported"):
-        next(spans)
-    with pytest.raises(InputError, match="cut short"):
-        importer._read_span(str(path), (first[1], first[1] + 4096, 99))
+        fh.truncate(spans[1][0] + 100)
+    lines = importer._read_span(str(path), spans[1])
+    assert lines and all(orjson.loads(line) for _, line in lines[:-1])
+    assert importer._read_span(str(path), spans[3]) == []
+
+
+def test_a_plugin_line_source_still_gets_bytes(tmp_path, monkeypatch):
+    """Lines go as views of the run read at once only to sources that take them."""
+    import chatrecap.importer as importer
+    from chatrecap.sources.base import LineSource
+
+    seen = []
+
+    class Plugin(LineSource):
+        id = "plugin-lines"
+
+        def parse_line(self, line, number, name, options):
+            seen.append(type(line))
+            return []
+
+    monkeypatch.setattr(importer, "get_source", lambda _id: Plugin())
+    path = tmp_path / "p.jsonl"
+    path.write_bytes(b'{"a": 1}\n{"b": 2}\n')
+    ctx = importer._Context("c", "c", "2026-01-01T00:00:00+00:00", True)
+    importer._prepare_lines("plugin-lines", str(path), importer.ReadOptions(), ctx,
+                            importer._read_span(str(path), (0, path.stat().st_size, 1)))
+    assert seen == [bytes, bytes]

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import codecs
 import gc
-import mmap
 import multiprocessing
 import os
 import threading
@@ -26,7 +25,6 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
 
 import orjson
 
@@ -172,6 +170,7 @@ def prepare(items: Iterable[Post | PostRow | RecordError], ctx: _Context,
     batch.records, batch.referenced = records, referenced
     if ctx.keep_raw:
         if lines is not None:
+            # (A view is a line of _read_span's, which holds no end of line.)
             batch.raws = {(name, number): compress(line if type(line) is memoryview
                                                    else line.rstrip(b"\r\n"))
                           for number, line in lines.items()}
@@ -188,7 +187,10 @@ def _prepare_lines(source_id: str, name: str, options: ReadOptions, ctx: _Contex
     assert isinstance(source, LineSource)
     items: list[Post | PostRow | RecordError] = []
     lines: dict[int, Line] = {}
+    views = source.takes_views
     for number, line in chunk:
+        if not views and type(line) is not bytes:
+            line = bytes(line)
         parsed = source.parse_line_rows(line, number, name, options, ctx.observed)
         items.extend(parsed)
         if strict and any(isinstance(i, RecordError) and i.skipped for i in parsed):
@@ -242,31 +244,26 @@ def _worker_import(source_id: str, name: str, options: ReadOptions, ctx: _Contex
 
 def _read_span(name: str, span: tuple[int, int, int]) -> list[tuple[int, Line]]:
     """The non-blank (line number, line) pairs of a span of a UTF-8 file, each line a view
-    of the file mapped in memory (without its end of line): the parsers decode straight
-    from the page cache, where reading the span and splitting it copied every byte twice."""
+    of the span read in one piece (without its end of line): splitting it into lines
+    copied every byte a second time. (The span is read, not mapped: a mapped file that
+    another program cuts short kills the process that reads past its new end.)"""
     start, end, number = span
-    if start == 0:
-        with open(name, "rb") as fh:
-            if fh.read(len(codecs.BOM_UTF8)) == codecs.BOM_UTF8:
-                start = len(codecs.BOM_UTF8)
-    if end <= start:
-        return []
-    offset = start - start % mmap.ALLOCATIONGRANULARITY
     with open(name, "rb") as fh:
-        _check_size(name, fh, end)
-        mapped = _mapped(fh, end - offset, offset)
-    view = memoryview(mapped)  # the mapping lasts as long as a line's view does
+        fh.seek(start)
+        data = fh.read(end - start)
+    position = len(codecs.BOM_UTF8) if start == 0 and data.startswith(codecs.BOM_UTF8) else 0
+    view = memoryview(data)
     lines: list[tuple[int, Line]] = []
-    position, end = start - offset, end - offset
+    end = len(data)
     while position < end:
-        stop = mapped.find(b"\n", position, end)
+        stop = data.find(b"\n", position)
         if stop < 0:
             stop = end
         line_end = stop
-        while line_end > position and mapped[line_end - 1] == 0x0D:  # "\r"
+        while line_end > position and data[line_end - 1] == 0x0D:  # "\r"
             line_end -= 1
-        if line_end > position and (mapped[position] not in _BLANK_BYTES
-                                    or not mapped[position:line_end].isspace()):
+        if line_end > position and (data[position] not in _BLANK_BYTES
+                                    or not data[position:line_end].isspace()):
             lines.append((number, view[position:line_end]))
         position, number = stop + 1, number + 1
     return lines
@@ -275,84 +272,29 @@ def _read_span(name: str, span: tuple[int, int, int]) -> list[tuple[int, Line]]:
 _BLANK_BYTES = frozenset(b" \t\r\x0b\x0c")
 
 
-def _mapped(fh: BinaryIO, length: int, offset: int = 0) -> mmap.mmap | bytes:
-    """``length`` bytes of an open file from ``offset``, mapped; read where the file system
-    cannot map files (the two answer find, slices and views alike)."""
-    try:
-        return mmap.mmap(fh.fileno(), length, access=mmap.ACCESS_READ, offset=offset)
-    except (OSError, ValueError):
-        fh.seek(offset)
-        return fh.read(length)
-
-
 def _line_spans(path: Path) -> Iterator[tuple[int, int, int]]:
     """(start byte, end byte, number of the first line) of runs of whole lines, so that
-    workers read their own lines instead of receiving them. The file is mapped, not read:
-    finding the lines needs no copy of it, and only the run at hand stays mapped."""
-    with open(path, "rb") as fh:
-        size = os.fstat(fh.fileno()).st_size
-        try:
-            mapped = mmap.mmap(fh.fileno(), size, access=mmap.ACCESS_READ) if size else None
-        except (OSError, ValueError):  # a file system that cannot map files: read it
-            yield from _read_spans(fh)
-            return
-        if mapped is None:
-            return
-        yield from _mapped_spans(path, fh, mapped, size)
-
-
-def _mapped_spans(path: Path, fh: BinaryIO, mapped: mmap.mmap,
-                  size: int) -> Iterator[tuple[int, int, int]]:
-    with mapped:
-        start, line = 0, 1
-        while start < size:
-            _check_size(path, fh, size)  # (reading a mapped page past the end kills the process)
-            end = min(start + CHUNK_BYTES, size)
-            if end < size:  # finish the line the run cut
-                newline = mapped.find(b"\n", end - 1)
-                end = size if newline < 0 else newline + 1
-            yield start, end, line
-            _check_size(path, fh, size)
-            line += _count_lines(mapped, start, end)
-            # Done with those pages: out of this process's memory (they stay in the page
-            # cache, where the worker reading the span finds them).
-            if _GIVE_BACK is not None:
-                done = start - start % mmap.PAGESIZE
-                mapped.madvise(_GIVE_BACK, done, end - done)
-            start = end
-
-
-def _check_size(path: Path | str, fh: BinaryIO, size: int) -> None:
-    """Refuse a file that another program cut short while it is imported."""
-    if os.fstat(fh.fileno()).st_size < size:
-        raise InputError(f"{path}: the file was cut short while it was being imported; import "
-                         "it again once it is complete (what was read is kept).")
-
-
-def _read_spans(fh: BinaryIO) -> Iterator[tuple[int, int, int]]:
-    """``_line_spans`` of a file that cannot be mapped, read block by block."""
+    workers read their own lines instead of receiving them."""
     start, line = 0, 1
-    while block := fh.read(CHUNK_BYTES):
-        if not block.endswith(b"\n"):
-            block += fh.readline()  # finish the line the block cut
-        yield start, start + len(block), line
-        line += _count_lines(block, 0, len(block))
-        start += len(block)
+    with open(path, "rb") as fh:
+        while block := fh.read(CHUNK_BYTES):
+            if not block.endswith(b"\n"):
+                block += fh.readline()  # finish the line the block cut
+            yield start, start + len(block), line
+            line += _count_lines(block)
+            start += len(block)
 
 
-_GIVE_BACK = getattr(mmap, "MADV_DONTNEED", None)  # (not on every system)
-
-
-def _count_lines(data: mmap.mmap | bytes, start: int, end: int) -> int:
-    """The newlines in ``data[start:end]``. Long lines (an API page per line) are found by
-    jumps from one to the next, which is memchr; short ones (more than one per 4 kB) are
-    counted in one pass instead."""
-    count, position, most = 0, data.find(b"\n", start, end), (end - start) >> 12
+def _count_lines(block: bytes) -> int:
+    """The newlines in ``block``. Long lines (an API page per line) are found by jumps from
+    one to the next, which is memchr; ``bytes.count`` looks at each byte, eight times
+    slower, and is kept for short lines (more than one per 4 kB)."""
+    count, position, most = 0, block.find(b"\n"), len(block) >> 12
     while position >= 0:
         count += 1
         if count > most:
-            return count + data[position + 1:end].count(b"\n")
-        position = data.find(b"\n", position + 1, end)
+            return count + block.count(b"\n", position + 1)
+        position = block.find(b"\n", position + 1)
     return count
 
 

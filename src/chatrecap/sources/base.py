@@ -107,8 +107,9 @@ def _find_by_id(value: Any, native_id: str, depth: int) -> Any:
     return None
 
 
-#: A line of a JSON Lines file as the import hands it to a source: its bytes, or a view of
-#: them in the file mapped in memory (orjson and msgspec decode both as they are).
+#: A line of a JSON Lines file as the import hands it to a source: its bytes, or, to a
+#: source that says it ``takes_views``, a view of them in the run of the file read at once
+#: (orjson and msgspec decode both as they are; no copy of each line is made).
 Line = bytes | memoryview
 
 
@@ -116,9 +117,12 @@ class LineSource(Source):
     """A source whose every line is one self-contained record (JSONL formats).
 
     It only implements :meth:`parse_line`; the importer can then spread the lines of a
-    large file over several processes, and keeps each line as the raw record. A line may
-    come as a ``memoryview`` (see :data:`Line`): decode it, do not call bytes methods on it.
+    large file over several processes, and keeps each line as the raw record.
     """
+
+    #: Lines may come as ``memoryview`` (see :data:`Line`): the source decodes them and
+    #: keeps none of them as they are (``bytes(line)`` first).
+    takes_views: ClassVar[bool] = False
 
     def parse_line(self, line: Line, number: int, name: str,
                    options: ReadOptions) -> list[Post | RecordError]:

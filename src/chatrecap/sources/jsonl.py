@@ -21,6 +21,7 @@ class CanonicalJsonlSource(LineSource):
     id = "jsonl"
     name = "chatrecap canonical JSONL"
     description = "What `chatrecap export --format jsonl` writes (schemas/post.schema.json)."
+    takes_views = True  # (decoded straight from the run of the file read at once)
 
     def sniff(self, sample: Sample) -> float:
         first = sample.stripped.split("\n", 1)[0]

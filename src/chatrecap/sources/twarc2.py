@@ -51,6 +51,7 @@ class Twarc2Source(LineSource):
     name = "X API v2 JSONL (twarc2 pages, flattened or stream)"
     description = ("One API response page, streamed tweet or flattened tweet per line; or "
                    "responses saved as one JSON document.")
+    takes_views = True  # (decoded straight from the run of the file read at once)
 
     def sniff(self, sample: Sample) -> float:
         text = sample.stripped
