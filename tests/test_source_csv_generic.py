@@ -528,3 +528,37 @@ def test_a_sheets_date_and_time_of_day_in_two_columns(tmp_path: Path) -> None:
     bad.write_text("date,time,username,text\n4/8/2021,25:99,ann,hi\n", encoding="utf-8")
     _, errors = read(bad, tz=ZoneInfo("UTC"))
     assert len(errors) == 1 and "date and time '4/8/2021 25:99' is not a date" in errors[0].reason
+
+
+def test_a_date_and_time_pair_is_bound_only_when_the_date_holds_dates_alone(tmp_path: Path) -> None:
+    """A column named time_of_day is not bound by its name (a file whose created_at says it
+    all imports as before), and a date column that holds whole times keeps the old refusal."""
+    path = tmp_path / "full.csv"
+    path.write_text("text,author,created_at,time_of_day\nhello,alice,2021-05-18T19:33:07Z,evening\n",
+                    encoding="utf-8")
+    posts, errors = read(path)
+    assert errors == [] and posts[0].created_at == datetime(2021, 5, 18, 19, 33, 7, tzinfo=UTC)
+    path = tmp_path / "dated.csv"
+    path.write_text("text,author,date,time\nhello,alice,2021-05-18 19:33:07+00:00,19:33:07\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError, match="no column for time"):
+        read(path)
+
+
+def test_a_workbooks_date_and_time_cells(tmp_path: Path) -> None:
+    """Date cells read as midnight datetimes and time cells as times of day: one time."""
+    from datetime import date, time
+
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Text", "Author", "Date", "Time"])
+    sheet.append(["hello", "alice", date(2021, 5, 18), time(19, 33, 7)])
+    sheet.append(["bye", "bob", datetime(2021, 5, 19), time(8, 0, 0, 500000)])
+    for row in sheet.iter_rows(min_row=2):
+        row[2].number_format, row[3].number_format = "yyyy-mm-dd", "hh:mm:ss"
+    path = tmp_path / "chat.xlsx"
+    book.save(path)
+    posts, errors = read(path, tz=ZoneInfo("UTC"))
+    assert errors == [] and [p.created_at for p in posts] == [
+        datetime(2021, 5, 18, 19, 33, 7, tzinfo=UTC), datetime(2021, 5, 19, 8, 0, 0, 500000, tzinfo=UTC)]

@@ -7,8 +7,10 @@ of its unambiguous :data:`ALIASES` in the order listed. Each header name belongs
 only, so a column named after a field the map bound elsewhere is never picked up: with
 ``text=content``, a column literally called ``text`` stays unused. A column guessed as the
 time whose first cells hold the time of day alone (Twint's ``time``, "19:00:12") is passed
-over for the field's next name. Vague headers (``name``, ``date``, ``link``, ``tweet``,
-``description``) are never guessed: when a required field has no column, the error suggests
+over for the field's next name; beside a ``date`` column of dates alone it is that date's
+``time_of_day`` (a spreadsheet's Date and Time; ``time_of_day`` is bound no other way but by
+--map). Vague headers (``name``, ``date``, ``link``, ``tweet``, ``description``) are not
+guessed otherwise: when a required field has no column, the error suggests
 a --map made of the file's own such columns (:data:`SUGGESTIONS`). ``text``, ``time`` and
 ``author`` are required (InputError otherwise); the author may instead come from an X status
 URL in ``url``, and a profile URL in the author column gives its handle. A column whose name
@@ -189,7 +191,8 @@ def header_key(name: str) -> str:
 
 
 def bind_columns(header: list[str], column_map: dict[str, str], path: Path | str = "",
-                 accept: Callable[[str, int], bool] | None = None) -> dict[str, int]:
+                 accept: Callable[[str, int], bool] | None = None,
+                 cells: Callable[[int], Iterator[str | None]] | None = None) -> dict[str, int]:
     """Field -> column index: the explicit map first, then headers named after a field.
 
     ``accept(field, index)`` may refuse a column a field would take by its name (a ``time``
@@ -201,7 +204,7 @@ def bind_columns(header: list[str], column_map: dict[str, str], path: Path | str
     for number, name in enumerate(header):
         keys.setdefault(header_key(name), number)
     for field in FIELDS:
-        if field in bound:
+        if field in bound or field == "time_of_day":  # (that one only beside a date: below)
             continue  # its name and aliases stay unused: the map chose another column
         for candidate in (field, *ALIASES.get(field, ())):
             index = columns.find(candidate)
@@ -211,8 +214,8 @@ def bind_columns(header: list[str], column_map: dict[str, str], path: Path | str
                 bound[field] = index
                 taken.add(index)
                 break
-    if "time" not in bound and accept is not None:
-        _bind_date_and_clock(columns, keys, bound, taken, accept)
+    if "time" not in bound and accept is not None and cells is not None:
+        _bind_date_and_clock(columns, keys, bound, taken, accept, cells)
     missing = [field for field in REQUIRED if field not in bound
                and not (field == "author" and "url" in bound)]  # a status URL names its author
     if missing:
@@ -225,10 +228,12 @@ def bind_columns(header: list[str], column_map: dict[str, str], path: Path | str
 
 
 def _bind_date_and_clock(columns: Columns, keys: dict[str, int], bound: dict[str, int],
-                         taken: set[int], accept: Callable[[str, int], bool]) -> None:
+                         taken: set[int], accept: Callable[[str, int], bool],
+                         cells: Callable[[int], Iterator[str | None]]) -> None:
     """A sheet that writes the date and the time of day in two columns ("Date" and
     "Time", as spreadsheets and many exports do): the first is the time, the second its
-    time of day (``accept`` refuses a ``time`` column that holds times of day only)."""
+    time of day (``accept`` refuses a ``time`` column that holds times of day only), when
+    the first holds dates alone."""
     def column(name: str) -> int | None:
         index = columns.find(name)
         return keys.get(name) if index is None else index
@@ -237,7 +242,7 @@ def _bind_date_and_clock(columns: Columns, keys: dict[str, int], bound: dict[str
     clock = next((index for name in ("time", "time_of_day", "hour")
                   if (index := column(name)) is not None and index not in taken), None)
     if (date is not None and clock is not None and date not in taken and clock != date
-            and accept("time", date) and not accept("time", clock)):
+            and accept("time", date) and not accept("time", clock) and _dates_only(cells(date))):
         bound["time"], bound["time_of_day"] = date, clock
         taken.update((date, clock))
 
@@ -315,10 +320,13 @@ class GenericCsvSource(Source):
         """The columns the rows are read by and the field bound to each (the --map first)."""
         delimiter = file_delimiter(path)
 
-        def accept(field: str, index: int) -> bool:
-            return field != "time" or _holds_times(_cells_of(path, delimiter, index))
+        def cells(index: int) -> Iterator[str | None]:
+            return _cells_of(path, delimiter, index)
 
-        return Columns(header), bind_columns(header, options.column_map, path, accept)
+        def accept(field: str, index: int) -> bool:
+            return field != "time" or _holds_times(cells(index))
+
+        return Columns(header), bind_columns(header, options.column_map, path, accept, cells)
 
     def cells(self, row: list[str], columns: Columns) -> list[str]:
         """A row as :meth:`layout`'s columns read it; a CSV layout with encodings of its own
@@ -359,6 +367,41 @@ def _holds_times(cells: Iterator[str | None], looked: int = 20, rows: int = 1000
     return False
 
 
+_CLOCK = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?\s?([AaPp][Mm])?")
+
+
+def _at(day: datetime, clock: str) -> datetime:
+    """``day`` (a date: midnight) at the time of day ``clock`` ("19:33:07", "7:33 PM", a
+    workbook's "19:33:07.500000"); a ValueError for a day that holds a time already or a
+    clock that is none."""
+    found = _CLOCK.fullmatch(clock.strip())
+    if found is None or (day.hour, day.minute, day.second, day.microsecond) != (0, 0, 0, 0):
+        raise ValueError(f"{clock!r} is not a time of day for {day.isoformat()}")
+    hour, minute, second = int(found[1]), int(found[2]), int(found[3] or 0)
+    if found[5]:
+        if not 1 <= hour <= 12:
+            raise ValueError(f"{clock!r} is not a time of day")
+        hour = hour % 12 + (12 if found[5].lower() == "pm" else 0)
+    return day.replace(hour=hour, minute=minute, second=second,
+                       microsecond=int((found[4] or "0").ljust(6, "0")))
+
+
+def _dates_only(cells: Iterator[str | None], looked: int = 20) -> bool:
+    """Whether a column's first ``looked`` filled cells are dates with no time of day (or
+    at midnight, as a workbook's date cells read)."""
+    seen = 0
+    for value in cells:
+        value = cell(value)
+        if value is None:
+            continue
+        if ":" in value and not value.endswith(("00:00:00", " 00:00")):
+            return False
+        seen += 1
+        if seen >= looked:
+            break
+    return seen > 0
+
+
 def _cells_of(path: Path, delimiter: str, index: int) -> Iterator[str | None]:
     """One column's cells, row by row after the header (read again, as far as asked)."""
     rows = (item for item in iter_rows(path, delimiter) if not isinstance(item, RecordError))
@@ -383,18 +426,20 @@ def _row(name: str, line: int, columns: Columns, bound: dict[str, int], row: lis
     status = status_url_parts(url)
     handle = _handle(get("author")) or (status[0] if status and "author" not in bound else "")
     time_text = get("time")
+    clock = None
     if time_text and "time_of_day" in bound:  # the date and its time of day apart
         clock = get("time_of_day")
         if not clock:
             raise BadRow(f"the row has no {columns.names[bound['time_of_day']]} (time of day)",
                          "no time")
-        time_text = f"{time_text} {clock}"
     if not handle or not time_text:
         field = "author" if not handle else "time"
         what = label(field) if field in bound else "status URL in " + label("url")
         raise BadRow(f"the row has no {what} ({field})", f"no {field}")
     try:
         moment = parse_timestamp(time_text, day_first)
+        if clock is not None:
+            moment = _at(moment, clock)
         created = to_utc(moment, tz)
     except LocalZone as exc:
         created = local_time(exc.moment, exc.abbreviation, tz) if tz else None
@@ -402,7 +447,8 @@ def _row(name: str, line: int, columns: Columns, bound: dict[str, int], row: lis
             raise BadRow(_zone_abbreviation(label("time"), time_text, exc.abbreviation, tz),
                          "ambiguous zone") from None
     except ValueError:
-        raise BadRow(f"{label('time')} {time_text!r} is not a date and time (ISO 8601, epoch "
+        shown = time_text if clock is None else f"{time_text} {clock}"
+        raise BadRow(f"{label('time')} {shown!r} is not a date and time (ISO 8601, epoch "
                      "seconds, RFC 2822, M/D/YYYY... with its zone, or --tz)", "bad time") from None
     if created is None:  # no zone and no --tz: a tweet id still tells the time, in UTC
         created = _id_time(get("id"), status, get("platform"))
