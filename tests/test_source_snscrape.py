@@ -141,3 +141,18 @@ def test_a_quote_snscrape_could_not_fetch_keeps_its_id(tmp_path):
     (post,), problems = _read(path)
     assert problems == [] and post.quote_of_id == "twitter:1599999999999999999"
     assert post.text == f"look {quoted}"
+
+
+def test_a_links_address_is_not_decoded_as_if_it_were_text(tmp_path):
+    """The text's entities are decoded, its links' addresses put in as they are."""
+    address = "https://example.org/story?id=1&copy=2&not=3"
+    tweet = orjson.loads((HERE / "snscrape-0.7.jsonl").read_bytes().splitlines()[0])
+    for key in ("retweetedTweet", "quotedTweet", "media"):
+        tweet.pop(key, None)
+    tweet["rawContent"] = "Q&amp;A https://t.co/AbCdEfGhIj"
+    tweet["links"] = [{"url": address, "tcourl": "https://t.co/AbCdEfGhIj", "text": "example.org"}]
+    tweet.pop("outlinks", None), tweet.pop("tcooutlinks", None)
+    path = tmp_path / "links.jsonl"
+    path.write_bytes(orjson.dumps(tweet) + b"\n")
+    posts, errors = _read(path)
+    assert errors == [] and posts[-1].text == f"Q&A {address}"

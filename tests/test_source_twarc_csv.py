@@ -148,3 +148,20 @@ def test_an_edited_tweets_link_to_itself_is_no_link_of_its_authors(tmp_path, bot
     (post,) = [p for p in SOURCE.read(path, ReadOptions()) if isinstance(p, Post)]
     posts, _ = both
     assert (post.text, post.urls) == (posts[post.id].text, [])
+
+
+def test_a_links_address_is_not_decoded_as_if_it_were_text(tmp_path):
+    """twarc-csv writes the text as X escaped it and the links' addresses as they are."""
+    address = "https://example.org/story?id=1&copy=2&not=3"
+    records = list(csv.reader(io.StringIO(SAMPLE.read_text(encoding="utf-8"))))
+    at = {name: k for k, name in enumerate(records[0])}
+    row = next(r for r in records[1:] if not r[at["referenced_tweets.retweeted.id"]])
+    row[at["text"]] = "Q&amp;A https://t.co/AbCdEfGhIj"
+    row[at["entities.urls"]] = orjson.dumps([{"start": 6, "end": 29, "url": "https://t.co/AbCdEfGhIj",
+                                              "expanded_url": address}]).decode()
+    out = io.StringIO()
+    csv.writer(out).writerows([records[0], row])
+    path = tmp_path / "links.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    [post] = [p for p in SOURCE.read(path, ReadOptions()) if isinstance(p, Post)]
+    assert post.text == f"Q&A {address}" and post.urls == [address]
