@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -9,7 +10,6 @@ from typing import Any
 
 from chatrecap.models import Author
 from chatrecap.store import iso
-from chatrecap.text import clean_text, unescape
 
 PLATFORM = "twitter"
 TWITTER_EPOCH_MS = 1288834974657
@@ -102,25 +102,23 @@ def is_media_link(expanded_url: str | None, media_key: str | None = None) -> boo
     return bool(media_key) or "/photo/" in expanded or "/video/" in expanded
 
 
+def as_written(link: str) -> str:
+    """A link's address as X writes a tweet's text: "&", "<" and ">" escaped. Put in the
+    text so, the text's decoding gives the address back as it is ("?a=1&copy=2", not
+    "?a=1©=2")."""
+    return html.escape(link, quote=False)
+
+
 def expand_links(text: str, replacements: Iterable[tuple[str | None, str]]) -> str:
     """Replace t.co links by what they stand for (``(short, long)`` pairs; ``long`` is ""
-    for attached media, which the media list keeps), so quoted text reads as written."""
+    for attached media, which the media list keeps), so quoted text reads as written. The
+    text is as X writes it, escaped: so is each address put in (``as_written``)."""
     if "t.co/" not in text:
         return text
     for short, long in replacements:
         if short and short in text:
-            text = text.replace(short, long)
+            text = text.replace(short, as_written(long))
     return text.strip()
-
-
-def tweet_text(text: str, replacements: Iterable[tuple[str | None, str]]) -> str:
-    """A tweet's text as read: its entities decoded (X escapes "&", "<" and ">" in a
-    tweet's text, not in its links' addresses), then its t.co links replaced by what they
-    stand for (``expand_links``), then cleaned. In that order, an address such as
-    "...?a=1&copy=2" stays as it is instead of being decoded as if it were text."""
-    if "&" in text:
-        text = unescape(text)
-    return clean_text(expand_links(text, replacements), entities=False)
 
 
 def v1_link_replacements(entities: dict[str, Any], media: Any) -> list[tuple[str | None, str]]:

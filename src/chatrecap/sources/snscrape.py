@@ -17,7 +17,6 @@ the true one. ``source_line`` is the line, or the 1-based position of the tweet 
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -208,9 +207,7 @@ def _expanded(text: str, tweet: dict[str, Any]) -> str:
     attached media (which the media list keeps) when the tweet has media."""
     if _TCO not in text:
         return text
-    # (each link escaped as the text around it is: the text's decoding gives it back as it is)
-    text = expand_links(text, [(short, html.escape(url, quote=False) if url else short or "")
-                               for short, url in _links(tweet)])
+    text = expand_links(text, [(short, url or short or "") for short, url in _links(tweet)])
     if _TCO in text and _media(tweet):
         text = _SHORT_LINK.sub("", text)
     return text.strip()

@@ -50,10 +50,10 @@ from chatrecap.sources._csv import (
 from chatrecap.sources._twitter import (
     PLATFORM,
     check_id,
+    expand_links,
     parse_iso,
     parse_v1_date,
     status_url_parts,
-    tweet_text,
     tweet_url,
     v1_entities,
     v1_link_replacements,
@@ -164,7 +164,7 @@ def _row(name: str, line: int, columns: Columns, row: list[str],
         mentions, hashtags, urls = text_entities(text)
         media: list[str] = []
     else:  # t.co links as what they stand for, as in the tweet's own JSON
-        text = tweet_text(original, v1_link_replacements(entities, entities.get("media")))
+        text = clean_text(expand_links(original, v1_link_replacements(entities, entities.get("media"))))
         mentions, hashtags, urls, media = v1_entities(entities, own_id=native_id)
     handle = get("from_user")
     if handle:

@@ -28,11 +28,11 @@ from chatrecap.models import INT_LIMIT, Author, Post
 from chatrecap.sources import _x_v2 as x
 from chatrecap.sources._twitter import (
     PLATFORM,
+    expand_links,
     is_media_link,
     is_self_link,
     parse_iso,
     storage_time,
-    tweet_text,
     tweet_url,
     unique,
 )
@@ -344,7 +344,7 @@ def _said(source: Tweetish, media: list[x.Media]) -> Said | None:
     if entities.hashtags:
         tags = [h.tag for h in entities.hashtags if h.tag]
         hashtags = json_list(tags if len(tags) < 2 else unique(tags))
-    return (tweet_text(raw_text, replacements), mentions, hashtags, urls,
+    return (clean_text(expand_links(raw_text, replacements)), mentions, hashtags, urls,
             json_list([m.url or m.preview_image_url for m in media  # type: ignore[misc]
                        if m.url or m.preview_image_url]) if media else "[]")
 

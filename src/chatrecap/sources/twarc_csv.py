@@ -19,7 +19,6 @@ Read as a generic CSV (:mod:`chatrecap.sources.csv_generic`) whose columns are k
 
 from __future__ import annotations
 
-import html
 import re
 from pathlib import Path
 from typing import Any
@@ -34,7 +33,7 @@ from chatrecap.sources._csv import (
     sample_rows,
     text_entities,
 )
-from chatrecap.sources._twitter import PLATFORM, is_media_link, is_self_link
+from chatrecap.sources._twitter import PLATFORM, as_written, is_media_link, is_self_link
 from chatrecap.sources.base import ReadOptions, Sample
 from chatrecap.sources.csv_generic import GenericCsvSource, bind_columns, mapped_columns
 
@@ -158,10 +157,9 @@ def _link(item: Any, own_id: str | None) -> tuple[str | None, bool]:
 
 
 def _shown(link: tuple[str | None, bool]) -> str:
-    """What a t.co link reads as in the text: its link, or nothing for attached media. The
-    link is escaped as the text around it is, so that decoding the text (X escapes "&",
-    "<" and ">" in it) gives the link back as it is, not "?a=1&copy=2" as "?a=1©=2"."""
-    return "" if link[1] or not link[0] else html.escape(link[0], quote=False)
+    """What a t.co link reads as in the text: its link (``as_written``), or nothing for
+    attached media."""
+    return "" if link[1] or not link[0] else as_written(link[0])
 
 
 def _text(cell: str) -> str:

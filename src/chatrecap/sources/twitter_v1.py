@@ -28,9 +28,9 @@ from chatrecap.models import Author, Post
 from chatrecap.sources._csv import text_entities
 from chatrecap.sources._twitter import (
     PLATFORM,
+    expand_links,
     parse_iso_or_none,
     parse_v1_date,
-    tweet_text,
     tweet_url,
     v1_entities,
     v1_link_replacements,
@@ -46,6 +46,7 @@ from chatrecap.sources.base import (
     read_zip_entry,
     unreadable,
 )
+from chatrecap.text import clean_text
 
 #: ``window.YTD.tweets.part0 = [`` and the like: the start of every data file of an X archive
 #: (its manifest.js starts ``window.__THAR_CONFIG =``).
@@ -293,8 +294,8 @@ def tweet_posts(tweet: dict[str, Any], name: str, number: int,
     raw_text = extended.get("full_text") or source.get("full_text") or source["text"]
     entities = extended.get("entities") or source.get("entities") or {}
     extended_entities = extended.get("extended_entities") or source.get("extended_entities") or {}
-    text = tweet_text(raw_text, v1_link_replacements(
-        entities, extended_entities.get("media") or entities.get("media")))
+    text = clean_text(expand_links(raw_text, v1_link_replacements(
+        entities, extended_entities.get("media") or entities.get("media"))))
     own = (tweet.get("extended_tweet") or {}).get("full_text") or tweet.get("full_text") or tweet["text"]
     mentions, hashtags, urls, media = v1_entities(entities, extended_entities,
                                                   source.get("id_str") or str(source.get("id")))
