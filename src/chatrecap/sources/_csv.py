@@ -56,7 +56,8 @@ _JS_DATE = re.compile(
 _RFC_2822 = re.compile(r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}"
                        r"(?::\d{2})?\s+(?:[+-]\d{4}|GMT|UTC?|Z)$")
 # A time of day alone (Twint's ``time`` column, beside the date in another).
-TIME_OF_DAY = re.compile(r"^\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:\s?[AaPp][Mm])?$")
+#: A time of day alone: hours, minutes, seconds, their fraction, AM or PM (as groups).
+TIME_OF_DAY = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?\s?([AaPp][Mm])?$")
 
 
 def cell(value: str | None) -> str | None:

@@ -55,7 +55,7 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -93,8 +93,7 @@ from chatrecap.text import clean_text
 
 FIELDS = (
     "id", "text", "author", "author_name", "author_id", "time", "time_of_day", "reply_to",
-    "reply_to_author",
-    "repost_of", "quote_of", "url", "likes", "reposts", "replies", "quotes", "language",
+    "reply_to_author", "repost_of", "quote_of", "url", "likes", "reposts", "replies", "quotes", "language",
     "followers", "bio", "location", "verified", "platform", "thread", "channel", "hashtags",
     "mentions", "urls", "media", "observed",
 )
@@ -207,9 +206,7 @@ def bind_columns(header: list[str], column_map: dict[str, str], path: Path | str
         if field in bound or field == "time_of_day":  # (that one only beside a date: below)
             continue  # its name and aliases stay unused: the map chose another column
         for candidate in (field, *ALIASES.get(field, ())):
-            index = columns.find(candidate)
-            if index is None:
-                index = keys.get(candidate)
+            index = _column(columns, keys, candidate)
             if index is not None and index not in taken and (accept is None or accept(field, index)):
                 bound[field] = index
                 taken.add(index)
@@ -227,6 +224,12 @@ def bind_columns(header: list[str], column_map: dict[str, str], path: Path | str
     return bound
 
 
+def _column(columns: Columns, keys: dict[str, int], name: str) -> int | None:
+    """The column of that header, as written, else as its key (``header_key``) reads."""
+    index = columns.find(name)
+    return keys.get(name) if index is None else index
+
+
 def _bind_date_and_clock(columns: Columns, keys: dict[str, int], bound: dict[str, int],
                          taken: set[int], accept: Callable[[str, int], bool],
                          cells: Callable[[int], Iterator[str | None]]) -> None:
@@ -234,13 +237,10 @@ def _bind_date_and_clock(columns: Columns, keys: dict[str, int], bound: dict[str
     "Time", as spreadsheets and many exports do): the first is the time, the second its
     time of day (``accept`` refuses a ``time`` column that holds times of day only), when
     the first holds dates alone."""
-    def column(name: str) -> int | None:
-        index = columns.find(name)
-        return keys.get(name) if index is None else index
-
-    date = column("date")
+    date = _column(columns, keys, "date")
     clock = next((index for name in ("time", "time_of_day", "hour")
-                  if (index := column(name)) is not None and index not in taken), None)
+                  if (index := _column(columns, keys, name)) is not None and index not in taken),
+                 None)
     if (date is not None and clock is not None and date not in taken and clock != date
             and accept("time", date) and not accept("time", clock) and _dates_only(cells(date))):
         bound["time"], bound["time_of_day"] = date, clock
@@ -367,15 +367,12 @@ def _holds_times(cells: Iterator[str | None], looked: int = 20, rows: int = 1000
     return False
 
 
-_CLOCK = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?\s?([AaPp][Mm])?")
-
-
 def _at(day: datetime, clock: str) -> datetime:
     """``day`` (a date: midnight) at the time of day ``clock`` ("19:33:07", "7:33 PM", a
     workbook's "19:33:07.500000"); a ValueError for a day that holds a time already or a
     clock that is none."""
-    found = _CLOCK.fullmatch(clock.strip())
-    if found is None or (day.hour, day.minute, day.second, day.microsecond) != (0, 0, 0, 0):
+    found = TIME_OF_DAY.match(clock.strip())
+    if found is None or day.time() != time():
         raise ValueError(f"{clock!r} is not a time of day for {day.isoformat()}")
     hour, minute, second = int(found[1]), int(found[2]), int(found[3] or 0)
     if found[5]:
