@@ -337,13 +337,13 @@ def _said(source: Tweetish, media: list[x.Media]) -> Said | None:
                 if link.url and full:
                     shared.append(full)
         if shared:
-            urls = json_list(shared if len(shared) < 2 else unique(shared))
+            urls = json_list(unique(shared))
     if entities.mentions:
         handles = [m.username for m in entities.mentions if m.username]
-        mentions = json_list(handles if len(handles) < 2 else unique(handles))
+        mentions = json_list(unique(handles))
     if entities.hashtags:
         tags = [h.tag for h in entities.hashtags if h.tag]
-        hashtags = json_list(tags if len(tags) < 2 else unique(tags))
+        hashtags = json_list(unique(tags))
     return (clean_text(expand_links(raw_text, replacements)), mentions, hashtags, urls,
             json_list([m.url or m.preview_image_url for m in media  # type: ignore[misc]
                        if m.url or m.preview_image_url]) if media else "[]")
