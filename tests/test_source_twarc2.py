@@ -287,3 +287,161 @@ def test_a_links_address_is_not_decoded_as_if_it_were_text(tmp_path, data):
     with open_store(db) as store:  # the import's own path (rows straight from the structs)
         assert import_file(store, path, "twarc2").new == 1
         assert store.query("SELECT text FROM posts")[0][0] == f"Q&A <3 {address}"
+
+
+def _stream_line(data, tweet_id: str, history: list[str], text: str, minute: int,
+                 reply_to: str | None = None) -> bytes:
+    """A filtered-stream line of the shared data made into another tweet of its author."""
+    line = orjson.loads((data / "twarc2" / "streaming_output_with_error.jsonl").read_bytes().splitlines()[0])
+    tweet = line["data"]
+    for key in ("attachments", "referenced_tweets", "entities"):
+        tweet.pop(key, None)
+    tweet.update(id=tweet_id, conversation_id=history[0], text=text,
+                 created_at=f"2022-11-03T19:{minute:02d}:00.000Z", edit_history_tweet_ids=history)
+    if reply_to:
+        tweet["referenced_tweets"] = [{"type": "replied_to", "id": reply_to}]
+    line["includes"].pop("tweets", None)
+    return orjson.dumps(line)
+
+
+ORIGINAL, EDIT = "1588000000000000001", "1588000000000000777"
+
+
+@pytest.mark.parametrize("order", ["as streamed", "edit first", "in two imports"])
+def test_an_edited_tweet_is_read_once_as_its_newest_version(tmp_path, data, order):
+    """X makes each edit a new tweet listing the versions (oldest first); a stream captures
+    them all, a later search the newest: both are stored, the chat reads the newest only,
+    and a reply to the first version answers the newest."""
+    from chatrecap.analysis.corpus import load_corpus
+    original = _stream_line(data, ORIGINAL, [ORIGINAL], "A1: first take #edits", 1)
+    reply = _stream_line(data, "1588000000000000500", ["1588000000000000500"],
+                         "agreed, first take wins #edits", 3, reply_to=ORIGINAL)
+    edit = _stream_line(data, EDIT, [ORIGINAL, EDIT], "A1: first take, better said #edits", 5)
+    lines = {"as streamed": [[original, reply, edit]], "edit first": [[edit, reply, original]],
+             "in two imports": [[edit], [original, reply]]}[order]
+    with open_store(tmp_path / "w.db") as store:
+        for k, part in enumerate(lines):
+            path = tmp_path / f"part{k}.jsonl"
+            path.write_bytes(b"\n".join(part) + b"\n")
+            assert import_file(store, path, "twarc2", ReadOptions(chat="#edits")).error is None
+        assert store.query("SELECT COUNT(*) FROM posts")[0][0] == 3  # every version is kept
+        assert store.query("SELECT post_id, by_id FROM post_versions") == [
+            (f"twitter:{ORIGINAL}", f"twitter:{EDIT}")]
+        corpus = load_corpus(store, "#edits")
+    # The newest version stands where the post was first written, before the reply to it.
+    assert [p.id for p in corpus.posts] == [f"twitter:{EDIT}", "twitter:1588000000000000500"]
+    edited = corpus.by_id[f"twitter:{EDIT}"]
+    assert edited.text == "A1: first take, better said #edits"
+    assert edited.created_at == datetime(2022, 11, 3, 19, 1, tzinfo=UTC)
+    assert corpus.posts[1].reply_to_id == f"twitter:{EDIT}"
+    from chatrecap.analysis.structure import analyse
+    assert analyse(corpus).threads == [[f"twitter:{EDIT}", "twitter:1588000000000000500"]]
+
+
+def test_a_reply_to_an_earlier_version_a_search_page_includes_answers_the_newest(tmp_path, data):
+    """A search made after the edit holds the newest version; a reply to the first one
+    carries it in the page's includes only: the reply answers the newest."""
+    from chatrecap.analysis.corpus import load_corpus
+    edit = orjson.loads(_stream_line(data, EDIT, [ORIGINAL, EDIT], "A1: better said #edits", 5))
+    reply = orjson.loads(_stream_line(data, "1588000000000000900", ["1588000000000000900"],
+                                      "agreed #edits", 6, reply_to=ORIGINAL))
+    first = orjson.loads(_stream_line(data, ORIGINAL, [ORIGINAL, EDIT], "A1: first take #edits", 1))
+    page = {"data": [edit["data"], reply["data"]],
+            "includes": {**edit["includes"], "tweets": [first["data"]]}}
+    path = tmp_path / "search.jsonl"
+    path.write_bytes(orjson.dumps(page) + b"\n")
+    with open_store(tmp_path / "w.db") as store:
+        assert import_file(store, path, "twarc2", ReadOptions(chat="#edits")).new == 2
+        corpus = load_corpus(store, "#edits")
+    assert [p.id for p in corpus.posts] == [f"twitter:{EDIT}", "twitter:1588000000000000900"]
+    assert corpus.posts[1].reply_to_id == f"twitter:{EDIT}"
+    assert corpus.posts[0].created_at == datetime(2022, 11, 3, 19, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("history", [None, [int(ORIGINAL)], "odd", [{"id": ORIGINAL}]])
+def test_an_odd_edit_history_costs_nothing_but_the_versions(tmp_path, data, history):
+    line = orjson.loads(_stream_line(data, ORIGINAL, [ORIGINAL], "A1: first take #edits", 1))
+    line["data"]["edit_history_tweet_ids"] = history
+    path = tmp_path / "odd.jsonl"
+    path.write_bytes(orjson.dumps(line) + b"\n")
+    posts, _, errors = read(path)
+    assert [p.id for p in posts] == [f"twitter:{ORIGINAL}"] and errors == []
+
+
+def test_an_earlier_version_gives_way_to_the_newest_the_chat_holds(tmp_path, data):
+    """Each version is replaced by every later one, so whichever versions an archive holds,
+    the chat reads the newest of them; an earlier version alone is the chat's post."""
+    from chatrecap.analysis.corpus import load_corpus
+    from chatrecap.models import Superseded
+    newest = "1588000000000000999"
+    first = _stream_line(data, ORIGINAL, [ORIGINAL, EDIT], "A1: first take #edits", 1)
+    path = tmp_path / "old.jsonl"
+    path.write_bytes(first + b"\n")
+    with open_store(tmp_path / "w.db") as store:
+        assert import_file(store, path, "twarc2", ReadOptions(chat="#edits")).new == 1
+        assert [p.id for p in load_corpus(store, "#edits").posts] == [f"twitter:{ORIGINAL}"]
+        path.write_bytes(first + b"\n" + _stream_line(data, EDIT, [ORIGINAL, EDIT, newest],
+                                                      "A1: again #edits", 4) + b"\n")
+        assert [i for i in SOURCE.read(path, ReadOptions()) if isinstance(i, Superseded)][1:] == [
+            Superseded(f"twitter:{ORIGINAL}", f"twitter:{EDIT}"),
+            Superseded(f"twitter:{ORIGINAL}", f"twitter:{newest}"),
+            Superseded(f"twitter:{EDIT}", f"twitter:{newest}")]
+        assert import_file(store, path, "twarc2", ReadOptions(chat="#edits")).new == 1
+        assert store.query("SELECT COUNT(*) FROM post_versions")[0][0] == 3
+        assert [p.id for p in load_corpus(store, "#edits").posts] == [f"twitter:{EDIT}"]
+
+
+def test_an_edits_versions_survive_export_and_import(tmp_path, data):
+    import json
+
+    import jsonschema
+
+    from chatrecap.analysis.corpus import load_corpus
+    from chatrecap.export import write_jsonl
+    path = tmp_path / "stream.jsonl"
+    path.write_bytes(_stream_line(data, ORIGINAL, [ORIGINAL], "A1: first take #edits", 1) + b"\n"
+                     + _stream_line(data, EDIT, [ORIGINAL, EDIT], "A1: better said #edits", 5) + b"\n")
+    exported = tmp_path / "posts.jsonl"
+    with open_store(tmp_path / "w.db") as store, exported.open("wb") as out:
+        import_file(store, path, "twarc2", ReadOptions(chat="#edits"))
+        write_jsonl(store, out)
+    records = [orjson.loads(line) for line in exported.read_bytes().splitlines()]
+    schema = json.loads((Path(__file__).parents[1] / "src/chatrecap/schemas/post.schema.json").read_text())
+    for record in records:
+        jsonschema.Draft202012Validator(schema).validate(record)
+    assert [r.get("superseded_by") for r in records] == [[f"twitter:{EDIT}"], None]
+    with open_store(tmp_path / "copy.db") as copy:
+        assert import_file(copy, exported).format == "jsonl"
+        assert copy.query("SELECT post_id, by_id FROM post_versions") == [
+            (f"twitter:{ORIGINAL}", f"twitter:{EDIT}")]
+        assert [p.id for p in load_corpus(copy, "#edits").posts] == [f"twitter:{EDIT}"]
+
+
+@pytest.mark.parametrize(("value", "versions", "note"), [
+    ("twitter:9", [], True),  # not a list: the post stays, without versions, and it is said
+    (3, [], True),
+    (["twitter:SELF"], [], False),  # a post is no later version of itself
+    (["twitter:1588000000000000777", "twitter:1588000000000000777"],
+     [("SELF", "twitter:1588000000000000777")], False),
+])
+def test_a_canonical_records_superseded_by_is_checked(tmp_path, data, value, versions, note):
+    from chatrecap.models import Superseded
+    from chatrecap.sources.jsonl import SOURCE as CANONICAL
+    path = tmp_path / "stream.jsonl"
+    path.write_bytes(_stream_line(data, ORIGINAL, [ORIGINAL], "A1: first take #edits", 1) + b"\n")
+    exported = tmp_path / "posts.jsonl"
+    from chatrecap.export import write_jsonl
+    with open_store(tmp_path / "w.db") as store, exported.open("wb") as out:
+        import_file(store, path, "twarc2", ReadOptions(chat="#edits"))
+        write_jsonl(store, out)
+    record = orjson.loads(exported.read_bytes())
+    own = record["id"]
+    record["superseded_by"] = [own if v == "twitter:SELF" else v for v in value] \
+        if isinstance(value, list) else value
+    exported.write_bytes(orjson.dumps(record) + b"\n")
+    items = list(CANONICAL.read(exported, ReadOptions()))
+    assert [i.id for i in items if isinstance(i, Post)] == [own]
+    assert [(i.post_id, i.by_id) for i in items if isinstance(i, Superseded)] == [
+        (own if old == "SELF" else old, new) for old, new in versions]
+    notes = [(e.line, e.skipped) for e in items if isinstance(e, RecordError)]
+    assert notes == ([(1, False)] if note else [])

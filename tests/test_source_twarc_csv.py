@@ -165,3 +165,31 @@ def test_a_links_address_is_not_decoded_as_if_it_were_text(tmp_path):
     path.write_text(out.getvalue(), encoding="utf-8")
     [post] = [p for p in SOURCE.read(path, ReadOptions()) if isinstance(p, Post)]
     assert post.text == f"Q&A {address}" and post.urls == [address]
+
+
+def test_an_edited_tweets_versions_are_read_from_its_edit_history(tmp_path):
+    """twarc-csv writes ``edit_history_tweet_ids`` as a JSON list: an earlier version gives
+    way to the newest in the chat, as in the JSONL."""
+    from chatrecap.analysis.corpus import load_corpus
+    from chatrecap.importer import import_file
+    from chatrecap.models import Superseded
+    from chatrecap.store import open_store
+    records = list(csv.reader(io.StringIO(SAMPLE.read_text(encoding="utf-8"))))
+    at = {name: k for k, name in enumerate(records[0])}
+    first = next(r for r in records[1:] if not r[at["referenced_tweets.retweeted.id"]])
+    edit = list(first)
+    edit[at["id"]] = str(int(first[at["id"]]) + 10)
+    edit[at["text"]] = first[at["text"]] + " (edited)"
+    chain = [first[at["id"]], edit[at["id"]]]
+    first[at["edit_history_tweet_ids"]] = orjson.dumps(chain[:1]).decode()
+    edit[at["edit_history_tweet_ids"]] = orjson.dumps(chain).decode()
+    out = io.StringIO()
+    csv.writer(out).writerows([records[0], first, edit])
+    path = tmp_path / "edited.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    assert [i for i in SOURCE.read(path, ReadOptions()) if isinstance(i, Superseded)] == [
+        Superseded(f"twitter:{chain[0]}", f"twitter:{chain[1]}")]
+    with open_store(tmp_path / "w.db") as store:
+        assert import_file(store, path, "twarc-csv", ReadOptions(chat="c")).new == 2
+        (post,) = load_corpus(store, "c").posts
+    assert post.id == f"twitter:{chain[1]}" and post.text.endswith("(edited)")

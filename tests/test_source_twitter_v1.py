@@ -284,3 +284,28 @@ def test_a_links_address_is_not_decoded_as_if_it_were_text(tmp_path):
     path.write_bytes(orjson.dumps([tweet]))
     (post,), _, _ = read(path)
     assert post.text == f"Q&A {address}" and post.urls == [address]
+
+
+def test_an_edited_tweets_earlier_version_gives_way_to_the_newest(tmp_path, data):
+    """v1.1 lists an edited tweet's versions in ``edit_history`` (oldest first): the chat
+    reads the newest version it holds."""
+    from chatrecap.analysis.corpus import load_corpus
+    from chatrecap.models import Superseded
+    tweets = orjson.loads((data / "twitter_v1" / "tidytags_lookup_many_0.json").read_bytes())
+    first = next(t for t in tweets if "retweeted_status" not in t and "quoted_status" not in t)
+    edit = orjson.loads(orjson.dumps(first))
+    edit["id"] = first["id"] + 10
+    edit["id_str"] = str(edit["id"])
+    edit["full_text"] = (first.get("full_text") or first["text"]) + " (edited)"
+    chain = [first["id_str"], edit["id_str"]]
+    first["edit_history"] = {"initial_tweet_id": chain[0], "edit_tweet_ids": chain[:1]}
+    edit["edit_history"] = {"initial_tweet_id": chain[0], "edit_tweet_ids": chain}
+    path = tmp_path / "edited.json"
+    path.write_bytes(orjson.dumps([first, edit]))
+    items = list(SOURCE.read(path, ReadOptions()))
+    assert [i for i in items if isinstance(i, Superseded)] == [
+        Superseded(f"twitter:{chain[0]}", f"twitter:{chain[1]}")]
+    with open_store(tmp_path / "w.db") as store:
+        assert import_file(store, path, "twitter-v1", ReadOptions(chat="c")).new == 2
+        (post,) = load_corpus(store, "c").posts
+    assert post.id == f"twitter:{chain[1]}" and post.text.endswith("(edited)")

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from chatrecap.errors import InputError, RecordError
-from chatrecap.models import Post
+from chatrecap.models import Post, Superseded
 from chatrecap.sources import all_sources, detect, get_source
 from chatrecap.sources.base import ReadOptions, take_sample
 
@@ -42,7 +42,7 @@ def test_every_shared_file_is_recognised_from_its_contents(data, fixtures, tmp_p
 
 
 @pytest.mark.parametrize("source", all_sources(), ids=lambda s: s.id)
-def test_sniff_is_a_score_and_reads_yield_only_posts_and_record_errors(source, data, tmp_path):
+def test_sniff_is_a_score_and_reads_yield_only_posts_versions_and_record_errors(source, data, tmp_path):
     for path, _ in shared_files(data):
         score = source.sniff(take_sample(path))
         assert isinstance(score, float) and 0.0 <= score <= 1.0
@@ -56,7 +56,7 @@ def test_sniff_is_a_score_and_reads_yield_only_posts_and_record_errors(source, d
             items = list(source.read(path, ReadOptions()))
         except InputError:
             continue
-        assert all(isinstance(i, (Post, RecordError)) for i in items)
+        assert all(isinstance(i, (Post, Superseded, RecordError)) for i in items)
 
 
 # The canonical JSONL is covered by the export round trip in test_import.py.

@@ -17,7 +17,7 @@ from chatrecap.errors import ChatrecapError
 from chatrecap.sources import get_source
 from chatrecap.store import Store, decompress, utc_text
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: superseded_by
 _NO_RAW = object()
 AUTHOR_EXPORT = ("native_id", "handle", "display_name", "bio", "followers", "following",
                  "verified", "url", "location", "created_at", "avatar_url", "is_bot", "kind")
@@ -27,8 +27,10 @@ def _bool(value: Any) -> bool | None:
     return None if value is None else bool(value)
 
 
-def post_record(row: dict[str, Any], chats: list[str], raw: Any = _NO_RAW) -> dict[str, Any]:
-    """One workspace row (post joined with author) as a canonical JSONL record."""
+def post_record(row: dict[str, Any], chats: list[str], raw: Any = _NO_RAW,
+                later: list[str] | None = None) -> dict[str, Any]:
+    """One workspace row (post joined with author) as a canonical JSONL record; ``later``:
+    the later versions of an edited post (only then is ``superseded_by`` written)."""
     author = {"id": row["author_id"]}
     for name in AUTHOR_EXPORT:
         value = row[f"author_{name}"]
@@ -71,6 +73,8 @@ def post_record(row: dict[str, Any], chats: list[str], raw: Any = _NO_RAW) -> di
         "source_line": row["source_line"],
         "author": author,
     }
+    if later:
+        record["superseded_by"] = later
     if raw is not _NO_RAW:
         record["raw"] = raw
     return record
@@ -106,10 +110,12 @@ def iter_records(store: Store, chat: str | None = None,
     raws = _RawRecords(store) if include_raw else None
     rows = store.iter_rows(chat, include_raw=include_raw)
     while batch := list(islice(rows, 1000)):  # memory stays flat on any workspace size
-        memberships = store.post_chats([row["id"] for row in batch])
+        ids = [row["id"] for row in batch]
+        memberships, versions = store.post_chats(ids), store.later_versions(ids)
         for row in batch:
-            chats = memberships.get(row["id"], [])
-            yield post_record(row, chats, raws.raw(row)) if raws else post_record(row, chats)
+            chats, later = memberships.get(row["id"], []), versions.get(row["id"])
+            yield (post_record(row, chats, raws.raw(row), later) if raws
+                   else post_record(row, chats, later=later))
 
 
 def write_jsonl(store: Store, out: IO[bytes], chat: str | None = None,

@@ -29,7 +29,7 @@ from pathlib import Path
 import orjson
 
 from chatrecap.errors import ChatrecapError, EmptyArchive, InputError, RecordError
-from chatrecap.models import Post
+from chatrecap.models import Post, Superseded
 from chatrecap.sources import detect, get_source
 from chatrecap.sources._workbook import ENCODING as WORKBOOK
 from chatrecap.sources.base import (
@@ -121,7 +121,7 @@ def _chats_of(chats: list[str], channel: str | None, ctx: _Context) -> tuple[str
     return (channel or ctx.fallback_chat,)
 
 
-def prepare(items: Iterable[Post | PostRow | RecordError], ctx: _Context,
+def prepare(items: Iterable[Post | PostRow | Superseded | RecordError], ctx: _Context,
             lines: dict[int, Line] | None = None, name: str = "") -> Batch:
     """Turn records into rows (a line source may have made them already: (row, author)
     pairs). ``lines`` (line-based sources) are kept as the raw records; otherwise each
@@ -135,20 +135,23 @@ def prepare(items: Iterable[Post | PostRow | RecordError], ctx: _Context,
     keep_records = ctx.keep_raw and lines is None
     records = referenced = 0
     for item in items:
-        if isinstance(item, RecordError):
+        if type(item) is tuple:
+            row, author = item
+            observed = row[_OBSERVED]
+        elif isinstance(item, RecordError):
             batch.problems.append(item)
             if item.skipped:
                 records += 1
             continue
-        records += 1
-        if type(item) is tuple:
-            row, author = item
-            observed = row[_OBSERVED]
+        elif isinstance(item, Superseded):
+            batch.versions.add((item.post_id, item.by_id))
+            continue
         else:
             observed = stamps.get(item.observed_at)
             if observed is None:
                 observed = stamps[item.observed_at] = iso(item.observed_at) or ctx.observed
             author, row = item.author, None
+        records += 1  # (a post or a row; problems and versions are counted above)
         known = author_rows.get(id(author))
         if known is None:
             known = author_rows[id(author)] = (author.id, author_row(author))
@@ -185,7 +188,7 @@ def _prepare_lines(source_id: str, name: str, options: ReadOptions, ctx: _Contex
     the lines before the first bad one)."""
     source = get_source(source_id)
     assert isinstance(source, LineSource)
-    items: list[Post | PostRow | RecordError] = []
+    items: list[Post | PostRow | Superseded | RecordError] = []
     lines: dict[int, Line] = {}
     views = source.takes_views
     for number, line in chunk:
@@ -328,7 +331,7 @@ def _batches(source: Source, path: Path, options: ReadOptions, ctx: _Context,
             if strict and any(problem.skipped for problem in batch.problems):
                 return
         return
-    pending: list[Post | RecordError] = []
+    pending: list[Post | Superseded | RecordError] = []
     for item in source.read(path, options):
         pending.append(item)
         if strict and isinstance(item, RecordError) and item.skipped:

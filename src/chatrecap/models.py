@@ -200,3 +200,14 @@ class Post:
     @property
     def author_id(self) -> str:
         return self.author.id
+
+
+@dataclass(frozen=True, slots=True)
+class Superseded:
+    """An earlier version of an edited post (X keeps each edit as a new tweet, listing the
+    chain in ``edit_history_tweet_ids``): ``post_id`` was replaced by ``by_id``, a later
+    version. A stream captures every version, a later search the newest: the analysis
+    reads one post, the newest version it holds."""
+
+    post_id: str
+    by_id: str

@@ -12,7 +12,7 @@ from datetime import datetime
 
 import orjson
 
-from chatrecap.store import ANALYSIS_FIELDS, Store
+from chatrecap.store import ANALYSIS_FIELDS, Store, newer_id
 
 
 @dataclass(slots=True)
@@ -111,4 +111,40 @@ def load_corpus(store: Store, chat: str, start: datetime | None = None,
             posts.append(post)
         else:
             referenced[post.id] = post
+    versions = store.newer_versions(chat)
+    if versions:
+        posts = _newest_versions(posts, referenced, versions)
     return Corpus(chat, posts, referenced, authors)
+
+
+def _newest_versions(posts: list[ChatPost], referenced: dict[str, ChatPost],
+                     versions: list[tuple[str, str]]) -> list[ChatPost]:
+    """One post per edited post: an earlier version (of the (earlier, later) ``versions``)
+    is left out where a later one is among ``posts``; the newest read stands where the
+    post was first written (the earliest version's time, if read), and what pointed at an
+    earlier version points at it."""
+    held = {p.id: p for p in posts}
+    gone: dict[str, str] = {}
+    for old, new in versions:
+        # (X's ids grow with time: a pair the other way round, or of one post, is no edit)
+        if new in held and newer_id(new, old) and (old not in gone or newer_id(new, gone[old])):
+            gone[old] = new
+    if not gone:
+        return posts
+    for old, new in gone.items():
+        first = held.get(old) or referenced.get(old)
+        if first is not None and first.created_at < held[new].created_at:
+            held[new].created_at = first.created_at
+    kept = []
+    for post in posts:
+        if post.id in gone:
+            continue
+        if post.reply_to_id in gone:
+            post.reply_to_id = gone[post.reply_to_id]
+        if post.quote_of_id in gone:
+            post.quote_of_id = gone[post.quote_of_id]
+        if post.repost_of_id in gone:
+            post.repost_of_id = gone[post.repost_of_id]
+        kept.append(post)
+    kept.sort(key=lambda p: (p.created_at, p.id))  # (a corpus is in time order, as read)
+    return kept

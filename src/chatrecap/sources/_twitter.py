@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from chatrecap.models import Author
+from chatrecap.models import Author, Superseded
 from chatrecap.store import iso
 
 PLATFORM = "twitter"
@@ -194,3 +194,17 @@ def unique(items: list[str]) -> list[str]:
             seen.add(key)
             out.append(item)
     return out
+
+
+def edit_versions(history: Any) -> Iterator[Superseded]:
+    """Each version of an edited tweet replaced by each later one, from the chain of ids X
+    lists oldest first (``edit_history_tweet_ids``; v1.1's ``edit_history.edit_tweet_ids``):
+    whichever versions an archive holds, the newest is known. Nothing for a tweet never
+    edited (one id)."""
+    if not isinstance(history, list) or len(history) < 2:
+        return
+    chain = list(dict.fromkeys(str(native) for native in history
+                               if isinstance(native, str | int) and str(native).isdigit()))
+    for k, earlier in enumerate(chain):
+        for later in chain[k + 1:]:
+            yield Superseded(f"{PLATFORM}:{earlier}", f"{PLATFORM}:{later}")

@@ -9,6 +9,8 @@ cycles, so the garbage collector need not track them (gc=False): a page has thou
 
 from __future__ import annotations
 
+from typing import Any
+
 import msgspec
 
 
@@ -108,6 +110,9 @@ class TweetFields(msgspec.Struct, gc=False, kw_only=True):
     note_tweet: NoteTweet | None = None
     author: User | None = None  # inlined by `twarc2 flatten`
     in_reply_to_user: User | None = None  # inlined by `twarc2 flatten`
+    # The versions of an edited tweet, oldest first: untyped, so that an odd value costs
+    # nothing but the versions (``edit_versions`` reads it), not the page.
+    edit_history_tweet_ids: Any = None
 
 
 class Ref(TweetFields, kw_only=True):

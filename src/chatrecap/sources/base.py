@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 import orjson
 
 from chatrecap.errors import EmptyArchive, InputError, RecordError, ZipLimitError
-from chatrecap.models import Author, Post
+from chatrecap.models import Author, Post, Superseded
 from chatrecap.sources import _workbook
 
 SNIFF_BYTES = 64 * 1024
@@ -79,7 +79,9 @@ class Source:
         """0 when the file is surely not this format, up to 1 when it surely is."""
         raise NotImplementedError
 
-    def read(self, path: Path, options: ReadOptions) -> Iterator[Post | RecordError]:
+    def read(self, path: Path, options: ReadOptions) -> Iterator[Post | Superseded | RecordError]:
+        """The file's posts and problems; and, from a source whose records say so, which of
+        the posts are earlier versions of an edited one (:class:`Superseded`)."""
         raise NotImplementedError
 
     def raw_of(self, record: Any, native_id: str) -> Any:
@@ -125,18 +127,18 @@ class LineSource(Source):
     takes_views: ClassVar[bool] = False
 
     def parse_line(self, line: Line, number: int, name: str,
-                   options: ReadOptions) -> list[Post | RecordError]:
+                   options: ReadOptions) -> list[Post | Superseded | RecordError]:
         raise NotImplementedError
 
     def parse_line_rows(self, line: Line, number: int, name: str, options: ReadOptions,
-                        observed: str | None) -> list[Post | PostRow | RecordError]:
+                        observed: str | None) -> list[Post | PostRow | Superseded | RecordError]:
         """What the import reads of a line: :meth:`parse_line`'s posts, or, from a source
         that makes them straight from its records, (row, author) pairs in the store's form
         (``chatrecap.store.post_row``; ``observed`` where the record does not say when it
         was seen), which spares the import a Post per record."""
         return self.parse_line(line, number, name, options)
 
-    def read(self, path: Path, options: ReadOptions) -> Iterator[Post | RecordError]:
+    def read(self, path: Path, options: ReadOptions) -> Iterator[Post | Superseded | RecordError]:
         name = str(path)
         for number, line in iter_json_lines(path):
             yield from self.parse_line(line, number, name, options)

@@ -54,13 +54,13 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from chatrecap.errors import InputError, OptionError, RecordError
-from chatrecap.models import Author, Post, make_id
+from chatrecap.models import Author, Post, Superseded, make_id
 from chatrecap.sources._csv import (
     TIME_OF_DAY,
     BadRow,
@@ -280,7 +280,12 @@ class GenericCsvSource(Source):
             return 0.0
         return 0.1  # any header row fits; the sources of specific CSV layouts win
 
-    def read(self, path: Path, options: ReadOptions) -> Iterator[Post | RecordError]:
+    def versions(self, row: list[str], columns: Columns) -> Iterable[Superseded]:
+        """The row's earlier versions of an edited post, where a layout says (see
+        ``Superseded``): none in a CSV of unknown layout."""
+        return ()
+
+    def read(self, path: Path, options: ReadOptions) -> Iterator[Post | Superseded | RecordError]:
         name = str(path)
         delimiter = file_delimiter(path)
         bound: dict[str, int] | None = None
@@ -304,6 +309,7 @@ class GenericCsvSource(Source):
             try:
                 yield from _row(name, line, columns, bound, self.cells(row, raw_columns), options.tz,
                                 raw_columns.record(row), day_first, noted)
+                yield from self.versions(row, raw_columns)
             except ValueError as exc:
                 kind = exc.kind if isinstance(exc, BadRow) else "malformed record"
                 yield RecordError(name, line, f"{exc}; skipped", kind=kind)

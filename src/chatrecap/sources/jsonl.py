@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 
 from chatrecap.errors import RecordError
-from chatrecap.models import Author, Post
+from chatrecap.models import Author, Post, Superseded
 from chatrecap.sources._twitter import parse_iso
 from chatrecap.sources.base import Line, LineSource, ReadOptions, Sample, json_error
 
@@ -32,9 +32,19 @@ class CanonicalJsonlSource(LineSource):
         return 0.0
 
     def parse_line(self, line: Line, number: int, name: str,
-                   options: ReadOptions) -> list[Post | RecordError]:
+                   options: ReadOptions) -> list[Post | Superseded | RecordError]:
         try:
-            return [record_to_post(orjson.loads(line), name, number)]
+            record = orjson.loads(line)
+            post = record_to_post(record, name, number)
+            later = record.get("superseded_by")
+            if later is None:
+                return [post]
+            if not isinstance(later, list) or not all(isinstance(by_id, str) for by_id in later):
+                return [post, RecordError(name, number, "superseded_by is not a list of post ids; "
+                                          "the post is kept without its versions",
+                                          kind="malformed field", skipped=False)]
+            return [post, *(Superseded(post.id, by_id) for by_id in dict.fromkeys(later)
+                            if by_id != post.id)]
         except orjson.JSONDecodeError as exc:
             return [json_error(name, number, exc)]
         except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:

@@ -24,10 +24,11 @@ import msgspec
 import orjson
 
 from chatrecap.errors import RecordError
-from chatrecap.models import INT_LIMIT, Author, Post
+from chatrecap.models import INT_LIMIT, Author, Post, Superseded
 from chatrecap.sources import _x_v2 as x
 from chatrecap.sources._twitter import (
     PLATFORM,
+    edit_versions,
     expand_links,
     is_media_link,
     is_self_link,
@@ -79,13 +80,13 @@ class Twarc2Source(LineSource):
         return 0.0
 
     def parse_line(self, line: Line, number: int, name: str,
-                   options: ReadOptions) -> list[Post | RecordError]:
+                   options: ReadOptions) -> list[Post | Superseded | RecordError]:
         rows = self.parse_line_rows(line, number, name, options, None)
         raw = bytes(line)
-        return [row if isinstance(row, RecordError) else row_post(*row, raw) for row in rows]
+        return [row_post(*row, raw) if type(row) is tuple else row for row in rows]
 
     def parse_line_rows(self, line: Line, number: int, name: str, options: ReadOptions,
-                        observed: str | None) -> list[Post | PostRow | RecordError]:
+                        observed: str | None) -> list[Post | PostRow | Superseded | RecordError]:
         """The line's posts as rows, made straight from the decoded structs (the import's
         hot path); ``observed`` None leaves the time unknown, as a Post has it."""
         try:
@@ -120,7 +121,8 @@ class Twarc2Source(LineSource):
         return record
 
 
-def _read_line(record: x.Line, name: str, number: int, default_observed: str | None) -> Iterator[PostRow]:
+def _read_line(record: x.Line, name: str, number: int,
+               default_observed: str | None) -> Iterator[PostRow | Superseded]:
     observed = iso(_observed_at(record)) or default_observed
     data = record.data
     if data is None:
@@ -135,8 +137,11 @@ def _read_line(record: x.Line, name: str, number: int, default_observed: str | N
     for tweet in page.tweets.values():
         if tweet.id not in data_ids:
             yield page.post(tweet, referenced=True)
+        yield from edit_versions(tweet.edit_history_tweet_ids)
     for tweet in data:
         yield page.post(tweet, referenced=False)
+        if tweet.id not in page.tweets:
+            yield from edit_versions(tweet.edit_history_tweet_ids)
 
 
 def _other_record(line: Line, name: str, number: int) -> RecordError | None:
@@ -266,7 +271,8 @@ class _Page:
                     referenced, self.observed, self.name, self.number)
 
 
-def _flattened(tweet: x.Line, name: str, number: int, observed: str | None) -> Iterator[PostRow]:
+def _flattened(tweet: x.Line, name: str, number: int,
+               observed: str | None) -> Iterator[PostRow | Superseded]:
     """A ``twarc2 flatten`` line: the author and referenced tweets are inlined."""
     source: Tweetish = tweet
     for ref in tweet.referenced_tweets:
@@ -274,6 +280,7 @@ def _flattened(tweet: x.Line, name: str, number: int, observed: str | None) -> I
             continue
         yield _row(ref, _said(ref, ref.attachments.media if ref.attachments else []),
                    _inlined_author(ref), _inlined_reply_handle(ref), True, observed, name, number)
+        yield from edit_versions(ref.edit_history_tweet_ids)
         if ref.type == "retweeted":
             source = ref
     if tweet.author_id is None:
@@ -281,6 +288,7 @@ def _flattened(tweet: x.Line, name: str, number: int, observed: str | None) -> I
     media = source.attachments.media if source.attachments else []
     yield _row(tweet, _said(source, media), _inlined_author(tweet), _inlined_reply_handle(tweet),
                False, observed, name, number)
+    yield from edit_versions(tweet.edit_history_tweet_ids)
 
 
 def _inlined_author(tweet: Tweetish) -> Author:

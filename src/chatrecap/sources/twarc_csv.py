@@ -20,11 +20,13 @@ Read as a generic CSV (:mod:`chatrecap.sources.csv_generic`) whose columns are k
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from chatrecap.models import Superseded
 from chatrecap.sources._csv import (
     Columns,
     header_names,
@@ -33,7 +35,7 @@ from chatrecap.sources._csv import (
     sample_rows,
     text_entities,
 )
-from chatrecap.sources._twitter import PLATFORM, as_written, is_media_link, is_self_link
+from chatrecap.sources._twitter import PLATFORM, as_written, edit_versions, is_media_link, is_self_link
 from chatrecap.sources.base import ReadOptions, Sample
 from chatrecap.sources.csv_generic import GenericCsvSource, bind_columns, mapped_columns
 
@@ -82,6 +84,9 @@ class TwarcCsvSource(GenericCsvSource):
         mapping.setdefault("platform", "platform")
         mapping.setdefault("reply_to_author", "reply_to_author (text)")
         return Columns(extended), bind_columns(extended, mapping, path)
+
+    def versions(self, row: list[str], columns: Columns) -> Iterable[Superseded]:
+        return edit_versions(_items(columns.get(row, "edit_history_tweet_ids")))
 
     def cells(self, row: list[str], columns: Columns) -> list[str]:
         cells = list(row)

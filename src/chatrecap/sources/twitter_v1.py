@@ -24,10 +24,11 @@ from typing import Any
 import orjson
 
 from chatrecap.errors import EmptyArchive, InputError, RecordError
-from chatrecap.models import Author, Post
+from chatrecap.models import Author, Post, Superseded
 from chatrecap.sources._csv import text_entities
 from chatrecap.sources._twitter import (
     PLATFORM,
+    edit_versions,
     expand_links,
     parse_iso_or_none,
     parse_v1_date,
@@ -85,7 +86,7 @@ class TwitterV1Source(Source):
             return 0.9
         return 0.0
 
-    def read(self, path: Path, options: ReadOptions) -> Iterator[Post | RecordError]:
+    def read(self, path: Path, options: ReadOptions) -> Iterator[Post | Superseded | RecordError]:
         head = "" if path.is_dir() else _head(path)
         if path.is_dir() or head.startswith("PK\x03\x04") or _ytd_name(head) is not None:
             for where, tweets, owner in _archive_parts(path, head):
@@ -95,7 +96,7 @@ class TwitterV1Source(Source):
 
 
 def _read_tweets(name: str, records: Iterator[tuple[int, Any]],
-                 owner: Author | None) -> Iterator[Post | RecordError]:
+                 owner: Author | None) -> Iterator[Post | Superseded | RecordError]:
     """The posts of the tweets; ``owner`` writes every one (an X archive's tweets.js)."""
     cut = 0  # tweets the archive holds only cut short
     for number, tweet in records:
@@ -109,6 +110,9 @@ def _read_tweets(name: str, records: Iterator[tuple[int, Any]],
             continue
         cut += _cut_short(tweet)
         yield from posts
+        history = tweet.get("edit_history")  # (v1.1 since 2022: the versions of an edited tweet)
+        if isinstance(history, dict):
+            yield from edit_versions(history.get("edit_tweet_ids"))
     if cut:
         yield RecordError(name, None, f"{cut:,} tweets are cut short in this archive (fetched without "
                           "tweet_mode=extended): their text ends with “…” and a link to the whole "

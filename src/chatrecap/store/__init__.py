@@ -167,6 +167,13 @@ sqlite3.register_adapter(bool, int)
 _RAW_UPSERT = ("INSERT INTO raw_records (source_file, source_line, data) VALUES (?, ?, ?) "
                "ON CONFLICT (source_file, source_line) DO UPDATE SET data = excluded.data")
 _CHAT_LINK = "INSERT INTO chat_posts (chat, post_id) VALUES (?, ?) ON CONFLICT DO NOTHING"
+_VERSION_LINK = "INSERT INTO post_versions (post_id, by_id) VALUES (?, ?) ON CONFLICT DO NOTHING"
+
+
+def newer_id(post_id: str, other: str) -> bool:
+    """Whether one version of an edited post is newer than another: X's ids grow with
+    time (and the ids compared share their platform prefix)."""
+    return (len(post_id), post_id) > (len(other), other)
 
 
 def json_list(items: list[str]) -> str:
@@ -241,6 +248,7 @@ class Batch:
     authors: dict[str, tuple[tuple[Any, ...], str]] = field(default_factory=dict)  # row, observed
     raws: dict[tuple[str, int], bytes] = field(default_factory=dict)
     chat_posts: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    versions: set[tuple[str, str]] = field(default_factory=set)  # (earlier, later version): Superseded
     referenced: int = 0
     records: int = 0
     problems: list[Any] = field(default_factory=list)  # RecordError, in file order
@@ -384,6 +392,8 @@ class Store:
                 self.executemany(_RAW_UPSERT, [(f, n, d) for (f, n), d in batch.raws.items()])
             if links:
                 self.executemany(_CHAT_LINK, sorted(links))
+            if batch.versions:  # (an edited post's earlier versions: nearly no batch has any)
+                self.executemany(_VERSION_LINK, sorted(batch.versions))
             self.commit()
         except Exception:
             self.conn.rollback()
@@ -542,14 +552,31 @@ class Store:
                      "set_at = excluded.set_at", (account_id, kind, iso(datetime.now(UTC))))
         self.commit()
 
+    def newer_versions(self, chat: str) -> list[tuple[str, str]]:
+        """(earlier, later version) of edited posts whose later version is one of the
+        chat's posts (see ``Superseded``); the earlier one may be a chat post or only
+        referenced."""
+        return [(old, new) for old, new in self.query(
+            "SELECT v.post_id, v.by_id FROM post_versions v JOIN chat_posts c "
+            "ON c.post_id = v.by_id WHERE c.chat = ? ORDER BY v.post_id, v.by_id", (chat,))]
+
+    def later_versions(self, post_ids: Sequence[str]) -> dict[str, list[str]]:
+        """For each of these posts that an edit replaced, its later versions, sorted."""
+        return self._sorted_lists(
+            "SELECT post_id, by_id FROM post_versions WHERE post_id IN ({marks})", post_ids)
+
     def post_chats(self, post_ids: Sequence[str]) -> dict[str, list[str]]:
         """The chats each of these posts belongs to, sorted."""
+        return self._sorted_lists(
+            "SELECT post_id, chat FROM chat_posts WHERE post_id IN ({marks})", post_ids)
+
+    def _sorted_lists(self, statement: str, post_ids: Sequence[str]) -> dict[str, list[str]]:
+        """The (post id, value) rows of ``statement`` as each post's values, sorted."""
         out: dict[str, list[str]] = {}
-        for chat, post_id in self.query_in(
-                "SELECT chat, post_id FROM chat_posts WHERE post_id IN ({marks})", post_ids):
-            out.setdefault(post_id, []).append(chat)
-        for chats in out.values():
-            chats.sort()  # in Python: a PostgreSQL collation would sort otherwise
+        for post_id, value in self.query_in(statement, post_ids):
+            out.setdefault(post_id, []).append(value)
+        for values in out.values():
+            values.sort()  # in Python: a PostgreSQL collation would sort otherwise
         return out
 
     def stats(self) -> dict[str, Any]:

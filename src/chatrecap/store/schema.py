@@ -274,6 +274,16 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX consents_subscriber ON consents (subscriber_id, at)",
     ],
+    [
+        # An edited post's versions (X makes each edit a new tweet): post_id was replaced
+        # by by_id, a later version. Where a chat holds several, the analysis reads the
+        # newest (chatrecap.analysis.corpus).
+        """CREATE TABLE post_versions (
+            post_id TEXT NOT NULL,
+            by_id TEXT NOT NULL,
+            PRIMARY KEY (post_id, by_id)
+        )""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
