@@ -328,6 +328,9 @@ def test_an_edited_tweet_is_read_once_as_its_newest_version(tmp_path, data, orde
         assert store.query("SELECT post_id, by_id FROM post_versions") == [
             (f"twitter:{ORIGINAL}", f"twitter:{EDIT}")]
         corpus = load_corpus(store, "#edits")
+        # Sessions count the post once too.
+        assert [row[1] for row in store.chat_times("#edits")] == [
+            "twitter:1588000000000000500", f"twitter:{EDIT}"]
     # The newest version stands where the post was first written, before the reply to it.
     assert [p.id for p in corpus.posts] == [f"twitter:{EDIT}", "twitter:1588000000000000500"]
     edited = corpus.by_id[f"twitter:{EDIT}"]
@@ -346,15 +349,23 @@ def test_a_reply_to_an_earlier_version_a_search_page_includes_answers_the_newest
     reply = orjson.loads(_stream_line(data, "1588000000000000900", ["1588000000000000900"],
                                       "agreed #edits", 6, reply_to=ORIGINAL))
     first = orjson.loads(_stream_line(data, ORIGINAL, [ORIGINAL, EDIT], "A1: first take #edits", 1))
-    page = {"data": [edit["data"], reply["data"]],
-            "includes": {**edit["includes"], "tweets": [first["data"]]}}
+    # and a quote of another reply to the first version, which the page includes
+    other = orjson.loads(_stream_line(data, "1588000000000000950", ["1588000000000000950"],
+                                      "so true", 7, reply_to=ORIGINAL))
+    quote = orjson.loads(_stream_line(data, "1588000000000000990", ["1588000000000000990"],
+                                      "this #edits", 8))
+    quote["data"]["referenced_tweets"] = [{"type": "quoted", "id": "1588000000000000950"}]
+    page = {"data": [edit["data"], reply["data"], quote["data"]],
+            "includes": {**edit["includes"], "tweets": [first["data"], other["data"]]}}
     path = tmp_path / "search.jsonl"
     path.write_bytes(orjson.dumps(page) + b"\n")
     with open_store(tmp_path / "w.db") as store:
-        assert import_file(store, path, "twarc2", ReadOptions(chat="#edits")).new == 2
+        assert import_file(store, path, "twarc2", ReadOptions(chat="#edits")).new == 3
         corpus = load_corpus(store, "#edits")
-    assert [p.id for p in corpus.posts] == [f"twitter:{EDIT}", "twitter:1588000000000000900"]
+    assert [p.id for p in corpus.posts] == [f"twitter:{EDIT}", "twitter:1588000000000000900",
+                                            "twitter:1588000000000000990"]
     assert corpus.posts[1].reply_to_id == f"twitter:{EDIT}"
+    assert corpus.referenced["twitter:1588000000000000950"].reply_to_id == f"twitter:{EDIT}"
     assert corpus.posts[0].created_at == datetime(2022, 11, 3, 19, 1, tzinfo=UTC)
 
 

@@ -122,7 +122,7 @@ def _newest_versions(posts: list[ChatPost], referenced: dict[str, ChatPost],
     """One post per edited post: an earlier version (of the (earlier, later) ``versions``)
     is left out where a later one is among ``posts``; the newest read stands where the
     post was first written (the earliest version's time, if read), and what pointed at an
-    earlier version points at it."""
+    earlier version (a chat post or a referenced one) points at it."""
     held = {p.id: p for p in posts}
     gone: dict[str, str] = {}
     for old, new in versions:
@@ -135,16 +135,13 @@ def _newest_versions(posts: list[ChatPost], referenced: dict[str, ChatPost],
         first = held.get(old) or referenced.get(old)
         if first is not None and first.created_at < held[new].created_at:
             held[new].created_at = first.created_at
-    kept = []
-    for post in posts:
-        if post.id in gone:
-            continue
+    kept = [post for post in posts if post.id not in gone]
+    for post in (*kept, *referenced.values()):
         if post.reply_to_id in gone:
             post.reply_to_id = gone[post.reply_to_id]
         if post.quote_of_id in gone:
             post.quote_of_id = gone[post.quote_of_id]
         if post.repost_of_id in gone:
             post.repost_of_id = gone[post.repost_of_id]
-        kept.append(post)
     kept.sort(key=lambda p: (p.created_at, p.id))  # (a corpus is in time order, as read)
     return kept

@@ -522,10 +522,17 @@ class Store:
 
     def chat_times(self, chat: str) -> list[tuple[str, str, str]]:
         """(created_at, post id, author id) of every post of a chat, in time order: what
-        splitting a chat into sessions needs, without the texts."""
-        return self.query(
+        splitting a chat into sessions needs, without the texts. An edited post counts
+        once, as the analysis reads it: an earlier version whose later one the chat holds
+        is left out."""
+        rows = self.query(
             "SELECT p.created_at, p.id, p.author_id FROM posts p JOIN chat_posts c "
             "ON c.post_id = p.id WHERE c.chat = ? ORDER BY p.created_at, p.id", (chat,))
+        versions = self.newer_versions(chat)
+        if versions:
+            earlier = {old for old, new in versions if newer_id(new, old)}
+            rows = [row for row in rows if row[1] not in earlier]
+        return rows
 
     def chat_authors_between(self, chat: str, start: datetime, end: datetime) -> set[str]:
         """Who posted in a chat in [start, end): tells first-time from returning people."""
