@@ -328,9 +328,11 @@ def test_an_edited_tweet_is_read_once_as_its_newest_version(tmp_path, data, orde
         assert store.query("SELECT post_id, by_id FROM post_versions") == [
             (f"twitter:{ORIGINAL}", f"twitter:{EDIT}")]
         corpus = load_corpus(store, "#edits")
-        # Sessions count the post once too.
+        # Sessions and the series view count the post once too.
         assert [row[1] for row in store.chat_times("#edits")] == [
             "twitter:1588000000000000500", f"twitter:{EDIT}"]
+        hour = datetime(2022, 11, 3, 19, tzinfo=UTC), datetime(2022, 11, 3, 20, tzinfo=UTC)
+        assert list(store.chat_author_counts("#edits", *hour).values()) == [2]
     # The newest version stands where the post was first written, before the reply to it.
     assert [p.id for p in corpus.posts] == [f"twitter:{EDIT}", "twitter:1588000000000000500"]
     edited = corpus.by_id[f"twitter:{EDIT}"]
