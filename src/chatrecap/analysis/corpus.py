@@ -125,9 +125,8 @@ def _newest_versions(posts: list[ChatPost], referenced: dict[str, ChatPost],
     earlier version (a chat post or a referenced one) points at it."""
     held = {p.id: p for p in posts}
     gone: dict[str, str] = {}
-    for old, new in versions:
-        # (X's ids grow with time: a pair the other way round, or of one post, is no edit)
-        if new in held and newer_id(new, old) and (old not in gone or newer_id(new, gone[old])):
+    for old, new in versions:  # (each new is later than its old: ``Store.newer_versions``)
+        if new in held and (old not in gone or newer_id(new, gone[old])):
             gone[old] = new
     if not gone:
         return posts

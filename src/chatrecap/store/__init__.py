@@ -168,13 +168,15 @@ _RAW_UPSERT = ("INSERT INTO raw_records (source_file, source_line, data) VALUES 
                "ON CONFLICT (source_file, source_line) DO UPDATE SET data = excluded.data")
 _CHAT_LINK = "INSERT INTO chat_posts (chat, post_id) VALUES (?, ?) ON CONFLICT DO NOTHING"
 _VERSION_LINK = "INSERT INTO post_versions (post_id, by_id) VALUES (?, ?) ON CONFLICT DO NOTHING"
-# The earlier versions of edited posts whose later version is a post of the chat (?), which
-# the analysis leaves out; only a later id is a later version (``newer_id``, in SQL).
-# (Driven by post_versions, nearly always empty, not by the chat's posts.)
-_EARLIER_VERSIONS = (
-    "SELECT v.post_id FROM post_versions v WHERE EXISTS (SELECT 1 FROM chat_posts w "
-    "WHERE w.chat = ? AND w.post_id = v.by_id) AND (LENGTH(v.by_id) > LENGTH(v.post_id) OR "
+# (earlier, later version) pairs of edited posts whose later version is a post of the chat
+# (?); only a later id is a later version (``newer_id``, in SQL). Driven by post_versions,
+# nearly always empty, not by the chat's posts.
+_CHAT_VERSIONS = (
+    "FROM post_versions v WHERE EXISTS (SELECT 1 FROM chat_posts w WHERE w.chat = ? AND "
+    "w.post_id = v.by_id) AND (LENGTH(v.by_id) > LENGTH(v.post_id) OR "
     "(LENGTH(v.by_id) = LENGTH(v.post_id) AND v.by_id > v.post_id))")
+# The earlier versions the analysis leaves out of a chat.
+_EARLIER_VERSIONS = f"SELECT v.post_id {_CHAT_VERSIONS}"
 
 
 def newer_id(post_id: str, other: str) -> bool:
@@ -566,10 +568,9 @@ class Store:
     def newer_versions(self, chat: str) -> list[tuple[str, str]]:
         """(earlier, later version) of edited posts whose later version is one of the
         chat's posts (see ``Superseded``); the earlier one may be a chat post or only
-        referenced."""
+        referenced. A pair the other way round, or of one post, is no edit: left out."""
         return [(old, new) for old, new in self.query(
-            "SELECT v.post_id, v.by_id FROM post_versions v JOIN chat_posts c "
-            "ON c.post_id = v.by_id WHERE c.chat = ? ORDER BY v.post_id, v.by_id", (chat,))]
+            f"SELECT v.post_id, v.by_id {_CHAT_VERSIONS} ORDER BY v.post_id, v.by_id", (chat,))]
 
     def later_versions(self, post_ids: Sequence[str]) -> dict[str, list[str]]:
         """For each of these posts that an edit replaced, its later versions, sorted."""
