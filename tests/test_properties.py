@@ -17,13 +17,16 @@ clean-up helpers, and mutated twarc2 / TAGS files imported end to end.
 
 from __future__ import annotations
 
+import bz2
 import codecs
 import copy
 import csv
+import gzip
 import html
 import io
 import itertools
 import json
+import lzma
 import re
 import shutil
 import tempfile
@@ -38,6 +41,7 @@ from zoneinfo import ZoneInfo
 
 import orjson
 import pytest
+import zstandard
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
@@ -481,6 +485,38 @@ def test_mutated_real_files(group: str, draw: st.DataObject, work: Path, store: 
     folder = fresh_dir(work)
     path = write_mutated(draw, seed, folder)
     full_check(store, seed.source_id, path, draw_options(draw, seed))
+    shutil.rmtree(folder)
+
+
+COMPRESSIONS = {
+    ".gz": gzip.compress, ".bz2": bz2.compress, ".xz": lzma.compress,
+    ".zst": lambda data: zstandard.ZstdCompressor().compress(data),
+}
+
+
+@pytest.mark.parametrize("group", ("twarc2", "tags", "mastodon"))
+@fuzz_settings(40)
+@given(draw=st.data())
+def test_mutated_compressed_files(group: str, draw: st.DataObject, work: Path, store: Store) -> None:
+    """A real file, mutated, compressed, and its compressed bytes mutated in turn (cut
+    short, flipped): the import raises nothing, and whatever it stores or says names the
+    compressed file, never its temporary expansion."""
+    seed = draw_seed(draw, group)
+    folder = fresh_dir(work)
+    suffix = draw.draw(st.sampled_from(sorted(COMPRESSIONS)), label="compression")
+    data = mutate(draw, seed.data) if draw.draw(st.booleans(), label="mutate the content") else seed.data
+    packed = COMPRESSIONS[suffix](data)
+    if draw.draw(st.booleans(), label="mutate the compressed bytes"):
+        packed = mutate(draw, packed)
+    path = folder / (seed.name + suffix)
+    path.write_bytes(packed)
+    problems: list[RecordError] = []
+    report = import_file(store, path, None, draw_options(draw, seed), on_problem=problems.append)
+    assert report.records >= report.new >= 0
+    said = [str(problem) for problem in problems] + [report.error or ""]
+    assert not any("chatrecap-" in text for text in said), said
+    stored = store.query("SELECT DISTINCT source_file FROM posts WHERE source_file LIKE ?", (f"{folder}%",))
+    assert {name for (name,) in stored} <= {str(path)}
     shutil.rmtree(folder)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import html
 import io
 import re
@@ -324,6 +325,17 @@ def test_an_upload_lists_per_line_errors_and_imports_the_good_lines(admin, site)
     _, settings = site
     saved = uploads.upload_root(settings.db)
     assert [p.name for p in saved.glob("*/*")] == ["broken.jsonl"]
+
+
+def test_a_compressed_upload_is_imported_and_its_problems_name_it(admin):
+    client, csrf = admin
+    lines = example_bytes().splitlines(keepends=True)
+    broken = b"".join(lines[:2] + [b'{"data": [ this is not JSON\n'] + lines[2:])
+    sent = upload(client, csrf, "chat.jsonl.gz", gzip.compress(broken), chat="#B2Bchat")
+    page = wait_for(client, sent.headers["location"])
+    assert "Posts imported 300" in text_of(page)
+    assert re.search(r"<li>chat\.jsonl\.gz:3: [^<]+</li>", page)
+    assert "chatrecap-" not in page  # the expansion's temporary name shows nowhere
 
 
 def test_an_upload_that_cannot_be_read_says_why_and_a_column_map_fixes_a_csv(admin):

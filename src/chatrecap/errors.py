@@ -2,7 +2,7 @@
 
     ChatrecapError            anything the CLI turns into a one-line message, exit 2
     ├── InputError            a file cannot be read at all (missing, unknown format, encoding, corrupt zip)
-    │   └── ZipLimitError     a zip entry would expand past the documented limit
+    │   └── ZipLimitError     a zip entry or compressed file would expand past the documented limit
     ├── RecordError           one record of a file is malformed (file:line: reason)
     ├── OptionError           a command-line option or setting is wrong (--tz, --map, --format)
     └── StoreError            the workspace cannot be opened or is from a newer chatrecap
@@ -27,7 +27,8 @@ class EmptyArchive(InputError):
 
 
 class ZipLimitError(InputError):
-    """A zip entry would expand past the limit (a zip bomb, or a truncated header)."""
+    """A zip entry or a compressed file would expand past the limit (a bomb, or a
+    truncated header)."""
 
 
 class OptionError(ChatrecapError):

@@ -24,10 +24,12 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import orjson
 
+from chatrecap.compressed import expanded
 from chatrecap.errors import ChatrecapError, EmptyArchive, InputError, RecordError
 from chatrecap.models import Post, Superseded
 from chatrecap.sources import detect, get_source
@@ -111,6 +113,22 @@ class _Context:
     fallback_chat: str
     observed: str
     keep_raw: bool
+    relabel: _Relabel | None = None  # a compressed archive's expansion is read: name it
+
+
+@dataclass(frozen=True, slots=True)
+class _Relabel:
+    """Gives the name of the file read (a temporary expansion) back as the archive's."""
+
+    old: str
+    new: str
+
+    def __call__(self, name: str) -> str:
+        return name.replace(self.old, self.new) if self.old != self.new else name
+
+    def problem(self, problem: RecordError) -> RecordError:
+        problem.file, problem.reason = self(problem.file), self(problem.reason)
+        return problem
 
 
 def _chats_of(chats: list[str], channel: str | None, ctx: _Context) -> tuple[str, ...]:
@@ -139,7 +157,7 @@ def prepare(items: Iterable[Post | PostRow | Superseded | RecordError], ctx: _Co
             row, author = item
             observed = row[_OBSERVED]
         elif isinstance(item, RecordError):
-            batch.problems.append(item)
+            batch.problems.append(item if ctx.relabel is None else ctx.relabel.problem(item))
             if item.skipped:
                 records += 1
             continue
@@ -151,6 +169,8 @@ def prepare(items: Iterable[Post | PostRow | Superseded | RecordError], ctx: _Co
             if observed is None:
                 observed = stamps[item.observed_at] = iso(item.observed_at) or ctx.observed
             author, row = item.author, None
+            if ctx.relabel is not None and item.source_file:
+                item.source_file = ctx.relabel(item.source_file)
         records += 1  # (a post or a row; problems and versions are counted above)
         known = author_rows.get(id(author))
         if known is None:
@@ -188,6 +208,8 @@ def _prepare_lines(source_id: str, name: str, options: ReadOptions, ctx: _Contex
     the lines before the first bad one)."""
     source = get_source(source_id)
     assert isinstance(source, LineSource)
+    if ctx.relabel is not None:  # (the file read is a compressed archive's expansion)
+        name = ctx.relabel(name)
     items: list[Post | PostRow | Superseded | RecordError] = []
     lines: dict[int, Line] = {}
     views = source.takes_views
@@ -381,31 +403,60 @@ def import_file(store: Store, path: Path, fmt: str | None = None,
                 on_progress: ProgressHandler | None = None,
                 keep_raw: bool = True, workers: int | None = None) -> FileReport:
     """Import one archive; bad input is reported in the result, never raised (but with
-    ``strict``, which raises :class:`StrictStop` at the first problem)."""
-    options = options or ReadOptions()
+    ``strict``, which raises :class:`StrictStop` at the first problem). A file compressed
+    whole (gzip, bzip2, xz, zstd) is imported as the file it holds, under its own name."""
     report = FileReport(str(path))
     started = time.perf_counter()
     try:
-        sample = take_sample(path)  # read once: detection, encoding, how to split the file
-        source = get_source(fmt) if fmt else detect(path, sample)
-    except InputError as exc:
+        with expanded(path) as found:
+            if found.note is not None:
+                report.warnings += 1
+                if on_problem:
+                    on_problem(found.note)
+            if found.compression and on_progress is not None:  # (its bytes are not the file's)
+                on_progress = partial(_records_only, on_progress)
+            return _import_file(store, path, found.path, report, started, fmt, options or ReadOptions(),
+                                strict, on_problem, on_progress, keep_raw, workers)
+    except InputError as exc:  # (raised before anything was read: the file could not be expanded)
         report.error, report.empty = str(exc), isinstance(exc, EmptyArchive)
         report.elapsed = time.perf_counter() - started
         return report
+
+
+def _records_only(on_progress: ProgressHandler, records: int, end: int | None) -> None:
+    on_progress(records, None)
+
+
+def _import_file(store: Store, path: Path, inner: Path, report: FileReport, started: float,
+                 fmt: str | None, options: ReadOptions, strict: bool,
+                 on_problem: ProblemHandler | None, on_progress: ProgressHandler | None,
+                 keep_raw: bool, workers: int | None) -> FileReport:
+    """``import_file`` of ``path``, read from ``inner``: the file itself or its expansion,
+    whose name the posts, problems and messages give as ``path``'s."""
+    relabel = _Relabel(str(inner), str(path))
+    try:
+        sample = take_sample(inner)  # read once: detection, encoding, how to split the file
+        source = get_source(fmt) if fmt else detect(inner, sample)
+    except InputError as exc:
+        report.error, report.empty = relabel(str(exc)), isinstance(exc, EmptyArchive)
+        report.elapsed = time.perf_counter() - started
+        return report
     report.format = source.id
-    encoding = _encoding_note(path, sample)
-    if encoding and on_problem:
-        on_problem(encoding)
+    encoding = _encoding_note(inner, sample)
     if encoding:
+        encoding = relabel.problem(encoding)
         report.warnings += 1
+        if on_problem:
+            on_problem(encoding)
     import_id = uuid.uuid4().hex
     store.begin_import(import_id, str(path), source.id, options.chat)
-    ctx = _Context(options.chat, path.stem, iso(datetime.now(UTC)) or "", keep_raw)
+    ctx = _Context(options.chat, inner.stem, iso(datetime.now(UTC)) or "", keep_raw,
+                   relabel if relabel.old != relabel.new else None)
     status = "failed"
     threshold = gc.get_threshold()
     gc.set_threshold(*GC_THRESHOLD)
     try:
-        for written in _written(store, source, path, options, ctx,
+        for written in _written(store, source, inner, options, ctx,
                                 workers or default_workers(), strict,
                                 sample.encoding in UTF8):
             stop = None
@@ -431,7 +482,7 @@ def import_file(store: Store, path: Path, fmt: str | None = None,
         if report.records == 0:  # read without a problem, and not one record in it
             report.error, report.empty = f"{path}: the file holds no posts to import.", True
     except InputError as exc:
-        report.error, report.empty = str(exc), isinstance(exc, EmptyArchive)
+        report.error, report.empty = relabel(str(exc)), isinstance(exc, EmptyArchive)
     except UnicodeDecodeError as exc:
         report.error = (f"{path}: byte {exc.start} of a line is not valid {exc.encoding}; "
                         "save the file as UTF-8.")
