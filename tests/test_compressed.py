@@ -1,12 +1,20 @@
-"""Archives compressed whole (gzip, bzip2, xz, zstd) import as the file they hold."""
+"""Archives compressed whole (gzip, bzip2, xz, zstd) import as the file they hold; a zip
+of archives (no export), as the archives in it."""
 
 from __future__ import annotations
 
 import bz2
 import gzip
 import lzma
+import os
+import re
+import resource
+import signal
 import sqlite3
+import subprocess
+import sys
 import tempfile
+import zipfile
 from contextlib import closing
 from pathlib import Path
 
@@ -91,7 +99,8 @@ def test_a_stream_cut_short_keeps_what_came_before_and_a_whole_copy_completes_it
     result = cli(db, "import", str(cut))
     assert result.exit_code == 0, result.output
     assert "big.jsonl.gz: the gzip data is cut short or damaged" in result.stderr
-    assert "was imported" in result.stderr
+    assert "bytes of whole lines before it were imported" in result.stderr
+    assert "not valid JSON" not in result.stderr  # the line it stopped in is left out, not read
     part = stats(db)["chats"]["big"]["posts"]
     assert 0 < part < expected
     cut.write_bytes(whole)
@@ -122,3 +131,145 @@ def test_damaged_compressed_data_and_a_bomb_are_refused_with_one_line(tmp_path, 
     result = cli(tmp_path / "w.db", "import", str(big))
     assert result.exit_code == 2 and "would expand past the limit" in result.stderr
     assert list((tmp_path / "tmp").iterdir()) == []  # no expansion is left behind
+
+
+# --- zips of archives -------------------------------------------------------------------------
+
+
+def _zip(path: Path, entries: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+    return path
+
+
+def test_a_zip_of_archives_imports_each_under_the_zips_name(tmp_path, data):
+    flat, tags = data / "twarc2" / "flat.jsonl", data / "tags" / "tidytags_sample-data_TAGS_aect.csv"
+    kpop = data / "twarc2" / "kpop.jsonl"
+    bundle = _zip(tmp_path / "dataset.zip", {
+        "README.txt": b"Tweets of the chat, collected with twarc2.\n",
+        "data/flat.jsonl": flat.read_bytes(),
+        "data/kpop.jsonl.gz": gzip.compress(kpop.read_bytes()),
+        f"sheets/{tags.name}": tags.read_bytes(),
+        "__MACOSX/data/._flat.jsonl": b"\x00\x05\x16\x07",
+        "data/.DS_Store": b"\x00\x00\x00\x01Bud1",
+    })
+    db = tmp_path / "w.db"
+    result = cli(db, "import", str(bundle))
+    assert result.exit_code == 0, result.output
+    assert re.search(r"note: \S*dataset\.zip!README\.txt: .*; left out\.", result.stderr)
+    assert "MACOSX" not in result.stderr and "DS_Store" not in result.stderr
+    assert "tags+twarc2" in result.stdout
+    for plain in (flat, kpop, tags):
+        assert cli(tmp_path / "plain.db", "import", str(plain)).exit_code == 0
+    # The same posts and chats (named after each file) as the files imported one by one ...
+    assert stats(db)["chats"] == stats(tmp_path / "plain.db")["chats"]
+    assert _export(tmp_path, db) == _export(tmp_path, tmp_path / "plain.db")
+    # ... each post and raw record named by the zip and its entry.
+    assert {f for (f,) in _rows(db, "SELECT DISTINCT source_file FROM posts")} == {
+        f"{bundle}!data/flat.jsonl", f"{bundle}!data/kpop.jsonl.gz", f"{bundle}!sheets/{tags.name}"}
+    assert {f for (f,) in _rows(db, "SELECT DISTINCT source_file FROM raw_records")} == {
+        f"{bundle}!data/flat.jsonl", f"{bundle}!data/kpop.jsonl.gz", f"{bundle}!sheets/{tags.name}"}
+    again = cli(db, "import", str(bundle))
+    assert again.exit_code == 0 and stats(db)["chats"] == stats(tmp_path / "plain.db")["chats"]
+    rounds = _rows(db, "SELECT path, posts_new, duplicates FROM imports WHERE status = 'done' "
+                       "ORDER BY started_at")
+    assert len(rounds) == 6 and all(new == 0 and duplicates > 0 for _, new, duplicates in rounds[3:])
+
+
+def test_a_zip_of_no_archive_fails_and_zips_inside_it_are_not_opened(tmp_path, data):
+    inner = _zip(tmp_path / "inner.zip", {"flat.jsonl": (data / "twarc2" / "flat.jsonl").read_bytes()})
+    outer = _zip(tmp_path / "outer.zip", {"notes.txt": b"hello\n", "inner.zip": inner.read_bytes()})
+    result = cli(tmp_path / "w.db", "import", str(outer))
+    assert result.exit_code == 2
+    assert "outer.zip!inner.zip: not a chat archive chatrecap recognises; left out." in result.stderr
+    assert "outer.zip: a zip of 2 files, none of them an archive chatrecap reads" in result.stderr
+    # A Slack export inside one is read as the export it is.
+    slack = (data / "slack" / "slack_export_viewer_testarchive.zip").read_bytes()
+    both = _zip(tmp_path / "both.zip", {"slack.zip": slack,
+                                        "flat.jsonl": (data / "twarc2" / "flat.jsonl").read_bytes()})
+    result = cli(tmp_path / "w.db", "import", str(both))
+    assert result.exit_code == 0, result.output
+    assert "slack+twarc2" in result.stdout
+
+
+def test_a_zip_of_archives_is_held_to_the_zip_limits(tmp_path, data, monkeypatch):
+    flat = (data / "twarc2" / "flat.jsonl").read_bytes()
+    monkeypatch.setattr("chatrecap.sources.base.MAX_ZIP_ENTRY_BYTES", 1 << 20)
+    bundle = _zip(tmp_path / "b.zip", {"flat.jsonl": flat, "big.jsonl": os.urandom(1 << 20).hex().encode()})
+    result = cli(tmp_path / "w.db", "import", str(bundle))
+    assert result.exit_code == 0, result.output
+    assert "b.zip!big.jsonl: refused, it would expand to" in result.stderr
+    assert stats(tmp_path / "w.db")["chats"]["flat"]["posts"] == 100
+    bomb = _zip(tmp_path / "bomb.zip", {f"part{k}.jsonl": b" " * (4 << 20) for k in range(8)})
+    result = cli(tmp_path / "w.db", "import", str(bomb))
+    assert result.exit_code == 2 and "bomb.zip: refused, it would expand to" in result.stderr
+
+
+@pytest.mark.parametrize("suffix", list(COMPRESS))
+def test_a_cut_is_noticed_in_every_compression_and_stops_strict(tmp_path, data, suffix):
+    """zstandard's own reader ends a cut frame without a word: the frames are followed."""
+    archive = tmp_path / "big.jsonl"
+    expected = _big_archive(archive, data, copies=3)  # (bzip2 blocks hold 900 kB each)
+    packed = COMPRESS[suffix](archive.read_bytes())
+    cut = tmp_path / ("big.jsonl" + suffix)
+    cut.write_bytes(packed[: len(packed) * 4 // 5])
+    result = cli(tmp_path / "w.db", "import", str(cut))
+    assert result.exit_code == 0, result.output
+    assert f"big.jsonl{suffix}: the " in result.stderr and "cut short or damaged" in result.stderr
+    kept = stats(tmp_path / "w.db")["chats"]["big"]["posts"]
+    assert 0 < kept < expected
+    result = cli(tmp_path / "strict.db", "import", "--strict", str(cut))
+    assert result.exit_code == 2 and "stopped by --strict" in result.stderr
+    assert stats(tmp_path / "strict.db")["chats"]["big"]["posts"] == kept  # what came before stays
+
+
+def test_the_files_beside_a_compressed_one_are_read_with_it(tmp_path, fixtures):
+    """An X archive's tweets.js names its owner in the account.js beside it."""
+    folder = fixtures / "twitter-v1" / "x-archive" / "data"
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "account.js").write_bytes((folder / "account.js").read_bytes())
+    (data / "tweets.js.gz").write_bytes(gzip.compress((folder / "tweets.js").read_bytes()))
+    db = tmp_path / "w.db"
+    result = cli(db, "import", str(data / "tweets.js.gz"))
+    assert result.exit_code == 0, result.output
+    assert _rows(db, "SELECT DISTINCT a.handle FROM posts p JOIN authors a ON a.id = p.author_id "
+                     "WHERE NOT p.is_referenced") == [("chat_guest",)]
+
+
+def test_progress_is_told_in_bytes_of_the_compressed_file(tmp_path, data):
+    from chatrecap.importer import import_file
+    from chatrecap.store import open_store
+
+    archive = tmp_path / "big.jsonl"
+    _big_archive(archive, data, copies=30)  # three runs of lines: three steps of progress
+    packed = tmp_path / "big.jsonl.gz"
+    packed.write_bytes(gzip.compress(archive.read_bytes()))
+    seen: list[int | None] = []
+    with open_store(tmp_path / "w.db") as store:
+        import_file(store, packed, workers=1, on_progress=lambda records, end: seen.append(end))
+    ends = [end for end in seen if end is not None]
+    assert ends == sorted(ends) and len(ends) == len(seen) > 1
+    assert packed.stat().st_size * 0.9 <= ends[-1] <= packed.stat().st_size
+
+
+def test_an_expansion_that_cannot_be_written_fails_the_file_and_says_why(tmp_path, data):
+    """A full disk (here: a limit on the size of the files the command writes)."""
+    archive = tmp_path / "big.jsonl"
+    _big_archive(archive, data, copies=12)
+    packed = tmp_path / "big.jsonl.gz"
+    packed.write_bytes(gzip.compress(archive.read_bytes()))
+    limit = archive.stat().st_size // 2
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # (a write past it fails, not the process)
+
+    done = subprocess.run([sys.executable, "-m", "chatrecap", "--db", str(tmp_path / "w.db"), "import",
+                           str(packed)], preexec_fn=small_files, capture_output=True, text=True,
+                          env={**os.environ, "TMPDIR": str(tmp_path)}, timeout=300)
+    assert done.returncode == 2, done.stderr
+    assert "big.jsonl.gz: its expansion could not be written to the temporary folder" in done.stderr
+    assert "File too large" in done.stderr and "cut short" not in done.stderr
+    assert not list(tmp_path.glob("chatrecap-*"))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import bz2
 import gzip
 import lzma
+import os
 import tempfile
 import zlib
 from collections.abc import Iterator
@@ -38,9 +39,12 @@ FORMATS = (
 MAX_EXPANDED_BYTES = MAX_ZIP_TOTAL_BYTES
 MAX_RATIO = MAX_ZIP_RATIO
 STEP = 1 << 20  # bytes expanded at a time
+ZSTD_STEP = 1 << 10  # compressed bytes given to zstd at a time: it expands them whole (bounded)
+MAX_SIBLINGS = 300  # files beside a compressed one that its expansion sees (see ``expanded``)
 
-#: What the decompressors raise on a stream that is cut short or damaged (and zstandard's own).
-_BROKEN: tuple[type[Exception], ...] = (EOFError, OSError, zlib.error, lzma.LZMAError, ValueError)
+#: What the decompressors raise on a stream that is cut short or damaged.
+_BROKEN: tuple[type[Exception], ...] = (EOFError, OSError, zlib.error, lzma.LZMAError, ValueError,
+                                        zstandard.ZstdError)
 
 
 @dataclass(slots=True)
@@ -50,6 +54,7 @@ class Expanded:
     path: Path
     compression: str | None = None
     note: RecordError | None = None  # the stream ended early or was damaged past some point
+    share: float = 1.0  # the compressed file's size over its expansion's
 
 
 def compression_of(head: bytes) -> str | None:
@@ -57,14 +62,34 @@ def compression_of(head: bytes) -> str | None:
     return next((name for magic, name, _ in FORMATS if head.startswith(magic)), None)
 
 
-def _opened(name: str, fh: IO[bytes]) -> IO[bytes]:
-    if name == "gzip":
-        return gzip.GzipFile(fileobj=fh)  # (several members one after another, as `cat a.gz b.gz`)
-    if name == "bzip2":
-        return bz2.BZ2File(fh)
-    if name == "xz":
-        return lzma.LZMAFile(fh)
-    return zstandard.ZstdDecompressor().stream_reader(fh, read_across_frames=True)
+def _blocks(name: str, raw: IO[bytes]) -> Iterator[bytes]:
+    """What ``raw`` expands to, a block at a time; raises one of _BROKEN where it is cut
+    short or damaged, after the blocks before it."""
+    if name == "zstd":
+        yield from _zstd_blocks(raw)
+        return
+    # (gzip: several members one after another too, as `cat a.gz b.gz` writes)
+    opened = {"gzip": lambda fh: gzip.GzipFile(fileobj=fh), "bzip2": bz2.BZ2File, "xz": lzma.LZMAFile}[name]
+    with opened(raw) as stream:
+        while block := stream.read1(STEP):
+            yield block
+
+
+def _zstd_blocks(raw: IO[bytes]) -> Iterator[bytes]:
+    """zstandard's reader ends a frame cut short without a word, so its frames are followed
+    here: the input must end where a frame does."""
+    context = zstandard.ZstdDecompressor()
+    frame, inside = context.decompressobj(), False
+    while chunk := raw.read(ZSTD_STEP):
+        while chunk:
+            inside = True
+            if block := frame.decompress(chunk):
+                yield block
+            chunk = b""
+            if frame.eof:  # the next frame starts in what is left
+                chunk, frame, inside = frame.unused_data, context.decompressobj(), False
+    if inside:
+        raise EOFError("the data ends inside a zstd frame")
 
 
 def _inner_name(path: Path, name: str) -> str:
@@ -77,48 +102,76 @@ def _inner_name(path: Path, name: str) -> str:
 
 
 @contextmanager
-def expanded(path: Path) -> Iterator[Expanded]:
+def expanded(path: Path, name: str | None = None) -> Iterator[Expanded]:
     """The file to import for ``path``: itself, or, when it is compressed, a temporary file
     holding what it expands to, removed afterwards. Raises InputError when nothing can be
-    expanded, ZipLimitError past the limits."""
+    expanded, ZipLimitError past the limits (messages call the file ``name``, if given).
+
+    The files beside a compressed one are linked beside its expansion too (up to
+    MAX_SIBLINGS), as some archives are read with theirs: an X archive's tweets.js with
+    account.js, a Mastodon outbox.json with actor.json."""
     try:
         with open(path, "rb") as fh:
-            name = compression_of(fh.read(8))
+            kind = compression_of(fh.read(8))
     except OSError:  # (a folder, or a file that cannot be read: the import says which)
-        name = None
-    if name is None:
+        kind = None
+    if kind is None:
         yield Expanded(path)
         return
     with tempfile.TemporaryDirectory(prefix="chatrecap-") as folder:
-        inner = Path(folder) / _inner_name(path, name)
-        note = _expand(path, name, inner)
-        yield Expanded(inner, name, note)
+        inner = Path(folder) / _inner_name(path, kind)
+        note, size = _expand(path, name or str(path), kind, inner)
+        _link_siblings(path, inner)
+        yield Expanded(inner, kind, note, path.stat().st_size / max(size, 1))
 
 
-def _expand(path: Path, name: str, inner: Path) -> RecordError | None:
-    """Write what ``path`` expands to into ``inner``; a warning if it stopped early."""
-    written = 0
-    with open(path, "rb") as raw, open(inner, "wb") as out:
-        try:
-            with _opened(name, raw) as stream:
-                while block := stream.read1(STEP):  # (what came before a break is kept)
-                    written += len(block)
-                    packed = max(raw.tell(), 1)
-                    if written > MAX_EXPANDED_BYTES or (written > RATIO_CHECKED_FROM_BYTES
-                                                        and written / packed > MAX_RATIO):
-                        raise ZipLimitError(
-                            f"{path}: the {name} file would expand past the limit "
-                            f"({MAX_EXPANDED_BYTES:,} bytes, ratio {MAX_RATIO}:1); "
-                            "expand it yourself if you trust it.")
-                    out.write(block)
-        except ZipLimitError:
-            raise
-        except (*_BROKEN, zstandard.ZstdError) as exc:
-            what = f"the {name} data is cut short or damaged ({exc})"
-            if not written:
-                raise InputError(f"{path}: {what}; nothing could be read.") from exc
-            return RecordError(str(path), None, f"{what}: what came before it "
-                               f"({written:,} bytes) was imported", kind="damaged file",
-                               skipped=False)
-    return None
+def _link_siblings(path: Path, inner: Path) -> None:
+    try:
+        with os.scandir(path.parent) as found:
+            siblings = [e for _, e in zip(range(MAX_SIBLINGS + 1), found, strict=False)]
+        if len(siblings) > MAX_SIBLINGS:
+            return
+        for entry in siblings:
+            if entry.name not in (path.name, inner.name) and entry.is_file():
+                (inner.parent / entry.name).symlink_to(Path(entry.path).resolve())
+    except OSError:  # (no links here, or the folder cannot be listed: the file is read alone)
+        pass
+
+
+def _expand(path: Path, label: str, name: str, inner: Path) -> tuple[RecordError | None, int]:
+    """Write what ``path`` (called ``label``) expands to into ``inner``: a warning if it
+    stopped early (the incomplete line it stopped in left out), and the bytes kept."""
+    written = complete = 0  # bytes written; up to the end of the last whole line
+    with open(path, "rb") as raw, open(inner, "wb", buffering=0) as out:  # (a failed write says so)
+        blocks = _blocks(name, raw)
+        while True:
+            try:
+                block = next(blocks, None)
+            except _BROKEN as exc:
+                what = f"the {name} data is cut short or damaged ({exc})"
+                if not complete:
+                    raise InputError(f"{label}: {what}; nothing could be read.") from exc
+                out.truncate(complete)
+                return RecordError(label, None, f"{what}: the {complete:,} bytes of whole lines before "
+                                   "it were imported", kind="damaged file", skipped=False), complete
+            if block is None:
+                return None, written
+            if written + len(block) > MAX_EXPANDED_BYTES or (
+                    written > RATIO_CHECKED_FROM_BYTES and written / max(raw.tell(), 1) > MAX_RATIO):
+                raise ZipLimitError(
+                    f"{label}: the {name} file would expand past the limit "
+                    f"({MAX_EXPANDED_BYTES:,} bytes, ratio {MAX_RATIO}:1); "
+                    "expand it yourself if you trust it.")
+            try:
+                view = memoryview(block)
+                while view:
+                    view = view[out.write(view):]
+            except OSError as exc:
+                raise InputError(f"{label}: its expansion could not be written to the temporary "
+                                 f"folder {inner.parent.parent} ({exc.strerror or exc}); set TMPDIR "
+                                 "to a folder with room for it.") from exc
+            end = block.rfind(b"\n")
+            if end >= 0:
+                complete = written + end + 1
+            written += len(block)
 

@@ -16,16 +16,18 @@ import codecs
 import gc
 import multiprocessing
 import os
+import tempfile
 import threading
 import time
 import uuid
+import zipfile
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import orjson
 
@@ -41,8 +43,10 @@ from chatrecap.sources.base import (
     ReadOptions,
     Sample,
     Source,
+    check_zip,
     is_json_lines,
     iter_json_lines,
+    read_zip_entry,
     take_sample,
 )
 from chatrecap.store import (
@@ -404,39 +408,64 @@ def import_file(store: Store, path: Path, fmt: str | None = None,
                 keep_raw: bool = True, workers: int | None = None) -> FileReport:
     """Import one archive; bad input is reported in the result, never raised (but with
     ``strict``, which raises :class:`StrictStop` at the first problem). A file compressed
-    whole (gzip, bzip2, xz, zstd) is imported as the file it holds, under its own name."""
+    whole (gzip, bzip2, xz, zstd) is imported as the file it holds, under its own name; a zip
+    that is no export, as the archives in it (``_import_bundle``)."""
+    return _import_as(store, path, path, fmt, options or ReadOptions(), strict, on_problem,
+                      on_progress, keep_raw, workers, in_bundle=False)
+
+
+def _import_as(store: Store, path: Path, readable: Path, fmt: str | None, options: ReadOptions,
+               strict: bool, on_problem: ProblemHandler | None, on_progress: ProgressHandler | None,
+               keep_raw: bool, workers: int | None, in_bundle: bool) -> FileReport:
+    """``import_file`` of the file ``readable`` as ``path``: its own path, or the name of a
+    zip's entry (``in_bundle``) that ``readable`` was extracted to."""
     report = FileReport(str(path))
     started = time.perf_counter()
     try:
-        with expanded(path) as found:
+        with expanded(readable, str(path)) as found:
             if found.note is not None:
                 report.warnings += 1
                 if on_problem:
                     on_problem(found.note)
-            if found.compression and on_progress is not None:  # (its bytes are not the file's)
-                on_progress = partial(_records_only, on_progress)
-            return _import_file(store, path, found.path, report, started, fmt, options or ReadOptions(),
-                                strict, on_problem, on_progress, keep_raw, workers)
+            if found.compression and on_progress is not None:  # (bytes of the expansion read)
+                on_progress = partial(_scaled, on_progress, 0, found.share)
+            report = _import_file(store, path, found.path, report, started, fmt, options, strict,
+                                  on_problem, on_progress, keep_raw, workers, in_bundle)
     except InputError as exc:  # (raised before anything was read: the file could not be expanded)
         report.error, report.empty = str(exc), isinstance(exc, EmptyArchive)
         report.elapsed = time.perf_counter() - started
         return report
+    if strict and found.note is not None:  # (what came before the cut is kept, as --strict does)
+        raise StrictStop(found.note)
+    return report
 
 
-def _records_only(on_progress: ProgressHandler, records: int, end: int | None) -> None:
-    on_progress(records, None)
+def _scaled(on_progress: ProgressHandler, start: int, share: float, records: int, end: int | None) -> None:
+    """Progress in bytes of a file of which a part expanded is read: the part's bytes from
+    ``start``, ``share`` of each byte read of its expansion."""
+    on_progress(records, None if end is None else start + int(end * share))
 
 
 def _import_file(store: Store, path: Path, inner: Path, report: FileReport, started: float,
                  fmt: str | None, options: ReadOptions, strict: bool,
                  on_problem: ProblemHandler | None, on_progress: ProgressHandler | None,
-                 keep_raw: bool, workers: int | None) -> FileReport:
+                 keep_raw: bool, workers: int | None, in_bundle: bool) -> FileReport:
     """``import_file`` of ``path``, read from ``inner``: the file itself or its expansion,
     whose name the posts, problems and messages give as ``path``'s."""
     relabel = _Relabel(str(inner), str(path))
     try:
         sample = take_sample(inner)  # read once: detection, encoding, how to split the file
-        source = get_source(fmt) if fmt else detect(inner, sample)
+        try:
+            source = get_source(fmt) if fmt else detect(inner, sample)
+        except EmptyArchive:
+            raise
+        except InputError:  # (no source recognises the file)
+            if in_bundle:
+                raise InputError(f"{path}: not a chat archive chatrecap recognises.") from None
+            if sample.zip_names is None or not inner.is_file():
+                raise
+            return _import_bundle(store, path, inner, report, started, options, strict,
+                                  on_problem, on_progress, keep_raw, workers)
     except InputError as exc:
         report.error, report.empty = relabel(str(exc)), isinstance(exc, EmptyArchive)
         report.elapsed = time.perf_counter() - started
@@ -494,6 +523,69 @@ def _import_file(store: Store, path: Path, inner: Path, report: FileReport, star
         store.finish_import(import_id, "failed" if report.failed else status, report.records,
                             report.new, report.duplicates, report.referenced,
                             sum(report.skipped.values()))
+    return report
+
+
+def _import_bundle(store: Store, path: Path, inner: Path, report: FileReport, started: float,
+                   options: ReadOptions, strict: bool, on_problem: ProblemHandler | None,
+                   on_progress: ProgressHandler | None, keep_raw: bool,
+                   workers: int | None) -> FileReport:
+    """A zip that no source reads as an export (a Slack or account archive): a bundle of
+    archives, as datasets are shared. Each entry is extracted and imported as a file of its
+    own, named "<zip>!<entry>" (a zip inside it only if it is an export: bundles inside
+    bundles are how bombs nest); the entries that are no archive are noted and left out. One
+    report for the zip, their sum."""
+    formats: set[str] = set()
+    entries: list[zipfile.ZipInfo] = []
+    try:
+        with zipfile.ZipFile(inner) as zf, tempfile.TemporaryDirectory(prefix="chatrecap-") as folder:
+            entries = sorted((i for i in zf.infolist() if not i.is_dir() and not any(
+                part.startswith(".") or part == "__MACOSX" for part in PurePosixPath(i.filename).parts)),
+                key=lambda i: i.filename)
+            check_zip(zf, path, [i.filename for i in entries])
+            for number, info in enumerate(entries):
+                name = f"{path}!{info.filename}"
+                member = Path(folder) / str(number) / (PurePosixPath(info.filename).name or "entry")
+                try:
+                    member.parent.mkdir()
+                    member.write_bytes(read_zip_entry(zf, info.filename, path))
+                except InputError as exc:
+                    part = FileReport(name, error=str(exc))
+                except OSError as exc:
+                    raise InputError(f"{name}: it could not be written to the temporary folder "
+                                     f"{Path(folder).parent} ({exc.strerror or exc}); set TMPDIR to "
+                                     "a folder with room for it.") from exc
+                else:
+                    progress = on_progress and partial(_scaled, on_progress, info.header_offset,
+                                                       info.compress_size / max(info.file_size, 1))
+                    part = _import_as(store, Path(name), member, None, options, strict, on_problem,
+                                      progress, keep_raw, workers, in_bundle=True)
+                    member.unlink()
+                if part.error is not None:  # (an entry that is no archive: a README, a picture)
+                    report.warnings += 1
+                    if on_problem:
+                        said = part.error.removeprefix(f"{name}: ")
+                        on_problem(RecordError(name, None, said.removesuffix(".") + "; left out."
+                                               if part.failed else said, kind="not an archive",
+                                               skipped=False))
+                else:
+                    formats.add(part.format)
+                report.records += part.records
+                report.new += part.new
+                report.duplicates += part.duplicates
+                report.referenced += part.referenced
+                report.warnings += part.warnings
+                report.skipped.update(part.skipped)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        report.error = f"{path}: the zip archive is truncated or corrupt ({exc})."
+    except InputError as exc:
+        report.error = str(exc)
+    report.format = "+".join(sorted(formats)) or "?"
+    if report.error is None and report.failed:
+        files = f"{len(entries):,} file" + ("s" if len(entries) != 1 else "")
+        report.error = (f"{path}: a zip of {files}, none of them an archive chatrecap reads; if "
+                        "the zip is an export, name its format with --format (see `chatrecap formats`).")
+    report.elapsed = time.perf_counter() - started
     return report
 
 
