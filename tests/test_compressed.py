@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import io
 import lzma
 import os
 import re
@@ -13,6 +14,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tarfile
 import tempfile
 import zipfile
 from contextlib import closing
@@ -183,7 +185,7 @@ def test_a_zip_of_no_archive_fails_and_zips_inside_it_are_not_opened(tmp_path, d
     result = cli(tmp_path / "w.db", "import", str(outer))
     assert result.exit_code == 2
     assert "outer.zip!inner.zip: not a chat archive chatrecap recognises; left out." in result.stderr
-    assert "outer.zip: a zip of 2 files, none of them an archive chatrecap reads" in result.stderr
+    assert "outer.zip: 2 files in it, none of them an archive chatrecap reads" in result.stderr
     # A Slack export inside one is read as the export it is.
     slack = (data / "slack" / "slack_export_viewer_testarchive.zip").read_bytes()
     both = _zip(tmp_path / "both.zip", {"slack.zip": slack,
@@ -273,3 +275,32 @@ def test_an_expansion_that_cannot_be_written_fails_the_file_and_says_why(tmp_pat
     assert "big.jsonl.gz: its expansion could not be written to the temporary folder" in done.stderr
     assert "File too large" in done.stderr and "cut short" not in done.stderr
     assert not list(tmp_path.glob("chatrecap-*"))
+
+
+def test_a_tarball_of_archives_imports_each_and_reads_no_links_or_paths_out(tmp_path, data):
+    flat, tags = data / "twarc2" / "flat.jsonl", data / "tags" / "tidytags_sample-data_TAGS_aect.csv"
+    tarball = tmp_path / "dataset.tar.gz"
+    with tarfile.open(tarball, "w:gz") as tar:
+        tar.add(flat, "dataset/flat.jsonl")
+        tar.add(tags, f"dataset/{tags.name}")
+        link = tarfile.TarInfo("dataset/passwd.jsonl")
+        link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
+        tar.addfile(link)
+        out = tarfile.TarInfo("../../escaped.jsonl")
+        payload = (data / "twarc2" / "kpop.jsonl").read_bytes()
+        out.size = len(payload)
+        tar.addfile(out, io.BytesIO(payload))
+    db = tmp_path / "w.db"
+    result = cli(db, "import", str(tarball))
+    assert result.exit_code == 0, result.output
+    assert "tags+twarc2" in result.stdout and "passwd" not in result.output
+    assert {f for (f,) in _rows(db, "SELECT DISTINCT source_file FROM posts")} == {
+        f"{tarball}!dataset/flat.jsonl", f"{tarball}!dataset/{tags.name}"}  # no link, no "../"
+    assert not (tmp_path.parent / "escaped.jsonl").exists()
+    assert set(stats(db)["chats"]) == {"flat", "tidytags_sample-data_TAGS_aect"}
+    cut = tmp_path / "cut.tar"
+    with tarfile.open(cut, "w") as tar:
+        tar.add(flat, "flat.jsonl")
+    cut.write_bytes(cut.read_bytes()[:2048])
+    result = cli(tmp_path / "w.db", "import", str(cut))
+    assert result.exit_code == 2 and "cut.tar" in result.stderr

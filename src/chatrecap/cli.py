@@ -139,8 +139,8 @@ def import_command(
     files: Annotated[list[Path], typer.Argument(help="Archive files, zips or folders (a "
                                                 "folder that is no export stands for its files); "
                                                 "a file compressed with gzip, bzip2, xz or zstd "
-                                                "is read as the file it holds, a zip of archives "
-                                                "as the archives in it.",
+                                                "is read as the file it holds, a zip or tar of "
+                                                "archives as the archives in it.",
                                                 show_default=False)],
     fmt: Annotated[str | None, typer.Option(
         "--format", "-f", help="Skip detection and read the files as this format "

@@ -20,7 +20,6 @@ import tempfile
 import threading
 import time
 import uuid
-import zipfile
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -31,6 +30,7 @@ from pathlib import Path, PurePosixPath
 
 import orjson
 
+from chatrecap.bundles import bundle_entries, is_tar
 from chatrecap.compressed import expanded
 from chatrecap.errors import ChatrecapError, EmptyArchive, InputError, RecordError
 from chatrecap.models import Post, Superseded
@@ -43,10 +43,8 @@ from chatrecap.sources.base import (
     ReadOptions,
     Sample,
     Source,
-    check_zip,
     is_json_lines,
     iter_json_lines,
-    read_zip_entry,
     take_sample,
 )
 from chatrecap.store import (
@@ -453,6 +451,9 @@ def _import_file(store: Store, path: Path, inner: Path, report: FileReport, star
     """``import_file`` of ``path``, read from ``inner``: the file itself or its expansion,
     whose name the posts, problems and messages give as ``path``'s."""
     relabel = _Relabel(str(inner), str(path))
+    if not (fmt or in_bundle) and is_tar(inner):
+        return _import_bundle(store, path, inner, report, started, options, strict, on_problem,
+                              on_progress, keep_raw, workers)
     try:
         sample = take_sample(inner)  # read once: detection, encoding, how to split the file
         try:
@@ -530,25 +531,22 @@ def _import_bundle(store: Store, path: Path, inner: Path, report: FileReport, st
                    options: ReadOptions, strict: bool, on_problem: ProblemHandler | None,
                    on_progress: ProgressHandler | None, keep_raw: bool,
                    workers: int | None) -> FileReport:
-    """A zip that no source reads as an export (a Slack or account archive): a bundle of
-    archives, as datasets are shared. Each entry is extracted and imported as a file of its
-    own, named "<zip>!<entry>" (a zip inside it only if it is an export: bundles inside
-    bundles are how bombs nest); the entries that are no archive are noted and left out. One
-    report for the zip, their sum."""
+    """A zip that no source reads as an export, or a tar: a bundle of archives, as datasets
+    are shared (``bundles``). Each entry is extracted and imported as a file of its own, named
+    "<bundle>!<entry>" (a bundle inside it is not opened: that is how bombs nest; an export zip
+    is); the entries that are no archive are noted and left out. One report, their sum."""
     formats: set[str] = set()
-    entries: list[zipfile.ZipInfo] = []
+    count = 0
     try:
-        with zipfile.ZipFile(inner) as zf, tempfile.TemporaryDirectory(prefix="chatrecap-") as folder:
-            entries = sorted((i for i in zf.infolist() if not i.is_dir() and not any(
-                part.startswith(".") or part == "__MACOSX" for part in PurePosixPath(i.filename).parts)),
-                key=lambda i: i.filename)
-            check_zip(zf, path, [i.filename for i in entries])
-            for number, info in enumerate(entries):
-                name = f"{path}!{info.filename}"
-                member = Path(folder) / str(number) / (PurePosixPath(info.filename).name or "entry")
+        with bundle_entries(inner, str(path)) as entries, \
+                tempfile.TemporaryDirectory(prefix="chatrecap-") as folder:
+            count = len(entries)
+            for number, entry in enumerate(entries):
+                name = f"{path}!{entry.name}"
+                member = Path(folder) / str(number) / (PurePosixPath(entry.name).name or "entry")
                 try:
                     member.parent.mkdir()
-                    member.write_bytes(read_zip_entry(zf, info.filename, path))
+                    member.write_bytes(entry.read())
                 except InputError as exc:
                     part = FileReport(name, error=str(exc))
                 except OSError as exc:
@@ -556,8 +554,7 @@ def _import_bundle(store: Store, path: Path, inner: Path, report: FileReport, st
                                      f"{Path(folder).parent} ({exc.strerror or exc}); set TMPDIR to "
                                      "a folder with room for it.") from exc
                 else:
-                    progress = on_progress and partial(_scaled, on_progress, info.header_offset,
-                                                       info.compress_size / max(info.file_size, 1))
+                    progress = on_progress and partial(_scaled, on_progress, entry.start, entry.share)
                     part = _import_as(store, Path(name), member, None, options, strict, on_problem,
                                       progress, keep_raw, workers, in_bundle=True)
                     member.unlink()
@@ -576,15 +573,13 @@ def _import_bundle(store: Store, path: Path, inner: Path, report: FileReport, st
                 report.referenced += part.referenced
                 report.warnings += part.warnings
                 report.skipped.update(part.skipped)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        report.error = f"{path}: the zip archive is truncated or corrupt ({exc})."
     except InputError as exc:
         report.error = str(exc)
     report.format = "+".join(sorted(formats)) or "?"
     if report.error is None and report.failed:
-        files = f"{len(entries):,} file" + ("s" if len(entries) != 1 else "")
-        report.error = (f"{path}: a zip of {files}, none of them an archive chatrecap reads; if "
-                        "the zip is an export, name its format with --format (see `chatrecap formats`).")
+        files = f"{count:,} file" + ("s" if count != 1 else "")
+        report.error = (f"{path}: {files} in it, none of them an archive chatrecap reads; if it "
+                        "is an export, name its format with --format (see `chatrecap formats`).")
     report.elapsed = time.perf_counter() - started
     return report
 
