@@ -35,9 +35,9 @@ COMPRESS = {
 }
 
 
-def _rows(db: Path, sql: str) -> list[tuple]:
+def _rows(db: Path, sql: str, params: tuple = ()) -> list[tuple]:
     with closing(sqlite3.connect(db)) as conn:
-        return conn.execute(sql).fetchall()
+        return conn.execute(sql, params).fetchall()
 
 
 def _export(tmp_path: Path, db: Path) -> list[dict]:
@@ -101,7 +101,7 @@ def test_a_stream_cut_short_keeps_what_came_before_and_a_whole_copy_completes_it
     result = cli(db, "import", str(cut))
     assert result.exit_code == 0, result.output
     assert "big.jsonl.gz: the gzip data is cut short or damaged" in result.stderr
-    assert "bytes of whole lines before it were imported" in result.stderr
+    assert "bytes before it were imported" in result.stderr
     assert "not valid JSON" not in result.stderr  # the line it stopped in is left out, not read
     part = stats(db)["chats"]["big"]["posts"]
     assert 0 < part < expected
@@ -304,3 +304,78 @@ def test_a_tarball_of_archives_imports_each_and_reads_no_links_or_paths_out(tmp_
     cut.write_bytes(cut.read_bytes()[:2048])
     result = cli(tmp_path / "w.db", "import", str(cut))
     assert result.exit_code == 2 and "cut.tar" in result.stderr
+
+
+def test_a_bundles_entries_are_read_as_unpacking_would_give_them(tmp_path, data, fixtures):
+    """Each entry of its own (two of one name too), a folder's entries beside each other
+    (tweets.js needs account.js), names longer than a file name or with Windows separators."""
+    x_archive = fixtures / "twitter-v1" / "x-archive" / "data"
+    snscrape = next((fixtures / "snscrape").glob("*.jsonl"))
+    long_name = "ツイート" * 30 + ".jsonl"
+    bundle = tmp_path / "b.zip"
+    with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("z/twice.jsonl", (data / "twarc2" / "flat.jsonl").read_bytes())
+        with pytest.warns(UserWarning, match="Duplicate name"):
+            zf.writestr("z/twice.jsonl", snscrape.read_bytes())
+        zf.writestr("archive/tweets.js", (x_archive / "tweets.js").read_bytes())
+        zf.writestr("archive/account.js", (x_archive / "account.js").read_bytes())
+        zf.writestr(f"long/{long_name}", (data / "twarc2" / "kpop.jsonl").read_bytes())
+        zf.writestr("win\\sub\\brexit.jsonl", (data / "twarc2" / "brexit.jsonl").read_bytes())
+        zf.writestr("picture.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    db = tmp_path / "w.db"
+    result = cli(db, "import", str(bundle))
+    assert result.exit_code == 0, result.output
+    files = {f for (f,) in _rows(db, "SELECT DISTINCT source_file FROM raw_records")}
+    assert files == {f"{bundle}!z/twice.jsonl", f"{bundle}!z/twice.jsonl (2)", f"{bundle}!archive/tweets.js",
+                     f"{bundle}!long/{long_name}", f"{bundle}!win/sub/brexit.jsonl"}
+    assert _rows(db, "SELECT COUNT(*) FROM posts WHERE source_file = ? AND NOT is_referenced",
+                 (f"{bundle}!z/twice.jsonl (2)",))[0][0] > 0  # the second entry of that name too
+    assert _rows(db, "SELECT DISTINCT a.handle FROM posts p JOIN authors a ON a.id = p.author_id "
+                     "WHERE p.source_file LIKE '%tweets.js'") == [("chat_guest",)]
+    assert "brexit" in stats(db)["chats"]
+    assert "picture.png: a PNG image, not a chat archive; left out.\n" in result.stderr
+    assert "left out; left out" not in result.stderr
+
+
+def test_a_bundles_progress_only_goes_forward_and_its_warnings_are_capped_as_one_file(tmp_path, data):
+    from chatrecap.importer import import_file
+    from chatrecap.store import open_store
+
+    bad = b"".join(b"{not json %d\n" % k for k in range(30))
+    twarc2 = data / "twarc2"
+    bundle = _zip(tmp_path / "b.zip", {"z_brexit.jsonl": (twarc2 / "brexit.jsonl").read_bytes(),
+                                       "a_kpop.jsonl": (twarc2 / "kpop.jsonl").read_bytes(),
+                                       "m_bad.jsonl": (twarc2 / "two_tweets.jsonl").read_bytes() + bad})
+    seen: list[int] = []
+    with open_store(tmp_path / "w.db") as store:
+        import_file(store, bundle, workers=1,
+                    on_progress=lambda records, end: seen.append(end) if end is not None else None)
+    assert seen == sorted(seen) and len(seen) >= 2 and seen[-1] <= bundle.stat().st_size
+    result = cli(tmp_path / "v.db", "import", str(bundle))
+    assert result.exit_code == 0
+    assert result.stderr.count("not valid JSON") == 20
+    assert f"... and 10 more warnings for {bundle}" in " ".join(result.stderr.split())
+
+
+def test_whole_data_followed_by_other_bytes_is_all_kept(tmp_path, data):
+    """A complete gzip member with bytes after it (a download's padding): nothing is cut."""
+    document = data / "twitter_v1" / "tidytags_upstream_tweets_2.json"
+    packed = tmp_path / "tweets.json.gz"
+    packed.write_bytes(gzip.compress(document.read_bytes().rstrip(b"\n")) + b"GARBAGE!")
+    result = cli(tmp_path / "w.db", "import", str(packed))
+    assert result.exit_code == 0, result.output
+    assert sum(c["posts"] for c in stats(tmp_path / "w.db")["chats"].values()) == 2
+    assert "cut short or damaged" in result.stderr
+
+
+def test_pzstd_output_and_a_damaged_workbook(tmp_path, data):
+    frames = zstandard.ZstdCompressor().compress((data / "twarc2" / "flat.jsonl").read_bytes())
+    skippable = b"\x50\x2a\x4d\x18" + (4).to_bytes(4, "little") + b"\x00" * 4  # as pzstd starts
+    packed = tmp_path / "flat.jsonl.zst"
+    packed.write_bytes(skippable + frames)
+    result = cli(tmp_path / "w.db", "import", str(packed))
+    assert result.exit_code == 0, result.output
+    assert stats(tmp_path / "w.db")["chats"]["flat"]["posts"] == 100
+    book = _zip(tmp_path / "book.xlsx", {"[Content_Types].xml": b"<Types/>", "docProps/app.xml": b"<x/>"})
+    result = cli(tmp_path / "w.db", "import", str(book))
+    assert result.exit_code == 2 and "left out" not in result.stderr and "files in it" not in result.stderr

@@ -47,9 +47,14 @@ def _listed(name: str) -> bool:
     return not any(part.startswith(".") or part == "__MACOSX" for part in PurePosixPath(name).parts)
 
 
+def _named(name: str) -> str:
+    return name.replace("\\", "/")  # (zips written on Windows may separate folders so)
+
+
 @contextmanager
 def bundle_entries(path: Path, label: str) -> Iterator[list[Entry]]:
-    """The entries of the zip or tar ``path`` (called ``label`` in messages), in name order.
+    """The entries of the zip or tar ``path`` (called ``label`` in messages), in the order
+    they lie in it (as progress goes).
     Raises InputError when it cannot be read, ZipLimitError when it would expand past the
     limits as a whole; an entry past an entry's limits raises when it is read."""
     archive: tarfile.TarFile | zipfile.ZipFile | None = None
@@ -59,11 +64,10 @@ def bundle_entries(path: Path, label: str) -> Iterator[list[Entry]]:
             entries = _tar_entries(archive, label)
         else:
             archive = zipfile.ZipFile(path)
-            infos = sorted((i for i in archive.infolist() if not i.is_dir() and _listed(i.filename)),
-                           key=lambda i: i.filename)
+            infos = [i for i in archive.infolist() if not i.is_dir() and _listed(_named(i.filename))]
             check_zip(archive, label, [i.filename for i in infos])
-            entries = [Entry(i.filename, i.header_offset, i.compress_size / max(i.file_size, 1),
-                             lambda i=i, zf=archive: read_zip_entry(zf, i.filename, label)) for i in infos]
+            entries = [Entry(_named(i.filename), i.header_offset, i.compress_size / max(i.file_size, 1),
+                             lambda i=i, zf=archive: read_zip_entry(zf, i, label)) for i in infos]
     except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError, ValueError, InputError) as exc:
         if archive is not None:
             archive.close()
@@ -75,13 +79,13 @@ def bundle_entries(path: Path, label: str) -> Iterator[list[Entry]]:
 
 
 def _tar_entries(tar: tarfile.TarFile, label: str) -> list[Entry]:
-    members = sorted((m for m in tar.getmembers() if m.isfile() and _listed(m.name)),
-                     key=lambda m: m.name)
+    members = [m for m in tar.getmembers() if m.isfile() and _listed(_named(m.name))]
     total = sum(m.size for m in members)
     if total > base.MAX_ZIP_TOTAL_BYTES:
         raise ZipLimitError(f"{label}: refused, it would expand to {total:,} bytes in all (limit "
                             f"{base.MAX_ZIP_TOTAL_BYTES:,} bytes); unpack it yourself if you trust it.")
-    return [Entry(m.name, m.offset_data, 1.0, lambda m=m: _tar_read(tar, m, label)) for m in members]
+    return [Entry(_named(m.name), m.offset_data, 1.0, lambda m=m: _tar_read(tar, m, label))
+            for m in members]
 
 
 def _tar_read(tar: tarfile.TarFile, member: tarfile.TarInfo, label: str) -> bytes:

@@ -179,17 +179,19 @@ def import_command(
     except ChatrecapError as exc:
         raise _fail(str(exc)) from None
     reports: list[FileReport] = []
-    shown: Counter[str] = Counter()
+    shown: Counter[str] = Counter()  # per file given (a zip of archives: all its entries')
+    current = [""]
 
     def on_problem(problem: RecordError) -> None:
-        shown[problem.file] += 1
-        if state.verbose or shown[problem.file] <= MAX_WARNINGS_SHOWN:
+        shown[current[0]] += 1
+        if state.verbose or shown[current[0]] <= MAX_WARNINGS_SHOWN:
             label = "warning" if problem.skipped else "note"
             err.print(f"[yellow]{label}:[/yellow] {escape(str(problem))}", markup=True)
 
     stopped = None
     with store, _progress() as progress:
         for path in expand_paths(files, fmt):
+            current[0] = str(path)
             task = progress.add_task(f"Importing {path.name}", total=None, records=0)
             size = path.stat().st_size if path.is_file() else None
 

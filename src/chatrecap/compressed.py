@@ -40,7 +40,7 @@ MAX_EXPANDED_BYTES = MAX_ZIP_TOTAL_BYTES
 MAX_RATIO = MAX_ZIP_RATIO
 STEP = 1 << 20  # bytes expanded at a time
 ZSTD_STEP = 1 << 10  # compressed bytes given to zstd at a time: it expands them whole (bounded)
-MAX_SIBLINGS = 300  # files beside a compressed one that its expansion sees (see ``expanded``)
+MAX_SIBLINGS = 2000  # files beside a compressed one that its expansion sees (see ``expanded``)
 
 #: What the decompressors raise on a stream that is cut short or damaged.
 _BROKEN: tuple[type[Exception], ...] = (EOFError, OSError, zlib.error, lzma.LZMAError, ValueError,
@@ -59,6 +59,8 @@ class Expanded:
 
 def compression_of(head: bytes) -> str | None:
     """The compression a file's first bytes show, or None."""
+    if len(head) >= 4 and 0x50 <= head[0] <= 0x5F and head[1:4] == b"\x2a\x4d\x18":
+        return "zstd"  # a skippable frame first, as pzstd writes
     return next((name for magic, name, _ in FORMATS if head.startswith(magic)), None)
 
 
@@ -126,14 +128,20 @@ def expanded(path: Path, name: str | None = None) -> Iterator[Expanded]:
 
 
 def _link_siblings(path: Path, inner: Path) -> None:
+    """Links to the files beside ``path``, but for other compressed ones (a folder of them is
+    common, and no reader looks for a compressed file beside its own): MAX_SIBLINGS at most."""
+    compressed = tuple(suffix for _, _, suffixes in FORMATS for suffix in suffixes)
     try:
+        linked = 0
         with os.scandir(path.parent) as found:
-            siblings = [e for _, e in zip(range(MAX_SIBLINGS + 1), found, strict=False)]
-        if len(siblings) > MAX_SIBLINGS:
-            return
-        for entry in siblings:
-            if entry.name not in (path.name, inner.name) and entry.is_file():
+            for entry in found:
+                if (entry.name in (path.name, inner.name) or entry.name.lower().endswith(compressed)
+                        or not entry.is_file()):
+                    continue
                 (inner.parent / entry.name).symlink_to(Path(entry.path).resolve())
+                linked += 1
+                if linked >= MAX_SIBLINGS:
+                    break
     except OSError:  # (no links here, or the folder cannot be listed: the file is read alone)
         pass
 
@@ -149,11 +157,14 @@ def _expand(path: Path, label: str, name: str, inner: Path) -> tuple[RecordError
                 block = next(blocks, None)
             except _BROKEN as exc:
                 what = f"the {name} data is cut short or damaged ({exc})"
-                if not complete:
+                # Cut short (the end of a download missing), it stopped inside a line, which is
+                # left out; damaged, or followed by something else, what came out is whole.
+                kept = complete if isinstance(exc, EOFError) else written
+                if not kept:
                     raise InputError(f"{label}: {what}; nothing could be read.") from exc
-                out.truncate(complete)
-                return RecordError(label, None, f"{what}: the {complete:,} bytes of whole lines before "
-                                   "it were imported", kind="damaged file", skipped=False), complete
+                out.truncate(kept)
+                return RecordError(label, None, f"{what}: the {kept:,} bytes before it were "
+                                   "imported", kind="damaged file", skipped=False), kept
             if block is None:
                 return None, written
             if written + len(block) > MAX_EXPANDED_BYTES or (

@@ -30,7 +30,7 @@ from pathlib import Path, PurePosixPath
 
 import orjson
 
-from chatrecap.bundles import bundle_entries, is_tar
+from chatrecap.bundles import Entry, bundle_entries, is_tar
 from chatrecap.compressed import expanded
 from chatrecap.errors import ChatrecapError, EmptyArchive, InputError, RecordError
 from chatrecap.models import Post, Superseded
@@ -463,7 +463,8 @@ def _import_file(store: Store, path: Path, inner: Path, report: FileReport, star
         except InputError:  # (no source recognises the file)
             if in_bundle:
                 raise InputError(f"{path}: not a chat archive chatrecap recognises.") from None
-            if sample.zip_names is None or not inner.is_file():
+            if (sample.zip_names is None or not inner.is_file()
+                    or "[Content_Types].xml" in sample.zip_names):  # (an Office file, damaged)
                 raise
             return _import_bundle(store, path, inner, report, started, options, strict,
                                   on_problem, on_progress, keep_raw, workers)
@@ -541,30 +542,26 @@ def _import_bundle(store: Store, path: Path, inner: Path, report: FileReport, st
         with bundle_entries(inner, str(path)) as entries, \
                 tempfile.TemporaryDirectory(prefix="chatrecap-") as folder:
             count = len(entries)
-            for number, entry in enumerate(entries):
-                name = f"{path}!{entry.name}"
-                member = Path(folder) / str(number) / (PurePosixPath(entry.name).name or "entry")
-                try:
-                    member.parent.mkdir()
-                    member.write_bytes(entry.read())
-                except InputError as exc:
-                    part = FileReport(name, error=str(exc))
-                except OSError as exc:
-                    raise InputError(f"{name}: it could not be written to the temporary folder "
-                                     f"{Path(folder).parent} ({exc.strerror or exc}); set TMPDIR to "
-                                     "a folder with room for it.") from exc
+            # All extracted first, each folder's entries into one folder, as unpacking would:
+            # some archives are read with the files beside them (tweets.js with account.js).
+            members = _extracted(entries, Path(folder), path)
+            names: Counter[str] = Counter()
+            for entry, member in zip(entries, members, strict=True):
+                names[entry.name] += 1  # (two entries of one name are two files: told apart)
+                name = f"{path}!{entry.name}" + (f" ({names[entry.name]})" if names[entry.name] > 1 else "")
+                if isinstance(member, FileReport):
+                    part = member
                 else:
                     progress = on_progress and partial(_scaled, on_progress, entry.start, entry.share)
                     part = _import_as(store, Path(name), member, None, options, strict, on_problem,
                                       progress, keep_raw, workers, in_bundle=True)
-                    member.unlink()
                 if part.error is not None:  # (an entry that is no archive: a README, a picture)
                     report.warnings += 1
                     if on_problem:
                         said = part.error.removeprefix(f"{name}: ")
-                        on_problem(RecordError(name, None, said.removesuffix(".") + "; left out."
-                                               if part.failed else said, kind="not an archive",
-                                               skipped=False))
+                        if part.failed and "left out" not in said:
+                            said = said.removesuffix(".") + "; left out."
+                        on_problem(RecordError(name, None, said, kind="not an archive", skipped=False))
                 else:
                     formats.add(part.format)
                 report.records += part.records
@@ -582,6 +579,35 @@ def _import_bundle(store: Store, path: Path, inner: Path, report: FileReport, st
                         "is an export, name its format with --format (see `chatrecap formats`).")
     report.elapsed = time.perf_counter() - started
     return report
+
+
+def _extracted(entries: list[Entry], folder: Path, path: Path) -> list[Path | FileReport]:
+    """Each entry written into ``folder`` (its own folder's entries together, under short
+    names: an entry's path may be longer than a file name can be), or the report of why it
+    could not be read."""
+    folders: dict[str, Path] = {}
+    out: list[Path | FileReport] = []
+    for number, entry in enumerate(entries):
+        parent, _, base = entry.name.rpartition("/")
+        base = base or "entry"
+        place = folders.setdefault(parent, folder / str(len(folders)))
+        suffix = "".join(PurePosixPath(base).suffixes[-2:])
+        short = base if len(base.encode()) <= 120 else f"{number}{suffix if len(suffix) < 20 else ''}"
+        member = place / short
+        if member.exists():  # (two entries of one name)
+            member = place / f"{number}-{short}"
+        try:
+            place.mkdir(exist_ok=True)
+            member.write_bytes(entry.read())
+        except InputError as exc:
+            out.append(FileReport(f"{path}!{entry.name}", error=str(exc)))
+            continue
+        except OSError as exc:
+            raise InputError(f"{path}!{entry.name}: it could not be written to the temporary "
+                             f"folder {folder.parent} ({exc.strerror or exc}); set TMPDIR to a folder "
+                             "with room for it.") from exc
+        out.append(member)
+    return out
 
 
 def _encoding_note(path: Path, sample: Sample) -> RecordError | None:

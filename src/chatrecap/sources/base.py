@@ -398,10 +398,12 @@ def check_zip_entry(info: zipfile.ZipInfo, archive: Path | str) -> None:
         )
 
 
-def read_zip_entry(zf: zipfile.ZipFile, name: str, archive: Path | str) -> bytes:
+def read_zip_entry(zf: zipfile.ZipFile, name: str | zipfile.ZipInfo, archive: Path | str) -> bytes:
     """An entry's bytes, refusing entries that would expand past the limits (read at once
-    into one buffer, so an entry takes its size in memory once, not twice)."""
-    info = zf.getinfo(name)
+    into one buffer, so an entry takes its size in memory once, not twice). ``name``: its
+    name, or its ZipInfo (a zip may hold two entries of one name)."""
+    info = name if isinstance(name, zipfile.ZipInfo) else zf.getinfo(name)
+    name = info.filename
     check_zip_entry(info, archive)
     try:
         with zf.open(info) as fh:

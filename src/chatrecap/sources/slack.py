@@ -41,6 +41,7 @@ from __future__ import annotations
 import html
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -137,7 +138,7 @@ def _holds_messages(path: Path, name: str) -> bool:
         else:
             with zipfile.ZipFile(path) as zf, zf.open(name) as fh:
                 head = fh.read(_PEEK_BYTES)
-    except (OSError, KeyError, zipfile.BadZipFile, EOFError, ValueError):
+    except (OSError, KeyError, zipfile.BadZipFile, EOFError, ValueError, zlib.error):
         return False
     head = head.removeprefix(b"\xef\xbb\xbf").lstrip()
     return head.startswith(b"[") and b'"ts"' in head and (b'"type"' in head or b'"user"' in head)
