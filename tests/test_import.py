@@ -458,6 +458,8 @@ def test_strict_keeps_what_came_before_the_bad_record_and_nothing_after(tmp_path
     result = cli(db, "import", "--strict", str(path), "--chat", "c")
     assert result.exit_code == 2 and "mixed.jsonl:4" in result.stderr
     assert stats(db)["chats"]["c"]["posts"] == 3
+    with open_store(db) as store:  # the workspace's record of the import says what it wrote
+        assert store.query("SELECT status, posts_new FROM imports") == [("failed", 3)]
     assert cli(db, "import", str(path), "--chat", "c").exit_code == 0
     assert stats(db)["chats"]["c"]["posts"] == 6
 

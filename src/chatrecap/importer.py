@@ -501,14 +501,14 @@ def _import_file(store: Store, path: Path, inner: Path, report: FileReport, star
                 if strict and problem.skipped:  # warnings do not stop it
                     stop = problem
                     break
-            if stop is not None:
-                raise StrictStop(stop)
-            report.records += written.records
+            report.records += written.records  # (with --strict, what came before the stop too)
             report.new += written.result.new
             report.duplicates += written.result.duplicates
             report.referenced += written.result.referenced
             if on_progress:
                 on_progress(written.records, written.end)
+            if stop is not None:
+                raise StrictStop(stop)
         status = "done"
         if report.records == 0:  # read without a problem, and not one record in it
             report.error, report.empty = f"{path}: the file holds no posts to import.", True
