@@ -549,8 +549,8 @@ def _import_bundle(store: Store, path: Path, inner: Path, report: FileReport, st
             for entry, member in zip(entries, members, strict=True):
                 names[entry.name] += 1  # (two entries of one name are two files: told apart)
                 name = f"{path}!{entry.name}" + (f" ({names[entry.name]})" if names[entry.name] > 1 else "")
-                if isinstance(member, FileReport):
-                    part = member
+                if isinstance(member, InputError):
+                    part = FileReport(name, error=str(member))
                 else:
                     progress = on_progress and partial(_scaled, on_progress, entry.start, entry.share)
                     part = _import_as(store, Path(name), member, None, options, strict, on_problem,
@@ -581,12 +581,12 @@ def _import_bundle(store: Store, path: Path, inner: Path, report: FileReport, st
     return report
 
 
-def _extracted(entries: list[Entry], folder: Path, path: Path) -> list[Path | FileReport]:
+def _extracted(entries: list[Entry], folder: Path, path: Path) -> list[Path | InputError]:
     """Each entry written into ``folder`` (its own folder's entries together, under short
-    names: an entry's path may be longer than a file name can be), or the report of why it
-    could not be read."""
+    names: an entry's path may be longer than a file name can be), or why it could not be
+    read."""
     folders: dict[str, Path] = {}
-    out: list[Path | FileReport] = []
+    out: list[Path | InputError] = []
     for number, entry in enumerate(entries):
         parent, _, base = entry.name.rpartition("/")
         base = base or "entry"
@@ -600,7 +600,7 @@ def _extracted(entries: list[Entry], folder: Path, path: Path) -> list[Path | Fi
             place.mkdir(exist_ok=True)
             member.write_bytes(entry.read())
         except InputError as exc:
-            out.append(FileReport(f"{path}!{entry.name}", error=str(exc)))
+            out.append(exc)
             continue
         except OSError as exc:
             raise InputError(f"{path}!{entry.name}: it could not be written to the temporary "
