@@ -379,3 +379,18 @@ def test_pzstd_output_and_a_damaged_workbook(tmp_path, data):
     book = _zip(tmp_path / "book.xlsx", {"[Content_Types].xml": b"<Types/>", "docProps/app.xml": b"<x/>"})
     result = cli(tmp_path / "w.db", "import", str(book))
     assert result.exit_code == 2 and "left out" not in result.stderr and "files in it" not in result.stderr
+
+
+def test_a_format_given_with_a_bundle_is_the_format_of_its_entries(tmp_path, data):
+    dubois = data / "duboischallenge" / "tweets.csv"
+    bundle = _zip(tmp_path / "dubois.zip", {"tweets.csv": dubois.read_bytes()})
+    db = tmp_path / "w.db"
+    result = cli(db, "import", str(bundle), "--format", "csv", "--map",
+                 "text=content,author=username,time=datetime", "--chat", "dubois")
+    assert result.exit_code == 0, result.output
+    assert stats(db)["chats"]["dubois"]["posts"] == 444
+    # A format that reads zips of its own still reads the zip given as its export.
+    slack = data / "slack" / "slack_export_viewer_testarchive.zip"
+    result = cli(tmp_path / "s.db", "import", str(slack), "--format", "slack")
+    assert result.exit_code == 0 and "slack" in result.stdout
+    assert sum(c["posts"] for c in stats(tmp_path / "s.db")["chats"].values()) == 147

@@ -451,11 +451,15 @@ def _import_file(store: Store, path: Path, inner: Path, report: FileReport, star
     """``import_file`` of ``path``, read from ``inner``: the file itself or its expansion,
     whose name the posts, problems and messages give as ``path``'s."""
     relabel = _Relabel(str(inner), str(path))
-    if not (fmt or in_bundle) and is_tar(inner):
-        return _import_bundle(store, path, inner, report, started, options, strict, on_problem,
+    if not in_bundle and is_tar(inner):
+        return _import_bundle(store, path, inner, report, started, fmt, options, strict, on_problem,
                               on_progress, keep_raw, workers)
     try:
         sample = take_sample(inner)  # read once: detection, encoding, how to split the file
+        # A zip is a bundle of archives when no source recognises it as an export, or when
+        # the format given reads no zip (a zip of CSV files to read with --format csv --map).
+        bundle = (not in_bundle and sample.zip_names is not None and inner.is_file()
+                  and "[Content_Types].xml" not in sample.zip_names)  # (an Office file, damaged)
         try:
             source = get_source(fmt) if fmt else detect(inner, sample)
         except EmptyArchive:
@@ -463,10 +467,11 @@ def _import_file(store: Store, path: Path, inner: Path, report: FileReport, star
         except InputError:  # (no source recognises the file)
             if in_bundle:
                 raise InputError(f"{path}: not a chat archive chatrecap recognises.") from None
-            if (sample.zip_names is None or not inner.is_file()
-                    or "[Content_Types].xml" in sample.zip_names):  # (an Office file, damaged)
+            if not bundle:
                 raise
-            return _import_bundle(store, path, inner, report, started, options, strict,
+            source = None
+        if source is None or (bundle and fmt and not source.reads_zips):
+            return _import_bundle(store, path, inner, report, started, fmt, options, strict,
                                   on_problem, on_progress, keep_raw, workers)
     except InputError as exc:
         report.error, report.empty = relabel(str(exc)), isinstance(exc, EmptyArchive)
@@ -529,11 +534,12 @@ def _import_file(store: Store, path: Path, inner: Path, report: FileReport, star
 
 
 def _import_bundle(store: Store, path: Path, inner: Path, report: FileReport, started: float,
-                   options: ReadOptions, strict: bool, on_problem: ProblemHandler | None,
+                   fmt: str | None, options: ReadOptions, strict: bool, on_problem: ProblemHandler | None,
                    on_progress: ProgressHandler | None, keep_raw: bool,
                    workers: int | None) -> FileReport:
     """A zip that no source reads as an export, or a tar: a bundle of archives, as datasets
-    are shared (``bundles``). Each entry is extracted and imported as a file of its own, named
+    are shared (``bundles``), of the format ``fmt`` if given. Each entry is extracted and
+    imported as a file of its own, named
     "<bundle>!<entry>" (a bundle inside it is not opened: that is how bombs nest; an export zip
     is); the entries that are no archive are noted and left out. One report, their sum."""
     formats: set[str] = set()
@@ -553,7 +559,7 @@ def _import_bundle(store: Store, path: Path, inner: Path, report: FileReport, st
                     part = FileReport(name, error=str(member))
                 else:
                     progress = on_progress and partial(_scaled, on_progress, entry.start, entry.share)
-                    part = _import_as(store, Path(name), member, None, options, strict, on_problem,
+                    part = _import_as(store, Path(name), member, fmt, options, strict, on_problem,
                                       progress, keep_raw, workers, in_bundle=True)
                 if part.error is not None:  # (an entry that is no archive: a README, a picture)
                     report.warnings += 1

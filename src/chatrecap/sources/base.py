@@ -74,6 +74,10 @@ class Source:
     #: export), not the files inside it. A source that reads only some folders whole (an
     #: unpacked X archive) leaves this False and recognises those folders in :meth:`sniff`.
     reads_folders: ClassVar[bool] = False
+    #: Whether the source reads some zip archives as an export of its own (a Slack export, an
+    #: account archive). A zip given with another source's --format is a bundle of archives
+    #: of that format, each entry read as one (``chatrecap.bundles``).
+    reads_zips: ClassVar[bool] = False
 
     def sniff(self, sample: Sample) -> float:
         """0 when the file is surely not this format, up to 1 when it surely is."""

@@ -270,6 +270,7 @@ def _statuses(doc: Any) -> list[tuple[Any, bool]]:
 class MastodonSource(Source):
     id = "mastodon"
     name = "Mastodon API JSON"
+    reads_zips = True  # Mastodon's own account archive
     description = ("Statuses from the Mastodon REST API: timelines (tag, public, account), "
                    "single statuses, thread contexts, or JSONL of statuses; the streaming "
                    "API saved (WebSocket JSONL or server-sent events); mastodon-archive "

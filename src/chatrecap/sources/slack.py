@@ -85,6 +85,7 @@ class SlackSource(Source):
     name = "Slack workspace export"
     description = "The workspace export .zip, or the folder it unpacks to."
     reads_folders = True
+    reads_zips = True
 
     def sniff(self, sample: Sample) -> float:
         try:

@@ -63,6 +63,7 @@ _FOLDER_TWEETS = re.compile(r"(?:^|/)tweets?(?:-part\d+)?\.js$")
 class TwitterV1Source(Source):
     id = "twitter-v1"
     name = "X API v1.1 JSON"
+    reads_zips = True  # an X account archive
     description = (
         "statuses/lookup or search arrays, one v1.1 tweet per line, or an X account archive "
         "(the zip or its unpacked folder, or its data/tweets.js with account.js beside it)."
