@@ -23,8 +23,9 @@ from pathlib import Path
 import orjson
 import pytest
 import zstandard
-from test_import import _big_archive, cli, stats
+from test_import import _big_archive, cli, runner, stats
 
+from chatrecap.cli import app
 from chatrecap.compressed import compression_of
 
 COMPRESS = {
@@ -394,3 +395,19 @@ def test_a_format_given_with_a_bundle_is_the_format_of_its_entries(tmp_path, dat
     result = cli(tmp_path / "s.db", "import", str(slack), "--format", "slack")
     assert result.exit_code == 0 and "slack" in result.stdout
     assert sum(c["posts"] for c in stats(tmp_path / "s.db")["chats"].values()) == 147
+
+
+def test_the_standard_input_imports_as_a_file_compressed_or_not(tmp_path, data):
+    db = tmp_path / "w.db"
+    flat = (data / "twarc2" / "flat.jsonl").read_bytes()
+    result = runner.invoke(app, ["--db", str(db), "import", "-", "--chat", "#flat"], input=flat)
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["--db", str(db), "import", "-"],
+                           input=gzip.compress((data / "twarc2" / "kpop.jsonl").read_bytes()))
+    assert result.exit_code == 0, result.output
+    chats = stats(db)["chats"]
+    assert chats["#flat"]["posts"] == 100 and chats["stdin"]["posts"] == 100
+    files = [f for (f,) in _rows(db, "SELECT DISTINCT source_file FROM raw_records ORDER BY 1")]
+    assert len(files) == 2 and all(f.startswith("stdin ") for f in files)  # two imports, two names
+    result = runner.invoke(app, ["--db", str(db), "import", "-"], input=b"")
+    assert result.exit_code == 2

@@ -140,7 +140,8 @@ def import_command(
                                                 "folder that is no export stands for its files); "
                                                 "a file compressed with gzip, bzip2, xz or zstd "
                                                 "is read as the file it holds, a zip or tar of "
-                                                "archives as the archives in it.",
+                                                "archives as the archives in it; - reads the "
+                                                "standard input.",
                                                 show_default=False)],
     fmt: Annotated[str | None, typer.Option(
         "--format", "-f", help="Skip detection and read the files as this format "

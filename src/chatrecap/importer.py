@@ -16,6 +16,8 @@ import codecs
 import gc
 import multiprocessing
 import os
+import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -63,6 +65,7 @@ BATCH_POSTS = 2000
 CHUNK_BYTES = 8 << 20  # lines a worker reads, parses and writes in one transaction
 WORKER_CACHE_KB = 8 << 10  # SQLite page cache of each import worker
 PARALLEL_MIN_BYTES = 16 << 20
+STDIN = "-"  # the file name that stands for the standard input
 UTF8 = ("utf-8", "utf-8-sig")  # smaller files import in-process (no start-up cost)
 _OBSERVED, _REFERENCED, _CHANNEL = map(POST_FIELDS.index, ("observed_at", "is_referenced", "channel"))
 
@@ -407,9 +410,34 @@ def import_file(store: Store, path: Path, fmt: str | None = None,
     """Import one archive; bad input is reported in the result, never raised (but with
     ``strict``, which raises :class:`StrictStop` at the first problem). A file compressed
     whole (gzip, bzip2, xz, zstd) is imported as the file it holds, under its own name; a zip
-    that is no export, as the archives in it (``_import_bundle``)."""
-    return _import_as(store, path, path, fmt, options or ReadOptions(), strict, on_problem,
-                      on_progress, keep_raw, workers, in_bundle=False)
+    that is no export, as the archives in it (``_import_bundle``); ``-``, what comes on the
+    standard input (``twarc2 search "#chat" | chatrecap import -``)."""
+    options = options or ReadOptions()
+    if str(path) == STDIN:
+        return _import_stdin(store, fmt, options, strict, on_problem, on_progress, keep_raw, workers)
+    return _import_as(store, path, path, fmt, options, strict, on_problem, on_progress, keep_raw,
+                      workers, in_bundle=False)
+
+
+def _import_stdin(store: Store, fmt: str | None, options: ReadOptions, strict: bool,
+                  on_problem: ProblemHandler | None, on_progress: ProgressHandler | None,
+                  keep_raw: bool, workers: int | None) -> FileReport:
+    """The standard input, saved to a temporary file first (the readers and the workers want
+    a file), under a name of its own: ``stdin`` and when it was read, so that the raw records
+    of two such imports never take each other's place."""
+    label = Path(f"stdin {iso(datetime.now(UTC))}")
+    with tempfile.TemporaryDirectory(prefix="chatrecap-") as folder:
+        saved = Path(folder) / "stdin"
+        try:
+            with open(saved, "wb") as out:
+                shutil.copyfileobj(sys.stdin.buffer, out, 1 << 20)
+        except OSError as exc:
+            report = FileReport(str(label), error=f"{label}: the standard input could not be saved to "
+                                f"the temporary folder ({exc.strerror or exc}); set TMPDIR to a folder "
+                                "with room for it.")
+            return report
+        return _import_as(store, label, saved, fmt, options, strict, on_problem, on_progress,
+                          keep_raw, workers, in_bundle=False)
 
 
 def _import_as(store: Store, path: Path, readable: Path, fmt: str | None, options: ReadOptions,
