@@ -160,7 +160,7 @@ def test_a_zip_of_archives_imports_each_under_the_zips_name(tmp_path, data):
     db = tmp_path / "w.db"
     result = cli(db, "import", str(bundle))
     assert result.exit_code == 0, result.output
-    assert re.search(r"note: \S*dataset\.zip!README\.txt: .*; left out\.", result.stderr)
+    assert re.search(r"warning: \S*dataset\.zip!README\.txt: .*; left out\.", result.stderr)
     assert "MACOSX" not in result.stderr and "DS_Store" not in result.stderr
     assert "tags+twarc2" in result.stdout
     for plain in (flat, kpop, tags):
@@ -411,3 +411,65 @@ def test_the_standard_input_imports_as_a_file_compressed_or_not(tmp_path, data):
     assert len(files) == 2 and all(f.startswith("stdin ") for f in files)  # two imports, two names
     result = runner.invoke(app, ["--db", str(db), "import", "-"], input=b"")
     assert result.exit_code == 2
+
+
+def test_bundle_entries_keep_their_own_names_and_chats_and_each_is_read(tmp_path, data):
+    flat, kpop = (data / "twarc2" / "flat.jsonl").read_bytes(), (data / "twarc2" / "kpop.jsonl").read_bytes()
+    brexit = (data / "twarc2" / "brexit.jsonl").read_bytes()
+    bundle = tmp_path / "b.zip"
+    with zipfile.ZipFile(bundle, "w") as zf:
+        zf.writestr("d/a.jsonl", flat)
+        zf.writestr("d/1-1-a.jsonl", kpop)  # (named as a renamed copy would be)
+        with pytest.warns(UserWarning, match="Duplicate name"):
+            zf.writestr("d/a.jsonl", brexit)
+    db = tmp_path / "w.db"
+    result = cli(db, "import", str(bundle))
+    assert result.exit_code == 0, result.output
+    counts = dict(_rows(db, "SELECT source_file, COUNT(*) FROM posts WHERE NOT is_referenced GROUP BY 1"))
+    assert counts == {f"{bundle}!d/a.jsonl": 100, f"{bundle}!d/1-1-a.jsonl": 100,
+                      f"{bundle}!d/a.jsonl (2)": 100}
+    assert set(stats(db)["chats"]) == {"a", "1-1-a"}  # the entries' own names, not the copies'
+
+
+def test_a_bundle_is_one_budget_and_its_refusals_are_said_once(tmp_path, data, monkeypatch):
+    flat = (data / "twarc2" / "flat.jsonl").read_bytes()
+    monkeypatch.setattr("chatrecap.importer.MAX_ZIP_TOTAL_BYTES", 3 * len(flat))
+    parts = {f"part{k}.jsonl.gz": gzip.compress(flat) for k in range(5)}
+    bundle = _zip(tmp_path / "small-bombs.zip", parts)
+    result = cli(tmp_path / "w.db", "import", str(bundle))
+    assert result.exit_code == 0, result.output  # the first ones, within the budget, are read
+    said = " ".join(result.stderr.split())
+    assert "small-bombs.zip!part3.jsonl.gz: the gzip file would expand past the limit" in said
+    assert said.count("small-bombs.zip!part4.jsonl.gz") == 1  # (named once, not twice)
+    result = cli(tmp_path / "s.db", "import", "--strict", str(bundle))
+    assert result.exit_code == 2 and "stopped by --strict" in result.stderr
+    monkeypatch.setattr("chatrecap.bundles.MAX_ENTRIES", 3)
+    result = cli(tmp_path / "w.db", "import", str(bundle))
+    assert result.exit_code == 2 and "refused, it holds 5 files (limit 3)" in result.stderr
+
+
+def test_a_sparse_file_in_a_tarball_is_refused(tmp_path):
+    big = tmp_path / "big.jsonl"
+    with big.open("wb") as fh:
+        fh.truncate(100 << 20)  # all holes: a few bytes in a sparse tar
+    tarball = tmp_path / "sparse.tar.gz"
+    subprocess.run(["tar", "-cSzf", str(tarball), "-C", str(tmp_path), "big.jsonl"], check=True)
+    assert tarball.stat().st_size < 10_000
+    result = cli(tmp_path / "w.db", "import", str(tarball))
+    assert result.exit_code == 2 and "refused, a sparse file is no archive" in result.stderr
+
+
+def test_a_format_given_reads_a_bundle_even_when_it_reads_exports_and_says_so_if_none_is(tmp_path, data):
+    v1 = data / "twitter_v1"
+    bundle = _zip(tmp_path / "v1.zip", {n: (v1 / n).read_bytes() for n in (
+        "tidytags_lookup_many_0.json", "tidytags_upstream_tweets_2.json")})
+    result = cli(tmp_path / "w.db", "import", str(bundle), "--format", "twitter-v1")
+    assert result.exit_code == 0, result.output
+    assert sum(c["posts"] for c in stats(tmp_path / "w.db")["chats"].values()) == 7 + 2
+    notes = _zip(tmp_path / "notes.zip", {"a.png": b"\x89PNG\r\n\x1a\n" + bytes(64)})
+    result = cli(tmp_path / "w.db", "import", str(notes), "--format", "twarc2")
+    assert result.exit_code == 2 and "notes.zip: 1 file in it, none of them read as twarc2." in result.stderr
+    sheet = _zip(tmp_path / "sheet.ods", {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+                                          "content.xml": b"<x/>"})
+    result = cli(tmp_path / "w.db", "import", str(sheet))
+    assert result.exit_code == 2 and "files in it" not in result.stderr  # an OpenDocument file, no bundle

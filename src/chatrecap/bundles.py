@@ -21,6 +21,7 @@ from chatrecap.sources import base
 from chatrecap.sources.base import check_zip, read_zip_entry
 
 TAR_MAGIC = (257, b"ustar")  # where a POSIX or GNU tar says what it is
+MAX_ENTRIES = 10_000  # files a bundle may hold (each is an import of its own)
 
 
 @dataclass(slots=True)
@@ -68,6 +69,9 @@ def bundle_entries(path: Path, label: str) -> Iterator[list[Entry]]:
             check_zip(archive, label, [i.filename for i in infos])
             entries = [Entry(_named(i.filename), i.header_offset, i.compress_size / max(i.file_size, 1),
                              lambda i=i, zf=archive: read_zip_entry(zf, i, label)) for i in infos]
+        if len(entries) > MAX_ENTRIES:
+            raise ZipLimitError(f"{label}: refused, it holds {len(entries):,} files (limit "
+                                f"{MAX_ENTRIES:,}); unpack it yourself if you trust it.")
     except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError, ValueError, InputError) as exc:
         if archive is not None:
             archive.close()
@@ -80,7 +84,7 @@ def bundle_entries(path: Path, label: str) -> Iterator[list[Entry]]:
 
 def _tar_entries(tar: tarfile.TarFile, label: str) -> list[Entry]:
     members = [m for m in tar.getmembers() if m.isfile() and _listed(_named(m.name))]
-    total = sum(m.size for m in members)
+    total = sum(m.size for m in members if not m.issparse())
     if total > base.MAX_ZIP_TOTAL_BYTES:
         raise ZipLimitError(f"{label}: refused, it would expand to {total:,} bytes in all (limit "
                             f"{base.MAX_ZIP_TOTAL_BYTES:,} bytes); unpack it yourself if you trust it.")
@@ -89,6 +93,8 @@ def _tar_entries(tar: tarfile.TarFile, label: str) -> list[Entry]:
 
 
 def _tar_read(tar: tarfile.TarFile, member: tarfile.TarInfo, label: str) -> bytes:
+    if member.issparse():  # (its size is what it would expand to from next to nothing)
+        raise ZipLimitError(f"{label}!{member.name}: refused, a sparse file is no archive.")
     if member.size > base.MAX_ZIP_ENTRY_BYTES:
         raise ZipLimitError(f"{label}!{member.name}: refused, it would expand to {member.size:,} "
                             f"bytes (limit {base.MAX_ZIP_ENTRY_BYTES:,} bytes); unpack it yourself if "

@@ -94,7 +94,8 @@ def _zstd_blocks(raw: IO[bytes]) -> Iterator[bytes]:
         raise EOFError("the data ends inside a zstd frame")
 
 
-def _inner_name(path: Path, name: str) -> str:
+def inner_name(path: Path, name: str) -> str:
+    """The name of what the file ``path``, compressed with ``name``, holds."""
     suffixes = next(s for _, n, s in FORMATS if n == name)
     lower = path.name.lower()
     for suffix in suffixes:
@@ -104,10 +105,11 @@ def _inner_name(path: Path, name: str) -> str:
 
 
 @contextmanager
-def expanded(path: Path, name: str | None = None) -> Iterator[Expanded]:
+def expanded(path: Path, name: str | None = None, limit: int | None = None) -> Iterator[Expanded]:
     """The file to import for ``path``: itself, or, when it is compressed, a temporary file
     holding what it expands to, removed afterwards. Raises InputError when nothing can be
-    expanded, ZipLimitError past the limits (messages call the file ``name``, if given).
+    expanded, ZipLimitError past the limits (messages call the file ``name``, if given;
+    ``limit``: bytes it may expand to, when less than MAX_EXPANDED_BYTES is left).
 
     The files beside a compressed one are linked beside its expansion too (up to
     MAX_SIBLINGS), as some archives are read with theirs: an X archive's tweets.js with
@@ -121,8 +123,9 @@ def expanded(path: Path, name: str | None = None) -> Iterator[Expanded]:
         yield Expanded(path)
         return
     with tempfile.TemporaryDirectory(prefix="chatrecap-") as folder:
-        inner = Path(folder) / _inner_name(path, kind)
-        note, size = _expand(path, name or str(path), kind, inner)
+        inner = Path(folder) / inner_name(path, kind)
+        note, size = _expand(path, name or str(path), kind, inner,
+                             MAX_EXPANDED_BYTES if limit is None else min(limit, MAX_EXPANDED_BYTES))
         _link_siblings(path, inner)
         yield Expanded(inner, kind, note, path.stat().st_size / max(size, 1))
 
@@ -146,7 +149,7 @@ def _link_siblings(path: Path, inner: Path) -> None:
         pass
 
 
-def _expand(path: Path, label: str, name: str, inner: Path) -> tuple[RecordError | None, int]:
+def _expand(path: Path, label: str, name: str, inner: Path, limit: int) -> tuple[RecordError | None, int]:
     """Write what ``path`` (called ``label``) expands to into ``inner``: a warning if it
     stopped early (the incomplete line it stopped in left out), and the bytes kept."""
     written = complete = 0  # bytes written; up to the end of the last whole line
@@ -167,12 +170,11 @@ def _expand(path: Path, label: str, name: str, inner: Path) -> tuple[RecordError
                                    "imported", kind="damaged file", skipped=False), kept
             if block is None:
                 return None, written
-            if written + len(block) > MAX_EXPANDED_BYTES or (
+            if written + len(block) > limit or (
                     written > RATIO_CHECKED_FROM_BYTES and written / max(raw.tell(), 1) > MAX_RATIO):
                 raise ZipLimitError(
                     f"{label}: the {name} file would expand past the limit "
-                    f"({MAX_EXPANDED_BYTES:,} bytes, ratio {MAX_RATIO}:1); "
-                    "expand it yourself if you trust it.")
+                    f"({limit:,} bytes, ratio {MAX_RATIO}:1); expand it yourself if you trust it.")
             try:
                 view = memoryview(block)
                 while view:

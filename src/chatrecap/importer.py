@@ -33,12 +33,13 @@ from pathlib import Path, PurePosixPath
 import orjson
 
 from chatrecap.bundles import Entry, bundle_entries, is_tar
-from chatrecap.compressed import expanded
+from chatrecap.compressed import expanded, inner_name
 from chatrecap.errors import ChatrecapError, EmptyArchive, InputError, RecordError
 from chatrecap.models import Post, Superseded
 from chatrecap.sources import detect, get_source
 from chatrecap.sources._workbook import ENCODING as WORKBOOK
 from chatrecap.sources.base import (
+    MAX_ZIP_TOTAL_BYTES,
     Line,
     LineSource,
     PostRow,
@@ -437,26 +438,33 @@ def _import_stdin(store: Store, fmt: str | None, options: ReadOptions, strict: b
                                 "with room for it.")
             return report
         return _import_as(store, label, saved, fmt, options, strict, on_problem, on_progress,
-                          keep_raw, workers, in_bundle=False)
+                          keep_raw, workers, in_bundle=False, own_name="stdin")
 
 
 def _import_as(store: Store, path: Path, readable: Path, fmt: str | None, options: ReadOptions,
                strict: bool, on_problem: ProblemHandler | None, on_progress: ProgressHandler | None,
-               keep_raw: bool, workers: int | None, in_bundle: bool) -> FileReport:
+               keep_raw: bool, workers: int | None, in_bundle: bool, own_name: str | None = None,
+               budget: list[int] | None = None) -> FileReport:
     """``import_file`` of the file ``readable`` as ``path``: its own path, or the name of a
-    zip's entry (``in_bundle``) that ``readable`` was extracted to."""
+    bundle's entry (``in_bundle``; ``own_name``, the entry's name) that ``readable`` was
+    extracted to. ``budget``: the bytes a bundle's entries may still expand to, lessened."""
     report = FileReport(str(path))
     started = time.perf_counter()
     try:
-        with expanded(readable, str(path)) as found:
+        with expanded(readable, str(path), budget[0] if budget else None) as found:
             if found.note is not None:
                 report.warnings += 1
                 if on_problem:
                     on_problem(found.note)
-            if found.compression and on_progress is not None:  # (bytes of the expansion read)
-                on_progress = partial(_scaled, on_progress, 0, found.share)
+            name = Path(own_name or path.name)
+            if found.compression:
+                name = Path(inner_name(name, found.compression))
+                if budget:
+                    budget[0] -= found.path.stat().st_size
+                if on_progress is not None:  # (bytes of the expansion read)
+                    on_progress = partial(_scaled, on_progress, 0, found.share)
             report = _import_file(store, path, found.path, report, started, fmt, options, strict,
-                                  on_problem, on_progress, keep_raw, workers, in_bundle)
+                                  on_problem, on_progress, keep_raw, workers, in_bundle, name.stem)
     except InputError as exc:  # (raised before anything was read: the file could not be expanded)
         report.error, report.empty = str(exc), isinstance(exc, EmptyArchive)
         report.elapsed = time.perf_counter() - started
@@ -475,9 +483,10 @@ def _scaled(on_progress: ProgressHandler, start: int, share: float, records: int
 def _import_file(store: Store, path: Path, inner: Path, report: FileReport, started: float,
                  fmt: str | None, options: ReadOptions, strict: bool,
                  on_problem: ProblemHandler | None, on_progress: ProgressHandler | None,
-                 keep_raw: bool, workers: int | None, in_bundle: bool) -> FileReport:
+                 keep_raw: bool, workers: int | None, in_bundle: bool, stem: str) -> FileReport:
     """``import_file`` of ``path``, read from ``inner``: the file itself or its expansion,
-    whose name the posts, problems and messages give as ``path``'s."""
+    whose name the posts, problems and messages give as ``path``'s (``stem``: the name of the
+    file it holds, which names the chat when nothing else does)."""
     relabel = _Relabel(str(inner), str(path))
     if not in_bundle and is_tar(inner):
         return _import_bundle(store, path, inner, report, started, fmt, options, strict, on_problem,
@@ -487,7 +496,7 @@ def _import_file(store: Store, path: Path, inner: Path, report: FileReport, star
         # A zip is a bundle of archives when no source recognises it as an export, or when
         # the format given reads no zip (a zip of CSV files to read with --format csv --map).
         bundle = (not in_bundle and sample.zip_names is not None and inner.is_file()
-                  and "[Content_Types].xml" not in sample.zip_names)  # (an Office file, damaged)
+                  and not {"[Content_Types].xml", "mimetype"} & set(sample.zip_names))  # (no Office file)
         try:
             source = get_source(fmt) if fmt else detect(inner, sample)
         except EmptyArchive:
@@ -498,7 +507,7 @@ def _import_file(store: Store, path: Path, inner: Path, report: FileReport, star
             if not bundle:
                 raise
             source = None
-        if source is None or (bundle and fmt and not source.reads_zips):
+        if source is None or (bundle and fmt and (not source.reads_zips or source.sniff(sample) <= 0)):
             return _import_bundle(store, path, inner, report, started, fmt, options, strict,
                                   on_problem, on_progress, keep_raw, workers)
     except InputError as exc:
@@ -514,7 +523,7 @@ def _import_file(store: Store, path: Path, inner: Path, report: FileReport, star
             on_problem(encoding)
     import_id = uuid.uuid4().hex
     store.begin_import(import_id, str(path), source.id, options.chat)
-    ctx = _Context(options.chat, inner.stem, iso(datetime.now(UTC)) or "", keep_raw,
+    ctx = _Context(options.chat, stem, iso(datetime.now(UTC)) or "", keep_raw,
                    relabel if relabel.old != relabel.new else None)
     status = "failed"
     threshold = gc.get_threshold()
@@ -579,6 +588,8 @@ def _import_bundle(store: Store, path: Path, inner: Path, report: FileReport, st
             # All extracted first, each folder's entries into one folder, as unpacking would:
             # some archives are read with the files beside them (tweets.js with account.js).
             members = _extracted(entries, Path(folder), path)
+            # What compressed entries may expand to, together: a bundle of small bombs is one.
+            budget = [MAX_ZIP_TOTAL_BYTES - sum(m.stat().st_size for m in members if isinstance(m, Path))]
             names: Counter[str] = Counter()
             for entry, member in zip(entries, members, strict=True):
                 names[entry.name] += 1  # (two entries of one name are two files: told apart)
@@ -588,15 +599,22 @@ def _import_bundle(store: Store, path: Path, inner: Path, report: FileReport, st
                 else:
                     progress = on_progress and partial(_scaled, on_progress, entry.start, entry.share)
                     part = _import_as(store, Path(name), member, fmt, options, strict, on_problem,
-                                      progress, keep_raw, workers, in_bundle=True)
-                if part.error is not None:  # (an entry that is no archive: a README, a picture)
-                    report.warnings += 1
+                                      progress, keep_raw, workers, True, entry.name, budget)
+                if part.error is not None:  # (an entry that is no archive, or could not be read)
+                    # (its message names it as it was read: the entry's own name is said here)
+                    said = part.error.split(": ", 1)[1] if part.error.startswith(str(path)) else part.error
+                    if part.failed and "left out" not in said:
+                        said = said.removesuffix(".") + "; left out."
+                    problem = RecordError(name, None, said, kind="left out", skipped=part.failed)
+                    if part.failed:
+                        report.skipped[problem.kind] += 1
+                    else:
+                        report.warnings += 1
                     if on_problem:
-                        said = part.error.removeprefix(f"{name}: ")
-                        if part.failed and "left out" not in said:
-                            said = said.removesuffix(".") + "; left out."
-                        on_problem(RecordError(name, None, said, kind="not an archive", skipped=False))
-                else:
+                        on_problem(problem)
+                    if strict and part.failed:
+                        raise StrictStop(problem)
+                if part.format != "?":
                     formats.add(part.format)
                 report.records += part.records
                 report.new += part.new
@@ -607,10 +625,11 @@ def _import_bundle(store: Store, path: Path, inner: Path, report: FileReport, st
     except InputError as exc:
         report.error = str(exc)
     report.format = "+".join(sorted(formats)) or "?"
-    if report.error is None and report.failed:
+    if report.error is None and report.records == 0:
         files = f"{count:,} file" + ("s" if count != 1 else "")
-        report.error = (f"{path}: {files} in it, none of them an archive chatrecap reads; if it "
-                        "is an export, name its format with --format (see `chatrecap formats`).")
+        report.error = (f"{path}: {files} in it, none of them read as {fmt}." if fmt else
+                        f"{path}: {files} in it, none of them an archive chatrecap reads; if it is "
+                        "an export, name its format with --format (see `chatrecap formats`).")
     report.elapsed = time.perf_counter() - started
     return report
 
@@ -627,9 +646,10 @@ def _extracted(entries: list[Entry], folder: Path, path: Path) -> list[Path | In
         place = folders.setdefault(parent, folder / str(len(folders)))
         suffix = "".join(PurePosixPath(base).suffixes[-2:])
         short = base if len(base.encode()) <= 120 else f"{number}{suffix if len(suffix) < 20 else ''}"
-        member = place / short
-        if member.exists():  # (two entries of one name)
-            member = place / f"{number}-{short}"
+        member, again = place / short, 0
+        while member.exists() or member.is_symlink():  # (two entries of one name, or so shortened)
+            again += 1
+            member = place / f"{number}-{again}-{short}"
         try:
             place.mkdir(exist_ok=True)
             member.write_bytes(entry.read())
