@@ -576,9 +576,9 @@ def _import_bundle(store: Store, path: Path, inner: Path, report: FileReport, st
                    workers: int | None) -> FileReport:
     """A zip that no source reads as an export, or a tar: a bundle of archives, as datasets
     are shared (``bundles``), of the format ``fmt`` if given. Each entry is extracted and
-    imported as a file of its own, named
-    "<bundle>!<entry>" (a bundle inside it is not opened: that is how bombs nest; an export zip
-    is); the entries that are no archive are noted and left out. One report, their sum."""
+    imported as a file of its own, named "<bundle>!<entry>" (a bundle inside it is not
+    opened: that is how bombs nest; an export zip is); an entry that cannot be read, or is no
+    archive, is a warning counted as left out. One report, their sum."""
     formats: set[str] = set()
     count = 0
     try:
