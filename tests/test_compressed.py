@@ -225,6 +225,7 @@ def test_a_cut_is_noticed_in_every_compression_and_stops_strict(tmp_path, data, 
     result = cli(tmp_path / "strict.db", "import", "--strict", str(cut))
     assert result.exit_code == 2 and "stopped by --strict" in result.stderr
     assert stats(tmp_path / "strict.db")["chats"]["big"]["posts"] == kept  # what came before stays
+    assert _rows(tmp_path / "strict.db", "SELECT status, posts_new FROM imports") == [("failed", kept)]
 
 
 def test_the_files_beside_a_compressed_one_are_read_with_it(tmp_path, fixtures):

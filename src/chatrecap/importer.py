@@ -464,13 +464,12 @@ def _import_as(store: Store, path: Path, readable: Path, fmt: str | None, option
                 if on_progress is not None:  # (bytes of the expansion read)
                     on_progress = partial(_scaled, on_progress, 0, found.share)
             report = _import_file(store, path, found.path, report, started, fmt, options, strict,
-                                  on_problem, on_progress, keep_raw, workers, in_bundle, name.stem)
+                                  on_problem, on_progress, keep_raw, workers, in_bundle, name.stem,
+                                  found.note if strict else None)
     except InputError as exc:  # (raised before anything was read: the file could not be expanded)
         report.error, report.empty = str(exc), isinstance(exc, EmptyArchive)
         report.elapsed = time.perf_counter() - started
         return report
-    if strict and found.note is not None:  # (what came before the cut is kept, as --strict does)
-        raise StrictStop(found.note)
     return report
 
 
@@ -483,10 +482,12 @@ def _scaled(on_progress: ProgressHandler, start: int, share: float, records: int
 def _import_file(store: Store, path: Path, inner: Path, report: FileReport, started: float,
                  fmt: str | None, options: ReadOptions, strict: bool,
                  on_problem: ProblemHandler | None, on_progress: ProgressHandler | None,
-                 keep_raw: bool, workers: int | None, in_bundle: bool, stem: str) -> FileReport:
+                 keep_raw: bool, workers: int | None, in_bundle: bool, stem: str,
+                 cut: RecordError | None = None) -> FileReport:
     """``import_file`` of ``path``, read from ``inner``: the file itself or its expansion,
     whose name the posts, problems and messages give as ``path``'s (``stem``: the name of the
-    file it holds, which names the chat when nothing else does)."""
+    file it holds, which names the chat when nothing else does). ``cut``: the problem that
+    ends the import once the lines before it are in (--strict, a compressed file cut short)."""
     relabel = _Relabel(str(inner), str(path))
     if not in_bundle and is_tar(inner):
         return _import_bundle(store, path, inner, report, started, fmt, options, strict, on_problem,
@@ -551,6 +552,8 @@ def _import_file(store: Store, path: Path, inner: Path, report: FileReport, star
                 on_progress(written.records, written.end)
             if stop is not None:
                 raise StrictStop(stop)
+        if cut is not None:  # (what came before the cut is kept, as --strict does)
+            raise StrictStop(cut)
         status = "done"
         if report.records == 0:  # read without a problem, and not one record in it
             report.error, report.empty = f"{path}: the file holds no posts to import.", True
