@@ -4,7 +4,8 @@ A zip that is no export (a Slack or account archive), or a tar (often a ``.tar.g
 ``compressed`` expands first), holds archives that are imported one by one. The entries are
 listed within the limits zip archives have (a bomb is refused before anything is written:
 a tar's sizes are declared in its headers, and it stores its data as it is), hidden files
-and folders and macOS's ``__MACOSX`` copies left out, and each is read when its turn comes.
+and folders, macOS's ``__MACOSX`` copies and media attachments left out, and each is read
+when its turn comes.
 """
 
 from __future__ import annotations
@@ -44,12 +45,21 @@ def is_tar(path: Path) -> bool:
         return False
 
 
+#: Attachments an export keeps beside its posts (an old Mastodon archive's media), passed
+#: over by their names: never written out, nor counted against the limits.
+MEDIA_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".mp4", ".mov", ".m4v", ".webm",
+                  ".mp3", ".m4a", ".ogg", ".oga", ".wav", ".pdf")
+
+
 def _listed(name: str) -> bool:
-    return not any(part.startswith(".") or part == "__MACOSX" for part in PurePosixPath(name).parts)
+    return not (any(part.startswith(".") or part == "__MACOSX" for part in PurePosixPath(name).parts)
+                or name.lower().endswith(MEDIA_SUFFIXES))
 
 
 def _named(name: str) -> str:
-    return name.replace("\\", "/")  # (zips written on Windows may separate folders so)
+    """An entry's name with "/" between its folders (zips written on Windows may use "\\")
+    and no "./" (tar -C folder . writes it)."""
+    return str(PurePosixPath(name.replace("\\", "/")))
 
 
 @contextmanager
