@@ -476,8 +476,8 @@ def test_a_format_given_reads_a_bundle_even_when_it_reads_exports_and_says_so_if
 
 
 def test_an_old_mastodon_account_archive_as_a_tarball(tmp_path, fixtures):
-    """Mastodon wrote account archives as .tar.gz before it wrote zips: the outbox is read
-    with the actor.json beside it, the media passed over."""
+    """Mastodon first wrote account archives as .tar.gz: the outbox is read with the
+    actor.json beside it, the media passed over."""
     mastodon = fixtures / "mastodon"
     tarball = tmp_path / "archive-20220101-abc.tar.gz"
     with tarfile.open(tarball, "w:gz") as tar:
