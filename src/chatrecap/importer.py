@@ -96,6 +96,13 @@ class FileReport:
         """Nothing usable came out of the file."""
         return self.error is not None or self.new + self.duplicates + self.referenced == 0
 
+    def add(self, records: int, new: int, duplicates: int, referenced: int) -> None:
+        """What a batch, or an archive in a bundle, added."""
+        self.records += records
+        self.new += new
+        self.duplicates += duplicates
+        self.referenced += referenced
+
 
 ProblemHandler = Callable[[RecordError], None]
 #: Called after each batch with the records it held and the bytes of the file read so far
@@ -453,9 +460,7 @@ def _import_as(store: Store, path: Path, readable: Path, fmt: str | None, option
     try:
         with expanded(readable, str(path), budget[0] if budget else None) as found:
             if found.note is not None:
-                report.warnings += 1
-                if on_problem:
-                    on_problem(found.note)
+                _tell(report, found.note, on_problem)
             name = Path(own_name or path.name)
             if found.compression:
                 name = Path(inner_name(name, found.compression))
@@ -471,6 +476,16 @@ def _import_as(store: Store, path: Path, readable: Path, fmt: str | None, option
         report.elapsed = time.perf_counter() - started
         return report
     return report
+
+
+def _tell(report: FileReport, problem: RecordError, on_problem: ProblemHandler | None) -> None:
+    """Count a problem in the report (a record left out, by kind, or a warning); pass it on."""
+    if problem.skipped:
+        report.skipped[problem.kind] += 1
+    else:
+        report.warnings += 1
+    if on_problem:
+        on_problem(problem)
 
 
 def _scaled(on_progress: ProgressHandler, start: int, share: float, records: int, end: int | None) -> None:
@@ -518,10 +533,7 @@ def _import_file(store: Store, path: Path, inner: Path, report: FileReport, star
     report.format = source.id
     encoding = _encoding_note(inner, sample)
     if encoding:
-        encoding = relabel.problem(encoding)
-        report.warnings += 1
-        if on_problem:
-            on_problem(encoding)
+        _tell(report, relabel.problem(encoding), on_problem)
     import_id = uuid.uuid4().hex
     store.begin_import(import_id, str(path), source.id, options.chat)
     ctx = _Context(options.chat, stem, iso(datetime.now(UTC)) or "", keep_raw,
@@ -535,19 +547,12 @@ def _import_file(store: Store, path: Path, inner: Path, report: FileReport, star
                                 sample.encoding in UTF8):
             stop = None
             for problem in written.problems:
-                if problem.skipped:
-                    report.skipped[problem.kind] += 1
-                else:
-                    report.warnings += 1
-                if on_problem:
-                    on_problem(problem)
+                _tell(report, problem, on_problem)
                 if strict and problem.skipped:  # warnings do not stop it
                     stop = problem
                     break
-            report.records += written.records  # (with --strict, what came before the stop too)
-            report.new += written.result.new
-            report.duplicates += written.result.duplicates
-            report.referenced += written.result.referenced
+            report.add(written.records, written.result.new,  # (with --strict, what came before
+                       written.result.duplicates, written.result.referenced)  # the stop too)
             if on_progress:
                 on_progress(written.records, written.end)
             if stop is not None:
@@ -609,20 +614,12 @@ def _import_bundle(store: Store, path: Path, inner: Path, report: FileReport, st
                     if part.failed and "left out" not in said:
                         said = said.removesuffix(".") + "; left out."
                     problem = RecordError(name, None, said, kind="left out", skipped=part.failed)
-                    if part.failed:
-                        report.skipped[problem.kind] += 1
-                    else:
-                        report.warnings += 1
-                    if on_problem:
-                        on_problem(problem)
+                    _tell(report, problem, on_problem)
                     if strict and part.failed:
                         raise StrictStop(problem)
                 if part.format != "?":
                     formats.add(part.format)
-                report.records += part.records
-                report.new += part.new
-                report.duplicates += part.duplicates
-                report.referenced += part.referenced
+                report.add(part.records, part.new, part.duplicates, part.referenced)
                 report.warnings += part.warnings
                 report.skipped.update(part.skipped)
     except InputError as exc:
