@@ -75,10 +75,11 @@ def bundle_entries(path: Path, label: str) -> Iterator[list[Entry]]:
             entries = _tar_entries(archive, label)
         else:
             archive = zipfile.ZipFile(path)
-            infos = [i for i in archive.infolist() if not i.is_dir() and _listed(_named(i.filename))]
-            check_zip(archive, label, [i.filename for i in infos])
-            entries = [Entry(_named(i.filename), i.header_offset, i.compress_size / max(i.file_size, 1),
-                             lambda i=i, zf=archive: read_zip_entry(zf, i, label)) for i in infos]
+            infos = [(_named(i.filename), i) for i in archive.infolist() if not i.is_dir()]
+            infos = [(name, i) for name, i in infos if _listed(name)]
+            check_zip(archive, label, [i.filename for _, i in infos])
+            entries = [Entry(name, i.header_offset, i.compress_size / max(i.file_size, 1),
+                             lambda i=i, zf=archive: read_zip_entry(zf, i, label)) for name, i in infos]
         if len(entries) > MAX_ENTRIES:
             raise ZipLimitError(f"{label}: refused, it holds {len(entries):,} files (limit "
                                 f"{MAX_ENTRIES:,}); unpack it yourself if you trust it.")
@@ -93,13 +94,12 @@ def bundle_entries(path: Path, label: str) -> Iterator[list[Entry]]:
 
 
 def _tar_entries(tar: tarfile.TarFile, label: str) -> list[Entry]:
-    members = [m for m in tar.getmembers() if m.isfile() and _listed(_named(m.name))]
-    total = sum(m.size for m in members if not m.issparse())
+    members = [(name, m) for m in tar.getmembers() if m.isfile() and _listed(name := _named(m.name))]
+    total = sum(m.size for _, m in members if not m.issparse())
     if total > base.MAX_ZIP_TOTAL_BYTES:
         raise ZipLimitError(f"{label}: refused, it would expand to {total:,} bytes in all (limit "
                             f"{base.MAX_ZIP_TOTAL_BYTES:,} bytes); unpack it yourself if you trust it.")
-    return [Entry(_named(m.name), m.offset_data, 1.0, lambda m=m: _tar_read(tar, m, label))
-            for m in members]
+    return [Entry(name, m.offset_data, 1.0, lambda m=m: _tar_read(tar, m, label)) for name, m in members]
 
 
 def _tar_read(tar: tarfile.TarFile, member: tarfile.TarInfo, label: str) -> bytes:

@@ -440,10 +440,9 @@ def _import_stdin(store: Store, fmt: str | None, options: ReadOptions, strict: b
             with open(saved, "wb") as out:
                 shutil.copyfileobj(sys.stdin.buffer, out, 1 << 20)
         except OSError as exc:
-            report = FileReport(str(label), error=f"{label}: the standard input could not be saved to "
-                                f"the temporary folder ({exc.strerror or exc}); set TMPDIR to a folder "
-                                "with room for it.")
-            return report
+            return FileReport(str(label), error=f"{label}: the standard input could not be saved to "
+                              f"the temporary folder ({exc.strerror or exc}); set TMPDIR to a folder "
+                              "with room for it.")
         return _import_as(store, label, saved, fmt, options, strict, on_problem, on_progress,
                           keep_raw, workers, in_bundle=False, own_name="stdin")
 
