@@ -493,3 +493,50 @@ def test_an_old_mastodon_account_archive_as_a_tarball(tmp_path, fixtures):
                      "WHERE NOT p.is_referenced") == [("Alice 🌻",)]
     assert f"{tarball}!outbox.json" in {f for (f,) in _rows(db, "SELECT source_file FROM posts")}
     assert "a.png" not in result.stderr
+
+
+@pytest.mark.parametrize("top", ["", "slack-export/"])
+def test_a_tarball_of_a_slack_export_folder_reads_as_the_export(tmp_path, data, top):
+    """Tarred (``tar czf slack.tar.gz -C export .``, or the folder itself): the same posts,
+    chats and authors as the export's zip, each post named by the tarball and its day file."""
+    export = data / "slack" / "slack_export_viewer_testarchive.zip"
+    tarball = tmp_path / "slack.tar.gz"
+    with zipfile.ZipFile(export) as zf, tarfile.open(tarball, "w:gz") as tar:
+        for info in zf.infolist():
+            if not info.is_dir():
+                member = tarfile.TarInfo(f"./{top}{info.filename}")
+                member.size = info.file_size
+                tar.addfile(member, io.BytesIO(zf.read(info)))
+    result = cli(tmp_path / "t.db", "import", str(tarball))
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.stderr and " slack " in result.stdout
+    assert cli(tmp_path / "z.db", "import", str(export)).exit_code == 0
+    assert stats(tmp_path / "t.db")["chats"] == stats(tmp_path / "z.db")["chats"]
+    assert _export(tmp_path, tmp_path / "t.db") == _export(tmp_path, tmp_path / "z.db")
+    assert f"{tarball}!{top}enrique/2016-01-14.json" in {
+        f for (f,) in _rows(tmp_path / "t.db", "SELECT source_file FROM posts")}
+
+
+def test_a_tarball_of_an_x_archive_reads_as_the_archive(tmp_path, fixtures):
+    archive = fixtures / "twitter-v1" / "x-archive"
+    tarball = tmp_path / "twitter-2021-12-04-abc.tar.gz"
+    with tarfile.open(tarball, "w:gz") as tar:
+        tar.add(archive, "x-archive")
+    result = cli(tmp_path / "t.db", "import", str(tarball))
+    assert result.exit_code == 0, result.output
+    assert "twitter-v1" in result.stdout and "warning" not in result.stderr
+    assert cli(tmp_path / "f.db", "import", str(archive)).exit_code == 0
+    assert _export(tmp_path, tmp_path / "t.db") == _export(tmp_path, tmp_path / "f.db")
+    assert set(stats(tmp_path / "t.db")["chats"]) == {"x-archive"}  # (the folder's name, as unpacked)
+
+
+def test_a_slack_export_its_sniff_misses_reads_whole_with_its_format(tmp_path, data):
+    """Channel folders only, the first day file empty: not recognised, so a bundle; given
+    ``--format slack``, read as the export (not as day files each on its own)."""
+    with zipfile.ZipFile(data / "slack" / "slack_export_viewer_testarchive.zip") as zf:
+        days = {n: zf.read(n) for n in zf.namelist() if n.startswith("enrique/") and not n.endswith("/")}
+    bundle = _zip(tmp_path / "days.zip", {"enrique/2016-01-13.json": b"[]", **days})
+    assert cli(tmp_path / "w.db", "import", str(bundle)).exit_code == 2
+    result = cli(tmp_path / "w.db", "import", str(bundle), "--format", "slack")
+    assert result.exit_code == 0, result.output
+    assert stats(tmp_path / "w.db")["chats"]["enrique"]["posts"] == 96

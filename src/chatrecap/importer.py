@@ -16,6 +16,7 @@ import codecs
 import gc
 import multiprocessing
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -137,7 +138,11 @@ class _Relabel:
     new: str
 
     def __call__(self, name: str) -> str:
-        return name.replace(self.old, self.new) if self.old != self.new else name
+        if self.old == self.new:
+            return name
+        if self.new.endswith("!"):  # (a bundle unpacked, read as a folder: "x.tar!general/...")
+            name = name.replace(f"{self.old}/", self.new)
+        return name.replace(self.old, self.new)
 
     def problem(self, problem: RecordError) -> RecordError:
         problem.file, problem.reason = self(problem.file), self(problem.reason)
@@ -582,19 +587,22 @@ def _import_bundle(store: Store, path: Path, inner: Path, report: FileReport, st
                    on_progress: ProgressHandler | None, keep_raw: bool,
                    workers: int | None) -> FileReport:
     """A zip that no source reads as an export, or a tar: a bundle of archives, as datasets
-    are shared (``bundles``), of the format ``fmt`` if given. Each entry is extracted and
-    imported as a file of its own, named "<bundle>!<entry>" (a bundle inside it is not
-    opened: that is how bombs nest; an export zip is); an entry that cannot be read, or is no
-    archive, is a warning counted as left out. One report, their sum."""
+    are shared (``bundles``), of the format ``fmt`` if given. Its entries are extracted, and
+    when they are one export's folder (a Slack export or an X archive, tarred), that is read
+    as a whole; otherwise each entry is imported as a file of its own, named
+    "<bundle>!<entry>" (a bundle inside it is not opened: that is how bombs nest; an export
+    zip is). An entry that cannot be read, or is no archive, is a warning counted as left
+    out. One report, their sum."""
     formats: set[str] = set()
     count = 0
     try:
         with bundle_entries(inner, str(path)) as entries, \
                 tempfile.TemporaryDirectory(prefix="chatrecap-") as folder:
             count = len(entries)
-            # All extracted first, each folder's entries into one folder, as unpacking would:
-            # some archives are read with the files beside them (tweets.js with account.js).
+            # All extracted first, as unpacking would: some archives are read with the files
+            # beside them (tweets.js with account.js), an export's folder as a whole.
             members = _extracted(entries, Path(folder), path)
+            root = _export_folder(Path(folder), fmt)
             # What compressed entries may expand to, together: a bundle of small bombs is one.
             budget = [MAX_ZIP_TOTAL_BYTES - sum(m.stat().st_size for m in members if isinstance(m, Path))]
             names: Counter[str] = Counter()
@@ -603,24 +611,21 @@ def _import_bundle(store: Store, path: Path, inner: Path, report: FileReport, st
                 name = f"{path}!{entry.name}" + (f" ({names[entry.name]})" if names[entry.name] > 1 else "")
                 if isinstance(member, InputError):
                     part = FileReport(name, error=str(member))
+                elif root is not None:  # (read with the whole folder, below)
+                    continue
                 else:
                     progress = on_progress and partial(_scaled, on_progress, entry.start, entry.share)
                     part = _import_as(store, Path(name), member, fmt, options, strict, on_problem,
                                       progress, keep_raw, workers, True, entry.name, budget)
-                if part.error is not None:  # (an entry that is no archive, or could not be read)
-                    # (its message names it as it was read: the entry's own name is said here)
-                    said = part.error.split(": ", 1)[1] if part.error.startswith(str(path)) else part.error
-                    if part.failed and "left out" not in said:
-                        said = said.removesuffix(".") + "; left out."
-                    problem = RecordError(name, None, said, kind="left out", skipped=part.failed)
-                    _tell(report, problem, on_problem)
-                    if strict and part.failed:
-                        raise StrictStop(problem)
-                if part.format != "?":
-                    formats.add(part.format)
-                report.add(part.records, part.new, part.duplicates, part.referenced)
-                report.warnings += part.warnings
-                report.skipped.update(part.skipped)
+                _sum_part(report, part, path, strict, on_problem, formats)
+            if root is not None:
+                top = root.relative_to(folder).as_posix().removeprefix(".")
+                # ("x.tar!" + "general/2021-01-04.json" for the unpacked folder's own files; the
+                # chat named after the folder, or after the bundle when it holds no one folder)
+                own = top or _bare_name(path.name)
+                part = _import_as(store, Path(f"{path}!{top}"), root, fmt, options, strict, on_problem,
+                                  on_progress, keep_raw, workers, True, f"{own}.tar")
+                _sum_part(report, part, path, strict, on_problem, formats)
     except InputError as exc:
         report.error = str(exc)
     report.format = "+".join(sorted(formats)) or "?"
@@ -633,24 +638,52 @@ def _import_bundle(store: Store, path: Path, inner: Path, report: FileReport, st
     return report
 
 
+def _sum_part(report: FileReport, part: FileReport, path: Path, strict: bool,
+              on_problem: ProblemHandler | None, formats: set[str]) -> None:
+    """Add what importing a part of the bundle ``path`` did to its report; a part that failed
+    is a warning, counted as left out (--strict stops there)."""
+    if part.error is not None:  # (an entry that is no archive, or could not be read)
+        # (its message names it as it was read: the entry's own name is said here)
+        said = part.error.split(": ", 1)[1] if part.error.startswith(str(path)) else part.error
+        if part.failed and "left out" not in said:
+            said = said.removesuffix(".") + "; left out."
+        problem = RecordError(part.path, None, said, kind="left out", skipped=part.failed)
+        _tell(report, problem, on_problem)
+        if strict and part.failed:
+            raise StrictStop(problem)
+    if part.format != "?":
+        formats.add(part.format)
+    report.add(part.records, part.new, part.duplicates, part.referenced)
+    report.warnings += part.warnings
+    report.skipped.update(part.skipped)
+
+
+def _bare_name(name: str) -> str:
+    """A bundle's name without its archive and compression suffixes."""
+    while (bare := re.sub(r"\.(?:tar|tgz|tbz2?|txz|zip|gz|bz2|xz|zst|zstd)$", "", name, flags=re.I)) != name:
+        name = bare
+    return name
+
+
 def _extracted(entries: list[Entry], folder: Path, path: Path) -> list[Path | InputError]:
-    """Each entry written into ``folder`` (its own folder's entries together, under short
-    names: an entry's path may be longer than a file name can be), or why it could not be
-    read."""
-    folders: dict[str, Path] = {}
+    """Each entry written into ``folder`` where unpacking would put it (an archive read with
+    the files beside it finds them, tweets.js its account.js; an export's folder reads as a
+    whole), or why it could not be read. A name longer than a file name can be is shortened,
+    and one already taken (two entries of one name, a file and a folder) made unique."""
+    folders: dict[str, Path] = {"": folder}
     out: list[Path | InputError] = []
     for number, entry in enumerate(entries):
-        parent, _, base = entry.name.rpartition("/")
-        base = base or "entry"
-        place = folders.setdefault(parent, folder / str(len(folders)))
-        suffix = "".join(PurePosixPath(base).suffixes[-2:])
-        short = base if len(base.encode()) <= 120 else f"{number}{suffix if len(suffix) < 20 else ''}"
-        member, again = place / short, 0
-        while member.exists() or member.is_symlink():  # (two entries of one name, or so shortened)
-            again += 1
-            member = place / f"{number}-{again}-{short}"
+        *parents, base = [part for part in entry.name.split("/") if part] or ["entry"]
         try:
-            place.mkdir(exist_ok=True)
+            place = folder
+            for depth, part in enumerate(parents):  # (each folder made once, where first met)
+                key = "/".join(parents[:depth + 1])
+                if key not in folders:
+                    folders[key] = _unused(place, _short(part, f"{len(folders)}"), number)
+                    folders[key].mkdir()
+                place = folders[key]
+            suffix = "".join(PurePosixPath(base).suffixes[-2:])
+            member = _unused(place, _short(base, f"{number}{suffix if len(suffix) < 20 else ''}"), number)
             member.write_bytes(entry.read())
         except InputError as exc:
             out.append(exc)
@@ -661,6 +694,28 @@ def _extracted(entries: list[Entry], folder: Path, path: Path) -> list[Path | In
                              "with room for it.") from exc
         out.append(member)
     return out
+
+
+def _short(name: str, instead: str) -> str:
+    return name if len(name.encode()) <= 120 else instead
+
+
+def _unused(place: Path, name: str, number: int) -> Path:
+    """``place / name``, or a numbered name beside it when that is taken."""
+    member, again = place / name, 0
+    while member.exists() or member.is_symlink():
+        again += 1
+        member = place / f"{number}-{again}-{name}"
+    return member
+
+
+def _export_folder(folder: Path, fmt: str | None) -> Path | None:
+    """The folder of one export that an unpacked bundle is, if it is one (a Slack export or
+    an X archive tarred, or zipped so that its source recognises it only given as ``fmt``):
+    the unpacked folder itself, or the one folder it holds."""
+    found = list(folder.iterdir())
+    inside = [found[0]] if len(found) == 1 and found[0].is_dir() else []
+    return next((root for root in (folder, *inside) if _whole_folder(root, fmt)), None)
 
 
 def _encoding_note(path: Path, sample: Sample) -> RecordError | None:
@@ -676,21 +731,26 @@ def expand_paths(paths: Iterable[Path], fmt: str | None = None) -> list[Path]:
     """Files to import: a folder that is an archive itself (an unpacked Slack export or X
     archive, or any folder when ``fmt`` names a source that reads folders) stays whole, any
     other folder stands for the files inside it (sorted, hidden ones left out)."""
-    whole = fmt is not None and get_source(fmt).reads_folders
     out: list[Path] = []
     for path in map(Path, paths):
-        if not path.is_dir() or whole:
+        if not path.is_dir() or _whole_folder(path, fmt):
             out.append(path)
-            continue
-        try:
-            whole_archive = detect(path)  # raises InputError for a folder of archives
-            if fmt is not None and whole_archive.id != fmt:
-                raise InputError(f"{path}: not a {fmt} archive as a whole")
-            out.append(path)
-        except InputError:
+        else:
             out.extend(sorted(p for p in path.rglob("*") if p.is_file() and not any(
                 part.startswith(".") for part in p.relative_to(path).parts)))
     return out
+
+
+def _whole_folder(folder: Path, fmt: str | None) -> bool:
+    """Whether a folder is one archive (an unpacked Slack export or X archive; any folder
+    when ``fmt`` names a source that reads folders) rather than a folder of archives."""
+    if fmt is not None and get_source(fmt).reads_folders:
+        return True
+    try:
+        found = detect(folder)
+    except InputError:  # (a folder of archives)
+        return False
+    return fmt is None or found.id == fmt
 
 
 def import_files(store: Store, paths: Iterable[Path], fmt: str | None = None,
