@@ -369,6 +369,19 @@ def test_whole_data_followed_by_other_bytes_is_all_kept(tmp_path, data):
     assert "cut short or damaged" in result.stderr
 
 
+@pytest.mark.parametrize("suffix", [".gz", ".xz"])
+def test_the_zeros_a_format_allows_after_its_data_are_no_damage(tmp_path, data, suffix):
+    """xz's stream padding (zeros in fours) and zeros after a gzip member: whole, no note;
+    two streams one after another are both read."""
+    flat = (data / "twarc2" / "flat.jsonl").read_bytes()
+    packed = tmp_path / f"flat.jsonl{suffix}"
+    packed.write_bytes(COMPRESS[suffix](flat) + bytes(8) + COMPRESS[suffix](flat) + bytes(4))
+    result = cli(tmp_path / "w.db", "import", str(packed))
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "" and stats(tmp_path / "w.db")["chats"]["flat"]["posts"] == 100
+    assert _rows(tmp_path / "w.db", "SELECT posts_new, duplicates FROM imports") == [(100, 100)]
+
+
 def test_pzstd_output_and_a_damaged_workbook(tmp_path, data):
     frames = zstandard.ZstdCompressor().compress((data / "twarc2" / "flat.jsonl").read_bytes())
     skippable = b"\x50\x2a\x4d\x18" + (4).to_bytes(4, "little") + b"\x00" * 4  # as pzstd starts

@@ -67,11 +67,11 @@ def compression_of(head: bytes) -> str | None:
 def _blocks(name: str, raw: IO[bytes]) -> Iterator[bytes]:
     """What ``raw`` expands to, a block at a time; raises one of _BROKEN where it is cut
     short or damaged, after the blocks before it."""
-    if name == "zstd":
-        yield from _zstd_blocks(raw)
+    if name in ("zstd", "xz"):
+        yield from (_zstd_blocks if name == "zstd" else _xz_blocks)(raw)
         return
-    # (gzip: several members one after another too, as `cat a.gz b.gz` writes)
-    opened = {"gzip": lambda fh: gzip.GzipFile(fileobj=fh), "bzip2": bz2.BZ2File, "xz": lzma.LZMAFile}[name]
+    # (gzip: several members one after another too, as `cat a.gz b.gz` writes, and zeros after)
+    opened = {"gzip": lambda fh: gzip.GzipFile(fileobj=fh), "bzip2": bz2.BZ2File}[name]
     with opened(raw) as stream:
         while block := stream.read1(STEP):
             yield block
@@ -92,6 +92,28 @@ def _zstd_blocks(raw: IO[bytes]) -> Iterator[bytes]:
                 chunk, frame, inside = frame.unused_data, context.decompressobj(), False
     if inside:
         raise EOFError("the data ends inside a zstd frame")
+
+
+def _xz_blocks(raw: IO[bytes]) -> Iterator[bytes]:
+    """lzma's reader takes the zeros that xz allows after a stream (stream padding) for a
+    stream cut short, so its streams are followed here, as ``xz`` itself reads them."""
+    stream, inside = lzma.LZMADecompressor(), False
+    while chunk := raw.read(STEP):
+        while True:
+            if not inside:  # (a stream starts with its magic, never a zero)
+                chunk = chunk.lstrip(b"\0")
+                if not chunk:
+                    break
+            inside = True
+            if block := stream.decompress(chunk, STEP):  # (STEP at most: a bomb shows early)
+                yield block
+            chunk = b""
+            if stream.eof:  # the next stream, or padding, in what is left
+                chunk, stream, inside = stream.unused_data, lzma.LZMADecompressor(), False
+            elif stream.needs_input:
+                break
+    if inside:
+        raise EOFError("the data ends inside an xz stream")
 
 
 def inner_name(path: Path, name: str) -> str:
