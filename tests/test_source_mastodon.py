@@ -351,3 +351,16 @@ def test_an_empty_context_in_a_list_holds_no_statuses(fixtures: Path, tmp_path: 
     posts, errors = read(path)
     assert errors == [] and [p.id for p in posts] == [
         p.id for p in read(fixtures / "mastodon" / "context.json")[0]]
+
+
+def test_a_status_deleted_to_redraft_it_keeps_its_plain_source(data: Path, tmp_path: Path) -> None:
+    """``DELETE /api/v1/statuses/:id`` answers with the status's plain ``text``, no ``content``."""
+    status = json.loads((data / "mastodon" / "status_docs_example.json").read_text())
+    del status["content"]
+    status["text"] = "Redrafting this: #PSTweetChat &amp; friends"
+    path = tmp_path / "deleted.json"
+    path.write_text(json.dumps(status))
+    assert detect(path, take_sample(path)).id == "mastodon"
+    posts, errors = read(path)
+    assert errors == [] and [p.text for p in posts] == ["Redrafting this: #PSTweetChat & friends"]
+    assert posts[0].text_original == status["text"]

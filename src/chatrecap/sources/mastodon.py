@@ -112,7 +112,9 @@ def _map(status: dict[str, Any], path: str, line: int, referenced: bool = False)
     html = status.get("content") or ""
     if quote_id:
         html = _QUOTE_INLINE.sub("", html)
-    text = html_to_text(html)
+    # (a status deleted to redraft it comes back with its plain source `text`, no `content`)
+    source = status.get("text") if not html and isinstance(status.get("text"), str) else None
+    text = clean_text(source) if source else html_to_text(html)
     spoiler = clean_text(status.get("spoiler_text"))
     if spoiler:
         text = f"CW: {spoiler}\n\n{text}" if text else f"CW: {spoiler}"
@@ -131,7 +133,7 @@ def _map(status: dict[str, Any], path: str, line: int, referenced: bool = False)
         author=_author(status["account"]),
         created_at=parse_iso(status["created_at"]),
         text=text,
-        text_original=status.get("content") or None,
+        text_original=status.get("content") or source or None,
         reply_to_id=(make_id(PLATFORM, str(status["in_reply_to_id"]))
                      if status.get("in_reply_to_id") is not None else None),
         reply_to_author=reply_author,
@@ -296,7 +298,8 @@ class MastodonSource(Source):
         if _CONTEXT.match(text):
             return 0.9
         keys = set(_STATUS_KEYS.findall(text))
-        if {"account", "content"} <= keys and len(keys) >= 4 and '"id"' in text:
+        if "account" in keys and ("content" in keys or '"text"' in text) and len(keys) >= 4 \
+                and '"id"' in text:
             return 0.95
         return 0.0
 
