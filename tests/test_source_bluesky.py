@@ -250,3 +250,18 @@ def test_pages_saved_as_one_list(fixtures: Path, tmp_path: Path) -> None:
     assert [(p.id, p.source_line) for p in posts] == [
         (B1, 1), (A1, 1), (ROOT, 1), (ROOT, 2), (A1, 2),
         (f"bluesky:at://{ALICE}/app.bsky.feed.post/3jqold0000021", 3)]
+
+
+def test_a_records_image_is_where_a_view_of_it_shows_it(data: Path, tmp_path: Path) -> None:
+    """The raw record (as Jetstream and repo exports give it) holds an image's blob only;
+    its address is built from the author's DID and the blob's id, as the view gives it."""
+    doc = json.loads((data / "bluesky" / "thread_view_post_with_embed_media.json").read_text())
+    view = doc["thread"]["post"]
+    record = {"uri": view["uri"], "value": view["record"]}  # (no view of the embed)
+    path = tmp_path / "record.json"
+    path.write_text(json.dumps(record))
+    posts, errors = read(path)
+    assert errors == []
+    assert posts[-1].media == [f"https://cdn.bsky.app/img/feed_fullsize/plain/{SDK_DID}/"
+                               "bafkreic3cp5ky525vsukjvrzxsc2h3jka2gud74l2hgeatw2rhj2qycnmq@jpeg"]
+    assert read(data / "bluesky" / "thread_view_post_with_embed_media.json")[0][-1].media == posts[-1].media

@@ -59,6 +59,7 @@ from chatrecap.text import clean_text
 
 PLATFORM = "bluesky"
 POST = "app.bsky.feed.post"
+IMAGE_CDN = "https://cdn.bsky.app/img/feed_fullsize/plain"  # where a view of a post shows its images
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 _SNIFF_TYPE = re.compile(r'"(?:\$type|py_type)"\s*:\s*"app\.bsky\.')
 _SNIFF_JETSTREAM = re.compile(r'"time_us"\s*:\s*\d+\s*,\s*"(?:kind|type)"\s*:\s*"')
@@ -145,18 +146,22 @@ def _author(profile: Any, authority: str) -> Author:
     )
 
 
-def _embed(embed: Any, urls: list[str], media: list[str]) -> tuple[str | None, Any]:
-    """Collect urls/media of a record embed or embed view; return (quoted uri, quoted view)."""
+def _embed(embed: Any, urls: list[str], media: list[str], did: str = "") -> tuple[str | None, Any]:
+    """Collect urls/media of a record embed or embed view; return (quoted uri, quoted view).
+    A record's image is a blob: given its author's ``did``, its address is the one a view
+    of the post gives it."""
     if not isinstance(embed, dict):
         return None, None
     for image in _g(embed, "images") or ():
         if _g(image, "fullsize") or _g(image, "thumb"):
             media.append(_g(image, "fullsize") or _g(image, "thumb"))
+        elif did.startswith("did:") and isinstance(cid := _blob_cid(_g(image, "image")), str):
+            media.append(f"{IMAGE_CDN}/{did}/{cid}@jpeg")
     if isinstance(_g(embed, "playlist"), str):
         media.append(_g(embed, "playlist"))
     if _g(_g(embed, "external"), "uri"):
         urls.append(_g(_g(embed, "external"), "uri"))
-    _embed(_g(embed, "media"), urls, media)
+    _embed(_g(embed, "media"), urls, media, did)
     target = _g(embed, "record")
     while isinstance(target, dict) and not _g(target, "uri") \
             and isinstance(_g(target, "record"), dict):
@@ -166,6 +171,11 @@ def _embed(embed: Any, urls: list[str], media: list[str]) -> tuple[str | None, A
         return None, None
     has_post = _g(target, "value") is not None and _g(target, "author") is not None
     return uri, target if has_post else None
+
+
+def _blob_cid(blob: Any) -> Any:
+    """The content id of a blob: ``{"ref": {"$link": cid}}``, or ``{"cid": cid}`` before 2023."""
+    return _g(_g(blob, "ref"), "$link") or _g(blob, "cid")
 
 
 def _post(view: dict[str, Any], ctx: _Context, line: int, referenced: bool = False
@@ -219,7 +229,7 @@ def _post(view: dict[str, Any], ctx: _Context, line: int, referenced: bool = Fal
         elif kind == "hashtag":
             hashtags.append(value.lstrip("#"))
     hashtags += [t.lstrip("#") for t in _g(record, "tags") or () if isinstance(t, str)]
-    quote_uri, _ = _embed(_g(record, "embed"), urls, media)
+    quote_uri, _ = _embed(_g(record, "embed"), urls, media, authority)
     view_embed = _g(view, "embed") or next(iter(_g(view, "embeds") or ()), None)
     view_quote, quoted = _embed(view_embed, urls, media)
     out = _post(quoted, ctx, line, referenced=True) if quoted is not None else []
