@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import time
 import zipfile
 from contextlib import closing
 from pathlib import Path
@@ -553,3 +554,35 @@ def test_a_slack_export_its_sniff_misses_reads_whole_with_its_format(tmp_path, d
     result = cli(tmp_path / "w.db", "import", str(bundle), "--format", "slack")
     assert result.exit_code == 0, result.output
     assert stats(tmp_path / "w.db")["chats"]["enrique"]["posts"] == 96
+
+
+def test_an_import_stopped_by_sigterm_removes_its_expansion_and_keeps_what_it_wrote(tmp_path, data):
+    """`kill` (a service stopped) ends an import as Ctrl-C does: the temporary expansion goes,
+    the workspace holds whole batches, and the import run again completes it."""
+    archive = tmp_path / "big.jsonl"
+    expected = _big_archive(archive, data, copies=120)
+    packed = tmp_path / "big.jsonl.gz"
+    packed.write_bytes(gzip.compress(archive.read_bytes(), compresslevel=1))
+    archive.unlink()
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    db = tmp_path / "w.db"
+    proc = subprocess.Popen([sys.executable, "-m", "chatrecap", "--db", str(db), "import", str(packed)],
+                            env={**os.environ, "TMPDIR": str(scratch)},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    stored, deadline = 0, time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None and stored == 0:
+        time.sleep(0.02)
+        try:
+            with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.1)) as conn:
+                stored = conn.execute("SELECT COUNT(*) FROM chat_posts").fetchone()[0]
+        except sqlite3.Error:
+            continue
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signal.SIGTERM, stderr
+    assert b"Interrupted" in stderr and b"Traceback" not in stderr
+    assert list(scratch.iterdir()) == []  # the expansion removed
+    assert 0 < stats(db)["total"]["posts"] and stats(db)["chats"]["big"]["posts"] < expected
+    result = cli(db, "import", str(packed))
+    assert result.exit_code == 0 and stats(db)["chats"]["big"]["posts"] == expected

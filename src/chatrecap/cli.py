@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 an unexpected internal error (a bug: please report it);
 from __future__ import annotations
 
 import os
+import signal
 import sys
 
 # The recap's dense algebra works on small matrices (a few hundred answers), which OpenBLAS
@@ -15,7 +16,8 @@ import sys
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 from collections import Counter  # noqa: E402
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -190,7 +192,7 @@ def import_command(
             err.print(f"[yellow]{label}:[/yellow] {escape(str(problem))}", markup=True)
 
     stopped = None
-    with store, _progress() as progress:
+    with _said_if_interrupted(), store, _progress() as progress:
         for path in expand_paths(files, fmt):
             current[0] = str(path)
             task = progress.add_task(f"Importing {path.name}", total=None, records=0)
@@ -228,6 +230,16 @@ def import_command(
     # An empty file (the last page of a paged download) fails only an import of nothing else.
     if any(r.failed and not r.empty for r in reports) or all(r.failed for r in reports):
         raise typer.Exit(EXIT_USER)
+
+
+@contextmanager
+def _said_if_interrupted() -> Iterator[None]:
+    try:
+        yield
+    except KeyboardInterrupt:  # (Ctrl-C, or SIGTERM: see _on_sigterm)
+        err.print("Interrupted; what was imported so far is kept, run the import again to "
+                  "complete it.")
+        raise
 
 
 def _summary(reports: list[FileReport]) -> Table:
@@ -1028,17 +1040,39 @@ def demo(
     out.print(f"Open {output / 'recap.html'} in a browser, or run `chatrecap stats`.")
 
 
+_main_pid = os.getpid()
+_terminated = False
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    """SIGTERM (``kill``, a service stopped) ends a command as Ctrl-C does, so that what is
+    open is closed on the way out: the batch being written rolled back, a compressed
+    archive's temporary expansion removed. A forked worker (which inherits this) dies as it
+    would without it."""
+    global _terminated
+    if os.getpid() != _main_pid:
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+        return
+    _terminated = True
+    raise KeyboardInterrupt
+
+
 def main() -> None:
-    """Entry point: user errors become one line and exit 2; bugs exit 1."""
+    """Entry point: user errors become one line and exit 2; bugs exit 1; Ctrl-C 130, and
+    SIGTERM 143 (Typer turns the interruption into exit code 130)."""
+    global _main_pid
+    _main_pid = os.getpid()
+    signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         app()
+    except SystemExit as exc:
+        if exc.code == 130 and _terminated:
+            sys.exit(128 + signal.SIGTERM)
+        raise
     except ChatrecapError as exc:
         err.print(f"[red]error:[/red] {escape(str(exc))}", markup=True)
         sys.exit(EXIT_USER)
-    except KeyboardInterrupt:
-        err.print("Interrupted; what was imported so far is kept, run the import again to "
-                  "complete it.")
-        sys.exit(130)
     except Exception as exc:  # a bug: say so in one line, the traceback with --verbose
         if state.verbose:
             err.print_exception()
