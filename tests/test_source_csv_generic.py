@@ -562,3 +562,13 @@ def test_a_workbooks_date_and_time_cells(tmp_path: Path) -> None:
     posts, errors = read(path, tz=ZoneInfo("UTC"))
     assert errors == [] and [p.created_at for p in posts] == [
         datetime(2021, 5, 18, 19, 33, 7, tzinfo=UTC), datetime(2021, 5, 19, 8, 0, 0, 500000, tzinfo=UTC)]
+
+
+def test_twarc_json2csv_as_its_header_spells_the_reference(fixtures: Path, tmp_path: Path) -> None:
+    """json2csv's header writes ``reweet_or_quote_id``: read as the column it means."""
+    path = tmp_path / "json2csv.csv"
+    path.write_text((fixtures / "csv" / "twarc_json2csv.csv").read_text(encoding="utf-8").replace(
+        "retweet_or_quote_id", "reweet_or_quote_id", 1), encoding="utf-8")
+    _, retweet, quote = read(path)[0]
+    assert retweet.repost_of_id == "twitter:1466851227459899392" and retweet.like_count is None
+    assert quote.quote_of_id == "twitter:1466851227459899392"

@@ -193,3 +193,30 @@ def test_an_edited_tweets_versions_are_read_from_its_edit_history(tmp_path):
         assert import_file(store, path, "twarc-csv", ReadOptions(chat="c")).new == 2
         (post,) = load_corpus(store, "c").posts
     assert post.id == f"twitter:{chain[1]}" and post.text.endswith("(edited)")
+
+
+def test_a_file_of_json_strings_reads_as_the_plain_one(both, tmp_path):
+    """twarc-csv's --json-encode-text writes every string cell as a JSON string (ids and times
+    too), most with nothing that shows it but their quotes: the same tweets and authors."""
+    records = list(csv.reader(io.StringIO(SAMPLE.read_text(encoding="utf-8"))))
+    header = records[0]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in records[1:]:
+        writer.writerow([orjson.dumps(cell.replace("\\n", "\n")).decode()
+                         if cell and not cell.startswith("[") and "public_metrics" not in name
+                         and cell not in ("True", "False") else cell
+                         for name, cell in zip(header, row, strict=True)])
+    path = tmp_path / "encoded.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    assert detect(path) is SOURCE
+    posts = {p.id: p for p in SOURCE.read(path, ReadOptions()) if isinstance(p, Post)}
+    plain, _ = both
+    assert set(posts) == set(plain)
+    for post_id, post in posts.items():
+        for field in ("created_at", "text", "reply_to_id", "repost_of_id", "quote_of_id", "mentions",
+                      "hashtags", "urls", "like_count"):
+            assert getattr(post, field) == getattr(plain[post_id], field), (post_id, field)
+        assert (post.author.handle, post.author.bio, post.author.location) == (
+            plain[post_id].author.handle, plain[post_id].author.bio, plain[post_id].author.location)

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from chatrecap.errors import InputError, RecordError
@@ -147,6 +148,7 @@ class Columns:
         for number, name in enumerate(self.names):
             self.index.setdefault(name.lower(), number)
         self._found: dict[str, int | None] = {}
+        self.learned: dict[str, Any] = {}  # what a source learns of the file as it reads its rows
         # Keys of record(): a repeated header name gets " (2)", " (3)"...
         self._keys: list[str] = []
         for key in self.names:

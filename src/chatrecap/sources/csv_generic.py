@@ -567,8 +567,9 @@ def _retweet_or_quote(columns: Columns, row: list[str], platform: str) -> tuple[
     """(tweet type, referenced post id) from the columns twarc's json2csv (and Social Feed
     Manager, TweetSets, Hydrator after it) writes: ``retweet_or_quote_id`` is the retweeted
     post when ``tweet_type`` is 'retweet', else the quoted one. A retweet's counts there are
-    its original's, so they are left unknown."""
-    referenced = columns.get(row, "retweet_or_quote_id")
+    its original's, so they are left unknown. (json2csv's own header spells it
+    ``reweet_or_quote_id``.)"""
+    referenced = columns.get(row, "retweet_or_quote_id") or columns.get(row, "reweet_or_quote_id")
     if not referenced or columns.find("tweet_type") is None:
         return None
     try:

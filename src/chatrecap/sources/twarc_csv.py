@@ -89,6 +89,15 @@ class TwarcCsvSource(GenericCsvSource):
         return edit_versions(_items(columns.get(row, "edit_history_tweet_ids")))
 
     def cells(self, row: list[str], columns: Columns) -> list[str]:
+        text = columns.get(row, "text") or ""
+        if text and "json_strings" not in columns.learned:
+            # twarc-csv's --json-encode-text (and -all) writes every string as a JSON string,
+            # ids and times too: the first text says whether this file does (a tweet may
+            # itself be "in quotes")
+            columns.learned["json_strings"] = _json_string(text) is not None
+        encoded = columns.learned.get("json_strings", False)
+        if encoded:
+            row = [found if (found := _json_string(cell)) is not None else cell for cell in row]
         cells = list(row)
 
         def get(field: str) -> str | None:
@@ -104,13 +113,14 @@ class TwarcCsvSource(GenericCsvSource):
         links = [_link(item, get("id")) for item in _items(get("urls"))]
         # The photos of a tweet are one t.co link, and one entity each: one link, in order.
         shortened = [link for k, link in enumerate(links) if k == 0 or link != links[k - 1]]
-        text = _text(get("text") or "")
+        text = get("text") or ""
+        text = text if encoded else _text(text)
         if "t.co/" in text and len(_TCO.findall(text)) == len(shortened):
             expanded = iter(shortened)
             text = _TCO.sub(lambda _: _shown(next(expanded)), text).strip()
         put("text", text)
         for field in ("author_name", "bio", "location"):
-            put(field, (get(field) or "").replace("\\n", "\n"))
+            put(field, (get(field) or "") if encoded else _text(get(field) or ""))
         answered = get("reply_to_author") or ""
         if not answered and (get("reply_to") or references.get("reply_to") or get("in_reply_to_user_id")):
             answered = leading_handle(text) or ""  # a reply starts with whom it answers
@@ -168,16 +178,24 @@ def _shown(link: tuple[str | None, bool]) -> str:
 
 
 def _text(cell: str) -> str:
-    """The tweet's text: a JSON string decoded (twarc-csv's --json-encode-text, known by its
-    escapes: a tweet may itself be "in quotes"), else its escaped newlines restored."""
-    if cell.startswith('"') and cell.endswith('"') and ("\\u" in cell or '\\"' in cell):
-        try:
-            decoded = orjson.loads(cell)
-            if isinstance(decoded, str):
-                return decoded
-        except orjson.JSONDecodeError:
-            pass
+    """A text cell of a file not all of JSON strings (see ``cells``): a JSON string decoded,
+    known by its escapes (a tweet may itself be "in quotes"), else its escaped newlines
+    restored."""
+    if "\\u" in cell or '\\"' in cell:
+        decoded = _json_string(cell)
+        if decoded is not None:
+            return decoded
     return cell.replace("\\n", "\n")
+
+
+def _json_string(cell: str) -> str | None:
+    if len(cell) < 2 or cell[0] != '"' or cell[-1] != '"':
+        return None
+    try:
+        decoded = orjson.loads(cell)
+    except orjson.JSONDecodeError:
+        return None
+    return decoded if isinstance(decoded, str) else None
 
 
 SOURCE = TwarcCsvSource()
