@@ -171,3 +171,17 @@ def test_not_json_raises_input_error(tmp_path: Path) -> None:
     other.write_text('{"guild": {"id": "1"}, "channel": {}}', encoding="utf-8")
     with pytest.raises(InputError, match="messages"):
         list(SOURCE.read(other, ReadOptions()))
+
+
+def test_a_reply_written_as_a_default_message_with_a_reference(hour: Path, tmp_path: Path) -> None:
+    """Older exports (and Discord's older replies) type a reply "Default" or 19: its reference
+    into this channel is its parent; a crosspost's, into another channel, is not."""
+    def older(doc: dict) -> None:
+        messages = doc["messages"]
+        messages[5]["type"] = "Default"  # devon's A1, answering Q1
+        messages[8]["type"] = "19"
+        messages[7]["reference"] = {"messageId": "1", "channelId": "99", "guildId": "98"}  # crossposted
+    posts = {p.source_line: p for p in read_all(edited_copy(hour, tmp_path, older))[0]}
+    assert (posts[6].reply_to_id, posts[6].reply_to_author) == (f"discord:{Q1}", "maya_mod")
+    assert posts[9].reply_to_author == "devon.k"
+    assert posts[8].reply_to_id is None

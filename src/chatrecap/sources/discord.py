@@ -20,8 +20,9 @@ Mapping choices:
   ``<t:unix:f>`` the ISO 8601 UTC time, ``</cmd:id>`` ``/cmd``, ``<https://...>`` the url.
   Unresolvable markup stays as it is. Discord has no hashtags, so ``hashtags`` stays empty.
 * ``mentions`` are the handles of the ``mentions`` array plus any resolved ``<@id>``.
-* A reply's ``reference.messageId`` is ``reply_to_id``; ``reply_to_author`` is the author of
-  the referenced message when it is in the file. When the exported channel is a thread,
+* A reply's ``reference.messageId`` is ``reply_to_id`` (a reply is typed ``Reply``, or, in
+  older exports, ``Default`` with a reference into the same channel); ``reply_to_author`` is
+  the author of the referenced message when it is in the file. When the exported channel is a thread,
   ``thread_id`` is the thread's id (for a thread started from a message, that message's id).
 * ``like_count`` is the sum of the reaction counts; ``reply_count`` is unknown (None).
 * Attachments and stickers go to ``media``; embed urls and links in the content to ``urls``.
@@ -150,9 +151,13 @@ class _Context:
         urls += [e["url"] for e in msg.get("embeds") or () if isinstance(e.get("url"), str)]
         media = [a["url"] for a in msg.get("attachments") or () if a.get("url")]
         media += [s["sourceUrl"] for s in msg.get("stickers") or () if s.get("sourceUrl")]
-        # Only a reply's reference is a parent; a crosspost's points at the original elsewhere.
-        is_reply = msg.get("type") == "Reply"
-        reply_to = (msg.get("reference") or {}).get("messageId") if is_reply else None
+        # A reply's reference is its parent: typed "Reply" (19), or, as older exports and
+        # Discord's own older messages have it, "Default" with a reference into this
+        # channel; a crosspost's points at the original in another channel.
+        reference = msg.get("reference") if isinstance(msg.get("reference"), dict) else {}
+        is_reply = str(msg.get("type")) in ("Reply", "19") or (
+            bool(self.channel_id) and str(reference.get("channelId") or "") == self.channel_id)
+        reply_to = reference.get("messageId") if is_reply else None
         guild = "@me" if self.guild_id == "0" else self.guild_id
         url = f"https://discord.com/channels/{guild}/{self.channel_id}/{message_id}"
         return Post(
