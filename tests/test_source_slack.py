@@ -314,3 +314,32 @@ def test_a_folder_named_slack_is_read_whole(tmp_path: Path) -> None:
     (folder / "general" / "2018-01-31.json").write_text("[]")
     assert expand_paths([folder], "slack") == [folder]
     assert expand_paths([folder]) == [folder / "general" / "2018-01-31.json"]
+
+
+def test_one_channels_folder_alone_is_that_channel(tmp_path: Path) -> None:
+    """A channel's folder given alone (or zipped): its day files are the channel named after
+    it; a day file given as the export is told to give its folder."""
+    channel = _channel_folders(tmp_path, users=False) / "slack-data" / "general"
+    assert detect(channel) is SOURCE
+    assert expand_paths([channel]) == [channel]
+    posts, errors = read_all(channel)
+    assert errors == [] and [(p.channel, p.text, p.author.handle) for p in posts] == [
+        ("general", "Kick-off at the site (https://example.org)", "ann")]
+    day = channel / "2018-01-31.json"
+    with pytest.raises(InputError, match="import the folder that holds them"):
+        read_all(day)
+
+
+def test_an_apps_message_by_a_bot_user_the_export_does_not_list(tmp_path: Path) -> None:
+    """Apps post with both a ``user`` (their bot user) and a ``bot_id``; without users.json
+    (or the bot user in it) the message's bot profile names it."""
+    export = tmp_path / "export"
+    (export / "general").mkdir(parents=True)
+    (export / "channels.json").write_text('[{"id": "C1", "name": "general"}]')
+    (export / "general" / "2025-01-18.json").write_text(json.dumps([
+        {"type": "message", "user": "U0BOT", "bot_id": "B1", "ts": "1737160363.000100",
+         "text": "Standup time!", "bot_profile": {"id": "B1", "name": "standup-bot",
+                                                  "icons": {"image_72": "https://icons.example/b.png"}}}]))
+    [post], errors = read_all(export)
+    assert errors == []
+    assert (post.author.id, post.author.handle, post.author.is_bot) == ("slack:U0BOT", "standup-bot", True)

@@ -28,7 +28,8 @@ Mapping choices:
   Uploaded files' ``url_private`` and ``permalink`` go to ``media``, without the access
   token exports put in them (``?t=xoxe-...``).
 * Bot messages (no ``user``) are by ``bot_id``, handle ``username``, the bot profile's name,
-  or the integration name the bot's ``bot_add`` message shows earlier in the export.
+  or the integration name the bot's ``bot_add`` message shows earlier in the export; an
+  app's message with a ``user`` the export does not list is by that bot user, named so.
 * Threads: a reply (``thread_ts`` != ``ts``) has ``reply_to_id`` = ``thread_id`` = its
   parent; a parent with replies has ``thread_id`` = its own id.
 * ``like_count`` is the sum of the reaction counts (an export lists every reaction, so none
@@ -74,6 +75,7 @@ SYSTEM_SUBTYPES = frozenset({
     "message_changed", "message_deleted", "message_replied", "reminder_add",
 })
 _DAY = re.compile(r"^([^/]+)/(\d{4}-\d{2}-\d{2})\.json$")
+_DAY_ALONE = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
 _DAY_ANYWHERE = re.compile(r"(?:^|/)[^/]+/\d{4}-\d{2}-\d{2}\.json$")
 _PEEK_BYTES = 4096
 _MARKUP = re.compile(r"<([^<>\n]+)>")
@@ -103,6 +105,10 @@ class SlackSource(Source):
         # day files that hold Slack messages say it.
         if days and _holds_messages(sample.path, _prefix(sample.zip_names or []) + days[0]):
             return 0.8 if users else 0.6
+        # One channel's folder (or its zip) alone: its day files, holding Slack messages.
+        alone = [n for n in names if _DAY_ALONE.match(n)]
+        if alone and not days and _holds_messages(sample.path, alone[0]):
+            return 0.6
         return 0.0
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Post | RecordError]:
@@ -154,6 +160,11 @@ class _Export:
         if path.is_dir():
             names = sorted(p.relative_to(path).as_posix() for p in path.rglob("*") if p.is_file())
         else:
+            with open(path, "rb") as fh:
+                if fh.read(2) != b"PK":
+                    raise InputError(f"{path}: a Slack export is read from its zip or its folder, "
+                                     "and this is neither; for a channel's day files, import "
+                                     "the folder that holds them.")
             try:
                 self.zip = zipfile.ZipFile(path)
             except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
@@ -209,6 +220,9 @@ def _read_export(export: _Export) -> Iterator[Post | RecordError]:
     for name in export.names:
         if match := _DAY.match(name):
             days.setdefault(match.group(1), []).append(name)
+    if not days and not folders:  # one channel's folder given alone: the channel it is named after
+        days = {export.path.stem: [n for n in export.names if _DAY_ALONE.match(n)]} \
+            if any(_DAY_ALONE.match(n) for n in export.names) else {}
     yield from errors
     for folder in [*(f for f in folders if f in days), *sorted(set(days) - set(folders))]:
         channel_id, channel = folders.get(folder, (folder, folder))
@@ -252,7 +266,9 @@ def _post(msg: dict[str, Any], channel_id: str, channel: str, users: dict[str, A
     ts = str(msg["ts"])
     created = _ts_time(ts)
     user_id = msg.get("user") or (msg.get("comment") or {}).get("user")
-    if user_id:
+    if user_id and msg.get("bot_id") and user_id not in users and not msg.get("user_profile"):
+        author = _bot_author(msg, bots, user_id)  # an app's message, its user not listed
+    elif user_id:
         author = _user_author(user_id, users, msg)
     elif msg.get("bot_id"):
         author = _bot_author(msg, bots)
@@ -346,11 +362,12 @@ def _user_author(user_id: str, users: dict[str, Any], msg: dict[str, Any]) -> Au
     )
 
 
-def _bot_author(msg: dict[str, Any], bots: dict[str, str]) -> Author:
+def _bot_author(msg: dict[str, Any], bots: dict[str, str], user_id: str | None = None) -> Author:
+    """A bot's message: by its bot user (``user_id``) when it has one, else by the bot."""
     profile = msg.get("bot_profile") or {}
     icons = msg.get("icons") or profile.get("icons") or {}
     handle = msg.get("username") or profile.get("name") or bots.get(msg["bot_id"])
-    return Author(PLATFORM, msg["bot_id"], handle or None,
+    return Author(PLATFORM, user_id or msg["bot_id"], handle or None,
                   display_name=profile.get("name") or None, is_bot=True,
                   avatar_url=icons.get("image_72") or icons.get("image_48") or None)
 
