@@ -572,3 +572,17 @@ def test_twarc_json2csv_as_its_header_spells_the_reference(fixtures: Path, tmp_p
     _, retweet, quote = read(path)[0]
     assert retweet.repost_of_id == "twitter:1466851227459899392" and retweet.like_count is None
     assert quote.quote_of_id == "twitter:1466851227459899392"
+
+
+def test_an_abbreviation_the_zone_database_no_longer_writes_is_read_with_tz(tmp_path: Path) -> None:
+    """CrowdTangle writes Brasília time "BRT"; the zone database calls it "-03": with --tz
+    America/Sao_Paulo the rows are read, with another zone they are still refused."""
+    path = tmp_path / "crowdtangle.csv"
+    path.write_text("Page Name,User Name,Post Created,Message\n"
+                    "Neymar Jr,neymarjr,2021-07-05 18:02:45 BRT,Vamos!\n", encoding="utf-8")
+    posts, errors = read(path, "text=Message,author=User Name,author_name=Page Name,time=Post Created",
+                         tz=ZoneInfo("America/Sao_Paulo"))
+    assert errors == [] and posts[0].created_at == datetime(2021, 7, 5, 21, 2, 45, tzinfo=UTC)
+    posts, errors = read(path, "text=Message,author=User Name,author_name=Page Name,time=Post Created",
+                         tz=ZoneInfo("America/New_York"))
+    assert posts == [] and [e.kind for e in errors] == ["ambiguous zone"]

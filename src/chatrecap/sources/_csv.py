@@ -350,12 +350,18 @@ def parse_timestamp(value: str, day_first: bool = False) -> datetime:
 def local_time(moment: datetime, abbreviation: str, tz: ZoneInfo) -> datetime | None:
     """A naive local time written with a zone abbreviation, placed in ``tz`` (aware UTC), or
     None when ``tz`` does not call its time so then. The abbreviation also settles the
-    repeated hour of a DST change (EDT, then EST)."""
+    repeated hour of a DST change (EDT, then EST). Where the zone database gives ``tz`` no
+    abbreviation but its offset ("-03" for America/Sao_Paulo, which exports still write
+    "BRT"), --tz is taken at its word."""
     for fold in (0, 1):
         placed = moment.replace(tzinfo=tz, fold=fold)
         if placed.tzname() == abbreviation:
             return placed.astimezone(UTC)
-    return None
+    placed = moment.replace(tzinfo=tz)
+    return placed.astimezone(UTC) if _OFFSET_NAME.fullmatch(placed.tzname() or "") else None
+
+
+_OFFSET_NAME = re.compile(r"[+-]\d{2}(?:\d{2})?")  # the name of a zone with no abbreviation
 
 
 def day_first_from(values: Iterator[str | None]) -> tuple[bool, str | None]:
