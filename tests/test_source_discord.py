@@ -160,6 +160,8 @@ def test_direct_messages_and_threads(hour: Path, tmp_path: Path) -> None:
     posts, _ = read_all(edited_copy(hour, tmp_path, to_thread_in_dms))
     assert posts[0].url.startswith(f"https://discord.com/channels/@me/{CHANNEL}/")
     assert all(p.thread_id == f"discord:{CHANNEL}" for p in posts)
+    # A thread's talk belongs to its channel, which the exporter gives as its "category".
+    assert {p.channel for p in posts} == {"Events"}
 
 
 def test_not_json_raises_input_error(tmp_path: Path) -> None:

@@ -23,7 +23,8 @@ Mapping choices:
 * A reply's ``reference.messageId`` is ``reply_to_id`` (a reply is typed ``Reply``, or, in
   older exports, ``Default`` with a reference into the same channel); ``reply_to_author`` is
   the author of the referenced message when it is in the file. When the exported channel is a thread,
-  ``thread_id`` is the thread's id (for a thread started from a message, that message's id).
+  ``thread_id`` is the thread's id (for a thread started from a message, that message's id),
+  and ``channel`` (the chat, when no --chat names one) its parent channel, as in Slack.
 * ``like_count`` is the sum of the reaction counts; ``reply_count`` is unknown (None).
 * Attachments and stickers go to ``media``; embed urls and links in the content to ``urls``.
 * ``url`` is the message link; direct messages (guild id 0) use ``@me``.
@@ -108,6 +109,8 @@ class _Context:
                          channel.get("category")}
         is_thread = "Thread" in str(channel.get("type")) and self.channel_id
         self.thread_id = make_id(PLATFORM, self.channel_id) if is_thread else None
+        if is_thread and channel.get("category"):  # (a thread's "category" is its channel)
+            self.channel = str(channel["category"])  # a thread's talk is its channel's, as in Slack
         self.users: dict[str, str] = {}
         self.roles: dict[str, str] = {}
         self.authors: dict[str, str] = {}  # message id -> author name, for reply_to_author
