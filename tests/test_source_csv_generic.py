@@ -371,6 +371,7 @@ def test_twarc_json2csv_retweets_and_quotes(fixtures: Path) -> None:
     tweet_type says; a retweet's counts there are its original's."""
     op, retweet, quote = read(fixtures / "csv" / "twarc_json2csv.csv")[0]
     assert op.reply_to_id == "twitter:1466846867476602885" and op.like_count == 5
+    assert (op.author.handle, op.author.display_name) == ("ann_edu", "Ann A.")  # user_name: the name
     assert op.author.followers == 120 and op.author.bio == "Teacher"
     assert retweet.repost_of_id == "twitter:1466851227459899392" and retweet.quote_of_id is None
     assert (retweet.like_count, retweet.repost_count) == (None, None)

@@ -213,6 +213,12 @@ def bind_columns(header: list[str], column_map: dict[str, str], path: Path | str
                 break
     if "time" not in bound and accept is not None and cells is not None:
         _bind_date_and_clock(columns, keys, bound, taken, accept, cells)
+    # Beside a user_screen_name (twarc's json2csv), a user_name is the display name, not the handle.
+    name = _column(columns, keys, "user_name")
+    if ("author_name" not in bound and name is not None and name not in taken
+            and bound.get("author") == _column(columns, keys, "user_screen_name")):
+        bound["author_name"] = name
+        taken.add(name)
     missing = [field for field in REQUIRED if field not in bound
                and not (field == "author" and "url" in bound)]  # a status URL names its author
     if missing:
