@@ -586,3 +586,69 @@ def test_an_import_stopped_by_sigterm_removes_its_expansion_and_keeps_what_it_wr
     assert 0 < stats(db)["total"]["posts"] and stats(db)["chats"]["big"]["posts"] < expected
     result = cli(db, "import", str(packed))
     assert result.exit_code == 0 and stats(db)["chats"]["big"]["posts"] == expected
+
+
+def _slack_messages(text: str, ts: str = "1517400000.000100") -> bytes:
+    return orjson.dumps([{"type": "message", "user": "U1", "ts": ts, "text": text}])
+
+
+def _tar(path: Path, entries: dict[str, bytes]) -> Path:
+    with tarfile.open(path, "w") as tar:
+        for name, payload in entries.items():
+            member = tarfile.TarInfo(name)
+            member.size = len(payload)
+            tar.addfile(member, io.BytesIO(payload))
+    return path
+
+
+def _export_of(top: str, channel: str, channel_id: str) -> dict[str, bytes]:
+    return {f"{top}users.json": b'[{"id": "U1", "name": "ann"}]',
+            f"{top}channels.json": orjson.dumps([{"id": channel_id, "name": channel}]),
+            f"{top}{channel}/2018-01-31.json": _slack_messages(f"hello from {channel}",
+                                                               f"151740000{channel_id[-1]}.000100")}
+
+
+def test_a_bundle_of_exports_and_files_reads_each_as_what_it_is(tmp_path, data):
+    """Two exports side by side are both read; a file beside an export that is an archive
+    of its own is read too; a channel's folder tarred alone is named after the tarball."""
+    tweets = (data / "twarc2" / "flat.jsonl").read_bytes()
+    both = _tar(tmp_path / "two.tar", {**_export_of("a/", "alpha", "C1"), **_export_of("b/", "beta", "C2")})
+    beside = _tar(tmp_path / "beside.tar", {**_export_of("", "general", "C1"), "tweets.jsonl": tweets})
+    alone = _tar(tmp_path / "general.tar", {"2018-01-31.json": _slack_messages("day one"),
+                                            "2018-02-01.json": _slack_messages("day two", "1517486400.0001")})
+    for bundle, chats in ((both, {"alpha": 1, "beta": 1}), (beside, {"general": 1, "tweets": 100}),
+                          (alone, {"general": 2})):
+        db = tmp_path / f"{bundle.stem}.db"
+        result = cli(db, "import", str(bundle))
+        assert result.exit_code == 0 and "warning" not in result.stderr, result.output
+        assert {name: chat["posts"] for name, chat in stats(db)["chats"].items()} == chats
+    assert f"{beside}!general/2018-01-31.json" in {f for (f,) in _rows(tmp_path / "beside.db",
+                                                                       "SELECT source_file FROM posts")}
+
+
+def test_a_bundles_long_names_and_deep_paths(tmp_path, data):
+    """A group conversation's folder name of 200 bytes is kept (it names the chat); an entry
+    too deep for the file system is left out alone, the others read."""
+    group = "mpdm-" + "--".join(f"member.number{k:02d}" for k in range(12)) + "-1"
+    assert 150 < len(group) < 255
+    export = {**_export_of("", group, "G1")}
+    flat = (data / "twarc2" / "flat.jsonl").read_bytes()
+    deep = "/".join(["d" * 100] * 45) + "/deep.jsonl"
+    bundle = _tar(tmp_path / "b.tar", {**export, "flat.jsonl": flat, deep: flat})
+    result = cli(tmp_path / "w.db", "import", str(bundle))
+    assert result.exit_code == 0, result.output
+    assert set(stats(tmp_path / "w.db")["chats"]) == {group, "flat"}
+    assert "cannot be unpacked here" in result.stderr and "left out" in result.stderr
+
+
+def test_a_format_that_reads_folders_still_reads_a_tarball_of_its_zips(tmp_path):
+    zips = {}
+    for number, channel in ((1, "alpha"), (2, "beta")):
+        zips[f"ws{number}.zip"] = tmp_path / f"ws{number}.zip"
+        _zip(zips[f"ws{number}.zip"], _export_of("", channel, f"C{number}"))
+    bundle = _tar(tmp_path / "zips.tar", {name: path.read_bytes() for name, path in zips.items()})
+    for given in ((), ("--format", "slack")):
+        db = tmp_path / f"w{len(given)}.db"
+        result = cli(db, "import", str(bundle), *given)
+        assert result.exit_code == 0, result.output
+        assert set(stats(db)["chats"]) == {"alpha", "beta"}

@@ -13,6 +13,7 @@ the number of workers.
 from __future__ import annotations
 
 import codecs
+import errno
 import gc
 import multiprocessing
 import os
@@ -37,7 +38,7 @@ from chatrecap.bundles import Entry, bundle_entries, is_tar
 from chatrecap.compressed import expanded, inner_name
 from chatrecap.errors import ChatrecapError, EmptyArchive, InputError, RecordError
 from chatrecap.models import Post, Superseded
-from chatrecap.sources import detect, get_source
+from chatrecap.sources import detect, get_source, recognised
 from chatrecap.sources._workbook import ENCODING as WORKBOOK
 from chatrecap.sources.base import (
     MAX_ZIP_TOTAL_BYTES,
@@ -587,44 +588,48 @@ def _import_bundle(store: Store, path: Path, inner: Path, report: FileReport, st
                    on_progress: ProgressHandler | None, keep_raw: bool,
                    workers: int | None) -> FileReport:
     """A zip that no source reads as an export, or a tar: a bundle of archives, as datasets
-    are shared (``bundles``), of the format ``fmt`` if given. Its entries are extracted, and
-    when they are one export's folder (a Slack export or an X archive, tarred), that is read
-    as a whole; otherwise each entry is imported as a file of its own, named
-    "<bundle>!<entry>" (a bundle inside it is not opened: that is how bombs nest; an export
-    zip is). An entry that cannot be read, or is no archive, is a warning counted as left
-    out. One report, their sum."""
+    are shared (``bundles``), of the format ``fmt`` if given. Its entries are extracted; a
+    folder of them that is one export (a Slack export or an X archive, tarred) is read as a
+    whole, and each other entry as a file of its own, named "<bundle>!<entry>" (a bundle
+    inside it is not opened: that is how bombs nest; an export zip is). An entry that cannot
+    be read, or is no archive, is a warning counted as left out. One report, their sum."""
     formats: set[str] = set()
     count = 0
     try:
         with bundle_entries(inner, str(path)) as entries, \
                 tempfile.TemporaryDirectory(prefix="chatrecap-") as folder:
             count = len(entries)
-            # All extracted first, as unpacking would: some archives are read with the files
-            # beside them (tweets.js with account.js), an export's folder as a whole.
-            members = _extracted(entries, Path(folder), path)
-            root = _export_folder(Path(folder), fmt)
+            # All extracted first, as unpacking would, into a folder named after the bundle:
+            # some archives are read with the files beside them (tweets.js with account.js),
+            # an export's folder as a whole.
+            tree = Path(folder) / (_bare_name(path.name) or "bundle")
+            tree.mkdir()
+            members = _extracted(entries, tree, path)
+            exports = _export_folders(tree, fmt, members)
+            alone = _archives_beside(tree, members, fmt) if tree in exports else set()
             # What compressed entries may expand to, together: a bundle of small bombs is one.
             budget = [MAX_ZIP_TOTAL_BYTES - sum(m.stat().st_size for m in members if isinstance(m, Path))]
             names: Counter[str] = Counter()
             for entry, member in zip(entries, members, strict=True):
                 names[entry.name] += 1  # (two entries of one name are two files: told apart)
                 name = f"{path}!{entry.name}" + (f" ({names[entry.name]})" if names[entry.name] > 1 else "")
+                root = None if isinstance(member, InputError) or member in alone else next(
+                    (r for r in exports if member.is_relative_to(r)), None)
                 if isinstance(member, InputError):
                     part = FileReport(name, error=str(member))
-                elif root is not None:  # (read with the whole folder, below)
-                    continue
+                elif root is not None:  # a file of an export read whole: read with it, once
+                    if exports[root]:
+                        continue
+                    exports[root] = True
+                    # ("x.tar!general/2021-01-04.json" for the files of a bundle that is the
+                    # export; "x.tar!slack/general/..." for one in a folder of it)
+                    top = "" if root == tree else root.relative_to(tree).as_posix()
+                    part = _import_as(store, Path(f"{path}!{top}"), root, fmt, options, strict,
+                                      on_problem, on_progress, keep_raw, workers, True, root.name)
                 else:
                     progress = on_progress and partial(_scaled, on_progress, entry.start, entry.share)
                     part = _import_as(store, Path(name), member, fmt, options, strict, on_problem,
                                       progress, keep_raw, workers, True, entry.name, budget)
-                _sum_part(report, part, path, strict, on_problem, formats)
-            if root is not None:
-                top = root.relative_to(folder).as_posix().removeprefix(".")
-                # ("x.tar!" + "general/2021-01-04.json" for the unpacked folder's own files; the
-                # chat named after the folder, or after the bundle when it holds no one folder)
-                own = top or _bare_name(path.name)
-                part = _import_as(store, Path(f"{path}!{top}"), root, fmt, options, strict, on_problem,
-                                  on_progress, keep_raw, workers, True, f"{own}.tar")
                 _sum_part(report, part, path, strict, on_problem, formats)
     except InputError as exc:
         report.error = str(exc)
@@ -668,8 +673,9 @@ def _bare_name(name: str) -> str:
 def _extracted(entries: list[Entry], folder: Path, path: Path) -> list[Path | InputError]:
     """Each entry written into ``folder`` where unpacking would put it (an archive read with
     the files beside it finds them, tweets.js its account.js; an export's folder reads as a
-    whole), or why it could not be read. A name longer than a file name can be is shortened,
-    and one already taken (two entries of one name, a file and a folder) made unique."""
+    whole), or why it could not be: past the limits, or a name or a depth this file system
+    cannot hold. A name longer than a file name can be is shortened, and one already taken
+    (two entries of one name, a file and a folder) made unique."""
     folders: dict[str, Path] = {"": folder}
     out: list[Path | InputError] = []
     for number, entry in enumerate(entries):
@@ -679,8 +685,9 @@ def _extracted(entries: list[Entry], folder: Path, path: Path) -> list[Path | In
             for depth, part in enumerate(parents):  # (each folder made once, where first met)
                 key = "/".join(parents[:depth + 1])
                 if key not in folders:
-                    folders[key] = _unused(place, _short(part, f"{len(folders)}"), number)
-                    folders[key].mkdir()
+                    made = _unused(place, _short(part, f"{len(folders)}"), number)
+                    made.mkdir()
+                    folders[key] = made
                 place = folders[key]
             suffix = "".join(PurePosixPath(base).suffixes[-2:])
             member = _unused(place, _short(base, f"{number}{suffix if len(suffix) < 20 else ''}"), number)
@@ -689,15 +696,24 @@ def _extracted(entries: list[Entry], folder: Path, path: Path) -> list[Path | In
             out.append(exc)
             continue
         except OSError as exc:
+            if exc.errno in _NAME_ERRORS:  # (this entry's name or depth only: the others go on)
+                out.append(InputError(f"{path}!{entry.name}: it cannot be unpacked here "
+                                      f"({exc.strerror or exc})."))
+                continue
             raise InputError(f"{path}!{entry.name}: it could not be written to the temporary "
-                             f"folder {folder.parent} ({exc.strerror or exc}); set TMPDIR to a folder "
-                             "with room for it.") from exc
+                             f"folder {folder.parent.parent} ({exc.strerror or exc}); set TMPDIR to "
+                             "a folder with room for it.") from exc
         out.append(member)
     return out
 
 
+NAME_BYTES = 255  # the longest file name of the usual file systems
+_NAME_ERRORS = (errno.ENAMETOOLONG, errno.EINVAL, errno.EILSEQ, errno.ENOTDIR, errno.EISDIR,
+                errno.EEXIST, errno.ELOOP)
+
+
 def _short(name: str, instead: str) -> str:
-    return name if len(name.encode()) <= 120 else instead
+    return name if len(name.encode()) <= NAME_BYTES else instead
 
 
 def _unused(place: Path, name: str, number: int) -> Path:
@@ -705,17 +721,53 @@ def _unused(place: Path, name: str, number: int) -> Path:
     member, again = place / name, 0
     while member.exists() or member.is_symlink():
         again += 1
-        member = place / f"{number}-{again}-{name}"
+        numbered = f"{number}-{again}-{name}"
+        member = place / (numbered if len(numbered.encode()) <= NAME_BYTES else f"{number}-{again}")
     return member
 
 
-def _export_folder(folder: Path, fmt: str | None) -> Path | None:
-    """The folder of one export that an unpacked bundle is, if it is one (a Slack export or
-    an X archive tarred, or zipped so that its source recognises it only given as ``fmt``):
-    the unpacked folder itself, or the one folder it holds."""
-    found = list(folder.iterdir())
-    inside = [found[0]] if len(found) == 1 and found[0].is_dir() else []
-    return next((root for root in (folder, *inside) if _whole_folder(root, fmt)), None)
+def _export_folders(tree: Path, fmt: str | None, members: list[Path | InputError]) -> dict[Path, bool]:
+    """The folders of an unpacked bundle that are each one export to read whole (a Slack
+    export or an X archive tarred; two of them side by side), each with False (not read
+    yet): its top folders that are one as surely as the bundle as a whole is (two or more,
+    or one surer), else the whole bundle when it is one (see ``_archives_beside``). Given
+    ``fmt`` that reads folders, a bundle of files none of which it reads on its own (a Slack
+    export its sniff misses) is one export."""
+    source = get_source(fmt) if fmt else None
+
+    def score(path: Path) -> float:
+        try:
+            sample = take_sample(path)
+        except InputError:  # (a picture, a file that cannot be read)
+            return 0.0
+        return source.sniff(sample) if source is not None else recognised(sample)[0]
+
+    whole = score(tree)
+    tops = sorted(path for path in tree.iterdir() if path.is_dir())
+    found = [top for top in tops if (sure := score(top)) > 0 and sure >= whole]
+    if len(found) > 1 or (found and score(found[0]) > whole):  # (one as sure: the bundle is it)
+        return dict.fromkeys(found, False)
+    files = [m for m in members if isinstance(m, Path)]
+    if whole <= 0 and not (source is not None and source.reads_folders and files
+                           and not any(score(m) > 0 for m in files)):
+        return {}
+    return {tree: False}
+
+
+def _archives_beside(tree: Path, members: list[Path | InputError], fmt: str | None) -> set[Path]:
+    """The files at the top of a bundle that is one export, which are archives of their own
+    (a tweets.jsonl tarred with a Slack export): read alone, not left to the export."""
+    if fmt is not None:
+        return set()
+    found = set()
+    for member in members:
+        if isinstance(member, Path) and member.parent == tree:
+            try:
+                if recognised(take_sample(member))[0] > 0:
+                    found.add(member)
+            except InputError:
+                continue
+    return found
 
 
 def _encoding_note(path: Path, sample: Sample) -> RecordError | None:

@@ -75,16 +75,20 @@ def get_source(source_id: str) -> Source:
 
 def detect(path: Path, sample: Sample | None = None) -> Source:
     """The source whose sniff is most confident about this file's contents."""
-    _load()
     sample = sample or take_sample(path)
     if sample.zip_names is None and _EMPTY.fullmatch(sample.text):
         what = {"": "is empty", "[": "is an empty JSON list", "{": "is an empty JSON object"}
         raise EmptyArchive(f"{path}: the file {what[sample.text.strip()[:1]]}: no posts to import.")
-    scored = sorted(((src.sniff(sample), src.id) for src in _registry.values()), reverse=True)
-    best_score, best_id = scored[0]
+    best_score, best_id = recognised(sample)
     if best_score <= 0:
         raise InputError(
             f"{path}: the format was not recognised from its contents; "
             "name it with --format (see `chatrecap formats`)."
         )
     return _registry[best_id]
+
+
+def recognised(sample: Sample) -> tuple[float, str]:
+    """How sure the most confident source is of a file (0: none is), and its id."""
+    _load()
+    return max((src.sniff(sample), src.id) for src in _registry.values())

@@ -105,10 +105,11 @@ class SlackSource(Source):
         # day files that hold Slack messages say it.
         if days and _holds_messages(sample.path, _prefix(sample.zip_names or []) + days[0]):
             return 0.8 if users else 0.6
-        # One channel's folder (or its zip) alone: its day files, holding Slack messages.
+        # One channel's folder (or its zip) alone: its day files, holding Slack messages
+        # (less sure than an export: a folder holding several is theirs, not one channel).
         alone = [n for n in names if _DAY_ALONE.match(n)]
         if alone and not days and _holds_messages(sample.path, alone[0]):
-            return 0.6
+            return 0.3
         return 0.0
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Post | RecordError]:
@@ -221,7 +222,7 @@ def _read_export(export: _Export) -> Iterator[Post | RecordError]:
         if match := _DAY.match(name):
             days.setdefault(match.group(1), []).append(name)
     if not days and not folders:  # one channel's folder given alone: the channel it is named after
-        days = {export.path.stem: [n for n in export.names if _DAY_ALONE.match(n)]} \
+        days = {export.path.resolve().stem: [n for n in export.names if _DAY_ALONE.match(n)]} \
             if any(_DAY_ALONE.match(n) for n in export.names) else {}
     yield from errors
     for folder in [*(f for f in folders if f in days), *sorted(set(days) - set(folders))]:
