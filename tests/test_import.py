@@ -575,3 +575,9 @@ def test_a_plugin_line_source_still_gets_bytes(tmp_path, monkeypatch):
     importer._prepare_lines("plugin-lines", str(path), importer.ReadOptions(), ctx,
                             importer._read_span(str(path), (0, path.stat().st_size, 1)))
     assert seen == [bytes, bytes]
+
+
+def test_a_folder_given_as_dot_names_its_chat_after_itself(tmp_path, fixtures, monkeypatch):
+    monkeypatch.chdir(fixtures / "twitter-v1" / "x-archive")
+    assert cli(tmp_path / "w.db", "import", ".").exit_code == 0
+    assert set(stats(tmp_path / "w.db")["chats"]) == {"x-archive"}

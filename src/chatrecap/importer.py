@@ -466,7 +466,7 @@ def _import_as(store: Store, path: Path, readable: Path, fmt: str | None, option
         with expanded(readable, str(path), budget[0] if budget else None) as found:
             if found.note is not None:
                 _tell(report, found.note, on_problem)
-            name = Path(own_name or path.name)
+            name = Path(own_name or path.name or path.resolve().name)  # ("." names no chat)
             if found.compression:
                 name = Path(inner_name(name, found.compression))
                 if budget:
