@@ -220,3 +220,18 @@ def test_a_file_of_json_strings_reads_as_the_plain_one(both, tmp_path):
             assert getattr(post, field) == getattr(plain[post_id], field), (post_id, field)
         assert (post.author.handle, post.author.bio, post.author.location) == (
             plain[post_id].author.handle, plain[post_id].author.bio, plain[post_id].author.location)
+
+
+def test_a_plain_file_whose_first_tweet_is_in_quotes_stays_plain(both, tmp_path):
+    records = list(csv.reader(io.StringIO(SAMPLE.read_text(encoding="utf-8"))))
+    at = records[0].index("text")
+    records[1][at] = '"Hello world"'
+    out = io.StringIO()
+    csv.writer(out).writerows(records)
+    path = tmp_path / "quoted-first.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    posts = [p for p in SOURCE.read(path, ReadOptions()) if isinstance(p, Post)]
+    plain, _ = both
+    assert posts[0].text == '"Hello world"'
+    assert [(p.text, p.author.bio) for p in posts[1:]] == [(plain[p.id].text, plain[p.id].author.bio)
+                                                           for p in posts[1:]]

@@ -89,12 +89,8 @@ class TwarcCsvSource(GenericCsvSource):
         return edit_versions(_items(columns.get(row, "edit_history_tweet_ids")))
 
     def cells(self, row: list[str], columns: Columns) -> list[str]:
-        text = columns.get(row, "text") or ""
-        if text and "json_strings" not in columns.learned:
-            # twarc-csv's --json-encode-text (and -all) writes every string as a JSON string,
-            # ids and times too: the first text says whether this file does (a tweet may
-            # itself be "in quotes")
-            columns.learned["json_strings"] = _json_string(text) is not None
+        if "json_strings" not in columns.learned:
+            _learn_encoding(row, columns)
         encoded = columns.learned.get("json_strings", False)
         if encoded:
             row = [found if (found := _json_string(cell)) is not None else cell for cell in row]
@@ -141,6 +137,24 @@ class TwarcCsvSource(GenericCsvSource):
                 put(field, "")
         return [*cells, PLATFORM, *(references.get(field) or "" for field in _REFERENCES.values()),
                 answered]
+
+
+#: Columns twarc-csv's --json-encode-text writes as JSON strings beside the text, when not
+#: empty: its times and names now, the author's bio and location in its first versions.
+_ENCODED_BESIDE = ("created_at", "author.username", "author.name", "author.description", "author.location")
+
+
+def _learn_encoding(row: list[str], columns: Columns) -> None:
+    """Whether the file writes its strings as JSON strings (twarc-csv's --json-encode-text,
+    and -all): so the first row whose text and another string cell are, and not so the first
+    whose text is not (a tweet may itself be "in quotes": the text alone does not say)."""
+    text = columns.get(row, "text") or ""
+    if not text:
+        return
+    if _json_string(text) is None:
+        columns.learned["json_strings"] = False
+    elif any(_json_string(columns.get(row, name) or "") is not None for name in _ENCODED_BESIDE):
+        columns.learned["json_strings"] = True
 
 
 def _items(cell: str | None) -> list[Any]:
