@@ -587,3 +587,8 @@ def test_an_abbreviation_the_zone_database_no_longer_writes_is_read_with_tz(tmp_
     posts, errors = read(path, "text=Message,author=User Name,author_name=Page Name,time=Post Created",
                          tz=ZoneInfo("America/New_York"))
     assert posts == [] and [e.kind for e in errors] == ["ambiguous zone"]
+    # An abbreviation the zone database gives another zone is not taken as the --tz one's.
+    path.write_text(path.read_text(encoding="utf-8").replace("BRT", "CET"), encoding="utf-8")
+    posts, errors = read(path, "text=Message,author=User Name,author_name=Page Name,time=Post Created",
+                         tz=ZoneInfo("America/Sao_Paulo"))
+    assert posts == [] and [e.kind for e in errors] == ["ambiguous zone"]

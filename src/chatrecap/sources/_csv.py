@@ -15,9 +15,10 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
 from chatrecap.errors import InputError, RecordError
 from chatrecap.sources._twitter import check_id, parse_v1_date, status_url_parts, unique
@@ -352,13 +353,29 @@ def local_time(moment: datetime, abbreviation: str, tz: ZoneInfo) -> datetime | 
     None when ``tz`` does not call its time so then. The abbreviation also settles the
     repeated hour of a DST change (EDT, then EST). Where the zone database gives ``tz`` no
     abbreviation but its offset ("-03" for America/Sao_Paulo, which exports still write
-    "BRT"), --tz is taken at its word."""
+    "BRT"), --tz is taken at its word for an abbreviation the database gives no zone."""
     for fold in (0, 1):
         placed = moment.replace(tzinfo=tz, fold=fold)
         if placed.tzname() == abbreviation:
             return placed.astimezone(UTC)
     placed = moment.replace(tzinfo=tz)
-    return placed.astimezone(UTC) if _OFFSET_NAME.fullmatch(placed.tzname() or "") else None
+    if _OFFSET_NAME.fullmatch(placed.tzname() or "") and abbreviation not in _abbreviations(moment.year):
+        return placed.astimezone(UTC)
+    return None
+
+
+@lru_cache(maxsize=4)
+def _abbreviations(year: int) -> frozenset[str]:
+    """The abbreviations the zone database gives its zones in a year (EST, CET...)."""
+    names: set[str] = set()
+    for key in available_timezones():
+        try:
+            zone = ZoneInfo(key)
+        except (ValueError, OSError):
+            continue
+        for month in (1, 7):
+            names.add(datetime(year, month, 15, 12, tzinfo=zone).tzname() or "")
+    return frozenset(names)
 
 
 _OFFSET_NAME = re.compile(r"[+-]\d{2}(?:\d{2})?")  # the name of a zone with no abbreviation
