@@ -342,4 +342,4 @@ def test_an_apps_message_by_a_bot_user_the_export_does_not_list(tmp_path: Path) 
                                                   "icons": {"image_72": "https://icons.example/b.png"}}}]))
     [post], errors = read_all(export)
     assert errors == []
-    assert (post.author.id, post.author.handle, post.author.is_bot) == ("slack:U0BOT", "standup-bot", True)
+    assert (post.author.id, post.author.handle, post.author.is_bot) == ("slack:B1", "standup-bot", True)

@@ -28,8 +28,8 @@ Mapping choices:
   Uploaded files' ``url_private`` and ``permalink`` go to ``media``, without the access
   token exports put in them (``?t=xoxe-...``).
 * Bot messages (no ``user``) are by ``bot_id``, handle ``username``, the bot profile's name,
-  or the integration name the bot's ``bot_add`` message shows earlier in the export; an
-  app's message with a ``user`` the export does not list is by that bot user, named so.
+  or the integration name the bot's ``bot_add`` message shows earlier in the export; so is
+  an app's message whose ``user`` the export does not list (a person may have used the app).
 * Threads: a reply (``thread_ts`` != ``ts``) has ``reply_to_id`` = ``thread_id`` = its
   parent; a parent with replies has ``thread_id`` = its own id.
 * ``like_count`` is the sum of the reaction counts (an export lists every reaction, so none
@@ -268,7 +268,9 @@ def _post(msg: dict[str, Any], channel_id: str, channel: str, users: dict[str, A
     created = _ts_time(ts)
     user_id = msg.get("user") or (msg.get("comment") or {}).get("user")
     if user_id and msg.get("bot_id") and user_id not in users and not msg.get("user_profile"):
-        author = _bot_author(msg, bots, user_id)  # an app's message, its user not listed
+        # An app's message by a user the export does not list: the app's (a person may
+        # have used it, as /giphy: their own posts are not given its name)
+        author = _bot_author(msg, bots)
     elif user_id:
         author = _user_author(user_id, users, msg)
     elif msg.get("bot_id"):
@@ -363,12 +365,11 @@ def _user_author(user_id: str, users: dict[str, Any], msg: dict[str, Any]) -> Au
     )
 
 
-def _bot_author(msg: dict[str, Any], bots: dict[str, str], user_id: str | None = None) -> Author:
-    """A bot's message: by its bot user (``user_id``) when it has one, else by the bot."""
+def _bot_author(msg: dict[str, Any], bots: dict[str, str]) -> Author:
     profile = msg.get("bot_profile") or {}
     icons = msg.get("icons") or profile.get("icons") or {}
     handle = msg.get("username") or profile.get("name") or bots.get(msg["bot_id"])
-    return Author(PLATFORM, user_id or msg["bot_id"], handle or None,
+    return Author(PLATFORM, msg["bot_id"], handle or None,
                   display_name=profile.get("name") or None, is_bot=True,
                   avatar_url=icons.get("image_72") or icons.get("image_48") or None)
 
