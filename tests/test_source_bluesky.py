@@ -265,3 +265,14 @@ def test_a_records_image_is_where_a_view_of_it_shows_it(data: Path, tmp_path: Pa
     assert posts[-1].media == [f"https://cdn.bsky.app/img/feed_fullsize/plain/{SDK_DID}/"
                                "bafkreic3cp5ky525vsukjvrzxsc2h3jka2gud74l2hgeatw2rhj2qycnmq@jpeg"]
     assert read(data / "bluesky" / "thread_view_post_with_embed_media.json")[0][-1].media == posts[-1].media
+
+
+def test_a_views_image_address_wins_over_the_one_built_from_the_record(data: Path, tmp_path: Path) -> None:
+    """Views of 2023 gave other hosts (cdn.bsky.social, av-cdn.bsky.app): one image is one."""
+    text = (data / "bluesky" / "thread_view_post_with_embed_media.json").read_text()
+    path = tmp_path / "old-host.json"
+    path.write_text(text.replace("https://cdn.bsky.app/img/feed_fullsize/plain/",
+                                 "https://av-cdn.bsky.app/img/feed_fullsize/plain/"))
+    post = read(path)[0][-1]
+    assert post.media == [f"https://av-cdn.bsky.app/img/feed_fullsize/plain/{SDK_DID}/"
+                          "bafkreic3cp5ky525vsukjvrzxsc2h3jka2gud74l2hgeatw2rhj2qycnmq@jpeg"]

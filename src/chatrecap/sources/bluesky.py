@@ -229,9 +229,11 @@ def _post(view: dict[str, Any], ctx: _Context, line: int, referenced: bool = Fal
         elif kind == "hashtag":
             hashtags.append(value.lstrip("#"))
     hashtags += [t.lstrip("#") for t in _g(record, "tags") or () if isinstance(t, str)]
-    quote_uri, _ = _embed(_g(record, "embed"), urls, media, authority)
+    stored: list[str] = []  # (the record's images: where its view, if any, shows them instead)
+    quote_uri, _ = _embed(_g(record, "embed"), urls, stored, authority)
     view_embed = _g(view, "embed") or next(iter(_g(view, "embeds") or ()), None)
     view_quote, quoted = _embed(view_embed, urls, media)
+    media = media if isinstance(view_embed, dict) else stored
     out = _post(quoted, ctx, line, referenced=True) if quoted is not None else []
     parent = _g(_g(_g(record, "reply"), "parent"), "uri")
     root = _g(_g(_g(record, "reply"), "root"), "uri")
