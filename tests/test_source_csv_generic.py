@@ -592,3 +592,25 @@ def test_an_abbreviation_the_zone_database_no_longer_writes_is_read_with_tz(tmp_
     posts, errors = read(path, "text=Message,author=User Name,author_name=Page Name,time=Post Created",
                          tz=ZoneInfo("America/Sao_Paulo"))
     assert posts == [] and [e.kind for e in errors] == ["ambiguous zone"]
+
+
+def test_rtweet_as_write_as_csv_writes_it(fixtures: Path, tmp_path: Path) -> None:
+    """rtweet 0.6's own files have no status_url, and their url is the author's website: the
+    x-prefixed ids say the rows are X posts (no --tz needed, the ids give the time), the
+    permalink is the post's, the name and description are the author's."""
+    rows = list(csv.reader((fixtures / "csv" / "rtweet.csv").open(encoding="utf-8", newline="")))
+    header = rows[0]
+    at = header.index("status_url")
+    out = tmp_path / "rtweet.csv"
+    with out.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow([*header[:at], *header[at + 1:], "url"])
+        for row in rows[1:]:
+            writer.writerow([*row[:at], *row[at + 1:], "https://t.co/website"])
+    posts, errors = read(out)
+    assert [e.kind for e in errors if e.skipped] == []
+    ann, cy = posts
+    assert ann.id == "twitter:1466851227459899392" and cy.repost_of_id == ann.id
+    assert ann.created_at == snowflake_time("1466851227459899392")  # (the id's time: no zone given)
+    assert ann.url == "https://twitter.com/ann_edu/status/1466851227459899392"
+    assert (ann.author.display_name, ann.author.bio) == ("Ann A.", "Teacher")

@@ -131,6 +131,11 @@ def clean_id(value: str, what: str, numeric: bool = True) -> str:
     return value.strip()
 
 
+def x_prefixed(value: str | None) -> bool:
+    """Whether an id is written as rtweet writes X's ('x1466851227459899392'): the row is an X post."""
+    return bool(value) and _X_ID.match(value or "") is not None
+
+
 def status_id(value: str) -> str | None:
     """The tweet id of an X/Twitter status URL, else None."""
     parts = status_url_parts(value) if "/status" in value else None

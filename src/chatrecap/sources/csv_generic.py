@@ -21,7 +21,9 @@ Ids: the ``id`` column when mapped; else an X status URL in ``url`` gives the tw
 the platform ``twitter``); else the id is the first 16 hex digits of
 ``sha1("<handle lowercased>|<created_at UTC ISO 8601>|<clean text>")``, stable across
 re-imports and independent of how the time was written. The platform is the ``platform``
-column (``x`` counts as ``twitter``), else ``twitter`` for X status URLs, else ``csv``.
+column (``x`` counts as ``twitter``), else ``twitter`` for X status URLs or rtweet's
+x-prefixed ids, else ``csv``. A ``url`` that does not hold the row's id is no link to the
+post (rtweet's is the author's website): an X post's permalink is then made from its id.
 An id a spreadsheet rounded (``1.26426E+18``) skips the row; a rounded reply/repost/quote/
 thread/author id keeps the post without that link and yields a RecordError as a warning.
 rtweet's 'x'-prefixed ids are read without the x; a reference of ``0`` or a listed cell is
@@ -86,6 +88,7 @@ from chatrecap.sources._csv import (
     to_bool,
     to_int,
     to_utc,
+    x_prefixed,
 )
 from chatrecap.sources._twitter import PLATFORM, snowflake_time, status_url_parts, tweet_url, unique
 from chatrecap.sources.base import ReadOptions, Sample, Source
@@ -213,12 +216,15 @@ def bind_columns(header: list[str], column_map: dict[str, str], path: Path | str
                 break
     if "time" not in bound and accept is not None and cells is not None:
         _bind_date_and_clock(columns, keys, bound, taken, accept, cells)
-    # Beside a user_screen_name (twarc's json2csv), a user_name is the display name, not the handle.
-    name = _column(columns, keys, "user_name")
-    if ("author_name" not in bound and name is not None and name not in taken
-            and bound.get("author") == _column(columns, keys, "user_screen_name")):
-        bound["author_name"] = name
-        taken.add(name)
+    # Beside the handle as screen_name (rtweet) or user_screen_name (twarc's json2csv), the
+    # name and description are the author's display name and bio, not vague words.
+    for prefix in ("", "user_"):
+        if bound.get("author") == _column(columns, keys, f"{prefix}screen_name"):
+            for field, column in (("author_name", f"{prefix}name"), ("bio", f"{prefix}description")):
+                index = _column(columns, keys, column)
+                if field not in bound and index is not None and index not in taken:
+                    bound[field] = index
+                    taken.add(index)
     missing = [field for field in REQUIRED if field not in bound
                and not (field == "author" and "url" in bound)]  # a status URL names its author
     if missing:
@@ -459,8 +465,9 @@ def _row(name: str, line: int, columns: Columns, bound: dict[str, int], row: lis
         shown = time_text if clock is None else f"{time_text} {clock}"
         raise BadRow(f"{label('time')} {shown!r} is not a date and time (ISO 8601, epoch "
                      "seconds, RFC 2822, M/D/YYYY... with its zone, or --tz)", "bad time") from None
+    x_post = status is not None or x_prefixed(get("id"))  # (rtweet's ids say so, without a URL)
     if created is None:  # no zone and no --tz: a tweet id still tells the time, in UTC
-        created = _id_time(get("id"), status, get("platform"))
+        created = _id_time(get("id"), status, x_post, get("platform"))
         if created is None:
             raise BadRow(no_zone(label("time"), time_text), "no time zone")
         if noted is not None:
@@ -468,7 +475,7 @@ def _row(name: str, line: int, columns: Columns, bound: dict[str, int], row: lis
     original = get("text") or ""
     text = clean_text(original)
 
-    platform = _platform(get("platform"), status is not None)
+    platform = _platform(get("platform"), x_post)
     numeric = platform == PLATFORM
     permalink = url
     if id_text := get("id"):
@@ -476,7 +483,9 @@ def _row(name: str, line: int, columns: Columns, bound: dict[str, int], row: lis
             native_id = clean_id(id_text, label("id"), numeric)
         except ValueError as exc:
             raise BadRow(str(exc), id_kind(id_text)) from None
-        if not url and platform == PLATFORM:
+        if url and native_id not in url:  # no link to the post (rtweet's url is the author's site)
+            permalink = None
+        if not permalink and platform == PLATFORM:
             permalink = tweet_url(handle, native_id)
     elif status and platform == PLATFORM:
         native_id = status[1]
@@ -556,10 +565,10 @@ def _row(name: str, line: int, columns: Columns, bound: dict[str, int], row: lis
     )
 
 
-def _id_time(id_text: str | None, status: tuple[str, str] | None,
+def _id_time(id_text: str | None, status: tuple[str, str] | None, x_post: bool,
              platform_cell: str | None) -> datetime | None:
     """The UTC time an X post's id encodes (ids since November 2010), when the row is one."""
-    if _platform(platform_cell, status is not None) != PLATFORM:
+    if _platform(platform_cell, x_post) != PLATFORM:
         return None
     if id_text:
         try:
