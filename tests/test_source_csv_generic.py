@@ -75,8 +75,18 @@ def test_binding_the_dubois_header() -> None:
         "reposts": "retweet_count", "likes": "like_count", "quotes": "quote_count",
         "followers": "followers", "location": "location", "url": "url", "verified": "verified",
     }  # the column literally called "text" (the source app) is shadowed by the map
-    # Without a map the canonical name wins over an alias: the map is needed for this file.
+    # By the names alone the canonical name wins over an alias (reading the file, its cells
+    # show that "text" holds client labels: see the test below).
     assert header[bind_columns(header, {})["text"]] == "text"
+
+
+def test_a_text_column_of_client_labels_gives_way_to_the_posts_text(data: Path) -> None:
+    """snscrape's ``source`` saved as ``text`` ('<a href=...>Twitter for Android</a>'), beside
+    the tweet's ``content``: without a map, the content is the text, as the map says."""
+    mapped, _ = read(data / "duboischallenge" / "tweets.csv", DUBOIS_MAP)
+    unmapped, _ = read(data / "duboischallenge" / "tweets.csv")
+    assert [(p.id, p.text, p.author.handle, p.created_at) for p in unmapped] == [
+        (p.id, p.text, p.author.handle, p.created_at) for p in mapped]
 
 
 def test_missing_columns_name_the_fields_and_the_syntax(tmp_path: Path) -> None:

@@ -342,6 +342,8 @@ class GenericCsvSource(Source):
             return _cells_of(path, delimiter, index)
 
         def accept(field: str, index: int) -> bool:
+            if field == "text":
+                return not _client_labels(cells(index))
             return field != "time" or _holds_times(cells(index))
 
         return Columns(header), bind_columns(header, options.column_map, path, accept, cells)
@@ -362,6 +364,26 @@ def _looks_like_header(row: list[str]) -> bool:
         and not any(n.replace(".", "").replace("-", "").isdigit() for n in names)
         and len(set(names)) > len(names) // 2
     )
+
+
+_CLIENT_LABEL = re.compile(r'<a href="[^"]*"(?: rel="nofollow")?>[^<]*</a>')
+
+
+def _client_labels(cells: Iterator[str | None], looked: int = 20) -> bool:
+    """Whether a column guessed as the text holds the client each post was written with
+    (snscrape's ``source``, saved by some as ``text``: '<a href="..." rel="nofollow">Twitter
+    Web App</a>'): its first ``looked`` cells that hold anything are all such labels."""
+    seen = 0
+    for value in cells:
+        value = cell(value)
+        if value is None:
+            continue
+        if not _CLIENT_LABEL.fullmatch(value.strip()):
+            return False
+        seen += 1
+        if seen >= looked:
+            break
+    return seen > 0
 
 
 def _holds_times(cells: Iterator[str | None], looked: int = 20, rows: int = 1000) -> bool:
