@@ -128,7 +128,7 @@ def test_author_feed_with_repost_and_quote(fixtures: Path) -> None:
     assert quote.quote_of_id == ROOT and quote.text == "Great prompt, joining in!"
     assert reply.reply_to_author == "host.chat.example"
     assert pinned.created_at == datetime(2024, 1, 2, 8, 0, tzinfo=UTC)  # +01:00 in the record
-    assert pinned.hashtags == []  # "#edchat" without a tag facet is not a hashtag
+    assert pinned.hashtags == ["edchat"]  # no tag facet (written before them): read in the text
 
 
 def test_thread_skips_missing_and_blocked(fixtures: Path) -> None:
@@ -225,7 +225,7 @@ def test_post_thread_v2_flat_list(fixtures: Path) -> None:
     assert errors == []
     root, a1 = posts
     assert (root.id, root.source_line, root.like_count) == (ROOT, 1, 9)
-    assert root.author.handle == "host.chat.example" and root.hashtags == []
+    assert root.author.handle == "host.chat.example" and root.hashtags == ["edchat"]
     assert (a1.id, a1.source_line, a1.reply_to_id) == (A1, 2, ROOT)
     assert a1.reply_to_author == "host.chat.example" and a1.text == "A1: a book about gardens"
 

@@ -53,6 +53,7 @@ from typing import Any
 
 from chatrecap.errors import RecordError
 from chatrecap.models import Author, Post, make_id
+from chatrecap.sources._csv import text_entities
 from chatrecap.sources._twitter import unique
 from chatrecap.sources.base import ReadOptions, Sample, Source, iter_json
 from chatrecap.text import clean_text
@@ -229,6 +230,8 @@ def _post(view: dict[str, Any], ctx: _Context, line: int, referenced: bool = Fal
         elif kind == "hashtag":
             hashtags.append(value.lstrip("#"))
     hashtags += [t.lstrip("#") for t in _g(record, "tags") or () if isinstance(t, str)]
+    if not hashtags and "#" in text:  # (no tag facet: a post from before them, early 2024)
+        hashtags = text_entities(text)[1]
     stored: list[str] = []  # (the record's images: where its view, if any, shows them instead)
     quote_uri, _ = _embed(_g(record, "embed"), urls, stored, authority)
     view_embed = _g(view, "embed") or next(iter(_g(view, "embeds") or ()), None)
