@@ -241,3 +241,16 @@ def test_an_unknown_format_is_an_option_error(recap, tmp_path):
         write_recap(recap, tmp_path / "out", ["md", "pdf"])
     assert "\n" not in str(err.value)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_session_across_midnight_and_one_without_questions(recap):
+    """The end's day is said when it is not the start's; no questions is said, not left blank."""
+    late = replace(recap, questions=[], session=replace(recap.session, start="2024-03-14T23:30:00Z",
+                                                        end="2024-03-15T00:30:00Z"))
+    md = markdown.render(late).decode()
+    assert "held on Thursday 14 March 2024, 23:30 UTC to Friday 15 March 2024, 00:30 UTC." in md
+    assert "No questions were found in this session" in md
+    page = html.render(late).decode()
+    assert "23:30 UTC to Friday 15 March 2024, 00:30 UTC" in page and "No questions were found" in page
+    md = markdown.render(recap).decode()
+    assert "held on Thursday 14 March 2024, 18:00–19:00 UTC." in md and "No questions" not in md

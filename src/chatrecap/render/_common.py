@@ -84,6 +84,14 @@ def long_date(iso: str) -> str:
     return f"{_DAYS[t.weekday()]} {t.day} {_MONTHS[t.month - 1]} {t.year}"
 
 
+def window(start: str, end: str) -> str:
+    """"19:00–20:00 UTC" within a day; across midnight (in the shown zone), the end's day
+    too: "23:30 UTC to Saturday 4 May 2024, 00:30 UTC"."""
+    if shown_time(start).date() == shown_time(end).date():
+        return f"{hhmm(start)}–{hhmm(end)} {zone_of(start)}"
+    return f"{hhmm(start)} {zone_of(start)} to {long_date(end)}, {hhmm(end)} {zone_of(end)}"
+
+
 def date_time(iso: str) -> str:
     """"14 March 2024, 19:05 UTC" (a comment's or a mention's time), without the locale."""
     t = parse_time(iso)
@@ -152,6 +160,10 @@ def leader_groups(leaders: Leaders) -> list[tuple[str, list[Nominee]]]:
                                                 ("Person or organisation?", leaders.unsure)) if group]
 
 
+NO_QUESTIONS = ("No questions were found in this session: no post asked the room something "
+                "that others then answered.")
+
+
 def chat_name(recap: Recap) -> str:
     tag = recap.hashtag or recap.session.chat
     return tag if not tag or tag.startswith("#") or " " in tag else f"#{tag}"
@@ -167,7 +179,7 @@ def intro(recap: Recap) -> str:
         return recap.intro
     s = recap.stats or {}
     start, end = recap.session.start, recap.session.end
-    when = f"{long_date(start)}, {hhmm(start)}–{hhmm(end)} {zone_of(start)}"
+    when = f"{long_date(start)}, {window(start, end)}"
     topic = f" on {recap.topic}" if recap.topic else ""
     sentences = [f"This is the recap of the {chat_name(recap)} session{topic}, held on {when}."]
     in_chat = [p for p in recap.posts.values() if p.in_chat]
@@ -232,8 +244,8 @@ def facts(recap: Recap) -> list[Fact]:
                  if s.get(k) is not None]
         out.append(Fact("Participants", number(s["participants"]), ", ".join(parts) or None))
     if s.get("duration_minutes") is not None:
-        window = f"{hhmm(recap.session.start)}–{hhmm(recap.session.end)} {zone_of(recap.session.start)}"
-        out.append(Fact("Duration", _duration(float(s["duration_minutes"])), window))
+        out.append(Fact("Duration", _duration(float(s["duration_minutes"])),
+                        window(recap.session.start, recap.session.end)))
     if s.get("posts_per_minute") is not None:
         peak = s.get("peak_minute") or {}
         note = "on average"

@@ -85,11 +85,14 @@ def _takeaways(recap: Recap) -> list[str]:
 
 def _questions(recap: Recap) -> list[str]:
     out = ["## Questions and answers", ""]
+    if not recap.questions:
+        out += [c.NO_QUESTIONS, ""]
     for q in recap.questions:
         label, text = c.question_parts(q)
         out += [f"### {label}: {_heading(text)}", ""]
         answers = c.posts(recap, q.answer_ids)
-        out += [f"*Asked by @{escape(q.author)} · {len(answers)} answers*", ""]
+        counted = f"{len(answers)} answer{'' if len(answers) == 1 else 's'}"
+        out += [f"*Asked by @{escape(q.author)} · {counted}*", ""]
         for post in answers:
             out += _quote(post, f"— {_link(_who(post), post.url)}, {c.clock(post.created_at)}")
             out.append("")
