@@ -146,3 +146,17 @@ parallel.in_background = counted
 sys.argv = ["chatrecap", "--db", sys.argv[1], "leaders", "--series", "#B2Bchat", "--format", "json"]
 cli.main()
 """
+
+
+def test_a_session_given_by_its_bounds(example_db, monkeypatch, capsys):
+    """--from/--to choose the session as the recap's do: its leaders are those of the same
+    posts; its id alone is no session, and the error says to give the bounds again."""
+    found = leaders_json(monkeypatch, capsys, example_db)
+    bounded = leaders_json(monkeypatch, capsys, example_db, "--from", "2024-03-14T18:00",
+                           "--to", "2024-03-14T19:00")
+    assert [r["handle"] for r in bounded] == [r["handle"] for r in found]
+    early = leaders_json(monkeypatch, capsys, example_db, "--from", "2024-03-14T18:00",
+                         "--to", "2024-03-14T18:20")
+    assert [r["handle"] for r in early] != [r["handle"] for r in found]
+    assert run_main(monkeypatch, "--db", example_db, "leaders", "b2bchat-20240314-1801") == 2
+    assert "--from/--to" in capsys.readouterr().err

@@ -580,6 +580,8 @@ def leaders(
     top: Annotated[int, typer.Option("--top", help="Rows in the table (json and csv: all).",
                                      min=1)] = 20,
     host: HostOption = None,
+    start: FromOption = None,
+    end: ToOption = None,
     db: DbOption = None,
 ) -> None:
     """Who the community recognises: earned recognition, nominations, early ideas, minus
@@ -589,8 +591,8 @@ def leaders(
         raise OptionError(f"Unknown --format {fmt!r} for leaders; use table, json or csv.")
     if people and orgs:
         raise OptionError("Give --people or --orgs, not both.")
-    if series and session:
-        raise OptionError("Give a SESSION or --series CHAT, not both.")
+    if series and (session or start or end):
+        raise OptionError("Give a SESSION (or --from/--to) or --series CHAT, not both.")
     from chatrecap.analysis.leaders import LeaderWeights, rank_leaders, series_inputs, session_inputs
 
     try:
@@ -599,11 +601,12 @@ def leaders(
         raise OptionError(f"--weights: {exc}.") from None
     with open_store(state.db) as store:
         name = _chat_of(store, series or chat)
-        found = find_sessions(store, name)
         if series:
+            found = find_sessions(store, name)
             inputs = series_inputs(store, name, found)
             scope = f"{name}, {_count(len(found), 'session')}"
         else:
+            found = _sessions(store, name, DEFAULT_GAP_MINUTES, DEFAULT_MIN_POSTS, start, end)
             chosen = pick_session(found, session)
             inputs = session_inputs(store, chosen, _handles(host))
             scope = chosen.id

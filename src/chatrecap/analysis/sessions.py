@@ -115,8 +115,10 @@ def window_session(store: Store, chat: str, start: datetime, end: datetime) -> S
 def pick_session(sessions: list[Session], wanted: str | None) -> Session:
     """The session a user named: its id, a unique id prefix or a date, or the latest."""
     if not sessions:
+        again = (f" ({wanted!r} may be a session given by its bounds: give the same --from "
+                 "and --to again)") if wanted else ""
         raise OptionError("No session found: the chat has no burst of posts big enough "
-                          "(use --from/--to to give the session's bounds).")
+                          f"(use --from/--to to give the session's bounds){again}.")
     if wanted is None:
         return sessions[-1]
     for session in sessions:
@@ -131,4 +133,5 @@ def pick_session(sessions: list[Session], wanted: str | None) -> Session:
         raise OptionError(f"{wanted!r} names {len(matches)} sessions; give one of: "
                           + ", ".join(s.id for s in matches[:10]) + ".")
     raise OptionError(f"No session {wanted!r}; `chatrecap sessions` lists them "
-                      f"(the latest: {known}).")
+                      f"(the latest: {known}); a session given by its bounds is found again "
+                      "with the same --from/--to.")
