@@ -183,3 +183,8 @@ def test_a_posts_chunks_hold_what_the_whole_post_holds(pieces: list[str]) -> Non
         found, cue = chunks.read(text)
         assert found == whole
         assert cue == _ANY_CUE.search(text)
+
+
+@pytest.mark.parametrize("handle", ["librarycongress", "LibnOfCongress", "NatArchives", "SmithsonianJournal"])
+def test_institutions_handles_say_so(handle):
+    assert classify_account(handle, None, None).kind == "organization"

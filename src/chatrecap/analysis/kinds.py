@@ -50,7 +50,8 @@ _ORG_WORDS = frozenset(
     "shop company solutions systems technologies services consulting partners ventures capital council "
     "academy centre center analytics api award awards days learn support help".split())
 _HANDLE_ORG_PARTS = _ORG_WORDS | {"inc", "org", "teams", "server", "functions", "live", "pod", "tech", "gov",
-                                  "edu", "museum", "library"}
+                                  "edu", "museum", "library", "congress", "archive", "archives",
+                                  "gallery", "hospital", "ministry", "embassy", "journal"}
 # Organisation words long enough to tell at the end of any handle ("R4DScommunity").
 _HANDLE_ORG_TAILS = tuple(sorted(w for w in _HANDLE_ORG_PARTS if len(w) >= 6))
 _HANDLE_ORG_ENDS = ("hq", "team", "news", "app", "official", "labs", "group", "sug", "conf", "summit",
