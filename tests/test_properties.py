@@ -54,7 +54,7 @@ from chatrecap.sources._twitter import parse_iso, storage_time
 from chatrecap.sources.base import ReadOptions, Source, take_sample
 from chatrecap.sources.tags import COLUMNS as TAGS_COLUMNS
 from chatrecap.store import Store, iso, open_store
-from chatrecap.text import _SUSPECT, _suspect, clean_text, fix_mojibake, html_to_text, unescape
+from chatrecap.text import _SUSPECT, _suspect, clean_text, fix_mojibake, html_to_text, plain_markup, unescape
 
 TESTS = Path(__file__).resolve().parent
 DATA = TESTS.parent.parent / "shared" / "data"
@@ -833,6 +833,21 @@ any_text = st.text() | markupish
 def test_text_helpers_never_raise(text: str) -> None:
     for helper in (clean_text, html_to_text, fix_mojibake):
         assert isinstance(helper(text), str)
+    for flavour in ("discord", "slack"):  # and chat markup only ever takes marks away
+        plain = plain_markup(text, flavour)
+        assert len(plain) <= len(text) and set(plain) <= set(text)
+
+
+@pytest.mark.parametrize(("flavour", "text", "plain"), [
+    ("discord", "Today: **testing Python code**, __really__ ~~not~~ ||secret|| `pytest -q`",
+     "Today: testing Python code, really not secret pytest -q"),
+    ("discord", "# Q1\n*your* _first_ tool?", "Q1\nyour first tool?"),
+    ("discord", "snake_case, 2*3*4, x * y, https://ex.com/_a_/b*c* stay", "snake_case, 2*3*4, x * y, "
+     "https://ex.com/_a_/b*c* stay"),
+    ("slack", "*A1:* _pytest_ ~unittest~ and my_var", "A1: pytest unittest and my_var"),
+])
+def test_chat_markup_marks_are_taken_away(flavour: str, text: str, plain: str) -> None:
+    assert plain_markup(text, flavour) == plain
 
 
 @text_settings(500)

@@ -126,11 +126,12 @@ def test_replies_mentions_urls_and_media(hour: Path) -> None:
 def test_markup_roles_timestamps_and_channels(hour: Path) -> None:
     posts = {p.source_line: p for p in read_all(hour)[0]}
     assert posts[2].text == (
-        "Welcome to Community Hour, @Community Hour! :wave: Today's topic: **testing Python "
-        "code**. Questions come as Q1, Q2...; please answer with A1, A2... We run until "
+        "Welcome to Community Hour, @Community Hour! :wave: Today's topic: testing Python "
+        "code. Questions come as Q1, Q2...; please answer with A1, A2... We run until "
         "2023-05-04T19:00:00+00:00."
     )
     assert posts[2].mentions == []  # a role is not a handle
+    assert "**testing Python code**" in posts[2].text_original  # (the markup, kept as written)
     # a channel outside the export stays as it is
     assert posts[3].text.endswith("Full rules in <#1042187301265522715>.")
     wrap = posts[17]

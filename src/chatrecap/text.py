@@ -234,3 +234,41 @@ def html_to_text(markup: str | None) -> str:
     except AssertionError:  # html.parser gives up on some malformed markup ("<![x[")
         return clean_text(_TAG.sub("", markup))
     return clean_text("".join(parser.parts), entities=False)  # the parser decoded them
+
+
+# Chat markup (Discord's Markdown, Slack's mrkdwn): the emphasis marks, spoilers, code
+# marks and headings a client shows as styling, not as text. Links are left whole.
+_LINK = re.compile(r"(https?://\S+)")
+_FENCE = re.compile(r"```(?:[\w+#.-]*\n)?(.*?)```", re.S)
+_CODE = re.compile(r"`([^`\n]+)`")
+
+
+def _pair(mark: str, single: bool = False) -> re.Pattern[str]:
+    """Text between a pair of marks, which hug it (no space inside); a single-character mark
+    (``*``, ``_``, ``~``) only outside a word, as the clients read it (snake_case stays)."""
+    m = re.escape(mark)
+    if single:
+        return re.compile(rf"(?<![\w{m}]){m}(?=[^\s{m}])([^{m}\n]*?[^\s{m}]){m}(?![\w{m}])")
+    return re.compile(rf"{m}(?=\S)(.+?)(?<=\S){m}", re.S)
+
+
+_DISCORD_MARKS = (_pair("**"), _pair("__"), _pair("~~"), _pair("||"), _pair("*", True), _pair("_", True))
+_SLACK_MARKS = (_pair("*", True), _pair("_", True), _pair("~", True))
+_DISCORD_HEADING = re.compile(r"^(?:#{1,3}|-#) (?=\S)", re.M)  # headings and subtext, at a line's start
+
+
+def plain_markup(text: str, flavour: str) -> str:
+    """``text`` without the styling marks of a chat's markup: ``flavour`` "discord"
+    (**bold**, __underline__, ~~strike~~, ||spoiler||, `code`, headings) or "slack"
+    (*bold*, _italic_, ~strike~, `code`). Marks inside a link are the link's."""
+    if not any(mark in text for mark in "*_~|`#"):
+        return text
+    text = _FENCE.sub(r"\1", text)
+    marks = _DISCORD_MARKS if flavour == "discord" else _SLACK_MARKS
+    parts = _LINK.split(text)
+    for index in range(0, len(parts), 2):  # (the odd parts are links)
+        part = _CODE.sub(r"\1", parts[index])
+        for pattern in marks:
+            part = pattern.sub(r"\1", part)
+        parts[index] = _DISCORD_HEADING.sub("", part) if flavour == "discord" else part
+    return "".join(parts)

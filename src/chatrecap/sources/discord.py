@@ -18,7 +18,9 @@ Mapping choices:
   ``@name`` (names from the file's authors and mentions), ``<@&id>`` ``@role``, ``<#id>``
   ``#channel`` when the id is this channel or its parent, ``<:name:id>`` ``:name:``,
   ``<t:unix:f>`` the ISO 8601 UTC time, ``</cmd:id>`` ``/cmd``, ``<https://...>`` the url.
-  Unresolvable markup stays as it is. Discord has no hashtags, so ``hashtags`` stays empty.
+  Unresolvable markup stays as it is. Markdown's marks (bold, underline, strike, spoilers,
+  code, headings) are taken out of the clean text (``text.plain_markup``). Discord has no
+  hashtags, so ``hashtags`` stays empty.
 * ``mentions`` are the handles of the ``mentions`` array plus any resolved ``<@id>``.
 * A reply's ``reference.messageId`` is ``reply_to_id`` (a reply is typed ``Reply``, or, in
   older exports, ``Default`` with a reference into the same channel); ``reply_to_author`` is
@@ -44,7 +46,7 @@ from chatrecap.errors import InputError, RecordError
 from chatrecap.models import Author, Post, make_id
 from chatrecap.sources._twitter import parse_iso, unique
 from chatrecap.sources.base import ReadOptions, Sample, Source, read_document, unreadable
-from chatrecap.text import clean_text
+from chatrecap.text import clean_text, plain_markup
 
 PLATFORM = "discord"
 SYSTEM_TYPES = frozenset({
@@ -201,7 +203,7 @@ class _Context:
             return groups["link"]
 
         text = _MARKUP.sub(replace, content) if "<" in content else content
-        return clean_text(text), mentions
+        return clean_text(plain_markup(text, "discord")), mentions
 
 
 def _trim(url: str) -> str:

@@ -4,8 +4,8 @@ The export holds ``users.json``, the conversation lists ``channels.json`` (publi
 ``groups.json`` (private), ``mpims.json`` (group DMs) and ``dms.json``, and one folder per
 conversation (its name; a DM's id) with a ``YYYY-MM-DD.json`` day file per day, each a JSON
 array of messages. Folders with day files that no list names are read too, and so is a copy
-that kept only some channels' folders (with or without ``users.json``): its day files, seen to
-hold Slack messages, say what it is.
+that kept only some channels' folders (with or without ``users.json``), or one channel's folder
+alone (the channel it is named after): its day files, seen to hold Slack messages, say what it is.
 
 Mapping choices:
 
@@ -20,7 +20,8 @@ Mapping choices:
   ``hashtags`` stays empty); ``<!here>`` becomes ``@here``, ``<!subteam^S1|@team>`` ``@team``;
   ``<url|label>`` becomes ``label (url)``, or just ``label`` when the label is the url itself
   (with or without its scheme); ``<url>`` becomes the url. Every http(s) link goes to ``urls``.
-  ``:emoji:`` codes stay as they are.
+  ``:emoji:`` codes stay as they are; the marks of ``*bold*``, ``_italic_``, ``~strike~`` and
+  code are taken out of the clean text (``text.plain_markup``).
 * Attachments (link previews, integration cards) add nothing to a message that has text;
   a message that is only a card (integration bots) takes its text from the cards'
   ``pretext``/``title``/``text``, or their ``fallback``, so it still reads as something.
@@ -62,7 +63,7 @@ from chatrecap.sources.base import (
     read_zip_entry,
     unreadable,
 )
-from chatrecap.text import clean_text
+from chatrecap.text import clean_text, plain_markup
 
 PLATFORM = "slack"
 LISTS = ("channels.json", "groups.json", "mpims.json", "dms.json")
@@ -406,4 +407,4 @@ def _render(text: str, users: dict[str, Any],
         return label or (rest if colon else target)  # mailto:, tel: and the like
 
     text = _MARKUP.sub(replace, text) if "<" in text else text
-    return clean_text(text), mentions, urls
+    return clean_text(plain_markup(text, "slack")), mentions, urls
