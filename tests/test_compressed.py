@@ -652,3 +652,26 @@ def test_a_format_that_reads_folders_still_reads_a_tarball_of_its_zips(tmp_path)
         result = cli(db, "import", str(bundle), *given)
         assert result.exit_code == 0, result.output
         assert set(stats(db)["chats"]) == {"alpha", "beta"}
+
+
+def test_what_a_bundle_holds_beside_and_within_its_exports(tmp_path, data, fixtures):
+    """An X archive's data folder tarred flat is one archive (its other data files are no
+    archives of their own); two exports, one surer than the other, are both read; archives
+    in a folder beside an export are read alone; a dotted or odd bundle name names its chat."""
+    x_data = fixtures / "twitter-v1" / "x-archive" / "data"
+    flat = _tar(tmp_path / "my.archive.v2.tar", {p.name: p.read_bytes() for p in sorted(x_data.iterdir())})
+    sure = _export_of("a/", "alpha", "C1")
+    unsure = {k: v for k, v in _export_of("b/", "beta", "C2").items() if "users" not in k}
+    side = _tar(tmp_path / "side.tar", {**sure, **unsure})
+    tweets = (data / "twarc2" / "flat.jsonl").read_bytes()
+    within = _tar(tmp_path / "within.tar", {**_export_of("slack/", "general", "C1"),
+                                            "extra/flat.jsonl": tweets})
+    odd = _tar(tmp_path / "..tar", {"x/flat.jsonl": tweets})
+    for bundle, chats in ((flat, {"my.archive.v2"}), (side, {"alpha", "beta"}),
+                          (within, {"general", "flat"}), (odd, {"flat"})):
+        db = tmp_path / f"{bundle.name}.db"
+        for given in ((), ("--strict",)):
+            result = cli(db, "import", str(bundle), *given)
+            assert result.exit_code == 0 and "warning" not in result.stderr, (bundle, result.output)
+        assert set(stats(db)["chats"]) == chats, bundle
+    assert _rows(tmp_path / f"{flat.name}.db", "SELECT COUNT(*) FROM imports") == [(2,)]  # (once a run)

@@ -276,3 +276,12 @@ def test_a_views_image_address_wins_over_the_one_built_from_the_record(data: Pat
     post = read(path)[0][-1]
     assert post.media == [f"https://av-cdn.bsky.app/img/feed_fullsize/plain/{SDK_DID}/"
                           "bafkreic3cp5ky525vsukjvrzxsc2h3jka2gud74l2hgeatw2rhj2qycnmq@jpeg"]
+
+
+def test_a_posts_own_tags_and_its_written_ones_without_tag_facets(tmp_path: Path) -> None:
+    record = {"uri": f"at://{ALICE}/app.bsky.feed.post/3ktags0000001",
+              "value": {"$type": "app.bsky.feed.post", "createdAt": "2023-11-02T20:00:00Z",
+                        "text": "A1: gardens #edchat", "tags": ["books"]}}
+    path = tmp_path / "tags.json"
+    path.write_text(json.dumps(record))
+    assert read(path)[0][0].hashtags == ["edchat", "books"]

@@ -624,3 +624,27 @@ def test_rtweet_as_write_as_csv_writes_it(fixtures: Path, tmp_path: Path) -> Non
     assert ann.created_at == snowflake_time("1466851227459899392")  # (the id's time: no zone given)
     assert ann.url == "https://twitter.com/ann_edu/status/1466851227459899392"
     assert (ann.author.display_name, ann.author.bio) == ("Ann A.", "Teacher")
+
+
+def test_a_permalink_is_kept_whatever_the_id_column_holds(tmp_path: Path) -> None:
+    """Only an X post's url must hold its id (rtweet's url is the author's site); a Bluesky,
+    Reddit or Mastodon export's permalink does not, and is kept; a vague name or description
+    column is no author's without the handle's column beside it."""
+    path = tmp_path / "posts.csv"
+    path.write_text(
+        "id,author,created_at,text,url,name,description\n"
+        "t3_1b2c3d,ann,2024-03-07T20:00:00Z,Q1: hello,https://www.reddit.com/r/python/comments/1b2c3d/q1/,"
+        "Weekly chat,Our topic\n"
+        "at://did:plc:abc/app.bsky.feed.post/3kq2x,bob,2024-03-07T20:01:00Z,A1: hi,"
+        "https://bsky.app/profile/bob.example/post/3kq2x,,\n", encoding="utf-8")
+    posts, errors = read(path)
+    assert errors == []
+    assert [p.url for p in posts] == ["https://www.reddit.com/r/python/comments/1b2c3d/q1/",
+                                      "https://bsky.app/profile/bob.example/post/3kq2x"]
+    assert (posts[0].author.display_name, posts[0].author.bio) == (None, None)
+    path.write_text("created_at,text,url,name,description\n2024-03-07T20:00:00Z,A1: hi,"
+                    "https://twitter.com/ann/status/1765845734123456789,Weekly chat,Our topic\n",
+                    encoding="utf-8")
+    posts, errors = read(path)
+    assert errors == [] and posts[0].author.handle == "ann"
+    assert (posts[0].author.display_name, posts[0].author.bio) == (None, None)

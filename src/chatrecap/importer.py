@@ -466,15 +466,16 @@ def _import_as(store: Store, path: Path, readable: Path, fmt: str | None, option
         with expanded(readable, str(path), budget[0] if budget else None) as found:
             if found.note is not None:
                 _tell(report, found.note, on_problem)
-            name = Path(own_name or path.name or path.resolve().name)  # ("." names no chat)
+            name = Path(own_name or (path.name if path.name not in ("", ".", "..") else path.resolve().name))
             if found.compression:
                 name = Path(inner_name(name, found.compression))
                 if budget:
                     budget[0] -= found.path.stat().st_size
                 if on_progress is not None:  # (bytes of the expansion read)
                     on_progress = partial(_scaled, on_progress, 0, found.share)
+            stem = name.name if found.path.is_dir() else name.stem  # (a folder's dots are its name's)
             report = _import_file(store, path, found.path, report, started, fmt, options, strict,
-                                  on_problem, on_progress, keep_raw, workers, in_bundle, name.stem,
+                                  on_problem, on_progress, keep_raw, workers, in_bundle, stem,
                                   found.note if strict else None)
     except InputError as exc:  # (raised before anything was read: the file could not be expanded)
         report.error, report.empty = str(exc), isinstance(exc, EmptyArchive)
@@ -602,11 +603,13 @@ def _import_bundle(store: Store, path: Path, inner: Path, report: FileReport, st
             # All extracted first, as unpacking would, into a folder named after the bundle:
             # some archives are read with the files beside them (tweets.js with account.js),
             # an export's folder as a whole.
-            tree = Path(folder) / (_bare_name(path.name) or "bundle")
+            bare = _bare_name(path.name)
+            tree = Path(folder) / (bare if bare not in ("", ".", "..") else "bundle")
             tree.mkdir()
             members = _extracted(entries, tree, path)
-            exports = _export_folders(tree, fmt, members)
-            alone = _archives_beside(tree, members, fmt) if tree in exports else set()
+            formats_of = _export_folders(tree, fmt, members)
+            alone = _archives_within(formats_of, members, fmt)
+            exports = dict.fromkeys(formats_of, False)  # (each read once, when first met)
             # What compressed entries may expand to, together: a bundle of small bombs is one.
             budget = [MAX_ZIP_TOTAL_BYTES - sum(m.stat().st_size for m in members if isinstance(m, Path))]
             names: Counter[str] = Counter()
@@ -726,47 +729,57 @@ def _unused(place: Path, name: str, number: int) -> Path:
     return member
 
 
-def _export_folders(tree: Path, fmt: str | None, members: list[Path | InputError]) -> dict[Path, bool]:
+#: How sure a source must be of a folder of a bundle to read it as an export of its own beside
+#: another (a Slack export's channel folder alone is less sure than that).
+EXPORT_SURE = 0.5
+
+
+def _export_folders(tree: Path, fmt: str | None,
+                    members: list[Path | InputError]) -> dict[Path, str | None]:
     """The folders of an unpacked bundle that are each one export to read whole (a Slack
-    export or an X archive tarred; two of them side by side), each with False (not read
-    yet): its top folders that are one as surely as the bundle as a whole is (two or more,
-    or one surer), else the whole bundle when it is one (see ``_archives_beside``). Given
-    ``fmt`` that reads folders, a bundle of files none of which it reads on its own (a Slack
-    export its sniff misses) is one export."""
+    export or an X archive tarred; two of them side by side), each with the format it is
+    read as: its top folders that are one (surely, or as surely as the whole), when two are
+    or one is surer than the whole, else the whole bundle when it is one. Given ``fmt`` that
+    reads folders, a bundle of files none of which it reads on its own (a Slack export its
+    sniff misses) is one export."""
     source = get_source(fmt) if fmt else None
 
-    def score(path: Path) -> float:
+    def score(path: Path) -> tuple[float, str | None]:
         try:
             sample = take_sample(path)
         except InputError:  # (a picture, a file that cannot be read)
-            return 0.0
-        return source.sniff(sample) if source is not None else recognised(sample)[0]
+            return 0.0, None
+        return (source.sniff(sample), source.id) if source is not None else recognised(sample)
 
     whole = score(tree)
-    tops = sorted(path for path in tree.iterdir() if path.is_dir())
-    found = [top for top in tops if (sure := score(top)) > 0 and sure >= whole]
-    if len(found) > 1 or (found and score(found[0]) > whole):  # (one as sure: the bundle is it)
-        return dict.fromkeys(found, False)
+    tops = {top: sure for top in sorted(p for p in tree.iterdir() if p.is_dir())
+            if (sure := score(top))[0] > 0 and (sure[0] >= EXPORT_SURE or sure[0] >= whole[0])}
+    if len(tops) > 1 or any(sure[0] > whole[0] for sure in tops.values()):
+        return {top: sure[1] for top, sure in tops.items()}
     files = [m for m in members if isinstance(m, Path)]
-    if whole <= 0 and not (source is not None and source.reads_folders and files
-                           and not any(score(m) > 0 for m in files)):
+    if whole[0] <= 0 and not (source is not None and source.reads_folders and files
+                              and not any(score(m)[0] > 0 for m in files)):
         return {}
-    return {tree: False}
+    return {tree: whole[1] or fmt}
 
 
-def _archives_beside(tree: Path, members: list[Path | InputError], fmt: str | None) -> set[Path]:
-    """The files at the top of a bundle that is one export, which are archives of their own
-    (a tweets.jsonl tarred with a Slack export): read alone, not left to the export."""
+def _archives_within(exports: dict[Path, str | None], members: list[Path | InputError],
+                     fmt: str | None) -> set[Path]:
+    """The files of the folders read as exports that another source reads as archives of
+    their own (a tweets.jsonl tarred beside a Slack export's files): read alone, not left
+    to the export that would pass them over."""
     if fmt is not None:
         return set()
     found = set()
     for member in members:
-        if isinstance(member, Path) and member.parent == tree:
+        if isinstance(member, Path) and (export := next(
+                (exports[r] for r in exports if member.is_relative_to(r)), None)) is not None:
             try:
-                if recognised(take_sample(member))[0] > 0:
-                    found.add(member)
+                sure, source_id = recognised(take_sample(member))
             except InputError:
                 continue
+            if sure > 0 and source_id != export:
+                found.add(member)
     return found
 
 

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
@@ -369,7 +369,7 @@ def local_time(moment: datetime, abbreviation: str, tz: ZoneInfo) -> datetime | 
     return None
 
 
-@lru_cache(maxsize=4)
+@cache
 def _abbreviations(year: int) -> frozenset[str]:
     """The abbreviations the zone database gives its zones in a year (EST, CET...)."""
     names: set[str] = set()

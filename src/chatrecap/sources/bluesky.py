@@ -229,9 +229,10 @@ def _post(view: dict[str, Any], ctx: _Context, line: int, referenced: bool = Fal
                             else ctx.handles.get(value, value))
         elif kind == "hashtag":
             hashtags.append(value.lstrip("#"))
+    faceted = bool(hashtags)
     hashtags += [t.lstrip("#") for t in _g(record, "tags") or () if isinstance(t, str)]
-    if not hashtags and "#" in text:  # (no tag facet: a post from before them, early 2024)
-        hashtags = text_entities(text)[1]
+    if not faceted and "#" in text:  # (no tag facet: a post from before them, early 2024)
+        hashtags = unique([*text_entities(text)[1], *hashtags])
     stored: list[str] = []  # (the record's images: where its view, if any, shows them instead)
     quote_uri, _ = _embed(_g(record, "embed"), urls, stored, authority)
     view_embed = _g(view, "embed") or next(iter(_g(view, "embeds") or ()), None)

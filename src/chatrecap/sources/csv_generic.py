@@ -219,7 +219,7 @@ def bind_columns(header: list[str], column_map: dict[str, str], path: Path | str
     # Beside the handle as screen_name (rtweet) or user_screen_name (twarc's json2csv), the
     # name and description are the author's display name and bio, not vague words.
     for prefix in ("", "user_"):
-        if bound.get("author") == _column(columns, keys, f"{prefix}screen_name"):
+        if "author" in bound and bound["author"] == _column(columns, keys, f"{prefix}screen_name"):
             for field, column in (("author_name", f"{prefix}name"), ("bio", f"{prefix}description")):
                 index = _column(columns, keys, column)
                 if field not in bound and index is not None and index not in taken:
@@ -369,14 +369,16 @@ def _looks_like_header(row: list[str]) -> bool:
 _CLIENT_LABEL = re.compile(r'<a href="[^"]*"(?: rel="nofollow")?>[^<]*</a>')
 
 
-def _client_labels(cells: Iterator[str | None], looked: int = 20) -> bool:
+def _client_labels(cells: Iterator[str | None], looked: int = 20, rows: int = 1000) -> bool:
     """Whether a column guessed as the text holds the client each post was written with
     (snscrape's ``source``, saved by some as ``text``: '<a href="..." rel="nofollow">Twitter
     Web App</a>'): its first ``looked`` cells that hold anything are all such labels."""
     seen = 0
-    for value in cells:
+    for number, value in enumerate(cells, 1):
         value = cell(value)
         if value is None:
+            if number >= rows and seen == 0:
+                return False
             continue
         if not _CLIENT_LABEL.fullmatch(value.strip()):
             return False
@@ -505,8 +507,8 @@ def _row(name: str, line: int, columns: Columns, bound: dict[str, int], row: lis
             native_id = clean_id(id_text, label("id"), numeric)
         except ValueError as exc:
             raise BadRow(str(exc), id_kind(id_text)) from None
-        if url and native_id not in url:  # no link to the post (rtweet's url is the author's site)
-            permalink = None
+        if url and platform == PLATFORM and not status and native_id not in url:
+            permalink = None  # no link to the post (rtweet's url is the author's website)
         if not permalink and platform == PLATFORM:
             permalink = tweet_url(handle, native_id)
     elif status and platform == PLATFORM:

@@ -223,7 +223,7 @@ def _read_export(export: _Export) -> Iterator[Post | RecordError]:
         if match := _DAY.match(name):
             days.setdefault(match.group(1), []).append(name)
     if not days and not folders:  # one channel's folder given alone: the channel it is named after
-        days = {export.path.resolve().stem: [n for n in export.names if _DAY_ALONE.match(n)]} \
+        days = {export.path.resolve().name: [n for n in export.names if _DAY_ALONE.match(n)]} \
             if any(_DAY_ALONE.match(n) for n in export.names) else {}
     yield from errors
     for folder in [*(f for f in folders if f in days), *sorted(set(days) - set(folders))]:
