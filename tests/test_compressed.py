@@ -16,7 +16,6 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import time
 import zipfile
 from contextlib import closing
 from pathlib import Path
@@ -24,7 +23,7 @@ from pathlib import Path
 import orjson
 import pytest
 import zstandard
-from test_import import _big_archive, cli, runner, stats
+from test_import import _big_archive, cli, posts_written, runner, stats
 
 from chatrecap.cli import app
 from chatrecap.compressed import compression_of
@@ -570,14 +569,7 @@ def test_an_import_stopped_by_sigterm_removes_its_expansion_and_keeps_what_it_wr
     proc = subprocess.Popen([sys.executable, "-m", "chatrecap", "--db", str(db), "import", str(packed)],
                             env={**os.environ, "TMPDIR": str(scratch)},
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    stored, deadline = 0, time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None and stored == 0:
-        time.sleep(0.02)
-        try:
-            with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.1)) as conn:
-                stored = conn.execute("SELECT COUNT(*) FROM chat_posts").fetchone()[0]
-        except sqlite3.Error:
-            continue
+    assert posts_written(proc, db) > 0
     proc.send_signal(signal.SIGTERM)
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 128 + signal.SIGTERM, stderr

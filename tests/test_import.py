@@ -400,6 +400,19 @@ def _processes_using(db: Path) -> list[str]:
     return found
 
 
+def posts_written(proc: subprocess.Popen, db: Path, seconds: float = 120) -> int:
+    """The chat posts an import running in ``proc`` has written, once it has written some."""
+    deadline, stored = time.monotonic() + seconds, 0
+    while time.monotonic() < deadline and proc.poll() is None and stored == 0:
+        time.sleep(0.02)
+        try:
+            with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.1)) as conn:
+                stored = conn.execute("SELECT COUNT(*) FROM chat_posts").fetchone()[0]
+        except sqlite3.Error:
+            continue
+    return stored
+
+
 def test_an_import_killed_half_way_leaves_a_valid_workspace_and_completes(tmp_path, data):
     archive = tmp_path / "big.jsonl"
     expected = _big_archive(archive, data, copies=120)  # ~90 MB: a dozen worker spans
@@ -408,15 +421,7 @@ def test_an_import_killed_half_way_leaves_a_valid_workspace_and_completes(tmp_pa
     proc = subprocess.Popen([sys.executable, "-m", "chatrecap", "--db", str(db), "import",
                              str(archive), "--chat", "big"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    stored = 0
-    while time.monotonic() < deadline and proc.poll() is None and stored == 0:
-        time.sleep(0.02)
-        try:
-            with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.1)) as conn:
-                stored = conn.execute("SELECT COUNT(*) FROM chat_posts").fetchone()[0]
-        except sqlite3.Error:
-            continue
+    stored = posts_written(proc, db)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert 0 < stored < expected, "the import should have been killed part-way"

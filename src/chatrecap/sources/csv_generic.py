@@ -369,44 +369,36 @@ def _looks_like_header(row: list[str]) -> bool:
 _CLIENT_LABEL = re.compile(r'<a href="[^"]*"(?: rel="nofollow")?>[^<]*</a>')
 
 
-def _client_labels(cells: Iterator[str | None], looked: int = 20, rows: int = 1000) -> bool:
+def _client_labels(cells: Iterator[str | None]) -> bool:
     """Whether a column guessed as the text holds the client each post was written with
     (snscrape's ``source``, saved by some as ``text``: '<a href="..." rel="nofollow">Twitter
-    Web App</a>'): its first ``looked`` cells that hold anything are all such labels."""
-    seen = 0
-    for number, value in enumerate(cells, 1):
-        value = cell(value)
-        if value is None:
-            if number >= rows and seen == 0:
-                return False
-            continue
-        if not _CLIENT_LABEL.fullmatch(value.strip()):
-            return False
-        seen += 1
-        if seen >= looked:
-            break
-    return seen > 0
+    Web App</a>'): its first cells that hold anything are all such labels."""
+    first = _first_cells(cells)
+    return bool(first) and all(_CLIENT_LABEL.fullmatch(value.strip()) for value in first)
 
 
-def _holds_times(cells: Iterator[str | None], looked: int = 20, rows: int = 1000) -> bool:
+def _holds_times(cells: Iterator[str | None]) -> bool:
     """Whether a column guessed as the time holds more than the time of day (Twint's ``time``
-    is that alone, beside the ``created_at`` that says it all): its first ``looked`` cells
-    that hold anything are not all like "19:00:12". Any other cell, even one no format reads,
-    keeps the column (its row says what is wrong with it); a column empty in its first
-    ``rows`` rows is passed over too, for another that may hold the times."""
-    seen = 0
+    is that alone, beside the ``created_at`` that says it all): its first cells that hold
+    anything are not all like "19:00:12". Any other cell, even one no format reads, keeps
+    the column (its row says what is wrong with it); a column empty in its first rows is
+    passed over too, for another that may hold the times."""
+    return any(not TIME_OF_DAY.match(value) for value in _first_cells(cells))
+
+
+def _first_cells(cells: Iterator[str | None], looked: int = 20, rows: int = 1000) -> list[str]:
+    """A column's first ``looked`` cells that hold anything; none when its first ``rows``
+    rows hold nothing."""
+    found: list[str] = []
     for number, value in enumerate(cells, 1):
         value = cell(value)
-        if value is None:
-            if number >= rows and seen == 0:
-                return False
-            continue
-        if not TIME_OF_DAY.match(value):
-            return True
-        seen += 1
-        if seen >= looked:
-            return False
-    return False
+        if value is not None:
+            found.append(value)
+            if len(found) >= looked:
+                break
+        elif number >= rows and not found:
+            break
+    return found
 
 
 def _at(day: datetime, clock: str) -> datetime:
