@@ -22,8 +22,8 @@ the platform ``twitter``); else the id is the first 16 hex digits of
 ``sha1("<handle lowercased>|<created_at UTC ISO 8601>|<clean text>")``, stable across
 re-imports and independent of how the time was written. The platform is the ``platform``
 column (``x`` counts as ``twitter``), else ``twitter`` for X status URLs or rtweet's
-x-prefixed ids, else ``csv``. A ``url`` that does not hold the row's id is no link to the
-post (rtweet's is the author's website): an X post's permalink is then made from its id.
+x-prefixed ids, else ``csv``. An X post's ``url`` that is no status URL and does not hold
+its id is no link to it (rtweet's is the author's website): its permalink is made from its id.
 An id a spreadsheet rounded (``1.26426E+18``) skips the row; a rounded reply/repost/quote/
 thread/author id keeps the post without that link and yields a RecordError as a warning.
 rtweet's 'x'-prefixed ids are read without the x; a reference of ``0`` or a listed cell is

@@ -162,11 +162,15 @@ class _Export:
         if path.is_dir():
             names = sorted(p.relative_to(path).as_posix() for p in path.rglob("*") if p.is_file())
         else:
-            with open(path, "rb") as fh:
-                if fh.read(2) != b"PK":
-                    raise InputError(f"{path}: a Slack export is read from its zip or its folder, "
-                                     "and this is neither; for a channel's day files, import "
-                                     "the folder that holds them.")
+            try:
+                with open(path, "rb") as fh:
+                    head = fh.read(2)
+            except OSError as exc:
+                raise InputError(f"{path}: cannot be read ({exc.strerror or exc}).") from exc
+            if head != b"PK":
+                raise InputError(f"{path}: a Slack export is read from its zip or its folder, "
+                                 "and this is neither; for a channel's day files, import "
+                                 "the folder that holds them.")
             try:
                 self.zip = zipfile.ZipFile(path)
             except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
