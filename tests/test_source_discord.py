@@ -188,3 +188,14 @@ def test_a_reply_written_as_a_default_message_with_a_reference(hour: Path, tmp_p
     assert (posts[6].reply_to_id, posts[6].reply_to_author) == (f"discord:{Q1}", "maya_mod")
     assert posts[9].reply_to_author == "devon.k"
     assert posts[8].reply_to_id is None
+
+
+def test_a_webhooks_names_are_authors_of_their_own(hour: Path, tmp_path: Path) -> None:
+    """PluralKit, Tupperbox and relays send under one webhook id with a name per message."""
+    def personas(doc: dict) -> None:
+        for k, name in ((5, "Aster"), (7, "Bramble")):
+            doc["messages"][k]["author"] = {"id": "913100889995231243", "name": name, "discriminator": "0000",
+                                            "nickname": name, "isBot": True}
+    posts = {p.source_line: p for p in read_all(edited_copy(hour, tmp_path, personas))[0]}
+    assert (posts[6].author.handle, posts[8].author.handle) == ("Aster", "Bramble")
+    assert posts[6].author.id != posts[8].author.id

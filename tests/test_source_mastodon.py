@@ -364,3 +364,17 @@ def test_a_status_deleted_to_redraft_it_keeps_its_plain_source(data: Path, tmp_p
     posts, errors = read(path)
     assert errors == [] and [p.text for p in posts] == ["Redrafting this: #PSTweetChat & friends"]
     assert posts[0].text_original == status["text"]
+
+
+def test_an_older_pleromas_mention_link_is_no_link(data: Path, tmp_path: Path) -> None:
+    """Older Pleroma marks a mention's link by ``data-user``, not by its class."""
+    status = json.loads((data / "mastodon" / "status_docs_example.json").read_text())
+    status["content"] = ('<span><a data-user="14660" href="https://pleroma.example/users/sampo">'
+                         '@<span>sampo</span></a></span> wish I was there <a href="https://example.org/x">x</a>')
+    status["mentions"] = [{"id": "14660", "username": "sampo", "acct": "sampo@pleroma.example",
+                           "url": "https://pleroma.example/users/sampo"}]
+    status["card"] = None
+    path = tmp_path / "pleroma.json"
+    path.write_text(json.dumps(status))
+    [post] = [p for p in read(path)[0] if not p.is_referenced]
+    assert post.urls == ["https://example.org/x"] and post.mentions == ["sampo@pleroma.example"]

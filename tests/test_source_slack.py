@@ -343,3 +343,15 @@ def test_an_apps_message_by_a_bot_user_the_export_does_not_list(tmp_path: Path) 
     [post], errors = read_all(export)
     assert errors == []
     assert (post.author.id, post.author.handle, post.author.is_bot) == ("slack:B1", "standup-bot", True)
+
+
+def test_an_upload_names_no_one_but_whom_it_names_without_users_json(tmp_path: Path) -> None:
+    export = tmp_path / "general"
+    export.mkdir()
+    (export / "2017-12-08.json").write_text(json.dumps([
+        {"type": "message", "subtype": "file_share", "user": "U1", "ts": "1512720000.000100",
+         "text": "<@U1> uploaded a file: <https://x.slack.com/files/U1/F1/a.jpg|a.jpg>"},
+        {"type": "message", "subtype": "file_comment", "ts": "1512720100.000100",
+         "text": "<@U2> commented on <@U1>'s file: nice", "comment": {"user": "U2", "comment": "nice"}}]))
+    upload, comment = read_all(export)[0]
+    assert upload.mentions == [] and comment.mentions == ["U1"]

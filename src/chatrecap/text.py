@@ -159,7 +159,8 @@ class _Links(HTMLParser):
             return
         attr = dict(attrs)
         classes = (attr.get("class") or "").split()
-        if "mention" in classes or "hashtag" in classes or attr.get("rel") == "tag":
+        if ("mention" in classes or "hashtag" in classes or attr.get("rel") == "tag"
+                or "data-user" in attr):  # (older Pleroma marks a mention so)
             return
         if attr.get("href"):
             self.urls.append(attr["href"])

@@ -146,7 +146,11 @@ class _Context:
             raise ValueError(f"message {message_id} has no timestamp")
         created = parse_iso(msg["timestamp"])
         user = msg["author"]
-        author = Author(PLATFORM, str(user["id"]), user.get("name") or None,
+        # A webhook (a bot with no discriminator: PluralKit, Tupperbox, relays) sends as many
+        # names as it likes under its one id: each name is an author of its own.
+        persona = user.get("isBot") and str(user.get("discriminator")) in ("0", "0000") and user.get("name")
+        author = Author(PLATFORM, f"{user['id']}/{persona}" if persona else str(user["id"]),
+                        user.get("name") or None,
                         display_name=user.get("nickname") or None, is_bot=user.get("isBot"),
                         avatar_url=user.get("avatarUrl") or None)
         content = msg.get("content") or ""

@@ -141,7 +141,8 @@ def _map(status: dict[str, Any], path: str, line: int, referenced: bool = False)
         mentions=unique([m["acct"] for m in mentions if m.get("acct")]),
         hashtags=unique([t["name"] for t in status.get("tags") or ()
                          if isinstance(t, dict) and t.get("name")]),
-        urls=unique(html_links(html) + ([card["url"]] if card.get("url") else [])),
+        urls=unique([u for u in html_links(html) if u not in {m.get("url") for m in mentions}]
+                    + ([card["url"]] if card.get("url") else [])),  # (a mention's link: its profile)
         media=unique([m.get("url") or m.get("remote_url") for m in
                       status.get("media_attachments") or ()
                       if isinstance(m, dict) and (m.get("url") or m.get("remote_url"))]),

@@ -288,7 +288,7 @@ def _post(msg: dict[str, Any], channel_id: str, channel: str, users: dict[str, A
     raw_text = msg.get("text") or _card_text(msg.get("attachments"))
     text, mentions, urls = _render(raw_text, users, channel_names)
     if str(subtype).startswith("file_"):  # "<@U1> uploaded a file" names its own author
-        mentions = [m for m in mentions if m != author.handle]
+        mentions = [m for m in mentions if m not in (author.handle, author.native_id)]  # (an id unnamed)
     for att in msg.get("attachments") or ():
         urls += [att[k] for k in ("title_link", "from_url") if isinstance(att.get(k), str)]
     files = list(msg.get("files") or ())
