@@ -376,6 +376,8 @@ def _row(tweet: Tweetish, said: Said | None, author: Author, reply_handle: str |
             quote_of = ref.id
         elif ref.type == "retweeted":
             repost_of = ref.id
+    if repost_of:  # (X gives a retweet its original's retweet count: no count of its own)
+        reposts = None
     conversation = tweet.conversation_id
     tweet_id = tweet.id
     row = (
