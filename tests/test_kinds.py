@@ -188,3 +188,11 @@ def test_a_posts_chunks_hold_what_the_whole_post_holds(pieces: list[str]) -> Non
 @pytest.mark.parametrize("handle", ["librarycongress", "LibnOfCongress", "NatArchives", "SmithsonianJournal"])
 def test_institutions_handles_say_so(handle):
     assert classify_account(handle, None, None).kind == "organization"
+
+
+def test_a_mastodon_address_is_read_by_its_own_part():
+    """fin@tech.lgbt is a librarian on an instance called tech.lgbt: the instance's name and
+    the profile's address there say nothing of the account."""
+    guess = classify_account("fin@tech.lgbt", None, "digital services librarian", "https://tech.lgbt/@fin")
+    assert guess.kind == "person" and not any("tech" in e for e in guess.evidence)
+    assert classify_account("news@social.example", None, None).kind == "organization"

@@ -199,3 +199,26 @@ def test_every_cue_match_holds_one_of_its_hints() -> None:
                 low = text.lower()
                 assert any(h in low for h in hints) or any(h in text for h in cased), (cue, text)
         assert matched > 2, cue
+
+
+def test_bluesky_and_mastodon_handles_are_read_whole() -> None:
+    """Bluesky handles are domains ("@erikahall.bsky.social"), a Mastodon address has an
+    instance ("@ala@mastodon.social", or shown as "@ala" with the post's mention saying
+    where); a dot or dash that ends a sentence is no part of a handle."""
+    assert run(post(1, "ann.bsky.social", "h/t @erikahall.bsky.social and @leah-a11y.bsky.social."),
+               post(2, "mo-research.bsky.social", "#FF @mo-research.bsky.social @nadia.design")) == [
+        ("ann.bsky.social", "erikahall.bsky.social", "h/t"),
+        ("ann.bsky.social", "leah-a11y.bsky.social", "h/t"),
+        ("mo-research.bsky.social", "nadia.design", "#FF")]  # (not herself)
+    shown_short = dataclasses.replace(post(3, "jo", "Shout-out to @ala for the toolkit!"),
+                                      mentions=("ala@mastodon.social",))
+    assert run(shown_short, post(4, "rosa", "h/t @ken@glammr.us.")) == [
+        ("jo", "ala@mastodon.social", "shout-out"), ("rosa", "ken@glammr.us", "h/t")]
+
+
+def test_answer_labels_after_an_address_of_any_platform() -> None:
+    from chatrecap.analysis.structure import addressed, answer_label, question_label
+
+    assert answer_label("@libchat@glammr.us A1: a reading list") == 1
+    assert question_label("@host.bsky.social Q2: what now?") == 2
+    assert addressed("@ann.bsky.social @bob-x @cy. thanks") == ["ann.bsky.social", "bob-x", "cy"]

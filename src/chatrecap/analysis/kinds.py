@@ -340,12 +340,13 @@ def _classify(handle: str, name: str | None, bio: str | None, url: str | None,
     if name:
         found, personal = _name_reading(name)
         votes.extend(found)
-    if handle and re.sub(r"\W", "", name).lower() != re.sub(r"\W", "", handle).lower():
-        _handle_votes(handle, votes)  # a name that is the handle says nothing more
+    own = handle.split("@")[0] or handle  # (a Mastodon address: its instance is no part of who it is)
+    if own and re.sub(r"\W", "", name).lower() != re.sub(r"\W", "", own).lower():
+        _handle_votes(own, votes)  # a name that is the handle says nothing more
     if bio:
         _bio_votes(bio, votes)
     if url:
-        _url_votes(url, handle or name, personal, votes)
+        _url_votes(url, own or name, personal, votes)
     if handle and (said or as_word):
         _context_votes(handle, said, as_word, votes, read)
     if name or bio or url:

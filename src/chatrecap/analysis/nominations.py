@@ -21,7 +21,15 @@ from cleanco import basename
 
 from chatrecap.analysis.corpus import ChatPost, Corpus
 from chatrecap.analysis.kinds import human_name
-from chatrecap.analysis.structure import SIMILARITY, WINDOW, Structure, addressed, answer_label, is_chatter
+from chatrecap.analysis.structure import (
+    HANDLE,
+    SIMILARITY,
+    WINDOW,
+    Structure,
+    addressed,
+    answer_label,
+    is_chatter,
+)
 
 PROMPT_CUE = "answer to a who-do-you-follow prompt"
 
@@ -66,15 +74,15 @@ _ANY_CASED_HINT = tuple(h for _, cased in _CUE_HINTS_SPLIT for h in cased)
 _FOLLOW_FRIDAY = re.compile(r"#(?:FF|\w*FollowFriday)\b", re.IGNORECASE)  # and #PSFollowFriday...
 # Cues after the nominees: "@ann also deserves to be followed", "@bob is a must-follow".
 _WORTH_FOLLOWING = re.compile(
-    r"((?:@\w+(?:\s*(?:,|&|\+|\band\b))*\s*)+)(?:also\s+|too\s+)?(?:deserves?\s+(?:a\s+)?"
+    rf"((?:@{HANDLE}(?:\s*(?:,|&|\+|\band\b))*\s*)+)(?:also\s+|too\s+)?(?:deserves?\s+(?:a\s+)?"
     r"(?:follow|to\s+be\s+followed)|(?:is|are)\s+(?:a\s+)?must[- ]follows?|(?:is|are)\s+(?:so\s+|well\s+|"
     r"really\s+)?worth\s+(?:a\s+)?follow(?:ing)?)\b", re.IGNORECASE)
 _WORTH_FOLLOWING_HINTS = ("deserve", "must", "worth")  # as _CUE_HINTS: one is in every match
 # The nominees right after a cue: handles and names joined by commas, "and", "&" or "+".
 _ITEMS = re.compile(r"(?:(?:\s*(?:,|&|\+|\band\b))*\s*"
-                    r"(?:@\w+(?:['’]s)?|[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){1,2}))+")
-_HANDLE = re.compile(r"@(\w+)")
-_NOISE = re.compile(r"https?://\S+|#\w+|@\w+")
+                    rf"(?:@{HANDLE}(?:['’]s)?|[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){{1,2}}))+")
+_HANDLE = re.compile(rf"(?<!\w)@({HANDLE})")
+_NOISE = re.compile(rf"https?://\S+|#\w+|@{HANDLE}")
 _NEGATED_BEFORE = re.compile(
     r"(?:\bnot|\bnever|\bexcept|\bunlike|\bother\s+than|\binstead\s+of|\bexcluding|"
     r"\b(?:anyone|anybody|everyone|anything|all)\s+but)\s+(?:for\s+)?$", re.IGNORECASE)
@@ -259,6 +267,8 @@ def _nominees(post: ChatPost, corpus: Corpus, structure: Structure,
     if not found:
         return []
     skip = _reply_circle(post, corpus, structure)
+    # Mastodon shows a remote account by its name alone ("@ala"): the post's mention says where.
+    remote = {m.split("@")[0].lower(): m for m in post.mentions if "@" in m.strip("@")}
     result: list[tuple[str, bool, str]] = []
     for start, nominee, is_handle, cue in sorted(found, key=lambda f: f[0]):
         end = start + len(nominee) + is_handle
@@ -267,7 +277,7 @@ def _nominees(post: ChatPost, corpus: Corpus, structure: Structure,
         if (_NEGATED_BEFORE.search(text[max(0, start - 30):start])
                 or _NOT_NOMINATED_AFTER.match(text[end:end + 60])):
             continue
-        result.append((nominee, is_handle, cue))
+        result.append((remote.get(nominee.lower(), nominee) if is_handle else nominee, is_handle, cue))
     return result
 
 
@@ -275,7 +285,7 @@ def _reply_circle(post: ChatPost, corpus: Corpus, structure: Structure) -> set[i
     """Where the leading handles that only address the post's reply target start: the
     replied-to author and whoever they addressed or mentioned (a reply is addressed to all
     of them at once), or all of them before an "A4:" label."""
-    lead = re.match(r"^(?:[.\s]*@\w+)+", post.text)
+    lead = re.match(rf"^(?:[.\s]*@{HANDLE})+", post.text)
     if lead is None:
         return set()
     circle = {h.lower() for h in (post.reply_to_author,) if h}

@@ -57,15 +57,18 @@ class Structure:
     threads: list[list[str]] = field(default_factory=list)  # root first, time order
 
 
+#: A handle as written after "@": an X word, a Bluesky domain ("ann.bsky.social") or a
+#: Mastodon address ("ann@mastodon.social"); a dot or dash that ends a sentence is no part of it.
+HANDLE = r"\w+(?:[.\-]\w+)*(?:@\w+(?:[.\-]\w+)+)?"
 # "Q1:", "Q2 -", "Question 3", "Q4)", "Q5." at the start (after handles or an emoji).
 _QUESTION_LABEL = re.compile(
-    r"^[\W_]*?(?:(?:@\w+\s+)*)(?:\bQ|\bQuestion\s*#?)\s?(\d{1,2})\b\s*(?:[:.)\-–—]|\s)",
+    rf"^[\W_]*?(?:(?:@{HANDLE}\s+)*)(?:\bQ|\bQuestion\s*#?)\s?(\d{{1,2}})\b\s*(?:[:.)\-–—]|\s)",
     re.IGNORECASE)
 # "A1:", "a2 -", "A3)", "A4.", "Answer 1:", "A1/Q1" at the start (after handles or an emoji).
 _ANSWER_LABEL = re.compile(r"^[^\w@]*(?:A|Answer\s*#?)\s?(\d{1,2})\b\s*(?:[:.)\-–—/]|\s|$)",
                            re.IGNORECASE)
-_LEADING_HANDLES = re.compile(r"^(?:[.\s]*@(\w+))+")
-_HANDLE = re.compile(r"@(\w+)")
+_LEADING_HANDLES = re.compile(rf"^(?:[.\s]*@({HANDLE}))+")
+_HANDLE = re.compile(rf"(?<!\w)@({HANDLE})")
 _CHATTER = re.compile(
     r"\b(?:hi|hello|hey|howdy|greetings|good (?:morning|afternoon|evening)|welcome|joining|"
     r"here from|checking in|glad to be|happy to be|thanks?(?: you)?|thx|ty|bye|see (?:you|ya)|"
