@@ -254,3 +254,11 @@ def test_a_session_across_midnight_and_one_without_questions(recap):
     assert "23:30 UTC to Friday 15 March 2024, 00:30 UTC" in page and "No questions were found" in page
     md = markdown.render(recap).decode()
     assert "held on Thursday 14 March 2024, 18:00–19:00 UTC." in md and "No questions" not in md
+
+
+@pytest.mark.parametrize("label", ["Q2:", "Q2", "Q2 -", "Question 2."])
+def test_a_questions_own_label_is_not_said_twice(recap, label):
+    from chatrecap.render import _common
+
+    asked = replace(recap.questions[1], text=f"{label} Where should a small team start?")
+    assert _common.question_parts(asked) == ("Q2", "Where should a small team start?")
