@@ -38,8 +38,10 @@ _PEOPLE = (r"(?:people|persons?|folks|accounts|voices|experts|thinkers|creators|
            r"mentors)")
 _NOMINATION_PROMPT = re.compile(
     r"\b(?:who|your|name|tag|share|favou?rite|top|which)\b[^.?!]{0,40}\bthought[- ]leaders\b"
-    r"|\bwho\s+(?:do|should|would|will|did)\s+(?:you|we|y'?all|people)\s+(?:\w+\s+)?"
-    r"(?:follow|learn from|read|listen to|admire|look up to|recommend|trust|turn to)\b"
+    r"|\bwho\s+(?:do|should|would|will|did)\s+(?:you|we|y'?all|people|everyone|everybody|folks)\s+"
+    r"(?:\w+\s+)?(?:follow|learn from|read|listen to|admire|look up to|recommend|trust|turn to)\b"
+    rf"|\bwhich\s+(?:[\w-]+\s+){{0,3}}?{_PEOPLE}\s+(?:do|should|would|did)\s+(?:you|we|y'?all|everyone)\s+"
+    r"(?:\w+\s+)?(?:follow|learn from|read|listen to|admire|look up to|recommend|trust|turn to)\b"
     r"|\bwho\s+(?:inspires|inspired|influences|influenced|taught|teaches|mentored)\b"
     rf"|\brecommend\w*\s+(?:[\w-]+\s+){{0,3}}?{_PEOPLE}\b"
     rf"|\btag\s+(?:the\s+|a\s+|some\s+|your\s+)?(?:\w+\s+)?{_PEOPLE}\b"
