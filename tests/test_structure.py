@@ -182,3 +182,25 @@ def test_a_participant_saying_welcome_as_anyone_does_is_no_host():
     people = {p.author_id: Participant(p.author_id, p.handle, None, None, None, None, None, None, None)
               for p in posts}
     assert detect_hosts(Corpus("#GardenChat", posts, {}, people)) == ["x:host"]
+
+
+def test_a_bots_post_answers_nothing_and_a_bot_is_no_participant():
+    """A poll or counter bot posting into a question's thread or its window is no answer,
+    and no participant of the session (Slack, Discord and Mastodon flag bots)."""
+    from chatrecap.analysis.metrics import session_stats
+
+    t0 = datetime(2024, 5, 3, 17, 0, tzinfo=UTC)
+    lines = [("host", "Q1: What are you growing this month? #GardenChat", None),
+             ("ann", "A1: Raised beds for the kids #GardenChat", None),
+             ("polly", "17 people are in the chat right now!", None),
+             ("polly", "Reminder: the poll closes in 5 minutes", "p0"),
+             ("bob", "A1: tomatoes, always #GardenChat", None)]
+    posts = [ChatPost(f"p{k}", "x", f"x:{who}", who, t0 + timedelta(minutes=2 * k), text, parent, None, None,
+                      None, (), (), (), 0, 0, 0, 0, None, True)
+             for k, (who, text, parent) in enumerate(lines)]
+    people = {p.author_id: Participant(p.author_id, p.handle, None, None, None, None, None, None, None,
+                                       is_bot=p.handle == "polly") for p in posts}
+    corpus = Corpus("#GardenChat", posts, {}, people)
+    structure = analyse(corpus, hosts=["host"], hashtag="GardenChat")
+    assert sorted(structure.links) == ["p1", "p4"]
+    assert session_stats(corpus, structure, "#GardenChat", None)["participants"] == 3

@@ -26,6 +26,7 @@ class Participant:
     kind: str | None
     verified: bool | None
     avatar_url: str | None
+    is_bot: bool | None = None  # (an archive that flags bots: Slack, Discord, Mastodon)
 
 
 @dataclass(slots=True)
@@ -89,15 +90,16 @@ def load_corpus(store: Store, chat: str, start: datetime | None = None,
     i_author = index["author_id"]
     author_slice = [index[f"author_{f}"] for f in
                     ("handle", "display_name", "bio", "followers", "url", "kind", "verified",
-                     "avatar_url")]
+                     "avatar_url", "is_bot")]
     for row in store.chat_window_rows(chat, start, end):
         author_id = row[i_author]
         author = authors.get(author_id)
         if author is None:
             values = [row[i] for i in author_slice]
             values[0] = values[0] or author_id.split(":", 1)[-1]
-            if values[6] is not None:
-                values[6] = bool(values[6])
+            for flag in (6, 8):  # (verified, is_bot: stored as integers)
+                if values[flag] is not None:
+                    values[flag] = bool(values[flag])
             author = authors[author_id] = Participant(author_id, *values)
         # The author's own id string, not the row's copy: a million posts hold a few
         # thousand distinct ids, names and platforms, and the corpus is most of the memory.

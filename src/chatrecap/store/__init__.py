@@ -54,7 +54,7 @@ _ANALYSIS_POST = (
     "repost_count", "reply_count", "quote_count", "url", "is_referenced",
 )
 _ANALYSIS_AUTHOR = ("handle", "display_name", "bio", "followers", "url", "kind", "verified",
-                    "avatar_url")
+                    "avatar_url", "is_bot")
 ANALYSIS_FIELDS = (*_ANALYSIS_POST, *(f"author_{f}" for f in _ANALYSIS_AUTHOR), "in_chat")
 #: Author rows a store remembers having written, so an unchanged author is not written
 #: again; at most this many, so that an archive of a million accounts keeps memory flat.
