@@ -224,4 +224,29 @@ def test_answer_labels_after_an_address_of_any_platform() -> None:
 
     assert answer_label("@libchat@glammr.us A1: a reading list") == 1
     assert question_label("@host.bsky.social Q2: what now?") == 2
-    assert addressed("@ann.bsky.social @bob-x @cy. thanks") == ["ann.bsky.social", "bob-x", "cy"]
+    assert addressed("@ann.bsky.social @bob-x.bsky.social @cy. thanks") == [
+        "ann.bsky.social", "bob-x.bsky.social", "cy"]
+
+
+def test_an_x_handle_ends_where_a_domain_cannot_go_on() -> None:
+    """On X "@ann.Thanks" is @ann and a word, "@JeffHicks-style" @JeffHicks; a run of glued
+    Mastodon addresses has one reading (no search through every way of cutting it)."""
+    assert run(post(1, "zed", "Shout-out to @ann.Thanks for the deck"),
+               post(2, "zed2", "h/t @JeffHicks-style thinking")) == [
+        ("zed", "ann", "shout-out"), ("zed2", "JeffHicks", "h/t")]
+    glued = "@ann@mastodon.social" * 26 + " is worth it"
+    assert run(post(3, "cy", glued)) == []
+
+
+def test_a_mastodon_reply_to_a_remote_account_is_no_vote_for_it() -> None:
+    """Mastodon shows "@ala" for ala@x.social: replying to her is addressing, not naming."""
+    question = post(1, "host", "Q1: Who do you follow for accessibility news?")
+    answer = dataclasses.replace(post(2, "ala@x.social", "A1: @dan and @eve", reply_to="p1"),
+                                 mentions=("dan", "eve"))
+    reply = dataclasses.replace(post(3, "bob", "@ala great list! I'd add @fay", reply_to="p2"),
+                                mentions=("ala@x.social", "fay"))
+    cue = "answer to a who-do-you-follow prompt"
+    assert run(question, answer, reply, prompts=[Prompt("p1", "Q1", 1, "labelled", "host")],
+               links={"p2": Link("p1", REPLY, 0.9), "p3": Link("p1", REPLY, 0.85)},
+               parents={"p2": "p1", "p3": "p2"}) == [
+        ("ala@x.social", "dan", cue), ("ala@x.social", "eve", cue), ("bob", "fay", cue)]

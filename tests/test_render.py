@@ -262,3 +262,10 @@ def test_a_questions_own_label_is_not_said_twice(recap, label):
 
     asked = replace(recap.questions[1], text=f"{label} Where should a small team start?")
     assert _common.question_parts(asked) == ("Q2", "Where should a small team start?")
+
+
+def test_a_number_after_a_label_is_the_questions_own(recap):
+    from chatrecap.render import _common
+
+    for text in ("Q2 2024 plans?", "Question 2 of 5 - what next?"):
+        assert _common.question_parts(replace(recap.questions[1], text=text)) == ("Q2", text)

@@ -199,3 +199,4 @@ def test_a_webhooks_names_are_authors_of_their_own(hour: Path, tmp_path: Path) -
     posts = {p.source_line: p for p in read_all(edited_copy(hour, tmp_path, personas))[0]}
     assert (posts[6].author.handle, posts[8].author.handle) == ("Aster", "Bramble")
     assert posts[6].author.id != posts[8].author.id
+    assert not posts[6].author.is_bot  # (the people behind a webhook: no bot)

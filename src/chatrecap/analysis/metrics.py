@@ -38,7 +38,7 @@ def session_stats(corpus: Corpus, structure: Structure, hashtag: str | None,
         activity.append({"minute": zulu(minute, True), "posts": per_minute.get(minute, 0)})
         minute += timedelta(minutes=1)
     peak = activity[max(range(len(activity)), key=lambda i: (activity[i]["posts"], -i))]
-    contributors = Counter(p.author_id for p in posts)
+    contributors = Counter(p.author_id for p in posts if p.author_id in authors)
     engaged = sorted((p for p in posts if not p.is_repost and p.engagement > 0),
                      key=lambda p: (-p.engagement, p.id))[:TOP]
     own_tag = (hashtag or "").lstrip("#").lower()

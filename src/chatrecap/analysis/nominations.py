@@ -294,6 +294,7 @@ def _reply_circle(post: ChatPost, corpus: Corpus, structure: Structure) -> set[i
     parent = corpus.get(structure.parents.get(post.id))
     if parent is not None:
         circle |= {parent.handle.lower(), *addressed(parent.text), *(m.lower() for m in parent.mentions)}
+    circle |= {h.split("@")[0] for h in circle if "@" in h}  # (Mastodon shows "@ala" for ala@x.social)
     labelled = answer_label(post.text) is not None
     return {m.start() for m in _HANDLE.finditer(lead.group(0))
             if labelled or post.reply_to_id and parent is None or m.group(1).lower() in circle}

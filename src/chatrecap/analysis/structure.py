@@ -57,9 +57,11 @@ class Structure:
     threads: list[list[str]] = field(default_factory=list)  # root first, time order
 
 
-#: A handle as written after "@": an X word, a Bluesky domain ("ann.bsky.social") or a
-#: Mastodon address ("ann@mastodon.social"); a dot or dash that ends a sentence is no part of it.
-HANDLE = r"\w+(?:[.\-]\w+)*(?:@\w+(?:[.\-]\w+)+)?"
+#: A handle as written after "@": a Mastodon address ("ann@mastodon.social"), a Bluesky domain
+#: ("ann.bsky.social", ending in a lower-case top-level name: "@ann.Thanks" is "@ann" and a
+#: word), else an X word, which no "@" follows. Atomic: a run of glued handles has one reading.
+_DOMAIN = r"[\w-]+(?:\.[\w-]+)*\.(?-i:[a-z]{2,})(?![\w-])"
+HANDLE = rf"(?>\w+@{_DOMAIN}|{_DOMAIN}|\w+(?!@\w))"
 # "Q1:", "Q2 -", "Question 3", "Q4)", "Q5." at the start (after handles or an emoji).
 _QUESTION_LABEL = re.compile(
     rf"^[\W_]*?(?:(?:@{HANDLE}\s+)*)(?:\bQ|\bQuestion\s*#?)\s?(\d{{1,2}})\b\s*(?:[:.)\-–—]|\s)",

@@ -22,7 +22,9 @@ from chatrecap.recap.model import Credit, Leaders, Nominee, Question, Recap, Rec
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
-_LABEL_PREFIX = re.compile(r"^\s*(?:Q|Question\s*#?)\s?(\d{1,2})\b\s*[:.)\-–—]?\s*", re.IGNORECASE)
+# (without a mark after it, a label is followed by a capital: "Q1 What...", not "Q1 2024 plans")
+_LABEL_PREFIX = re.compile(r"^\s*(?:Q|Question\s*#?)\s?(\d{1,2})\b(?:\s*[:.)\-–—]\s*|\s+(?=(?-i:[A-Z])))",
+                           re.IGNORECASE)
 _URL = re.compile(r"https?://[^\s<>\"']+")
 _SAFE_URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
 # Characters XML 1.0 cannot carry at all, not even inside CDATA.

@@ -147,11 +147,13 @@ class _Context:
         created = parse_iso(msg["timestamp"])
         user = msg["author"]
         # A webhook (a bot with no discriminator: PluralKit, Tupperbox, relays) sends as many
-        # names as it likes under its one id: each name is an author of its own.
+        # names as it likes under its one id, for the people behind them: each name is an
+        # author of its own, and no bot.
         persona = user.get("isBot") and str(user.get("discriminator")) in ("0", "0000") and user.get("name")
         author = Author(PLATFORM, f"{user['id']}/{persona}" if persona else str(user["id"]),
                         user.get("name") or None,
-                        display_name=user.get("nickname") or None, is_bot=user.get("isBot"),
+                        display_name=user.get("nickname") or None,
+                        is_bot=None if persona else user.get("isBot"),
                         avatar_url=user.get("avatarUrl") or None)
         content = msg.get("content") or ""
         text, mentions = self._render(content)
