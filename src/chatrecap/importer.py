@@ -17,7 +17,6 @@ import errno
 import gc
 import multiprocessing
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -35,7 +34,7 @@ from pathlib import Path, PurePosixPath
 import orjson
 
 from chatrecap.bundles import Entry, bundle_entries, is_tar
-from chatrecap.compressed import expanded, inner_name
+from chatrecap.compressed import FORMATS, expanded, inner_name
 from chatrecap.errors import ChatrecapError, EmptyArchive, InputError, RecordError
 from chatrecap.models import Post, Superseded
 from chatrecap.sources import detect, get_source, recognised
@@ -666,10 +665,17 @@ def _sum_part(report: FileReport, part: FileReport, path: Path, strict: bool,
     report.skipped.update(part.skipped)
 
 
+#: The suffixes of archives and of compressed files (``compressed.FORMATS``' own), longest
+#: first (".gzip" is no ".zip").
+_ARCHIVE_SUFFIXES = sorted({".tar", ".zip", ".tbz", ".tbz2", ".txz",
+                            *(suffix for _, _, suffixes in FORMATS for suffix in suffixes)},
+                           key=lambda suffix: (-len(suffix), suffix))
+
+
 def _bare_name(name: str) -> str:
     """A bundle's name without its archive and compression suffixes."""
-    while (bare := re.sub(r"\.(?:tar|tgz|tbz2?|txz|zip|gz|bz2|xz|zst|zstd)$", "", name, flags=re.I)) != name:
-        name = bare
+    while suffix := next((s for s in _ARCHIVE_SUFFIXES if name.lower().endswith(s)), None):
+        name = name[:-len(suffix)]
     return name
 
 

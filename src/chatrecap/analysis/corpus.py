@@ -7,6 +7,7 @@ count is 0 here because every use of it is a sum or a ranking.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -76,6 +77,11 @@ class Corpus:
         if post_id is None:
             return None
         return self.by_id.get(post_id) or self.referenced.get(post_id)
+
+    def takes_part(self, author_id: str, hosts: Collection[str] = ()) -> bool:
+        """Whether an author is a participant: no bot (as Slack, Discord and Mastodon flag
+        them), unless it hosts (a workflow posting the questions)."""
+        return not self.authors[author_id].is_bot or author_id in hosts
 
 
 def load_corpus(store: Store, chat: str, start: datetime | None = None,

@@ -27,8 +27,7 @@ def session_stats(corpus: Corpus, structure: Structure, hashtag: str | None,
     reposts = sum(1 for p in posts if p.is_repost)
     replies = sum(1 for p in posts if not p.is_repost and (p.reply_to_id or p.id in structure.parents))
     quotes = sum(1 for p in posts if p.quote_of_id and not p.is_repost)
-    authors = {p.author_id for p in posts  # (a bot is no participant, unless it hosts)
-               if not corpus.authors[p.author_id].is_bot or p.author_id in structure.hosts}
+    authors = {p.author_id for p in posts if corpus.takes_part(p.author_id, structure.hosts)}
     start, end = posts[0].created_at, posts[-1].created_at
     minutes = max((end - start).total_seconds() / 60, 1.0)
     per_minute = Counter(p.created_at.replace(second=0, microsecond=0) for p in posts)

@@ -320,9 +320,8 @@ def _file_answers(corpus: Corpus, posts: list[ChatPost], prompts: list[Prompt],
     hosts = {p.author_id for p in prompts if p.kind != "guest"}
     links: dict[str, Link] = {}
     pending: list[ChatPost] = []
-    bots = {a for a, author in corpus.authors.items() if author.is_bot}
     for post in posts:
-        if post.id in by_id or post.author_id in bots:  # (a bot's post answers nothing)
+        if post.id in by_id or not corpus.takes_part(post.author_id):  # (a bot's post answers nothing)
             continue
         link = _explicit_link(post, parents, by_id, by_number, links)
         if link is not None:
@@ -333,7 +332,8 @@ def _file_answers(corpus: Corpus, posts: list[ChatPost], prompts: list[Prompt],
         _file_by_window(corpus, pending, prompts, links, labelled, hosts, hashtag)
     for post in posts:  # replies to posts the window or similarity filed follow them
         parent = parents.get(post.id)
-        if post.id not in links and post.id not in by_id and parent in links and post.author_id not in bots:
+        if (post.id not in links and post.id not in by_id and parent in links
+                and corpus.takes_part(post.author_id)):
             link = links[parent]
             links[post.id] = Link(link.prompt_id, _via(post, parent),
                                   round(min(link.confidence, 0.6), 2))

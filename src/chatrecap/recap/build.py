@@ -180,8 +180,7 @@ def _profile_url(post: ChatPost) -> str | None:
 
 def _credits(corpus: Corpus, structure: Structure,
              earlier_authors: set[str] | None) -> list[Credit]:
-    counts = Counter(p.author_id for p in corpus.posts  # (a bot is no participant, unless it hosts)
-                     if not corpus.authors[p.author_id].is_bot or p.author_id in structure.hosts)
+    counts = Counter(p.author_id for p in corpus.posts if corpus.takes_part(p.author_id, structure.hosts))
     answers = Counter(corpus.by_id[i].author_id for i in structure.links)
     profile: dict[str, str] = {}
     for post in corpus.posts:

@@ -133,7 +133,7 @@ def clean_id(value: str, what: str, numeric: bool = True) -> str:
 
 def x_prefixed(value: str | None) -> bool:
     """Whether an id is written as rtweet writes X's ('x1466851227459899392'): the row is an X post."""
-    return bool(value) and _X_ID.match(value or "") is not None
+    return value is not None and _X_ID.match(value) is not None
 
 
 def status_id(value: str) -> str | None:

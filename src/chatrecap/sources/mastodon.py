@@ -127,6 +127,7 @@ def _map(status: dict[str, Any], path: str, line: int, referenced: bool = False)
         reply_author = next((m.get("acct") for m in mentions
                              if str(m.get("id")) == str(reply_account)), reply_author)
     card = status.get("card") if isinstance(status.get("card"), dict) else {}
+    profiles = {m.get("url") for m in mentions}  # (a mention's link is its profile, no link)
     post = Post(
         platform=PLATFORM,
         native_id=str(status["id"]),
@@ -141,8 +142,8 @@ def _map(status: dict[str, Any], path: str, line: int, referenced: bool = False)
         mentions=unique([m["acct"] for m in mentions if m.get("acct")]),
         hashtags=unique([t["name"] for t in status.get("tags") or ()
                          if isinstance(t, dict) and t.get("name")]),
-        urls=unique([u for u in html_links(html) if u not in {m.get("url") for m in mentions}]
-                    + ([card["url"]] if card.get("url") else [])),  # (a mention's link: its profile)
+        urls=unique([u for u in html_links(html) if u not in profiles]
+                    + ([card["url"]] if card.get("url") else [])),
         media=unique([m.get("url") or m.get("remote_url") for m in
                       status.get("media_attachments") or ()
                       if isinstance(m, dict) and (m.get("url") or m.get("remote_url"))]),

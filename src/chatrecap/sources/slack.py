@@ -226,9 +226,9 @@ def _read_export(export: _Export) -> Iterator[Post | RecordError]:
     for name in export.names:
         if match := _DAY.match(name):
             days.setdefault(match.group(1), []).append(name)
-    if not days and not folders:  # one channel's folder given alone: the channel it is named after
-        days = {export.path.resolve().name: [n for n in export.names if _DAY_ALONE.match(n)]} \
-            if any(_DAY_ALONE.match(n) for n in export.names) else {}
+    alone = [n for n in export.names if _DAY_ALONE.match(n)]
+    if not days and not folders and alone:  # one channel's folder given alone: the channel it is named after
+        days = {export.path.resolve().name: alone}
     yield from errors
     for folder in [*(f for f in folders if f in days), *sorted(set(days) - set(folders))]:
         channel_id, channel = folders.get(folder, (folder, folder))
