@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from test_cli import run_main
@@ -160,3 +160,33 @@ def test_recap_times_in_the_chats_own_zone_with_tz(pst_db, monkeypatch, tmp_path
     assert run_main(monkeypatch, *args) in (0, None)
     assert "EDT" in (tmp_path / "s" / "recap.md").read_text()
     assert run_main(monkeypatch, "--db", str(pst_db), "recap", "--tz", "Mars/Olympus") == 2
+
+
+def test_a_bot_is_no_participant_of_the_series(tmp_path, monkeypatch, capsys):
+    """A reminder bot posting every week would otherwise be a returning participant each
+    time, and lately its voice would be "rising"."""
+    lines = []
+    for week in range(6):
+        start = datetime(2026, 1, 5, 18, tzinfo=UTC) + timedelta(weeks=week)
+        people = ["ann", "bob", "cy"] + (["dee"] if week >= 3 else [])
+        writers = [(who, False) for who in people for _ in range(3)] + [("pollbot", True)] * (1 + week)
+        for k, (who, bot) in enumerate(writers):
+            lines.append(json.dumps({
+                "platform": "mastodon", "native_id": f"{week}-{k}", "author_handle": who,
+                "author": {"id": f"mastodon:{who}", "handle": who, "is_bot": bot},
+                "created_at": start.replace(minute=k).isoformat(), "text": f"A{k % 3 + 1}: point {k}",
+                "chats": ["#weekly"], "is_referenced": False}))
+    archive = tmp_path / "weekly.jsonl"
+    archive.write_text("\n".join(lines) + "\n")
+    db = str(tmp_path / "w.db")
+    assert run_main(monkeypatch, "--db", db, "import", str(archive)) in (0, None)
+    capsys.readouterr()
+    assert run_main(monkeypatch, "--db", db, "series", "--format", "json") in (0, None)
+    data = json.loads(capsys.readouterr().out)
+    rows = data["sessions"]
+    assert [r["participants"] for r in rows] == [3, 3, 3, 4, 4, 4]
+    assert [r["posts"] for r in rows] == [9 + 1, 9 + 2, 9 + 3, 12 + 4, 12 + 5, 12 + 6]  # every post counts
+    assert rows[1]["retention"] == 1.0 and rows[3]["new"] == 1
+    assert "pollbot" not in {r["handle"] for r in data["rising"]}
+    with open_store(db) as store:
+        assert [s.participants for s in find_sessions(store, "#weekly")] == [3, 3, 3, 4, 4, 4]

@@ -47,14 +47,18 @@ class SeriesView:
 
 
 def series_view(store: Store, chat: str, sessions: Sequence[Session], top: int = 10) -> SeriesView:
-    counts = [store.chat_author_counts(chat, *s.window) for s in sessions]
+    """Posts of each session (all of them) and its people: a bot (a poll, a reminder
+    workflow) is no participant, so it neither comes back nor rises."""
+    every = [store.chat_author_counts(chat, *s.window) for s in sessions]
+    bots = store.bots(sorted({a for c in every for a in c}))
+    counts = [{a: n for a, n in c.items() if a not in bots} for c in every]
     rows: list[SessionPeople] = []
     seen: set[str] = set()
     previous: set[str] | None = None
-    for session, people in zip(sessions, counts, strict=True):
+    for session, people, posts in zip(sessions, counts, every, strict=True):
         here = set(people)
         rows.append(SessionPeople(
-            session.id, zulu(session.start, True), sum(people.values()),
+            session.id, zulu(session.start, True), sum(posts.values()),
             len(here), len(here - seen), len(here & seen),
             round(len(previous & here) / len(previous), 3) if previous else None))
         seen |= here

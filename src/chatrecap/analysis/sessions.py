@@ -5,7 +5,8 @@ them, stray posts: announcements days before, a late answer, a transcript link h
 A session is a run of posts with no silence longer than ``gap`` that is a conversation:
 at least ``min_posts`` posts by at least ``min_participants`` people, no one of whom wrote
 more than ``MAX_ONE_AUTHOR_SHARE`` of them (a burst by one account is a late reader
-replying to everything at once, or a bot, not a live session). The rest is left out.
+replying to everything at once, or a bot, not a live session). Bots (as the archive flags
+them) are no participants: their posts count, they do not. The rest is left out.
 """
 
 from __future__ import annotations
@@ -57,17 +58,18 @@ def find_sessions(store: Store, chat: str, gap: timedelta = DEFAULT_GAP,
                   min_participants: int = DEFAULT_MIN_PARTICIPANTS) -> list[Session]:
     """The live sessions of a chat, in time order."""
     rows = store.chat_times(chat)
+    bots = store.bots(sorted({author for _, _, author in rows}))
     sessions: list[Session] = []
     run: list[tuple[datetime, str]] = []
 
     def close() -> None:
         _trim(run, gap)
         per_author = Counter(author for _, author in run)
-        if (len(run) >= min_posts and len(per_author) >= min_participants
+        people = len(per_author.keys() - bots)
+        if (len(run) >= min_posts and people >= min_participants
                 and max(per_author.values()) <= MAX_ONE_AUTHOR_SHARE * len(run)):
             start, end = run[0][0], run[-1][0]
-            sessions.append(Session(session_id(chat, start), chat, start, end, len(run),
-                                    len(per_author)))
+            sessions.append(Session(session_id(chat, start), chat, start, end, len(run), people))
 
     previous: datetime | None = None
     for created, _post_id, author_id in rows:
@@ -108,8 +110,9 @@ def window_session(store: Store, chat: str, start: datetime, end: datetime) -> S
         raise OptionError(f"Chat {chat!r} has no posts between {start:%Y-%m-%d %H:%M} and "
                           f"{end:%Y-%m-%d %H:%M} UTC.")
     first, last = inside[0][0], inside[-1][0]
+    authors = {author for _, author in inside}
     return Session(session_id(chat, first), chat, first, last, len(inside),
-                   len({author for _, author in inside}))
+                   len(authors - store.bots(sorted(authors))))
 
 
 def pick_session(sessions: list[Session], wanted: str | None) -> Session:

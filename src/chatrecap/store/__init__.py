@@ -555,6 +555,11 @@ class Store:
         return {a: h for a, h in self.query_in(
             "SELECT id, handle FROM authors WHERE id IN ({marks})", list(author_ids)) if h}
 
+    def bots(self, author_ids: Sequence[str]) -> set[str]:
+        """Which of these authors the archive flags as bots."""
+        return {a for (a,) in self.query_in(
+            "SELECT id FROM authors WHERE id IN ({marks}) AND is_bot", list(author_ids))}
+
     def kind_corrections(self) -> dict[str, str]:
         """Account id -> person or organization, as users set them."""
         return dict(self.query("SELECT account_id, kind FROM account_kinds"))
