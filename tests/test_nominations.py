@@ -12,6 +12,7 @@ import pytest
 from conftest import real_texts
 
 from chatrecap.analysis.corpus import ChatPost, Corpus, Participant, load_corpus
+from chatrecap.analysis.leaders import rank_leaders
 from chatrecap.analysis.nominations import Nomination, find_nominations, is_nomination_prompt, tally
 from chatrecap.analysis.sessions import find_sessions
 from chatrecap.analysis.structure import LABEL, REPLY, Link, Prompt, Structure, analyse
@@ -250,3 +251,54 @@ def test_a_mastodon_reply_to_a_remote_account_is_no_vote_for_it() -> None:
                links={"p2": Link("p1", REPLY, 0.9), "p3": Link("p1", REPLY, 0.85)},
                parents={"p2": "p1", "p3": "p2"}) == [
         ("ala@x.social", "dan", cue), ("ala@x.social", "eve", cue), ("bob", "fay", cue)]
+
+
+def test_organisations_named_in_words_are_nominees() -> None:
+    """An answer names an organisation by its name ("Nielsen Norman Group", "the Society of
+    American Archivists") or as a group ("the folks at Devolver Digital", "the Locally
+    Optimistic community"); a book's title, an employer and a negated group are no votes."""
+    prompt = Prompt("p1", "Q4", 4, "labelled", "host")
+    answers = [
+        post(2, "ann", "A4 Erika Hall and the folks at Nielsen Norman Group #UXchat"),
+        post(3, "bob", "A4: Rami Ismail and the folks at Devolver Digital"),
+        post(4, "cy", "A4 the folks at dbt Labs, their blog is gold"),
+        post(5, "dee", "A4: I learn a lot from the Locally Optimistic community"),
+        post(6, "eve", "A4 Karen Coyle, and the Society of American Archivists"),
+        post(7, "fay", "A4: Priya Raman. Her book Earned Attention Press edition is gold. "
+                       "I work at Acme Group"),
+        post(8, "gus", "A4: anyone but the folks at Hype Labs. Tobias Wren!"),
+    ]
+    links = {p.id: Link("p1", LABEL, 0.95) for p in answers}
+    found = [(who, nominee) for who, nominee, _ in run(QUESTION, *answers, prompts=[prompt], links=links)]
+    assert found == [
+        ("ann", "Erika Hall"), ("ann", "Nielsen Norman Group"), ("bob", "Rami Ismail"),
+        ("bob", "Devolver Digital"), ("cy", "dbt Labs"), ("dee", "Locally Optimistic"),
+        ("eve", "Karen Coyle"), ("eve", "Society of American Archivists"), ("fay", "Priya Raman"),
+        ("gus", "Tobias Wren")]
+    # After a cue too, and what the post said of it decides its kind.
+    shout = post(9, "hal", "Huge shout-out to the team at Acme Analytics for the data!")
+    corpus_posts = (QUESTION, *answers, shout)
+    authors = {p.author_id: Participant(p.author_id, p.handle, None, None, None, None, None, None, None)
+               for p in corpus_posts}
+    corpus = Corpus("#chat", list(corpus_posts), authors=authors)
+    nominations = find_nominations(corpus, Structure(["host"], [prompt], links, {}))
+    assert ("hal", "Acme Analytics", "shout-out") in {(n.nominator_id, n.nominee, n.cue) for n in nominations}
+    groups = {n.nominee for n in nominations if n.organization}
+    assert groups == {"Nielsen Norman Group", "Devolver Digital", "dbt Labs", "Locally Optimistic",
+                      "Acme Analytics"}
+    leaders = {leader.name: leader.kind for leader in rank_leaders(corpus, None, nominations)
+               if leader.account_id is None}
+    assert {name for name, kind in leaders.items() if kind == "organization"} == {
+        "Nielsen Norman Group", "Devolver Digital", "dbt Labs", "Locally Optimistic",
+        "Society of American Archivists", "Acme Analytics"}
+    assert leaders["Karen Coyle"] == leaders["Tobias Wren"] == "person"
+
+
+def test_names_with_initials() -> None:
+    prompt = Prompt("p1", "Q4", 4, "labelled", "host")
+    answers = [post(2, "ann", "A4: @mara and R. David Lankes"),
+               post(3, "bob", "A4 Mary K. Smith, J. K. Rowling"),
+               post(4, "cy", "A4: Plan B. Karen Coyle is my answer")]
+    links = {p.id: Link("p1", LABEL, 0.95) for p in answers}
+    assert [n for _, n, _ in run(QUESTION, *answers, prompts=[prompt], links=links)] == [
+        "mara", "R. David Lankes", "Mary K. Smith", "J. K. Rowling", "Karen Coyle"]

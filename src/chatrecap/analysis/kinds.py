@@ -118,7 +118,7 @@ class KindGuess:
     evidence: tuple[str, ...]  # the signals used, strongest first
 
 
-def _given(token: str) -> bool:
+def given_name(token: str) -> bool:
     """A known given name (the census lexicon probablepeople uses), accents ignored."""
     t = unicodedata.normalize("NFKD", token.strip(".'").lower())
     t = "".join(c for c in t if not unicodedata.combining(c))
@@ -146,26 +146,26 @@ def _name_votes(name: str, votes: Votes) -> bool:
     title = human_name(clean).title if len(words) > 1 and _TITLE_WORD.search(clean) else ""
     if title and title.split()[0].rstrip(".").lower() in _TITLES:
         votes.append((1.5, f'title "{title}" (nameparser)'))
-    if words[0] == "the" and len(words) > 1 and not _given(words[1]):
+    if words[0] == "the" and len(words) > 1 and not given_name(words[1]):
         votes.append((-1.0, 'name starts with "The"'))
     try:  # probablepeople's model knows Latin-script names only
         parsed, kind = probablepeople.tag(clean) if re.search(r"[A-Za-z]", clean) else ({}, None)
     except probablepeople.RepeatedLabelError:
         parsed, kind = {}, None
     if kind == "Person" and "GivenName" in parsed and "Surname" in parsed:
-        known = _given(parsed["GivenName"].split()[0])
+        known = given_name(parsed["GivenName"].split()[0])
         note = "" if known else ", given name not known"
         votes.append((2.0 if known else 0.8,
                       f'personal name "{parsed["GivenName"]} {parsed["Surname"]}" (probablepeople{note})'))
         return known or not org
-    if not org and len(words) <= 3 and _given(words[0]):
+    if not org and len(words) <= 3 and given_name(words[0]):
         votes.append((1.0, f'given name "{clean.split()[0]}"'))
         return True
     if kind == "Corporation" and not org:
         votes.append((-1.5, f'company-like name "{clean}" (probablepeople)'))
     elif len(words) == 1:
         parts = _CAMEL.findall(clean)
-        if len(parts) > 1 and not _given(parts[0]) and not any(p.isdigit() for p in parts):
+        if len(parts) > 1 and not given_name(parts[0]) and not any(p.isdigit() for p in parts):
             votes.append((-1.0, f'brand-like name "{clean}"'))
         elif clean.isupper() and len(clean) >= 5:
             votes.append((-1.0, f'acronym name "{clean}"'))
@@ -211,11 +211,11 @@ def _handle_votes(handle: str, votes: Votes) -> None:
     start = 1 if len(alpha) > 2 and alpha[0].lower() in ("the", "its", "iam", "mr", "mrs", "dr") else 0
     # (Not "ASANews", an acronym, nor "GeorgiaCollege", an organisation's name.)
     if (len(alpha) - start >= 2 and len(alpha[start]) > 2 and not org and not alpha[start].isupper()
-            and _given(alpha[start]) and not alpha[start + 1].isupper()):
+            and given_name(alpha[start]) and not alpha[start + 1].isupper()):
         votes.append((1.2, f'handle starts with the given name "{alpha[start]}"'))
     elif len(camel) == 1 and lower.isalpha():
         rest = re.sub(r"^(?:the|its|iam|mrs?|dr)(?=[a-z]{6})", "", lower)
-        prefix = next((rest[:n] for n in range(min(len(rest) - 3, 8), 2, -1) if _given(rest[:n])), None)
+        prefix = next((rest[:n] for n in range(min(len(rest) - 3, 8), 2, -1) if given_name(rest[:n])), None)
         if prefix:
             votes.append((0.8, f'handle starts with the given name "{prefix}"'))
     if len(camel) > 1 and len(camel[0]) >= 2 and camel[0].isupper() and camel[1][0].isupper() and not org:
@@ -306,7 +306,7 @@ def _context_votes(handle: str, said: Collection[tuple[str, bool]], as_word: int
     if person or replied:
         votes.append((min(2.5, 0.5 * replied + (1.0 + 0.5 * person if person else 0)),
                       f"posts name it as a person ({person}x) or answer it ({replied}x)"))
-    if as_word and not _given(handle):
+    if as_word and not given_name(handle):
         votes.append((-min(2.0, 1.0 + 0.5 * as_word), f'"{handle}" also written as a word or hashtag'))
 
 
@@ -354,13 +354,16 @@ def _classify(handle: str, name: str | None, bio: str | None, url: str | None,
     return _decide([*votes, (0.0, "handle only")], PERSON_PRIOR, 0.75 if said or as_word else 0.6)
 
 
-def classify_name(text: str) -> KindGuess:
+def classify_name(text: str, group: bool = False) -> KindGuess:
     """Guess a plainly named entity in a post ("Priya Raman", "Acme Analytics"), with an even
-    prior: posts name people in full, so a lone word ("Forrester") is likelier a company."""
+    prior: posts name people in full, so a lone word ("Forrester") is likelier a company.
+    ``group``: a post spoke of it as one ("the folks at X", "the X community")."""
     text = (text or "").strip()
     if not text:
         return KindGuess(UNKNOWN, 0.0, ("nothing known",))
     votes: Votes = list(_name_reading(text)[0])
+    if group:
+        votes.append((-3.0, 'named as a group ("the folks at ...", "the ... community")'))
     if not votes and len(text.split()) == 1:
         votes.append((-1.0, "a single word, not a known given name"))
     return _decide(votes, 0.5)

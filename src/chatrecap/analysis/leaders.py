@@ -113,6 +113,7 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
     votes: dict[str, int] = {}
     vote_posts: dict[str, list[str]] = {}
     names: dict[str, str] = {}  # plain-named nominees without an account
+    groups: set[str] = set()  # of those, the ones a post spoke of as a group
     platform = corpus.posts[0].platform if corpus.posts else "unknown"
     for count in tally(list(nominations)):
         if count.nominee_is_handle:
@@ -120,6 +121,8 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
         else:
             key = "name:" + count.nominee.lower()
             names[key] = count.nominee
+            if count.organization:
+                groups.add(key)
         votes[key] = votes.get(key, 0) + count.votes
         vote_posts.setdefault(key, []).extend(count.post_ids)
     kinds = account_kinds(corpus, corrections)
@@ -138,7 +141,7 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
                  "nominations": weights.nominations * nom[a],
                  "early": weights.early * early[a],
                  "promotion": -weights.promotion * share}
-        guess = kinds.get(a) or (classify_name(names[a]) if a in names else
+        guess = kinds.get(a) or (classify_name(names[a], a in groups) if a in names else
                                  KindGuess("unknown", 0.0, ()))
         handle = None if a in names else (
             graph.handles.get(a) or (corpus.authors[a].handle if a in corpus.authors
@@ -261,7 +264,8 @@ def _session_rows(corpus: Corpus, names: AuthorNames,
                   part: tuple[int, int]) -> tuple[dict[str, str], list[tuple]]:
     """``_session`` in a forked worker: the nominations as tuples, cheap to send back."""
     parents, found = _session(corpus, part, names)
-    return parents, [(n.nominator_id, n.nominee, n.nominee_is_handle, n.post_id, n.cue) for n in found]
+    return parents, [(n.nominator_id, n.nominee, n.nominee_is_handle, n.post_id, n.cue, n.organization)
+                     for n in found]
 
 
 def session_inputs(store: Store, session: Session,

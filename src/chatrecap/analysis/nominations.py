@@ -6,7 +6,9 @@ people ("Who are your thought leaders? Tag the people you learn from"), and anyw
 a session through set phrases: #FF (#FollowFriday, #PSFollowFriday...), "shout-out to @x",
 "h/t @x", "check out @x", "learned so much from @x", "follow @x", "@x deserves a follow".
 A nominee is a handle or, for people without an account in the chat, a plain name ("Priya
-Raman"). Each nominator gives each nominee one vote.
+Raman"); an organisation is named in words too ("the folks at Nielsen Norman Group", "the
+Locally Optimistic community", "the Society of American Archivists"), and is then an
+organisation whatever its name looks like. Each nominator gives each nominee one vote.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import probablepeople
 from cleanco import basename
 
 from chatrecap.analysis.corpus import ChatPost, Corpus
-from chatrecap.analysis.kinds import human_name
+from chatrecap.analysis.kinds import given_name, human_name
 from chatrecap.analysis.structure import (
     HANDLE,
     SIMILARITY,
@@ -117,6 +119,22 @@ _THING_BEFORE = {"book", "books", "podcast", "newsletter", "talk", "keynote", "c
                  "their", "this"}
 
 
+# An organisation named in words: what a group's name ends with ("Nielsen Norman Group"),
+# or opens with before "of"/"for" ("Society of American Archivists")...
+_ORG_TAILS = frozenset("""group labs lab institute society association foundation podcast university
+college academy agency studios collective council alliance consortium partners ventures digital
+company inc llc ltd gmbh corp corporation guild federation press magazine journal""".split())
+_ORG_HEADS = frozenset("""society institute association university museum library center centre council
+school college academy federation league foundation""".split())
+# ... or how the post speaks of it: "the folks at X", "the X community".
+_GROUP_BEFORE = re.compile(r"\b(?:folks|people|team|crew|gang|everyone|everybody|friends|staff)\s+"
+                           r"(?:over\s+)?(?:at|from|behind)\s+(?:the\s+)?$", re.IGNORECASE)
+_GROUP_AFTER = re.compile(r"^\s+(?:community|team|crew|gang|folks)\b", re.IGNORECASE)
+_GROUP_HINTS = ("folks", "people", "team", "crew", "gang", "everyone", "everybody", "friends", "staff",
+                "community")
+_CONNECTORS = {"of", "for", "&"}
+
+
 @dataclass(frozen=True, slots=True)
 class Nomination:
     nominator_id: str  # the author id of whoever named the nominee
@@ -124,6 +142,7 @@ class Nomination:
     nominee_is_handle: bool
     post_id: str  # the first post that shows the vote
     cue: str  # what made it a nomination
+    organization: bool = False  # a plain name the post itself speaks of as a group
 
 
 @dataclass(slots=True)
@@ -133,6 +152,7 @@ class NomineeCount:
     votes: int  # distinct nominators
     post_ids: list[str] = field(default_factory=list)
     nominator_ids: list[str] = field(default_factory=list)  # in the order they voted
+    organization: bool = False  # a plain name some post spoke of as a group
 
 
 def is_nomination_prompt(text: str) -> bool:
@@ -164,17 +184,17 @@ def find_nominations(corpus: Corpus, structure: Structure,
             continue
         own = corpus.authors.get(post.author_id)
         me = {post.handle.lower()} | ({_name_key(own.name)} if own and own.name else set())
-        for nominee, is_handle, cue in found:
+        for nominee, is_handle, cue, group in found:
             if is_handle:
                 nominee = handles.get(nominee.lower(), nominee)
             elif (handle := names.get(_name_key(nominee))) is not None:
-                nominee, is_handle = handle, True
+                nominee, is_handle, group = handle, True, False
             key = nominee.lower() if is_handle else _name_key(nominee)
             if key in me:
                 continue  # nobody bestows leadership on themselves
             if (post.author_id, key) not in seen:
                 seen.add((post.author_id, key))
-                out.append(Nomination(post.author_id, nominee, is_handle, post.id, cue))
+                out.append(Nomination(post.author_id, nominee, is_handle, post.id, cue, group))
     return out
 
 
@@ -226,6 +246,7 @@ def tally(nominations: list[Nomination]) -> list[NomineeCount]:
     for n in nominations:
         key = (n.nominee_is_handle, n.nominee.lower() if n.nominee_is_handle else _name_key(n.nominee))
         count = counts.setdefault(key, NomineeCount(n.nominee, n.nominee_is_handle, 0))
+        count.organization = count.organization or n.organization
         if n.nominator_id not in voters.setdefault(key, set()):
             voters[key].add(n.nominator_id)
             count.nominator_ids.append(n.nominator_id)
@@ -237,27 +258,38 @@ def tally(nominations: list[Nomination]) -> list[NomineeCount]:
 
 
 def _nominees(post: ChatPost, corpus: Corpus, structure: Structure,
-              answers: bool) -> list[tuple[str, bool, str]]:
-    """(nominee, is handle, cue) in text order: every name in an answer to a nomination
-    prompt, else the names right after a cue, and every handle of a #FF post."""
+              answers: bool) -> list[tuple[str, bool, str, bool]]:
+    """(nominee, is handle, cue, named as a group) in text order: every name in an answer to
+    a nomination prompt, else the names right after a cue, and every handle of a #FF post."""
     text = post.text
     # Each cue holds a word most posts lack (ASCII text: other scripts fold case in ways
     # str.lower does not), and looking for the word first is much cheaper.
     low = text.lower() if text.isascii() else None
     found: list[tuple[int, str, bool, str]] = []
+    groups: set[int] = set()  # where the names the post speaks of as groups start
     if answers or (low is None or "#ff" in low or "followfriday" in low) and _FOLLOW_FRIDAY.search(text):
         cue = PROMPT_CUE if answers else "#FF"
         found += [(m.start(), m.group(1), True, cue) for m in _HANDLE.finditer(text)]
         if answers:
-            found += [(start, name, False, cue) for start, name in _names(text)]
+            orgs = _organizations(text)
+            taken = [(start, start + len(name)) for start, name, _ in orgs]
+            found += [(start, name, False, cue) for start, name, _ in orgs]
+            groups |= {start for start, _, group in orgs if group}
+            found += [(start, name, False, cue) for start, name in _names(text)
+                      if not any(a < start + len(name) and start < b for a, b in taken)]
     elif low is None or any(map(low.__contains__, _ANY_HINT)) or any(map(text.__contains__, _ANY_CASED_HINT)):
         for (cue, pattern), (hints, cased) in zip(_CUES, _CUE_HINTS_SPLIT, strict=True):
             if low is not None and not (any(map(low.__contains__, hints))
                                         or cased and any(map(text.__contains__, cased))):
                 continue
             for m in pattern.finditer(text):
+                # An organisation right after the cue ("h/t the Society of American Archivists").
+                orgs = [o for o in _organizations(text[:m.end() + 120], m.end())
+                        if text[m.end():o[0]].strip().lower() in ("", "the") or o[2]]
+                found += [(start, name, False, cue) for start, name, _ in orgs[:1]]
+                groups |= {start for start, _, group in orgs[:1] if group}
                 items = _ITEMS.match(text, m.end())
-                if items is None:
+                if items is None or orgs:
                     continue
                 span = items.group(0)
                 found += [(m.end() + h.start(), h.group(1), True, cue) for h in _HANDLE.finditer(span)]
@@ -271,15 +303,15 @@ def _nominees(post: ChatPost, corpus: Corpus, structure: Structure,
     skip = _reply_circle(post, corpus, structure)
     # Mastodon shows a remote account by its name alone ("@ala"): the post's mention says where.
     remote = {m.split("@")[0].lower(): m for m in post.mentions if "@" in m.strip("@")}
-    result: list[tuple[str, bool, str]] = []
+    result: list[tuple[str, bool, str, bool]] = []
     for start, nominee, is_handle, cue in sorted(found, key=lambda f: f[0]):
         end = start + len(nominee) + is_handle
         if is_handle and start in skip:
             continue
-        if (_NEGATED_BEFORE.search(text[max(0, start - 30):start])
-                or _NOT_NOMINATED_AFTER.match(text[end:end + 60])):
+        if _negated(text, start, end, start in groups):
             continue
-        result.append((remote.get(nominee.lower(), nominee) if is_handle else nominee, is_handle, cue))
+        result.append((remote.get(nominee.lower(), nominee) if is_handle else nominee, is_handle, cue,
+                       start in groups))
     return result
 
 
@@ -312,7 +344,7 @@ def _names(text: str) -> list[tuple[int, str]]:
             i += 1
             continue
         run = [words[i]]
-        while (i + len(run) < len(words) and clean[run[-1].end():words[i + len(run)].start()] == " "
+        while (i + len(run) < len(words) and _joins(clean, run)
                and (_capitalised(words[i + len(run)].group(0))
                     or words[i + len(run)].group(0) in _PARTICLES)):
             run.append(words[i + len(run)])
@@ -326,6 +358,77 @@ def _names(text: str) -> list[tuple[int, str]]:
     return found
 
 
+def _joins(clean: str, run: list[re.Match[str]]) -> bool:
+    """Whether the word after ``run`` goes on with it: one space between, or an initial's
+    full stop ("R. David Lankes", "Mary K. Smith", "J. K. Rowling"; not "Plan B. Karen")."""
+    last = run[-1]
+    gap = clean[last.end():last.end() + 2]
+    if gap[:1] == " ":
+        return True
+    initial = len(last.group(0)) == 1 and last.group(0).isupper()
+    before = run[-2].group(0) if len(run) > 1 else ""
+    return gap == ". " and initial and (not before or given_name(before)
+                                        or len(before) == 1 and before.isupper())
+
+
+def _organizations(text: str, start: int = 0) -> list[tuple[int, str, bool]]:
+    """(where, name, spoken of as a group) of the organisations a post names in words from
+    ``start``: a run of capitalised words ending in a group's word ("Nielsen Norman Group",
+    "dbt Labs") or opening with one before "of"/"for" ("Society of American Archivists"), or
+    any run the post speaks of as a group ("the folks at Devolver Digital", "the Locally
+    Optimistic community"). Not the title of a work ("her book Earned Attention Press")."""
+    low = text.lower()
+    if not (any(map(low.__contains__, _GROUP_HINTS))
+            or not _ORG_TAILS.isdisjoint(re.findall(r"[a-z]+", low))
+            or not _ORG_HEADS.isdisjoint(re.findall(r"[a-z]+", low))):
+        return []
+    clean = _NOISE.sub(lambda m: "|" * len(m.group(0)), text)
+    words = list(_WORD.finditer(clean, start))
+    found: list[tuple[int, str, bool]] = []
+    i = 0
+    while i < len(words):
+        run = [words[i]]  # words joined by single spaces (or " & "): capitalised, connectors inside
+        while (i + len(run) < len(words)
+               and clean[run[-1].end():words[i + len(run)].start()] in (" ", " & ")
+               and (_capitalised(words[i + len(run)].group(0))
+                    or words[i + len(run)].group(0).lower() in _CONNECTORS)):
+            run.append(words[i + len(run)])
+        i += len(run)
+        while run and run[-1].group(0).lower() in _CONNECTORS:
+            run.pop()
+        while run and _bare(run[0].group(0)).lower() in _STOP:
+            run = run[1:]
+        lower_brand = len(run) == 2 and not _capitalised(run[0].group(0))  # "dbt Labs"
+        while run and not lower_brand and not _capitalised(run[0].group(0)):
+            run = run[1:]
+        if not run or not _capitalised(run[-1].group(0)):
+            continue
+        tokens = [m.group(0).lower() for m in run]
+        before = clean[max(0, run[0].start() - 40):run[0].start()]
+        group = (_GROUP_BEFORE.search(before) is not None or (
+            before.lower().endswith("the ") and _GROUP_AFTER.match(clean[run[-1].end():]) is not None))
+        named = tokens[-1] in _ORG_TAILS or (tokens[0] in _ORG_HEADS and len(tokens) > 2
+                                             and tokens[1] in ("of", "for"))
+        if not (group or (named and len(run) >= 2)):
+            continue
+        if not group and before.rstrip().rsplit(" ", 1)[-1].lower() in _THING_BEFORE - {"the"}:
+            continue  # a work's title, or where someone works ("at Acme Group")
+        found.append((run[0].start(), _bare(text[run[0].start():run[-1].end()]), group))
+    return found
+
+
+def _negated(text: str, start: int, end: int, group: bool) -> bool:
+    """Whether a nominee is named to be set aside ("not @x", "anyone but the folks at X")
+    or for a point made ("@x was right")."""
+    before = text[max(0, start - 60):start]
+    if group and (m := _GROUP_BEFORE.search(before)):
+        before = before[:m.start()]
+    before = before[-30:]
+    if before.lower().endswith("the "):
+        before = before[:-4]
+    return bool(_NEGATED_BEFORE.search(before) or _NOT_NOMINATED_AFTER.match(text[end:end + 60]))
+
+
 def _person(run: list[re.Match[str]], before: str, after: str) -> tuple[int, str] | None:
     while run and _bare(run[0].group(0)).lower() in _STOP:
         before, run = run[0].group(0).lower(), run[1:]
@@ -336,16 +439,17 @@ def _person(run: list[re.Match[str]], before: str, after: str) -> tuple[int, str
     tokens = [_bare(m.group(0)) for m in run]
     possessive = tokens[-1] != run[-1].group(0)  # "Priya Raman's book" is hers, not a book title
     if (tokens[-1].lower() in _NOT_A_SURNAME or (after in _NOT_A_SURNAME and not possessive)
-            or any(t.isupper() for t in tokens)):
+            or len(tokens[-1]) == 1 or any(len(t) > 1 and t.isupper() for t in tokens)):
         return None
-    name = " ".join(tokens)
+    name = " ".join(t + "." if len(t) == 1 else t for t in tokens)  # (an initial keeps its stop)
     return (run[0].start(), name) if _reads_as_person(name) else None
 
 
 @lru_cache(maxsize=1 << 16)
 def _reads_as_person(name: str) -> bool:
-    """No legal form ("Acme Analytics Inc"), and both libraries read a given name and a
-    surname. Names recur across a series, and each reading costs about a millisecond."""
+    """No legal form ("Acme Analytics Inc"), and both libraries read a given name (or its
+    initial) and a surname. Names recur across a series, and each reading costs about a
+    millisecond."""
     if basename(name) != name:
         return False
     try:
@@ -353,7 +457,8 @@ def _reads_as_person(name: str) -> bool:
     except probablepeople.RepeatedLabelError:
         return False
     human = human_name(name)
-    return kind == "Person" and {"GivenName", "Surname"} <= set(parts) and bool(human.first and human.last)
+    return (kind == "Person" and "Surname" in parts and bool({"GivenName", "FirstInitial"} & set(parts))
+            and bool(human.first and human.last))
 
 
 def _bare(word: str) -> str:
@@ -366,8 +471,14 @@ def _capitalised(word: str) -> bool:
 
 @lru_cache(maxsize=1 << 17)
 def _name_key(name: str) -> str:
-    """"Dr. Léna Okafor" and "lena okafor" are one person: no title, accents or case."""
-    human = human_name(name)
-    core = " ".join(p for p in (human.first, human.last) if p) or name
+    """"Dr. Léna Okafor" and "lena okafor" are one person: no title, accents or case. An
+    organisation's name ("Nielsen Norman Group") is kept whole: its first and last words
+    are not a given name and a surname."""
+    words = name.lower().split()
+    if any(w in _ORG_TAILS for w in words[1:]) or (words and words[0] in _ORG_HEADS):
+        core = name
+    else:
+        human = human_name(name)
+        core = " ".join(p for p in (human.first, human.last) if p) or name
     ascii_ = unicodedata.normalize("NFKD", core).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z ]+", "", ascii_.lower()).strip()
+    return " ".join(re.sub(r"[^a-z ]+", "", ascii_.lower()).split())
