@@ -196,3 +196,29 @@ def test_a_mastodon_address_is_read_by_its_own_part():
     guess = classify_account("fin@tech.lgbt", None, "digital services librarian", "https://tech.lgbt/@fin")
     assert guess.kind == "person" and not any("tech" in e for e in guess.evidence)
     assert classify_account("news@social.example", None, None).kind == "organization"
+
+
+@pytest.mark.parametrize(("handle", "name", "bio", "url", "kind"), [
+    # An automated account, whatever its "I" says.
+    ("ArtworkBot", "Artwork Bot", "I am a bot. I post a random painting from the collection 4x a day.",
+     None, ORGANIZATION),
+    ("quotes_bot", "Quotes", "Every six hours, a line from an old book. Made by @ann", None, ORGANIZATION),
+    ("ann_builds", "Ann Lee", "I'm a chat bot developer and a mum of two", None, PERSON),
+    ("marvrobot", "Marv Robot", "I write PowerShell and fix things", None, PERSON),
+    # A shop or an office gives its address; a newspaper is independent, not a freelancer.
+    ("CornerPizza", "Corner Pizza", "Shop now! Open 11-10 daily at 123 Main Street, (555) 123-4567", None,
+     ORGANIZATION),
+    ("TheHarbourPaper", "The Harbour Paper", "Independent reporting on the harbour towns since 1990",
+     None, ORGANIZATION),
+    ("FieldNotesJournal", "Field Notes Journal", "The official journal of the Society of Field Naturalists",
+     None, ORGANIZATION),
+    # A platform's own profile page is no website of the account's choosing, and a Bluesky
+    # handle is read without its shared domain or its top-level name.
+    ("tubbo.bsky.social", "Tubbo", None, "https://bsky.app/profile/did:plc:abc123", PERSON),
+    ("tubbo.tv", "Tubbo", None, None, PERSON),
+    ("fieldnaturalists.org", None, None, None, ORGANIZATION),
+])
+def test_profiles_of_bots_shops_outlets_and_domains(handle, name, bio, url, kind):
+    guess = classify_account(handle, name, bio, url)
+    assert guess.kind == kind, guess
+    assert not any("website" in e for e in guess.evidence if "bsky.app" in e)

@@ -48,7 +48,8 @@ _ORG_WORDS = frozenset(
     "apps software foundation university college school institute meetup ug psug chat club association "
     "society network media studio studios agency events event project platform daily weekly radio tv store "
     "shop company solutions systems technologies services consulting partners ventures capital council "
-    "academy centre center analytics api award awards days learn support help".split())
+    "academy centre center analytics api award awards days learn support help journal review press research "
+    "zoo farm museum library gallery department package packages updates".split())
 _HANDLE_ORG_PARTS = _ORG_WORDS | {"inc", "org", "teams", "server", "functions", "live", "pod", "tech", "gov",
                                   "edu", "museum", "library", "congress", "archive", "archives",
                                   "gallery", "hospital", "ministry", "embassy", "journal"}
@@ -70,12 +71,18 @@ _ROLE = re.compile(r"\b(?:head of|C[ETMIO]O|VP|MVP|DBA|founder|engineer|develope
                   r"\w*writer|blogger|strategist|lead|manager|analyst|architect|\w*admin|administrator|"
                   r"student|teacher|researcher|scientist|designer|evangelist|advocate|enthusiast|geek|nerd|"
                   r"fan|lover|addict|junkie|organi[sz]er|host|marketer|practitioner|specialist|expert|"
-                  r"professor|programmer|director|trainer|coach|mentor|freelance\w*|independent|former|"
+                  r"professor|programmer|director|trainer|coach|mentor|freelance\w*|former|"
                   r"ex-\w+|retired|aspiring|learner|technologist|entrepreneur|scripter|automator)\b", re.I)
 _ORG_BIO = re.compile(
     r"\b(?:official (?:\w+ )?account|official|we help|book a demo|our platform|platform for|user group|"
     r"meetup|podcast|conference|founded by|run by|hosted by|created by|brought to you by|follow us|"
-    r"contact us|dm us|join us|support:|newsletter for|for \w+ teams|for teams)\b", re.I)
+    r"contact us|dm us|join us|support:|newsletter for|for \w+ teams|for teams|shop now|our mission|"
+    r"'s mission|mission is to|nonpartisan nonprofit|non-?profit organi[sz]ation|news tips|"
+    r"send (?:us )?(?:your )?tips|official journal|journal of the)\b", re.I)
+# A street address or a phone number: a shop or an office.
+_ADDRESS = re.compile(r"\b\d{2,6}\s+(?:[A-Z][a-z]+\s+){1,3}"
+                      r"(?:St|Street|Ave|Avenue|Blvd|Boulevard|Rd|Road|Hwy|Ste|Suite)\b\.?|"
+                      r"\(?\b\d{3}\)?[-. ]\d{3}[-. ]\d{4}\b")
 # How posts talk about a mention: as a thing ("the @x", "@x meeting") or a person ("by @x",
 # "@x who"); a cue word may stand before a list of mentions ("thanks @a, @b and @c").
 _LIST = r"(?:\s*@\w+\s*(?:,|&|and)?)*\s*$"
@@ -109,6 +116,23 @@ _NOT_LIST = re.compile(r"[^\w\s@,&]")  # what a cue and a list of handles never 
 _ANY_HANDLE = re.compile(r"(?<![\w@])@(\w+)")
 _PLAIN_WORD = re.compile(r"(?<![@\w])\w+")
 _PLAIN_HANDLE = re.compile(r"[A-Za-z0-9_]+")
+# An automated account says so ("I am a bot", "a bot by @x", "Bot" in its name) or tells its
+# posting schedule ("4x/day", "four times a day", "every six hours"); its "I" is no person.
+_BOT_BIO = re.compile(
+    r"\b(?:(?:a|an|i'?m|i am|am a|is a|twitter|this)\s+(?:\w+\s+)?bot\b(?![\s-]+(?:develop|mak|build|"
+    r"creat|enthusias|dev\b|engineer|fan|framework|platform|compan|startup))|bots?\s+(?:made\s+|run\s+)?by\b|"
+    r"automated account|automatically (?:tweets|posts|toots)|\d+\s*x\s*(?:/|a|per)?\s*(?:day|hour)|"
+    r"(?:one|two|three|four|five|six|\d+) times (?:a |per )?(?:day|hour)|"
+    r"every (?:\d+|one|two|three|four|five|six|few) (?:hours?|minutes?)|every hour|"
+    r"(?:one|two|three|four|\d+) times daily)", re.I)
+_BOT_NAME = re.compile(r"\b[Bb]ot\b|[a-z]Bot\b|\bBot(?=[A-Z])")  # (not "Robot")
+_BOT_HANDLE = re.compile(r"(?:Bot|_bot)\d*$|^bot_|_bot_|Bot(?=[A-Z_\d])")  # not "marvrobot"
+# Hosts of the platforms' own profile pages: a source may give such a page as the account's url.
+_PROFILE_HOSTS = frozenset({"bsky.app", "bsky.social", "twitter.com", "x.com", "mobile.twitter.com",
+                            "threads.net"})
+# Bluesky handles on a shared domain; the rest of a domain handle ends in its own TLD.
+_SHARED_DOMAINS = (".bsky.social", ".bsky.team", ".medsky.social")
+_ORG_TLDS = (".org", ".gov", ".edu", ".ac.uk", ".gov.uk")
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +163,8 @@ def _name_votes(name: str, votes: Votes) -> bool:
     legal = suffix and (len(suffix) > 2 or suffix.isupper()) and matches(clean, _LEGAL_TYPES)
     if legal:
         votes.append((-3.0, f'legal suffix "{suffix}"'))
+    if _BOT_NAME.search(clean):
+        votes.append((-2.5, 'name says "bot"'))
     org = next((w for w in words if w in _ORG_WORDS), None)
     if org and not legal:
         votes.append((-2.0, f'word "{org}" in the name'))
@@ -182,13 +208,20 @@ def _name_reading(name: str) -> tuple[tuple[tuple[float, str], ...], bool]:
 
 
 def _bio_votes(bio: str, votes: Votes) -> None:
+    bot = _BOT_BIO.search(bio)
+    if bot:
+        votes.append((-3.0, f'bio says it is automated ("{bot.group(0)}")'))
     for pattern, weight, phrase in ((_WE, -1.8, "bio says"), (_I, 1.2, "bio says"),
                                     (_PRONOUNS, 2.5, "pronouns"), (_FAMILY, 1.5, "bio mentions")):
+        if bot and pattern is not _WE:
+            continue  # "I am a bot", "DAD: ... ME: ...": a bot's voice
         if m := pattern.search(bio):
             votes.append((weight, f'{phrase} "{m.group(0)}"'))
     roles = list(dict.fromkeys(m.group(0) for m in _ROLE.finditer(bio)))
     if roles:
         votes.append((min(2.0, len(roles)), "job or role words " + ", ".join(f'"{r}"' for r in roles[:3])))
+    if m := _ADDRESS.search(bio):
+        votes.append((-1.5, f'bio gives an address or phone number ("{m.group(0)}")'))
     orgs = list(dict.fromkeys(m.group(0).lower() for m in _ORG_BIO.finditer(bio)))
     if orgs:
         votes.append((max(-3.0, -2.0 * len(orgs)), "bio says " + ", ".join(f'"{o}"' for o in orgs[:3])))
@@ -205,6 +238,8 @@ def _handle_votes(handle: str, votes: Votes) -> None:
         org = next((e for e in _HANDLE_ORG_TAILS if lower.endswith(e) and len(lower) > len(e) + 1), None)
     if org:
         votes.append((-2.5, f'handle has "{org}"'))
+    elif _BOT_HANDLE.search(handle):
+        votes.append((-2.0, 'handle ends in "bot"'))
     if m := _PERSON_HANDLE.search(handle if "_" in handle or len(camel) > 1 else lower):
         votes.append((1.0, f'word "{m.group(0).strip("_")}" in the handle'))
     alpha = [c for c in camel if c.isalpha()]
@@ -229,6 +264,8 @@ def _handle_votes(handle: str, votes: Votes) -> None:
 def _url_votes(url: str, handle: str, personal: bool, votes: Votes) -> None:
     parts = urlsplit(url if "//" in url else "//" + url)
     host, path = (parts.hostname or "").removeprefix("www."), parts.path.lower()
+    if host in _PROFILE_HOSTS:
+        return  # the account's own page on the platform, not a site it chose
     if host.endswith("linkedin.com"):  # /in/ is a member, /company/ an organization
         votes.append((1.5, "LinkedIn profile") if path.startswith("/in/") else (-1.0, "LinkedIn page"))
     elif host and not personal:  # a company's site is named like its account; a person's, like them
@@ -341,6 +378,16 @@ def _classify(handle: str, name: str | None, bio: str | None, url: str | None,
         found, personal = _name_reading(name)
         votes.extend(found)
     own = handle.split("@")[0] or handle  # (a Mastodon address: its instance is no part of who it is)
+    if "." in own:  # a Bluesky handle: a shared domain, or the account's own domain
+        low = own.lower()
+        shared = next((d for d in _SHARED_DOMAINS if low.endswith(d)), None)
+        if shared:
+            own = own[:-len(shared)]
+        else:
+            tld = next((t for t in _ORG_TLDS if low.endswith(t)), None)
+            if tld:
+                votes.append((-2.0, f'domain handle "{tld}"'))
+            own = own.rsplit(".", 1)[0]
     if own and re.sub(r"\W", "", name).lower() != re.sub(r"\W", "", own).lower():
         _handle_votes(own, votes)  # a name that is the handle says nothing more
     if bio:
