@@ -624,6 +624,7 @@ def test_rtweet_as_write_as_csv_writes_it(fixtures: Path, tmp_path: Path) -> Non
     assert ann.created_at == snowflake_time("1466851227459899392")  # (the id's time: no zone given)
     assert ann.url == "https://twitter.com/ann_edu/status/1466851227459899392"
     assert (ann.author.display_name, ann.author.bio) == ("Ann A.", "Teacher")
+    assert ann.author.url == "https://t.co/website"  # (the author's, as the kinds read it)
 
 
 def test_a_permalink_is_kept_whatever_the_id_column_holds(tmp_path: Path) -> None:

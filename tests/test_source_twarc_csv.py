@@ -62,6 +62,9 @@ def test_authors_and_counts(both):
         author, real = post.author, truth[post_id].author
         assert (author.handle, author.display_name, author.bio, author.followers, author.location) == (
             real.handle, real.display_name, real.bio, real.followers, real.location)
+        # (and what the JSONL reader keeps of a profile: website expanded, age, following, picture)
+        assert (author.url, author.created_at, author.following, author.avatar_url) == (
+            real.url, real.created_at, real.following, real.avatar_url)
         if post.repost_of_id:  # twarc-csv gives a retweet the original's counts: not the retweet's
             assert (post.like_count, post.repost_count) == (None, None)
         else:

@@ -162,6 +162,27 @@ def test_without_labels_reminders_are_no_prompts_and_a_topic_two_take_up_is_one(
     assert {structure.links["p5"].prompt_id, structure.links["p6"].prompt_id} == {"p4"}
 
 
+@pytest.mark.parametrize("question", [
+    "Any interesting or useful online resources to recommend? #GardenChat",
+    "Are there any user group meetings coming up? #GardenChat",
+    "Is there a seed swap near you this spring? #GardenChat",
+])
+def test_a_hosts_any_or_is_there_question_is_a_prompt(question):
+    """#PSTweetChat's host asks "Any other projects to promote?" and "Are there any user
+    group announcements?": questions to the room like "What..?" and "Who..?"."""
+    t0 = datetime(2024, 5, 3, 17, 0, tzinfo=UTC)
+    lines = [("host", "Welcome to #GardenChat"), ("host", question),
+             ("ann", "Raised beds for the kids, and the county extension site #GardenChat"),
+             ("bob", "@ann same here #GardenChat")]
+    posts = [ChatPost(f"p{k}", "x", f"x:{who}", who, t0 + timedelta(minutes=2 * k), text, None, None, None,
+                      None, (), ("GardenChat",), (), 0, 0, 0, 0, None, True)
+             for k, (who, text) in enumerate(lines)]
+    people = {p.author_id: Participant(p.author_id, p.handle, None, None, None, None, None, None, None)
+              for p in posts}
+    structure = analyse(Corpus("#GardenChat", posts, {}, people), hosts=["host"], hashtag="GardenChat")
+    assert [(p.post_id, p.kind) for p in structure.prompts] == [("p1", "host")]
+
+
 def test_a_participant_saying_welcome_as_anyone_does_is_no_host():
     """"Feedback is welcome" and "you're welcome" early in the hour are no host's greeting
     (#PSTweetChat 2021-11-05 took an author's "any and all feedback is welcome" for one)."""

@@ -98,7 +98,7 @@ FIELDS = (
     "id", "text", "author", "author_name", "author_id", "time", "time_of_day", "reply_to",
     "reply_to_author", "repost_of", "quote_of", "url", "likes", "reposts", "replies", "quotes", "language",
     "followers", "bio", "location", "verified", "platform", "thread", "channel", "hashtags",
-    "mentions", "urls", "media", "observed",
+    "mentions", "urls", "media", "observed", "following", "author_url", "author_created", "avatar",
 )
 REQUIRED = ("text", "time", "author")
 EXAMPLE = "--map text=content,author=username,time=datetime"
@@ -134,6 +134,11 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "urls": ("expanded_urls", "urls_expanded_url"),
     "media": ("media_urls", "media_url"),
     "observed": ("retrieved_at", "observed_at", "__twarc.retrieved_at"),
+    "following": ("friends_count", "following_count", "user_friends_count", "user.friends_count"),
+    "author_url": ("user_url", "user.url", "author_website"),
+    "author_created": ("account_created_at", "user_created_at", "user.created_at"),
+    "avatar": ("profile_image_url", "user_profile_image_url", "user.profile_image_url",
+               "profile_image_url_https", "user.profile_image_url_https"),
 }
 #: Headers too vague to bind unasked, suggested in the error when a required field has no
 #: column: a file whose only text column is ``tweet`` (Twint) is told to write text=tweet.
@@ -494,6 +499,7 @@ def _row(name: str, line: int, columns: Columns, bound: dict[str, int], row: lis
     platform = _platform(get("platform"), x_post)
     numeric = platform == PLATFORM
     permalink = url
+    website = get("author_url")
     if id_text := get("id"):
         try:
             native_id = clean_id(id_text, label("id"), numeric)
@@ -501,6 +507,7 @@ def _row(name: str, line: int, columns: Columns, bound: dict[str, int], row: lis
             raise BadRow(str(exc), id_kind(id_text)) from None
         if url and platform == PLATFORM and not status and native_id not in url:
             permalink = None  # no link to the post (rtweet's url is the author's website)
+            website = website or url
         if not permalink and platform == PLATFORM:
             permalink = tweet_url(handle, native_id)
     elif status and platform == PLATFORM:
@@ -552,8 +559,12 @@ def _row(name: str, line: int, columns: Columns, bound: dict[str, int], row: lis
             display_name=get("author_name"),
             bio=clean_text(get("bio")) or None,
             followers=to_int(get("followers")),
+            following=to_int(get("following")),
             verified=to_bool(get("verified")),
+            url=next(iter(split_links(website)), None),
             location=get("location"),
+            created_at=_utc_stated(get("author_created")),
+            avatar_url=get("avatar") or None,
         ),
         created_at=created,
         text=text,
@@ -574,7 +585,7 @@ def _row(name: str, line: int, columns: Columns, bound: dict[str, int], row: lis
         language=get("language"),
         url=permalink,
         channel=get("channel"),
-        observed_at=_observed(get("observed")),
+        observed_at=_utc_stated(get("observed")),
         source_file=name,
         source_line=line,
         raw=raw,
@@ -629,8 +640,9 @@ def _zone_abbreviation(what: str, value: str, abbreviation: str, tz: ZoneInfo | 
             f"time then; pass the --tz the file was written in")
 
 
-def _observed(text: str | None) -> datetime | None:
-    """When the row's counts were read (an archiver's retrieval time), if it says in UTC."""
+def _utc_stated(text: str | None) -> datetime | None:
+    """A moment the row states with its zone (when the counts were read, when the account
+    was made), in UTC; None when it does not say its zone or is no time at all."""
     try:
         moment = parse_timestamp(text) if text else None
     except ValueError:

@@ -51,6 +51,8 @@ COLUMNS = {
     "location": "author.location", "verified": "author.verified", "thread": "conversation_id",
     "hashtags": "entities.hashtags", "mentions": "entities.mentions", "urls": "entities.urls",
     "media": "attachments.media", "observed": "__twarc.retrieved_at",
+    "following": "author.public_metrics.following_count", "author_url": "author.entities.url.urls",
+    "author_created": "author.created_at", "avatar": "author.profile_image_url",
 }
 _REFERENCES = {"replied_to": "reply_to", "retweeted": "repost_of", "quoted": "quote_of"}
 _METRICS = ("likes", "reposts", "replies", "quotes")
