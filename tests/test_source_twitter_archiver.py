@@ -207,3 +207,22 @@ def test_a_sheet_in_a_day_first_locale_reads_the_same_days(tmp_path, tz):
     [note] = errors
     assert "Date writes the day before the month (3/12/2021 for 3 December) on 1,684 rows" in note.reason
     assert "UTC-7" not in note.reason and not note.skipped
+
+
+@pytest.mark.parametrize("tz", [None, NEW_YORK])
+def test_a_sheet_whose_date_gives_the_day_only(tmp_path, tz):
+    """Early sheets (#PSTweetChat 2019) wrote the day without its time: the ids give the
+    times, and the notes say so rather than that the zone is hours off."""
+    lines = (DATA / ARCHIVE).read_text(encoding="utf-8").splitlines(keepends=True)
+    rows = list(csv.reader(io.StringIO("".join(lines))))
+    for row in rows[2:]:
+        row[0] = row[0].split(" ", 1)[0]
+    path = tmp_path / "day-only.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    posts, errors = read(path, tz)
+    original, _ = read(DATA / ARCHIVE, tz)
+    assert [(p.id, p.created_at) for p in posts] == [(p.id, p.created_at) for p in original]
+    [note] = errors
+    assert note.reason == ("Date gives the day only on 1,691 rows: their times are the ones their "
+                           "tweet ids encode") and not note.skipped

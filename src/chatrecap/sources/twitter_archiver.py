@@ -121,6 +121,10 @@ class TwitterArchiverSource(Source):
             yield RecordError(name, None, check.offsets_note(), kind="time zone", skipped=False)
         elif check.day_first:
             yield RecordError(name, None, check.order_note(), kind="date order", skipped=False)
+        if check.day_only:
+            rows = f"{check.day_only:,} row{'' if check.day_only == 1 else 's'}"
+            yield RecordError(name, None, f"Date gives the day only on {rows}: their times are "
+                              "the ones their tweet ids encode", kind="day only", skipped=False)
 
 
 def _header(path: Path, row: list[str]) -> Columns:
@@ -142,8 +146,13 @@ class _ZoneCheck:
         self.differences: list[float] = []
         self.offsets: Counter[int] = Counter()  # without --tz: Date minus id time, seconds
         self.day_first = 0  # rows whose Date is day/month/year, as their ids show
+        self.day_only = 0  # rows whose Date gives the day alone (their ids give the time)
 
-    def created(self, local: datetime | None, snowflake: datetime | None) -> datetime | None:
+    def created(self, local: datetime | None, snowflake: datetime | None,
+                day_only: bool = False) -> datetime | None:
+        if day_only and snowflake is not None:  # (a day is no time to check a zone by)
+            self.day_only += 1
+            return snowflake
         if local is not None and snowflake is not None and local.tzinfo is None:
             local = self._ordered(local, snowflake)
         placed = to_utc(local, self.tz) if local is not None else None
@@ -236,7 +245,8 @@ def _row(name: str, line: int, columns: Columns, row: list[str], channel: str | 
         local = parse_timestamp(date) if date else None
     except ValueError:
         local = check.day_first_date(date) if date else None
-    created = check.created(local, snowflake_time(native_id))
+    created = check.created(local, snowflake_time(native_id),
+                            day_only=local is not None and ":" not in (date or ""))
     if created is None:
         if local is not None and check.tz is None:
             reason, kind = no_zone("Date", date or ""), "no time zone"
