@@ -222,3 +222,22 @@ def test_profiles_of_bots_shops_outlets_and_domains(handle, name, bio, url, kind
     guess = classify_account(handle, name, bio, url)
     assert guess.kind == kind, guess
     assert not any("website" in e for e in guess.evidence if "bsky.app" in e)
+
+
+def test_a_post_starting_with_a_handle_is_no_answer_to_a_person():
+    """In an archive without reply ids the addressee is guessed from a leading handle, and
+    "@CloudBoards boards are great" is about a product: only a real reply says whom one
+    answers."""
+    t0 = datetime(2024, 5, 3, 17, 0, tzinfo=UTC)
+
+    def post(k: int, text: str, reply_id: str | None) -> ChatPost:
+        return ChatPost(f"p{k}", "x", "x:ann", "ann", t0, text, reply_id, "CloudBoards", None, None,
+                        ("CloudBoards",), (), (), 0, 0, 0, 0, None, True)
+
+    ann = {"x:ann": Participant("x:ann", "ann", "Ann Lee", None, None, None, None, None, None)}
+    guessed = [post(k, f"@CloudBoards boards are great {k}", None) for k in range(4)]
+    evidence = account_kinds(Corpus("#chat", guessed, {}, ann))["x:@cloudboards"].evidence
+    assert not any("answer it" in e for e in evidence), evidence
+    replied = [post(k, f"@CloudBoards thanks for the help {k}", f"x:{k}") for k in range(4)]
+    evidence = account_kinds(Corpus("#chat", replied, {}, ann))["x:@cloudboards"].evidence
+    assert any("answer it (4x)" in e for e in evidence), evidence

@@ -470,7 +470,9 @@ def account_kinds(corpus: Corpus, corrections: dict[str, str] | None = None) -> 
             words.update(found)
         if not post.mentions:
             continue
-        target = (post.reply_to_author or "").lstrip("@").lower()
+        # An answer says its target is someone one talks to; a post that only starts with a
+        # handle (the addressee an archive without reply ids guesses) may be about a product.
+        target = (post.reply_to_author or "").lstrip("@").lower() if post.reply_to_id else ""
         readings = None
         for mention in post.mentions:
             spelled = mention.lstrip("@")
