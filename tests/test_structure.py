@@ -100,7 +100,7 @@ def test_every_filing_has_a_reason_and_a_confidence(labelled):
     ("Q1: What makes a thought leader?", 1), ("Q2 - Who do you trust?", 2),
     ("Question 3: how do you measure it?", 3), ("q4) last one", 4),
     ("@friend Q5. tell me", 5), ("A1: original research", None), ("Quick note", None),
-    ("Q&A starts now", None),
+    ("Q&A starts now", None), ("#edchat Q6: what now?", 6),
 ])
 def test_question_labels(text, number):
     assert question_label(text) == number
@@ -110,6 +110,9 @@ def test_question_labels(text, number):
     ("A1: original research", 1), ("a2 - earned, not claimed", 2), ("A3) consistency", 3),
     ("@host A4. Priya Raman", 4), ("Answer 2: yes", 2), ("A1/Q1 both", 1),
     ("A lot of people agree", None), ("Agree with A1", None), ("Q1: what?", None),
+    # The chat's tag first (as some clients post), a first part, two answers at once.
+    ("#edchat A1: sticky notes", 1), ("#edchat @host A3) yes", 3), ("A1a: conferencing", 1),
+    ("A2b - and more", 2), ("A1 & A2: feedback", 1), ("#A1 steak sauce", None), ("A10am is early", None),
 ])
 def test_answer_labels(text, number):
     assert answer_label(text) == number

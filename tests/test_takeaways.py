@@ -211,6 +211,10 @@ def test_headline_reads_like_a_headline() -> None:
     assert long.startswith("Pick ONE point of view") and len(long.split()) <= 8
     quoted = headline(["@ann Love 'nobody quotes a logo over dinner' 😂 #NewsChat"], {"logo": 1.0}, "")
     assert quoted == "Nobody quotes a logo over dinner"
+    both = headline(["#NewsChat A1 & A2: feedback and reflection go together"], {"feedback": 1.0}, "newschat")
+    assert both == "Feedback and reflection go together"
+    part = headline(["#growth A3b: small teams ship weekly"], {"teams": 1.0}, "newschat")
+    assert part == "Small teams ship weekly"
 
 
 def test_a_headline_does_not_end_on_a_list_marker_or_what_joined_it():

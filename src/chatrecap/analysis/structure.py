@@ -62,14 +62,16 @@ class Structure:
 #: word), else an X word, which no "@" follows. Atomic: a run of glued handles has one reading.
 _DOMAIN = r"[\w-]+(?:\.[\w-]+)*\.(?-i:[a-z]{2,})(?![\w-])"
 HANDLE = rf"(?>\w+@{_DOMAIN}|{_DOMAIN}|\w+(?!@\w))"
-# "Q1:", "Q2 -", "Question 3", "Q4)", "Q5." at the start (after handles or an emoji).
+# "Q1:", "Q2 -", "Question 3", "Q4)", "Q5." at the start (after handles, the chat's tag or an emoji).
 _QUESTION_LABEL = re.compile(
-    rf"^[\W_]*?(?:(?:@{HANDLE}\s+)*)(?:\bQ|\bQuestion\s*#?)\s?(\d{{1,2}})\b\s*(?:[:.)\-–—]|\s)",
+    rf"^[\W_]*?(?:(?:@{HANDLE}\s+|#\w+\s+)*)(?:\bQ|\bQuestion\s*#?)\s?(\d{{1,2}})\b\s*(?:[:.)\-–—]|\s)",
     re.IGNORECASE)
-# "A1:", "a2 -", "A3)", "A4.", "Answer 1:", "A1/Q1" at the start (after handles or an emoji).
-_ANSWER_LABEL = re.compile(r"^[^\w@]*(?:A|Answer\s*#?)\s?(\d{1,2})\b\s*(?:[:.)\-–—/]|\s|$)",
+# "A1:", "a2 -", "A3)", "A4.", "Answer 1:", "A1/Q1", "A1a:" (a first part) at the start (after
+# handles, the chat's tag or an emoji).
+_ANSWER_LABEL = re.compile(r"^[^\w@#]*(?:A|Answer\s*#?)\s?(\d{1,2})[a-z]?\b\s*(?:[:.)\-–—/&,]|\s|$)",
                            re.IGNORECASE)
 _LEADING_HANDLES = re.compile(rf"^(?:[.\s]*@({HANDLE}))+")
+_LEADING_MARKS = re.compile(rf"^(?:[.\s]*(?:@{HANDLE}|#\w+(?=\s)))+")
 _HANDLE = re.compile(rf"(?<!\w)@({HANDLE})")
 _CHATTER = re.compile(
     r"\b(?:hi|hello|hey|howdy|greetings|good (?:morning|afternoon|evening)|welcome|joining|"
@@ -134,7 +136,7 @@ def question_label(text: str) -> int | None:
 
 def answer_label(text: str) -> int | None:
     """The number of an "A1:"-style label near the start of a post."""
-    m = _ANSWER_LABEL.match(_LEADING_HANDLES.sub("", text).lstrip())
+    m = _ANSWER_LABEL.match(_LEADING_MARKS.sub("", text).lstrip())
     return int(m.group(1)) if m else None
 
 
