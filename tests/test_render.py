@@ -269,3 +269,13 @@ def test_a_number_after_a_label_is_the_questions_own(recap):
 
     for text in ("Q2 2024 plans?", "Question 2 of 5 - what next?"):
         assert _common.question_parts(replace(recap.questions[1], text=text)) == ("Q2", text)
+
+
+def test_one_of_a_kind_is_singular(recap):
+    from chatrecap.render._common import facts
+
+    one = replace(recap, stats={**recap.stats, "originals": 1, "reposts": 1, "replies": 1, "quotes": 1})
+    posts = next(f for f in facts(one) if f.label == "Posts")
+    assert posts.note == "1 original, 1 repost, 1 reply, 1 quote"
+    many = next(f for f in facts(recap) if f.label == "Posts")
+    assert many.note == "150 original, 40 reposts, 20 replies, 2 quotes"

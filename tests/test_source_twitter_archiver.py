@@ -85,6 +85,20 @@ def test_archive_with_a_wrong_zone_warns_once(data: Path, archive: list[Post]) -
                                 "1,691 rows; the times from the ids were used")
 
 
+def test_a_quote_tweet_quotes_the_status_it_links(archive: list[Post]) -> None:
+    """The sheet writes a quote tweet as "comment RT @ann: her words" with her status among
+    its links: that status is what it quotes (21 of the 39 are in the archive themselves)."""
+    quotes = [p for p in archive if " RT @" in p.text]
+    assert len(quotes) == 39 and all(p.quote_of_id for p in quotes)
+    ids = {p.id for p in archive}
+    assert sum(p.quote_of_id in ids for p in quotes) == 21
+    for post in quotes:
+        quoted = post.text.split(" RT @", 1)[1].split(":", 1)[0]
+        status = f"/{quoted.lower()}/status/{post.quote_of_id.split(':')[1]}"
+        assert any(status in u.lower() for u in post.urls)
+    assert not [p for p in archive if p.quote_of_id and " RT @" not in p.text]
+
+
 def test_jeff_hicks(archive: list[Post]) -> None:
     jeff = [p for p in archive if p.author.handle == "JeffHicks"]
     assert len(jeff) == 745

@@ -236,8 +236,9 @@ def facts(recap: Recap) -> list[Fact]:
     s = recap.stats or {}
     out: list[Fact] = []
     if s.get("posts") is not None:
-        parts = [f"{number(s[k])} {word}" for k, word in (("originals", "original"), ("reposts", "reposts"),
-                                                          ("replies", "replies"), ("quotes", "quotes"))
+        parts = [f"{number(s[k])} {word if s[k] != 1 else one}"
+                 for k, word, one in (("originals", "original", "original"), ("reposts", "reposts", "repost"),
+                                      ("replies", "replies", "reply"), ("quotes", "quotes", "quote"))
                  if s.get(k) is not None]
         out.append(Fact("Posts", number(s["posts"]), ", ".join(parts) or None))
     if s.get("participants") is not None:

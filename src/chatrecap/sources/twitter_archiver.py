@@ -62,7 +62,7 @@ from chatrecap.sources._csv import (
     to_utc,
     tweet_id_cell,
 )
-from chatrecap.sources._twitter import PLATFORM, snowflake_time, tweet_url, unique
+from chatrecap.sources._twitter import PLATFORM, snowflake_time, status_url_parts, tweet_url, unique
 from chatrecap.sources.base import ReadOptions, Sample, Source
 from chatrecap.text import clean_text
 
@@ -72,6 +72,7 @@ TOLERANCE_SECONDS = 90
 #: A Date further than this from its id's time is a wrong day, not a zone (zones span 26 hours).
 ZONE_SPAN_SECONDS = 26 * 3600
 _QUERY_TAG = re.compile(r"[#\uff03](\w+)")
+_QUOTE_RT = re.compile(r"(?<=\S)\s+RT @(\w+):")  # "comment RT @ann: ...": a quote (not a retweet)
 
 
 class TwitterArchiverSource(Source):
@@ -259,6 +260,7 @@ def _row(name: str, line: int, columns: Columns, row: list[str], channel: str | 
     original = get("Tweet Text") or ""
     text = clean_text(original)
     mentions, hashtags, urls = text_entities(text)
+    links = split_links(get("Link(s)"))
     locations = columns.find_all("Location")
     avatar = get("Profile Image")
     yield Post(
@@ -284,7 +286,8 @@ def _row(name: str, line: int, columns: Columns, row: list[str], channel: str | 
         reply_to_author=leading_handle(text),
         mentions=mentions,
         hashtags=hashtags,
-        urls=unique(urls + split_links(get("Link(s)"))),
+        urls=unique(urls + links),
+        quote_of_id=_quoted(text, links),
         media=split_links(get("Media")),
         like_count=to_int(get("Favorites")),
         repost_count=to_int(get("Retweets")),
@@ -295,6 +298,19 @@ def _row(name: str, line: int, columns: Columns, row: list[str], channel: str | 
         source_line=line,
         raw=columns.record(row),
     )
+
+
+def _quoted(text: str, links: list[str]) -> str | None:
+    """The tweet a quote tweet quotes: the sheet writes it as "comment RT @ann: her words"
+    with a link to her status among the links."""
+    m = _QUOTE_RT.search(text)
+    if m is None:
+        return None
+    for link in links:
+        parts = status_url_parts(link)
+        if parts is not None and parts[0].lower() == m.group(1).lower():
+            return f"{PLATFORM}:{parts[1]}"
+    return None
 
 
 def _day(value: str | None) -> datetime | None:
