@@ -217,6 +217,14 @@ def test_a_mastodon_address_is_read_by_its_own_part():
     ("tubbo.bsky.social", "Tubbo", None, "https://bsky.app/profile/did:plc:abc123", PERSON),
     ("tubbo.tv", "Tubbo", None, None, PERSON),
     ("fieldnaturalists.org", None, None, None, ORGANIZATION),
+    # People who say they are no bot, post on a schedule, bear a surname that is a word of
+    # organisations, or have a domain of their own.
+    ("zed42", "Zed", "Definitely not a bot 🙂 he/him", None, PERSON),
+    ("sk_dev", "Suresh K", "Pretty sure I'm not a bot. Father. Engineer.", None, PERSON),
+    ("ann_w", "Ann Wong", "I tweet 3x a day about data. Writes every few hours.", None, PERSON),
+    ("BillPressShow", "Bill Press", "Host of a daily talk show", None, PERSON),
+    ("mfarm", "Martin Farm", None, None, PERSON),
+    ("drjane.gov.uk", "Jane Doe", None, None, PERSON),
 ])
 def test_profiles_of_bots_shops_outlets_and_domains(handle, name, bio, url, kind):
     guess = classify_account(handle, name, bio, url)

@@ -302,3 +302,46 @@ def test_names_with_initials() -> None:
     links = {p.id: Link("p1", LABEL, 0.95) for p in answers}
     assert [n for _, n, _ in run(QUESTION, *answers, prompts=[prompt], links=links)] == [
         "mara", "R. David Lankes", "Mary K. Smith", "J. K. Rowling", "Karen Coyle"]
+
+
+def _answers(*texts: str) -> list[tuple[str, str]]:
+    prompt = Prompt("p1", "Q4", 4, "labelled", "host")
+    answers = [post(k + 2, f"u{k}", text) for k, text in enumerate(texts)]
+    links = {p.id: Link("p1", LABEL, 0.95) for p in answers}
+    return [(who, nominee) for who, nominee, _ in run(QUESTION, *answers, prompts=[prompt], links=links)]
+
+
+def test_names_in_a_list_stay_apart() -> None:
+    """Two names joined by "&", a dash or an emoji are two people, not one run of words."""
+    assert _answers("A4 Jane Smith & Priya Raman", "A4: Karen Coyle - Tobias Wren",
+                    "A4 Erika Hall 👏 Rami Ismail") == [
+        ("u0", "Jane Smith"), ("u0", "Priya Raman"), ("u1", "Karen Coyle"), ("u1", "Tobias Wren"),
+        ("u2", "Erika Hall"), ("u2", "Rami Ismail")]
+    assert [n for _, n, _ in run(post(2, "ann", "Shout-out to Jane Smith & Priya Raman for the slides"))] == [
+        "Jane Smith", "Priya Raman"]
+
+
+def test_what_is_no_organisation_named() -> None:
+    """A person's employer ("of", "from"), a place one goes to, friends at church, a name a
+    tag cuts short, and surnames that are organisation words too."""
+    assert _answers("A4: Kim Goodwin of Cooper Group", "A4 Jakob Nielsen from Nielsen Norman Group",
+                    "A4 Friends at Church and friends from College", "A4 I went to Boston University",
+                    "A4 I am going to the Museum of Modern Art next week",
+                    "A4: I always learn from Bill Press and Joy Press",
+                    "A4 the Brisbane #DevOps User Group") == [
+        ("u0", "Kim Goodwin"), ("u1", "Jakob Nielsen")]  # (probablepeople reads "Bill Press" as a firm)
+
+
+def test_a_cue_keeps_its_handles_and_takes_only_the_organisation_right_after_it() -> None:
+    assert [n for _, n, _ in run(
+        post(2, "ann", "Shout-out to @bob and @cy, and thanks to the folks at Acme Labs"),
+        post(3, "dan", "Check out this video. I really dislike the folks at Fox News."),
+        post(4, "eve", "h/t @jane. Bad news from the team at Meta today"),
+        post(5, "fay", "Check out the " + "very " * 30 + "folks at Nielsen Norman Group"))] == [
+        "bob", "cy", "jane"]
+
+
+def test_initials_stop_and_names_cut_by_them() -> None:
+    assert [n for _, n in _answers("A4: R.D. Lankes and G Suite", "A4 W.E.B. Du Bois, and I’m Late")] == [
+        "R. D. Lankes", "Du Bois"]
+

@@ -649,3 +649,20 @@ def test_a_permalink_is_kept_whatever_the_id_column_holds(tmp_path: Path) -> Non
     posts, errors = read(path)
     assert errors == [] and posts[0].author.handle == "ann"
     assert (posts[0].author.display_name, posts[0].author.bio) == (None, None)
+
+
+def test_the_authors_profile_columns(tmp_path: Path) -> None:
+    """Following count, website, account date (with its zone) and picture, when a CSV has
+    them; a cell that is no address is no picture."""
+    path = tmp_path / "profiles.csv"
+    path.write_text(
+        "id,username,created_at,text,friends_count,user_url,account_created_at,profile_image_url\n"
+        "1,ann,2024-03-01T18:00:00Z,hello,12,https://ann.example,2009-07-04T03:05:44Z,https://img.example/a.jpg\n"
+        "2,bob,2024-03-01T18:01:00Z,hi,,,,View\n", encoding="utf-8")
+    (ann, bob), errors = read(path)
+    assert errors == []
+    assert (ann.author.following, ann.author.url, ann.author.avatar_url) == (
+        12, "https://ann.example", "https://img.example/a.jpg")
+    assert ann.author.created_at == datetime(2009, 7, 4, 3, 5, 44, tzinfo=UTC)
+    assert (bob.author.following, bob.author.url, bob.author.created_at, bob.author.avatar_url) == (
+        None, None, None, None)

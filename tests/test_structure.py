@@ -186,6 +186,24 @@ def test_a_hosts_any_or_is_there_question_is_a_prompt(question):
     assert [(p.post_id, p.kind) for p in structure.prompts] == [("p1", "host")]
 
 
+
+def test_any_questions_in_a_reminder_or_a_sign_off_opens_no_topic():
+    t0 = datetime(2024, 5, 3, 17, 0, tzinfo=UTC)
+    lines = [("host", "What is your favourite seed catalogue? #GardenChat"),
+             ("ann", "@host the county one #GardenChat"),
+             ("host", "Reminder: use the #GardenChat tag so you are in the transcript. Any questions?"),
+             ("bob", "@host got it #GardenChat"),
+             ("host", "That's a wrap! Any final questions? See you next month #GardenChat"),
+             ("cat", "@host thanks! #GardenChat")]
+    posts = [ChatPost(f"p{k}", "x", f"x:{who}", who, t0 + timedelta(minutes=2 * k), text, None, None, None,
+                      None, (), ("GardenChat",), (), 0, 0, 0, 0, None, True)
+             for k, (who, text) in enumerate(lines)]
+    people = {p.author_id: Participant(p.author_id, p.handle, None, None, None, None, None, None, None)
+              for p in posts}
+    structure = analyse(Corpus("#GardenChat", posts, {}, people), hosts=["host"], hashtag="GardenChat")
+    assert [p.post_id for p in structure.prompts] == ["p0"]
+
+
 def test_a_participant_saying_welcome_as_anyone_does_is_no_host():
     """"Feedback is welcome" and "you're welcome" early in the hour are no host's greeting
     (#PSTweetChat 2021-11-05 took an author's "any and all feedback is welcome" for one)."""

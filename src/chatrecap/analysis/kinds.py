@@ -43,13 +43,13 @@ PERSON_PRIOR = 0.85
 Votes = list[tuple[float, str]]  # (log-odds for "person", evidence)
 
 _LEGAL_TYPES = typesources()
-_ORG_WORDS = frozenset(
+_ORG_WORDS = frozenset(  # (not "press" or "farm": surnames too)
     "official team news summit conference conf podcast hq labs lab group community magazine tools app "
     "apps software foundation university college school institute meetup ug psug chat club association "
     "society network media studio studios agency events event project platform daily weekly radio tv store "
     "shop company solutions systems technologies services consulting partners ventures capital council "
-    "academy centre center analytics api award awards days learn support help journal review press research "
-    "zoo farm museum library gallery department package packages updates".split())
+    "academy centre center analytics api award awards days learn support help journal review research "
+    "zoo museum library gallery department package packages updates".split())
 _HANDLE_ORG_PARTS = _ORG_WORDS | {"inc", "org", "teams", "server", "functions", "live", "pod", "tech", "gov",
                                   "edu", "museum", "library", "congress", "archive", "archives",
                                   "gallery", "hospital", "ministry", "embassy", "journal"}
@@ -116,15 +116,16 @@ _NOT_LIST = re.compile(r"[^\w\s@,&]")  # what a cue and a list of handles never 
 _ANY_HANDLE = re.compile(r"(?<![\w@])@(\w+)")
 _PLAIN_WORD = re.compile(r"(?<![@\w])\w+")
 _PLAIN_HANDLE = re.compile(r"[A-Za-z0-9_]+")
-# An automated account says so ("I am a bot", "a bot by @x", "Bot" in its name) or tells its
-# posting schedule ("4x/day", "four times a day", "every six hours"); its "I" is no person.
+# An automated account says so ("I am a bot", "a bot by @x", "Bot" in its name; not "not a
+# bot", "a bot developer"): its "I" is no person. A posting schedule ("every six hours",
+# "four times daily") is a weaker sign: a person may say it too.
 _BOT_BIO = re.compile(
-    r"\b(?:(?:a|an|i'?m|i am|am a|is a|twitter|this)\s+(?:\w+\s+)?bot\b(?![\s-]+(?:develop|mak|build|"
-    r"creat|enthusias|dev\b|engineer|fan|framework|platform|compan|startup))|bots?\s+(?:made\s+|run\s+)?by\b|"
-    r"automated account|automatically (?:tweets|posts|toots)|\d+\s*x\s*(?:/|a|per)?\s*(?:day|hour)|"
-    r"(?:one|two|three|four|five|six|\d+) times (?:a |per )?(?:day|hour)|"
-    r"every (?:\d+|one|two|three|four|five|six|few) (?:hours?|minutes?)|every hour|"
-    r"(?:one|two|three|four|\d+) times daily)", re.I)
+    r"\b(?<!not )(?<!n't )(?:(?:a|an|i'?m|i am|am a|is a|twitter|this)\s+(?:\w+\s+)?bot\b(?![\s-]+(?:develop|"
+    r"mak|build|creat|enthusias|dev\b|engineer|fan|framework|platform|compan|startup|wrangl))|"
+    r"bots?\s+(?:made\s+|run\s+)?by\b|automated account|automatically (?:tweets|posts|toots))", re.I)
+_SCHEDULE_BIO = re.compile(
+    r"\b(?:every (?:\d+|one|two|three|four|five|six|few) (?:hours?|minutes?)|every hour|"
+    r"(?:one|two|three|four|five|six|\d+) times (?:a |per )?(?:hour|daily))\b", re.I)
 _BOT_NAME = re.compile(r"\b[Bb]ot\b|[a-z]Bot\b|\bBot(?=[A-Z])")  # (not "Robot")
 _BOT_HANDLE = re.compile(r"(?:Bot|_bot)\d*$|^bot_|_bot_|Bot(?=[A-Z_\d])")  # not "marvrobot"
 # Hosts of the platforms' own profile pages: a source may give such a page as the account's url.
@@ -211,6 +212,8 @@ def _bio_votes(bio: str, votes: Votes) -> None:
     bot = _BOT_BIO.search(bio)
     if bot:
         votes.append((-3.0, f'bio says it is automated ("{bot.group(0)}")'))
+    elif schedule := _SCHEDULE_BIO.search(bio):
+        votes.append((-1.5, f'bio gives a posting schedule ("{schedule.group(0)}")'))
     for pattern, weight, phrase in ((_WE, -1.8, "bio says"), (_I, 1.2, "bio says"),
                                     (_PRONOUNS, 2.5, "pronouns"), (_FAMILY, 1.5, "bio mentions")):
         if bot and pattern is not _WE:
@@ -387,7 +390,7 @@ def _classify(handle: str, name: str | None, bio: str | None, url: str | None,
             tld = next((t for t in _ORG_TLDS if low.endswith(t)), None)
             if tld:
                 votes.append((-2.0, f'domain handle "{tld}"'))
-            own = own.rsplit(".", 1)[0]
+            own = own[:-len(tld)] if tld else own.rsplit(".", 1)[0]
     if own and re.sub(r"\W", "", name).lower() != re.sub(r"\W", "", own).lower():
         _handle_votes(own, votes)  # a name that is the handle says nothing more
     if bio:

@@ -119,20 +119,26 @@ _THING_BEFORE = {"book", "books", "podcast", "newsletter", "talk", "keynote", "c
                  "their", "this"}
 
 
-# An organisation named in words: what a group's name ends with ("Nielsen Norman Group"),
-# or opens with before "of"/"for" ("Society of American Archivists")...
+# An organisation named in words: what a group's name ends with ("Nielsen Norman Group"; not
+# "Press" or "Guild", which are surnames too), or opens with before "of"/"for" ("Society of
+# American Archivists")...
 _ORG_TAILS = frozenset("""group labs lab institute society association foundation podcast university
 college academy agency studios collective council alliance consortium partners ventures digital
-company inc llc ltd gmbh corp corporation guild federation press magazine journal""".split())
+company inc llc ltd gmbh corp corporation federation magazine journal""".split())
 _ORG_HEADS = frozenset("""society institute association university museum library center centre council
 school college academy federation league foundation""".split())
 # ... or how the post speaks of it: "the folks at X", "the X community".
-_GROUP_BEFORE = re.compile(r"\b(?:folks|people|team|crew|gang|everyone|everybody|friends|staff)\s+"
-                           r"(?:over\s+)?(?:at|from|behind)\s+(?:the\s+)?$", re.IGNORECASE)
+_GROUP_WORDS = r"(?:folks|people|team|crew|gang|staff)\s+(?:over\s+)?(?:at|from|behind)"
+_GROUP_BEFORE = re.compile(rf"\b{_GROUP_WORDS}\s+(?:the\s+)?$", re.IGNORECASE)
 _GROUP_AFTER = re.compile(r"^\s+(?:community|team|crew|gang|folks)\b", re.IGNORECASE)
-_GROUP_HINTS = ("folks", "people", "team", "crew", "gang", "everyone", "everybody", "friends", "staff",
-                "community")
-_CONNECTORS = {"of", "for", "&"}
+# Right after a cue: the organisation itself, or the group words before it.
+_GROUP_LEAD = re.compile(rf"(?:the\s+)?(?:{_GROUP_WORDS}(?:\s+the)?)?", re.IGNORECASE)
+# Any word an organisation's name or its group words need: most posts hold none.
+_ORG_HINT = re.compile(r"\b(?:folks|people|team|crew|gang|staff|community|"
+                       + "|".join(sorted(_ORG_TAILS | _ORG_HEADS)) + r")\b")
+# Where one goes rather than whom one learns from: "I went to Boston University".
+_PLACE_BEFORE = frozenset("""to in into went visit visited visiting attend attended attending joined studied
+study""".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,17 +289,22 @@ def _nominees(post: ChatPost, corpus: Corpus, structure: Structure,
                                         or cased and any(map(text.__contains__, cased))):
                 continue
             for m in pattern.finditer(text):
-                # An organisation right after the cue ("h/t the Society of American Archivists").
-                orgs = [o for o in _organizations(text[:m.end() + 120], m.end())
-                        if text[m.end():o[0]].strip().lower() in ("", "the") or o[2]]
-                found += [(start, name, False, cue) for start, name, _ in orgs[:1]]
-                groups |= {start for start, _, group in orgs[:1] if group}
+                # An organisation right after the cue ("h/t the Society of American Archivists",
+                # "shout-out to the team at Acme Analytics"), read in the words that follow.
+                end = m.end() + 120
+                while end < len(text) and not text[end].isspace():
+                    end += 1
+                orgs = [(m.end() + at, name, group) for at, name, group in _organizations(text[m.end():end])
+                        if _GROUP_LEAD.fullmatch(text[m.end():m.end() + at].strip())][:1]
+                found += [(start, name, False, cue) for start, name, _ in orgs]
+                groups |= {start for start, _, group in orgs if group}
                 items = _ITEMS.match(text, m.end())
-                if items is None or orgs:
+                if items is None:
                     continue
                 span = items.group(0)
                 found += [(m.end() + h.start(), h.group(1), True, cue) for h in _HANDLE.finditer(span)]
-                found += [(m.end() + start, name, False, cue) for start, name in _names(span)]
+                found += [(m.end() + start, name, False, cue) for start, name in _names(span)
+                          if not any(o[0] <= m.end() + start < o[0] + len(o[1]) for o in orgs)]
     if not answers and (low is None or any(map(low.__contains__, _WORTH_FOLLOWING_HINTS))):
         for m in _WORTH_FOLLOWING.finditer(text):
             found += [(m.start(1) + h.start(), h.group(1), True, "worth following")
@@ -344,57 +355,66 @@ def _names(text: str) -> list[tuple[int, str]]:
             i += 1
             continue
         run = [words[i]]
-        while (i + len(run) < len(words) and _joins(clean, run)
+        while (i + len(run) < len(words) and _joins(clean, run, words[i + len(run)])
                and (_capitalised(words[i + len(run)].group(0))
                     or words[i + len(run)].group(0) in _PARTICLES)):
             run.append(words[i + len(run)])
         joined = i and clean[words[i - 1].end():words[i].start()] == " "
         before = words[i - 1].group(0).lower() if joined else ""
         after = words[i + len(run)].group(0).lower() if i + len(run) < len(words) else ""
-        name = _person(run, before, after)
+        name = _person(run, before, after, clean)
+        lead = next((k for k, m in enumerate(run) if not _initial(m.group(0))), 0)
+        if name is None and lead:  # the name without initials it could not read ("W.E.B. Du Bois")
+            name = _person(run[lead:], "", after, clean)
         if name is not None:
             found.append(name)
         i += len(run)
     return found
 
 
-def _joins(clean: str, run: list[re.Match[str]]) -> bool:
-    """Whether the word after ``run`` goes on with it: one space between, or an initial's
-    full stop ("R. David Lankes", "Mary K. Smith", "J. K. Rowling"; not "Plan B. Karen")."""
+def _joins(clean: str, run: list[re.Match[str]], following: re.Match[str]) -> bool:
+    """Whether ``following`` goes on with ``run``: one space between, or an initial's full
+    stop ("R. David Lankes", "Mary K. Smith", "W.E.B. Du Bois"; not "Plan B. Karen")."""
     last = run[-1]
-    gap = clean[last.end():last.end() + 2]
-    if gap[:1] == " ":
+    gap = clean[last.end():following.start()]
+    if gap == " ":
         return True
-    initial = len(last.group(0)) == 1 and last.group(0).isupper()
+    if not _initial(last.group(0)):
+        return False
+    if gap == "." and _initial(following.group(0)):
+        return True
     before = run[-2].group(0) if len(run) > 1 else ""
-    return gap == ". " and initial and (not before or given_name(before)
-                                        or len(before) == 1 and before.isupper())
+    return gap == ". " and (not before or given_name(before) or _initial(before))
 
 
-def _organizations(text: str, start: int = 0) -> list[tuple[int, str, bool]]:
-    """(where, name, spoken of as a group) of the organisations a post names in words from
-    ``start``: a run of capitalised words ending in a group's word ("Nielsen Norman Group",
-    "dbt Labs") or opening with one before "of"/"for" ("Society of American Archivists"), or
-    any run the post speaks of as a group ("the folks at Devolver Digital", "the Locally
-    Optimistic community"). Not the title of a work ("her book Earned Attention Press")."""
-    low = text.lower()
-    if not (any(map(low.__contains__, _GROUP_HINTS))
-            or not _ORG_TAILS.isdisjoint(re.findall(r"[a-z]+", low))
-            or not _ORG_HEADS.isdisjoint(re.findall(r"[a-z]+", low))):
+def _initial(word: str) -> bool:
+    return len(word) == 1 and word.isupper()
+
+
+def _organizations(text: str) -> list[tuple[int, str, bool]]:
+    """(where, name, spoken of as a group) of the organisations a post names in words: a run
+    of capitalised words ending in a group's word ("Nielsen Norman Group", "dbt Labs") or
+    with one before "of"/"for" ("Society of American Archivists"), or any run the post
+    speaks of as a group ("the folks at Devolver Digital", "the Locally Optimistic
+    community"). Not the title of a work ("her book Earned Attention Press"), an employer
+    ("at Acme Group", "Kim Goodwin of Cooper Group") or a place one goes to ("went to Boston
+    University")."""
+    if not _ORG_HINT.search(text.lower()):
         return []
     clean = _NOISE.sub(lambda m: "|" * len(m.group(0)), text)
-    words = list(_WORD.finditer(clean, start))
+    words = list(_WORD.finditer(clean))
     found: list[tuple[int, str, bool]] = []
     i = 0
     while i < len(words):
-        run = [words[i]]  # words joined by single spaces (or " & "): capitalised, connectors inside
-        while (i + len(run) < len(words)
-               and clean[run[-1].end():words[i + len(run)].start()] in (" ", " & ")
-               and (_capitalised(words[i + len(run)].group(0))
-                    or words[i + len(run)].group(0).lower() in _CONNECTORS)):
+        run = [words[i]]  # capitalised words joined by single spaces (or " & "); "of"/"for" after a head
+        while i + len(run) < len(words) and clean[run[-1].end():words[i + len(run)].start()] in (" ", " & "):
+            following = words[i + len(run)].group(0)
+            if not (_capitalised(following) or following.lower() in ("of", "for")
+                    and run[-1].group(0).lower() in _ORG_HEADS):
+                break
             run.append(words[i + len(run)])
         i += len(run)
-        while run and run[-1].group(0).lower() in _CONNECTORS:
+        while run and run[-1].group(0).lower() in ("of", "for"):
             run.pop()
         while run and _bare(run[0].group(0)).lower() in _STOP:
             run = run[1:]
@@ -407,12 +427,18 @@ def _organizations(text: str, start: int = 0) -> list[tuple[int, str, bool]]:
         before = clean[max(0, run[0].start() - 40):run[0].start()]
         group = (_GROUP_BEFORE.search(before) is not None or (
             before.lower().endswith("the ") and _GROUP_AFTER.match(clean[run[-1].end():]) is not None))
-        named = tokens[-1] in _ORG_TAILS or (tokens[0] in _ORG_HEADS and len(tokens) > 2
-                                             and tokens[1] in ("of", "for"))
+        named = tokens[-1] in _ORG_TAILS or any(
+            a in _ORG_HEADS and b in ("of", "for") for a, b in zip(tokens, tokens[1:], strict=False))
         if not (group or (named and len(run) >= 2)):
             continue
-        if not group and before.rstrip().rsplit(" ", 1)[-1].lower() in _THING_BEFORE - {"the"}:
-            continue  # a work's title, or where someone works ("at Acme Group")
+        lead = before.split()[-2:]
+        low_lead = [w.lower() for w in lead]
+        if not group and (low_lead[-1:] and low_lead[-1] in _THING_BEFORE - {"the"} | {"of"}
+                          or any(w in _PLACE_BEFORE for w in low_lead)
+                          or len(lead) == 2 and low_lead[1] == "from" and _capitalised(lead[0])):
+            continue  # (and "Jakob Nielsen of/from Nielsen Norman Group" names him, not his firm)
+        if not group and clean[max(0, run[0].start() - 2):run[0].start()] == "| ":
+            continue  # the end of a name a tag or handle begins ("the Brisbane #DevOps User Group")
         found.append((run[0].start(), _bare(text[run[0].start():run[-1].end()]), group))
     return found
 
@@ -429,13 +455,16 @@ def _negated(text: str, start: int, end: int, group: bool) -> bool:
     return bool(_NEGATED_BEFORE.search(before) or _NOT_NOMINATED_AFTER.match(text[end:end + 60]))
 
 
-def _person(run: list[re.Match[str]], before: str, after: str) -> tuple[int, str] | None:
+def _person(run: list[re.Match[str]], before: str, after: str, clean: str) -> tuple[int, str] | None:
     while run and _bare(run[0].group(0)).lower() in _STOP:
         before, run = run[0].group(0).lower(), run[1:]
     while run and (run[-1].group(0).lower() in _STOP or run[-1].group(0) in _PARTICLES):
         run = run[:-1]
-    if not 2 <= len(run) <= 3 or before in _THING_BEFORE:
+    names = [m for m in run if not _initial(m.group(0))]  # (initials aside: "W. E. B. Du Bois")
+    if not names or len(names) > 3 or not 2 <= len(run) <= 5 or before in _THING_BEFORE:
         return None
+    if any(_initial(m.group(0)) and clean[m.end():m.end() + 1] != "." for m in run):
+        return None  # a lone capital is an initial only with its stop ("G Suite" is no name)
     tokens = [_bare(m.group(0)) for m in run]
     possessive = tokens[-1] != run[-1].group(0)  # "Priya Raman's book" is hers, not a book title
     if (tokens[-1].lower() in _NOT_A_SURNAME or (after in _NOT_A_SURNAME and not possessive)
@@ -457,7 +486,8 @@ def _reads_as_person(name: str) -> bool:
     except probablepeople.RepeatedLabelError:
         return False
     human = human_name(name)
-    return (kind == "Person" and "Surname" in parts and bool({"GivenName", "FirstInitial"} & set(parts))
+    initial = "FirstInitial" in parts and re.match(r"[A-Z]\. ", name) is not None  # ("I’m Late" is none)
+    return (kind == "Person" and "Surname" in parts and ("GivenName" in parts or initial)
             and bool(human.first and human.last))
 
 

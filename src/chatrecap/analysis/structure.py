@@ -97,7 +97,9 @@ _CLOSING = re.compile(r"\b(?:thanks? (?:you )?(?:all |everyone |so much )?for (?
                       r"next (?:week|month)'?s? chat|transcripts?)\b", re.IGNORECASE)
 _ROOM_QUESTION = re.compile(r"\b(?:anyone|anybody|everyone|y'?all|you all|folks|people|who|"
                             r"what|which|how|why|when|where|do you|are you|have you|would you|"
-                            r"if you|any|are there|is there)\b[^?]*\?", re.IGNORECASE)
+                            r"if you|any(?!\s+(?:final\s+|more\s+|other\s+|last\s+|further\s+)?"
+                            r"(?:questions?|qs)\b)|are there|is there)\b[^?]*\?",
+                            re.IGNORECASE)  # ("Any questions?" opens no topic)
 # A question without its question mark: "What is the biggest challenge you face with X."
 _ROOM_QUESTION_OPENING = re.compile(
     r"^(?:so,?\s+|ok,?\s+|q:\s*)?(?:what|how|who|which|why|anyone|anybody|does anyone|"

@@ -564,7 +564,7 @@ def _row(name: str, line: int, columns: Columns, bound: dict[str, int], row: lis
             url=next(iter(split_links(website)), None),
             location=get("location"),
             created_at=_utc_stated(get("author_created")),
-            avatar_url=get("avatar") or None,
+            avatar_url=_web_address(get("avatar")),
         ),
         created_at=created,
         text=text,
@@ -638,6 +638,12 @@ def _zone_abbreviation(what: str, value: str, abbreviation: str, tz: ZoneInfo | 
                 f"America/New_York for EST or EDT)")
     return (f"{what} {value!r} says {abbreviation!r}, which is not what --tz {tz.key} calls its "
             f"time then; pass the --tz the file was written in")
+
+
+def _web_address(text: str | None) -> str | None:
+    """A picture's address, if the cell holds one (not "View", what a sheet's link left)."""
+    text = (text or "").strip()
+    return text if text.startswith(("http://", "https://")) and not any(c.isspace() for c in text) else None
 
 
 def _utc_stated(text: str | None) -> datetime | None:
