@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -202,20 +203,27 @@ def test_dst_edges_use_fold_0() -> None:
     assert to_utc(datetime(2021, 3, 14, 2, 30), None) is None
 
 
+def _with_dates(tmp_path: Path, change: Callable[[str], str]) -> Path:
+    """The shared archive with each row's Date rewritten."""
+    rows = list(csv.reader(io.StringIO((DATA / ARCHIVE).read_text(encoding="utf-8"))))
+    for row in rows[2:]:
+        row[0] = change(row[0])
+    path = tmp_path / "dates.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    return path
+
+
 @pytest.mark.parametrize("tz", [None, NEW_YORK])
 def test_a_sheet_in_a_day_first_locale_reads_the_same_days(tmp_path, tz):
     """A sheet kept in a day-first locale writes 3/12/2021 for 3 December: the tweet ids show
     it, the times are the same as the month-first sheet's, and the note says so (not that the
     sheet's zone is 300 days off)."""
-    lines = (DATA / ARCHIVE).read_text(encoding="utf-8").splitlines(keepends=True)
-    rows = list(csv.reader(io.StringIO("".join(lines))))
-    for row in rows[2:]:
-        month, day, rest = row[0].split("/", 2)
-        row[0] = f"{day}/{month}/{rest}"
-    path = tmp_path / "day-first.csv"
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        csv.writer(fh).writerows(rows)
-    posts, errors = read(path, tz)
+    def day_first(date: str) -> str:
+        month, day, rest = date.split("/", 2)
+        return f"{day}/{month}/{rest}"
+
+    posts, errors = read(_with_dates(tmp_path, day_first), tz)
     original, _ = read(DATA / ARCHIVE, tz)
     assert [(p.id, p.created_at) for p in posts] == [(p.id, p.created_at) for p in original]
     [note] = errors
@@ -227,14 +235,7 @@ def test_a_sheet_in_a_day_first_locale_reads_the_same_days(tmp_path, tz):
 def test_a_sheet_whose_date_gives_the_day_only(tmp_path, tz):
     """Early sheets (#PSTweetChat 2019) wrote the day without its time: the ids give the
     times, and the notes say so rather than that the zone is hours off."""
-    lines = (DATA / ARCHIVE).read_text(encoding="utf-8").splitlines(keepends=True)
-    rows = list(csv.reader(io.StringIO("".join(lines))))
-    for row in rows[2:]:
-        row[0] = row[0].split(" ", 1)[0]
-    path = tmp_path / "day-only.csv"
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        csv.writer(fh).writerows(rows)
-    posts, errors = read(path, tz)
+    posts, errors = read(_with_dates(tmp_path, lambda date: date.split(" ", 1)[0]), tz)
     original, _ = read(DATA / ARCHIVE, tz)
     assert [(p.id, p.created_at) for p in posts] == [(p.id, p.created_at) for p in original]
     [note] = errors

@@ -137,7 +137,6 @@ def test_chatter(text, chatter):
 
 def _open_agenda_session() -> Corpus:
     """An open-agenda hour: no labels, no reply ids, replies by leading @handles only."""
-    t0 = datetime(2024, 5, 3, 17, 0, tzinfo=UTC)
     lines = [
         ("host", "What is everyone working on this month? #GardenChat"),
         ("ann", "@host Raised beds for the kids #GardenChat"),
@@ -149,6 +148,12 @@ def _open_agenda_session() -> Corpus:
         ("host", "Thanks for hanging out today, see you next month #GardenChat"),
         ("ann", "@host thanks for hosting #GardenChat"),
     ]
+    return _garden(lines)
+
+
+def _garden(lines: list[tuple[str, str]]) -> Corpus:
+    """A #GardenChat hour from (author, text), two minutes apart, no reply ids."""
+    t0 = datetime(2024, 5, 3, 17, 0, tzinfo=UTC)
     posts = [ChatPost(f"p{k}", "x", f"x:{who}", who, t0 + timedelta(minutes=2 * k), text, None, None, None,
                       None, (), ("GardenChat",), (), 0, 0, 0, 0, None, True)
              for k, (who, text) in enumerate(lines)]
@@ -173,34 +178,21 @@ def test_without_labels_reminders_are_no_prompts_and_a_topic_two_take_up_is_one(
 def test_a_hosts_any_or_is_there_question_is_a_prompt(question):
     """#PSTweetChat's host asks "Any other projects to promote?" and "Are there any user
     group announcements?": questions to the room like "What..?" and "Who..?"."""
-    t0 = datetime(2024, 5, 3, 17, 0, tzinfo=UTC)
     lines = [("host", "Welcome to #GardenChat"), ("host", question),
              ("ann", "Raised beds for the kids, and the county extension site #GardenChat"),
              ("bob", "@ann same here #GardenChat")]
-    posts = [ChatPost(f"p{k}", "x", f"x:{who}", who, t0 + timedelta(minutes=2 * k), text, None, None, None,
-                      None, (), ("GardenChat",), (), 0, 0, 0, 0, None, True)
-             for k, (who, text) in enumerate(lines)]
-    people = {p.author_id: Participant(p.author_id, p.handle, None, None, None, None, None, None, None)
-              for p in posts}
-    structure = analyse(Corpus("#GardenChat", posts, {}, people), hosts=["host"], hashtag="GardenChat")
+    structure = analyse(_garden(lines), hosts=["host"], hashtag="GardenChat")
     assert [(p.post_id, p.kind) for p in structure.prompts] == [("p1", "host")]
 
 
-
 def test_any_questions_in_a_reminder_or_a_sign_off_opens_no_topic():
-    t0 = datetime(2024, 5, 3, 17, 0, tzinfo=UTC)
     lines = [("host", "What is your favourite seed catalogue? #GardenChat"),
              ("ann", "@host the county one #GardenChat"),
              ("host", "Reminder: use the #GardenChat tag so you are in the transcript. Any questions?"),
              ("bob", "@host got it #GardenChat"),
              ("host", "That's a wrap! Any final questions? See you next month #GardenChat"),
              ("cat", "@host thanks! #GardenChat")]
-    posts = [ChatPost(f"p{k}", "x", f"x:{who}", who, t0 + timedelta(minutes=2 * k), text, None, None, None,
-                      None, (), ("GardenChat",), (), 0, 0, 0, 0, None, True)
-             for k, (who, text) in enumerate(lines)]
-    people = {p.author_id: Participant(p.author_id, p.handle, None, None, None, None, None, None, None)
-              for p in posts}
-    structure = analyse(Corpus("#GardenChat", posts, {}, people), hosts=["host"], hashtag="GardenChat")
+    structure = analyse(_garden(lines), hosts=["host"], hashtag="GardenChat")
     assert [p.post_id for p in structure.prompts] == ["p0"]
 
 
