@@ -225,6 +225,13 @@ def test_a_mastodon_address_is_read_by_its_own_part():
     ("BillPressShow", "Bill Press", "Host of a daily talk show", None, PERSON),
     ("mfarm", "Martin Farm", None, None, PERSON),
     ("drjane.gov.uk", "Jane Doe", None, None, PERSON),
+    ("ann_rsrch", "Ann Lee", "Researcher studying Twitter bot networks. She/her", None, PERSON),
+    ("bo_builds", "Bo Chen", "Building a Discord bot? DM me. Head of a bot-free community", None, PERSON),
+    # A public body's domain, a schedule in its usual forms, a publisher's "Press".
+    ("cabinetoffice.gov.uk", "Cabinet Office", None, None, ORGANIZATION),
+    ("teachquotes", "Teacher Quotes", "A random quote from great educators 4 times a day", None,
+     ORGANIZATION),
+    ("mitpress", "MIT Press", None, None, ORGANIZATION),
 ])
 def test_profiles_of_bots_shops_outlets_and_domains(handle, name, bio, url, kind):
     guess = classify_account(handle, name, bio, url)

@@ -341,6 +341,17 @@ def test_a_cue_keeps_its_handles_and_takes_only_the_organisation_right_after_it(
         "bob", "cy", "jane"]
 
 
+def test_after_a_cue_an_organisation_with_the_and_names_with_initials_or_titles() -> None:
+    found = [n for _, n, _ in run(
+        post(2, "ann", "h/t the Society of American Archivists"),
+        post(3, "bob", "Check out the London PowerShell User Group"),
+        post(4, "cy", "Shout out to @ann and the team at Acme Labs!"),
+        post(5, "dan", "Shoutout to Dr. Jane Smith"), post(6, "eve", "h/t R.D. Lankes"),
+        post(7, "fay", "Shout out to J. K. Rowling"))]
+    assert found == ["Society of American Archivists", "London PowerShell User Group", "ann", "Acme Labs",
+                     "Jane Smith", "R. D. Lankes", "J. K. Rowling"]
+
+
 def test_initials_stop_and_names_cut_by_them() -> None:
     assert [n for _, n in _answers("A4: R.D. Lankes and G Suite", "A4 W.E.B. Du Bois, and I’m Late")] == [
         "R. D. Lankes", "Du Bois"]

@@ -17,7 +17,7 @@ from chatrecap.models import Post
 from chatrecap.sources._csv import to_utc
 from chatrecap.sources._twitter import snowflake_time
 from chatrecap.sources.base import ReadOptions, Sample, take_sample
-from chatrecap.sources.twitter_archiver import SOURCE
+from chatrecap.sources.twitter_archiver import SOURCE, _quoted
 
 NEW_YORK = ZoneInfo("America/New_York")
 ARCHIVE = "twitter-archiver/pstweetchat-2020-2021.csv"
@@ -88,16 +88,21 @@ def test_archive_with_a_wrong_zone_warns_once(data: Path, archive: list[Post]) -
 
 def test_a_quote_tweet_quotes_the_status_it_links(archive: list[Post]) -> None:
     """The sheet writes a quote tweet as "comment RT @ann: her words" with her status among
-    its links: that status is what it quotes (21 of the 39 are in the archive themselves)."""
-    quotes = [p for p in archive if " RT @" in p.text]
-    assert len(quotes) == 39 and all(p.quote_of_id for p in quotes)
+    its links (three glue "RT" to the last tag: "#PSTweetChatRT @x:"): that status is what
+    it quotes (22 of the 42 are in the archive themselves)."""
+    quotes = [p for p in archive if "RT @" in p.text and p.quote_of_id]
+    assert len(quotes) == 42
     ids = {p.id for p in archive}
-    assert sum(p.quote_of_id in ids for p in quotes) == 21
+    assert sum(p.quote_of_id in ids for p in quotes) == 22
     for post in quotes:
-        quoted = post.text.split(" RT @", 1)[1].split(":", 1)[0]
+        quoted = post.text.split("RT @", 1)[1].split(":", 1)[0]
         status = f"/{quoted.lower()}/status/{post.quote_of_id.split(':')[1]}"
         assert any(status in u.lower() for u in post.urls)
-    assert not [p for p in archive if p.quote_of_id and " RT @" not in p.text]
+    assert not [p for p in archive if p.quote_of_id and "RT @" not in p.text]
+    # A manual retweet is no quote, nor a link to another account's status.
+    assert _quoted("RT @bob: his take RT @ann: hers", ["https://twitter.com/ann/status/1"]) is None
+    assert _quoted("So true RT @ann: hers", ["https://twitter.com/bob/status/1"]) is None
+    assert _quoted("So true #chatRT @ann: hers", ["https://twitter.com/ann/status/1"]) == "twitter:1"
 
 
 def test_jeff_hicks(archive: list[Post]) -> None:

@@ -18,6 +18,7 @@ from conftest import FIXTURES
 from chatrecap.analysis.corpus import ChatPost, Corpus, Participant, load_corpus
 from chatrecap.analysis.sessions import find_sessions
 from chatrecap.analysis.structure import (
+    _is_room_question,
     addressed,
     analyse,
     answer_label,
@@ -112,7 +113,10 @@ def test_question_labels(text, number):
     ("A lot of people agree", None), ("Agree with A1", None), ("Q1: what?", None),
     # The chat's tag first (as some clients post), a first part, two answers at once.
     ("#edchat A1: sticky notes", 1), ("#edchat @host A3) yes", 3), ("A1a: conferencing", 1),
-    ("A2b - and more", 2), ("A1 & A2: feedback", 1), ("#A1 steak sauce", None), ("A10am is early", None),
+    ("A2b - and more", 2), ("A1 & A2: feedback", 1), ("#A1: yes", 1), ("A10am is early", None),
+    # Words that only look like labels: a blood test, a numeronym, sizes.
+    ("A1C is just a number", None), ("A1c results stress me out", None), ("A11y matters", None),
+    ("A 3D printer at home", None), ("A 5K run", None), ("A2Z guide", None), ("A1s and A2s", None),
 ])
 def test_answer_labels(text, number):
     assert answer_label(text) == number
@@ -183,6 +187,14 @@ def test_a_hosts_any_or_is_there_question_is_a_prompt(question):
              ("bob", "@ann same here #GardenChat")]
     structure = analyse(_garden(lines), hosts=["host"], hashtag="GardenChat")
     assert [(p.post_id, p.kind) for p in structure.prompts] == [("p1", "host")]
+
+
+@pytest.mark.parametrize("text", [
+    "Are there any questions? #GardenChat", "Do you have any questions for us? #GardenChat",
+    "Any other questions, folks? #GardenChat", "Any Q's? #GardenChat", "Questions, anyone? #GardenChat",
+])
+def test_asking_for_questions_is_no_room_question(text):
+    assert not _is_room_question(_garden([("host", text)]).posts[0])
 
 
 def test_any_questions_in_a_reminder_or_a_sign_off_opens_no_topic():

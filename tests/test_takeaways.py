@@ -215,6 +215,11 @@ def test_headline_reads_like_a_headline() -> None:
     assert both == "Feedback and reflection go together"
     part = headline(["#growth A3b: small teams ship weekly"], {"teams": 1.0}, "newschat")
     assert part == "Small teams ship weekly"
+    # A number after a label is the sentence's, and the chat's tag as the subject stays.
+    assert headline(["A3 and 4 year olds learn through play"], {"olds": 1.0}, "") == (
+        "4 year olds learn through play")
+    assert headline(["#NewsChat is a great way to meet the community"], {"community": 1.0},
+                    "newschat").startswith("NewsChat is a great way")
 
 
 def test_a_headline_does_not_end_on_a_list_marker_or_what_joined_it():

@@ -43,13 +43,13 @@ PERSON_PRIOR = 0.85
 Votes = list[tuple[float, str]]  # (log-odds for "person", evidence)
 
 _LEGAL_TYPES = typesources()
-_ORG_WORDS = frozenset(  # (not "press" or "farm": surnames too)
+_ORG_WORDS = frozenset(
     "official team news summit conference conf podcast hq labs lab group community magazine tools app "
     "apps software foundation university college school institute meetup ug psug chat club association "
     "society network media studio studios agency events event project platform daily weekly radio tv store "
     "shop company solutions systems technologies services consulting partners ventures capital council "
     "academy centre center analytics api award awards days learn support help journal review research "
-    "zoo museum library gallery department package packages updates".split())
+    "zoo museum library gallery department package packages updates press farm".split())
 _HANDLE_ORG_PARTS = _ORG_WORDS | {"inc", "org", "teams", "server", "functions", "live", "pod", "tech", "gov",
                                   "edu", "museum", "library", "congress", "archive", "archives",
                                   "gallery", "hospital", "ministry", "embassy", "journal"}
@@ -120,12 +120,15 @@ _PLAIN_HANDLE = re.compile(r"[A-Za-z0-9_]+")
 # bot", "a bot developer"): its "I" is no person. A posting schedule ("every six hours",
 # "four times daily") is a weaker sign: a person may say it too.
 _BOT_BIO = re.compile(
-    r"\b(?<!not )(?<!n't )(?:(?:a|an|i'?m|i am|am a|is a|twitter|this)\s+(?:\w+\s+)?bot\b(?![\s-]+(?:develop|"
-    r"mak|build|creat|enthusias|dev\b|engineer|fan|framework|platform|compan|startup|wrangl))|"
-    r"bots?\s+(?:made\s+|run\s+)?by\b|automated account|automatically (?:tweets|posts|toots))", re.I)
+    r"(?<!not )\b(?:i'?m|i am|this is|am|is|just)\s+(?:a|an)\s+(?:\w+\s+)?bot\b|"
+    r"^\W*(?:a|an|the)\s+(?:\w+\s+)?bot\b(?![\s-]+(?:develop|mak|build|creat|enthusias|dev\b|engineer|"
+    r"fan|framework|platform|compan|startup|wrangl|network|free|detect))|"
+    r"\bbots?\s+(?:made\s+|run\s+|built\s+)?by\b|\bbot\s+(?:that|which|posting|tweeting|sharing|tooting)\b|"
+    r"\bautomated account|\bautomatically (?:tweets|posts|toots)", re.I)
 _SCHEDULE_BIO = re.compile(
     r"\b(?:every (?:\d+|one|two|three|four|five|six|few) (?:hours?|minutes?)|every hour|"
-    r"(?:one|two|three|four|five|six|\d+) times (?:a |per )?(?:hour|daily))\b", re.I)
+    r"(?:one|two|three|four|five|six|\d+) times (?:a |per )?(?:hour|day|daily)|"
+    r"\d+\s*x\s*(?:/|a|per)\s*(?:day|hour))\b", re.I)
 _BOT_NAME = re.compile(r"\b[Bb]ot\b|[a-z]Bot\b|\bBot(?=[A-Z])")  # (not "Robot")
 _BOT_HANDLE = re.compile(r"(?:Bot|_bot)\d*$|^bot_|_bot_|Bot(?=[A-Z_\d])")  # not "marvrobot"
 # Hosts of the platforms' own profile pages: a source may give such a page as the account's url.
@@ -133,7 +136,7 @@ _PROFILE_HOSTS = frozenset({"bsky.app", "bsky.social", "twitter.com", "x.com", "
                             "threads.net"})
 # Bluesky handles on a shared domain; the rest of a domain handle ends in its own TLD.
 _SHARED_DOMAINS = (".bsky.social", ".bsky.team", ".medsky.social")
-_ORG_TLDS = (".org", ".gov", ".edu", ".ac.uk", ".gov.uk")
+_ORG_TLDS = {".gov.uk": -3.0, ".gov": -3.0, ".org": -2.0, ".edu": -2.0, ".ac.uk": -2.0}  # (.gov: bodies only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +170,8 @@ def _name_votes(name: str, votes: Votes) -> bool:
     if _BOT_NAME.search(clean):
         votes.append((-2.5, 'name says "bot"'))
     org = next((w for w in words if w in _ORG_WORDS), None)
+    if org and len(words) == 2 and words[1] == org and given_name(words[0]):
+        org = None  # a surname that is a group's word too: "Bill Press", "Martin Farm"
     if org and not legal:
         votes.append((-2.0, f'word "{org}" in the name'))
     # A title is one of the name's own words: without one, nameparser has nothing to find.
@@ -389,7 +394,7 @@ def _classify(handle: str, name: str | None, bio: str | None, url: str | None,
         else:
             tld = next((t for t in _ORG_TLDS if low.endswith(t)), None)
             if tld:
-                votes.append((-2.0, f'domain handle "{tld}"'))
+                votes.append((_ORG_TLDS[tld], f'domain handle "{tld}"'))
             own = own[:-len(tld)] if tld else own.rsplit(".", 1)[0]
     if own and re.sub(r"\W", "", name).lower() != re.sub(r"\W", "", own).lower():
         _handle_votes(own, votes)  # a name that is the handle says nothing more

@@ -84,7 +84,7 @@ _WORTH_FOLLOWING = re.compile(
 _WORTH_FOLLOWING_HINTS = ("deserve", "must", "worth")  # as _CUE_HINTS: one is in every match
 # The nominees right after a cue: handles and names joined by commas, "and", "&" or "+".
 _ITEMS = re.compile(r"(?:(?:\s*(?:,|&|\+|\band\b))*\s*"
-                    rf"(?:@{HANDLE}(?:['’]s)?|[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){{1,2}}))+")
+                    rf"(?:@{HANDLE}(?:['’]s)?|[A-Z][\w'’-]*\.?(?:\.?[A-Z]\.)*(?:\s+[A-Z][\w'’-]*\.?){{1,3}}))+")
 _HANDLE = re.compile(rf"(?<!\w)@({HANDLE})")
 _NOISE = re.compile(rf"https?://\S+|#\w+|@{HANDLE}")
 _NEGATED_BEFORE = re.compile(
@@ -98,7 +98,7 @@ _NOT_NOMINATED_AFTER = re.compile(
     re.IGNORECASE)
 _WORD = re.compile(r"(?<!\w)[^\W\d_]+(?:['’-][^\W\d_]+)*(?!\w)")  # "B2B", "A4" are no words
 _PARTICLES = {"van", "de", "der", "den", "von", "da", "di", "du", "le", "la", "del", "bin", "al", "el", "ter"}
-# Capitalised words that start sentences or name things, not people.
+# Capitalised words that start sentences or name things (and dates), not people.
 _STOP = set("""a about above adding after again all also always an and another any anyone anything are as
 at aww awesome bad be because been before being best better big both but by can check congrats could dear did
 do does done dont easy even ever every everyone everything exactly first follow for from fun gold good great
@@ -107,7 +107,8 @@ in is it its just last lets like love made make many me more most much my never 
 now of oh ok okay on once one only or other our out over please plus pro real really right same second
 seconding she should since so some still stop such sure thank thanks that thats the their them then there
 these they this those though thought through to today together too top true truly up very via was we well were
-what when where which while who why will with without wow yes yet you your yours""".split())
+what when where which while who why will with without wow yes yet you your yours
+mon tue tues wed thu thur thurs fri sat sun feb mar apr jun jul aug sep sept oct nov dec""".split())
 _NOT_A_SURNAME = set("""monday tuesday wednesday thursday friday saturday sunday january february march april
 may june july august september october november december summit conference podcast show webinar book
 newsletter review group labs media agency awards inc ltd llc co academy institute university school team
@@ -119,20 +120,22 @@ _THING_BEFORE = {"book", "books", "podcast", "newsletter", "talk", "keynote", "c
                  "their", "this"}
 
 
-# An organisation named in words: what a group's name ends with ("Nielsen Norman Group"; not
-# "Press" or "Guild", which are surnames too), or opens with before "of"/"for" ("Society of
-# American Archivists")...
+# An organisation named in words: what a group's name ends with ("Nielsen Norman Group", "MIT
+# Press"; a given name before it is a person's: "Joy Press"), or opens with before "of"/"for"
+# ("Society of American Archivists")...
 _ORG_TAILS = frozenset("""group labs lab institute society association foundation podcast university
 college academy agency studios collective council alliance consortium partners ventures digital
-company inc llc ltd gmbh corp corporation federation magazine journal""".split())
+company inc llc ltd gmbh corp corporation federation magazine journal press""".split())
 _ORG_HEADS = frozenset("""society institute association university museum library center centre council
 school college academy federation league foundation""".split())
 # ... or how the post speaks of it: "the folks at X", "the X community".
 _GROUP_WORDS = r"(?:folks|people|team|crew|gang|staff)\s+(?:over\s+)?(?:at|from|behind)"
 _GROUP_BEFORE = re.compile(rf"\b{_GROUP_WORDS}\s+(?:the\s+)?$", re.IGNORECASE)
 _GROUP_AFTER = re.compile(r"^\s+(?:community|team|crew|gang|folks)\b", re.IGNORECASE)
-# Right after a cue: the organisation itself, or the group words before it.
-_GROUP_LEAD = re.compile(rf"(?:the\s+)?(?:{_GROUP_WORDS}(?:\s+the)?)?", re.IGNORECASE)
+# Right after a cue (or after the handles it names, joined by "and"): the organisation
+# itself, or the group words before it.
+_GROUP_LEAD = re.compile(rf"\s*(?:(?:,\s*)?(?:and|&)\s+)?(?:the\s+)?(?:{_GROUP_WORDS}\s+(?:the\s+)?)?",
+                         re.IGNORECASE)
 # Any word an organisation's name or its group words need: most posts hold none.
 _ORG_HINT = re.compile(r"\b(?:folks|people|team|crew|gang|staff|community|"
                        + "|".join(sorted(_ORG_TAILS | _ORG_HEADS)) + r")\b")
@@ -291,14 +294,17 @@ def _nominees(post: ChatPost, corpus: Corpus, structure: Structure,
             for m in pattern.finditer(text):
                 # An organisation right after the cue ("h/t the Society of American Archivists",
                 # "shout-out to the team at Acme Analytics"), read in the words that follow.
-                end = m.end() + 120
-                while end < len(text) and not text[end].isspace():
-                    end += 1
-                orgs = [(m.end() + at, name, group) for at, name, group in _organizations(text[m.end():end])
-                        if _GROUP_LEAD.fullmatch(text[m.end():m.end() + at].strip())][:1]
+                items = _ITEMS.match(text, m.end())
+                # The words after the cue, cut at a space (a post with none is read no further).
+                segment = text[m.end():m.end() + 160]
+                if m.end() + 160 < len(text) and (cut := segment.rfind(" ", 120)) > 0:
+                    segment = segment[:cut]
+                heads = (m.end(), items.end() if items is not None else m.end())
+                orgs = [(m.end() + at, name, group) for at, name, group in _organizations(segment)
+                        if any(head <= m.end() + at and _GROUP_LEAD.fullmatch(text[head:m.end() + at])
+                               for head in heads)][:1]
                 found += [(start, name, False, cue) for start, name, _ in orgs]
                 groups |= {start for start, _, group in orgs if group}
-                items = _ITEMS.match(text, m.end())
                 if items is None:
                     continue
                 span = items.group(0)
@@ -431,6 +437,8 @@ def _organizations(text: str) -> list[tuple[int, str, bool]]:
             a in _ORG_HEADS and b in ("of", "for") for a, b in zip(tokens, tokens[1:], strict=False))
         if not (group or (named and len(run) >= 2)):
             continue
+        if not group and len(run) == 2 and given_name(run[0].group(0)):
+            continue  # a person whose surname is a group's word ("Joy Press", "Ann Group")
         lead = before.split()[-2:]
         low_lead = [w.lower() for w in lead]
         if not group and (low_lead[-1:] and low_lead[-1] in _THING_BEFORE - {"the"} | {"of"}
@@ -486,7 +494,7 @@ def _reads_as_person(name: str) -> bool:
     except probablepeople.RepeatedLabelError:
         return False
     human = human_name(name)
-    initial = "FirstInitial" in parts and re.match(r"[A-Z]\. ", name) is not None  # ("I’m Late" is none)
+    initial = "FirstInitial" in parts and name[:1].isupper() and name[1:3] == ". "  # ("I’m Late" is none)
     return (kind == "Person" and "Surname" in parts and ("GivenName" in parts or initial)
             and bool(human.first and human.last))
 

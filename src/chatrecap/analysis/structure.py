@@ -68,10 +68,10 @@ _QUESTION_LABEL = re.compile(
     re.IGNORECASE)
 # "A1:", "a2 -", "A3)", "A4.", "Answer 1:", "A1/Q1", "A1a:" (a first part) at the start (after
 # handles, the chat's tag or an emoji).
-_ANSWER_LABEL = re.compile(r"^[^\w@#]*(?:A|Answer\s*#?)\s?(\d{1,2})[a-z]?\b\s*(?:[:.)\-–—/&,]|\s|$)",
-                           re.IGNORECASE)
+_ANSWER_LABEL = re.compile(r"^[^\w@#]*#?(?:A|Answer\s*#?)\s?(\d{1,2})(?:[a-z](?=\s*[:.)\-–—/]))?\b"
+                           r"\s*(?:[:.)\-–—/&,]|\s|$)", re.IGNORECASE)  # (not "A1C is", "A11y", "A 3D")
 _LEADING_HANDLES = re.compile(rf"^(?:[.\s]*@({HANDLE}))+")
-_LEADING_MARKS = re.compile(rf"^(?:[.\s]*(?:@{HANDLE}|#\w+(?=\s)))+")
+_LEADING_MARKS = re.compile(rf"^(?:[.\s]*(?:@{HANDLE}|#(?![AaQq]\d)\w+(?=\s)))+")  # ("#A1" is a label)
 _HANDLE = re.compile(rf"(?<!\w)@({HANDLE})")
 _CHATTER = re.compile(
     r"\b(?:hi|hello|hey|howdy|greetings|good (?:morning|afternoon|evening)|welcome|joining|"
@@ -100,6 +100,9 @@ _ROOM_QUESTION = re.compile(r"\b(?:anyone|anybody|everyone|y'?all|you all|folks|
                             r"if you|any(?!\s+(?:final\s+|more\s+|other\s+|last\s+|further\s+)?"
                             r"(?:questions?|qs)\b)|are there|is there)\b[^?]*\?",
                             re.IGNORECASE)  # ("Any questions?" opens no topic)
+# "Are there any questions?", "Do you have any questions for us?", "Questions, anyone?"
+_ASKS_FOR_QUESTIONS = re.compile(r"\b(?:any|have|got)\s+(?:\w+\s+){0,2}?(?:questions?|q'?s)\b[^?]{0,40}\?"
+                                 r"|\bquestions?,?\s+any(?:one|body)\b", re.IGNORECASE)
 # A question without its question mark: "What is the biggest challenge you face with X."
 _ROOM_QUESTION_OPENING = re.compile(
     r"^(?:so,?\s+|ok,?\s+|q:\s*)?(?:what|how|who|which|why|anyone|anybody|does anyone|"
@@ -164,8 +167,9 @@ def is_chatter(text: str) -> bool:
 
 
 def _is_room_question(post: ChatPost, low: str | None = None) -> bool:
-    """An open question to everyone, not a reply to someone (``low``: its text lower-cased)."""
-    if post.reply_to_id or addressed(post.text):
+    """An open question to everyone, not a reply to someone (``low``: its text lower-cased);
+    asking whether anyone has questions opens no topic."""
+    if post.reply_to_id or addressed(post.text) or _ASKS_FOR_QUESTIONS.search(post.text):
         return False
     text = post.text
     low = text.lower() if low is None else low

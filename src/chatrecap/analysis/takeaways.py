@@ -140,8 +140,9 @@ def _means(blocks: list, groups: Sequence[Sequence[int]]) -> list:
 
 
 _URL = re.compile(r"https?://\S+|www\.\S+|\b\S+\.(?:com|org|net|io|co)/\S*")
+# "A1:", "@ann A2 (late):", "#chat A3 -", "A1 & A2:", "A1/Q1" at the start: not the headline.
 _LABELLED = re.compile(r"^(?:\s*(?:\.?@\w+|#\w+(?=\s))[,:]?)*\s*[AQ]\s?\d+[a-z]?\b"
-                       r"(?:\s*(?:&|and|/|,|\+)\s*[AQ]?\s?\d+[a-z]?\b)*"  # "A1 & A2:", "A1/Q1"
+                       r"(?:\s*(?:&|and|/|,|\+)\s*(?:[AQ]\s?\d+[a-z]?\b|\d+[a-z]?(?=\s*[:.)\-–—])))*"
                        r"(?:\s*\([^)]{0,30}\))?\s*[:.)\-–—]*\s*", re.IGNORECASE)
 _HANDLES, _TAIL = re.compile(r"^(?:\s*\.?@\w+[,:]?)+\s*"), re.compile(r"(?:\s*[#@]\w+[,.!]?)+\s*$")
 _OPENER = re.compile(r"^(?:(?:but|and|so|also|plus|or|then)\s+|(?:yes|no|yeah|yep|honestly|well|ha+|lol"
@@ -162,7 +163,8 @@ _DANGLING = frozenset("a an the and or but of to for with in on at by from as in
 def _clean(text: str, chat: str) -> str:
     text = _TAIL.sub("", html.unescape(_URL.sub(" ", text)).strip())
     if chat:  # trailing tags are gone; one inside a sentence is a word of it ("the #X is fun")
-        text = re.sub(rf"^\s*#{re.escape(chat)}\b\s*", "", text, flags=re.IGNORECASE)  # (one before a label)
+        # (the chat's own tag before a label goes; one that is the sentence's subject stays)
+        text = re.sub(rf"^\s*#{re.escape(chat)}\b\s*(?=[AQ]\s?\d)", "", text, flags=re.IGNORECASE)
         text = re.sub(rf"#({re.escape(chat)})\b", r"\1", text, flags=re.IGNORECASE)
     text = _LABELLED.sub("", text, count=1) if _LABELLED.match(text) else _HANDLES.sub("", text)
     text = "".join(ch for ch in re.sub(r"[#@](\w)", r"\1", text)

@@ -72,7 +72,8 @@ TOLERANCE_SECONDS = 90
 #: A Date further than this from its id's time is a wrong day, not a zone (zones span 26 hours).
 ZONE_SPAN_SECONDS = 26 * 3600
 _QUERY_TAG = re.compile(r"[#\uff03](\w+)")
-_QUOTE_RT = re.compile(r"(?<=\S)\s+RT @(\w+):")  # "comment RT @ann: ...": a quote (not a retweet)
+# "comment RT @ann: ...", or glued to a last tag ("#chatRT @ann: ..."): a quote (not a retweet)
+_QUOTE_RT = re.compile(r"(?:(?<=\S)\s+|(?<=[a-z0-9_]))RT @(\w+):")
 
 
 class TwitterArchiverSource(Source):
@@ -258,9 +259,9 @@ def _row(name: str, line: int, columns: Columns, row: list[str], channel: str | 
 
     handle = (get("Screen Name") or "").lstrip("@") or None
     original = get("Tweet Text") or ""
+    links = split_links(get("Link(s)"))
     text = clean_text(original)
     mentions, hashtags, urls = text_entities(text)
-    links = split_links(get("Link(s)"))
     locations = columns.find_all("Location")
     avatar = get("Profile Image")
     yield Post(
@@ -302,9 +303,11 @@ def _row(name: str, line: int, columns: Columns, row: list[str], channel: str | 
 
 def _quoted(text: str, links: list[str]) -> str | None:
     """The tweet a quote tweet quotes: the sheet writes it as "comment RT @ann: her words"
-    with a link to her status among the links."""
+    with a link to her status among the links. (The text stays whole: her tweet is rarely in
+    the sheet, and without her words the comment often says little: "Let's try this way".)
+    A manual retweet ("RT @bob: ...") is no quote of what it retweets."""
     m = _QUOTE_RT.search(text)
-    if m is None:
+    if m is None or text.lstrip().startswith("RT @"):
         return None
     for link in links:
         parts = status_url_parts(link)
