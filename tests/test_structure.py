@@ -101,7 +101,7 @@ def test_every_filing_has_a_reason_and_a_confidence(labelled):
     ("Q1: What makes a thought leader?", 1), ("Q2 - Who do you trust?", 2),
     ("Question 3: how do you measure it?", 3), ("q4) last one", 4),
     ("@friend Q5. tell me", 5), ("A1: original research", None), ("Quick note", None),
-    ("Q&A starts now", None), ("#edchat Q6: what now?", 6),
+    ("Q&A starts now", None), ("#edchat Q6: what now?", 6), ("Q1a: and first", 1), ("Q4K video", None),
 ])
 def test_question_labels(text, number):
     assert question_label(text) == number

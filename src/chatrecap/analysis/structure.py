@@ -64,8 +64,8 @@ _DOMAIN = r"[\w-]+(?:\.[\w-]+)*\.(?-i:[a-z]{2,})(?![\w-])"
 HANDLE = rf"(?>\w+@{_DOMAIN}|{_DOMAIN}|\w+(?!@\w))"
 # "Q1:", "Q2 -", "Question 3", "Q4)", "Q5." at the start (after handles, the chat's tag or an emoji).
 _QUESTION_LABEL = re.compile(
-    rf"^[\W_]*?(?:(?:@{HANDLE}\s+|#\w+\s+)*)(?:\bQ|\bQuestion\s*#?)\s?(\d{{1,2}})\b\s*(?:[:.)\-–—]|\s)",
-    re.IGNORECASE)
+    rf"^[\W_]*?(?:(?:@{HANDLE}\s+|#\w+\s+)*)(?:\bQ|\bQuestion\s*#?)\s?(\d{{1,2}})(?:[a-z](?=\s*[:.)\-–—]))?\b"
+    r"\s*(?:[:.)\-–—]|\s)", re.IGNORECASE)  # ("Q1a:", a first part, is Q1)
 # "A1:", "a2 -", "A3)", "A4.", "Answer 1:", "A1/Q1", "A1a:" (a first part) at the start (after
 # handles, the chat's tag or an emoji).
 _ANSWER_LABEL = re.compile(r"^[^\w@#]*#?(?:A|Answer\s*#?)\s?(\d{1,2})(?:[a-z](?=\s*[:.)\-–—/]))?\b"
