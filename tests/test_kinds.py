@@ -232,6 +232,9 @@ def test_a_mastodon_address_is_read_by_its_own_part():
     ("teachquotes", "Teacher Quotes", "A random quote from great educators 4 times a day", None,
      ORGANIZATION),
     ("mitpress", "MIT Press", None, None, ORGANIZATION),
+    ("jd_codes", "JD", "I'm a bot developer. Mum of two. she/her", None, PERSON),
+    ("JoyPressWrites", "Joy Press", "Journalist, author", None, PERSON),
+    ("MarshallU", "Marshall University", None, None, ORGANIZATION),
 ])
 def test_profiles_of_bots_shops_outlets_and_domains(handle, name, bio, url, kind):
     guess = classify_account(handle, name, bio, url)

@@ -352,6 +352,19 @@ def test_after_a_cue_an_organisation_with_the_and_names_with_initials_or_titles(
                      "Jane Smith", "R. D. Lankes", "J. K. Rowling"]
 
 
+def test_a_name_after_a_cue_ends_with_its_sentence() -> None:
+    """The next sentence's words are neither part of the name nor nominees ("Podcast episode
+    is up" is no surname, "Bob Jones disagreed" no vote); names that are dates and people
+    or places an organisation is named after are read as they are."""
+    found = [(who, n) for who, n, _ in run(
+        post(2, "ann", "h/t Jane Smith. Podcast episode is up"),
+        post(3, "bob", "h/t Priya Raman. Bob Jones disagreed though"),
+        post(4, "cy", "h/t Tobias Wren. Hated the Acme Group report"),
+        post(5, "dan", "shout out to Jun Wang"), post(6, "eve", "check out Howard University"))]
+    assert found == [("ann", "Jane Smith"), ("bob", "Priya Raman"), ("cy", "Tobias Wren"),
+                     ("dan", "Jun Wang"), ("eve", "Howard University")]
+
+
 def test_initials_stop_and_names_cut_by_them() -> None:
     assert [n for _, n in _answers("A4: R.D. Lankes and G Suite", "A4 W.E.B. Du Bois, and I’m Late")] == [
         "R. D. Lankes", "Du Bois"]

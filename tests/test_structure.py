@@ -195,6 +195,8 @@ def test_a_hosts_any_or_is_there_question_is_a_prompt(question):
 ])
 def test_asking_for_questions_is_no_room_question(text):
     assert not _is_room_question(_garden([("host", text)]).posts[0])
+    asking = "Do you have any questions you always ask in job interviews? #GardenChat"
+    assert _is_room_question(_garden([("host", asking)]).posts[0])  # (a topic, not a call for questions)
 
 
 def test_any_questions_in_a_reminder_or_a_sign_off_opens_no_topic():

@@ -218,6 +218,10 @@ def test_headline_reads_like_a_headline() -> None:
     # A number after a label is the sentence's, and the chat's tag as the subject stays.
     assert headline(["A3 and 4 year olds learn through play"], {"olds": 1.0}, "") == (
         "4 year olds learn through play")
+    assert headline(["#NewsChat @host A1: Pester makes refactoring safe"], {"pester": 1.0},
+                    "newschat") == "Pester makes refactoring safe"
+    both = headline(["A1 & 3D printing is fun for kids"], {"printing": 1.0}, "")
+    assert both == "3D printing is fun for kids"
     assert headline(["#NewsChat is a great way to meet the community"], {"community": 1.0},
                     "newschat").startswith("NewsChat is a great way")
 

@@ -50,9 +50,10 @@ _ORG_WORDS = frozenset(
     "shop company solutions systems technologies services consulting partners ventures capital council "
     "academy centre center analytics api award awards days learn support help journal review research "
     "zoo museum library gallery department package packages updates press farm".split())
-_HANDLE_ORG_PARTS = _ORG_WORDS | {"inc", "org", "teams", "server", "functions", "live", "pod", "tech", "gov",
-                                  "edu", "museum", "library", "congress", "archive", "archives",
-                                  "gallery", "hospital", "ministry", "embassy", "journal"}
+_SURNAME_WORDS = frozenset({"press", "farm"})  # organisation words that are surnames too
+_HANDLE_ORG_PARTS = (_ORG_WORDS - _SURNAME_WORDS) | {
+    "inc", "org", "teams", "server", "functions", "live", "pod", "tech", "gov", "edu", "museum", "library",
+    "congress", "archive", "archives", "gallery", "hospital", "ministry", "embassy", "journal"}
 # Organisation words long enough to tell at the end of any handle ("R4DScommunity").
 _HANDLE_ORG_TAILS = tuple(sorted(w for w in _HANDLE_ORG_PARTS if len(w) >= 6))
 _HANDLE_ORG_ENDS = ("hq", "team", "news", "app", "official", "labs", "group", "sug", "conf", "summit",
@@ -119,11 +120,12 @@ _PLAIN_HANDLE = re.compile(r"[A-Za-z0-9_]+")
 # An automated account says so ("I am a bot", "a bot by @x", "Bot" in its name; not "not a
 # bot", "a bot developer"): its "I" is no person. A posting schedule ("every six hours",
 # "four times daily") is a weaker sign: a person may say it too.
+_NOT_THE_BOT = (r"(?![\s-]+(?:develop|mak|build|creat|enthusias|dev\b|engineer|fan|framework|platform|"
+                r"compan|startup|wrangl|network|free|detect))")  # ("a bot developer" is a person)
 _BOT_BIO = re.compile(
-    r"(?<!not )\b(?:i'?m|i am|this is|am|is|just)\s+(?:a|an)\s+(?:\w+\s+)?bot\b|"
-    r"^\W*(?:a|an|the)\s+(?:\w+\s+)?bot\b(?![\s-]+(?:develop|mak|build|creat|enthusias|dev\b|engineer|"
-    r"fan|framework|platform|compan|startup|wrangl|network|free|detect))|"
-    r"\bbots?\s+(?:made\s+|run\s+|built\s+)?by\b|\bbot\s+(?:that|which|posting|tweeting|sharing|tooting)\b|"
+    rf"(?<!not )\b(?:i'?m|i am|this is|am|is|just)\s+(?:a|an)\s+(?:\w+\s+)?bot\b{_NOT_THE_BOT}|"
+    rf"^\W*(?:a|an|the)\s+(?:\w+\s+)?bot\b{_NOT_THE_BOT}|"
+    r"\bbots?\s+(?:made\s+|run\s+|built\s+)?by\s+@|"
     r"\bautomated account|\bautomatically (?:tweets|posts|toots)", re.I)
 _SCHEDULE_BIO = re.compile(
     r"\b(?:every (?:\d+|one|two|three|four|five|six|few) (?:hours?|minutes?)|every hour|"
@@ -170,7 +172,7 @@ def _name_votes(name: str, votes: Votes) -> bool:
     if _BOT_NAME.search(clean):
         votes.append((-2.5, 'name says "bot"'))
     org = next((w for w in words if w in _ORG_WORDS), None)
-    if org and len(words) == 2 and words[1] == org and given_name(words[0]):
+    if org in _SURNAME_WORDS and len(words) == 2 and words[1] == org and given_name(words[0]):
         org = None  # a surname that is a group's word too: "Bill Press", "Martin Farm"
     if org and not legal:
         votes.append((-2.0, f'word "{org}" in the name'))

@@ -82,9 +82,12 @@ _WORTH_FOLLOWING = re.compile(
     r"(?:follow|to\s+be\s+followed)|(?:is|are)\s+(?:a\s+)?must[- ]follows?|(?:is|are)\s+(?:so\s+|well\s+|"
     r"really\s+)?worth\s+(?:a\s+)?follow(?:ing)?)\b", re.IGNORECASE)
 _WORTH_FOLLOWING_HINTS = ("deserve", "must", "worth")  # as _CUE_HINTS: one is in every match
+# A word of a name after a cue: initials ("R.D."), a title ("Dr."), a capitalised word; a
+# full stop after anything else ends the sentence, and the name.
+_NAME_WORD = r"(?:(?:[A-Z]\.){1,3}|(?:Dr|Mr|Mrs|Ms|Mx|Prof|Rev)\.|[A-Z][\w'’-]*)"
 # The nominees right after a cue: handles and names joined by commas, "and", "&" or "+".
 _ITEMS = re.compile(r"(?:(?:\s*(?:,|&|\+|\band\b))*\s*"
-                    rf"(?:@{HANDLE}(?:['’]s)?|[A-Z][\w'’-]*\.?(?:\.?[A-Z]\.)*(?:\s+[A-Z][\w'’-]*\.?){{1,3}}))+")
+                    rf"(?:@{HANDLE}(?:['’]s)?|{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}}))+")
 _HANDLE = re.compile(rf"(?<!\w)@({HANDLE})")
 _NOISE = re.compile(rf"https?://\S+|#\w+|@{HANDLE}")
 _NEGATED_BEFORE = re.compile(
@@ -108,7 +111,7 @@ now of oh ok okay on once one only or other our out over please plus pro real re
 seconding she should since so some still stop such sure thank thanks that thats the their them then there
 these they this those though thought through to today together too top true truly up very via was we well were
 what when where which while who why will with without wow yes yet you your yours
-mon tue tues wed thu thur thurs fri sat sun feb mar apr jun jul aug sep sept oct nov dec""".split())
+mon tue tues thu thur thurs fri feb apr jul aug sep sept oct nov dec""".split())  # (not Jun, Sun, Mar...)
 _NOT_A_SURNAME = set("""monday tuesday wednesday thursday friday saturday sunday january february march april
 may june july august september october november december summit conference podcast show webinar book
 newsletter review group labs media agency awards inc ltd llc co academy institute university school team
@@ -437,8 +440,8 @@ def _organizations(text: str) -> list[tuple[int, str, bool]]:
             a in _ORG_HEADS and b in ("of", "for") for a, b in zip(tokens, tokens[1:], strict=False))
         if not (group or (named and len(run) >= 2)):
             continue
-        if not group and len(run) == 2 and given_name(run[0].group(0)):
-            continue  # a person whose surname is a group's word ("Joy Press", "Ann Group")
+        if not group and len(run) == 2 and tokens[-1] == "press" and given_name(run[0].group(0)):
+            continue  # a person whose surname is a group's word ("Joy Press"; not "Howard University")
         lead = before.split()[-2:]
         low_lead = [w.lower() for w in lead]
         if not group and (low_lead[-1:] and low_lead[-1] in _THING_BEFORE - {"the"} | {"of"}

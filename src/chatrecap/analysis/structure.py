@@ -101,8 +101,9 @@ _ROOM_QUESTION = re.compile(r"\b(?:anyone|anybody|everyone|y'?all|you all|folks|
                             r"(?:questions?|qs)\b)|are there|is there)\b[^?]*\?",
                             re.IGNORECASE)  # ("Any questions?" opens no topic)
 # "Are there any questions?", "Do you have any questions for us?", "Questions, anyone?"
-_ASKS_FOR_QUESTIONS = re.compile(r"\b(?:any|have|got)\s+(?:\w+\s+){0,2}?(?:questions?|q'?s)\b[^?]{0,40}\?"
-                                 r"|\bquestions?,?\s+any(?:one|body)\b", re.IGNORECASE)
+_ASKS_FOR_QUESTIONS = re.compile(
+    r"\bany\s+(?:\w+\s+){0,2}?(?:questions?|q'?s)\s*(?:for\s+(?:us|me|him|her|them|our\s+\w+)\s*)?"
+    r"(?:,\s*\w+\s*)?(?:\?|$|before\b|so far\b)|\bquestions?,?\s+any(?:one|body)\b", re.IGNORECASE)
 # A question without its question mark: "What is the biggest challenge you face with X."
 _ROOM_QUESTION_OPENING = re.compile(
     r"^(?:so,?\s+|ok,?\s+|q:\s*)?(?:what|how|who|which|why|anyone|anybody|does anyone|"

@@ -164,9 +164,13 @@ def _clean(text: str, chat: str) -> str:
     text = _TAIL.sub("", html.unescape(_URL.sub(" ", text)).strip())
     if chat:  # trailing tags are gone; one inside a sentence is a word of it ("the #X is fun")
         # (the chat's own tag before a label goes; one that is the sentence's subject stays)
-        text = re.sub(rf"^\s*#{re.escape(chat)}\b\s*(?=[AQ]\s?\d)", "", text, flags=re.IGNORECASE)
+        text = re.sub(rf"^\s*#{re.escape(chat)}\b[\s:,\-–—]*(?=(?:\.?@\w+[,:]?\s*)*[AQ]\s?\d)", "", text,
+                      flags=re.IGNORECASE)
         text = re.sub(rf"#({re.escape(chat)})\b", r"\1", text, flags=re.IGNORECASE)
-    text = _LABELLED.sub("", text, count=1) if _LABELLED.match(text) else _HANDLES.sub("", text)
+    if _LABELLED.match(text):  # (and what joined a second label: "A1 & 3D printing")
+        text = re.sub(r"^[&/+,]\s*", "", _LABELLED.sub("", text, count=1))
+    else:
+        text = _HANDLES.sub("", text)
     text = "".join(ch for ch in re.sub(r"[#@](\w)", r"\1", text)
                    if ch.isalnum() or ch.isspace() or ch in ".,;:!?'’\"-–—()=&+%/$")
     return re.sub(r"[ \t]+", " ", text).strip()
