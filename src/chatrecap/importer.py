@@ -24,7 +24,7 @@ import threading
 import time
 import uuid
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -615,8 +615,8 @@ def _import_bundle(store: Store, path: Path, inner: Path, report: FileReport, st
             for entry, member in zip(entries, members, strict=True):
                 names[entry.name] += 1  # (two entries of one name are two files: told apart)
                 name = f"{path}!{entry.name}" + (f" ({names[entry.name]})" if names[entry.name] > 1 else "")
-                root = None if isinstance(member, InputError) or member in alone else next(
-                    (r for r in exports if member.is_relative_to(r)), None)
+                root = None if isinstance(member, InputError) or member in alone else _export_of(
+                    member, exports)
                 if isinstance(member, InputError):
                     part = FileReport(name, error=str(member))
                 elif root is not None:  # a file of an export read whole: read with it, once
@@ -769,6 +769,11 @@ def _export_folders(tree: Path, fmt: str | None,
     return {tree: whole[1] or fmt}
 
 
+def _export_of(member: Path, exports: Collection[Path]) -> Path | None:
+    """The folder read as an export that holds ``member``, if one does."""
+    return next((root for root in exports if member.is_relative_to(root)), None)
+
+
 def _archives_within(exports: dict[Path, str | None], members: list[Path | InputError],
                      fmt: str | None) -> set[Path]:
     """The files of the folders read as exports that another source reads as archives of
@@ -778,8 +783,8 @@ def _archives_within(exports: dict[Path, str | None], members: list[Path | Input
         return set()
     found = set()
     for member in members:
-        if isinstance(member, Path) and (export := next(
-                (exports[r] for r in exports if member.is_relative_to(r)), None)) is not None:
+        root = _export_of(member, exports) if isinstance(member, Path) else None
+        if root is not None and (export := exports[root]) is not None:
             try:
                 sure, source_id = recognised(take_sample(member))
             except InputError:

@@ -28,7 +28,7 @@ from scipy import sparse
 from chatrecap.analysis.corpus import ChatPost, Corpus
 from chatrecap.analysis.endorsement import agrees, disagrees
 from chatrecap.analysis.highlights import CREDITED_ECHO, ECHO
-from chatrecap.analysis.structure import HANDLE
+from chatrecap.analysis.structure import LEADING_HANDLES, MENTION
 from chatrecap.analysis.takeaways import MIN_TOKENS, stem
 from chatrecap.analysis.textvec import chunk_words, tokens
 
@@ -46,8 +46,6 @@ NAMED_STEP = 1 << 15  # naming posts judged at a time (memory: CREDIT_RECENT pai
 PHRASE_PARTS = 4  # phrases sought a part at a time, by first word (memory: a part's arrays)
 NOVELTY = 5.0  # a phrase is new if its later rate would have shown it this often before
 PHRASE_LAG = timedelta(days=1)  # a phrase is adopted when it lives on after its session
-_ADDRESS = re.compile(rf"^(?:[\s.]*@{HANDLE})+")
-_HANDLE = re.compile(rf"(?<!\w)@({HANDLE})")
 _QUESTION = re.compile(r"\?|^\W*Q\d{1,2}\b", re.IGNORECASE)
 
 
@@ -147,7 +145,7 @@ def _named_pairs(posts: list[ChatPost], rows: np.ndarray, ntok: np.ndarray, auth
     namers, named = array("q"), array("q")  # (later post, named author): compact, millions at scale
     for k in rows.tolist():
         if posts[k].mentions:
-            for h in {h.lower() for h in _HANDLE.findall(_ADDRESS.sub("", posts[k].text))}:
+            for h in {h.lower() for h in MENTION.findall(LEADING_HANDLES.sub("", posts[k].text))}:
                 if h in handles:
                     namers.append(k)
                     named.append(handles[h])

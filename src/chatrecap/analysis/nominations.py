@@ -25,6 +25,7 @@ from chatrecap.analysis.corpus import ChatPost, Corpus
 from chatrecap.analysis.kinds import given_name, human_name
 from chatrecap.analysis.structure import (
     HANDLE,
+    MENTION,
     SIMILARITY,
     WINDOW,
     Structure,
@@ -88,7 +89,6 @@ _NAME_WORD = r"(?:(?:[A-Z]\.){1,3}|(?:Dr|Mr|Mrs|Ms|Mx|Prof|Rev)\.|[A-Z][\w'’-]
 # The nominees right after a cue: handles and names joined by commas, "and", "&" or "+".
 _ITEMS = re.compile(r"(?:(?:\s*(?:,|&|\+|\band\b))*\s*"
                     rf"(?:@{HANDLE}(?:['’]s)?|{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}}))+")
-_HANDLE = re.compile(rf"(?<!\w)@({HANDLE})")
 _NOISE = re.compile(rf"https?://\S+|#\w+|@{HANDLE}")
 _NEGATED_BEFORE = re.compile(
     r"(?:\bnot|\bnever|\bexcept|\bunlike|\bother\s+than|\binstead\s+of|\bexcluding|"
@@ -281,14 +281,12 @@ def _nominees(post: ChatPost, corpus: Corpus, structure: Structure,
     groups: set[int] = set()  # where the names the post speaks of as groups start
     if answers or (low is None or "#ff" in low or "followfriday" in low) and _FOLLOW_FRIDAY.search(text):
         cue = PROMPT_CUE if answers else "#FF"
-        found += [(m.start(), m.group(1), True, cue) for m in _HANDLE.finditer(text)]
+        found += [(m.start(), m.group(1), True, cue) for m in MENTION.finditer(text)]
         if answers:
             orgs = _organizations(text)
-            taken = [(start, start + len(name)) for start, name, _ in orgs]
             found += [(start, name, False, cue) for start, name, _ in orgs]
             groups |= {start for start, _, group in orgs if group}
-            found += [(start, name, False, cue) for start, name in _names(text)
-                      if not any(a < start + len(name) and start < b for a, b in taken)]
+            found += [(start, name, False, cue) for start, name in _names(text) if _apart(start, name, orgs)]
     elif low is None or any(map(low.__contains__, _ANY_HINT)) or any(map(text.__contains__, _ANY_CASED_HINT)):
         for (cue, pattern), (hints, cased) in zip(_CUES, _CUE_HINTS_SPLIT, strict=True):
             if low is not None and not (any(map(low.__contains__, hints))
@@ -311,13 +309,13 @@ def _nominees(post: ChatPost, corpus: Corpus, structure: Structure,
                 if items is None:
                     continue
                 span = items.group(0)
-                found += [(m.end() + h.start(), h.group(1), True, cue) for h in _HANDLE.finditer(span)]
+                found += [(m.end() + h.start(), h.group(1), True, cue) for h in MENTION.finditer(span)]
                 found += [(m.end() + start, name, False, cue) for start, name in _names(span)
-                          if not any(o[0] <= m.end() + start < o[0] + len(o[1]) for o in orgs)]
+                          if _apart(m.end() + start, name, orgs)]
     if not answers and (low is None or any(map(low.__contains__, _WORTH_FOLLOWING_HINTS))):
         for m in _WORTH_FOLLOWING.finditer(text):
             found += [(m.start(1) + h.start(), h.group(1), True, "worth following")
-                      for h in _HANDLE.finditer(m.group(1))]
+                      for h in MENTION.finditer(m.group(1))]
     if not found:
         return []
     skip = _reply_circle(post, corpus, structure)
@@ -335,6 +333,12 @@ def _nominees(post: ChatPost, corpus: Corpus, structure: Structure,
     return result
 
 
+def _apart(start: int, name: str, orgs: list[tuple[int, str, bool]]) -> bool:
+    """Whether a person's name found at ``start`` lies outside every organisation's name
+    ("Nielsen Norman Group" holds no "Nielsen Norman")."""
+    return not any(at < start + len(name) and start < at + len(org) for at, org, _ in orgs)
+
+
 def _reply_circle(post: ChatPost, corpus: Corpus, structure: Structure) -> set[int]:
     """Where the leading handles that only address the post's reply target start: the
     replied-to author and whoever they addressed or mentioned (a reply is addressed to all
@@ -348,7 +352,7 @@ def _reply_circle(post: ChatPost, corpus: Corpus, structure: Structure) -> set[i
         circle |= {parent.handle.lower(), *addressed(parent.text), *(m.lower() for m in parent.mentions)}
     circle |= {h.split("@")[0] for h in circle if "@" in h}  # (Mastodon shows "@ala" for ala@x.social)
     labelled = answer_label(post.text) is not None
-    return {m.start() for m in _HANDLE.finditer(lead.group(0))
+    return {m.start() for m in MENTION.finditer(lead.group(0))
             if labelled or post.reply_to_id and parent is None or m.group(1).lower() in circle}
 
 

@@ -70,9 +70,10 @@ _QUESTION_LABEL = re.compile(
 # handles, the chat's tag or an emoji).
 _ANSWER_LABEL = re.compile(r"^[^\w@#]*#?(?:A|Answer\s*#?)\s?(\d{1,2})(?:[a-z](?=\s*[:.)\-–—/]))?\b"
                            r"\s*(?:[:.)\-–—/&,]|\s|$)", re.IGNORECASE)  # (not "A1C is", "A11y", "A 3D")
-_LEADING_HANDLES = re.compile(rf"^(?:[.\s]*@({HANDLE}))+")
+# The handles a post starts with, and each mention: other modules read handles so too.
+LEADING_HANDLES = re.compile(rf"^(?:[.\s]*@({HANDLE}))+")
 _LEADING_MARKS = re.compile(rf"^(?:[.\s]*(?:@{HANDLE}|#(?![AaQq]\d)\w+(?=\s)))+")  # ("#A1" is a label)
-_HANDLE = re.compile(rf"(?<!\w)@({HANDLE})")
+MENTION = re.compile(rf"(?<!\w)@({HANDLE})")
 _CHATTER = re.compile(
     r"\b(?:hi|hello|hey|howdy|greetings|good (?:morning|afternoon|evening)|welcome|joining|"
     r"here from|checking in|glad to be|happy to be|thanks?(?: you)?|thx|ty|bye|see (?:you|ya)|"
@@ -149,14 +150,14 @@ def answer_label(text: str) -> int | None:
 def addressed(text: str) -> list[str]:
     """Handles a post starts with ("@ann @bob thanks"): whom it replies to on platforms
     or archives without reply ids. Lower-case."""
-    m = _LEADING_HANDLES.match(text)
-    return [h.lower() for h in _HANDLE.findall(m.group(0))] if m else []
+    m = LEADING_HANDLES.match(text)
+    return [h.lower() for h in MENTION.findall(m.group(0))] if m else []
 
 
 @lru_cache(maxsize=1 << 16)  # asked of a post by the filing, the prompts and the nominations
 def is_chatter(text: str) -> bool:
     """A greeting, thanks or logistics note: short and made of those words."""
-    body = _LEADING_HANDLES.sub("", text)
+    body = LEADING_HANDLES.sub("", text)
     chunks = body.split()  # words besides hashtags, links and handles: counted only if need be
     if len(chunks) > CHATTER_MAX_WORDS and sum(
             not w.startswith(("#", "http", "@")) for w in chunks) > CHATTER_MAX_WORDS:
@@ -170,14 +171,14 @@ def is_chatter(text: str) -> bool:
 def _is_room_question(post: ChatPost, low: str | None = None) -> bool:
     """An open question to everyone, not a reply to someone (``low``: its text lower-cased);
     asking whether anyone has questions opens no topic."""
-    if post.reply_to_id or addressed(post.text) or _ASKS_FOR_QUESTIONS.search(post.text):
+    if post.reply_to_id or addressed(post.text):
         return False
     text = post.text
     low = text.lower() if low is None else low
     return ((_ROOM_QUESTION_F.search(text, low)
              or _ROOM_QUESTION_OPENING_F.match(text.lstrip("#").strip())
              or _ROOM_QUESTION_ANYWHERE_F.search(text, low))
-            and not is_chatter(text))
+            and not is_chatter(text) and not _ASKS_FOR_QUESTIONS.search(text))  # (the rarest last)
 
 
 def _is_housekeeping(text: str) -> bool:

@@ -104,6 +104,11 @@ def number(n: Any) -> str:
     return f"{int(n):,}"
 
 
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """The noun for ``n`` of a thing: "post" for one, "posts" (or ``many``) otherwise."""
+    return one if n == 1 else many or f"{one}s"
+
+
 def safe_url(url: str | None) -> str | None:
     """The url if it is a plain http(s) link; a recap never links anything else."""
     return url if url and _SAFE_URL.match(url) else None
@@ -236,9 +241,9 @@ def facts(recap: Recap) -> list[Fact]:
     s = recap.stats or {}
     out: list[Fact] = []
     if s.get("posts") is not None:
-        parts = [f"{number(s[k])} {word if s[k] != 1 else one}"
-                 for k, word, one in (("originals", "original", "original"), ("reposts", "reposts", "repost"),
-                                      ("replies", "replies", "reply"), ("quotes", "quotes", "quote"))
+        parts = [f"{number(s[k])} {plural(s[k], one, many)}"
+                 for k, one, many in (("originals", "original", "original"), ("reposts", "repost", None),
+                                      ("replies", "reply", "replies"), ("quotes", "quote", None))
                  if s.get(k) is not None]
         out.append(Fact("Posts", number(s["posts"]), ", ".join(parts) or None))
     if s.get("participants") is not None:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from html import escape
 
 from chatrecap.recap.model import Network
-from chatrecap.render._common import clock, hhmm, zone_of
+from chatrecap.render._common import clock, hhmm, plural, zone_of
 
 ACCENT, PEAK, GRID, INK, MUTED = "#4f46e5", "#db2777", "#e5e7eb", "#1f2937", "#6b7280"
 FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif"'
@@ -71,7 +71,7 @@ def activity(rows: list[dict]) -> str:
         h = plot_h * n / y_max
         body.append(f'<rect x="{_pct(left + (i + 0.1) * slot)}" y="{_px(top + plot_h - h)}" '
                     f'width="{_pct(slot * 0.8)}" height="{_px(h)}" fill="{PEAK if n == peak else ACCENT}">'
-                    f"<title>{clock(rows[i]['minute'])}: {_posts(n)}</title></rect>")
+                    f"<title>{clock(rows[i]['minute'])}: {n} {plural(n, 'post')}</title></rect>")
     base = top + plot_h
     body.append(f'<line x1="{_pct(left)}" x2="100%" y1="{base}" y2="{base}" stroke="{MUTED}"/>')
     step = next((s for s in (1, 2, 5, 10, 15, 30, 60, 120, 240, 480) if len(rows) / s <= 6), 1440)
@@ -89,7 +89,7 @@ def activity(rows: list[dict]) -> str:
     first, last = hhmm(rows[0]["minute"]), hhmm(rows[-1]["minute"])
     return _svg(height, "Posts per minute",
                 f"Posts per minute from {first} to {last} {zone_of(rows[-1]['minute'])}; the busiest "
-                f"minute had {_posts(peak)}.", body)
+                f"minute had {peak} {plural(peak, 'post')}.", body)
 
 
 def contributors(rows: list[dict], limit: int = 10) -> str:
@@ -111,7 +111,7 @@ def contributors(rows: list[dict], limit: int = 10) -> str:
         w = max(88 * n / most, 0.5)  # percent: room is left for the number after the bar
         body.append(f'<text x="0" y="{y + 14}" font-size="13" fill="{INK}">{escape(label)}</text>')
         body.append(f'<rect x="0" y="{y + 20}" width="{_pct(w)}" height="14" rx="3" fill="{ACCENT}">'
-                    f"<title>{escape(handle)}: {_posts(n)}</title></rect>")
+                    f"<title>{escape(handle)}: {n} {plural(n, 'post')}</title></rect>")
         body.append(f'<text x="{_pct(w)}" dx="6" y="{y + 32}" font-size="12" fill="{MUTED}">{n}</text>')
     return _svg(height, "Most active participants",
                 f"Posts by the {len(rows)} most active participants.", body)
@@ -119,10 +119,6 @@ def contributors(rows: list[dict], limit: int = 10) -> str:
 
 KIND_COLOURS = {"person": ACCENT, "organization": "#d97706"}
 OTHER_COLOUR = "#9ca3af"
-def _posts(n: int) -> str:
-    return "1 post" if n == 1 else f"{n} posts"
-
-
 _PLURAL = {"reply": "replies", "mention": "mentions", "repost": "reposts", "quote": "quotes"}
 LABELLED = 8  # accounts whose handle is always written; the others show theirs on hover
 

@@ -91,8 +91,7 @@ def _questions(recap: Recap) -> list[str]:
         label, text = c.question_parts(q)
         out += [f"### {label}: {_heading(text)}", ""]
         answers = c.posts(recap, q.answer_ids)
-        counted = f"{len(answers)} answer{'' if len(answers) == 1 else 's'}"
-        out += [f"*Asked by @{escape(q.author)} · {counted}*", ""]
+        out += [f"*Asked by @{escape(q.author)} · {len(answers)} {c.plural(len(answers), 'answer')}*", ""]
         for post in answers:
             out += _quote(post, f"— {_link(_who(post), post.url)}, {c.clock(post.created_at)}")
             out.append("")
