@@ -319,25 +319,30 @@ def _line_spans(path: Path) -> Iterator[tuple[int, int, int]]:
     """(start byte, end byte, number of the first line) of runs of whole lines, so that
     workers read their own lines instead of receiving them."""
     start, line = 0, 1
+    # One buffer, read into again and again: a fresh 8 MB block each time costs the kernel
+    # as much in new pages as the copy itself.
+    buffer = bytearray(CHUNK_BYTES)
     with open(path, "rb") as fh:
-        while block := fh.read(CHUNK_BYTES):
-            if not block.endswith(b"\n"):
-                block += fh.readline()  # finish the line the block cut
-            yield start, start + len(block), line
-            line += _count_lines(block)
-            start += len(block)
+        while got := fh.readinto(buffer):
+            size, lines = got, _count_lines(buffer, got)
+            if buffer[got - 1] != 0x0A:  # "\n"
+                rest = fh.readline()  # finish the line the block cut
+                size, lines = size + len(rest), lines + rest.endswith(b"\n")
+            yield start, start + size, line
+            line += lines
+            start += size
 
 
-def _count_lines(block: bytes) -> int:
-    """The newlines in ``block``. Long lines (an API page per line) are found by jumps from
-    one to the next, which is memchr; ``bytes.count`` looks at each byte, eight times
+def _count_lines(block: bytes | bytearray, end: int) -> int:
+    """The newlines in ``block[:end]``. Long lines (an API page per line) are found by jumps
+    from one to the next, which is memchr; ``bytes.count`` looks at each byte, eight times
     slower, and is kept for short lines (more than one per 4 kB)."""
-    count, position, most = 0, block.find(b"\n"), len(block) >> 12
+    count, position, most = 0, block.find(b"\n", 0, end), end >> 12
     while position >= 0:
         count += 1
         if count > most:
-            return count + block.count(b"\n", position + 1)
-        position = block.find(b"\n", position + 1)
+            return count + block.count(b"\n", position + 1, end)
+        position = block.find(b"\n", position + 1, end)
     return count
 
 
