@@ -56,3 +56,24 @@ def test_the_readme_python_example_runs(tmp_path, data, monkeypatch, capsys):
     printed = capsys.readouterr().out.splitlines()
     assert printed[0] == "1 0 {}"
     assert "'#B2Bchat': {'posts': 1" in printed[1]
+
+
+def test_no_help_text_is_lost_to_rich_markup():
+    """Rich reads "[...]" in a help text as a style and drops it ("'chatrecap[embeddings]'"
+    showed as "'chatrecap'"): every bracketed part of an option's help is shown."""
+    from typer.testing import CliRunner
+
+    def walk(group, path):
+        for name, command in group.commands.items():
+            yield [*path, name], command
+            if hasattr(command, "commands"):
+                yield from walk(command, [*path, name])
+
+    for path, command in walk(typer.main.get_command(app), []):
+        shown = None
+        for param in command.params:
+            for part in re.findall(r"\[[^\]]*\]", getattr(param, "help", None) or ""):
+                if shown is None:
+                    result = CliRunner().invoke(app, [*path, "--help"], env={"COLUMNS": "1000"})
+                    shown = " ".join(result.output.split())
+                assert part.lstrip("\\") in shown, f"{' '.join(path)} {param.opts[0]}: {part} not shown"

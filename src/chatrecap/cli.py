@@ -503,10 +503,10 @@ def recap(
         "--output", "-o", help="Folder to write into. Default: ./recap-<session id>/.",
         show_default=False)] = None,
     title: Annotated[str | None, typer.Option(
-        "--title", help="Title of the recap. Default: '<topic> [#hashtag Recap]'.")] = None,
+        "--title", help="Title of the recap. Default: '<topic> \\[#hashtag Recap]'.")] = None,
     embeddings: Annotated[bool, typer.Option(
         "--embeddings", help="Group answers into themes with sentence embeddings (the "
-        "optional extra: pip install torch==2.13.0 'chatrecap[embeddings]').")] = False,
+        "optional extra: pip install torch==2.13.0 'chatrecap\\[embeddings]').")] = False,
     tz: Annotated[str | None, typer.Option(
         "--tz", help="Show times in this zone, e.g. America/New_York (the JSON keeps UTC). "
         "Default: UTC.", show_default=False)] = None,
