@@ -845,6 +845,12 @@ def test_text_helpers_never_raise(text: str) -> None:
     ("discord", "snake_case, 2*3*4, x * y, https://ex.com/_a_/b*c* stay", "snake_case, 2*3*4, x * y, "
      "https://ex.com/_a_/b*c* stay"),
     ("slack", "*A1:* _pytest_ ~unittest~ and my_var", "A1: pytest unittest and my_var"),
+    # Code is shown as written, marks and all; its marks take nothing from the text around it.
+    ("discord", "`__init__` is **run**", "__init__ is run"),
+    ("discord", "```python\n# setup\nif __name__ == \"__main__\":\n    *args*\n``` **done**",
+     "# setup\nif __name__ == \"__main__\":\n    *args*\n done"),
+    ("discord", "`x`# not a heading\n# Heading", "x# not a heading\nHeading"),
+    ("slack", "`_setup_` and `a ~b~ c`, _it_", "_setup_ and a ~b~ c, it"),
 ])
 def test_chat_markup_marks_are_taken_away(flavour: str, text: str, plain: str) -> None:
     assert plain_markup(text, flavour) == plain

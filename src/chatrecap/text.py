@@ -240,8 +240,8 @@ def html_to_text(markup: str | None) -> str:
 # Chat markup (Discord's Markdown, Slack's mrkdwn): the emphasis marks, spoilers, code
 # marks and headings a client shows as styling, not as text. Links are left whole.
 _LINK = re.compile(r"(https?://\S+)")
-_FENCE = re.compile(r"```(?:[\w+#.-]*\n)?(.*?)```", re.S)
-_CODE = re.compile(r"`([^`\n]+)`")
+# Code, fenced or inline: shown as written, marks and all (`__init__`, `a ~b~ c`).
+_CODE_SPAN = re.compile(r"```(?:[\w+#.-]*\n)?(.*?)```|`([^`\n]+)`", re.S)
 
 
 def _pair(mark: str, single: bool = False) -> re.Pattern[str]:
@@ -261,15 +261,33 @@ _DISCORD_HEADING = re.compile(r"^(?:#{1,3}|-#) (?=\S)", re.M)  # headings and su
 def plain_markup(text: str, flavour: str) -> str:
     """``text`` without the styling marks of a chat's markup: ``flavour`` "discord"
     (**bold**, __underline__, ~~strike~~, ||spoiler||, `code`, headings) or "slack"
-    (*bold*, _italic_, ~strike~, `code`). Marks inside a link are the link's."""
+    (*bold*, _italic_, ~strike~, `code`). Marks inside a link are the link's, and inside
+    code the code's."""
     if not any(mark in text for mark in "*_~|`#"):
         return text
-    text = _FENCE.sub(r"\1", text)
     marks = _DISCORD_MARKS if flavour == "discord" else _SLACK_MARKS
+    out, at = [], 0
+    for code in _CODE_SPAN.finditer(text):
+        out.append(_unmarked(text[at:code.start()], marks, flavour, at == 0 or text[at - 1] == "\n"))
+        out.append(code.group(1) if code.group(1) is not None else code.group(2))
+        at = code.end()
+    out.append(_unmarked(text[at:], marks, flavour, at == 0 or text[at - 1] == "\n"))
+    return "".join(out)
+
+
+def _unmarked(text: str, marks: tuple[re.Pattern[str], ...], flavour: str, line_start: bool) -> str:
+    """Text outside code without its marks; ``line_start``: whether it starts a line (where
+    a Discord heading can be)."""
     parts = _LINK.split(text)
     for index in range(0, len(parts), 2):  # (the odd parts are links)
-        part = _CODE.sub(r"\1", parts[index])
+        part = parts[index]
         for pattern in marks:
             part = pattern.sub(r"\1", part)
-        parts[index] = _DISCORD_HEADING.sub("", part) if flavour == "discord" else part
+        if flavour == "discord" and "#" in part:
+            if index == 0 and not line_start:  # (its first line goes on after code: no heading)
+                first, newline, rest = part.partition("\n")
+                part = first + newline + _DISCORD_HEADING.sub("", rest)
+            else:
+                part = _DISCORD_HEADING.sub("", part)
+        parts[index] = part
     return "".join(parts)
