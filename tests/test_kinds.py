@@ -155,6 +155,23 @@ def test_a_kind_recorded_in_the_archive_and_a_correction_win():
         account_kinds(_corpus(), {"x:@ann": "robot"})
 
 
+def test_an_account_the_platform_flags_as_a_bot_is_no_person(data, tmp_path):
+    """Slack's export flags the GitHub app's messages as a bot's: "@github" was a person."""
+    from chatrecap.analysis.corpus import load_corpus
+    from chatrecap.importer import import_file
+    from chatrecap.store import open_store
+
+    with open_store(tmp_path / "w.db") as store:
+        import_file(store, next((data / "slack").glob("*.zip")))
+        corpus = load_corpus(store, "enrique")
+    bots = [a for a in corpus.authors.values() if a.is_bot]
+    assert {a.handle for a in bots} == {"github"}
+    kinds = account_kinds(corpus)
+    flagged = KindGuess(ORGANIZATION, 0.95, ("the platform flags it as a bot",))
+    assert all(kinds[a.id] == flagged for a in bots)
+    assert account_kinds(corpus, {bots[0].id: PERSON})[bots[0].id].kind == PERSON  # (a user's word wins)
+
+
 def test_the_same_input_gives_the_same_answer(pst):
     assert account_kinds(pst) == account_kinds(pst)
     first = classify_account("RevenueRoomPod", "The Revenue Room Podcast", "A weekly podcast.", "https://rr.fm")

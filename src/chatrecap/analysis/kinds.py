@@ -499,12 +499,12 @@ def account_kinds(corpus: Corpus, corrections: dict[str, str] | None = None) -> 
                 texts[text] = key == target
             elif key == target:
                 texts[text] = True
-    accounts = [(a.id, a.handle, a.name, a.bio, a.url, a.kind) for a in corpus.authors.values()]
+    accounts = [(a.id, a.handle, a.name, a.bio, a.url, a.kind, a.is_bot) for a in corpus.authors.values()]
     for key in sorted(said.keys() - authors):
         spelled = max(sorted(spellings[key]), key=lambda s: sum(c.isupper() for c in s))  # "PSHSummit"
-        accounts.append((f"{spellings[key][spelled]}:@{key}", spelled, None, None, None, None))
+        accounts.append((f"{spellings[key][spelled]}:@{key}", spelled, None, None, None, None, None))
     result: dict[str, KindGuess] = {}
-    for account_id, handle, name, bio, url, stored in accounts:
+    for account_id, handle, name, bio, url, stored, bot in accounts:
         if account_id in corrections:
             kind = corrections[account_id]
             if kind not in (PERSON, ORGANIZATION):
@@ -512,6 +512,8 @@ def account_kinds(corpus: Corpus, corrections: dict[str, str] | None = None) -> 
             result[account_id] = KindGuess(kind, 1.0, ("set by a user",))
         elif stored in (PERSON, ORGANIZATION):
             result[account_id] = KindGuess(stored, 1.0, ("recorded in the archive",))
+        elif bot:  # (Slack, Discord and Mastodon flag apps and bots: no person speaks)
+            result[account_id] = KindGuess(ORGANIZATION, 0.95, ("the platform flags it as a bot",))
         else:
             key = handle.lower()
             # The counts were read for handles as ``_readings`` finds them: plain ones only.
