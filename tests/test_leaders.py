@@ -107,6 +107,27 @@ def test_series_leaders_of_pstweetchat(tmp_path, monkeypatch, capsys, data):
     assert rows[0]["handle"] == "JeffHicks"
     assert rows[0]["evidence"] and rows[0]["recognition"] > rows[1]["recognition"]
     assert len(rows) > 50
+    # The series is its sessions: a stray post between them (a link shared on another day)
+    # is evidence of nothing.
+    from chatrecap.analysis.corpus import load_corpus
+    from chatrecap.analysis.sessions import find_sessions
+    from chatrecap.store import open_store
+
+    with open_store(db) as store:
+        windows = [s.window for s in find_sessions(store, "#PSTweetChat")]
+        times = {p.id: p.created_at for p in load_corpus(store, "#PSTweetChat").posts}
+    evidence = [post for row in rows[:10] for post in row["evidence"]]
+    assert len(evidence) > 100
+    assert all(any(start <= times[post] < end for start, end in windows) for post in evidence)
+
+
+def test_series_leaders_of_a_chat_without_sessions_is_an_error(tmp_path, monkeypatch, capsys, data):
+    db = str(tmp_path / "w.db")
+    assert run_main(monkeypatch, "--db", db, "import", str(data / "twarc2" / "two_tweets.jsonl"),
+                    "--chat", "tiny") in (0, None)
+    capsys.readouterr()
+    assert run_main(monkeypatch, "--db", db, "leaders", "--series", "tiny") == 2
+    assert "No session found in tiny" in capsys.readouterr().err
 
 
 def test_an_organisation_shows_what_it_owes_its_people(example_db, monkeypatch, capsys):

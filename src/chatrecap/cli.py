@@ -603,6 +603,9 @@ def leaders(
         name = _chat_of(store, series or chat)
         if series:
             found = find_sessions(store, name)
+            if not found:
+                raise OptionError(f"No session found in {name}: the chat has no burst of posts "
+                                  "big enough (see `chatrecap sessions`).")
             inputs = series_inputs(store, name, found)
             scope = f"{name}, {_count(len(found), 'session')}"
         else:

@@ -18,7 +18,7 @@ from functools import partial
 from typing import Any
 
 from chatrecap.analysis.companies import Affiliation, affiliations, company_dependence, org_accounts
-from chatrecap.analysis.corpus import Corpus, load_corpus
+from chatrecap.analysis.corpus import ChatPost, Corpus, load_corpus
 from chatrecap.analysis.heretics import early_adopter_credit, early_adopters
 from chatrecap.analysis.kinds import KindGuess, account_kinds, classify_name
 from chatrecap.analysis.network import InteractionGraph, Recognition, build_graph, recognition
@@ -101,9 +101,9 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
                   ranking: Sequence[Recognition] | None) -> list[Leader]:
     weights = weights or LeaderWeights()
     # On a big series the early-idea search, the longest part, runs in a second process
-    # meanwhile, with the people's affiliations and the self-promotion shares of the
-    # accounts of a tenth of the posts: then both take about as long (measured at a
-    # million posts). The shares of the other accounts are worked out here.
+    # meanwhile, with the self-promotion shares of the accounts of a tenth of the posts:
+    # then both take about as long (measured at a million posts: the search alone took 48 s,
+    # the rest here 50 s). The shares of the other accounts are worked out here.
     some = _authors_of(corpus, PROMOTION_ELSEWHERE)
     from_the_posts = soon(_from_the_posts, corpus, some, background=len(corpus.posts) >= PARALLEL_POSTS)
     graph = graph if graph is not None else build_graph(corpus, structure)
@@ -127,7 +127,8 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
         vote_posts.setdefault(key, []).extend(count.post_ids)
     kinds = account_kinds(corpus, corrections)
     promotion = self_promotion(corpus, some, but=True)
-    credit, promoting, affs = from_the_posts()
+    affs = affiliations(corpus)
+    credit, promoting = from_the_posts()
     promotion.update(promoting)
     companies = _companies(corpus, affs, {a: r.score for a, r in ranked.items()}, graph.handles)
     accounts = sorted(set(ranked) | set(votes) | set(credit) | set(corpus.authors))
@@ -166,12 +167,10 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
     return leaders
 
 
-def _from_the_posts(corpus: Corpus, accounts: set[str]) -> tuple[
-        dict[str, float], dict[str, Promotion], dict[str, list[Affiliation]]]:
-    """What needs only the posts: early-idea credit, the self-promotion of ``accounts``, and
-    the people's affiliations."""
-    credit = early_adopter_credit(early_adopters(corpus))
-    return credit, self_promotion(corpus, accounts), affiliations(corpus)
+def _from_the_posts(corpus: Corpus, accounts: set[str]) -> tuple[dict[str, float], dict[str, Promotion]]:
+    """What the second process works out: early-idea credit and the self-promotion of
+    ``accounts``."""
+    return early_adopter_credit(early_adopters(corpus)), self_promotion(corpus, accounts)
 
 
 def _authors_of(corpus: Corpus, share: float) -> set[str]:
@@ -214,10 +213,29 @@ def _companies(corpus: Corpus, affs: dict[str, list[Affiliation]], scores: dict[
 
 def series_inputs(store: Store, chat: str,
                   sessions: Sequence[Session]) -> tuple[Corpus, Structure, list[Nomination]]:
-    """A whole chat as one corpus; replies and nominations read session by session (a
-    prompt of one session is not answered in the next)."""
-    corpus = load_corpus(store, chat)
+    """A whole chat's sessions as one corpus; replies and nominations read session by
+    session (a prompt of one session is not answered in the next)."""
+    corpus = in_sessions(load_corpus(store, chat), sessions)
     return (corpus, *series_structure(corpus, sessions))
+
+
+def in_sessions(corpus: Corpus, sessions: Sequence[Session]) -> Corpus:
+    """The corpus of the sessions' posts: a stray post between them (a reminder, a link shared
+    on another day) stays only as a post theirs may answer, quote or repost."""
+    windows = sorted(s.window for s in sessions)
+    kept: list[ChatPost] = []
+    stray: dict[str, ChatPost] = {}
+    at = 0
+    for post in corpus.posts:  # (both in time order)
+        while at < len(windows) and post.created_at >= windows[at][1]:
+            at += 1
+        if at < len(windows) and post.created_at >= windows[at][0]:
+            kept.append(post)
+        else:
+            stray[post.id] = post
+    if not stray:
+        return corpus
+    return Corpus(corpus.chat, kept, {**corpus.referenced, **stray}, corpus.authors)
 
 
 #: Posts from which a series is analysed by two processes (the sessions are independent).
