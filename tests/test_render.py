@@ -276,10 +276,10 @@ def test_one_of_a_kind_is_singular(recap):
 
     one = replace(recap, stats={**recap.stats, "originals": 1, "reposts": 1, "replies": 1, "quotes": 1})
     posts = next(f for f in facts(one) if f.label == "Posts")
-    assert posts.note == "1 original, 1 repost, 1 reply, 1 quote"
+    assert posts.note == "1 original, 1 repost, 1 reply; 1 of them a quote"  # (the parts add up)
     from chatrecap.render.charts import contributors
 
     bars = contributors([{"handle": "ann", "posts": 1}, {"handle": "bob", "posts": 2}])
     assert "@ann: 1 post</title>" in bars and "@bob: 2 posts</title>" in bars  # (the charts' tooltips)
     many = next(f for f in facts(recap) if f.label == "Posts")
-    assert many.note == "150 original, 40 reposts, 20 replies, 2 quotes"
+    assert many.note == "150 original, 40 reposts, 20 replies; 2 of them quotes"

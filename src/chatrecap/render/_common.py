@@ -243,9 +243,13 @@ def facts(recap: Recap) -> list[Fact]:
     if s.get("posts") is not None:
         parts = [f"{number(s[k])} {plural(s[k], one, many)}"
                  for k, one, many in (("originals", "original", "original"), ("reposts", "repost", None),
-                                      ("replies", "reply", "replies"), ("quotes", "quote", None))
+                                      ("replies", "reply", "replies"))
                  if s.get(k) is not None]
-        out.append(Fact("Posts", number(s["posts"]), ", ".join(parts) or None))
+        note = ", ".join(parts)
+        if s.get("quotes"):  # (a quote is an original or a reply too: the parts add up without it)
+            quotes = f"{number(s['quotes'])} of them {plural(s['quotes'], 'a quote', 'quotes')}"
+            note = f"{note}; {quotes}" if note else quotes
+        out.append(Fact("Posts", number(s["posts"]), note or None))
     if s.get("participants") is not None:
         parts = [f"{number(s[k])} {word}" for k, word in (("first_time", "first-time"),
                                                           ("returning", "returning"))
