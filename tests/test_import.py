@@ -328,6 +328,7 @@ def test_utf16_and_cp1252_files_are_read_right_and_cp1252_is_said(tmp_path, data
     result = cli(tmp_path / "a.db", "import", str(utf16), "--chat", "c")
     assert result.exit_code == 0, result.output
     assert stats(tmp_path / "a.db")["chats"]["c"]["posts"] == 10
+    assert "not UTF-8" not in result.stderr  # (read as it is, as the README says: no note)
     latin = tmp_path / "latin.csv"
     latin.write_bytes("username,content,datetime\nzoe,Señor café naïve,2021-01-01T10:00:00Z\n"
                       .encode("cp1252"))
@@ -479,6 +480,29 @@ def test_a_folder_of_archives_imports_every_file_in_it(tmp_path, data):
     assert result.exit_code == 0, result.output
     assert stats(tmp_path / "w.db")["chats"]["c"]["posts"] == 2
     assert "two.jsonl" in result.stdout and "co.jsonl" in result.stdout
+
+
+def test_a_file_of_a_folder_that_is_no_archive_is_left_out_with_a_warning(tmp_path, data):
+    """A README or a picture beside the archives, as in a bundle: the import goes on, exit 0;
+    a file named as it is that is no archive still fails the import."""
+    folder = tmp_path / "archives"
+    folder.mkdir()
+    (folder / "two.jsonl").write_bytes((data / "twarc2" / "two_tweets.jsonl").read_bytes())
+    (folder / "README.md").write_text("# Our chat's archives\n")
+    result = cli(tmp_path / "w.db", "import", str(folder), "--chat", "c")
+    assert result.exit_code == 0, result.output
+    assert "README.md: the format was not recognised" in result.stderr and "left out" in result.stderr
+    assert stats(tmp_path / "w.db")["chats"]["c"]["posts"] == 1
+    result = cli(tmp_path / "w.db", "import", str(folder / "README.md"))
+    assert result.exit_code == 2 and "error:" in result.stderr
+
+
+def test_an_empty_folder_is_said_to_be_empty(tmp_path):
+    (tmp_path / "nothing").mkdir()
+    (tmp_path / "nothing" / ".hidden").write_text("x")
+    result = cli(tmp_path / "w.db", "import", str(tmp_path / "nothing"))
+    assert result.exit_code == 2
+    assert "nothing: a folder with no files in it" in " ".join(result.stderr.split())
 
 
 def test_a_posts_raw_record_can_be_read_back(tmp_path, data):

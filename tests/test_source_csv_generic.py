@@ -666,3 +666,19 @@ def test_the_authors_profile_columns(tmp_path: Path) -> None:
     assert ann.author.created_at == datetime(2009, 7, 4, 3, 5, 44, tzinfo=UTC)
     assert (bob.author.following, bob.author.url, bob.author.created_at, bob.author.avatar_url) == (
         None, None, None, None)
+
+
+def test_json_read_as_csv_is_said_to_be_json_in_one_short_line(data: Path) -> None:
+    """Its "columns" were fragments of JSON, all listed: a 5 KB message."""
+    with pytest.raises(InputError) as told:
+        read(data / "twarc2" / "flat.jsonl")
+    assert "this is JSON, not a CSV with a header row" in str(told.value) and len(str(told.value)) < 200
+
+
+def test_the_columns_a_message_lists_are_few_and_short(tmp_path: Path) -> None:
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join(["x" * 90] + [f"c{k}" for k in range(60)]) + "\n" + ",".join(["1"] * 61) + "\n")
+    with pytest.raises(InputError, match="no column for") as told:
+        read(path)
+    assert f"{'x' * 39}…" in str(told.value) and "and 31 more" in str(told.value)
+    assert len(str(told.value)) < 600

@@ -167,7 +167,7 @@ def import_command(
     """Import chat archives into the workspace (re-importing never duplicates anything)."""
     _use_db(db)
     # Imported here, not at the top: `recap` and the other commands start faster without.
-    from chatrecap.importer import StrictStop, expand_paths, import_file
+    from chatrecap.importer import StrictStop, expand_folders, import_file
     from chatrecap.sources import get_source
     from chatrecap.sources.base import ReadOptions
 
@@ -192,8 +192,9 @@ def import_command(
             err.print(f"[yellow]{label}:[/yellow] {escape(str(problem))}", markup=True)
 
     stopped = None
+    left_out: set[int] = set()  # reports of files of a folder of archives that were no archive
     with _said_if_interrupted(), store, _progress() as progress:
-        for path in expand_paths(files, fmt):
+        for path, folder in expand_folders(files, fmt):
             current[0] = str(path)
             task = progress.add_task(f"Importing {path.name}", total=None, records=0)
             size = path.stat().st_size if path.is_file() else None
@@ -217,7 +218,12 @@ def import_command(
             finally:
                 progress.remove_task(task)
             reports.append(report)
-            if report.error:
+            if report.error and folder is not None and report.failed and not report.empty:
+                # (a README or a picture beside the archives: as a bundle's, left out)
+                left_out.add(id(report))
+                err.print(f"[yellow]warning:[/yellow] {escape(report.error.removesuffix('.'))}; "
+                          "left out.", markup=True)
+            elif report.error:
                 label = "[yellow]note:[/yellow]" if report.empty else "[red]error:[/red]"
                 err.print(f"{label} {escape(report.error)}", markup=True)
             hidden = shown[str(path)] - MAX_WARNINGS_SHOWN
@@ -227,8 +233,11 @@ def import_command(
         out.print(_summary(reports))
     if stopped is not None:
         raise _fail(str(stopped))
+    if not reports:  # (only folders were given, and they hold no file)
+        raise _fail("; ".join(f"{f}: a folder with no files in it (hidden ones aside)" for f in files))
     # An empty file (the last page of a paged download) fails only an import of nothing else.
-    if any(r.failed and not r.empty for r in reports) or all(r.failed for r in reports):
+    if any(r.failed and not r.empty and id(r) not in left_out for r in reports) or all(
+            r.failed for r in reports):
         raise typer.Exit(EXIT_USER)
 
 

@@ -800,8 +800,9 @@ def _archives_within(exports: dict[Path, str | None], members: list[Path | Input
 
 
 def _encoding_note(path: Path, sample: Sample) -> RecordError | None:
-    """A note when a text file is not UTF-8, so a guessed encoding is never silent."""
-    if sample.encoding in (*UTF8, "binary", "directory", WORKBOOK):
+    """A note when a text file is not UTF-8, so a guessed encoding is never silent (UTF-16,
+    told by its byte order mark or its zero bytes, is read as it is: nothing is guessed)."""
+    if sample.encoding in (*UTF8, "binary", "directory", WORKBOOK) or sample.encoding.startswith("utf-16"):
         return None
     return RecordError(str(path), None, f"the file is not UTF-8; it was read as {sample.encoding} "
                        "(save it as UTF-8 to be sure of every character)",
@@ -812,12 +813,18 @@ def expand_paths(paths: Iterable[Path], fmt: str | None = None) -> list[Path]:
     """Files to import: a folder that is an archive itself (an unpacked Slack export or X
     archive, or any folder when ``fmt`` names a source that reads folders) stays whole, any
     other folder stands for the files inside it (sorted, hidden ones left out)."""
-    out: list[Path] = []
+    return [path for path, _ in expand_folders(paths, fmt)]
+
+
+def expand_folders(paths: Iterable[Path], fmt: str | None = None) -> list[tuple[Path, Path | None]]:
+    """``expand_paths``, each file with the folder of archives it was found in (None for a
+    path given as it is): such a file that is no archive is left out, as a bundle's is."""
+    out: list[tuple[Path, Path | None]] = []
     for path in map(Path, paths):
         if not path.is_dir() or _whole_folder(path, fmt):
-            out.append(path)
+            out.append((path, None))
         else:
-            out.extend(sorted(p for p in path.rglob("*") if p.is_file() and not any(
+            out.extend((p, path) for p in sorted(p for p in path.rglob("*") if p.is_file() and not any(
                 part.startswith(".") for part in p.relative_to(path).parts)))
     return out
 

@@ -233,12 +233,21 @@ def bind_columns(header: list[str], column_map: dict[str, str], path: Path | str
     missing = [field for field in REQUIRED if field not in bound
                and not (field == "author" and "url" in bound)]  # a status URL names its author
     if missing:
+        if columns.names and columns.names[0].lstrip()[:1] in ("{", "["):
+            raise InputError(f"{path}: this is JSON, not a CSV with a header row; read it as its "
+                             "own format (see `chatrecap formats`).")
         raise InputError(
             f"{path}: no column for {', '.join(missing)}; name the columns with --map, for "
             f"example {_example(columns, bound, missing)} (the file's columns are: "
-            f"{', '.join(columns.names)})."
+            f"{_listed(columns.names)})."
         )
     return bound
+
+
+def _listed(names: list[str], most: int = 30, longest: int = 40) -> str:
+    """Column names for a message: a few, each cut short (a file that is no CSV has odd ones)."""
+    shown = [name if len(name) <= longest else name[:longest - 1] + "…" for name in names[:most]]
+    return ", ".join(shown) + (f" and {len(names) - most:,} more" if len(names) > most else "")
 
 
 def _column(columns: Columns, keys: dict[str, int], name: str) -> int | None:
