@@ -245,6 +245,7 @@ def test_strict_stops_at_the_first_error(tmp_path, data):
                  str(data / "twarc2" / "streaming_output_with_error.jsonl"))
     assert result.exit_code == 2
     assert "streaming_output_with_error.jsonl:8" in result.stderr and "--strict" in result.stderr
+    assert result.stderr.count("streaming_output_with_error.jsonl:8") == 1  # (said once, as the error)
 
 
 def test_unreadable_files_exit_2_and_the_other_files_still_import(tmp_path, data):

@@ -186,6 +186,8 @@ def import_command(
     current = [""]
 
     def on_problem(problem: RecordError) -> None:
+        if strict and problem.skipped:
+            return  # (it stops the import: the error that ends it says it, once)
         shown[current[0]] += 1
         if state.verbose or shown[current[0]] <= MAX_WARNINGS_SHOWN:
             label = "warning" if problem.skipped else "note"
