@@ -355,3 +355,18 @@ def test_an_upload_names_no_one_but_whom_it_names_without_users_json(tmp_path: P
          "text": "<@U2> commented on <@U1>'s file: nice", "comment": {"user": "U2", "comment": "nice"}}]))
     upload, comment = read_all(export)[0]
     assert upload.mentions == [] and comment.mentions == ["U1"]
+
+
+def test_a_day_file_alone_is_told_to_come_with_its_folder(data: Path, tmp_path: Path) -> None:
+    """Auto-detection said only "not recognised; name it with --format", and --format slack
+    then said to import the folder: it now says so at once."""
+    with zipfile.ZipFile(next((data / "slack").glob("*.zip"))) as zf:
+        day = tmp_path / "2016-01-15.json"
+        day.write_bytes(zf.read("enrique/2016-01-15.json"))
+    with pytest.raises(InputError, match=r"2016-01-15\.json: this is one day of a Slack channel: import "
+                                         r"the folder that holds it"):
+        detect(day)
+    other = tmp_path / "2016-01-16.json"  # (a dated file of something else is no such hint)
+    other.write_text('{"note": "not slack"}')
+    with pytest.raises(InputError, match="the format was not recognised"):
+        detect(other)

@@ -81,10 +81,10 @@ def detect(path: Path, sample: Sample | None = None) -> Source:
         raise EmptyArchive(f"{path}: the file {what[sample.text.strip()[:1]]}: no posts to import.")
     best_score, best_id = recognised(sample)
     if best_score <= 0:
-        raise InputError(
-            f"{path}: the format was not recognised from its contents; "
-            "name it with --format (see `chatrecap formats`)."
-        )
+        hint = next(filter(None, (src.part_of(sample) for src in _registry.values())), None)
+        raise InputError(f"{path}: {hint}" if hint else
+                         f"{path}: the format was not recognised from its contents; "
+                         "name it with --format (see `chatrecap formats`).")
     return _registry[best_id]
 
 

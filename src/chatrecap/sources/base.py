@@ -83,6 +83,11 @@ class Source:
         """0 when the file is surely not this format, up to 1 when it surely is."""
         raise NotImplementedError
 
+    def part_of(self, sample: Sample) -> str | None:
+        """What to import instead, when no source reads the file and it looks like a part of
+        this format's archive that is read with the rest (a Slack channel's day file)."""
+        return None
+
     def read(self, path: Path, options: ReadOptions) -> Iterator[Post | Superseded | RecordError]:
         """The file's posts and problems; and, from a source whose records say so, which of
         the posts are earlier versions of an edited one (:class:`Superseded`)."""

@@ -113,6 +113,13 @@ class SlackSource(Source):
             return 0.3
         return 0.0
 
+    def part_of(self, sample: Sample) -> str | None:
+        if sample.zip_names is None and _DAY_ALONE.match(sample.path.name) and _holds_messages(
+                sample.path.parent, sample.path.name):
+            return ("this is one day of a Slack channel: import the folder that holds it, or the "
+                    "whole export (its zip or folder), so that users and threads are read with it.")
+        return None
+
     def read(self, path: Path, options: ReadOptions) -> Iterator[Post | RecordError]:
         export = _Export(path)
         try:
