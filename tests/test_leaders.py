@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from importlib.resources import files
+from pathlib import Path
 
 import pytest
 from conftest import run_demo
@@ -68,6 +69,15 @@ def test_csv_and_table(example_db, monkeypatch, capsys):
     assert lines[0].startswith("handle,name,kind,kind_confidence,score")
     assert run_main(monkeypatch, "--db", example_db, "leaders", "--top", "3") in (0, None)
     assert "Thought leaders of b2bchat-20240314-1800" in capsys.readouterr().out
+
+
+def test_a_host_nobody_posts_as_is_an_error_not_a_session_without_host(example_db, monkeypatch, capsys):
+    """A mistyped --host left the session without a host: 9 prompts found instead of 4."""
+    for command in (["leaders"], ["recap", "--latest", "-o", str(Path(example_db).parent / "r")],
+                    ["sessions"]):
+        assert run_main(monkeypatch, "--db", example_db, *command, "--host", "nobodyhere") == 2
+        assert "--host: nobody in #B2Bchat posts as @nobodyhere" in capsys.readouterr().err
+    assert run_main(monkeypatch, "--db", example_db, "sessions", "--host", "@B2BchatHost") in (0, None)
 
 
 def test_bad_leader_options_are_one_line_errors(example_db, monkeypatch, capsys):

@@ -441,9 +441,10 @@ def sessions(
     rows = []
     with open_store(state.db) as store:
         name = _chat_of(store, chat)
+        given = _hosts(store, name, host)
         for session in _sessions(store, name, gap, min_posts, start, end):
             corpus = load_corpus(store, name, *session.window)
-            hosts = [corpus.authors[a].handle for a in detect_hosts(corpus, _handles(host))]
+            hosts = [corpus.authors[a].handle for a in detect_hosts(corpus, given)]
             rows.append({"id": session.id, "chat": session.chat, "start": zulu(session.start, True),
                          "end": zulu(session.end, True), "posts": session.posts,
                          "participants": session.participants, "hosts": hosts})
@@ -468,6 +469,18 @@ def sessions(
 def _handles(values: list[str] | None) -> tuple[str, ...]:
     """--host a --host b, or --host a,b; '@' optional."""
     return tuple(h.strip().lstrip("@") for v in values or () for h in v.split(",") if h.strip())
+
+
+def _hosts(store: Store, chat: str, values: list[str] | None) -> tuple[str, ...]:
+    """The --host handles, each one an author of the chat: a mistyped one would leave the
+    session without a host (and its questions unfound) without a word."""
+    handles = _handles(values)
+    posted = store.chat_handles(chat) if handles else set()
+    unknown = [h for h in handles if h.lower() not in posted]
+    if unknown:
+        raise OptionError(f"--host: nobody in {chat} posts as " + ", ".join(f"@{h}" for h in unknown)
+                          + " (`chatrecap accounts` lists the handles).")
+    return handles
 
 
 def _formats(value: str) -> list[str]:
@@ -530,26 +543,25 @@ def recap(
     """Write the recap of a session: Markdown, HTML, JSON and WordPress WXR."""
     _use_db(db)
     if sum((latest, every, session is not None)) > 1:
-        raise OptionError("Give one of SESSION, --latest or --all.")
+        raise OptionError("Give only one of SESSION, --latest or --all.")
     formats = _formats(fmt)
     zone = named_zone(tz, "--tz")
     with open_store(state.db) as store:
         name = _chat_of(store, chat)
+        hosts = _hosts(store, name, host)
         found = _sessions(store, name, gap, min_posts, start, end)
         if every:
             if not found:
                 pick_session(found, None)  # says why there is none
             base = output or Path(f"recap-{slug(name)}")
             for chosen in found:
-                _write_recap(store, chosen, found, _handles(host), title, formats,
-                             base / chosen.id, embeddings, zone)
+                _write_recap(store, chosen, found, hosts, title, formats, base / chosen.id, embeddings, zone)
             out.print(f"Recaps of {_count(len(found), 'session')} written to {base}/ "
                       f"(one folder per session).")
             return
         chosen = pick_session(found, session)
         folder = output or Path(f"recap-{chosen.id}")
-        paths = _write_recap(store, chosen, found, _handles(host), title, formats, folder,
-                             embeddings, zone)
+        paths = _write_recap(store, chosen, found, hosts, title, formats, folder, embeddings, zone)
     out.print(f"Recap of {chosen.id} ({_count(chosen.posts, 'post')}, "
               f"{_count(chosen.participants, 'participant')}) written to {folder}/:")
     for path in paths:
@@ -622,7 +634,7 @@ def leaders(
         else:
             found = _sessions(store, name, DEFAULT_GAP_MINUTES, DEFAULT_MIN_POSTS, start, end)
             chosen = pick_session(found, session)
-            inputs = session_inputs(store, chosen, _handles(host))
+            inputs = session_inputs(store, chosen, _hosts(store, name, host))
             scope = chosen.id
         ranked = rank_leaders(*inputs, weights=chosen_weights,
                               corrections=store.kind_corrections())
