@@ -83,6 +83,8 @@ def test_a_host_nobody_posts_as_is_an_error_not_a_session_without_host(example_d
 def test_bad_leader_options_are_one_line_errors(example_db, monkeypatch, capsys):
     assert run_main(monkeypatch, "--db", example_db, "leaders", "--weights", "fame=1") == 2
     assert "unknown weight 'fame'" in capsys.readouterr().err
+    assert run_main(monkeypatch, "--db", example_db, "leaders", "--weights", "recognition=abc") == 2
+    assert "--weights: recognition takes a number, not 'abc'." in capsys.readouterr().err
     assert run_main(monkeypatch, "--db", example_db, "leaders", "--people", "--orgs") == 2
     assert "not both" in capsys.readouterr().err
 

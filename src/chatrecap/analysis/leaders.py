@@ -50,7 +50,10 @@ class LeaderWeights:
             if name.strip() not in cls.__dataclass_fields__:
                 raise ValueError(f"unknown weight {name.strip()!r}; use "
                                  + ", ".join(cls.__dataclass_fields__))
-            values[name.strip()] = float(number)
+            try:
+                values[name.strip()] = float(number)
+            except ValueError:
+                raise ValueError(f"{name.strip()} takes a number, not {number.strip()!r}") from None
         return cls(**values)
 
 
