@@ -57,3 +57,23 @@ def test_brackets_in_names_and_messages_print_as_they_are(tmp_path, data):
     assert result.exit_code == 0, result.output
     assert "[week 1] chat.jsonl" in result.stdout
     assert "[week 1] chat.jsonl:2: " in result.stderr
+
+
+def test_a_date_that_is_no_date_and_a_series_of_no_session_are_said_so(tmp_path, monkeypatch, capsys, data):
+    db = str(tmp_path / "w.db")
+    assert run_main(monkeypatch, "--db", db, "import", str(data / "twarc2" / "two_tweets.jsonl"),
+                    "--chat", "tiny") in (0, None)
+    capsys.readouterr()
+    assert run_main(monkeypatch, "--db", db, "series") in (0, None)
+    assert "No session found" in capsys.readouterr().out
+    from chatrecap.analysis.sessions import find_sessions, pick_session
+    from chatrecap.errors import OptionError
+    from chatrecap.store import open_store
+
+    with open_store(tmp_path / "p.db") as store:
+        assert run_main(monkeypatch, "--db", str(tmp_path / "p.db"), "import", "--tz", "America/New_York",
+                        str(data / "twitter-archiver" / "pstweetchat-2020-2021.csv")) in (0, None)
+        found = find_sessions(store, "#PSTweetChat")
+    with pytest.raises(OptionError, match="'2021-13-03' is no date"):
+        pick_session(found, "2021-13-03")
+    assert pick_session(found, "2021-12-03").id.startswith("pstweetchat-20211203")

@@ -691,6 +691,9 @@ def series(
                 "rising": [asdict(r) for r in view.rising]}
         _print_json(data)
         return
+    if not view.sessions:  # (as `sessions` says it)
+        out.print("No session found: no burst of posts is big enough (see --gap and --min-posts).")
+        return
     table = Table(title=f"{name} over time", title_justify="left")
     for column in ("session", "posts", "people", "first time", "returning", "came back"):
         table.add_column(column, justify="left" if column == "session" else "right")

@@ -132,6 +132,12 @@ def pick_session(sessions: list[Session], wanted: str | None) -> Session:
     if len(matches) == 1:
         return matches[0]
     known = ", ".join(s.id for s in sessions[-5:])
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", wanted):
+        try:
+            datetime.strptime(wanted, "%Y-%m-%d")
+        except ValueError:
+            raise OptionError(f"{wanted!r} is no date (YYYY-MM-DD); `chatrecap sessions` lists "
+                              f"the sessions (the latest: {known}).") from None
     if matches:
         raise OptionError(f"{wanted!r} names {len(matches)} sessions; give one of: "
                           + ", ".join(s.id for s in matches[:10]) + ".")
