@@ -102,7 +102,7 @@ def test_a_stream_cut_short_keeps_what_came_before_and_a_whole_copy_completes_it
     result = cli(db, "import", str(cut))
     assert result.exit_code == 0, result.output
     assert "big.jsonl.gz: the gzip data is cut short or damaged" in result.stderr
-    assert "bytes before it were imported" in result.stderr
+    assert "bytes before it are read as the file" in result.stderr
     assert "not valid JSON" not in result.stderr  # the line it stopped in is left out, not read
     part = stats(db)["chats"]["big"]["posts"]
     assert 0 < part < expected

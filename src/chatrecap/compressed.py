@@ -188,8 +188,8 @@ def _expand(path: Path, label: str, name: str, inner: Path, limit: int) -> tuple
                 if not kept:
                     raise InputError(f"{label}: {what}; nothing could be read.") from exc
                 out.truncate(kept)
-                return RecordError(label, None, f"{what}: the {kept:,} bytes before it were "
-                                   "imported", kind="damaged file", skipped=False), kept
+                return RecordError(label, None, f"{what}: the {kept:,} bytes before it are read "
+                                   "as the file", kind="damaged file", skipped=False), kept
             if block is None:
                 return None, written
             if written + len(block) > limit or (
