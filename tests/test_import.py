@@ -506,6 +506,34 @@ def test_an_empty_folder_is_said_to_be_empty(tmp_path):
     assert "nothing: a folder with no files in it" in " ".join(result.stderr.split())
 
 
+@pytest.mark.parametrize(("archive", "fmt"), [
+    ("twitter_v1/tidytags_different_tweet_types_0.json", "twitter-v1"),
+    ("mastodon/timeline_public.json", "mastodon"),
+    ("discord/community-hour.json", "discord"),
+])
+def test_a_json_document_cut_short_keeps_its_whole_records(tmp_path, data, fixtures, archive, fmt):
+    """A download that stopped, or the first megabytes of a big export: the records before
+    the cut are read, the cut one is left out with a note naming it, and --strict stops
+    there after them. A document broken elsewhere is still refused whole."""
+    path = (fixtures if fmt == "discord" else data) / archive
+    text = path.read_text(encoding="utf-8")
+    records = len(orjson.loads(text) if fmt != "discord" else orjson.loads(text)["messages"])
+    cut = tmp_path / f"cut{path.suffix}"
+    cut.write_text(text[: int(len(text) * 0.6)])
+    result = cli(tmp_path / "w.db", "import", str(cut), "--format", fmt, "--chat", "c")
+    assert result.exit_code == 0, result.output
+    note = next(line for line in result.stderr.splitlines() if "cut short" in line)
+    kept = int(note.split("the ")[-1].split(" whole records")[0].replace(",", ""))
+    assert 0 < kept < records and f"cut{path.suffix}:{kept + 1}: the file ends inside this record" in note
+    if fmt != "discord":  # (one post per record; Discord's system messages are none)
+        assert stats(tmp_path / "w.db")["chats"]["c"]["posts"] == kept
+    assert cli(tmp_path / "s.db", "import", str(cut), "--format", fmt, "--strict").exit_code == 2
+    broken = tmp_path / f"broken{path.suffix}"
+    broken.write_text(text.replace("{", "{!!", 1))  # (broken at its start, not cut)
+    result = cli(tmp_path / "b.db", "import", str(broken), "--format", fmt)
+    assert result.exit_code == 2 and "not valid JSON" in result.stderr
+
+
 def test_a_posts_raw_record_can_be_read_back(tmp_path, data):
     db = tmp_path / "w.db"
     assert cli(db, "import", str(data / "twarc2" / "two_tweets.jsonl")).exit_code == 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import itertools
+import re
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
@@ -348,16 +349,67 @@ def iter_json(path: Path) -> Iterator[tuple[int | None, Any]]:
     except orjson.JSONDecodeError:
         line_mode = False
     if not line_mode:
-        try:
-            yield None, orjson.loads(read_document(path))
-        except orjson.JSONDecodeError as exc:
-            raise InputError(f"{path}: the file is not valid JSON ({exc}).") from exc
+        document, cut = load_document(path)
+        yield None, document
+        if cut is not None:  # (a document cut short: its whole records were read)
+            yield cut.line, cut
         return
     for number, line in itertools.chain([first], lines):
         try:
             yield number, orjson.loads(line)
         except orjson.JSONDecodeError as exc:
             yield number, json_error(str(path), number, exc)
+
+
+def load_document(path: Path) -> tuple[Any, RecordError | None]:
+    """The JSON document a file holds. A document cut short (a download that stopped, a
+    copy of its first megabytes) keeps its whole records: those of the outermost array still
+    open where it stops (a list of tweets, a Discord export's ``messages``), with a note that
+    leaves the cut one out. A document broken elsewhere is an error, as before."""
+    text = read_document(path)
+    try:
+        return orjson.loads(text), None
+    except orjson.JSONDecodeError as exc:
+        error = exc
+    salvaged = _cut_short(text) if error.pos >= len(text.rstrip()) - 1 else None
+    if salvaged is None:
+        raise InputError(f"{path}: the file is not valid JSON ({error}).")
+    document, kept = salvaged
+    return document, RecordError(
+        str(path), kept + 1, f"the file ends inside this record (not valid JSON: {error}): it "
+        f"seems cut short; the {kept:,} whole records before it were read, this one is left out",
+        kind="cut short")
+
+
+# A JSON string (perhaps unterminated, where the text is cut), or a bracket or comma.
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{},]')
+
+
+def _cut_short(text: str) -> tuple[Any, int] | None:
+    """A document cut short, ended after the last whole element of the outermost array open
+    where it stops (the containers around it closed), and how many whole elements that array
+    keeps; None when it keeps none."""
+    stack: list[list[Any]] = []  # [bracket, where its whole elements end, how many]
+    for token in _JSON_TOKEN.finditer(text):
+        mark = token.group()
+        if mark in ("[", "{"):
+            stack.append([mark, token.end(), 0])
+        elif mark in ("]", "}"):
+            if not stack:
+                return None
+            stack.pop()
+            if stack and stack[-1][0] == "[":  # (an element closed: whole, up to here)
+                stack[-1][1], stack[-1][2] = token.end(), stack[-1][2] + 1
+        elif mark == "," and stack and stack[-1][0] == "[" and text[stack[-1][1]:token.start()].strip():
+            stack[-1][1], stack[-1][2] = token.start(), stack[-1][2] + 1  # (a plain value before it)
+    outer = next((k for k, entry in enumerate(stack) if entry[0] == "["), None)
+    if outer is None or not stack[outer][2]:
+        return None
+    closing = "".join("]" if entry[0] == "[" else "}" for entry in reversed(stack[:outer + 1]))
+    try:
+        return orjson.loads(text[:stack[outer][1]] + closing), stack[outer][2]
+    except orjson.JSONDecodeError:
+        return None
 
 
 def read_document(path: Path) -> str:

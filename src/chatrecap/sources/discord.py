@@ -40,12 +40,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from chatrecap.errors import InputError, RecordError
 from chatrecap.models import Author, Post, make_id
 from chatrecap.sources._twitter import parse_iso, unique
-from chatrecap.sources.base import ReadOptions, Sample, Source, read_document, unreadable
+from chatrecap.sources.base import ReadOptions, Sample, Source, load_document, unreadable
 from chatrecap.text import clean_text, plain_markup
 
 PLATFORM = "discord"
@@ -77,10 +75,7 @@ class DiscordSource(Source):
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Post | RecordError]:
         name = str(path)
-        try:
-            doc = orjson.loads(read_document(path))
-        except orjson.JSONDecodeError as exc:
-            raise InputError(f"{path}: is not valid JSON ({exc}).") from exc
+        doc, cut = load_document(path)
         if not isinstance(doc, dict) or not isinstance(doc.get("messages"), list):
             raise InputError(f"{path}: has no \"messages\" array; not a DiscordChatExporter file.")
         context = _Context(doc)
@@ -93,6 +88,8 @@ class DiscordSource(Source):
             if post is not None:
                 post.source_file, post.source_line = name, index
                 yield post
+        if cut is not None:  # (a file cut short: its whole messages were read)
+            yield cut
 
 
 SOURCE = DiscordSource()
