@@ -123,6 +123,10 @@ def test_metrics_author_profile_and_observation_time(data):
     author = kpop.author
     assert author.native_id and author.handle == "ximerios12_"
     assert author.followers is not None
+    # A bio's t.co links are written out, as X shows it (the kinds read a bio's links).
+    bios = {p.author.handle: p.author.bio for p in posts if p.author.bio}
+    assert "provide international coverage. http://kpopwise.com Contact us" in bios["kpopwise"]
+    assert not any("t.co/" in bio for bio in bios.values())
 
 
 def test_a_line_that_is_not_a_tweet_is_reported_and_the_rest_read(tmp_path, data):

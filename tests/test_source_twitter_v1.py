@@ -67,6 +67,13 @@ def test_reply_fields(data):
     assert reply.reply_to_author == raw["in_reply_to_screen_name"]
 
 
+def test_a_bios_links_are_written_out(data):
+    posts, refs, _ = read(data / "twitter_v1" / "tidytags_different_tweet_types_0.json")
+    bios = {p.author.handle: p.author.bio for p in posts + refs if p.author.bio}
+    assert bios["aectrtd"].startswith("AECT's (http://aect.org) Research & Theory Division")
+    assert not any("t.co/" in bio for bio in bios.values())
+
+
 def test_one_tweet_per_line_and_search_response(tmp_path, data):
     tweets = orjson.loads((data / "twitter_v1" / "tidytags_lookup_many_0.json").read_bytes())
     lines = tmp_path / "tweets.jsonl"

@@ -157,14 +157,27 @@ def v1_entities(entities: dict[str, Any] | None, extended: dict[str, Any] | None
     return unique(mentions), unique(hashtags), unique(urls), unique(media)
 
 
+def expand_bio(text: str | None, links: Iterable[tuple[str | None, str | None]]) -> str | None:
+    """A bio with its t.co links written out, as X shows it (``(short, expanded)`` pairs from
+    the user's ``entities.description``). A bio is not escaped, as a tweet's text is."""
+    if not text or "t.co/" not in text:
+        return text
+    for short, long in links:
+        if short and long and short in text:
+            text = text.replace(short, long)
+    return text
+
+
 def v1_user(user: dict[str, Any]) -> Author:
     created = user.get("created_at")
+    about = ((user.get("entities") or {}).get("description") or {}).get("urls") or ()
     return Author(
         platform=PLATFORM,
         native_id=user.get("id_str") or (str(user["id"]) if user.get("id") is not None else None),
         handle=user.get("screen_name"),
         display_name=user.get("name"),
-        bio=user.get("description") or None,
+        bio=expand_bio(user.get("description"), ((u.get("url"), u.get("expanded_url")) for u in about
+                                                 if isinstance(u, dict))) or None,
         followers=user.get("followers_count"),
         following=user.get("friends_count"),
         verified=user.get("verified"),

@@ -49,6 +49,7 @@ class UserMetrics(msgspec.Struct, gc=False):
 
 
 class UserUrl(msgspec.Struct, gc=False):
+    url: str | None = None
     expanded_url: str | None = None
 
 
@@ -58,6 +59,7 @@ class UserUrls(msgspec.Struct, gc=False):
 
 class UserEntities(msgspec.Struct, gc=False):
     url: UserUrls | None = None
+    description: UserUrls | None = None  # (the t.co links of the bio)
 
 
 class User(msgspec.Struct, gc=False):

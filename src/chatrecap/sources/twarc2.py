@@ -29,6 +29,7 @@ from chatrecap.sources import _x_v2 as x
 from chatrecap.sources._twitter import (
     PLATFORM,
     edit_versions,
+    expand_bio,
     expand_links,
     is_media_link,
     is_self_link,
@@ -206,12 +207,13 @@ def v2_author(user: x.User) -> Author:
 
 def _v2_author(user: x.User, metrics: x.UserMetrics) -> Author:
     links = user.entities.url.urls if user.entities and user.entities.url else []
+    about = user.entities.description.urls if user.entities and user.entities.description else []
     return Author(
         platform=PLATFORM,
         native_id=user.id,
         handle=user.username,
         display_name=clean_text(user.name) or None,
-        bio=clean_text(user.description) or None,
+        bio=clean_text(expand_bio(user.description, ((u.url, u.expanded_url) for u in about))) or None,
         followers=metrics.followers_count,
         following=metrics.following_count,
         verified=user.verified,
