@@ -92,7 +92,9 @@ def test_a_text_column_of_client_labels_gives_way_to_the_posts_text(data: Path) 
 def test_missing_columns_name_the_fields_and_the_syntax(tmp_path: Path) -> None:
     path = tmp_path / "x.csv"
     path.write_text("who,what,when\nann,hi,2021-01-01T00:00:00Z\n")
-    with pytest.raises(InputError, match=r"text, time, author.*--map text=content"):
+    # (no column's name suggests a field: the map to write has blanks, not another file's names)
+    with pytest.raises(InputError, match=r"text, time, author.*--map text=<column>,time=<column>,"
+                                         r"author=<column> \(the file's columns are: who, what, when\)"):
         read(path)
     posts, errors = read(path, "author=who,text=what,time=when")
     assert errors == [] and posts[0].author.handle == "ann"

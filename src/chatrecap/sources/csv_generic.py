@@ -275,7 +275,7 @@ def _bind_date_and_clock(columns: Columns, keys: dict[str, int], bound: dict[str
 
 def _example(columns: Columns, bound: dict[str, int], missing: list[str]) -> str:
     """A --map for this file: its own columns whose names suggest the missing fields (then
-    the optional ones that vague names suggest), else the generic example."""
+    the optional ones that vague names suggest), "<column>" for a field none suggests."""
     taken = set(bound.values())
     pairs = []
     for field in [*missing, *(f for f in SUGGESTIONS if f not in REQUIRED and f not in bound)]:
@@ -285,8 +285,9 @@ def _example(columns: Columns, bound: dict[str, int], missing: list[str]) -> str
                 pairs.append(f"{field}={columns.names[index]}")
                 taken.add(index)
                 break
-    if not any(pair.split("=")[0] in missing for pair in pairs):
-        return EXAMPLE
+    # A missing field no column's name suggests: a blank to fill (the generic example would
+    # name columns the file may not have).
+    pairs += [f"{field}=<column>" for field in missing if not any(p.startswith(f"{field}=") for p in pairs)]
     return "--map " + ",".join(pairs)
 
 
