@@ -441,9 +441,10 @@ def _import_stdin(store: Store, fmt: str | None, options: ReadOptions, strict: b
                   on_problem: ProblemHandler | None, on_progress: ProgressHandler | None,
                   keep_raw: bool, workers: int | None) -> FileReport:
     """The standard input, saved to a temporary file first (the readers and the workers want
-    a file), under a name of its own: ``stdin`` and when it was read, so that the raw records
-    of two such imports never take each other's place."""
-    label = Path(f"stdin {iso(datetime.now(UTC))}")
+    a file), under a name of its own: ``stdin-`` and when it was read, so that the raw records
+    of two such imports never take each other's place (no colon in it: a warning's line
+    number follows one)."""
+    label = Path(f"stdin-{datetime.now(UTC):%Y%m%dT%H%M%S.%fZ}")
     with tempfile.TemporaryDirectory(prefix="chatrecap-") as folder:
         saved = Path(folder) / "stdin"
         try:
