@@ -51,6 +51,27 @@ def test_a_repost_is_only_a_repost_edge():
     assert g.triples("mention") == [] and g.triples("reply") == []
 
 
+def test_a_retweets_text_alone_is_a_repost_too(data):
+    """TAGS, Twitter Archiver sheets and CSV exports keep a retweet as "RT @ann: her words",
+    naming no original: a repost of ann's, not an original post mentioning her (8 of the 10
+    rows of the TAGS sample). "comment RT @ann:" is no such text, and a quote keeps its kind."""
+    rt = post("p1", "Bob", "RT @Ann: hello @Carl", mentions=("Ann", "Carl"))
+    said = post("p2", "Bob", "so true RT @Ann: hello", mentions=("Ann",))
+    quoted = post("p3", "Bob", "RT @Ann: see this", quote="p9", mentions=("Ann",))
+    assert (rt.is_repost, said.is_repost, quoted.is_repost) == (True, False, False)
+    g = build_graph(corpus([rt, said, quoted]))
+    assert g.triples("repost") == [(uid("Bob"), "twitter:@ann", "p1")]
+    assert {(a, t) for a, t, _ in g.triples("mention")} == {(uid("Bob"), "twitter:@ann")}
+    from chatrecap.analysis.corpus import load_corpus
+    from chatrecap.importer import import_file
+    from chatrecap.store import open_store
+
+    with open_store(":memory:") as store:
+        import_file(store, data / "tags" / "tidytags_sample-data_TAGS_aect.csv")
+        tags = load_corpus(store, store.chats()[0])
+    assert sum(p.is_repost for p in tags.posts) == 8 and len(tags.posts) == 10
+
+
 def test_self_mentions_and_self_replies_are_ignored():
     first = post("p1", "Ann", "A1: thread 1/2")
     second = post("p2", "Ann", "@ann 2/2 also @bob", reply_to="p1", mentions=("ann", "Bob"))

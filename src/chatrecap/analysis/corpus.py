@@ -7,6 +7,7 @@ count is 0 here because every use of it is a sum or a ranking.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,6 +15,8 @@ from datetime import datetime
 import orjson
 
 from chatrecap.store import ANALYSIS_FIELDS, Store, newer_id
+
+_RETWEET_TEXT = re.compile(r"RT @\w+:")
 
 
 @dataclass(slots=True)
@@ -51,10 +54,18 @@ class ChatPost:
     quotes: int
     url: str | None
     in_chat: bool  # False: only here because a chat post reposts, quotes or answers it
+    # An "RT @ann: her words" that names no original (TAGS, Twitter Archiver sheets and CSV
+    # exports keep a retweet's text alone): a repost of ann's post all the same.
+    retweet_text: bool = field(init=False, default=False)
+
+    def __post_init__(self) -> None:
+        if (self.repost_of_id is None and self.quote_of_id is None and self.text.startswith("RT @")
+                and _RETWEET_TEXT.match(self.text) is not None):
+            self.retweet_text = True
 
     @property
     def is_repost(self) -> bool:
-        return self.repost_of_id is not None
+        return self.repost_of_id is not None or self.retweet_text
 
     @property
     def engagement(self) -> int:

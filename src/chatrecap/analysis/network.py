@@ -128,7 +128,7 @@ def build_graph(corpus: Corpus, structure: Structure | None = None) -> Interacti
     get = corpus.get
     for at, post in enumerate(corpus.posts):
         me = node(post.author_id)
-        if post.repost_of_id is not None:
+        if post.is_repost:  # (an "RT @x:" text without the original's id too)
             original = get(post.repost_of_id)
             if original is not None:
                 target = node(original.author_id)
