@@ -224,6 +224,7 @@ def test_a_cut_is_noticed_in_every_compression_and_stops_strict(tmp_path, data, 
     assert 0 < kept < expected
     result = cli(tmp_path / "strict.db", "import", "--strict", str(cut))
     assert result.exit_code == 2 and "stopped by --strict" in result.stderr
+    assert result.stderr.count("cut short or damaged") == 1  # (said once: as the error that ends it)
     assert stats(tmp_path / "strict.db")["chats"]["big"]["posts"] == kept  # what came before stays
     assert _rows(tmp_path / "strict.db", "SELECT status, posts_new FROM imports") == [("failed", kept)]
 

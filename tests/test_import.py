@@ -496,6 +496,18 @@ def test_a_file_of_a_folder_that_is_no_archive_is_left_out_with_a_warning(tmp_pa
     assert stats(tmp_path / "w.db")["chats"]["c"]["posts"] == 1
     result = cli(tmp_path / "w.db", "import", str(folder / "README.md"))
     assert result.exit_code == 2 and "error:" in result.stderr
+    # --strict stops there, as in a zip of archives.
+    result = cli(tmp_path / "s.db", "import", str(folder), "--strict")
+    assert result.exit_code == 2 and "error:" in result.stderr and "left out" not in result.stderr
+    # Only what is no archive is left out: a broken archive is an error, as ever.
+    (folder / "cut.zip").write_bytes(next((data / "slack").glob("*.zip")).read_bytes()[:3000])
+    result = cli(tmp_path / "b.db", "import", str(folder))
+    assert result.exit_code == 2 and "cut.zip: the zip archive is truncated or corrupt" in result.stderr
+    # A folder of no archive at all says so.
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "README.md").write_text("# notes\n")
+    result = cli(tmp_path / "n.db", "import", str(tmp_path / "notes"))
+    assert result.exit_code == 2 and "no file given holds a chat archive" in result.stderr
 
 
 def test_an_empty_folder_is_said_to_be_empty(tmp_path):

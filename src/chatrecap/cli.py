@@ -220,7 +220,7 @@ def import_command(
             finally:
                 progress.remove_task(task)
             reports.append(report)
-            if report.error and folder is not None and report.failed and not report.empty:
+            if report.error and folder is not None and report.unrecognised and not strict:
                 # (a README or a picture beside the archives: as a bundle's, left out)
                 left_out.add(id(report))
                 err.print(f"[yellow]warning:[/yellow] {escape(report.error.removesuffix('.'))}; "
@@ -228,6 +228,8 @@ def import_command(
             elif report.error:
                 label = "[yellow]note:[/yellow]" if report.empty else "[red]error:[/red]"
                 err.print(f"{label} {escape(report.error)}", markup=True)
+                if strict and not report.empty:
+                    break  # (--strict stops at the first problem, a file that cannot be read too)
             hidden = shown[str(path)] - MAX_WARNINGS_SHOWN
             if hidden > 0 and not state.verbose:
                 err.print(f"... and {hidden:,} more warnings for {path} (see them with --verbose).")
@@ -237,6 +239,9 @@ def import_command(
         raise _fail(str(stopped))
     if not reports:  # (only folders were given, and they hold no file)
         raise _fail("; ".join(f"{f}: a folder with no files in it (hidden ones aside)" for f in files))
+    if left_out and all(id(r) in left_out for r in reports):
+        raise _fail("no file given holds a chat archive chatrecap reads; if one is an export, name "
+                    "its format with --format (see `chatrecap formats`).")
     # An empty file (the last page of a paged download) fails only an import of nothing else.
     if any(r.failed and not r.empty and id(r) not in left_out for r in reports) or all(
             r.failed for r in reports):

@@ -87,6 +87,7 @@ class FileReport:
     elapsed: float = 0.0
     error: str | None = None  # the file could not be read, or held nothing
     empty: bool = False  # it held no records at all: nothing to import, nothing wrong
+    unrecognised: bool = False  # no source recognised it: no chat archive (a README, a picture)
 
     @property
     def rate(self) -> float:
@@ -469,7 +470,7 @@ def _import_as(store: Store, path: Path, readable: Path, fmt: str | None, option
     started = time.perf_counter()
     try:
         with expanded(readable, str(path), budget[0] if budget else None) as found:
-            if found.note is not None:
+            if found.note is not None and not strict:  # (with --strict, the error that ends it)
                 _tell(report, found.note, on_problem)
             name = Path(own_name or (path.name if path.name not in ("", ".", "..") else path.resolve().name))
             if found.compression:
@@ -532,6 +533,7 @@ def _import_file(store: Store, path: Path, inner: Path, report: FileReport, star
             if in_bundle:
                 raise InputError(f"{path}: not a chat archive chatrecap recognises.") from None
             if not bundle:
+                report.unrecognised = True
                 raise
             source = None
         if source is None or (bundle and fmt and (not source.reads_zips or source.sniff(sample) <= 0)):
