@@ -851,6 +851,9 @@ def test_text_helpers_never_raise(text: str) -> None:
      "# setup\nif __name__ == \"__main__\":\n    *args*\n done"),
     ("discord", "`x`# not a heading\n# Heading", "x# not a heading\nHeading"),
     ("slack", "`_setup_` and `a ~b~ c`, _it_", "_setup_ and a ~b~ c, it"),
+    ("discord", "**bold `code` bold** ||spoiler `x`|| ``a `b` c``", "bold code bold spoiler x a `b` c"),
+    ("slack", "*bold `x`*", "bold x"),
+    ("discord", "https://ex.com/a`b **c**", "https://ex.com/a`b c"),
 ])
 def test_chat_markup_marks_are_taken_away(flavour: str, text: str, plain: str) -> None:
     assert plain_markup(text, flavour) == plain

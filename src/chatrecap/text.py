@@ -240,8 +240,11 @@ def html_to_text(markup: str | None) -> str:
 # Chat markup (Discord's Markdown, Slack's mrkdwn): the emphasis marks, spoilers, code
 # marks and headings a client shows as styling, not as text. Links are left whole.
 _LINK = re.compile(r"(https?://\S+)")
-# Code, fenced or inline: shown as written, marks and all (`__init__`, `a ~b~ c`).
-_CODE_SPAN = re.compile(r"```(?:[\w+#.-]*\n)?(.*?)```|`([^`\n]+)`", re.S)
+# Code, fenced, in double or in single backticks: shown as written, marks and all
+# (`__init__`, ``a `b` c``), while marks around it still go (**bold `code`**).
+_FENCE = re.compile(r"```(?:[\w+#.-]*\n)?(.*?)```", re.S)
+_CODE = re.compile(r"``(.+?)``|`([^`\n]+)`")
+_KEPT = re.compile("\ue000(\\d+)\ue001")  # where a piece of code waits, set apart
 
 
 def _pair(mark: str, single: bool = False) -> re.Pattern[str]:
@@ -265,29 +268,22 @@ def plain_markup(text: str, flavour: str) -> str:
     code the code's."""
     if not any(mark in text for mark in "*_~|`#"):
         return text
+    code: list[str] = []
+
+    def set_apart(m: re.Match[str]) -> str:
+        code.append(next(g for g in m.groups() if g is not None))
+        return f"\ue000{len(code) - 1}\ue001"
+
+    apart = "\ue000" not in text and "\ue001" not in text  # (else code is read as text)
+    if apart:
+        text = _FENCE.sub(set_apart, text)
     marks = _DISCORD_MARKS if flavour == "discord" else _SLACK_MARKS
-    out, at = [], 0
-    for code in _CODE_SPAN.finditer(text):
-        out.append(_unmarked(text[at:code.start()], marks, flavour, at == 0 or text[at - 1] == "\n"))
-        out.append(code.group(1) if code.group(1) is not None else code.group(2))
-        at = code.end()
-    out.append(_unmarked(text[at:], marks, flavour, at == 0 or text[at - 1] == "\n"))
-    return "".join(out)
-
-
-def _unmarked(text: str, marks: tuple[re.Pattern[str], ...], flavour: str, line_start: bool) -> str:
-    """Text outside code without its marks; ``line_start``: whether it starts a line (where
-    a Discord heading can be)."""
     parts = _LINK.split(text)
     for index in range(0, len(parts), 2):  # (the odd parts are links)
-        part = parts[index]
+        part = _CODE.sub(set_apart if apart else lambda m: next(g for g in m.groups() if g is not None),
+                         parts[index])
         for pattern in marks:
             part = pattern.sub(r"\1", part)
-        if flavour == "discord" and "#" in part:
-            if index == 0 and not line_start:  # (its first line goes on after code: no heading)
-                first, newline, rest = part.partition("\n")
-                part = first + newline + _DISCORD_HEADING.sub("", rest)
-            else:
-                part = _DISCORD_HEADING.sub("", part)
-        parts[index] = part
-    return "".join(parts)
+        parts[index] = _DISCORD_HEADING.sub("", part) if flavour == "discord" else part
+    text = "".join(parts)
+    return _KEPT.sub(lambda m: code[int(m.group(1))], text) if code else text
