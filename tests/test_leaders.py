@@ -74,17 +74,23 @@ def test_csv_and_table(example_db, monkeypatch, capsys):
 def test_a_host_nobody_posts_as_is_an_error_not_a_session_without_host(example_db, monkeypatch, capsys):
     """A mistyped --host left the session without a host: 9 prompts found instead of 4."""
     for command in (["leaders"], ["recap", "--latest", "-o", str(Path(example_db).parent / "r")],
-                    ["sessions"]):
+                    ["sessions"], ["leaders", "--series", "#B2Bchat"]):
         assert run_main(monkeypatch, "--db", example_db, *command, "--host", "nobodyhere") == 2
         assert "--host: nobody in #B2Bchat posts as @nobodyhere" in capsys.readouterr().err
-    assert run_main(monkeypatch, "--db", example_db, "sessions", "--host", "@B2BchatHost") in (0, None)
+    assert run_main(monkeypatch, "--db", example_db, "sessions", "--host", "@b2bchathost") in (0, None)
+    assert "@B2BchatHost" in capsys.readouterr().out  # (as the chat writes it)
+    # A Mastodon address names a local account by its own part.
+    assert run_main(monkeypatch, "--db", example_db, "sessions", "--host", "B2BchatHost@example.social",
+                    "--format", "json") in (0, None)
+    assert json.loads(capsys.readouterr().out)[0]["hosts"] == ["B2BchatHost"]
 
 
 def test_bad_leader_options_are_one_line_errors(example_db, monkeypatch, capsys):
     assert run_main(monkeypatch, "--db", example_db, "leaders", "--weights", "fame=1") == 2
     assert "unknown weight 'fame'" in capsys.readouterr().err
-    assert run_main(monkeypatch, "--db", example_db, "leaders", "--weights", "recognition=abc") == 2
-    assert "--weights: recognition takes a number, not 'abc'." in capsys.readouterr().err
+    for bad in ("abc", "nan", "inf", "1e400"):
+        assert run_main(monkeypatch, "--db", example_db, "leaders", "--weights", f"recognition={bad}") == 2
+        assert f"--weights: recognition takes a number, not '{bad}'." in capsys.readouterr().err
     assert run_main(monkeypatch, "--db", example_db, "leaders", "--people", "--orgs") == 2
     assert "not both" in capsys.readouterr().err
 

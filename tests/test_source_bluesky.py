@@ -285,3 +285,16 @@ def test_a_posts_own_tags_and_its_written_ones_without_tag_facets(tmp_path: Path
     path = tmp_path / "tags.json"
     path.write_text(json.dumps(record))
     assert read(path)[0][0].hashtags == ["edchat", "books"]
+
+
+def test_an_account_named_by_its_did_alone_can_be_given_as_host(fixtures: Path, tmp_path: Path) -> None:
+    """Jetstream stores no handle: the account goes by its DID, as `sessions` shows it, and
+    --host takes that."""
+    from chatrecap.importer import import_file
+    from chatrecap.store import open_store
+
+    with open_store(tmp_path / "w.db") as store:
+        import_file(store, fixtures / "bluesky" / "jetstream.jsonl")
+        (chat,) = store.chats()
+        handles = store.chat_handles(chat)
+    assert handles and all(h.startswith("did:") for h in handles.values())

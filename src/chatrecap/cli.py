@@ -477,15 +477,17 @@ def _handles(values: list[str] | None) -> tuple[str, ...]:
 
 
 def _hosts(store: Store, chat: str, values: list[str] | None) -> tuple[str, ...]:
-    """The --host handles, each one an author of the chat: a mistyped one would leave the
-    session without a host (and its questions unfound) without a word."""
+    """The --host handles as the chat's authors write them, each one an author of the chat:
+    a mistyped one would leave the session without a host (and its questions unfound)
+    without a word. A Mastodon address names a local account by its own part too."""
     handles = _handles(values)
-    posted = store.chat_handles(chat) if handles else set()
-    unknown = [h for h in handles if h.lower() not in posted]
+    posted = store.chat_handles(chat) if handles else {}
+    found = [posted.get(h.lower()) or posted.get(h.split("@")[0].lower()) for h in handles]
+    unknown = [h for h, f in zip(handles, found, strict=True) if f is None]
     if unknown:
         raise OptionError(f"--host: nobody in {chat} posts as " + ", ".join(f"@{h}" for h in unknown)
                           + " (`chatrecap accounts` lists the handles).")
-    return handles
+    return tuple(f for f in found if f is not None)
 
 
 def _formats(value: str) -> list[str]:
@@ -634,7 +636,7 @@ def leaders(
             if not found:
                 raise OptionError(f"No session found in {name}: the chat has no burst of posts "
                                   "big enough (see `chatrecap sessions`).")
-            inputs = series_inputs(store, name, found)
+            inputs = series_inputs(store, name, found, _hosts(store, name, host))
             scope = f"{name}, {_count(len(found), 'session')}"
         else:
             found = _sessions(store, name, DEFAULT_GAP_MINUTES, DEFAULT_MIN_POSTS, start, end)

@@ -10,6 +10,7 @@ weighted (``LeaderWeights``, configurable) and shown beside the score with its p
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -53,7 +54,9 @@ class LeaderWeights:
             try:
                 values[name.strip()] = float(number)
             except ValueError:
-                raise ValueError(f"{name.strip()} takes a number, not {number.strip()!r}") from None
+                values[name.strip()] = math.nan
+            if not math.isfinite(values[name.strip()]):
+                raise ValueError(f"{name.strip()} takes a number, not {number.strip()!r}")
         return cls(**values)
 
 
@@ -214,12 +217,13 @@ def _companies(corpus: Corpus, affs: dict[str, list[Affiliation]], scores: dict[
     return out
 
 
-def series_inputs(store: Store, chat: str,
-                  sessions: Sequence[Session]) -> tuple[Corpus, Structure, list[Nomination]]:
+def series_inputs(store: Store, chat: str, sessions: Sequence[Session],
+                  hosts: Sequence[str] = ()) -> tuple[Corpus, Structure, list[Nomination]]:
     """A whole chat's sessions as one corpus; replies and nominations read session by
-    session (a prompt of one session is not answered in the next)."""
+    session (a prompt of one session is not answered in the next). ``hosts``: handles of the
+    moderators, else found in each session."""
     corpus = in_sessions(load_corpus(store, chat), sessions)
-    return (corpus, *series_structure(corpus, sessions))
+    return (corpus, *series_structure(corpus, sessions, hosts))
 
 
 def in_sessions(corpus: Corpus, sessions: Sequence[Session]) -> Corpus:
@@ -245,14 +249,16 @@ def in_sessions(corpus: Corpus, sessions: Sequence[Session]) -> Corpus:
 PARALLEL_POSTS = 50_000
 
 
-def series_structure(corpus: Corpus, sessions: Sequence[Session]) -> tuple[Structure, list[Nomination]]:
+def series_structure(corpus: Corpus, sessions: Sequence[Session],
+                     hosts: Sequence[str] = ()) -> tuple[Structure, list[Nomination]]:
     """The replies and nominations of a series already read, found session by session; on a
     big series by two processes, merged in session order (the same result)."""
     with frozen():
-        return _series_structure(corpus, sessions)
+        return _series_structure(corpus, sessions, tuple(hosts))
 
 
-def _series_structure(corpus: Corpus, sessions: Sequence[Session]) -> tuple[Structure, list[Nomination]]:
+def _series_structure(corpus: Corpus, sessions: Sequence[Session],
+                      hosts: tuple[str, ...]) -> tuple[Structure, list[Nomination]]:
     times = [p.created_at for p in corpus.posts]  # a corpus is in time order: slices, no filtering
     parts = [(bisect_left(times, s.window[0]), bisect_left(times, s.window[1])) for s in sessions]
     del times
@@ -261,30 +267,30 @@ def _series_structure(corpus: Corpus, sessions: Sequence[Session]) -> tuple[Stru
     nominations: list[Nomination] = []
     if len(corpus.posts) >= PARALLEL_POSTS and len(parts) > 1 and can_fork():
         # A forked worker fills its own copy of ``names``; tuples are cheap to send back.
-        sent = forked_imap(partial(_session_rows, corpus, names), parts)
+        sent = forked_imap(partial(_session_rows, corpus, names, hosts), parts)
         found: Iterable[tuple[dict[str, str], list[Nomination]]] = (
             (session_parents, [Nomination(*n) for n in rows]) for session_parents, rows in sent)
     else:
-        found = (_session(corpus, part, names) for part in parts)
+        found = (_session(corpus, part, names, hosts) for part in parts)
     for session_parents, session_nominations in found:
         parents.update(session_parents)
         nominations += session_nominations
     return Structure([], [], {}, parents), nominations
 
 
-def _session(corpus: Corpus, part: tuple[int, int],
-             names: AuthorNames) -> tuple[dict[str, str], list[Nomination]]:
+def _session(corpus: Corpus, part: tuple[int, int], names: AuthorNames,
+             hosts: tuple[str, ...] = ()) -> tuple[dict[str, str], list[Nomination]]:
     """The parents and nominations of one session, the posts ``corpus.posts[start:end]``."""
     session = Corpus(corpus.chat, corpus.posts[part[0]:part[1]], corpus.referenced, corpus.authors)
     chat = corpus.chat
-    structure = analyse(session, hashtag=chat.lstrip("#") if chat.startswith("#") else None)
+    structure = analyse(session, hosts, chat.lstrip("#") if chat.startswith("#") else None)
     return structure.parents, find_nominations(session, structure, names)
 
 
-def _session_rows(corpus: Corpus, names: AuthorNames,
+def _session_rows(corpus: Corpus, names: AuthorNames, hosts: tuple[str, ...],
                   part: tuple[int, int]) -> tuple[dict[str, str], list[tuple]]:
     """``_session`` in a forked worker: the nominations as tuples, cheap to send back."""
-    parents, found = _session(corpus, part, names)
+    parents, found = _session(corpus, part, names, hosts)
     return parents, [(n.nominator_id, n.nominee, n.nominee_is_handle, n.post_id, n.cue, n.organization)
                      for n in found]
 

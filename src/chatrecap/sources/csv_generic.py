@@ -61,6 +61,8 @@ from datetime import datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import orjson
+
 from chatrecap.errors import InputError, OptionError, RecordError
 from chatrecap.models import Author, Post, Superseded, make_id
 from chatrecap.sources._csv import (
@@ -233,7 +235,7 @@ def bind_columns(header: list[str], column_map: dict[str, str], path: Path | str
     missing = [field for field in REQUIRED if field not in bound
                and not (field == "author" and "url" in bound)]  # a status URL names its author
     if missing:
-        if columns.names and columns.names[0].lstrip()[:1] in ("{", "["):
+        if _is_json(",".join(columns.names)):
             raise InputError(f"{path}: this is JSON, not a CSV with a header row; read it as its "
                              "own format (see `chatrecap formats`).")
         raise InputError(
@@ -242,6 +244,18 @@ def bind_columns(header: list[str], column_map: dict[str, str], path: Path | str
             f"{_listed(columns.names)})."
         )
     return bound
+
+
+def _is_json(header: str) -> bool:
+    """Whether a "header" is JSON's first line (a sheet's may start with "[" or "{" too:
+    "[Tweet Text],[User]")."""
+    first = header.strip()
+    if first in ("[", "{") or first.startswith(('[{', '{"', '["')):
+        return True
+    try:
+        return isinstance(orjson.loads(first), dict | list)
+    except orjson.JSONDecodeError:
+        return False
 
 
 def _listed(names: list[str], most: int = 30, longest: int = 40) -> str:

@@ -476,11 +476,14 @@ class Store:
     def chats(self) -> list[str]:
         return sorted(row[0] for row in self.query("SELECT name FROM chats"))
 
-    def chat_handles(self, chat: str) -> set[str]:
-        """The handles (lower case) of everyone who posted in a chat."""
-        return {row[0].lower() for row in self.query(
-            "SELECT DISTINCT a.handle FROM chat_posts c JOIN posts p ON p.id = c.post_id "
-            "JOIN authors a ON a.id = p.author_id WHERE c.chat = ? AND a.handle IS NOT NULL", (chat,))}
+    def chat_handles(self, chat: str) -> dict[str, str]:
+        """The handles of everyone who posted in a chat, by their lower case: an account with
+        no handle (Jetstream names accounts by DID only) goes by its id's own part, as the
+        analysis shows it."""
+        return {handle.lower(): handle for handle in (
+            row[0] or row[1].split(":", 1)[-1] for row in self.query(
+                "SELECT DISTINCT a.handle, a.id FROM chat_posts c JOIN posts p ON p.id = c.post_id "
+                "JOIN authors a ON a.id = p.author_id WHERE c.chat = ?", (chat,)))}
 
     def iter_rows(self, chat: str | None = None, include_raw: bool = False,
                   batch: int = 2000) -> Iterator[dict[str, Any]]:
