@@ -238,3 +238,18 @@ def test_a_plain_file_whose_first_tweet_is_in_quotes_stays_plain(both, tmp_path)
     assert posts[0].text == '"Hello world"'
     assert [(p.text, p.author.bio) for p in posts[1:]] == [(plain[p.id].text, plain[p.id].author.bio)
                                                            for p in posts[1:]]
+
+
+def test_a_bios_links_are_written_out_as_the_jsonl_reader_does(tmp_path):
+    import csv
+    import json
+
+    rows = list(csv.reader(SAMPLE.open(encoding="utf-8", newline="")))
+    bio, links = rows[0].index("author.description"), rows[0].index("author.entities.description.urls")
+    rows[1][bio] = "Editor at https://t.co/AbCdEfGhIj"
+    rows[1][links] = json.dumps([{"url": "https://t.co/AbCdEfGhIj", "expanded_url": "https://example.org/mag"}])
+    path = tmp_path / "bio.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    posts = [i for i in SOURCE.read(path, ReadOptions()) if isinstance(i, Post)]
+    assert "Editor at https://example.org/mag" in {p.author.bio for p in posts}

@@ -35,7 +35,14 @@ from chatrecap.sources._csv import (
     sample_rows,
     text_entities,
 )
-from chatrecap.sources._twitter import PLATFORM, as_written, edit_versions, is_media_link, is_self_link
+from chatrecap.sources._twitter import (
+    PLATFORM,
+    as_written,
+    edit_versions,
+    expand_bio,
+    is_media_link,
+    is_self_link,
+)
 from chatrecap.sources.base import ReadOptions, Sample
 from chatrecap.sources.csv_generic import GenericCsvSource, bind_columns, mapped_columns
 
@@ -118,7 +125,11 @@ class TwarcCsvSource(GenericCsvSource):
             text = _TCO.sub(lambda _: _shown(next(expanded)), text).strip()
         put("text", text)
         for field in ("author_name", "bio", "location"):
-            put(field, (get(field) or "") if encoded else _text(get(field) or ""))
+            value = (get(field) or "") if encoded else _text(get(field) or "")
+            if field == "bio" and "t.co/" in value:  # (written out, as the JSONL's reader does)
+                value = expand_bio(value, ((u.get("url"), u.get("expanded_url")) for u in _items(
+                    get("author.entities.description.urls")) if isinstance(u, dict))) or ""
+            put(field, value)
         answered = get("reply_to_author") or ""
         if not answered and (get("reply_to") or references.get("reply_to") or get("in_reply_to_user_id")):
             answered = leading_handle(text) or ""  # a reply starts with whom it answers
