@@ -546,6 +546,25 @@ def test_a_json_document_cut_short_keeps_its_whole_records(tmp_path, data, fixtu
     assert result.exit_code == 2 and "not valid JSON" in result.stderr
 
 
+def test_a_cut_that_takes_no_record_or_falls_inside_the_only_one(tmp_path, data):
+    """A list that only lacks its end loses nothing (no record is said to be left out); a
+    document that is one record (a status, a thread), cut inside it, is refused: a post with
+    half its fields would be stored as if whole."""
+    timeline = (data / "mastodon" / "timeline_public.json").read_text(encoding="utf-8")
+    (tmp_path / "mend.json").write_text(timeline.rstrip().removesuffix("]"))
+    result = cli(tmp_path / "m.db", "import", str(tmp_path / "mend.json"), "--format", "mastodon",
+                 "--chat", "m")
+    assert result.exit_code == 0 and "every record in it was read" in " ".join(result.stderr.split())
+    assert stats(tmp_path / "m.db")["chats"]["m"]["posts"] == len(orjson.loads(timeline))
+    for name, fmt in (("mastodon/status_docs_example.json", "mastodon"),
+                      ("bluesky/thread_view_post_with_embed_media.json", "bluesky")):
+        whole = (data / name).read_text(encoding="utf-8")
+        cut = tmp_path / f"cut-{fmt}.json"
+        cut.write_text(whole[: len(whole) // 2])
+        result = cli(tmp_path / f"{fmt}.db", "import", str(cut), "--format", fmt)
+        assert result.exit_code == 2 and "not valid JSON" in result.stderr
+
+
 def test_a_posts_raw_record_can_be_read_back(tmp_path, data):
     db = tmp_path / "w.db"
     assert cli(db, "import", str(data / "twarc2" / "two_tweets.jsonl")).exit_code == 0

@@ -363,9 +363,10 @@ def iter_json(path: Path) -> Iterator[tuple[int | None, Any]]:
 
 def load_document(path: Path) -> tuple[Any, RecordError | None]:
     """The JSON document a file holds. A document cut short (a download that stopped, a
-    copy of its first megabytes) keeps its whole records: those of the outermost array still
-    open where it stops (a list of tweets, a Discord export's ``messages``), with a note that
-    leaves the cut one out. A document broken elsewhere is an error, as before."""
+    copy of its first megabytes) keeps its whole records, those of its list (the document
+    itself, or a list in it: a Discord export's ``messages``), with a note naming the record
+    it cuts, left out. A document broken elsewhere, or cut inside its only record, is an
+    error, as before."""
     text = read_document(path)
     try:
         return orjson.loads(text), None
@@ -374,42 +375,63 @@ def load_document(path: Path) -> tuple[Any, RecordError | None]:
     salvaged = _cut_short(text) if error.pos >= len(text.rstrip()) - 1 else None
     if salvaged is None:
         raise InputError(f"{path}: the file is not valid JSON ({error}).")
-    document, kept = salvaged
+    document, kept, cut = salvaged
+    if cut:
+        return document, RecordError(
+            str(path), kept + 1, f"the file ends inside this record (not valid JSON: {error}): it "
+            f"seems cut short; the {kept:,} whole records before it were read, this one is left out",
+            kind="cut short")
     return document, RecordError(
-        str(path), kept + 1, f"the file ends inside this record (not valid JSON: {error}): it "
-        f"seems cut short; the {kept:,} whole records before it were read, this one is left out",
-        kind="cut short")
+        str(path), None, f"the file ends before the end of its JSON (not valid JSON: {error}): it "
+        "seems cut short after its last whole record; every record in it was read",
+        kind="cut short", skipped=False)
 
 
 # A JSON string (perhaps unterminated, where the text is cut), or a bracket or comma.
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{},]')
 
 
-def _cut_short(text: str) -> tuple[Any, int] | None:
-    """A document cut short, ended after the last whole element of the outermost array open
-    where it stops (the containers around it closed), and how many whole elements that array
-    keeps; None when it keeps none."""
-    stack: list[list[Any]] = []  # [bracket, where its whole elements end, how many]
+#: Members of a document's object that hold its records: Discord's messages, a search's
+#: statuses or posts, an author feed, a thread's context, an API page's data.
+_RECORD_LISTS = frozenset({"messages", "statuses", "posts", "feed", "ancestors", "descendants",
+                           "data", "notifications", "items", "results"})
+_KEY_BEFORE = re.compile(r'"(\w+)"\s*:\s*$')
+
+
+def _cut_short(text: str) -> tuple[Any, int, bool] | None:
+    """A document cut short, ended after its last whole record: (the document, its whole
+    records, whether a record was cut). The records are the elements of the document's list,
+    or of its object's list of records (``_RECORD_LISTS``) open where it stops. None when the
+    cut falls anywhere else (inside a single record, after the records), or no record is whole."""
+    stack: list[list[Any]] = []  # [bracket, its start, where its whole elements end, how many]
     for token in _JSON_TOKEN.finditer(text):
         mark = token.group()
         if mark in ("[", "{"):
-            stack.append([mark, token.end(), 0])
+            stack.append([mark, token.start(), token.end(), 0])
         elif mark in ("]", "}"):
             if not stack:
                 return None
             stack.pop()
             if stack and stack[-1][0] == "[":  # (an element closed: whole, up to here)
-                stack[-1][1], stack[-1][2] = token.end(), stack[-1][2] + 1
-        elif mark == "," and stack and stack[-1][0] == "[" and text[stack[-1][1]:token.start()].strip():
-            stack[-1][1], stack[-1][2] = token.start(), stack[-1][2] + 1  # (a plain value before it)
-    outer = next((k for k, entry in enumerate(stack) if entry[0] == "["), None)
-    if outer is None or not stack[outer][2]:
+                stack[-1][2], stack[-1][3] = token.end(), stack[-1][3] + 1
+        elif mark == "," and stack and stack[-1][0] == "[" and text[stack[-1][2]:token.start()].strip():
+            stack[-1][2], stack[-1][3] = token.start(), stack[-1][3] + 1  # (a plain value before it)
+    if stack and stack[0][0] == "[":
+        depth = 0
+    elif (len(stack) > 1 and stack[1][0] == "["
+          and (key := _KEY_BEFORE.search(text, 0, stack[1][1])) and key.group(1) in _RECORD_LISTS):
+        depth = 1
+    else:
         return None
-    closing = "".join("]" if entry[0] == "[" else "}" for entry in reversed(stack[:outer + 1]))
+    _, _, end, kept = stack[depth]
+    if not kept:
+        return None
+    closing = "".join("]" if entry[0] == "[" else "}" for entry in reversed(stack[:depth + 1]))
     try:
-        return orjson.loads(text[:stack[outer][1]] + closing), stack[outer][2]
+        document = orjson.loads(text[:end] + closing)
     except orjson.JSONDecodeError:
         return None
+    return document, kept, bool(text[end:].strip().lstrip(",").strip())
 
 
 def read_document(path: Path) -> str:
