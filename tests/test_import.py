@@ -496,6 +496,9 @@ def test_a_file_of_a_folder_that_is_no_archive_is_left_out_with_a_warning(tmp_pa
     assert stats(tmp_path / "w.db")["chats"]["c"]["posts"] == 1
     result = cli(tmp_path / "w.db", "import", str(folder / "README.md"))
     assert result.exit_code == 2 and "error:" in result.stderr
+    # With --format too: a file the format does not know at all is left out, as in a zip.
+    result = cli(tmp_path / "f.db", "import", str(folder), "--format", "twarc2", "--chat", "c")
+    assert result.exit_code == 0 and "README.md" in result.stderr and "left out" in result.stderr
     # --strict stops there, as in a zip of archives.
     result = cli(tmp_path / "s.db", "import", str(folder), "--strict")
     assert result.exit_code == 2 and "error:" in result.stderr and "left out" not in result.stderr

@@ -854,6 +854,8 @@ def test_text_helpers_never_raise(text: str) -> None:
     ("discord", "**bold `code` bold** ||spoiler `x`|| ``a `b` c``", "bold code bold spoiler x a `b` c"),
     ("slack", "*bold `x`*", "bold x"),
     ("discord", "https://ex.com/a`b **c**", "https://ex.com/a`b c"),
+    ("discord", "run `pip install https://x.io/pkg_v2_.zip` then **go**",
+     "run pip install https://x.io/pkg_v2_.zip then go"),
 ])
 def test_chat_markup_marks_are_taken_away(flavour: str, text: str, plain: str) -> None:
     assert plain_markup(text, flavour) == plain

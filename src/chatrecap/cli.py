@@ -220,11 +220,12 @@ def import_command(
             finally:
                 progress.remove_task(task)
             reports.append(report)
-            if report.error and folder is not None and report.unrecognised and not strict:
+            if report.failed and folder is not None and report.unrecognised and not strict:
                 # (a README or a picture beside the archives: as a bundle's, left out)
                 left_out.add(id(report))
-                err.print(f"[yellow]warning:[/yellow] {escape(report.error.removesuffix('.'))}; "
-                          "left out.", markup=True)
+                said = report.error or f"{path}: not {fmt} at all"
+                err.print(f"[yellow]warning:[/yellow] {escape(said.removesuffix('.'))}; left out.",
+                          markup=True)
             elif report.error:
                 label = "[yellow]note:[/yellow]" if report.empty else "[red]error:[/red]"
                 err.print(f"{label} {escape(report.error)}", markup=True)

@@ -527,6 +527,8 @@ def _import_file(store: Store, path: Path, inner: Path, report: FileReport, star
                   and not {"[Content_Types].xml", "mimetype"} & set(sample.zip_names))  # (no Office file)
         try:
             source = get_source(fmt) if fmt else detect(inner, sample)
+            # (a file the format given does not know at all is no archive of it: a README)
+            report.unrecognised = bool(fmt) and not bundle and source.sniff(sample) <= 0
         except EmptyArchive:
             raise
         except InputError:  # (no source recognises the file)

@@ -274,14 +274,17 @@ def plain_markup(text: str, flavour: str) -> str:
         code.append(next(g for g in m.groups() if g is not None))
         return f"\ue000{len(code) - 1}\ue001"
 
-    apart = "\ue000" not in text and "\ue001" not in text  # (else code is read as text)
-    if apart:
-        text = _FENCE.sub(set_apart, text)
+    def unwrapped(m: re.Match[str]) -> str:
+        return next(g for g in m.groups() if g is not None)
+
+    # Code first, links in it too ("`pip install https://x.io/a_b_`"); a text that holds the
+    # marks the code is set apart with has its code unwrapped and read as text instead.
+    apart = "\ue000" not in text and "\ue001" not in text
+    text = _CODE.sub(set_apart if apart else unwrapped, _FENCE.sub(set_apart if apart else unwrapped, text))
     marks = _DISCORD_MARKS if flavour == "discord" else _SLACK_MARKS
     parts = _LINK.split(text)
     for index in range(0, len(parts), 2):  # (the odd parts are links)
-        part = _CODE.sub(set_apart if apart else lambda m: next(g for g in m.groups() if g is not None),
-                         parts[index])
+        part = parts[index]
         for pattern in marks:
             part = pattern.sub(r"\1", part)
         parts[index] = _DISCORD_HEADING.sub("", part) if flavour == "discord" else part
