@@ -72,6 +72,24 @@ def test_a_retweets_text_alone_is_a_repost_too(data):
     assert sum(p.is_repost for p in tags.posts) == 8 and len(tags.posts) == 10
 
 
+def test_a_retweets_text_alone_finds_its_original_when_the_archive_holds_it():
+    """The one earlier post of hers that starts with the retweeted words (an archive cuts a
+    long one short, with "…"): the repost goes to it, and counts for it."""
+    from chatrecap.analysis.corpus import find_retweeted
+
+    q1 = post("p1", "Ann", "Q1: What is the one tool you cannot live without? #chat")
+    rt = post("p2", "Bob", "RT @ann: Q1: What is the one tool you cannot live…", mentions=("ann",))
+    early = post("p0", "Bob", "RT @Ann: Q2: And the one you would drop tomorrow?", mentions=("Ann",))
+    q2 = post("p3", "Ann", "Q2: And the one you would drop tomorrow?")  # (after its "retweet")
+    short = post("p4", "Bob", "RT @Ann: Q1", mentions=("Ann",))
+    posts = [early, q1, rt, q2, short]
+    find_retweeted(posts, {})
+    assert (rt.repost_of_id, early.repost_of_id, short.repost_of_id) == ("p1", None, None)
+    assert all(p.is_repost for p in (rt, early, short))
+    g = build_graph(corpus(posts))
+    assert (uid("Bob"), uid("Ann"), "p2") in g.triples("repost")
+
+
 def test_self_mentions_and_self_replies_are_ignored():
     first = post("p1", "Ann", "A1: thread 1/2")
     second = post("p2", "Ann", "@ann 2/2 also @bob", reply_to="p1", mentions=("ann", "Bob"))

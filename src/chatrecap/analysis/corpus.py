@@ -16,7 +16,7 @@ import orjson
 
 from chatrecap.store import ANALYSIS_FIELDS, Store, newer_id
 
-_RETWEET_TEXT = re.compile(r"RT @\w+:")
+_RETWEET_TEXT = re.compile(r"RT @(\w+):\s*")
 
 
 @dataclass(slots=True)
@@ -133,7 +133,31 @@ def load_corpus(store: Store, chat: str, start: datetime | None = None,
     versions = store.newer_versions(chat)
     if versions:
         posts = _newest_versions(posts, referenced, versions)
+    find_retweeted(posts, referenced)
     return Corpus(chat, posts, referenced, authors)
+
+
+def find_retweeted(posts: list[ChatPost], referenced: dict[str, ChatPost]) -> None:
+    """A retweet kept as its text alone ("RT @ann: her words") reposts ann's post that says
+    those words, when the archive holds it: the one earlier post of hers that starts so (an
+    archive cuts a long retweet short, with "…"). Its id becomes the retweet's original."""
+    wanted = [p for p in posts if p.retweet_text]
+    if not wanted:
+        return
+    theirs: dict[str, list[ChatPost]] = {}
+    for post in (*posts, *referenced.values()):
+        if not post.is_repost:
+            theirs.setdefault(post.handle.lower(), []).append(post)
+    for retweet in wanted:
+        m = _RETWEET_TEXT.match(retweet.text)
+        assert m is not None  # (what retweet_text says)
+        said = retweet.text[m.end():].rstrip().removesuffix("…").removesuffix("...").rstrip()
+        if len(said) < 10:  # (too short to tell one post of hers from another)
+            continue
+        found = [p for p in theirs.get(m.group(1).lower(), ())
+                 if p.created_at <= retweet.created_at and p.text.startswith(said)]
+        if len(found) == 1:
+            retweet.repost_of_id = found[0].id
 
 
 def _newest_versions(posts: list[ChatPost], referenced: dict[str, ChatPost],
