@@ -8,15 +8,18 @@ count is 0 here because every use of it is a sum or a ranking.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 
 import orjson
 
 from chatrecap.store import ANALYSIS_FIELDS, Store, newer_id
 
 _RETWEET_TEXT = re.compile(r"RT @(\w+):\s*")
+_SAID = 10  # characters a retweet's words must hold to be looked for
 
 
 @dataclass(slots=True)
@@ -144,18 +147,27 @@ def find_retweeted(posts: list[ChatPost], referenced: dict[str, ChatPost]) -> No
     wanted = [p for p in posts if p.retweet_text]
     if not wanted:
         return
-    theirs: dict[str, list[ChatPost]] = {}
+    # Each author's posts in the order of their texts: those starting with the words are
+    # found by bisection, not by reading a host's thousand posts for each retweet.
+    theirs: dict[str, list[tuple[str, str, ChatPost]]] = {}
     for post in (*posts, *referenced.values()):
         if not post.is_repost:
-            theirs.setdefault(post.handle.lower(), []).append(post)
+            theirs.setdefault(post.handle.lower(), []).append((post.text, post.id, post))
+    for entries in theirs.values():
+        entries.sort(key=lambda e: (e[0], e[1]))
     for retweet in wanted:
         m = _RETWEET_TEXT.match(retweet.text)
         assert m is not None  # (what retweet_text says)
         said = retweet.text[m.end():].rstrip().removesuffix("…").removesuffix("...").rstrip()
-        if len(said) < 10:  # (too short to tell one post of hers from another)
+        if len(said) < _SAID:  # (too short to tell one post of hers from another)
             continue
-        found = [p for p in theirs.get(m.group(1).lower(), ())
-                 if p.created_at <= retweet.created_at and p.text.startswith(said)]
+        entries = theirs.get(m.group(1).lower(), [])
+        found = []
+        for text, _, post in islice(entries, bisect_left(entries, (said,)), None):
+            if not text.startswith(said):
+                break
+            if post.created_at <= retweet.created_at:
+                found.append(post)
         if len(found) == 1:
             retweet.repost_of_id = found[0].id
 
