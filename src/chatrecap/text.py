@@ -270,17 +270,17 @@ def plain_markup(text: str, flavour: str) -> str:
         return text
     code: list[str] = []
 
-    def set_apart(m: re.Match[str]) -> str:
-        code.append(next(g for g in m.groups() if g is not None))
-        return f"\ue000{len(code) - 1}\ue001"
-
     def unwrapped(m: re.Match[str]) -> str:
         return next(g for g in m.groups() if g is not None)
 
+    def set_apart(m: re.Match[str]) -> str:
+        code.append(unwrapped(m))
+        return f"\ue000{len(code) - 1}\ue001"
+
     # Code first, links in it too ("`pip install https://x.io/a_b_`"); a text that holds the
     # marks the code is set apart with has its code unwrapped and read as text instead.
-    apart = "\ue000" not in text and "\ue001" not in text
-    text = _CODE.sub(set_apart if apart else unwrapped, _FENCE.sub(set_apart if apart else unwrapped, text))
+    keep = set_apart if "\ue000" not in text and "\ue001" not in text else unwrapped
+    text = _CODE.sub(keep, _FENCE.sub(keep, text))
     marks = _DISCORD_MARKS if flavour == "discord" else _SLACK_MARKS
     parts = _LINK.split(text)
     for index in range(0, len(parts), 2):  # (the odd parts are links)

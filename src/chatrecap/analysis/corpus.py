@@ -16,7 +16,7 @@ from itertools import islice
 
 import orjson
 
-from chatrecap.store import ANALYSIS_FIELDS, Store, newer_id
+from chatrecap.store import ANALYSIS_FIELDS, Store, newer_id, shown_handle
 
 _RETWEET_TEXT = re.compile(r"RT @(\w+):\s*")
 _SAID = 10  # characters a retweet's words must hold to be looked for
@@ -116,7 +116,7 @@ def load_corpus(store: Store, chat: str, start: datetime | None = None,
         author = authors.get(author_id)
         if author is None:
             values = [row[i] for i in author_slice]
-            values[0] = values[0] or author_id.split(":", 1)[-1]
+            values[0] = shown_handle(values[0], author_id)
             for flag in (6, 8):  # (verified, is_bot: stored as integers)
                 if values[flag] is not None:
                     values[flag] = bool(values[flag])

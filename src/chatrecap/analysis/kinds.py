@@ -52,8 +52,8 @@ _ORG_WORDS = frozenset(
     "zoo museum library gallery department package packages updates press farm".split())
 _SURNAME_WORDS = frozenset({"press", "farm"})  # organisation words that are surnames too
 _HANDLE_ORG_PARTS = (_ORG_WORDS - _SURNAME_WORDS) | {
-    "inc", "org", "teams", "server", "functions", "live", "pod", "tech", "gov", "edu", "museum", "library",
-    "congress", "archive", "archives", "gallery", "hospital", "ministry", "embassy", "journal"}
+    "inc", "org", "teams", "server", "functions", "live", "pod", "tech", "gov", "edu", "congress", "archive",
+    "archives", "hospital", "ministry", "embassy"}
 # Organisation words long enough to tell at the end of any handle ("R4DScommunity").
 _HANDLE_ORG_TAILS = tuple(sorted(w for w in _HANDLE_ORG_PARTS if len(w) >= 6))
 _HANDLE_ORG_ENDS = ("hq", "team", "news", "app", "official", "labs", "group", "sug", "conf", "summit",
@@ -148,6 +148,12 @@ class KindGuess:
     evidence: tuple[str, ...]  # the signals used, strongest first
 
 
+def surname_of_group_words(words: list[str]) -> bool:
+    """A given name and a surname that is a group's word too: "Bill Press", "Martin Farm"
+    (not "MIT Press")."""
+    return len(words) == 2 and words[1].lower() in _SURNAME_WORDS and given_name(words[0])
+
+
 def given_name(token: str) -> bool:
     """A known given name (the census lexicon probablepeople uses), accents ignored."""
     t = unicodedata.normalize("NFKD", token.strip(".'").lower())
@@ -172,8 +178,8 @@ def _name_votes(name: str, votes: Votes) -> bool:
     if _BOT_NAME.search(clean):
         votes.append((-2.5, 'name says "bot"'))
     org = next((w for w in words if w in _ORG_WORDS), None)
-    if org in _SURNAME_WORDS and len(words) == 2 and words[1] == org and given_name(words[0]):
-        org = None  # a surname that is a group's word too: "Bill Press", "Martin Farm"
+    if org == words[-1] and surname_of_group_words(words):
+        org = None
     if org and not legal:
         votes.append((-2.0, f'word "{org}" in the name'))
     # A title is one of the name's own words: without one, nameparser has nothing to find.

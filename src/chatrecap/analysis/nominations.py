@@ -22,7 +22,7 @@ import probablepeople
 from cleanco import basename
 
 from chatrecap.analysis.corpus import ChatPost, Corpus
-from chatrecap.analysis.kinds import given_name, human_name
+from chatrecap.analysis.kinds import given_name, human_name, surname_of_group_words
 from chatrecap.analysis.structure import (
     HANDLE,
     MENTION,
@@ -444,7 +444,7 @@ def _organizations(text: str) -> list[tuple[int, str, bool]]:
             a in _ORG_HEADS and b in ("of", "for") for a, b in zip(tokens, tokens[1:], strict=False))
         if not (group or (named and len(run) >= 2)):
             continue
-        if not group and len(run) == 2 and tokens[-1] == "press" and given_name(run[0].group(0)):
+        if not group and surname_of_group_words([m.group(0) for m in run]):
             continue  # a person whose surname is a group's word ("Joy Press"; not "Howard University")
         lead = before.split()[-2:]
         low_lead = [w.lower() for w in lead]

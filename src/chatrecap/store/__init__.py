@@ -179,6 +179,12 @@ _CHAT_VERSIONS = (
 _EARLIER_VERSIONS = f"SELECT v.post_id {_CHAT_VERSIONS}"
 
 
+def shown_handle(handle: str | None, author_id: str) -> str:
+    """An author's handle, or for an account without one (Jetstream names accounts by DID
+    only) its id's own part."""
+    return handle or author_id.split(":", 1)[-1]
+
+
 def newer_id(post_id: str, other: str) -> bool:
     """Whether one version of an edited post is newer than another: X's ids grow with
     time (and the ids compared share their platform prefix)."""
@@ -481,7 +487,7 @@ class Store:
         no handle (Jetstream names accounts by DID only) goes by its id's own part, as the
         analysis shows it."""
         return {handle.lower(): handle for handle in (
-            row[0] or row[1].split(":", 1)[-1] for row in self.query(
+            shown_handle(row[0], row[1]) for row in self.query(
                 "SELECT DISTINCT a.handle, a.id FROM chat_posts c JOIN posts p ON p.id = c.post_id "
                 "JOIN authors a ON a.id = p.author_id WHERE c.chat = ?", (chat,)))}
 
