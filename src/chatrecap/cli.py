@@ -632,17 +632,18 @@ def leaders(
         raise OptionError(f"--weights: {exc}.") from None
     with open_store(state.db) as store:
         name = _chat_of(store, series or chat)
+        hosts = _hosts(store, name, host)
         if series:
             found = find_sessions(store, name)
             if not found:
                 raise OptionError(f"No session found in {name}: the chat has no burst of posts "
                                   "big enough (see `chatrecap sessions`).")
-            inputs = series_inputs(store, name, found, _hosts(store, name, host))
+            inputs = series_inputs(store, name, found, hosts)
             scope = f"{name}, {_count(len(found), 'session')}"
         else:
             found = _sessions(store, name, DEFAULT_GAP_MINUTES, DEFAULT_MIN_POSTS, start, end)
             chosen = pick_session(found, session)
-            inputs = session_inputs(store, chosen, _hosts(store, name, host))
+            inputs = session_inputs(store, chosen, hosts)
             scope = chosen.id
         ranked = rank_leaders(*inputs, weights=chosen_weights,
                               corrections=store.kind_corrections())
