@@ -90,6 +90,19 @@ def test_a_retweets_text_alone_finds_its_original_when_the_archive_holds_it():
     assert (uid("Bob"), uid("Ann"), "p2") in g.triples("repost")
 
 
+def test_a_retweets_text_finds_its_original_whatever_spelling_its_links_have():
+    """A sheet keeps the retweet's t.co link where the original's is written out (or cut
+    short in the middle): the words around the links decide."""
+    from chatrecap.analysis.corpus import find_retweeted
+
+    q1 = post("p1", "Ann", "Q1: Which  tool https://example.com/tools/list do you use most? #chat")
+    rt = post("p2", "Bob", "RT @ann: Q1: Which tool https://t.co/AbC123 do you use most? #chat",
+              mentions=("ann",))
+    cut = post("p3", "Cy", "RT @ann: Q1: Which tool https://t.co/Ab…", mentions=("ann",))
+    find_retweeted([q1, rt, cut], {})
+    assert (rt.repost_of_id, cut.repost_of_id) == ("p1", "p1")
+
+
 def test_self_mentions_and_self_replies_are_ignored():
     first = post("p1", "Ann", "A1: thread 1/2")
     second = post("p2", "Ann", "@ann 2/2 also @bob", reply_to="p1", mentions=("ann", "Bob"))

@@ -19,6 +19,7 @@ import orjson
 from chatrecap.store import ANALYSIS_FIELDS, Store, newer_id, shown_handle
 
 _RETWEET_TEXT = re.compile(r"RT @(\w+):\s*")
+_LINK = re.compile(r"\bhttps?://\S*")
 _SAID = 10  # characters a retweet's words must hold to be looked for
 
 
@@ -143,7 +144,9 @@ def load_corpus(store: Store, chat: str, start: datetime | None = None,
 def find_retweeted(posts: list[ChatPost], referenced: dict[str, ChatPost]) -> None:
     """A retweet kept as its text alone ("RT @ann: her words") reposts ann's post that says
     those words, when the archive holds it: the one earlier post of hers that starts so (an
-    archive cuts a long retweet short, with "…"). Its id becomes the retweet's original."""
+    archive cuts a long retweet short, with "…"). Its id becomes the retweet's original.
+    Links are left out of the comparison: one copy may keep the t.co link that the other
+    has written out."""
     wanted = [p for p in posts if p.retweet_text]
     if not wanted:
         return
@@ -152,13 +155,13 @@ def find_retweeted(posts: list[ChatPost], referenced: dict[str, ChatPost]) -> No
     theirs: dict[str, list[tuple[str, str, ChatPost]]] = {}
     for post in (*posts, *referenced.values()):
         if not post.is_repost:
-            theirs.setdefault(post.handle.lower(), []).append((post.text, post.id, post))
+            theirs.setdefault(post.handle.lower(), []).append((_words(post.text), post.id, post))
     for entries in theirs.values():
         entries.sort(key=lambda e: (e[0], e[1]))
     for retweet in wanted:
         m = _RETWEET_TEXT.match(retweet.text)
         assert m is not None  # (what retweet_text says)
-        said = retweet.text[m.end():].rstrip().removesuffix("…").removesuffix("...").rstrip()
+        said = _words(retweet.text[m.end():].rstrip().removesuffix("…").removesuffix("..."))
         if len(said) < _SAID:  # (too short to tell one post of hers from another)
             continue
         entries = theirs.get(m.group(1).lower(), [])
@@ -170,6 +173,11 @@ def find_retweeted(posts: list[ChatPost], referenced: dict[str, ChatPost]) -> No
                 found.append(post)
         if len(found) == 1:
             retweet.repost_of_id = found[0].id
+
+
+def _words(text: str) -> str:
+    """A text without its links, one space between words."""
+    return " ".join(_LINK.sub(" ", text).split())
 
 
 def _newest_versions(posts: list[ChatPost], referenced: dict[str, ChatPost],
