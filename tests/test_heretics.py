@@ -13,8 +13,7 @@ import pytest
 from chatrecap.analysis import heretics
 from chatrecap.analysis.corpus import ChatPost, Corpus, Participant
 from chatrecap.analysis.heretics import _token_ids, early_adopter_credit, early_adopters
-from chatrecap.analysis.takeaways import stem
-from chatrecap.analysis.textvec import tokens
+from chatrecap.analysis.textvec import stem, tokens
 
 TRUTH = json.loads((files("chatrecap") / "examples" / "b2bchat-example.truth.json").read_text())
 T0 = datetime(2024, 5, 2, 17, 0, tzinfo=UTC)

@@ -72,7 +72,7 @@ def test_answers_are_filed_under_the_labelled_prompt(labelled):
             link = structure.links.get(answer)
             right += link is not None and link.prompt_id == prompt
     assert total == 118
-    assert right / total >= 0.55  # measured: 69 of 118 (58%)
+    assert right / total >= 0.6  # measured: 74 of 118 (63%)
 
 
 def test_greetings_and_logistics_stay_unattached(labelled):
@@ -82,7 +82,7 @@ def test_greetings_and_logistics_stay_unattached(labelled):
         for post_id in truth["unattached"]:
             total += 1
             kept += post_id not in structure.links and post_id not in prompts
-    assert kept / total >= 0.85  # measured: 55 of 61
+    assert kept / total >= 0.85  # measured: 56 of 61
 
 
 def test_every_filing_has_a_reason_and_a_confidence(labelled):
@@ -90,7 +90,7 @@ def test_every_filing_has_a_reason_and_a_confidence(labelled):
         prompts = {p.post_id for p in structure.prompts}
         for post_id, link in structure.links.items():
             assert link.prompt_id in prompts and post_id not in prompts
-            assert link.reason in ("label", "reply", "quote", "addressing", "window",
+            assert link.reason in ("label", "reply", "quote", "addressing", "follow-up", "window",
                                    "similarity")
             assert 0 < link.confidence <= 1
             if link.reason in ("window", "quote"):  # the window after it; a quote of it
@@ -155,12 +155,14 @@ def _open_agenda_session() -> Corpus:
     return _garden(lines)
 
 
-def _garden(lines: list[tuple[str, str]]) -> Corpus:
-    """A #GardenChat hour from (author, text), two minutes apart, no reply ids."""
+def _garden(lines: list[tuple[str, str]], minutes: list[float] | None = None) -> Corpus:
+    """A #GardenChat hour from (author, text), two minutes apart (or at ``minutes``), no
+    reply ids."""
     t0 = datetime(2024, 5, 3, 17, 0, tzinfo=UTC)
-    posts = [ChatPost(f"p{k}", "x", f"x:{who}", who, t0 + timedelta(minutes=2 * k), text, None, None, None,
+    minutes = minutes or [2 * k for k in range(len(lines))]
+    posts = [ChatPost(f"p{k}", "x", f"x:{who}", who, t0 + timedelta(minutes=at), text, None, None, None,
                       None, (), ("GardenChat",), (), 0, 0, 0, 0, None, True)
-             for k, (who, text) in enumerate(lines)]
+             for k, ((who, text), at) in enumerate(zip(lines, minutes, strict=True))]
     people = {p.author_id: Participant(p.author_id, p.handle, None, None, None, None, None, None, None)
               for p in posts}
     return Corpus("#GardenChat", posts, {}, people)
@@ -172,6 +174,35 @@ def test_without_labels_reminders_are_no_prompts_and_a_topic_two_take_up_is_one(
     assert [(p.post_id, p.kind) for p in structure.prompts] == [("p0", "host"), ("p4", "guest")]
     assert structure.links["p1"].prompt_id == "p0"
     assert {structure.links["p5"].prompt_id, structure.links["p6"].prompt_id} == {"p4"}
+
+
+def test_a_post_carrying_on_its_authors_post_of_a_moment_before_is_filed_with_it():
+    """#PSTweetChat's host posts a topic and adds to it a minute later; the room answers the
+    later post: the topic is one prompt, its follow-up and the answers under it. A room
+    question, a reply, a post after chatter or one that shares no word with the post before
+    (a run of announcements) starts something of its own."""
+    lines = [("host", "Welcome to #GardenChat"),
+             ("host", "I finally put up the greenhouse I kept talking about #GardenChat"),
+             ("host", "The greenhouse holds the tomatoes and peppers, and the heater works #GardenChat"),
+             ("ann", "@host that looks great, which heater? #GardenChat"),
+             ("bob", "@host jealous, mine blew away in March #GardenChat"),
+             ("cat", "Does anyone else start seeds indoors this early? #GardenChat"),
+             ("cat", "I have trays of onion seeds under lights already #GardenChat"),
+             ("dan", "@cat yes, peppers since February #GardenChat"),
+             ("eve", "@cat onions too, and leeks #GardenChat"),
+             ("host", "Has anyone tried a cold frame instead? #GardenChat"),
+             ("host", "The county fair opens next Saturday with a plant sale #GardenChat"),
+             ("ann", "@host we will be there with the kids #GardenChat")]
+    minutes = [0, 1, 2, 5, 6, 9, 10, 12, 13, 13.5, 14.5, 16]
+    structure = analyse(_garden(lines, minutes), hosts=["host"], hashtag="GardenChat")
+    assert [(p.post_id, p.kind) for p in structure.prompts] == [("p1", "host"), ("p5", "guest"),
+                                                                 ("p9", "host"), ("p10", "host")]
+    links = {post: (link.prompt_id, link.reason) for post, link in structure.links.items()}
+    assert links["p2"] == ("p1", "follow-up") and links["p6"] == ("p5", "follow-up")
+    assert {links[p][0] for p in ("p3", "p4")} == {"p1"} and {links[p][0] for p in ("p7", "p8")} == {"p5"}
+    assert links["p11"][0] == "p10"
+    assert "p1" not in structure.parents  # (after a greeting: a topic of its own)
+    assert structure.follow_ups == {"p2": "p1", "p6": "p5"}
 
 
 @pytest.mark.parametrize("question", [

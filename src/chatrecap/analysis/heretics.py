@@ -29,8 +29,8 @@ from chatrecap.analysis.corpus import ChatPost, Corpus
 from chatrecap.analysis.endorsement import agrees, disagrees
 from chatrecap.analysis.highlights import CREDITED_ECHO, ECHO
 from chatrecap.analysis.structure import LEADING_HANDLES, MENTION
-from chatrecap.analysis.takeaways import MIN_TOKENS, stem
-from chatrecap.analysis.textvec import chunk_words, tokens
+from chatrecap.analysis.takeaways import MIN_TOKENS
+from chatrecap.analysis.textvec import chunk_words, stem, tokens
 
 __all__ = ["Adoption", "early_adopter_credit", "early_adopters"]
 

@@ -19,8 +19,8 @@ import numpy as np
 from chatrecap.analysis.corpus import ChatPost, Corpus
 from chatrecap.analysis.endorsement import NONE, Endorsement, disagrees, is_logistics
 from chatrecap.analysis.structure import Structure
-from chatrecap.analysis.takeaways import MIN_TOKENS, stem
-from chatrecap.analysis.textvec import Vectors, cosine, tokens
+from chatrecap.analysis.takeaways import MIN_TOKENS
+from chatrecap.analysis.textvec import Vectors, cosine, stem, tokens
 from chatrecap.recap.model import Highlight
 
 __all__ = ["pick_highlights"]

@@ -22,11 +22,11 @@ from functools import lru_cache
 import numpy as np
 
 from chatrecap.analysis.corpus import ChatPost, Corpus
-from chatrecap.analysis.textvec import Folded, Vectors, cosine, tokens
-from chatrecap.recap.model import ADDRESSING, LABEL, QUOTE, REPLY, SIMILARITY, WINDOW
+from chatrecap.analysis.textvec import Folded, Vectors, cosine, stem, tokens
+from chatrecap.recap.model import ADDRESSING, FOLLOW_UP, LABEL, QUOTE, REPLY, SIMILARITY, WINDOW
 
-__all__ = ["ADDRESSING", "LABEL", "QUOTE", "REPLY", "SIMILARITY", "WINDOW", "Link", "Prompt",
-           "Structure"]
+__all__ = ["ADDRESSING", "FOLLOW_UP", "LABEL", "QUOTE", "REPLY", "SIMILARITY", "WINDOW", "Link",
+           "Prompt", "Structure"]
 
 
 @dataclass(slots=True)
@@ -52,9 +52,10 @@ class Structure:
     hosts: list[str]  # author ids, most active first
     prompts: list[Prompt]  # time order
     links: dict[str, Link]  # answer post id -> its prompt
-    parents: dict[str, str]  # post id -> the post it replies to (reply id or @-addressing)
+    parents: dict[str, str]  # post id -> the post it replies to (reply id, @-addressing) or carries on
     chatter: set[str] = field(default_factory=set)  # greetings, thanks, logistics
     threads: list[list[str]] = field(default_factory=list)  # root first, time order
+    follow_ups: dict[str, str] = field(default_factory=dict)  # the ``parents`` that are the author's own post
 
 
 #: A handle as written after "@": a Mastodon address ("ann@mastodon.social"), a Bluesky domain
@@ -131,6 +132,8 @@ _ROOM_QUESTION_ANYWHERE_F = Folded(_ROOM_QUESTION_ANYWHERE, ("curious", "wonderi
 
 CHATTER_MAX_WORDS = 14  # a greeting or a reminder is short
 ADDRESS_LOOKBACK = timedelta(minutes=45)  # how far back "@ann ..." looks for ann's post
+FOLLOW_UP_GAP = timedelta(minutes=2)  # a post this soon after its author's own carries it on
+FOLLOW_UP_WORD_SHARE = 0.1  # ... if they share a word at most this share of the session's posts use
 WINDOW_MIN_SIMILARITY = 0.03  # a post in a prompt's window shares some words with it
 SIMILARITY_MIN = 0.25  # cosine to a prompt's words and answers
 SIMILARITY_MARGIN = 0.1  # over the window's prompt, to overrule the window
@@ -231,10 +234,12 @@ def analyse(corpus: Corpus, hosts: Sequence[str] = (), hashtag: str | None = Non
     posts = [p for p in corpus.posts if not p.is_repost]
     chatter = {p.id for p in posts if is_chatter(p.text)}
     parents = _parents(corpus, posts, chatter)
-    prompts = _prompts(posts, hosts_set, parents, chatter)
+    follow_ups = _follow_ups(posts, parents, chatter, [hashtag] if hashtag else [])
+    parents.update(follow_ups)
+    prompts = _prompts(posts, hosts_set, parents, chatter, follow_ups)
     links = _file_answers(corpus, posts, prompts, parents, chatter, hashtag)
     threads = _threads(posts, parents)
-    return Structure(host_ids, prompts, links, parents, chatter, threads)
+    return Structure(host_ids, prompts, links, parents, chatter, threads, follow_ups)
 
 
 #: A post as a possible parent: the post, its author and addressees, not chatter.
@@ -262,6 +267,36 @@ def _parents(corpus: Corpus, posts: list[ChatPost], chatter: set[str]) -> dict[s
     return parents
 
 
+def _follow_ups(posts: list[ChatPost], parents: dict[str, str], chatter: set[str],
+                drop: list[str]) -> dict[str, str]:
+    """Posts that carry on their author's post of a moment before (a thought split over two
+    or three posts, a host adding to the topic they opened), each with the first of its run.
+    A word of that post comes back, one the session seldom uses (a host's run of
+    announcements shares only the chat's subject); not a reply, a question, a label or
+    chatter, and not after a reply or chatter: those start something of their own."""
+    last: dict[str, ChatPost] = {}
+    pairs: list[tuple[ChatPost, ChatPost]] = []
+    for post in posts:
+        before, last[post.author_id] = last.get(post.author_id), post
+        if (before is not None and post.created_at - before.created_at <= FOLLOW_UP_GAP
+                and before.id not in chatter
+                and post.id not in parents and post.reply_to_id is None and post.quote_of_id is None
+                and post.id not in chatter and not addressed(post.text) and question_label(post.text) is None
+                and answer_label(post.text) is None and not _is_room_question(post)):
+            pairs.append((before, post))
+    heads: dict[str, str] = {}
+    if not pairs:
+        return heads
+    words = {p.id: {stem(w) for w in tokens(p.text, drop)} for p in posts}
+    used = Counter(w for ws in words.values() for w in ws)
+    rare = max(3, FOLLOW_UP_WORD_SHARE * len(posts))  # (the two posts and one more, in a small session)
+    for before, post in pairs:
+        if (before.id not in parents or before.id in heads) and any(
+                used[w] <= rare for w in words[post.id] & words[before.id]):
+            heads[post.id] = heads.get(before.id, before.id)
+    return heads
+
+
 def _addressed_parent(post: ChatPost, handles: list[str],
                       recent: dict[str, list[_Candidate]]) -> ChatPost | None:
     me = post.handle.lower()
@@ -280,15 +315,16 @@ def _addressed_parent(post: ChatPost, handles: list[str],
 
 
 def _prompts(posts: list[ChatPost], hosts: set[str], parents: dict[str, str],
-             chatter: set[str]) -> list[Prompt]:
+             chatter: set[str], follow_ups: dict[str, str]) -> list[Prompt]:
     """Labelled questions by a host; without labels, the host's open questions and
     topics others take up (but not reminders and sign-offs); and a participant's question to
-    the room that several answer, or (without labels) a topic two others take up."""
+    the room that several answer, or (without labels) a topic two others take up. Replies
+    to a post's follow-ups take up the post."""
     children: dict[str, set[str]] = {}
     for post in posts:
         parent = parents.get(post.id)
         if parent is not None:
-            children.setdefault(parent, set()).add(post.author_id)
+            children.setdefault(follow_ups.get(parent, parent), set()).add(post.author_id)
     # Per number, the host's post that asks it ("Q4: Who...?") over one that announces it
     # ("Q4 in a minute!"); among equals the first.
     best: dict[int, tuple[tuple[int, int], ChatPost]] = {}
@@ -351,7 +387,10 @@ def _file_answers(corpus: Corpus, posts: list[ChatPost], prompts: list[Prompt],
 
 
 def _via(post: ChatPost, parent_id: str) -> str:
-    return REPLY if post.reply_to_id == parent_id else ADDRESSING
+    """How a post says which post it answers (``parents`` holds nothing else)."""
+    if post.reply_to_id == parent_id:
+        return REPLY
+    return ADDRESSING if addressed(post.text) else FOLLOW_UP
 
 
 def _explicit_link(post: ChatPost, parents: dict[str, str], prompts: dict[str, Prompt],

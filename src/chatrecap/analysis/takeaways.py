@@ -10,7 +10,6 @@ from crowding out a third. Big questions cluster their most endorsed answers, fi
 
 from __future__ import annotations
 
-import functools
 import html
 import math
 import re
@@ -23,10 +22,10 @@ from scipy import sparse
 from chatrecap.analysis.corpus import ChatPost, Corpus
 from chatrecap.analysis.endorsement import NONE, Endorsement, is_logistics
 from chatrecap.analysis.structure import Structure
-from chatrecap.analysis.textvec import Vectors, tokens
+from chatrecap.analysis.textvec import Vectors, stem, tokens
 from chatrecap.recap.model import Takeaway
 
-__all__ = ["agglomerate", "find_takeaways", "headline", "lsa", "stem"]
+__all__ = ["agglomerate", "find_takeaways", "headline", "lsa"]
 
 MIN_TOKENS = 3  # fewer content words than this is a reaction, not an answer
 THRESHOLD = 0.13  # mean TF-IDF cosine within a theme (fits real chats: see module doc)
@@ -36,21 +35,6 @@ VECTOR_THRESHOLD = 0.6  # mean cosine of sentence embeddings (all-MiniLM-L6-v2, 
 MAX_CLUSTERED = 2500  # answers clustered directly; the rest join the nearest theme
 MAX_TERMS, LSA_DIM, SEED = 20000, 50, 1729
 MMR_LAMBDA, SAME_THEME = 0.7, 0.85  # centroids SAME_THEME close are one theme said twice
-_SUFFIXES = (("ies", "y"), ("ied", "y"), ("ations", ""), ("ation", ""), ("ency", "ent"), ("ence", "ent"),
-             ("ings", ""), ("ing", ""), ("ed", ""), ("ly", ""))
-
-
-@functools.lru_cache(maxsize=200_000)
-def stem(word: str) -> str:
-    """Fold plurals and common suffixes ("recommendations", "recommend"; "weekly", "week";
-    "consistency", "consistent") so short answers that say one thing in two ways match."""
-    for suffix, repl in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            word = word[:-len(suffix)] + repl
-            break
-    if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
 
 
 def _unit(rows: np.ndarray) -> np.ndarray:

@@ -8,6 +8,7 @@ recap of a 2,000-post session may take. The weighting is scikit-learn's default 
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from array import array
@@ -97,6 +98,23 @@ def whole_words(words: Iterable[str], *patterns: str) -> str:
         return f"(?:{body})?" if "" in node else body
 
     return r"\b(?:" + "|".join([branch(trie), *patterns]) + r")\b"
+
+
+_SUFFIXES = (("ies", "y"), ("ied", "y"), ("ations", ""), ("ation", ""), ("ency", "ent"), ("ence", "ent"),
+             ("ings", ""), ("ing", ""), ("ed", ""), ("ly", ""))
+
+
+@functools.lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Fold plurals and common suffixes ("recommendations", "recommend"; "weekly", "week";
+    "consistency", "consistent") so short answers that say one thing in two ways match."""
+    for suffix, repl in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            word = word[:-len(suffix)] + repl
+            break
+    if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
 
 
 _URL = re.compile(r"https?://\S+|www\.\S+")

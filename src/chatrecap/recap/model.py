@@ -16,10 +16,11 @@ import orjson
 
 RECAP_SCHEMA_VERSION = 1
 
-# Why a post is filed under a question (HOST: the host moved it there by hand).
-LABEL, REPLY, QUOTE, ADDRESSING, WINDOW, SIMILARITY, HOST = (
-    "label", "reply", "quote", "addressing", "window", "similarity", "host")
-REASONS = (LABEL, REPLY, QUOTE, ADDRESSING, WINDOW, SIMILARITY, HOST)
+# Why a post is filed under a question (FOLLOW_UP: its author's post of a moment before is
+# there; HOST: the host moved it there by hand).
+LABEL, REPLY, QUOTE, ADDRESSING, FOLLOW_UP, WINDOW, SIMILARITY, HOST = (
+    "label", "reply", "quote", "addressing", "follow-up", "window", "similarity", "host")
+REASONS = (LABEL, REPLY, QUOTE, ADDRESSING, FOLLOW_UP, WINDOW, SIMILARITY, HOST)
 
 
 @dataclass(slots=True)

@@ -44,8 +44,9 @@ def _short_url(url: str) -> str:
 
 
 _FILED = {"reply": "filed by reply", "quote": "filed by quote",
-          "addressing": "filed by @-addressing", "window": "filed by timing",
-          "similarity": "filed by similar words", "host": "filed by the host"}
+          "addressing": "filed by @-addressing", "follow-up": "filed as its author's follow-up",
+          "window": "filed by timing", "similarity": "filed by similar words",
+          "host": "filed by the host"}
 
 
 def _filed(attachment: Attachment) -> str:
