@@ -205,6 +205,24 @@ def test_a_post_carrying_on_its_authors_post_of_a_moment_before_is_filed_with_it
     assert structure.follow_ups == {"p2": "p1", "p6": "p5"}
 
 
+def test_a_reply_answers_a_post_written_long_enough_before_to_be_read_and_answered():
+    """#PSTweetChat 2020-11-06: "@JeffHicks I want to start using the Secrets Module ASAP..."
+    came two seconds after his "who has Halloween candy left?" and went under it, with the
+    thread after it; and a thank-you to someone answers them, not the question."""
+    lines = [("host", "Has anyone started to use the new secrets management module? #GardenChat"),
+             ("host", "Ok, off topic: who has Halloween candy left? #GardenChat"),
+             ("ann", "@host I want to start using the secrets module, but the vault team says no #Garden"),
+             ("bob", "@ann which vault do they use? #GardenChat"),
+             ("cat", "@host none left, the kids found it #GardenChat"),
+             ("ann", "@cat thanks! #GardenChat"),
+             ("host", "You can catch up on past chats at https://example.org/chats #GardenChat")]
+    minutes = [0, 3, 3 + 2 / 60, 5, 6, 7, 8]
+    structure = analyse(_garden(lines, minutes), hosts=["host"], hashtag="GardenChat")
+    links = {post: link.prompt_id for post, link in structure.links.items()}
+    assert links["p2"] == links["p3"] == "p0" and links["p4"] == "p1"
+    assert "p5" not in links and "p6" in structure.chatter  # (thanks, and logistics)
+
+
 @pytest.mark.parametrize("question", [
     "Any interesting or useful online resources to recommend? #GardenChat",
     "Are there any user group meetings coming up? #GardenChat",

@@ -82,11 +82,13 @@ _CHATTER = re.compile(
     r"starts? (?:in|now|soon)|starting (?:in|now|soon)|kick(?:ing)? off|let'?s get started|"
     r"top of the hour|wrap(?:ping)? up|that'?s a wrap|last question|mark your calendars?|"
     r"(?:be|is) back|lurking|late to the party|made it|paging|you'?re late|i'?m late|"
-    r"coming up|remember to|off-topic|random one|what did i miss|how is everyone)\b", re.IGNORECASE)
+    r"coming up|remember to|off-topic|random one|what did i miss|how is everyone|"
+    r"(?:past|previous|earlier) (?:chats?|sessions?)|catch up on)\b", re.IGNORECASE)
 _CHATTER_QUESTION = re.compile(r"\b(?:what did i miss|how is everyone|how are (?:you|we) all|"
                                r"who'?s (?:here|joining|with us)|anyone else here)\b", re.IGNORECASE)
 _LOGISTICS = re.compile(r"\b(?:remember to|reminder|coming up|up next|in a minute|use a\d|"
-                        r"(?:use|include) (?:the|this) (?:hash)?tag|recap|transcript)\b",
+                        r"(?:use|include) (?:the|this) (?:hash)?tag|recap|transcript|"
+                        r"(?:past|previous|earlier) (?:chats?|sessions?)|catch up on)\b",
                         re.IGNORECASE)
 # "Welcome" as a host greets, not as anyone answers ("feedback is welcome", "you're welcome").
 _NOT_GREETING = "".join(f"(?<!{before} welcome)" for before in (
@@ -123,7 +125,8 @@ _CHATTER_F = Folded(_CHATTER)
 _CHATTER_QUESTION_F = Folded(_CHATTER_QUESTION, ("what did i miss", "how is everyone", "how are", "who",
                                                  "anyone else here"))
 _LOGISTICS_F = Folded(_LOGISTICS, ("remember to", "reminder", "coming up", "up next", "in a minute",
-                                   "use a", "use th", "include th", "recap", "transcript"))
+                                   "use a", "use th", "include th", "recap", "transcript", "past ",
+                                   "previous ", "earlier ", "catch up on"))
 _OPENING_F = Folded(_OPENING, ("welcome", "get started", "kick", "starting now", "introduce", "topic"))
 _CLOSING_F = Folded(_CLOSING, ("thank", "a wrap", "see you next", "next week", "next month", "transcript"))
 _ROOM_QUESTION_F = Folded(_ROOM_QUESTION, ("?",))
@@ -132,6 +135,7 @@ _ROOM_QUESTION_ANYWHERE_F = Folded(_ROOM_QUESTION_ANYWHERE, ("curious", "wonderi
 
 CHATTER_MAX_WORDS = 14  # a greeting or a reminder is short
 ADDRESS_LOOKBACK = timedelta(minutes=45)  # how far back "@ann ..." looks for ann's post
+TYPING_CHARS_PER_SECOND = 5  # a reply's words take time: none answers a post of a moment before
 FOLLOW_UP_GAP = timedelta(minutes=2)  # a post this soon after its author's own carries it on
 FOLLOW_UP_WORD_SHARE = 0.1  # ... if they share a word at most this share of the session's posts use
 WINDOW_MIN_SIMILARITY = 0.03  # a post in a prompt's window shares some words with it
@@ -299,16 +303,21 @@ def _follow_ups(posts: list[ChatPost], parents: dict[str, str], chatter: set[str
 
 def _addressed_parent(post: ChatPost, handles: list[str],
                       recent: dict[str, list[_Candidate]]) -> ChatPost | None:
+    """The addressees' recent post it answers: one written long enough before to have been
+    read and answered in these words, then one whose circle is the reply's, not chatter,
+    of the first addressee, the latest."""
     me = post.handle.lower()
     wanted = set(handles) - {me}
-    best: tuple[tuple[int, int, datetime], ChatPost] | None = None
+    typing = timedelta(seconds=len(LEADING_HANDLES.sub("", post.text)) / TYPING_CHARS_PER_SECOND)
+    best: tuple[tuple[bool, int, int, datetime], ChatPost] | None = None
     for rank, handle in enumerate(handles):
         for candidate, circle, talk in reversed(recent.get(handle, ())):
             if post.created_at - candidate.created_at > ADDRESS_LOOKBACK:
                 break
             if candidate.handle.lower() == me:
                 continue
-            key = (int(circle - {me} == wanted) * 2 + int(talk), -rank, candidate.created_at)
+            key = (post.created_at - candidate.created_at >= typing,
+                   int(circle - {me} == wanted) * 2 + int(talk), -rank, candidate.created_at)
             if best is None or key > best[0]:
                 best = (key, candidate)
     return best[1] if best else None
@@ -369,6 +378,8 @@ def _file_answers(corpus: Corpus, posts: list[ChatPost], prompts: list[Prompt],
     for post in posts:
         if post.id in by_id or not corpus.takes_part(post.author_id):  # (a bot's post answers nothing)
             continue
+        if post.id in chatter and answer_label(post.text) is None:
+            continue  # ("@ann thanks!" answers her, not the question)
         link = _explicit_link(post, parents, by_id, by_number, links)
         if link is not None:
             links[post.id] = link
@@ -379,7 +390,7 @@ def _file_answers(corpus: Corpus, posts: list[ChatPost], prompts: list[Prompt],
     for post in posts:  # replies to posts the window or similarity filed follow them
         parent = parents.get(post.id)
         if (post.id not in links and post.id not in by_id and parent in links
-                and corpus.takes_part(post.author_id)):
+                and post.id not in chatter and corpus.takes_part(post.author_id)):
             link = links[parent]
             links[post.id] = Link(link.prompt_id, _via(post, parent),
                                   round(min(link.confidence, 0.6), 2))
