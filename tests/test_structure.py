@@ -72,7 +72,7 @@ def test_answers_are_filed_under_the_labelled_prompt(labelled):
             link = structure.links.get(answer)
             right += link is not None and link.prompt_id == prompt
     assert total == 118
-    assert right / total >= 0.6  # measured: 74 of 118 (63%)
+    assert right / total >= 0.62  # measured: 76 of 118 (64%)
 
 
 def test_greetings_and_logistics_stay_unattached(labelled):
@@ -82,7 +82,7 @@ def test_greetings_and_logistics_stay_unattached(labelled):
         for post_id in truth["unattached"]:
             total += 1
             kept += post_id not in structure.links and post_id not in prompts
-    assert kept / total >= 0.85  # measured: 56 of 61
+    assert kept / total >= 0.88  # measured: 57 of 61
 
 
 def test_every_filing_has_a_reason_and_a_confidence(labelled):
