@@ -283,3 +283,13 @@ def test_one_of_a_kind_is_singular(recap):
     assert "@ann: 1 post</title>" in bars and "@bob: 2 posts</title>" in bars  # (the charts' tooltips)
     many = next(f for f in facts(recap) if f.label == "Posts")
     assert many.note == "150 original, 40 reposts, 20 replies; 2 of them quotes"
+
+
+def test_most_engaged_posts_show_what_they_got_not_the_ranking_score(recap):
+    """The ranking weighs reposts and quotes double: "(49)" for 7 likes and 5 reposts read
+    as a count nobody could find."""
+    post = recap.posts[recap.stats["most_engaged"][0]["post_id"]]
+    got = [f"{n} {word}" for n, word in ((post.likes, "likes"), (post.reposts, "reposts")) if n]
+    md = RENDERERS["md"].render(recap).decode()
+    assert got and " (49)" not in md and f"({', '.join(got)})" in md
+    assert f"({', '.join(got)})" in RENDERERS["html"].render(recap).decode()

@@ -301,3 +301,17 @@ def test_a_bots_post_answers_nothing_and_a_bot_is_no_participant():
     structure = analyse(corpus, hosts=["host"], hashtag="GardenChat")
     assert sorted(structure.links) == ["p1", "p4"]
     assert session_stats(corpus, structure, "#GardenChat", None)["participants"] == 3
+
+
+def test_a_post_addressed_to_someone_who_wrote_nothing_in_the_session_counts_as_a_reply():
+    """#PSTweetChat 2020-09-04 counted "@cj_berlin True 😄" as an original post: cj_berlin's
+    post was not in the session, but the post answers someone all the same."""
+    from chatrecap.analysis.metrics import session_stats
+
+    lines = [("host", "What are you working on this month? #GardenChat"),
+             ("ann", "@host Raised beds for the kids #GardenChat"),
+             ("bob", "@cj_berlin True, the frost came early #GardenChat"),
+             ("cat", "Seed tapes are the best thing I tried this year #GardenChat")]
+    corpus = _garden(lines)
+    stats = session_stats(corpus, analyse(corpus, hosts=["host"], hashtag="GardenChat"), "GardenChat", None)
+    assert (stats["replies"], stats["originals"]) == (2, 2)

@@ -273,8 +273,12 @@ def facts(recap: Recap) -> list[Fact]:
     return out
 
 
-def most_engaged(recap: Recap, limit: int = 3) -> list[tuple[RecapPost, int]]:
+def most_engaged(recap: Recap, limit: int = 3) -> list[tuple[RecapPost, str]]:
+    """The posts most engaged with, each with what it got ("7 likes, 5 reposts"): the
+    ranking's score weighs reposts and quotes double, so it is no count to show."""
     rows = (recap.stats or {}).get("most_engaged") or []
-    found = [(recap.posts[r["post_id"]], int(r.get("engagement") or 0))
-             for r in rows if r.get("post_id") in recap.posts]
+    found = [(post, ", ".join(f"{number(n)} {plural(n, *words)}" for n, words in (
+        (post.likes, ("like",)), (post.reposts, ("repost",)), (post.quotes, ("quote",)),
+        (post.replies, ("reply", "replies"))) if n) or number(r.get("engagement") or 0))
+        for r in rows if (post := recap.posts.get(r.get("post_id"))) is not None]
     return found[:limit]

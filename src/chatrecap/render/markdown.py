@@ -174,7 +174,7 @@ def _numbers(recap: Recap) -> list[str]:
         out.append(f"- **Most active:** {', '.join(people)}")
     engaged = c.most_engaged(recap)
     if engaged:
-        items = [f"{_link('@' + escape(p.handle), p.url)} ({c.number(n)})" for p, n in engaged]
+        items = [f"{_link('@' + escape(p.handle), p.url)} ({got})" for p, got in engaged]
         out.append(f"- **Most engaged posts:** {', '.join(items)}")
     links = [f"{escape_inline(link['url'])} ({c.number(link['count'])})"
              for link in (s.get("links") or [])[:5]]
