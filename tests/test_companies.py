@@ -43,6 +43,11 @@ T0 = datetime(2024, 5, 2, 17, 0, tzinfo=UTC)
     ("CMO at a logistics SaaS", []),
     ("Brand strategist | Speaker | I help founders find their point of view.", []),
     ("Hosted by @SamOduya. Support: @PipelineProHelp", []),
+    # One role, several handles (#PSTweetChat's @PSJamesP); a list after another sentence is not.
+    ("CEO and Executive Director @DevOpsOrg and @PSHorg | http://PowerShell.org", ["DevOpsOrg", "PSHorg"]),
+    ("Engineer at @Acme & @Beta, @Gamma", ["Acme", "Beta", "Gamma"]),
+    ("CMO at @Acme. Love @cats and @dogs", ["Acme"]),
+    ("ex-CMO at @Old and @Older, now at @New", ["New"]),
     (None, []),
 ])
 def test_bio_affiliations(bio, orgs):

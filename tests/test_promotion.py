@@ -72,6 +72,17 @@ def test_a_link_to_ones_own_site_sells():
     assert promo["x:jane"].reasons == {"own site": 1} and promo["x:jane"].share == 0.5
 
 
+def test_a_link_in_the_bio_is_ones_own_site():
+    """#PSTweetChat's @PSJamesP: "CEO and Executive Director @DevOpsOrg and @PSHorg |
+    http://PowerShell.org", whose posts link to powershell.org, sold 0% of the time."""
+    chat = Chat()
+    chat.person("james", "CEO @DevOpsOrg and @PSHorg | http://PowerShell.org | MVP", "http://www.scripts.example")
+    calendar = chat.post("james", "Checkout the new community calendar", ("https://powershell.org/calendar",))
+    named = chat.post("james", "Big news: @pshorg opens the Summit call for papers", ())
+    other = chat.post("james", "Great read", ("https://research.example/trust",))
+    assert promoted(chat) == {calendar, named} and other not in promoted(chat)
+
+
 def test_a_domain_with_the_handle_or_brand_is_ones_own():
     chat = Chat()
     chat.person("growthguru", "Founder @ScaleStackIO | 10x pipeline")

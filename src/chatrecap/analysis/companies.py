@@ -36,6 +36,7 @@ _CSUITE_OF = re.compile(rf"\b(?i:ceo|cto|cmo|coo|cfo|cro|president|(?:co-?)?foun
 _FOUNDER_COMMA = re.compile(rf"\b(?i:(?:co-?)?founder),\s+(@\w+|{_NAME})")
 _EMPLOYEE = re.compile(rf"(@\w+|{_NAME})\s+(?:employee|staffer|team member|alum(?:na|nus|ni)?)\b"
                        r"|(@\w+)\s+(?i:(?:co-?)?founder|ceo|cto|cmo|coo|cfo|cro)\b")
+_MORE_HANDLES = re.compile(r"\s*(?:,|&|\+|/|\band\b)\s*@(\w+)")  # "@DevOpsOrg and @PSHorg"
 _PIPE_SEGMENT = re.compile(r"(?:^|\|)\s*([^|]+?)\s*(?=\||$)")
 _PAST = re.compile(r"\b(?:ex|former(?:ly)?|previously|prev|past|retired|once|alum(?:na|nus|ni)?)\b|\bex-",
                    re.I)
@@ -99,6 +100,12 @@ def bio_affiliations(bio: str | None) -> list[tuple[str, str]]:
             if org is None or _is_past(bio, m.start(), m.end()):  # "ex-", "former", "... alum"
                 continue
             found.setdefault(org.lower(), (m.start(), org, m.group(0).strip()))
+            if m.group(0).rstrip().endswith("@" + raw.lstrip("@")):  # handles listed after it: one role
+                more = _MORE_HANDLES.match(bio, m.end())
+                while more is not None:
+                    found.setdefault(more.group(1).lower(),
+                                     (more.start(1), more.group(1), bio[m.start():more.end()].strip()))
+                    more = _MORE_HANDLES.match(bio, more.end())
     if "|" in bio:
         for m in _PIPE_SEGMENT.finditer(bio):
             segment = m.group(1)

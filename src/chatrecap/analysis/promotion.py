@@ -43,6 +43,7 @@ _JOB = re.compile(r"(?:\b(?:at|from|of|with|for|@)|\b(?:ceo|cto|cmo|coo|cfo|cro|
 _LEADING_HANDLES = re.compile(r"^(?:[\s.]*@\w+)+")
 _OWNED_THING = re.compile(r"^(my|our)\s+(?:[\w-]+\s+)*?(\S+)$")
 _AT_HANDLE = re.compile(r"@(\w+)")
+_LINK = re.compile(r"\bhttps?://[^\s|,;]+|\bwww\.[^\s|,;]+", re.IGNORECASE)
 # Words every pitch above holds: most posts have none, and looking for them is cheaper.
 _PITCH_WORDS = ("book", "sign up", "free", "dm me", "link in", "download", "register", "limited",
                 "% off", "code", "check out", "hours only")
@@ -94,9 +95,10 @@ class _Own:
 
 
 def _own(author: Participant) -> _Own:
+    """The author's own sites: the profile's link and the links in the bio."""
     sites = []
-    if author.url:
-        host, path = _host(author.url)
+    for url in [author.url or "", *_LINK.findall(author.bio or "")]:
+        host, path = _host(url.rstrip(".)"))
         if host and (host not in _SHARED_HOSTS or path):
             sites.append((host, path if host in _SHARED_HOSTS else ""))
     found = bio_affiliations(author.bio)
