@@ -114,6 +114,19 @@ def test_a_reply_prefix_holds_everyone_the_parent_mentions() -> None:
     assert run(first, reply, parents={"p2": "p1"}) == [("host", "bob", "#FF"), ("host", "cy", "#FF")]
 
 
+def test_a_reply_prefix_to_an_unknown_post_is_no_vote() -> None:
+    """#PSTweetChat 2020-09-04: "@SQLvariant @notaboutthecell So many rules. Don't forget to
+    include #PSFollowFriday..." answers a post the archive lacks: an address, not a vote.
+    Handles alone before the cue, or going on into a list, are the votes."""
+    assert run(post(1, "host", "@sql @cell So many rules. Don't forget to include #PSFollowFriday")) == []
+    assert run(post(1, "ann", "@bob @cy #FF"), post(2, "dan", "@eve, @fay and @gus are a must-follow")) == [
+        ("ann", "bob", "#FF"), ("ann", "cy", "#FF"), ("dan", "eve", "worth following"),
+        ("dan", "fay", "worth following"), ("dan", "gus", "worth following")]
+    # A comment on a quoted tweet: the quoted words and their handles are not the poster's.
+    assert run(post(1, "ann", "#FF @bob, so true RT @cy: @dan recursion is a counting problem")) == [
+        ("ann", "bob", "#FF")]
+
+
 def test_a_welcome_or_thanks_is_no_cue() -> None:
     assert run(post(1, "ann", "Shout-out to everyone who joined today, like @bob and @cy"),
                post(2, "host", "Huge thanks to our guest @bob for sharing so much wisdom")) == []
@@ -162,6 +175,9 @@ def test_plain_names_in_answers_only() -> None:
     ("Q3: Your favourite B2B voices?", True),
     ("Any must-follow bloggers?", True),
     ("Forgot that this is #PSFollowFriday. Suggest people in the community to follow.", True),
+    ("It's #FollowFriday! Go!", True), ("#PSFollowFriday time", True),
+    # #PSTweetChat meets on Fridays and tags its topics so: no call for names.
+    ("Congrats to @joshduffney on his new gig with Microsoft. #PSFollowFriday #PSTweetChat", False),
     ("Q5: Which game dev creators do you learn from?", True),
     ("Q5: Who should everyone here follow?", True),
     ("Q4: Which tools do you use, and which do you follow up on?", False),

@@ -52,7 +52,9 @@ _NOMINATION_PROMPT = re.compile(
     r"|\b(?:people|accounts|voices|folks|experts)\s+(?:you|to)\s+(?:\w+\s+)?"
     r"(?:follow|learn from|read|admire)\b"
     rf"|\bsuggest\w*\s+(?:[\w#-]+\s+){{0,3}}?{_PEOPLE}\b|\bmust-follows?\b"
-    r"|#\w*FollowFriday\b",  # (a prompt on #FollowFriday asks for names)
+    # A prompt opening on #FollowFriday asks for names; one that only carries the tag (a
+    # Friday chat tags everything with it) does not.
+    r"|^[^\w#]*(?:[\w'’]+\s+){0,3}#\w*FollowFriday\b",
     re.IGNORECASE)
 
 # Set phrases that name someone anywhere in a session; the nominees follow the phrase.
@@ -90,6 +92,8 @@ _NAME_WORD = r"(?:(?:[A-Z]\.){1,3}|(?:Dr|Mr|Mrs|Ms|Mx|Prof|Rev)\.|[A-Z][\w'’-]
 _ITEMS = re.compile(r"(?:(?:\s*(?:,|&|\+|\band\b))*\s*"
                     rf"(?:@{HANDLE}(?:['’]s)?|{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}}))+")
 _NOISE = re.compile(rf"https?://\S+|#\w+|@{HANDLE}")
+_QUOTED_RETWEET = re.compile(r"\s(?:RT|MT)\s+@\w+:")
+_LIST_GOES_ON = re.compile(r"\s*(?:,|&|\band\b)\s*@")
 _NEGATED_BEFORE = re.compile(
     r"(?:\bnot|\bnever|\bexcept|\bunlike|\bother\s+than|\binstead\s+of|\bexcluding|"
     r"\b(?:anyone|anybody|everyone|anything|all)\s+but)\s+(?:for\s+)?$", re.IGNORECASE)
@@ -272,8 +276,12 @@ def tally(nominations: list[Nomination]) -> list[NomineeCount]:
 def _nominees(post: ChatPost, corpus: Corpus, structure: Structure,
               answers: bool) -> list[tuple[str, bool, str, bool]]:
     """(nominee, is handle, cue, named as a group) in text order: every name in an answer to
-    a nomination prompt, else the names right after a cue, and every handle of a #FF post."""
+    a nomination prompt, else the names right after a cue, and every handle of a #FF post.
+    A comment's quoted tweet ("... RT @ann: her words") is her words, not the post's."""
     text = post.text
+    quoted = _QUOTED_RETWEET.search(text)
+    if quoted is not None:
+        text = text[:quoted.start()]
     # Each cue holds a word most posts lack (ASCII text: other scripts fold case in ways
     # str.lower does not), and looking for the word first is much cheaper.
     low = text.lower() if text.isascii() else None
@@ -342,7 +350,9 @@ def _apart(start: int, name: str, orgs: list[tuple[int, str, bool]]) -> bool:
 def _reply_circle(post: ChatPost, corpus: Corpus, structure: Structure) -> set[int]:
     """Where the leading handles that only address the post's reply target start: the
     replied-to author and whoever they addressed or mentioned (a reply is addressed to all
-    of them at once), or all of them before an "A4:" label."""
+    of them at once), or all of them before an "A4:" label, or when the post they answer
+    is unknown ("@ann @bob So many rules..."; but "@ann @bob #FF" and "@ann and @bob are a
+    must-follow" list them)."""
     lead = re.match(rf"^(?:[.\s]*@{HANDLE})+", post.text)
     if lead is None:
         return set()
@@ -351,9 +361,10 @@ def _reply_circle(post: ChatPost, corpus: Corpus, structure: Structure) -> set[i
     if parent is not None:
         circle |= {parent.handle.lower(), *addressed(parent.text), *(m.lower() for m in parent.mentions)}
     circle |= {h.split("@")[0] for h in circle if "@" in h}  # (Mastodon shows "@ala" for ala@x.social)
-    labelled = answer_label(post.text) is not None
-    return {m.start() for m in MENTION.finditer(lead.group(0))
-            if labelled or post.reply_to_id and parent is None or m.group(1).lower() in circle}
+    rest = post.text[lead.end():]
+    address = answer_label(post.text) is not None or parent is None and (post.reply_to_id is not None or (
+        _WORD.search(_NOISE.sub(" ", rest)) is not None and not _LIST_GOES_ON.match(rest)))
+    return {m.start() for m in MENTION.finditer(lead.group(0)) if address or m.group(1).lower() in circle}
 
 
 def _names(text: str) -> list[tuple[int, str]]:
