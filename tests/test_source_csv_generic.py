@@ -629,6 +629,32 @@ def test_rtweet_as_write_as_csv_writes_it(fixtures: Path, tmp_path: Path) -> Non
     assert ann.author.url == "https://t.co/website"  # (the author's, as the kinds read it)
 
 
+def test_rtweet_with_status_url_and_the_authors_url(tmp_path: Path) -> None:
+    """rtweet 0.7 (tidytags' sample-data.csv) writes plain ids, a status_url and the author's
+    website as url: the status URL is the post's (an X post, the same id a v1.1 file gives
+    it), "NA" in a list cell is no hashtag or link, and a retweet's row holds its original's
+    counts, not its own."""
+    path = tmp_path / "rtweet.csv"
+    path.write_text(
+        "user_id,status_id,created_at,screen_name,text,is_retweet,favorite_count,retweet_count,"
+        "hashtags,urls_expanded_url,retweet_status_id,status_url,url\n"
+        "14215524,1225122317849657345,2020-02-05T18:21:36Z,tadousay,Many thanks #aect,FALSE,8,3,"
+        "aect NA,https://doi.org/10.1007/s11528 NA,NA,https://twitter.com/tadousay/status/1225122317849657345,"
+        "https://t.co/mqTPJf37uj\n"
+        "804807943,1225137879921385472,2020-02-05T19:23:27Z,AECTTechTrends,Many thanks #aect,TRUE,0,3,"
+        "aect,NA,1225122317849657345,https://twitter.com/AECTTechTrends/status/1225137879921385472,NA\n",
+        encoding="utf-8")
+    posts, errors = read(path)
+    assert errors == []
+    first, retweet = posts
+    assert (first.id, retweet.repost_of_id) == ("twitter:1225122317849657345",) * 2
+    assert first.url == "https://twitter.com/tadousay/status/1225122317849657345"
+    assert first.author.url == "https://t.co/mqTPJf37uj"
+    assert (first.hashtags, first.urls) == (["aect"], ["https://doi.org/10.1007/s11528"])
+    assert (first.like_count, first.repost_count) == (8, 3)
+    assert (retweet.like_count, retweet.repost_count) == (None, None)
+
+
 def test_a_permalink_is_kept_whatever_the_id_column_holds(tmp_path: Path) -> None:
     """Only an X post's url must hold its id (rtweet's url is the author's site); a Bluesky,
     Reddit or Mastodon export's permalink does not, and is kept; a vague name or description

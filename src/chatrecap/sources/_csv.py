@@ -484,7 +484,7 @@ def split_links(value: str | None) -> list[str]:
     links = []
     for part in parts:
         part = part.strip().rstrip(",;")
-        if part:
+        if part and part not in EMPTY:  # (rtweet lists "NA" for a missing one)
             links.append(part if "://" in part else "https://" + part)
     return unique(links)
 
@@ -500,4 +500,4 @@ def split_items(value: str | None, prefix: str = "") -> list[str]:
         items: Iterator[str] = iter(listed)
     else:
         items = (part.strip("[]()'\"") for part in _ITEM_SPLIT.split(value))
-    return unique([item.lstrip(prefix) for item in items if item.lstrip(prefix)])
+    return unique([item.lstrip(prefix) for item in items if item.lstrip(prefix) and item not in EMPTY])

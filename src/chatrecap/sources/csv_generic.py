@@ -215,7 +215,9 @@ def bind_columns(header: list[str], column_map: dict[str, str], path: Path | str
     for field in FIELDS:
         if field in bound or field == "time_of_day":  # (that one only beside a date: below)
             continue  # its name and aliases stay unused: the map chose another column
-        for candidate in (field, *ALIASES.get(field, ())):
+        # (A status URL's own names come before "url", which rtweet gives the author's site.)
+        names = (*ALIASES[field], field) if field == "url" else (field, *ALIASES.get(field, ()))
+        for candidate in names:
             index = _column(columns, keys, candidate)
             if index is not None and index not in taken and (accept is None or accept(field, index)):
                 bound[field] = index
@@ -224,10 +226,11 @@ def bind_columns(header: list[str], column_map: dict[str, str], path: Path | str
     if "time" not in bound and accept is not None and cells is not None:
         _bind_date_and_clock(columns, keys, bound, taken, accept, cells)
     # Beside the handle as screen_name (rtweet) or user_screen_name (twarc's json2csv), the
-    # name and description are the author's display name and bio, not vague words.
+    # name, description and a url that is not the post's are the author's.
     for prefix in ("", "user_"):
         if "author" in bound and bound["author"] == _column(columns, keys, f"{prefix}screen_name"):
-            for field, column in (("author_name", f"{prefix}name"), ("bio", f"{prefix}description")):
+            for field, column in (("author_name", f"{prefix}name"), ("bio", f"{prefix}description"),
+                                  ("author_url", f"{prefix}url")):
                 index = _column(columns, keys, column)
                 if field not in bound and index is not None and index not in taken:
                     bound[field] = index
@@ -568,6 +571,8 @@ def _row(name: str, line: int, columns: Columns, bound: dict[str, int], row: lis
     if shared:  # (a --map or a column of its own still wins)
         field = "repost_of" if repost else "quote_of"
         links[field] = links[field] or shared[1]
+    # A retweet's row holds its original's counts (rtweet, json2csv): its own are unknown.
+    repost = repost or links["repost_of"] is not None
 
     mentions, hashtags, urls = text_entities(text)
     reply_to_author = (get("reply_to_author") or "").lstrip("@") or (replied[0] if replied else None)
@@ -604,8 +609,8 @@ def _row(name: str, line: int, columns: Columns, bound: dict[str, int], row: lis
         media=split_links(get("media")),
         like_count=None if repost else to_int(get("likes")),
         repost_count=None if repost else to_int(get("reposts")),
-        reply_count=to_int(get("replies")),
-        quote_count=to_int(get("quotes")),
+        reply_count=None if repost else to_int(get("replies")),
+        quote_count=None if repost else to_int(get("quotes")),
         language=get("language"),
         url=permalink,
         channel=get("channel"),
