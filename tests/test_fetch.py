@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import http.server
 import ipaddress
+import resource
 import threading
 import time
+import zlib
 from collections.abc import Iterator
 
 import pytest
@@ -15,6 +17,7 @@ from chatrecap.blog.fetch import (
     FetchError,
     Guard,
     Refused,
+    TooLarge,
     fetch,
     guard_for,
     is_public,
@@ -77,6 +80,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 self.wfile.write(b".")
                 self.wfile.flush()
                 time.sleep(0.1)
+        elif path == "/slow-headers":  # a header line now and then, never the body
+            self.send_response(200)
+            for n in range(30):
+                self.send_header(f"X-Wait-{n}", "1")
+                self.flush_headers()
+                time.sleep(0.2)
+            self.end_headers()
+        elif path.startswith("/encoded/"):  # /encoded/<coding>/<bytes of zeros>
+            _, _, coding, size = path.split("/")
+            self._answer(200, _packed(coding, int(size)), {"Content-Encoding": coding.removeprefix("raw-")})
         else:
             self._answer(404, b"no")
 
@@ -90,6 +103,18 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, *args: object) -> None:
         pass
+
+
+def _packed(coding: str, zeros: int) -> bytes:
+    """"<p>000...</p>" compressed a megabyte at a time (a bomb is never whole in memory)."""
+    wbits = {"gzip": 31, "deflate": 15, "raw-deflate": -15}.get(coding)
+    if wbits is None:  # (a coding we do not read: the bytes are never looked at)
+        return b"<p>" + b"0" * zeros + b"</p>"
+    packer = zlib.compressobj(9, zlib.DEFLATED, wbits)
+    parts = [packer.compress(b"<p>")]
+    for start in range(0, zeros, 1 << 20):
+        parts.append(packer.compress(b"0" * min(1 << 20, zeros - start)))
+    return b"".join([*parts, packer.compress(b"</p>"), packer.flush()])
 
 
 @pytest.fixture
@@ -207,6 +232,38 @@ def test_one_deadline_for_the_whole_fetch(peer: Peer, path: str) -> None:
     with pytest.raises(FetchError, match="timed out"):
         fetch(f"{peer.base}{path}", LOOPBACK, timeout=1.0)
     assert time.monotonic() - started < 2.5
+
+
+def test_a_header_line_now_and_then_does_not_hold_the_fetch(peer: Peer) -> None:
+    """Each read had its own timeout: a header line every few seconds held a worker for as
+    long as the other side liked."""
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="timed out"):
+        fetch(f"{peer.base}/slow-headers", LOOPBACK, timeout=1.0)
+    assert time.monotonic() - started < 2.5
+
+
+@pytest.mark.parametrize("coding", ["gzip", "deflate", "raw-deflate"])
+def test_a_compressed_answer_is_expanded_only_up_to_the_cap(peer: Peer, coding: str) -> None:
+    """A server may compress though we asked for identity: the page reads as it should, and
+    a small body that expands to a gigabyte stops at the cap, not in memory."""
+    assert fetch(f"{peer.base}/encoded/{coding}/1000", LOOPBACK).content == b"<p>" + b"0" * 1000 + b"</p>"
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(TooLarge):
+        fetch(f"{peer.base}/encoded/{coding}/200000000", LOOPBACK)
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100_000  # (kB: under 100 MB)
+
+
+def test_a_coding_we_did_not_ask_for_is_refused(peer: Peer) -> None:
+    """httpx expands zstd (and brotli) a whole network read at a time: 32 kB became 1 GB."""
+    with pytest.raises(FetchError, match="zstd-encoded, which we did not ask for"):
+        fetch(f"{peer.base}/encoded/zstd/1000", LOOPBACK)
+
+
+@pytest.mark.parametrize("url", ["http://0177.0.0.1:8099/", "http://\u2460\u2461\u2466.0.0.1:8099/"])
+def test_a_host_httpx_cannot_read_is_refused(url: str) -> None:
+    with pytest.raises(FetchError):
+        fetch(url, Guard())
 
 
 def test_a_proxy_in_the_environment_is_not_used(peer: Peer, monkeypatch: pytest.MonkeyPatch) -> None:
