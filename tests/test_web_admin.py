@@ -529,6 +529,9 @@ def test_editor_mistakes_show_as_one_line_and_change_nothing(draft):
     answer = client.post(f"{editor_url}/move", data={"csrf": csrf, "post": "twitter:0", "prompt_id": "x"})
     assert answer.status_code == 400
     assert client.get("/admin/posts/999").status_code == 404
+    too_big = "9" * 30  # (no SQLite integer: an OverflowError gave a 500)
+    assert client.get(f"/admin/posts/{too_big}").status_code == 404
+    assert client.post(f"/admin/posts/{too_big}/publish", data={"csrf": csrf}).status_code == 404
 
 
 # --- the same on PostgreSQL ------------------------------------------------------------------

@@ -476,6 +476,11 @@ def test_too_many_links_hold_even_an_approved_commenter(site):
     assert site.status(site.last_id()) == "pending"
     assert site.send("Only two: https://a.example https://b.example").status_code == 200
     assert site.status(site.last_id()) == "approved"
+    # Protocol-relative and relative links are no links at all: not counted, not shown.
+    spam = " ".join(f"[cheap pills {n}](//spam{n}.example/buy)" for n in range(10)) + " [home](/x)"
+    assert site.send(spam).status_code == 200
+    html = site.store.query("SELECT body_html FROM comments WHERE id = ?", (site.last_id(),))[0][0]
+    assert "cheap pills 9" in html and "href" not in html
 
 
 def test_a_scripted_flood_from_one_address_is_stopped_by_the_rate_limit(site):

@@ -273,6 +273,19 @@ def test_a_resent_mention_is_checked_again_and_keeps_its_approval_only_with_the_
     site.verify()
     assert site.mention(source).status == "pending"  # another author: moderated again
     assert mentions_section(site.page()) is None
+    site.moderate("approve", site.mention(source).id)
+    other.serve("/reply", h_entry(site.target, author="Someone Else", author_url="https://else.example/",
+                                  content='<p>Cheap pills <a href="https://spam.example/">here</a></p>'))
+    site.send(source)
+    site.verify()
+    assert site.mention(source).status == "pending"  # a link it did not have: moderated again
+    assert "spam.example" not in site.page()
+    site.moderate("approve", site.mention(source).id)
+    other.serve("/reply", h_entry(site.target, kind="like-of", author="Someone Else",
+                                  author_url="https://else.example/", content=""))
+    site.send(source)
+    site.verify()
+    assert site.mention(source).status == "pending"  # a reply turned into a like: moderated again
 
 
 def test_a_mention_resent_while_its_check_runs_is_checked_once_more(site, other):

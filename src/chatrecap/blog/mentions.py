@@ -316,7 +316,7 @@ def _recorded(store: Store, mention: Mention, checked: Checked, last_attempt: bo
         new = old
         if old in (RECEIVED, REJECTED, REMOVED):
             new = PENDING
-        elif old == APPROVED and not _same_author(mention, entry):
+        elif old == APPROVED and not _same_change(mention, entry):
             new = PENDING
         return new, store.execute(
             "UPDATE mentions SET status = ?, kind = ?, author_name = ?, author_url = ?, author_photo = ?, "
@@ -336,6 +336,16 @@ def _recorded(store: Store, mention: Mention, checked: Checked, last_attempt: bo
         reason += "; will try again"
     return new, store.execute("UPDATE mentions SET status = ?, error = ?, updated_at = ? "
                               "WHERE id = ? AND status = ?", (new, reason[:500], now, mention.id, old))
+
+
+_HREF = re.compile(r"""\bhref\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+
+
+def _same_change(mention: Mention, entry: Entry) -> bool:
+    """Whether an approved mention sent again may stay approved: the same author, the same
+    kind (an approved like does not become a reply), and no link it did not have."""
+    links, approved = (set(_HREF.findall(html or "")) for html in (entry.content_html, mention.content_html))
+    return _same_author(mention, entry) and entry.kind == mention.kind and links <= approved
 
 
 def _same_author(mention: Mention, entry: Entry) -> bool:

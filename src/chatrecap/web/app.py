@@ -244,6 +244,11 @@ def create_app(settings: Settings) -> FastAPI:
         return app.state.web.render(request, "error.html", status_code=exc.status_code,
                                     headers=exc.headers, title=title, message=message)
 
+    @app.exception_handler(OverflowError)
+    async def no_such_number(request: Request, exc: OverflowError) -> Response:
+        """An id in the address too large for the database (``/admin/posts/99...9``): no such page."""
+        return await http_error(request, StarletteHTTPException(404))
+
     return app
 
 
