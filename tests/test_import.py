@@ -524,15 +524,19 @@ def test_an_empty_folder_is_said_to_be_empty(tmp_path):
 @pytest.mark.parametrize(("archive", "fmt"), [
     ("twitter_v1/tidytags_different_tweet_types_0.json", "twitter-v1"),
     ("mastodon/timeline_public.json", "mastodon"),
-    ("discord/community-hour.json", "discord"),
+    ("fixtures:discord/community-hour.json", "discord"),
+    ("fixtures:mastodon/outbox.json", "mastodon"),  # (an account archive: "orderedItems")
 ])
 def test_a_json_document_cut_short_keeps_its_whole_records(tmp_path, data, fixtures, archive, fmt):
     """A download that stopped, or the first megabytes of a big export: the records before
     the cut are read, the cut one is left out with a note naming it, and --strict stops
     there after them. A document broken elsewhere is still refused whole."""
-    path = (fixtures if fmt == "discord" else data) / archive
+    ours = archive.startswith("fixtures:")
+    path = fixtures / archive.removeprefix("fixtures:") if ours else data / archive
     text = path.read_text(encoding="utf-8")
-    records = len(orjson.loads(text) if fmt != "discord" else orjson.loads(text)["messages"])
+    document = orjson.loads(text)
+    records = len(document if isinstance(document, list) else
+                  document.get("messages") or document["orderedItems"])
     cut = tmp_path / f"cut{path.suffix}"
     cut.write_text(text[: int(len(text) * 0.6)])
     result = cli(tmp_path / "w.db", "import", str(cut), "--format", fmt, "--chat", "c")
@@ -540,7 +544,7 @@ def test_a_json_document_cut_short_keeps_its_whole_records(tmp_path, data, fixtu
     note = next(line for line in result.stderr.splitlines() if "cut short" in line)
     kept = int(note.split("the ")[-1].split(" whole records")[0].replace(",", ""))
     assert 0 < kept < records and f"cut{path.suffix}:{kept + 1}: the file ends inside this record" in note
-    if fmt != "discord":  # (one post per record; Discord's system messages are none)
+    if not ours:  # (one post per record; Discord's system messages and direct messages are none)
         assert stats(tmp_path / "w.db")["chats"]["c"]["posts"] == kept
     assert cli(tmp_path / "s.db", "import", str(cut), "--format", fmt, "--strict").exit_code == 2
     broken = tmp_path / f"broken{path.suffix}"

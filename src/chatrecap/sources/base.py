@@ -394,7 +394,8 @@ _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{},]')
 #: Members of a document's object that hold its records: Discord's messages, a search's
 #: statuses or posts, an author feed, a thread's context, an API page's data.
 _RECORD_LISTS = frozenset({"messages", "statuses", "posts", "feed", "ancestors", "descendants",
-                           "data", "notifications", "items", "results"})
+                           "data", "notifications", "items", "results",
+                           "orderedItems"})  # (a Mastodon account archive's outbox.json)
 _KEY_BEFORE = re.compile(r'"(\w+)"\s*:\s*$')
 
 
