@@ -54,7 +54,16 @@ from chatrecap.sources._twitter import parse_iso, storage_time
 from chatrecap.sources.base import ReadOptions, Source, take_sample
 from chatrecap.sources.tags import COLUMNS as TAGS_COLUMNS
 from chatrecap.store import Store, iso, open_store
-from chatrecap.text import _SUSPECT, _suspect, clean_text, fix_mojibake, html_to_text, plain_markup, unescape
+from chatrecap.text import (
+    _SUSPECT,
+    _suspect,
+    clean_markup,
+    clean_text,
+    fix_mojibake,
+    html_to_text,
+    plain_markup,
+    unescape,
+)
 
 TESTS = Path(__file__).resolve().parent
 DATA = TESTS.parent.parent / "shared" / "data"
@@ -859,6 +868,15 @@ def test_text_helpers_never_raise(text: str) -> None:
 ])
 def test_chat_markup_marks_are_taken_away(flavour: str, text: str, plain: str) -> None:
     assert plain_markup(text, flavour) == plain
+
+
+def test_clean_markup_keeps_codes_blanks_as_written() -> None:
+    """DiscordChatExporter-frontend's example guild: a fenced Python block lost its
+    indentation to the clean-up of blanks (and Slack escapes & < > in code too)."""
+    text = 'Here:\n```python\ndef main():\n    print("Hello  World!")\n```  and   **done**'
+    assert clean_markup(text, "discord") == 'Here:\ndef main():\n    print("Hello  World!")\n and done'
+    assert clean_markup("&lt;b&gt;  `a &amp;&amp;  b`", "slack") == "<b> a &&  b"
+    assert clean_markup("no  marks here ", "slack") == clean_text("no  marks here ")
 
 
 @text_settings(500)

@@ -266,8 +266,18 @@ def plain_markup(text: str, flavour: str) -> str:
     (**bold**, __underline__, ~~strike~~, ||spoiler||, `code`, headings) or "slack"
     (*bold*, _italic_, ~strike~, `code`). Marks inside a link are the link's, and inside
     code the code's."""
+    return _markup(text, flavour, None)
+
+
+def clean_markup(text: str, flavour: str) -> str:
+    """``plain_markup``'s text, cleaned as ``clean_text`` cleans it, but for its code, whose
+    spaces and blank lines are kept as written (Python's indentation is its meaning)."""
+    return _markup(text, flavour, clean_text)
+
+
+def _markup(text: str, flavour: str, clean: Callable[[str], str] | None) -> str:
     if not any(mark in text for mark in "*_~|`#"):
-        return text
+        return clean(text) if clean else text
     code: list[str] = []
 
     def unwrapped(m: re.Match[str]) -> str:
@@ -289,4 +299,15 @@ def plain_markup(text: str, flavour: str) -> str:
             part = pattern.sub(r"\1", part)
         parts[index] = _DISCORD_HEADING.sub("", part) if flavour == "discord" else part
     text = "".join(parts)
+    if clean is not None:
+        text = clean(text)
+        code = [_clean_code(piece) for piece in code]
     return _KEPT.sub(lambda m: code[int(m.group(1))], text) if code else text
+
+
+def _clean_code(code: str) -> str:
+    """Code as ``clean_text`` would clean it, its blanks aside: entities decoded (Slack
+    escapes <, > and & in code too), mojibake repaired, control characters gone."""
+    code = _CONTROL.sub("", unescape(code) if "&" in code else code)
+    repaired = fix_mojibake(code)
+    return (_CONTROL.sub("", repaired) if repaired is not code else code).replace("\r\n", "\n")

@@ -19,7 +19,7 @@ Mapping choices:
   ``#channel`` when the id is this channel or its parent, ``<:name:id>`` ``:name:``,
   ``<t:unix:f>`` the ISO 8601 UTC time, ``</cmd:id>`` ``/cmd``, ``<https://...>`` the url.
   Unresolvable markup stays as it is. Markdown's marks (bold, underline, strike, spoilers,
-  code, headings) are taken out of the clean text (``text.plain_markup``). Discord has no
+  code, headings) are taken out of the clean text (``text.clean_markup``). Discord has no
   hashtags, so ``hashtags`` stays empty.
 * ``mentions`` are the handles of the ``mentions`` array plus any resolved ``<@id>``.
 * A reply's ``reference.messageId`` is ``reply_to_id`` (a reply is typed ``Reply``, or, in
@@ -44,7 +44,7 @@ from chatrecap.errors import InputError, RecordError
 from chatrecap.models import Author, Post, make_id
 from chatrecap.sources._twitter import parse_iso, unique
 from chatrecap.sources.base import ReadOptions, Sample, Source, load_document, unreadable
-from chatrecap.text import clean_text, plain_markup
+from chatrecap.text import clean_markup
 
 PLATFORM = "discord"
 SYSTEM_TYPES = frozenset({
@@ -206,7 +206,7 @@ class _Context:
             return groups["link"]
 
         text = _MARKUP.sub(replace, content) if "<" in content else content
-        return clean_text(plain_markup(text, "discord")), mentions
+        return clean_markup(text, "discord"), mentions
 
 
 def _trim(url: str) -> str:

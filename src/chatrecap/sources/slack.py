@@ -21,7 +21,7 @@ Mapping choices:
   ``<url|label>`` becomes ``label (url)``, or just ``label`` when the label is the url itself
   (with or without its scheme); ``<url>`` becomes the url. Every http(s) link goes to ``urls``.
   ``:emoji:`` codes stay as they are; the marks of ``*bold*``, ``_italic_``, ``~strike~`` and
-  code are taken out of the clean text (``text.plain_markup``).
+  code are taken out of the clean text (``text.clean_markup``).
 * Attachments (link previews, integration cards) add nothing to a message that has text;
   a message that is only a card (integration bots) takes its text from the cards'
   ``pretext``/``title``/``text``, or their ``fallback``, so it still reads as something.
@@ -63,7 +63,7 @@ from chatrecap.sources.base import (
     read_zip_entry,
     unreadable,
 )
-from chatrecap.text import clean_text, plain_markup
+from chatrecap.text import clean_markup
 
 PLATFORM = "slack"
 LISTS = ("channels.json", "groups.json", "mpims.json", "dms.json")
@@ -418,4 +418,4 @@ def _render(text: str, users: dict[str, Any],
         return label or (rest if colon else target)  # mailto:, tel: and the like
 
     text = _MARKUP.sub(replace, text) if "<" in text else text
-    return clean_text(plain_markup(text, "slack")), mentions, urls
+    return clean_markup(text, "slack"), mentions, urls
