@@ -281,7 +281,9 @@ def test_account_archive_outbox(fixtures: Path) -> None:
     assert answer.reply_to_id == "mastodon:https://chat.example/users/host/statuses/112000000000000001"
     assert answer.reply_to_author == "host@chat.example"
     assert (answer.mentions, answer.hashtags) == (["host@chat.example"], ["edchat"])
-    assert answer.urls == ["https://example.org/gardens"] and answer.media == []
+    assert answer.urls == ["https://example.org/gardens"]
+    # The photo, by its path in the archive (it was left out: a loss nobody was told of).
+    assert answer.media == ["/media_attachments/files/112/000/000/000/000/002/original/garden.jpg"]
     assert (answer.like_count, answer.repost_count, answer.language) == (4, 1, "en")
     assert follow_up.reply_to_id == answer.id and follow_up.reply_to_author == "alice"
     assert boost.repost_of_id == "mastodon:https://chat.example/users/host/statuses/112000000000000003"

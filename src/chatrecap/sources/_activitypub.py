@@ -25,6 +25,7 @@ from chatrecap.sources.base import check_zip, read_zip_entry
 from chatrecap.text import clean_text, html_links, html_to_text
 
 _PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
+_MEDIA = re.compile(r"https?://|/?[\w.-]+/(?!/)")  # a web address, or a path in the archive
 _AP_STATUS = re.compile(r"^https?://([^/]+)/users/([^/]+)/statuses/([^/]+?)(?:/activity)?$")
 
 
@@ -96,8 +97,9 @@ def _post(item: dict[str, Any], actor: dict[str, Any], source: str, line: int, p
                          if t.get("type") == "Mention"]),
         hashtags=unique([t["name"].lstrip("#") for t in tags if t.get("type") == "Hashtag"]),
         urls=unique(html_links(html)),
+        # (An account archive names its files by their path in it: "/alice/media_attachments/...")
         media=unique([a["url"] for a in note.get("attachment") or () if isinstance(a, dict)
-                      and isinstance(a.get("url"), str) and a["url"].startswith("http")]),
+                      and isinstance(a.get("url"), str) and _MEDIA.match(a["url"])]),
         like_count=_total(note.get("likes")), repost_count=_total(note.get("shares")),
         language=languages[0] if languages else None,
         url=note.get("url") if isinstance(note.get("url"), str) else None,
