@@ -160,3 +160,27 @@ def test_organisations_are_listed_apart_from_people():
     corrected = recap_of(corpus, session, RecapOptions(hosts=("host",)),
                          kind_corrections={"x:acme": "person"}).leaders
     assert "acme" in [n.handle for n in corrected.people] and corrected.organizations == []
+
+
+def test_a_sessions_accounts_are_of_the_kind_the_whole_chat_says(pst_db, monkeypatch, capsys):
+    """A session alone says little of an account it mentions once: `leaders SESSION` called
+    @PWSHChicago, @github and @pshorg persons in #PSTweetChat's March 2020 session, which
+    `chatrecap accounts` (the whole chat) calls organisations. The recap and the leaders of
+    a session read the kinds over the whole chat now."""
+    from test_cli import run_main
+
+    from chatrecap.analysis.sessions import find_sessions
+    from chatrecap.recap.build import build_recap
+    from chatrecap.store import open_store
+
+    assert run_main(monkeypatch, "--db", str(pst_db), "accounts", "--format", "json") in (0, None)
+    whole = {row["account_id"]: row["kind"] for row in json.loads(capsys.readouterr().out)}
+    code = run_main(monkeypatch, "--db", str(pst_db), "leaders", "pstweetchat-20200306-1800", "-f", "json")
+    assert code in (0, None)
+    ranked = {row["handle"]: row["kind"] for row in json.loads(capsys.readouterr().out)}
+    assert ranked["PWSHChicago"] == ranked["github"] == ranked["pshorg"] == "organization"
+    with open_store(pst_db) as store:
+        leaders = build_recap(store, find_sessions(store, "#PSTweetChat")[1]).leaders
+    shown = [(x.account_id, x.kind) for x in [*leaders.recognised, *leaders.people, *leaders.organizations]
+             if x.account_id]
+    assert shown and all(kind == whole[account] for account, kind in shown)

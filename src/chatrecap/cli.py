@@ -624,7 +624,13 @@ def leaders(
         raise OptionError("Give --people or --orgs, not both.")
     if series and (session or start or end):
         raise OptionError("Give a SESSION (or --from/--to) or --series CHAT, not both.")
-    from chatrecap.analysis.leaders import LeaderWeights, rank_leaders, series_inputs, session_inputs
+    from chatrecap.analysis.leaders import (
+        LeaderWeights,
+        chat_kinds,
+        rank_leaders,
+        series_inputs,
+        session_inputs,
+    )
 
     try:
         chosen_weights = LeaderWeights.parse(weights) if weights else LeaderWeights()
@@ -645,8 +651,9 @@ def leaders(
             chosen = pick_session(found, session)
             inputs = session_inputs(store, chosen, hosts)
             scope = chosen.id
-        ranked = rank_leaders(*inputs, weights=chosen_weights,
-                              corrections=store.kind_corrections())
+        corrections = store.kind_corrections()
+        ranked = rank_leaders(*inputs, weights=chosen_weights, corrections=corrections,
+                              kinds=chat_kinds(store, inputs[0], corrections))
     rows = _leader_rows(ranked, "person" if people else "organization" if orgs else None)
     if fmt == "json":
         _print_json(rows)

@@ -93,18 +93,30 @@ def rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Seque
                  weights: LeaderWeights | None = None,
                  corrections: dict[str, str] | None = None, *,
                  graph: InteractionGraph | None = None,
-                 ranking: Sequence[Recognition] | None = None) -> list[Leader]:
+                 ranking: Sequence[Recognition] | None = None,
+                 kinds: dict[str, KindGuess] | None = None) -> list[Leader]:
     """Every account recognised, named or credited, best first (ties by handle).
     ``graph``: the corpus's ``build_graph``, when the caller has built it already;
-    ``ranking``: that graph's ``recognition``, likewise."""
+    ``ranking``: that graph's ``recognition``, likewise; ``kinds``: the accounts' kinds read
+    over more than the corpus (``chat_kinds``), else the corpus's own."""
     with frozen():
-        return _rank_leaders(corpus, structure, nominations, weights, corrections, graph, ranking)
+        return _rank_leaders(corpus, structure, nominations, weights, corrections, graph, ranking, kinds)
+
+
+def chat_kinds(store: Store, corpus: Corpus,
+               corrections: dict[str, str] | None = None) -> dict[str, KindGuess] | None:
+    """The kinds of a session's accounts read over its whole chat, as ``chatrecap accounts``
+    reads them (a brand a session mentions once reads as a person there); None when the
+    corpus is the whole chat already, and its own reading is the same."""
+    if not store.holds_more(corpus.chat, len(corpus.posts)):
+        return None
+    return account_kinds(load_corpus(store, corpus.chat), corrections)
 
 
 def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequence[Nomination],
                   weights: LeaderWeights | None, corrections: dict[str, str] | None,
-                  graph: InteractionGraph | None,
-                  ranking: Sequence[Recognition] | None) -> list[Leader]:
+                  graph: InteractionGraph | None, ranking: Sequence[Recognition] | None,
+                  kinds: dict[str, KindGuess] | None) -> list[Leader]:
     weights = weights or LeaderWeights()
     # On a big series the early-idea search, the longest part, runs in a second process
     # meanwhile, with the self-promotion shares of the accounts of a tenth of the posts:
@@ -131,7 +143,8 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
                 groups.add(key)
         votes[key] = votes.get(key, 0) + count.votes
         vote_posts.setdefault(key, []).extend(count.post_ids)
-    kinds = account_kinds(corpus, corrections)
+    if kinds is None:
+        kinds = account_kinds(corpus, corrections)
     promotion = self_promotion(corpus, some, but=True)
     affs = affiliations(corpus)
     credit, promoting = from_the_posts()

@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from chatrecap import __version__
 from chatrecap.analysis.corpus import ChatPost, Corpus, load_corpus
@@ -27,6 +28,9 @@ from chatrecap.recap.model import (
     Thread,
 )
 from chatrecap.store import Store, zulu
+
+if TYPE_CHECKING:
+    from chatrecap.analysis.kinds import KindGuess
 
 _TOPIC_END = r"\s*(?:[.!?\n#@(]|[,;:–—]\s*(?:with|featuring|feat\.|hosted by|and our)\b|https?://|$)"
 _TOPIC = re.compile(
@@ -65,15 +69,23 @@ def build_recap(store: Store, session: Session, options: RecapOptions | None = N
     for before in series:
         if before.end < session.start:
             earlier = (earlier or set()) | store.chat_authors_between(before.chat, *before.window)
-    return recap_of(corpus, session, options, earlier, store.kind_corrections())
+    corrections = store.kind_corrections()
+    kinds = None
+    if store.holds_more(session.chat, len(corpus.posts)):  # (else the leaders' process reads them)
+        from chatrecap.analysis.leaders import chat_kinds
+
+        kinds = chat_kinds(store, corpus, corrections)
+    return recap_of(corpus, session, options, earlier, corrections, kinds)
 
 
 def recap_of(corpus: Corpus, session: Session, options: RecapOptions,
              earlier_authors: set[str] | None = None,
-             kind_corrections: dict[str, str] | None = None) -> Recap:
+             kind_corrections: dict[str, str] | None = None,
+             kinds: dict[str, KindGuess] | None = None) -> Recap:
+    """``kinds``: the accounts' kinds read over the whole chat, when the corpus is less."""
     hashtag = _hashtag(corpus)
     structure = analyse(corpus, options.hosts, hashtag)
-    leaders = soon(_leaders, corpus, structure, kind_corrections,
+    leaders = soon(_leaders, corpus, structure, kind_corrections, kinds,
                    background=len(corpus.posts) >= BACKGROUND_LEADERS_POSTS)
     endorsed = endorsements(corpus, structure)
     drop = [hashtag] if hashtag else []
@@ -131,11 +143,13 @@ def recap_of(corpus: Corpus, session: Session, options: RecapOptions,
     )
 
 
-def _leaders(corpus: Corpus, structure: Structure, kind_corrections: dict[str, str] | None) -> Leaders:
+def _leaders(corpus: Corpus, structure: Structure, kind_corrections: dict[str, str] | None,
+             kinds: dict[str, KindGuess] | None) -> Leaders:
     from chatrecap.analysis.nominations import find_nominations
     from chatrecap.recap.leaders import leaders_section
 
-    return leaders_section(corpus, structure, find_nominations(corpus, structure), kind_corrections)
+    return leaders_section(corpus, structure, find_nominations(corpus, structure), kind_corrections,
+                           kinds=kinds)
 
 
 def _discussed(answers: list[ChatPost]) -> bool:

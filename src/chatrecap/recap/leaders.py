@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from chatrecap.analysis.corpus import Corpus
-from chatrecap.analysis.kinds import ORGANIZATION, PERSON
+from chatrecap.analysis.kinds import ORGANIZATION, PERSON, KindGuess
 from chatrecap.analysis.leaders import Leader, LeaderWeights, rank_leaders
 from chatrecap.analysis.network import InteractionGraph, Recognition, build_graph, recognition
 from chatrecap.analysis.network_layout import picture
@@ -32,11 +32,13 @@ METHOD = ("Named: distinct people who named someone to follow or learn from (ans
 
 def leaders_section(corpus: Corpus, structure: Structure, nominations: Sequence[Nomination],
                     corrections: dict[str, str] | None = None,
-                    weights: LeaderWeights | None = None) -> Leaders:
+                    weights: LeaderWeights | None = None,
+                    kinds: dict[str, KindGuess] | None = None) -> Leaders:
+    """``kinds``: the accounts' kinds read over the whole chat (``chat_kinds``), if known."""
     graph = build_graph(corpus, structure)  # one graph and ranking for the leaders and the picture
     ranking = recognition(graph)
     ranked = rank_leaders(corpus, structure, nominations, weights, corrections, graph=graph,
-                          ranking=ranking)
+                          ranking=ranking, kinds=kinds)
     by_account = {x.account_id: x for x in ranked if x.account_id}
     by_handle = {x.handle.lower(): x for x in ranked if x.handle}
     by_name = {x.name.lower(): x for x in ranked if x.account_id is None and x.name}

@@ -482,6 +482,10 @@ class Store:
     def chats(self) -> list[str]:
         return sorted(row[0] for row in self.query("SELECT name FROM chats"))
 
+    def holds_more(self, chat: str, posts: int) -> bool:
+        """Whether a chat has more than ``posts`` posts (a session's corpus is all of it or not)."""
+        return bool(self.query("SELECT COUNT(*) FROM chat_posts WHERE chat = ?", (chat,))[0][0] > posts)
+
     def chat_handles(self, chat: str) -> dict[str, str]:
         """The handles of everyone who posted in a chat, by their lower case: an account with
         no handle (Jetstream names accounts by DID only) goes by its id's own part, as the
