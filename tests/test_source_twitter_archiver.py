@@ -110,7 +110,8 @@ def test_jeff_hicks(archive: list[Post]) -> None:
     assert len(jeff) == 745
     post = next(p for p in jeff if p.native_id == "1466873262240063491")
     assert post.source_line == 4
-    assert post.text == "Today's #PSTweetChat transcript is online at"
+    assert post.text == ("Today's #PSTweetChat transcript is online at https://github.com/jdhitsolutions/"
+                         "PSTweetChat/blob/master/transcripts/12_PSTweetChat_December2021.md")
     assert post.urls == ["https://github.com/jdhitsolutions/PSTweetChat/blob/master/transcripts/"
                          "12_PSTweetChat_December2021.md"]
     assert post.hashtags == ["PSTweetChat"] and post.mentions == []
@@ -143,8 +144,17 @@ def test_links_column_with_several_links(archive: list[Post]) -> None:
     assert post.author.handle == "thedavecarroll"
     assert post.urls == ["https://twitter.com/PSConfEU/status/1466821534551576581",
                          "https://buff.ly/3FHLBBs"]
+    assert "https://buff.ly/3FHLBBs" in post.text and "1466821534551576581" not in post.text  # (the quote)
     assert Counter(p.author.handle for p in archive).most_common(2) == [
         ("JeffHicks", 745), ("WindosNZ", 179)]
+
+
+def test_the_sheets_links_go_back_into_the_text(archive: list[Post]) -> None:
+    """The sheet takes each link out of the text ("check out  for one place") and lists it
+    in Link(s): a recap quoting the post read "check out for one place"."""
+    calendar = next(p for p in archive if p.native_id == "1324787742803374081")
+    assert "check out https://powershell.org/calendar/ for one place" in calendar.text
+    assert calendar.text_original is not None and "check out  for one place" in calendar.text_original
 
 
 def test_old_id_without_tz_asks_for_tz(fixtures: Path) -> None:
@@ -160,7 +170,8 @@ def test_old_id_without_tz_asks_for_tz(fixtures: Path) -> None:
     assert "spreadsheet" in items[2].reason
     post = items[1]
     assert post.channel == "#OldChat"
-    assert post.text == "@sjoerddevalk @richardhicks Links & a picture #OldChat #1 #Café"
+    assert post.text == ("@sjoerddevalk @richardhicks Links & a picture #OldChat #1 #Café "
+                         "https://example.com/a https://example.com/b https://example.com/c")
     assert post.reply_to_author == "sjoerddevalk"
     assert post.mentions == ["sjoerddevalk", "richardhicks"]
     assert post.hashtags == ["OldChat", "Café"]  # "#1" is no hashtag

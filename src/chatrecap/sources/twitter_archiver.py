@@ -260,7 +260,9 @@ def _row(name: str, line: int, columns: Columns, row: list[str], channel: str | 
     handle = (get("Screen Name") or "").lstrip("@") or None
     original = get("Tweet Text") or ""
     links = split_links(get("Link(s)"))
-    text = clean_text(original)
+    quoted = _quoted(clean_text(original), links)
+    in_text = [link for link in links if quoted is None or _status_id(link) != quoted]  # (not the quote)
+    text = clean_text(_with_links(original, in_text))
     mentions, hashtags, urls = text_entities(text)
     locations = columns.find_all("Location")
     avatar = get("Profile Image")
@@ -287,8 +289,8 @@ def _row(name: str, line: int, columns: Columns, row: list[str], channel: str | 
         reply_to_author=leading_handle(text),
         mentions=mentions,
         hashtags=hashtags,
-        urls=unique(urls + links),
-        quote_of_id=_quoted(text, links),
+        urls=unique(links + urls),  # (the column's order; the text holds them again)
+        quote_of_id=quoted,
         media=split_links(get("Media")),
         like_count=to_int(get("Favorites")),
         repost_count=to_int(get("Retweets")),
@@ -299,6 +301,21 @@ def _row(name: str, line: int, columns: Columns, row: list[str], channel: str | 
         source_line=line,
         raw=columns.record(row),
     )
+
+
+def _with_links(text: str, links: list[str]) -> str:
+    """The tweet's text with its links back: the sheet takes each out of the text (leaving
+    its two spaces: "check out  for one place") and lists it in Link(s). In order, into those
+    gaps; the rest, taken from the end of the text, after it."""
+    parts = text.split("  ", len(links)) if links else [text]
+    filled = "".join(part + (f" {links[k]} " if k < len(parts) - 1 else "") for k, part in enumerate(parts))
+    rest = links[len(parts) - 1:]
+    return " ".join([filled.rstrip(), *rest]) if rest else filled
+
+
+def _status_id(link: str) -> str | None:
+    parts = status_url_parts(link)
+    return f"{PLATFORM}:{parts[1]}" if parts else None
 
 
 def _quoted(text: str, links: list[str]) -> str | None:
