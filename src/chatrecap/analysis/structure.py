@@ -138,6 +138,7 @@ ADDRESS_LOOKBACK = timedelta(minutes=45)  # how far back "@ann ..." looks for an
 TYPING_CHARS_PER_SECOND = 5  # a reply's words take time: none answers a post of a moment before
 FOLLOW_UP_GAP = timedelta(minutes=2)  # a post this soon after its author's own carries it on
 FOLLOW_UP_WORD_SHARE = 0.1  # ... if they share a word at most this share of the session's posts use
+FOLLOW_UP_SAMPLE = 2000  # posts whose words tell how common a word is
 WINDOW_MIN_SIMILARITY = 0.03  # a post in a prompt's window shares some words with it
 SIMILARITY_MIN = 0.25  # cosine to a prompt's words and answers
 SIMILARITY_MARGIN = 0.1  # over the window's prompt, to overrule the window
@@ -291,12 +292,18 @@ def _follow_ups(posts: list[ChatPost], parents: dict[str, str], chatter: set[str
     heads: dict[str, str] = {}
     if not pairs:
         return heads
-    words = {p.id: {stem(w) for w in tokens(p.text, drop)} for p in posts}
-    used = Counter(w for ws in words.values() for w in ws)
+
+    def words(post: ChatPost) -> set[str]:
+        return {stem(w) for w in tokens(post.text, drop)}
+
+    # How many posts use a word, counted on every post of a session of up to
+    # FOLLOW_UP_SAMPLE posts, else on an even sample of that many (a share is all it asks).
+    step = max(1, len(posts) // FOLLOW_UP_SAMPLE)
+    used = Counter(w for p in posts[::step] for w in words(p))
     rare = max(3, FOLLOW_UP_WORD_SHARE * len(posts))  # (the two posts and one more, in a small session)
     for before, post in pairs:
         if (before.id not in parents or before.id in heads) and any(
-                used[w] <= rare for w in words[post.id] & words[before.id]):
+                used[w] * step <= rare for w in words(post) & words(before)):
             heads[post.id] = heads.get(before.id, before.id)
     return heads
 
