@@ -877,6 +877,9 @@ def test_clean_markup_keeps_codes_blanks_as_written() -> None:
     assert clean_markup(text, "discord") == 'Here:\ndef main():\n    print("Hello  World!")\n and done'
     assert clean_markup("&lt;b&gt;  `a &amp;&amp;  b`", "slack") == "<b> a &&  b"
     assert clean_markup("no  marks here ", "slack") == clean_text("no  marks here ")
+    # Entities that decode to the characters code is set apart with are text, not code.
+    assert clean_markup("&#xe000;7&#xe001; see `x`", "discord") == "\ue0007\ue001 see x"
+    assert clean_markup("&amp;lt; `&amp;lt;`", "slack") == "&lt; &lt;"
 
 
 @text_settings(500)

@@ -220,7 +220,24 @@ def test_a_reply_answers_a_post_written_long_enough_before_to_be_read_and_answer
     structure = analyse(_garden(lines, minutes), hosts=["host"], hashtag="GardenChat")
     links = {post: link.prompt_id for post, link in structure.links.items()}
     assert links["p2"] == links["p3"] == "p0" and links["p4"] == "p1"
-    assert "p5" not in links and "p6" in structure.chatter  # (thanks, and logistics)
+    assert "p5" not in links  # (thanks)
+    assert "p6" not in links and "p6" not in {p.post_id for p in structure.prompts}  # (logistics)
+
+
+def test_a_short_answer_by_reply_id_to_the_question_is_filed_even_with_a_thanks_in_it():
+    """Chatter is left unfiled, but not a reply the platform says answers the question."""
+    t0 = datetime(2024, 5, 3, 17, 0, tzinfo=UTC)
+    lines = [("host", "Q1: How do you keep up with releases? #GardenChat", None),
+             ("ann", "Thanks! I read release notes every Friday #GardenChat", "p0"),
+             ("bob", "@ann thanks, same here #GardenChat", "p1")]
+    posts = [ChatPost(f"p{k}", "x", f"x:{who}", who, t0 + timedelta(minutes=2 * k), text, reply, None, None,
+                      None, (), ("GardenChat",), (), 0, 0, 0, 0, None, True)
+             for k, (who, text, reply) in enumerate(lines)]
+    people = {p.author_id: Participant(p.author_id, p.handle, None, None, None, None, None, None, None)
+              for p in posts}
+    structure = analyse(Corpus("#GardenChat", posts, {}, people), hosts=["host"], hashtag="GardenChat")
+    assert "p1" in structure.chatter and structure.links["p1"].prompt_id == "p0"
+    assert "p2" not in structure.links
 
 
 @pytest.mark.parametrize("question", [

@@ -271,8 +271,12 @@ def plain_markup(text: str, flavour: str) -> str:
 
 def clean_markup(text: str, flavour: str) -> str:
     """``plain_markup``'s text, cleaned as ``clean_text`` cleans it, but for its code, whose
-    spaces and blank lines are kept as written (Python's indentation is its meaning)."""
-    return _markup(text, flavour, clean_text)
+    spaces and blank lines are kept as written (Python's indentation is its meaning).
+    Entities are decoded first (Slack escapes & < > in code too; "&#xe000;" is a character
+    the code's place-holders use)."""
+    if "&" in text:
+        text = unescape(text)
+    return _markup(text, flavour, lambda rest: clean_text(rest, entities=False))
 
 
 def _markup(text: str, flavour: str, clean: Callable[[str], str] | None) -> str:
@@ -306,8 +310,8 @@ def _markup(text: str, flavour: str, clean: Callable[[str], str] | None) -> str:
 
 
 def _clean_code(code: str) -> str:
-    """Code as ``clean_text`` would clean it, its blanks aside: entities decoded (Slack
-    escapes <, > and & in code too), mojibake repaired, control characters gone."""
-    code = _CONTROL.sub("", unescape(code) if "&" in code else code)
+    """Code as ``clean_text`` would clean it, its blanks aside: mojibake repaired, control
+    characters gone."""
+    code = _CONTROL.sub("", code)
     repaired = fix_mojibake(code)
     return (_CONTROL.sub("", repaired) if repaired is not code else code).replace("\r\n", "\n")

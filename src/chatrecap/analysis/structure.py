@@ -82,8 +82,7 @@ _CHATTER = re.compile(
     r"starts? (?:in|now|soon)|starting (?:in|now|soon)|kick(?:ing)? off|let'?s get started|"
     r"top of the hour|wrap(?:ping)? up|that'?s a wrap|last question|mark your calendars?|"
     r"(?:be|is) back|lurking|late to the party|made it|paging|you'?re late|i'?m late|"
-    r"coming up|remember to|off-topic|random one|what did i miss|how is everyone|"
-    r"(?:past|previous|earlier) (?:chats?|sessions?)|catch up on)\b", re.IGNORECASE)
+    r"coming up|remember to|off-topic|random one|what did i miss|how is everyone)\b", re.IGNORECASE)
 _CHATTER_QUESTION = re.compile(r"\b(?:what did i miss|how is everyone|how are (?:you|we) all|"
                                r"who'?s (?:here|joining|with us)|anyone else here)\b", re.IGNORECASE)
 _LOGISTICS = re.compile(r"\b(?:remember to|reminder|coming up|up next|in a minute|use a\d|"
@@ -268,7 +267,8 @@ def _parents(corpus: Corpus, posts: list[ChatPost], chatter: set[str]) -> dict[s
             if found is not None:
                 parents[post.id] = found.id
         me = post.handle.lower()
-        recent.setdefault(me, []).append((post, frozenset((me, *handles)), post.id not in chatter))
+        talk = post.id not in chatter and not _is_housekeeping(post.text)  # (a reply answers talk first)
+        recent.setdefault(me, []).append((post, frozenset((me, *handles)), talk))
     return parents
 
 
@@ -385,7 +385,7 @@ def _file_answers(corpus: Corpus, posts: list[ChatPost], prompts: list[Prompt],
     for post in posts:
         if post.id in by_id or not corpus.takes_part(post.author_id):  # (a bot's post answers nothing)
             continue
-        if post.id in chatter and answer_label(post.text) is None:
+        if post.id in chatter and answer_label(post.text) is None and post.reply_to_id not in by_id:
             continue  # ("@ann thanks!" answers her, not the question)
         link = _explicit_link(post, parents, by_id, by_number, links)
         if link is not None:
