@@ -122,6 +122,9 @@ def test_a_reply_prefix_to_an_unknown_post_is_no_vote() -> None:
     assert run(post(1, "ann", "@bob @cy #FF"), post(2, "dan", "@eve, @fay and @gus are a must-follow")) == [
         ("ann", "bob", "#FF"), ("ann", "cy", "#FF"), ("dan", "eve", "worth following"),
         ("dan", "fay", "worth following"), ("dan", "gus", "worth following")]
+    assert run(post(1, "ann", "@bob @cy are a must-follow"), post(2, "dan", "@eve @fay #FF all")) == [
+        ("ann", "bob", "worth following"), ("ann", "cy", "worth following"), ("dan", "eve", "#FF"),
+        ("dan", "fay", "#FF")]
     # A comment on a quoted tweet: the quoted words and their handles are not the poster's.
     assert run(post(1, "ann", "#FF @bob, so true RT @cy: @dan recursion is a counting problem")) == [
         ("ann", "bob", "#FF")]
@@ -176,6 +179,7 @@ def test_plain_names_in_answers_only() -> None:
     ("Any must-follow bloggers?", True),
     ("Forgot that this is #PSFollowFriday. Suggest people in the community to follow.", True),
     ("It's #FollowFriday! Go!", True), ("#PSFollowFriday time", True),
+    ("Q5: #FollowFriday time! Shout out someone great", True),
     # #PSTweetChat meets on Fridays and tags its topics so: no call for names.
     ("Congrats to @joshduffney on his new gig with Microsoft. #PSFollowFriday #PSTweetChat", False),
     ("Q5: Which game dev creators do you learn from?", True),

@@ -332,3 +332,6 @@ def test_a_post_addressed_to_someone_who_wrote_nothing_in_the_session_counts_as_
     corpus = _garden(lines)
     stats = session_stats(corpus, analyse(corpus, hosts=["host"], hashtag="GardenChat"), "GardenChat", None)
     assert (stats["replies"], stats["originals"]) == (2, 2)
+    pings = _garden([("host", "@here Q1: what are you growing? #GardenChat"), ("ann", "@channel tomatoes")])
+    stats = session_stats(pings, analyse(pings, hosts=["host"]), "GardenChat", None)
+    assert (stats["replies"], stats["originals"]) == (0, 2)  # (Slack's and Discord's pings of all)

@@ -15,6 +15,7 @@ from chatrecap.analysis.structure import Structure, addressed
 from chatrecap.store import zulu
 
 TOP = 10
+_BROADCAST = frozenset({"here", "channel", "everyone"})  # Slack's and Discord's pings of all
 REACH_METHOD = ("The sum of the distinct participants' follower counts as the archive "
                 "recorded them: how many accounts could have seen a post, not how many did.")
 
@@ -29,7 +30,7 @@ def session_stats(corpus: Corpus, structure: Structure, hashtag: str | None,
     # addressee wrote nothing the session holds.
     replies = sum(1 for p in posts if not p.is_repost and (
         p.reply_to_id or (p.id in structure.parents and p.id not in structure.follow_ups)
-        or addressed(p.text)))
+        or set(addressed(p.text)) - _BROADCAST))
     quotes = sum(1 for p in posts if p.quote_of_id and not p.is_repost)
     authors = {p.author_id for p in posts if corpus.takes_part(p.author_id, structure.hosts)}
     start, end = posts[0].created_at, posts[-1].created_at

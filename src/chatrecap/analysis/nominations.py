@@ -54,7 +54,7 @@ _NOMINATION_PROMPT = re.compile(
     rf"|\bsuggest\w*\s+(?:[\w#-]+\s+){{0,3}}?{_PEOPLE}\b|\bmust-follows?\b"
     # A prompt opening on #FollowFriday asks for names; one that only carries the tag (a
     # Friday chat tags everything with it) does not.
-    r"|^[^\w#]*(?:[\w'’]+\s+){0,3}#\w*FollowFriday\b",
+    r"|^[^\w#]*(?:Q\d{1,2}[a-z]?\s*[:.)\-–—]?\s*)?(?:[\w'’]+\s+){0,3}#\w*FollowFriday\b",
     re.IGNORECASE)
 
 # Set phrases that name someone anywhere in a session; the nominees follow the phrase.
@@ -93,7 +93,10 @@ _ITEMS = re.compile(r"(?:(?:\s*(?:,|&|\+|\band\b))*\s*"
                     rf"(?:@{HANDLE}(?:['’]s)?|{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}}))+")
 _NOISE = re.compile(rf"https?://\S+|#\w+|@{HANDLE}")
 _QUOTED_RETWEET = re.compile(r"\s(?:RT|MT)\s+@\w+:")
-_LIST_GOES_ON = re.compile(r"\s*(?:,|&|\band\b)\s*@")
+# After leading handles, what makes them the post's subject, not its address: more of the
+# list, a #FF, or words about them ("@ann @bob are a must-follow").
+_LIST_GOES_ON = re.compile(r"\s*(?:(?:,|&|\band\b)\s*@|#(?:FF|\w*FollowFriday)\b|(?:are|is|deserves?)\b)",
+                           re.IGNORECASE)
 _NEGATED_BEFORE = re.compile(
     r"(?:\bnot|\bnever|\bexcept|\bunlike|\bother\s+than|\binstead\s+of|\bexcluding|"
     r"\b(?:anyone|anybody|everyone|anything|all)\s+but)\s+(?:for\s+)?$", re.IGNORECASE)

@@ -75,6 +75,7 @@ _ANSWER_LABEL = re.compile(r"^[^\w@#]*#?(?:A|Answer\s*#?)\s?(\d{1,2})(?:[a-z](?=
 LEADING_HANDLES = re.compile(rf"^(?:[.\s]*@({HANDLE}))+")
 _LEADING_MARKS = re.compile(rf"^(?:[.\s]*(?:@{HANDLE}|#(?![AaQq]\d)\w+(?=\s)))+")  # ("#A1" is a label)
 MENTION = re.compile(rf"(?<!\w)@({HANDLE})")
+_TYPED_ASIDE = re.compile(r"https?://\S+|#\w+")
 _CHATTER = re.compile(
     r"\b(?:hi|hello|hey|howdy|greetings|good (?:morning|afternoon|evening)|welcome|joining|"
     r"here from|checking in|glad to be|happy to be|thanks?(?: you)?|thx|ty|bye|see (?:you|ya)|"
@@ -310,21 +311,22 @@ def _follow_ups(posts: list[ChatPost], parents: dict[str, str], chatter: set[str
 
 def _addressed_parent(post: ChatPost, handles: list[str],
                       recent: dict[str, list[_Candidate]]) -> ChatPost | None:
-    """The addressees' recent post it answers: one written long enough before to have been
-    read and answered in these words, then one whose circle is the reply's, not chatter,
-    of the first addressee, the latest."""
+    """The addressees' recent post it answers: one whose circle is the reply's and that is
+    talk, not chatter or logistics; then one written long enough before to have been read
+    and answered in these words; of the first addressee; the latest."""
     me = post.handle.lower()
     wanted = set(handles) - {me}
-    typing = timedelta(seconds=len(LEADING_HANDLES.sub("", post.text)) / TYPING_CHARS_PER_SECOND)
-    best: tuple[tuple[bool, int, int, datetime], ChatPost] | None = None
+    typed = _TYPED_ASIDE.sub("", LEADING_HANDLES.sub("", post.text))  # (links are pasted, tags added)
+    typing = timedelta(seconds=len(typed) / TYPING_CHARS_PER_SECOND)
+    best: tuple[tuple[int, bool, int, datetime], ChatPost] | None = None
     for rank, handle in enumerate(handles):
         for candidate, circle, talk in reversed(recent.get(handle, ())):
             if post.created_at - candidate.created_at > ADDRESS_LOOKBACK:
                 break
             if candidate.handle.lower() == me:
                 continue
-            key = (post.created_at - candidate.created_at >= typing,
-                   int(circle - {me} == wanted) * 2 + int(talk), -rank, candidate.created_at)
+            key = (int(circle - {me} == wanted) * 2 + int(talk),
+                   post.created_at - candidate.created_at >= typing, -rank, candidate.created_at)
             if best is None or key > best[0]:
                 best = (key, candidate)
     return best[1] if best else None
