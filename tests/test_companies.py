@@ -48,6 +48,8 @@ T0 = datetime(2024, 5, 2, 17, 0, tzinfo=UTC)
     ("Engineer at @Acme & @Beta, @Gamma", ["Acme", "Beta", "Gamma"]),
     ("CMO at @Acme. Love @cats and @dogs", ["Acme"]),
     ("ex-CMO at @Old and @Older, now at @New", ["New"]),
+    ("CTO @Acme and @OldCo (former)", ["Acme"]), ("CTO @Acme / @Beta alum", ["Acme"]),
+    ("Dev at @Acme, @wife's husband", ["Acme"]),
     (None, []),
 ])
 def test_bio_affiliations(bio, orgs):

@@ -99,8 +99,9 @@ def test_a_retweets_text_finds_its_original_whatever_spelling_its_links_have():
     rt = post("p2", "Bob", "RT @ann: Q1: Which tool https://t.co/AbC123 do you use most? #chat",
               mentions=("ann",))
     cut = post("p3", "Cy", "RT @ann: Q1: Which tool https://t.co/Ab…", mentions=("ann",))
-    find_retweeted([q1, rt, cut], {})
-    assert (rt.repost_of_id, cut.repost_of_id) == ("p1", "p1")
+    scheme = post("p4", "Dan", "RT @ann: Q1: Which tool htt…", mentions=("ann",))
+    find_retweeted([q1, rt, cut, scheme], {})
+    assert (rt.repost_of_id, cut.repost_of_id, scheme.repost_of_id) == ("p1", "p1", "p1")
 
 
 def test_self_mentions_and_self_replies_are_ignored():

@@ -81,6 +81,11 @@ def test_a_link_in_the_bio_is_ones_own_site():
     named = chat.post("james", "Big news: @pshorg opens the Summit call for papers", ())
     other = chat.post("james", "Great read", ("https://research.example/trust",))
     assert promoted(chat) == {calendar, named} and other not in promoted(chat)
+    # A bio link on a site many share is the person's own path there, not the whole site.
+    chat.person("jane", "Organizer https://www.meetup.com/Chicago-PowerShell | Talks: https://sessionize.com/jane")
+    group = chat.post("jane", "Next meetup", ("https://meetup.com/Chicago-PowerShell/events/1",))
+    elsewhere = chat.post("jane", "Great group", ("https://www.meetup.com/Other-Group/",))
+    assert group in promoted(chat) and elsewhere not in promoted(chat)
 
 
 def test_a_domain_with_the_handle_or_brand_is_ones_own():

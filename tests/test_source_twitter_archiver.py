@@ -157,6 +157,19 @@ def test_the_sheets_links_go_back_into_the_text(archive: list[Post]) -> None:
     assert calendar.text_original is not None and "check out  for one place" in calendar.text_original
 
 
+def test_a_link_put_back_names_nobody(data: Path, tmp_path: Path) -> None:
+    """Mentions and hashtags are the text's own, not those of a link put back into it."""
+    sheet = data / "twitter-archiver" / "pstweetchat-2020-2021.csv"
+    head = sheet.read_text(encoding="utf-8").splitlines()[:2]
+    row = ('11/6/2020 13:56:25,@ann,Ann,"Read  now #chat",1324787742803374081,'
+           'https://medium.com/@jdoe/testing-123#intro,,,0,1,TweetDeck,1,1,1,,8/30/2012,,,,,View')
+    path = tmp_path / "sheet.csv"
+    path.write_text("\n".join([*head, row]) + "\n", encoding="utf-8")
+    (post,) = [i for i in SOURCE.read(path, ReadOptions()) if isinstance(i, Post)]
+    assert post.text == "Read https://medium.com/@jdoe/testing-123#intro now #chat"
+    assert (post.mentions, post.hashtags) == ([], ["chat"])
+
+
 def test_old_id_without_tz_asks_for_tz(fixtures: Path) -> None:
     path = fixtures / "twitter-archiver" / "edge_cases.csv"
     items = list(SOURCE.read(path, ReadOptions()))

@@ -40,7 +40,7 @@ _MORE_HANDLES = re.compile(r"\s*(?:,|&|\+|/|\band\b)\s*@(\w+)")  # "@DevOpsOrg a
 _PIPE_SEGMENT = re.compile(r"(?:^|\|)\s*([^|]+?)\s*(?=\||$)")
 _PAST = re.compile(r"\b(?:ex|former(?:ly)?|previously|prev|past|retired|once|alum(?:na|nus|ni)?)\b|\bex-",
                    re.I)
-_PAST_AFTER = re.compile(r"^\W{0,3}(?:alum(?:na|nus|ni)?|\(former\)|\(ex\)|emeritus)\b", re.I)
+_PAST_AFTER = re.compile(r"^\W{0,3}(?:(?:alum(?:na|nus|ni)?|emeritus)\b|\(former\)|\(ex\))", re.I)
 _CLAUSE_END = re.compile(r"[.,|;•\n!?]")
 _NOT_ORG = frozenset("""a an the my our their his her b2b saas dad mum mom husband wife parent runner
 cyclist reader writer author speaker views opinions""".split())
@@ -102,9 +102,10 @@ def bio_affiliations(bio: str | None) -> list[tuple[str, str]]:
             found.setdefault(org.lower(), (m.start(), org, m.group(0).strip()))
             if m.group(0).rstrip().endswith("@" + raw.lstrip("@")):  # handles listed after it: one role
                 more = _MORE_HANDLES.match(bio, m.end())
-                while more is not None:
-                    found.setdefault(more.group(1).lower(),
-                                     (more.start(1), more.group(1), bio[m.start():more.end()].strip()))
+                while more is not None and not bio.startswith(("'s", "’s"), more.end()):  # (not "@wife's")
+                    if not _is_past(bio, more.start(1), more.end()):  # ("... and @OldCo (former)")
+                        found.setdefault(more.group(1).lower(),
+                                         (more.start(1), more.group(1), bio[m.start():more.end()].strip()))
                     more = _MORE_HANDLES.match(bio, more.end())
     if "|" in bio:
         for m in _PIPE_SEGMENT.finditer(bio):

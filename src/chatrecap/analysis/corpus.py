@@ -20,6 +20,7 @@ from chatrecap.store import ANALYSIS_FIELDS, Store, newer_id, shown_handle
 
 _RETWEET_TEXT = re.compile(r"RT @(\w+):\s*")
 _LINK = re.compile(r"\bhttps?://\S*")
+_CUT_LINK = re.compile(r"\s+h(?:t(?:t(?:ps?)?)?)?:?/{0,2}$")  # a link cut short in its scheme: "htt…"
 _SAID = 10  # characters a retweet's words must hold to be looked for
 
 
@@ -161,7 +162,8 @@ def find_retweeted(posts: list[ChatPost], referenced: dict[str, ChatPost]) -> No
     for retweet in wanted:
         m = _RETWEET_TEXT.match(retweet.text)
         assert m is not None  # (what retweet_text says)
-        said = _words(retweet.text[m.end():].rstrip().removesuffix("…").removesuffix("..."))
+        said = retweet.text[m.end():].rstrip().removesuffix("…").removesuffix("...")
+        said = _words(_CUT_LINK.sub("", said))
         if len(said) < _SAID:  # (too short to tell one post of hers from another)
             continue
         entries = theirs.get(m.group(1).lower(), [])

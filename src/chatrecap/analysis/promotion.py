@@ -97,10 +97,14 @@ class _Own:
 def _own(author: Participant) -> _Own:
     """The author's own sites: the profile's link and the links in the bio."""
     sites = []
-    for url in [author.url or "", *_LINK.findall(author.bio or "")]:
-        host, path = _host(url.rstrip(".)"))
+    if author.url:
+        host, path = _host(author.url)
         if host and (host not in _SHARED_HOSTS or path):
             sites.append((host, path if host in _SHARED_HOSTS else ""))
+    for url in _LINK.findall(author.bio or ""):  # (its path kept: "meetup.com/Chicago-PowerShell")
+        host, path = _host(url.rstrip(".)"))
+        if host:
+            sites.append((host, path))
     found = bio_affiliations(author.bio)
     orgs = [org for org, _ in found]
     handles = {org.lower() for org, text in found if "@" + org.lower() in text.lower()}

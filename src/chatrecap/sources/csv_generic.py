@@ -215,8 +215,9 @@ def bind_columns(header: list[str], column_map: dict[str, str], path: Path | str
     for field in FIELDS:
         if field in bound or field == "time_of_day":  # (that one only beside a date: below)
             continue  # its name and aliases stay unused: the map chose another column
-        # (A status URL's own names come before "url", which rtweet gives the author's site.)
-        names = (*ALIASES[field], field) if field == "url" else (field, *ALIASES.get(field, ()))
+        names = (field, *ALIASES.get(field, ()))
+        if field == "url":  # (a status_url first: rtweet gives "url" the author's site)
+            names = ("status_url", *(name for name in names if name != "status_url"))
         for candidate in names:
             index = _column(columns, keys, candidate)
             if index is not None and index not in taken and (accept is None or accept(field, index)):

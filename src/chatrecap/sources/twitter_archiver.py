@@ -263,7 +263,7 @@ def _row(name: str, line: int, columns: Columns, row: list[str], channel: str | 
     quoted = _quoted(clean_text(original), links)
     in_text = [link for link in links if quoted is None or _status_id(link) != quoted]  # (not the quote)
     text = clean_text(_with_links(original, in_text))
-    mentions, hashtags, urls = text_entities(text)
+    mentions, hashtags, urls = text_entities(clean_text(original))  # (not "medium.com/@ann/..." in a link)
     locations = columns.find_all("Location")
     avatar = get("Profile Image")
     yield Post(
