@@ -655,6 +655,15 @@ def test_rtweet_with_status_url_and_the_authors_url(tmp_path: Path) -> None:
     assert (retweet.like_count, retweet.repost_count) == (None, None)
 
 
+def test_a_url_column_comes_before_a_permalink_and_after_a_status_url(tmp_path: Path) -> None:
+    path = tmp_path / "reddit.csv"
+    path.write_text("id,author,created_at,text,url,permalink\n"
+                    "t3_1b2c3d,ann,2024-03-07T20:00:00Z,Q1: hello,https://www.reddit.com/r/python/comments/1b2c3d/q1/,"
+                    "/r/python/comments/1b2c3d/q1/\n", encoding="utf-8")
+    (post,), _ = read(path)
+    assert post.url == "https://www.reddit.com/r/python/comments/1b2c3d/q1/"
+
+
 def test_a_permalink_is_kept_whatever_the_id_column_holds(tmp_path: Path) -> None:
     """Only an X post's url must hold its id (rtweet's url is the author's site); a Bluesky,
     Reddit or Mastodon export's permalink does not, and is kept; a vague name or description
