@@ -293,3 +293,12 @@ def test_most_engaged_posts_show_what_they_got_not_the_ranking_score(recap):
     md = RENDERERS["md"].render(recap).decode()
     assert got and " (49)" not in md and f"({', '.join(got)})" in md
     assert f"({', '.join(got)})" in RENDERERS["html"].render(recap).decode()
+
+
+def test_the_hosts_own_introduction_keeps_its_links_to_the_blogs_pages(recap):
+    """Relative links are dropped from what visitors write, not from the host's text."""
+    from chatrecap.render.markup import markdown_to_html
+
+    page = RENDERERS["html"].render(replace(recap, intro="See [last month](/recaps/2024-04/).")).decode()
+    assert 'href="/recaps/2024-04/"' in page
+    assert "href" not in markdown_to_html("See [last month](/recaps/2024-04/).")

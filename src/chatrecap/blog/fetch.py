@@ -379,19 +379,32 @@ def _read(answer: httpx.Response, deadline: float, max_bytes: int, url: str) -> 
     return b"".join(chunks)
 
 
+#: Codings that expand what is sent and that we do not read (we ask for none); any other
+#: word a server writes there ("none", "UTF-8", "binary") is taken for identity, as httpx does.
+_REFUSED_CODINGS = frozenset({"br", "zstd", "compress", "x-compress", "x-bzip2", "bzip2", "xz"})
+
+
 def _expander(encoding: str, url: str) -> Callable[[bytes, int], bytes]:
     """What turns the body's bytes as sent into at most ``limit`` bytes of content: nothing
     for identity, zlib for gzip and deflate (a server may send them though we asked for
-    neither), a FetchError for any other coding."""
-    codings = [c.strip().lower() for c in encoding.split(",") if c.strip().lower() not in ("", "identity")]
+    neither), a FetchError for the codings that expand in ways we do not read."""
+    codings = [c.strip().lower() for c in encoding.split(",") if c.strip()]
+    if any(c in _REFUSED_CODINGS for c in codings):
+        raise FetchError(f"{url[:200]}: the answer is {encoding.strip()}-encoded, which we did not ask for")
+    codings = [c for c in codings if c in ("gzip", "x-gzip", "deflate")]
     if not codings:
         return lambda data, limit: data
-    if len(codings) > 1 or codings[0] not in ("gzip", "x-gzip", "deflate"):
-        raise FetchError(f"{url[:200]}: the answer is {encoding.strip()}-encoded, which we did not ask for")
+    if len(codings) > 1:
+        raise FetchError(f"{url[:200]}: the answer is encoded twice ({encoding.strip()})")
     decompressors: list[Any] = []  # made on the first bytes: deflate may come without its zlib header
+    waiting = bytearray()  # (until two bytes tell which)
 
     def expand(data: bytes, limit: int) -> bytes:
         if not decompressors:
+            waiting.extend(data)
+            if len(waiting) < 2 and data:
+                return b""
+            data = bytes(waiting)
             if not data:
                 return b""
             wrapped = codings[0] != "deflate" or (len(data) > 1 and data[0] & 0x0F == 8

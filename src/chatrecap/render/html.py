@@ -75,8 +75,9 @@ def context(recap: Recap) -> dict[str, Any]:
         "when": f"{c.long_date(start)} · {c.window(start, end)}",
         "shown_zone": c.zone_name(),
         # The generated introduction is plain text; one a host wrote is Markdown.
-        "intro": Markup(markdown_to_html(recap.intro)) if recap.intro else c.paragraphs(c.intro(recap)),
-        "closing": Markup(markdown_to_html(recap.closing)) if recap.closing else [],
+        "intro": (Markup(markdown_to_html(recap.intro, relative_links=True)) if recap.intro
+                  else c.paragraphs(c.intro(recap))),
+        "closing": Markup(markdown_to_html(recap.closing, relative_links=True)) if recap.closing else [],
         "questions": questions,
         "no_questions": c.NO_QUESTIONS,
         "has_takeaways": any(q["takeaways"] for q in questions),

@@ -31,19 +31,22 @@ def _parser():  # noqa: ANN202 - markdown_it's type, imported lazily
     return MarkdownIt("commonmark", {"html": False}).enable("strikethrough")
 
 
-def markdown_to_html(text: str) -> str:
-    """Sanitised HTML of ``text``; headings become h3/h4 so they sit under the page's own."""
+def markdown_to_html(text: str, relative_links: bool = False) -> str:
+    """Sanitised HTML of ``text``; headings become h3/h4 so they sit under the page's own.
+    ``relative_links``: the host's own text, whose links to the blog's pages stay."""
     html = _parser().render(text or "")
     html = (html.replace("<h1>", "<h3>").replace("</h1>", "</h3>").replace("<h2>", "<h4>")
             .replace("</h2>", "</h4>"))
-    return sanitize(html)
+    return sanitize(html, relative_links)
 
 
-def sanitize(html: str) -> str:
-    # (Relative links too are dropped: "[pills](//spam.example/buy)" is no http(s) link, and
-    # the spam cap counts those.)
+def sanitize(html: str, relative_links: bool = False) -> str:
+    """Only the allowed tags, attributes and link schemes. Relative links are dropped unless
+    ``relative_links`` (the host's own text may link the blog's pages; a visitor's
+    "[pills](//spam.example/buy)" is no http(s) link, and the spam cap counts those)."""
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
-                     link_rel=LINK_REL, strip_comments=True, url_relative="deny")
+                     link_rel=LINK_REL, strip_comments=True,
+                     url_relative="pass_through" if relative_links else "deny")
 
 
 def link_count(text: str) -> int:

@@ -290,9 +290,10 @@ def _editor_context(store: Store, post: posts.BlogPost) -> dict[str, Any]:
     published = posts.published_body(store, post) if post.is_public else ""
     return {
         "post": post, "recap": edited, "edits": edits, "questions": questions, "choices": choices,
-        "intro_html": Markup(markdown_to_html(edited.intro)) if edited.intro else None,
+        "intro_html": Markup(markdown_to_html(edited.intro, relative_links=True)) if edited.intro else None,
         "generated_intro": c.paragraphs(c.intro(base)),
-        "closing_html": Markup(markdown_to_html(edited.closing)) if edited.closing else None,
+        "closing_html": (Markup(markdown_to_html(edited.closing, relative_links=True)) if edited.closing
+                         else None),
         "highlights": highlights, "highlighted": {h.post_id for h, _ in highlights},
         "unattached": c.posts(edited, edited.unattached_ids),
         "hidden": c.posts(base, edits.hidden),
