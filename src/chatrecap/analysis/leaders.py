@@ -107,10 +107,20 @@ def chat_kinds(store: Store, corpus: Corpus,
                corrections: dict[str, str] | None = None) -> dict[str, KindGuess] | None:
     """The kinds of a session's accounts read over its whole chat, as ``chatrecap accounts``
     reads them (a brand a session mentions once reads as a person there); None when the
-    corpus is the whole chat already, and its own reading is the same."""
-    if not store.holds_more(corpus.chat, len(corpus.posts)):
+    corpus is the whole chat already, and its own reading is the same, or when the chat is
+    over CHAT_KINDS_POSTS posts (reading it all would cost more than the session's recap)."""
+    if not reads_whole_chat(store, corpus.chat, len(corpus.posts)):
         return None
     return account_kinds(load_corpus(store, corpus.chat), corrections)
+
+
+#: Posts up to which a session's accounts are read over their whole chat (``chat_kinds``).
+CHAT_KINDS_POSTS = 200_000
+
+
+def reads_whole_chat(store: Store, chat: str, session_posts: int) -> bool:
+    """Whether ``chat_kinds`` reads the chat for a session of that many posts."""
+    return session_posts < store.chat_post_count(chat) <= CHAT_KINDS_POSTS
 
 
 def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequence[Nomination],

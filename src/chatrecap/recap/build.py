@@ -71,7 +71,7 @@ def build_recap(store: Store, session: Session, options: RecapOptions | None = N
             earlier = (earlier or set()) | store.chat_authors_between(before.chat, *before.window)
     corrections = store.kind_corrections()
     kinds = None
-    if store.holds_more(session.chat, len(corpus.posts)):  # (else the leaders' process reads them)
+    if 0 < len(corpus.posts) < store.chat_post_count(session.chat):  # (else the leaders' process reads them)
         from chatrecap.analysis.leaders import chat_kinds
 
         kinds = chat_kinds(store, corpus, corrections)

@@ -482,9 +482,9 @@ class Store:
     def chats(self) -> list[str]:
         return sorted(row[0] for row in self.query("SELECT name FROM chats"))
 
-    def holds_more(self, chat: str, posts: int) -> bool:
-        """Whether a chat has more than ``posts`` posts (a session's corpus is all of it or not)."""
-        return bool(self.query("SELECT COUNT(*) FROM chat_posts WHERE chat = ?", (chat,))[0][0] > posts)
+    def chat_post_count(self, chat: str) -> int:
+        """A chat's posts (every version of an edited one)."""
+        return int(self.query("SELECT COUNT(*) FROM chat_posts WHERE chat = ?", (chat,))[0][0])
 
     def chat_handles(self, chat: str) -> dict[str, str]:
         """The handles of everyone who posted in a chat, by their lower case: an account with
