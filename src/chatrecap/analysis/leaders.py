@@ -109,18 +109,21 @@ def chat_kinds(store: Store, corpus: Corpus,
     reads them (a brand a session mentions once reads as a person there); None when the
     corpus is the whole chat already, and its own reading is the same, or when the chat is
     over CHAT_KINDS_POSTS posts (reading it all would cost more than the session's recap)."""
-    if not reads_whole_chat(store, corpus.chat, len(corpus.posts)):
+    count = store.chat_post_count(corpus.chat)
+    if not len(corpus.posts) < count <= CHAT_KINDS_POSTS:
         return None
-    return account_kinds(load_corpus(store, corpus.chat), corrections)
+    # The recaps of a chat's sessions (`recap --all`, the blog's drafts) ask in turn: the
+    # chat is read once while no import has run and the corrections stay the same.
+    imports = tuple(store.query("SELECT COUNT(*), MAX(started_at) FROM imports")[0])
+    key = (store.url, corpus.chat, count, imports, tuple(sorted((corrections or {}).items())))
+    if _CHAT_KINDS[0] != key:
+        _CHAT_KINDS[:] = [key, account_kinds(load_corpus(store, corpus.chat), corrections)]
+    return _CHAT_KINDS[1]
 
 
 #: Posts up to which a session's accounts are read over their whole chat (``chat_kinds``).
 CHAT_KINDS_POSTS = 200_000
-
-
-def reads_whole_chat(store: Store, chat: str, session_posts: int) -> bool:
-    """Whether ``chat_kinds`` reads the chat for a session of that many posts."""
-    return session_posts < store.chat_post_count(chat) <= CHAT_KINDS_POSTS
+_CHAT_KINDS: list[Any] = [None, None]  # the last chat's (key, kinds)
 
 
 def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequence[Nomination],
