@@ -189,6 +189,7 @@ def _is_room_question(post: ChatPost, low: str | None = None) -> bool:
             and not is_chatter(text) and not _ASKS_FOR_QUESTIONS.search(text))  # (the rarest last)
 
 
+@lru_cache(maxsize=1 << 16)  # (asked of a host's post again by each reply addressed to them)
 def _is_housekeeping(text: str) -> bool:
     """A host's reminder or sign-off ("use the tag for the transcript", "mark your calendar...
     thanks for hanging out"): replies to it are thanks, not a topic taken up."""
@@ -268,8 +269,7 @@ def _parents(corpus: Corpus, posts: list[ChatPost], chatter: set[str]) -> dict[s
             if found is not None:
                 parents[post.id] = found.id
         me = post.handle.lower()
-        talk = post.id not in chatter and not _is_housekeeping(post.text)  # (a reply answers talk first)
-        recent.setdefault(me, []).append((post, frozenset((me, *handles)), talk))
+        recent.setdefault(me, []).append((post, frozenset((me, *handles)), post.id not in chatter))
     return parents
 
 
@@ -325,6 +325,7 @@ def _addressed_parent(post: ChatPost, handles: list[str],
                 break
             if candidate.handle.lower() == me:
                 continue
+            talk = talk and not _is_housekeeping(candidate.text)  # (asked of the few looked at)
             key = (int(circle - {me} == wanted) * 2 + int(talk),
                    post.created_at - candidate.created_at >= typing, -rank, candidate.created_at)
             if best is None or key > best[0]:
