@@ -184,3 +184,21 @@ def test_a_sessions_accounts_are_of_the_kind_the_whole_chat_says(pst_db, monkeyp
     shown = [(x.account_id, x.kind) for x in [*leaders.recognised, *leaders.people, *leaders.organizations]
              if x.account_id]
     assert shown and all(kind == whole[account] for account, kind in shown)
+
+
+def test_a_session_that_only_mentions_an_author_of_the_chat_reads_their_kind(data, tmp_path, monkeypatch,
+                                                                             capsys):
+    """A session that only mentions an author of the chat knows them as "twitter:@handle",
+    the whole chat by their id: such accounts came out "unknown" in a session's recap."""
+    from test_cli import run_main
+
+    db = str(tmp_path / "w.db")
+    source = data / "twitter_v1" / "tidytags_different_tweet_types_0.json"
+    assert run_main(monkeypatch, "--db", db, "import", str(source)) in (0, None)
+    capsys.readouterr()
+    window = ("--from", "2019-11-15T14:50", "--to", "2019-11-15T15:20")
+    assert run_main(monkeypatch, "--db", db, "leaders", *window, "-f", "json") in (0, None)
+    kinds = {row["handle"].lower(): row["kind"] for row in json.loads(capsys.readouterr().out)}
+    assert (kinds["nicolapallitt"], kinds["aect"], kinds["emergeafrica"]) == ("person", "organization",
+                                                                                 "organization")
+    assert "unknown" not in kinds.values()

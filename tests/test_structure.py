@@ -240,6 +240,20 @@ def test_a_short_answer_by_reply_id_to_the_question_is_filed_even_with_a_thanks_
     assert "p2" not in structure.links
 
 
+def test_thanks_to_a_person_stay_unfiled_but_an_answer_with_a_chatter_word_is_filed():
+    """A thank-you answers the person thanked, not the question their post answered; an
+    answer to the question that says "joining" is an answer (#PSTweetChat 2020-06-05), and a
+    "?" inside a link asks nobody anything."""
+    lines = [("host", "How many of you are writing PowerShell 7 scripts yet? #GardenChat"),
+             ("ann", "@host PowerShell 7 has been my daily driver since joining Microsoft in March"),
+             ("bob", "@ann thanks, good to know #GardenChat"),
+             ("host", "New books: https://leanpub.com/bookstore/book?search=powershell #GardenChat")]
+    structure = analyse(_garden(lines), hosts=["host"], hashtag="GardenChat")
+    links = {post: link.prompt_id for post, link in structure.links.items()}
+    assert links.get("p1") == "p0" and "p2" not in links
+    assert not _is_room_question(_garden(lines).posts[3])
+
+
 @pytest.mark.parametrize("question", [
     "Any interesting or useful online resources to recommend? #GardenChat",
     "Are there any user group meetings coming up? #GardenChat",
@@ -332,6 +346,12 @@ def test_a_post_addressed_to_someone_who_wrote_nothing_in_the_session_counts_as_
     corpus = _garden(lines)
     stats = session_stats(corpus, analyse(corpus, hosts=["host"], hashtag="GardenChat"), "GardenChat", None)
     assert (stats["replies"], stats["originals"]) == (2, 2)
+    # In an archive with reply ids, a post starting with a handle that has none is no reply
+    # (Slack: "@doubledeez uploaded a file").
+    threaded = _garden(lines)
+    threaded.posts[1].reply_to_id = "p0"
+    stats = session_stats(threaded, analyse(threaded, hosts=["host"]), "GardenChat", None)
+    assert (stats["replies"], stats["originals"]) == (1, 3)
     pings = _garden([("host", "@here Q1: what are you growing? #GardenChat"), ("ann", "@channel tomatoes")])
     stats = session_stats(pings, analyse(pings, hosts=["host"]), "GardenChat", None)
     assert (stats["replies"], stats["originals"]) == (0, 2)  # (Slack's and Discord's pings of all)

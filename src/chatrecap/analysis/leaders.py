@@ -117,7 +117,13 @@ def chat_kinds(store: Store, corpus: Corpus,
     imports = tuple(store.query("SELECT COUNT(*), MAX(started_at) FROM imports")[0])
     key = (store.url, corpus.chat, count, imports, tuple(sorted((corrections or {}).items())))
     if _CHAT_KINDS[0] != key:
-        _CHAT_KINDS[:] = [key, account_kinds(load_corpus(store, corpus.chat), corrections)]
+        whole = load_corpus(store, corpus.chat)
+        kinds = account_kinds(whole, corrections)
+        # A session that only mentions an author of the chat knows them as "platform:@handle".
+        for author in whole.authors.values():
+            if author.id in kinds:
+                kinds.setdefault(f"{author.id.split(':', 1)[0]}:@{author.handle.lower()}", kinds[author.id])
+        _CHAT_KINDS[:] = [key, kinds]
     return _CHAT_KINDS[1]
 
 

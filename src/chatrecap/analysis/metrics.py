@@ -26,11 +26,12 @@ def session_stats(corpus: Corpus, structure: Structure, hashtag: str | None,
     if not posts:
         return {"posts": 0}
     reposts = sum(1 for p in posts if p.is_repost)
-    # A reply: its reply id, the post found by its addressing, or a leading @handle whose
-    # addressee wrote nothing the session holds.
+    # A reply: its reply id, the post found by its addressing, or, in an archive without
+    # reply ids (a sheet), a leading @handle whose addressee wrote nothing the session holds.
+    by_address = not any(p.reply_to_id for p in posts)
     replies = sum(1 for p in posts if not p.is_repost and (
         p.reply_to_id or (p.id in structure.parents and p.id not in structure.follow_ups)
-        or set(addressed(p.text)) - _BROADCAST))
+        or by_address and set(addressed(p.text)) - _BROADCAST))
     quotes = sum(1 for p in posts if p.quote_of_id and not p.is_repost)
     authors = {p.author_id for p in posts if corpus.takes_part(p.author_id, structure.hosts)}
     start, end = posts[0].created_at, posts[-1].created_at

@@ -76,6 +76,9 @@ LEADING_HANDLES = re.compile(rf"^(?:[.\s]*@({HANDLE}))+")
 _LEADING_MARKS = re.compile(rf"^(?:[.\s]*(?:@{HANDLE}|#(?![AaQq]\d)\w+(?=\s)))+")  # ("#A1" is a label)
 MENTION = re.compile(rf"(?<!\w)@({HANDLE})")
 _TYPED_ASIDE = re.compile(r"https?://\S+|#\w+")
+_WEB_LINK = re.compile(r"https?://\S+")
+# Thanks that answer the person thanked, not the question their post answered.
+_THANKS = re.compile(r"\b(?:thanks?|thank you|thx|ty|cheers|much appreciated)\b", re.IGNORECASE)
 _CHATTER = re.compile(
     r"\b(?:hi|hello|hey|howdy|greetings|good (?:morning|afternoon|evening)|welcome|joining|"
     r"here from|checking in|glad to be|happy to be|thanks?(?: you)?|thx|ty|bye|see (?:you|ya)|"
@@ -135,7 +138,7 @@ _ROOM_QUESTION_ANYWHERE_F = Folded(_ROOM_QUESTION_ANYWHERE, ("curious", "wonderi
 
 CHATTER_MAX_WORDS = 14  # a greeting or a reminder is short
 ADDRESS_LOOKBACK = timedelta(minutes=45)  # how far back "@ann ..." looks for ann's post
-TYPING_CHARS_PER_SECOND = 5  # a reply's words take time: none answers a post of a moment before
+TYPING_CHARS_PER_SECOND = 10  # a reply's words take time: none answers a post of a moment before
 FOLLOW_UP_GAP = timedelta(minutes=2)  # a post this soon after its author's own carries it on
 FOLLOW_UP_WORD_SHARE = 0.1  # ... if they share a word at most this share of the session's posts use
 FOLLOW_UP_SAMPLE = 2000  # posts whose words tell how common a word is
@@ -182,6 +185,8 @@ def _is_room_question(post: ChatPost, low: str | None = None) -> bool:
     if post.reply_to_id or addressed(post.text):
         return False
     text = post.text
+    if "://" in text:  # (a "?" in a link asks nothing: "this link will help: https://x.io/?q=1")
+        text, low = _WEB_LINK.sub(" ", text), None
     low = text.lower() if low is None else low
     return ((_ROOM_QUESTION_F.search(text, low)
              or _ROOM_QUESTION_OPENING_F.match(text.lstrip("#").strip())
@@ -325,7 +330,8 @@ def _addressed_parent(post: ChatPost, handles: list[str],
                 break
             if candidate.handle.lower() == me:
                 continue
-            talk = talk and not _is_housekeeping(candidate.text)  # (asked of the few looked at)
+            # (asked of the few looked at; a reminder that asks "any objections?" is answered)
+            talk = talk and ("?" in candidate.text or not _is_housekeeping(candidate.text))
             key = (int(circle - {me} == wanted) * 2 + int(talk),
                    post.created_at - candidate.created_at >= typing, -rank, candidate.created_at)
             if best is None or key > best[0]:
@@ -388,8 +394,9 @@ def _file_answers(corpus: Corpus, posts: list[ChatPost], prompts: list[Prompt],
     for post in posts:
         if post.id in by_id or not corpus.takes_part(post.author_id):  # (a bot's post answers nothing)
             continue
-        if post.id in chatter and answer_label(post.text) is None and post.reply_to_id not in by_id:
-            continue  # ("@ann thanks!" answers her, not the question)
+        if (post.id in chatter and parents.get(post.id) not in by_id and answer_label(post.text) is None
+                and _THANKS.search(post.text)):
+            continue  # ("@ann thanks!" answers her, not the question hers answered)
         link = _explicit_link(post, parents, by_id, by_number, links)
         if link is not None:
             links[post.id] = link
@@ -399,8 +406,9 @@ def _file_answers(corpus: Corpus, posts: list[ChatPost], prompts: list[Prompt],
         _file_by_window(corpus, pending, prompts, links, labelled, hosts, hashtag)
     for post in posts:  # replies to posts the window or similarity filed follow them
         parent = parents.get(post.id)
-        if (post.id not in links and post.id not in by_id and parent in links
-                and post.id not in chatter and corpus.takes_part(post.author_id)):
+        thanks = post.id in chatter and _THANKS.search(post.text)
+        if (post.id not in links and post.id not in by_id and parent in links and not thanks
+                and corpus.takes_part(post.author_id)):
             link = links[parent]
             links[post.id] = Link(link.prompt_id, _via(post, parent),
                                   round(min(link.confidence, 0.6), 2))
