@@ -194,7 +194,6 @@ def _is_room_question(post: ChatPost, low: str | None = None) -> bool:
             and not is_chatter(text) and not _ASKS_FOR_QUESTIONS.search(text))  # (the rarest last)
 
 
-@lru_cache(maxsize=1 << 16)  # (asked of a host's post again by each reply addressed to them)
 def _is_housekeeping(text: str) -> bool:
     """A host's reminder or sign-off ("use the tag for the transcript", "mark your calendar...
     thanks for hanging out"): replies to it are thanks, not a topic taken up."""
@@ -317,8 +316,8 @@ def _follow_ups(posts: list[ChatPost], parents: dict[str, str], chatter: set[str
 def _addressed_parent(post: ChatPost, handles: list[str],
                       recent: dict[str, list[_Candidate]]) -> ChatPost | None:
     """The addressees' recent post it answers: one whose circle is the reply's and that is
-    talk, not chatter or logistics; then one written long enough before to have been read
-    and answered in these words; of the first addressee; the latest."""
+    not chatter; then one written long enough before to have been read and answered in these
+    words; of the first addressee; the latest."""
     me = post.handle.lower()
     wanted = set(handles) - {me}
     typed = _TYPED_ASIDE.sub("", LEADING_HANDLES.sub("", post.text))  # (links are pasted, tags added)
@@ -330,8 +329,6 @@ def _addressed_parent(post: ChatPost, handles: list[str],
                 break
             if candidate.handle.lower() == me:
                 continue
-            # (asked of the few looked at; a reminder that asks "any objections?" is answered)
-            talk = talk and ("?" in candidate.text or not _is_housekeeping(candidate.text))
             key = (int(circle - {me} == wanted) * 2 + int(talk),
                    post.created_at - candidate.created_at >= typing, -rank, candidate.created_at)
             if best is None or key > best[0]:
