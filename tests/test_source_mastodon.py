@@ -179,6 +179,20 @@ def test_notifications_and_conversations_give_the_statuses_they_hold(tmp_path: P
         data / "mastodon" / "status_reply_parent.json")[0][0].text)]
     assert [(e.line, e.kind) for e in errors] == [(2, "no status"), (3, "direct message")]
     assert "follow notification holds no status" in errors[0].reason
+    path.write_text(json.dumps([{"id": "10", "type": "admin.sign_up", "account": someone}]))
+    assert "an admin.sign_up notification holds no status" in read(path)[1][0].reason
+
+
+def test_a_link_left_as_plain_text_is_a_link(tmp_path: Path) -> None:
+    """A remote post can reach the API with a link its server did not wrap in <a>."""
+    path = tmp_path / "trends.json"
+    path.write_text(json.dumps([{
+        "id": "1", "created_at": "2026-08-02T11:18:18.750Z", "in_reply_to_id": None,
+        "content": "<p>こちらもどうぞ https://fedibird.test/@fb_ito and <a href=\"https://example.org/a\">a</a></p>",
+        "account": {"id": "9", "username": "eve", "acct": "eve"}, "mentions": [], "tags": [],
+        "media_attachments": [], "card": None}]))
+    (post,), _ = read(path)
+    assert post.urls == ["https://example.org/a", "https://fedibird.test/@fb_ito"]
 
 
 @pytest.mark.parametrize("content", ["", "[{]", "   \n"])

@@ -49,6 +49,7 @@ import orjson
 from chatrecap.errors import RecordError
 from chatrecap.models import Author, Post, make_id
 from chatrecap.sources._activitypub import actor_beside, is_outbox, outbox_posts, read_archive_zip
+from chatrecap.sources._csv import text_entities
 from chatrecap.sources._twitter import parse_iso, parse_iso_or_none, unique
 from chatrecap.sources.base import (
     ReadOptions,
@@ -142,7 +143,8 @@ def _map(status: dict[str, Any], path: str, line: int, referenced: bool = False)
         mentions=unique([m["acct"] for m in mentions if m.get("acct")]),
         hashtags=unique([t["name"] for t in status.get("tags") or ()
                          if isinstance(t, dict) and t.get("name")]),
-        urls=unique([u for u in html_links(html) if u not in profiles]
+        # (a link the server left as plain text, as a remote post's may be, is a link too)
+        urls=unique([u for u in [*html_links(html), *text_entities(text)[2]] if u not in profiles]
                     + ([card["url"]] if card.get("url") else [])),
         media=unique([m.get("url") or m.get("remote_url") for m in
                       status.get("media_attachments") or ()
@@ -342,7 +344,9 @@ def _safe(record: Any, source: str, line: int, referenced: bool = False
             return
     status = _status_of(record)
     if status is None:
-        what = f"a {record['type']} notification" if "type" in record else "a conversation"
+        kind = str(record.get("type", ""))
+        what = (f"{'an' if kind[:1].lower() in 'aeiou' else 'a'} {kind} notification" if "type" in record
+                else "a conversation")
         yield RecordError(source, line, f"{what} holds no status: nothing to import", kind="no status")
         return
     if status.get("visibility") == "direct":  # a private mention has no place in a chat's recap
