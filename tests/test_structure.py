@@ -221,6 +221,12 @@ def test_a_reply_answers_a_post_written_long_enough_before_to_be_read_and_answer
     links = {post: link.prompt_id for post, link in structure.links.items()}
     assert links["p2"] == links["p3"] == "p0" and links["p4"] == "p1"
     assert "p5" not in links  # (thanks)
+    # A sign-off is answered at once: the goodbye goes to it, however long, not to the topic before.
+    lines += [("host", "Thanks for hanging out today and sharing what you grow, it was a great hour of "
+                       "garden talk again, see you all next month #GardenChat"),
+              ("cat", "@host Thanks as always for hosting this, it was good to hang out again #GardenChat")]
+    structure = analyse(_garden(lines, [*minutes, 9, 9 + 5 / 60]), hosts=["host"], hashtag="GardenChat")
+    assert structure.parents["p8"] == "p7" and "p8" not in structure.links
     assert "p6" not in links and "p6" not in {p.post_id for p in structure.prompts}  # (logistics)
 
 

@@ -194,6 +194,10 @@ def _is_room_question(post: ChatPost, low: str | None = None) -> bool:
             and not is_chatter(text) and not _ASKS_FOR_QUESTIONS.search(text))  # (the rarest last)
 
 
+def _closes(text: str) -> bool:
+    return _CLOSING_F.search(text, text.lower())
+
+
 def _is_housekeeping(text: str) -> bool:
     """A host's reminder or sign-off ("use the tag for the transcript", "mark your calendar...
     thanks for hanging out"): replies to it are thanks, not a topic taken up."""
@@ -329,8 +333,9 @@ def _addressed_parent(post: ChatPost, handles: list[str],
                 break
             if candidate.handle.lower() == me:
                 continue
-            key = (int(circle - {me} == wanted) * 2 + int(talk),
-                   post.created_at - candidate.created_at >= typing, -rank, candidate.created_at)
+            # (a sign-off is answered at once: the goodbyes were being written as it came)
+            typed = post.created_at - candidate.created_at >= typing or _closes(candidate.text)
+            key = (int(circle - {me} == wanted) * 2 + int(talk), typed, -rank, candidate.created_at)
             if best is None or key > best[0]:
                 best = (key, candidate)
     return best[1] if best else None
