@@ -624,13 +624,8 @@ def leaders(
         raise OptionError("Give --people or --orgs, not both.")
     if series and (session or start or end):
         raise OptionError("Give a SESSION (or --from/--to) or --series CHAT, not both.")
-    from chatrecap.analysis.leaders import (
-        LeaderWeights,
-        chat_kinds,
-        rank_leaders,
-        series_inputs,
-        session_inputs,
-    )
+    from chatrecap.analysis.corpus import chat_kinds
+    from chatrecap.analysis.leaders import LeaderWeights, rank_leaders, series_inputs, session_inputs
 
     try:
         chosen_weights = LeaderWeights.parse(weights) if weights else LeaderWeights()

@@ -133,11 +133,7 @@ def clean_text(text: str | None, entities: bool = True) -> str:
 
 
 def _clean_once(text: str) -> str:
-    # Invisible characters go first: inside a mojibake sequence they hide it from repair.
-    text = _CONTROL.sub("", text)
-    repaired = fix_mojibake(text)
-    if repaired is not text:
-        text = _CONTROL.sub("", repaired)
+    text = _repaired(text)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "  " in text or "\t" in text or "\u00a0" in text:
@@ -145,6 +141,14 @@ def _clean_once(text: str) -> str:
     if "\n\n\n" in text:
         text = _BLANK_LINES.sub("\n\n", text)
     return text.strip()
+
+
+def _repaired(text: str) -> str:
+    """Mojibake repaired and control characters gone. Invisible characters go first: inside a
+    mojibake sequence they hide it from repair."""
+    text = _CONTROL.sub("", text)
+    repaired = fix_mojibake(text)
+    return _CONTROL.sub("", repaired) if repaired is not text else text
 
 
 class _Links(HTMLParser):
@@ -310,8 +314,5 @@ def _markup(text: str, flavour: str, clean: Callable[[str], str] | None) -> str:
 
 
 def _clean_code(code: str) -> str:
-    """Code as ``clean_text`` would clean it, its blanks aside: mojibake repaired, control
-    characters gone."""
-    code = _CONTROL.sub("", code)
-    repaired = fix_mojibake(code)
-    return (_CONTROL.sub("", repaired) if repaired is not code else code).replace("\r\n", "\n")
+    """Code as ``clean_text`` would clean it, its blanks aside."""
+    return _repaired(code).replace("\r\n", "\n")

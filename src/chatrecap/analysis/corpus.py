@@ -13,10 +13,14 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from chatrecap.store import ANALYSIS_FIELDS, Store, newer_id, shown_handle
+
+if TYPE_CHECKING:
+    from chatrecap.analysis.kinds import KindGuess
 
 _RETWEET_TEXT = re.compile(r"RT @(\w+):\s*")
 _LINK = re.compile(r"\bhttps?://\S*")
@@ -140,6 +144,38 @@ def load_corpus(store: Store, chat: str, start: datetime | None = None,
         posts = _newest_versions(posts, referenced, versions)
     find_retweeted(posts, referenced)
     return Corpus(chat, posts, referenced, authors)
+
+
+def chat_kinds(store: Store, corpus: Corpus,
+               corrections: dict[str, str] | None = None) -> dict[str, KindGuess] | None:
+    """The kinds of a session's accounts read over its whole chat, as ``chatrecap accounts``
+    reads them (a brand a session mentions once reads as a person there); None when the
+    corpus is the whole chat already, and its own reading is the same, or when the chat is
+    over CHAT_KINDS_POSTS posts (reading it all would cost more than the session's recap).
+    (The kinds' module, slow to import, is imported only when the chat is read.)"""
+    count = store.chat_post_count(corpus.chat)
+    if not 0 < len(corpus.posts) < count <= CHAT_KINDS_POSTS:
+        return None
+    # The recaps of a chat's sessions (`recap --all`, the blog's drafts) ask in turn: the
+    # chat is read once while no import has run and the corrections stay the same.
+    imports = tuple(store.query("SELECT COUNT(*), MAX(started_at) FROM imports")[0])
+    key = (store.url, corpus.chat, count, imports, tuple(sorted((corrections or {}).items())))
+    if _CHAT_KINDS[0] != key:
+        from chatrecap.analysis.kinds import account_kinds
+
+        whole = load_corpus(store, corpus.chat)
+        kinds = account_kinds(whole, corrections)
+        # A session that only mentions an author of the chat knows them as "platform:@handle".
+        for author in whole.authors.values():
+            if author.id in kinds:
+                kinds.setdefault(f"{author.id.split(':', 1)[0]}:@{author.handle.lower()}", kinds[author.id])
+        _CHAT_KINDS[:] = [key, kinds]
+    return _CHAT_KINDS[1]
+
+
+#: Posts up to which a session's accounts are read over their whole chat (``chat_kinds``).
+CHAT_KINDS_POSTS = 200_000
+_CHAT_KINDS: list[Any] = [None, None]  # the last chat's (key, kinds)
 
 
 def find_retweeted(posts: list[ChatPost], referenced: dict[str, ChatPost]) -> None:

@@ -98,38 +98,9 @@ def rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Seque
     """Every account recognised, named or credited, best first (ties by handle).
     ``graph``: the corpus's ``build_graph``, when the caller has built it already;
     ``ranking``: that graph's ``recognition``, likewise; ``kinds``: the accounts' kinds read
-    over more than the corpus (``chat_kinds``), else the corpus's own."""
+    over more than the corpus (``corpus.chat_kinds``), else the corpus's own."""
     with frozen():
         return _rank_leaders(corpus, structure, nominations, weights, corrections, graph, ranking, kinds)
-
-
-def chat_kinds(store: Store, corpus: Corpus,
-               corrections: dict[str, str] | None = None) -> dict[str, KindGuess] | None:
-    """The kinds of a session's accounts read over its whole chat, as ``chatrecap accounts``
-    reads them (a brand a session mentions once reads as a person there); None when the
-    corpus is the whole chat already, and its own reading is the same, or when the chat is
-    over CHAT_KINDS_POSTS posts (reading it all would cost more than the session's recap)."""
-    count = store.chat_post_count(corpus.chat)
-    if not len(corpus.posts) < count <= CHAT_KINDS_POSTS:
-        return None
-    # The recaps of a chat's sessions (`recap --all`, the blog's drafts) ask in turn: the
-    # chat is read once while no import has run and the corrections stay the same.
-    imports = tuple(store.query("SELECT COUNT(*), MAX(started_at) FROM imports")[0])
-    key = (store.url, corpus.chat, count, imports, tuple(sorted((corrections or {}).items())))
-    if _CHAT_KINDS[0] != key:
-        whole = load_corpus(store, corpus.chat)
-        kinds = account_kinds(whole, corrections)
-        # A session that only mentions an author of the chat knows them as "platform:@handle".
-        for author in whole.authors.values():
-            if author.id in kinds:
-                kinds.setdefault(f"{author.id.split(':', 1)[0]}:@{author.handle.lower()}", kinds[author.id])
-        _CHAT_KINDS[:] = [key, kinds]
-    return _CHAT_KINDS[1]
-
-
-#: Posts up to which a session's accounts are read over their whole chat (``chat_kinds``).
-CHAT_KINDS_POSTS = 200_000
-_CHAT_KINDS: list[Any] = [None, None]  # the last chat's (key, kinds)
 
 
 def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequence[Nomination],

@@ -324,8 +324,8 @@ def _addressed_parent(post: ChatPost, handles: list[str],
     words; of the first addressee; the latest."""
     me = post.handle.lower()
     wanted = set(handles) - {me}
-    typed = _TYPED_ASIDE.sub("", LEADING_HANDLES.sub("", post.text))  # (links are pasted, tags added)
-    typing = timedelta(seconds=len(typed) / TYPING_CHARS_PER_SECOND)
+    written = _TYPED_ASIDE.sub("", LEADING_HANDLES.sub("", post.text))  # (links are pasted, tags added)
+    typing = timedelta(seconds=len(written) / TYPING_CHARS_PER_SECOND)
     best: tuple[tuple[int, bool, int, datetime], ChatPost] | None = None
     for rank, handle in enumerate(handles):
         for candidate, circle, talk in reversed(recent.get(handle, ())):
@@ -393,12 +393,14 @@ def _file_answers(corpus: Corpus, posts: list[ChatPost], prompts: list[Prompt],
     hosts = {p.author_id for p in prompts if p.kind != "guest"}
     links: dict[str, Link] = {}
     pending: list[ChatPost] = []
+    # ("@ann thanks!" answers her, not the question hers answered)
+    thanks = {p.id for p in posts
+              if p.id in chatter and _THANKS.search(p.text) and answer_label(p.text) is None}
     for post in posts:
         if post.id in by_id or not corpus.takes_part(post.author_id):  # (a bot's post answers nothing)
             continue
-        if (post.id in chatter and parents.get(post.id) not in by_id and answer_label(post.text) is None
-                and _THANKS.search(post.text)):
-            continue  # ("@ann thanks!" answers her, not the question hers answered)
+        if post.id in thanks and parents.get(post.id) not in by_id:
+            continue
         link = _explicit_link(post, parents, by_id, by_number, links)
         if link is not None:
             links[post.id] = link
@@ -408,8 +410,7 @@ def _file_answers(corpus: Corpus, posts: list[ChatPost], prompts: list[Prompt],
         _file_by_window(corpus, pending, prompts, links, labelled, hosts, hashtag)
     for post in posts:  # replies to posts the window or similarity filed follow them
         parent = parents.get(post.id)
-        thanks = post.id in chatter and _THANKS.search(post.text)
-        if (post.id not in links and post.id not in by_id and parent in links and not thanks
+        if (post.id not in links and post.id not in by_id and parent in links and post.id not in thanks
                 and corpus.takes_part(post.author_id)):
             link = links[parent]
             links[post.id] = Link(link.prompt_id, _via(post, parent),

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from chatrecap import __version__
-from chatrecap.analysis.corpus import ChatPost, Corpus, load_corpus
+from chatrecap.analysis.corpus import ChatPost, Corpus, chat_kinds, load_corpus
 from chatrecap.analysis.endorsement import endorsements
 from chatrecap.analysis.highlights import pick_highlights
 from chatrecap.analysis.metrics import session_stats
@@ -69,13 +69,8 @@ def build_recap(store: Store, session: Session, options: RecapOptions | None = N
     for before in series:
         if before.end < session.start:
             earlier = (earlier or set()) | store.chat_authors_between(before.chat, *before.window)
-    corrections = store.kind_corrections()
-    kinds = None
-    if 0 < len(corpus.posts) < store.chat_post_count(session.chat):  # (else the leaders' process reads them)
-        from chatrecap.analysis.leaders import chat_kinds
-
-        kinds = chat_kinds(store, corpus, corrections)
-    return recap_of(corpus, session, options, earlier, corrections, kinds)
+    corrections = store.kind_corrections()  # (the kinds: else the leaders' process reads the corpus's)
+    return recap_of(corpus, session, options, earlier, corrections, chat_kinds(store, corpus, corrections))
 
 
 def recap_of(corpus: Corpus, session: Session, options: RecapOptions,

@@ -260,10 +260,11 @@ def _row(name: str, line: int, columns: Columns, row: list[str], channel: str | 
     handle = (get("Screen Name") or "").lstrip("@") or None
     original = get("Tweet Text") or ""
     links = split_links(get("Link(s)"))
-    quoted = _quoted(clean_text(original), links)
+    as_sheet = clean_text(original)  # (its mentions and tags: not "medium.com/@ann/..." in a link)
+    quoted = _quoted(as_sheet, links)
     in_text = [link for link in links if quoted is None or _status_id(link) != quoted]  # (not the quote)
     text = clean_text(_with_links(original, in_text))
-    mentions, hashtags, urls = text_entities(clean_text(original))  # (not "medium.com/@ann/..." in a link)
+    mentions, hashtags, urls = text_entities(as_sheet)
     locations = columns.find_all("Location")
     avatar = get("Profile Image")
     yield Post(
