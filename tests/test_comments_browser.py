@@ -59,14 +59,14 @@ def live(tmp_path_factory, blog_db):  # noqa: F811
             slug = posts.all_posts(store)[0].slug
             cookie, _ = start_session(store, "host")
         with httpx.Client(base_url=base, timeout=30) as client:
-            page = client.get(f"/posts/{slug}").text
-            token = re.search(r'name="token" value="([^"]+)"', page.split('id="respond"')[1]).group(1)
             for n, payload in enumerate(XSS_PAYLOADS):
-                base_form = {"token": token, "email": f"xss{n}@example.org", "url2": ""}
                 for form in ({"name": f"Text {n}", "comment": f"{payload}\n\n(payload {n})"},
                              {"name": payload, "comment": f"Payload {n} as the name."},
                              {"name": f"Site {n}", "comment": f"Payload {n} as the website.",
                               "website": payload}):
+                    page = client.get(f"/posts/{slug}").text  # (a form is taken once: one per comment)
+                    token = re.search(r'name="token" value="([^"]+)"', page.split('id="respond"')[1]).group(1)
+                    base_form = {"token": token, "email": f"xss{n}@example.org", "url2": ""}
                     answer = client.post(f"/posts/{slug}/comments", data={**base_form, **form})
                     assert answer.status_code in (200, 400), (payload, answer.status_code)
         with open_store(path) as store:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import secrets
 import shutil
 import subprocess
 import sys
@@ -73,7 +74,7 @@ class Blog:
         self.posts = 0
 
     def token(self, path: str = "/", age: float = 60.0) -> str:
-        return self.web.signer.sign(lib.FORM_PURPOSE, [path, time.time() - age])
+        return self.web.signer.sign(lib.FORM_PURPOSE, [path, time.time() - age, secrets.token_urlsafe(12)])
 
     def subscribe(self, address: str, token: str | None = None, client=None, **fields):
         data = {"subscribe_token": self.token() if token is None else token, "address": address, "url2": "",
@@ -175,6 +176,15 @@ def test_the_box_refuses_a_foreign_form_a_script_and_a_flood_with_one_line(blog)
     answers = [blog.subscribe(f"reader{n}@example.org").status_code for n in range(12)]
     assert answers[:6] == [200] * 6 and answers[-1] == 429  # 10 an hour from one address, all counted
     assert "at most 10 an hour" in blog.subscribe("late@example.org").text
+
+
+def test_a_box_token_is_taken_once(blog):
+    token = box_token(blog.client.get("/").text)
+    fields = {"subscribe_token": token, "address": "ann@example.org", "url2": ""}
+    assert blog.client.post("/subscribe", data=fields).status_code == 200
+    again = blog.client.post("/subscribe", data={**fields, "address": "bob@example.org"})
+    assert again.status_code == 403 and "sent already" in again.text
+    assert blog.store.query("SELECT email FROM subscribers") == [("ann@example.org",)]
 
 
 # --- double opt-in and the consent record -----------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import re
+import secrets
 import shutil
 import socket
 import time
@@ -67,7 +68,8 @@ class Site:
 
     def token(self, age: float = 60.0, post_id: int | None = None) -> str:
         """A comment form's token, as a form opened ``age`` seconds ago holds it."""
-        return self.web.signer.sign(lib.FORM_PURPOSE, [post_id or self.post.id, time.time() - age])
+        return self.web.signer.sign(lib.FORM_PURPOSE, [post_id or self.post.id, time.time() - age,
+                                                       secrets.token_urlsafe(12)])
 
     def send(self, text: str, name: str = "Ann Reader", email: str = "ann@example.org", website: str = "",
              parent: int | None = None, notify: bool = False, token: str | None = None, client=None,
@@ -443,6 +445,16 @@ def test_the_form_page_carries_a_token_that_works(site):
     assert any(a.attrs.get("class") == "hp" for a in honeypot.ancestors())
     assert "Leave this empty" in "".join(a.text for a in honeypot.ancestors() if a.tag == "label")
     assert site.send("Posted with the page's own token.", token=token).status_code == 200
+
+
+def test_a_form_is_taken_once_so_a_script_cannot_send_one_token_again_and_again(site):
+    page = parse(site.page())
+    token = next(e.attrs["value"] for e in page.find("respond").iter() if e.attrs.get("name") == "token")
+    assert site.send("Sent once.", token=token).status_code == 200
+    again = site.send("The same form again, or a spammer's copy of it.", token=token)
+    assert again.status_code == 403 and "sent already" in again.text
+    assert site.store.query("SELECT body_markdown FROM comments") == [("Sent once.",)]
+    assert site.send("A new form works.").status_code == 200  # (each page view makes its own)
 
 
 def test_a_form_sent_faster_than_people_write_is_refused_and_keeps_the_text(tmp_path, blog_db):

@@ -175,6 +175,18 @@ def rate_limited(store: Store, bucket: str, limit: int, window: timedelta, *, co
     return False
 
 
+def spend_once(store: Store, token: str, lifetime: timedelta) -> bool:
+    """Record ``token`` (a form's own random part, with its purpose) as used: True the first
+    time, False when it was spent before within ``lifetime`` (a form sent twice, or a token
+    a script took once and sends again and again). Tokens past their lifetime are forgotten."""
+    now = _now()
+    store.execute("DELETE FROM spent_tokens WHERE expires_at < ?", (iso(now),))
+    added = store.execute("INSERT INTO spent_tokens (token, expires_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                          (token, iso(now + lifetime))).rowcount
+    store.commit()
+    return added == 1
+
+
 def clear_rate(store: Store, bucket: str) -> None:
     store.execute("DELETE FROM rate_events WHERE bucket = ?", (bucket,))
     store.commit()

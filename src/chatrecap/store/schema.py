@@ -284,6 +284,15 @@ MIGRATIONS: list[list[str]] = [
             PRIMARY KEY (post_id, by_id)
         )""",
     ],
+    [
+        # Single-use form tokens (a comment form, the subscribe box) once spent, until
+        # they would have expired anyway: a form sent twice or replayed by a script is refused.
+        """CREATE TABLE spent_tokens (
+            token TEXT PRIMARY KEY,
+            expires_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX spent_tokens_expiry ON spent_tokens (expires_at)",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -2,23 +2,26 @@
 unsubscribing, and the admin's moderation queue at /admin/comments.
 
 The public post page calls ``thread_html`` and ``form_html``. The form has no session,
-so it carries a signed token instead (purpose "comment-form", the post's id and the time
-the form was made): a form not made by this site, for another post, or older than
-``FORM_MAX_AGE`` is refused (403), and a form sent faster than people write is held back.
+so it carries a signed token instead (purpose "comment-form", the post's id, the time
+the form was made and a random part that is spent on sending): a form not made by this site,
+for another post, older than ``FORM_MAX_AGE`` or sent before is refused (403), and a form
+sent faster than people write is held back.
 Nothing here needs JavaScript. The mail worker the app starts (chatrecap.web.app) sends
 the notifications comments queue.
 """
 
 from __future__ import annotations
 
+import secrets
 import time
+from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from chatrecap.blog import comments as lib
-from chatrecap.blog.auth import LoginSession
+from chatrecap.blog.auth import LoginSession, spend_once
 from chatrecap.blog.posts import BlogPost, get_post
 from chatrecap.render import _common as c
 from chatrecap.store import Store, parse_id
@@ -62,7 +65,7 @@ def form_html(request: Request, web: Web, post: BlogPost, reply_to: Any = None, 
     store = web.store()
     parent = _reply_target(store, post, reply_to)
     admin = current_admin(request, store)
-    token = web.signer.sign(lib.FORM_PURPOSE, [post.id, time.time()])
+    token = web.signer.sign(lib.FORM_PURPOSE, [post.id, time.time(), secrets.token_urlsafe(12)])
     shown = {"name": "", "email": "", "website": "", "comment": "", "notify": False, **(values or {})}
     return web.templates.get_template("comments_form.html").render(
         post=post, token=token, reply_to=parent, author=_author(store, admin)[0] if admin else None,
@@ -91,12 +94,16 @@ def _public_post(store: Store, slug: str) -> BlogPost:
     return post
 
 
-def _form_issued_at(web: Web, post: BlogPost, token: str | None) -> float:
+def _form_issued_at(web: Web, store: Store, post: BlogPost, token: str | None) -> float:
+    """When the form was made; its token is spent, so the same form is taken once."""
     value = web.signer.unsign(lib.FORM_PURPOSE, token, FORM_MAX_AGE)
-    if (not isinstance(value, list) or len(value) != 2 or value[0] != post.id
-            or not isinstance(value[1], int | float)):
+    if (not isinstance(value, list) or len(value) != 3 or value[0] != post.id
+            or not isinstance(value[1], int | float) or not isinstance(value[2], str)):
         raise HTTPException(status_code=403, detail="The comment form has expired or did not come from "
                                                     "this site: go back, reload the page and send it again.")
+    if not spend_once(store, f"{lib.FORM_PURPOSE}:{value[2]}", timedelta(seconds=FORM_MAX_AGE)):
+        raise HTTPException(status_code=403, detail="This comment form was sent already (each form sends "
+                                                    "one comment): reload the page to write another.")
     return float(value[1])
 
 
@@ -105,7 +112,7 @@ async def post_comment(slug: str, request: Request, store: StoreDep) -> Response
     web = web_of(request)
     form = await request.form()
     post = _public_post(store, slug)
-    issued = _form_issued_at(web, post, form_text(form, "token"))
+    issued = _form_issued_at(web, store, post, form_text(form, "token"))
     admin = current_admin(request, store)
     values = {"name": form_text(form, "name"), "email": form_text(form, "email"),
               "website": form_text(form, "website"), "comment": form_text(form, "comment"),

@@ -2,9 +2,10 @@
 unsubscribe pages, one-click unsubscribe, and the admin's screen at /admin/subscribers.
 
 The box (``subscribe_box.html``, in ``base.html``) has no session, so it carries a signed
-token (purpose "subscribe-form": the page's path and the time the form was made) that
-shows it came from this site recently, was not sent faster than people type
-(``min_fill_seconds``) and says which page it was on (the consent record names it). It
+token (purpose "subscribe-form": the page's path, the time the form was made and a random
+part spent on sending) that shows it came from this site recently, was not sent before or
+faster than people type (``min_fill_seconds``) and says which page it was on (the consent
+record names it). It
 is made for each request, also on pages the page cache keeps (``with_form_token`` fills
 it in). A honeypot field and a limit per IP address stop scripts; double opt-in does the
 rest: a request only ever sends the address's owner a message. The answer to a request
@@ -18,6 +19,7 @@ A forged link answers 403, an expired one 400, each with a page that says what t
 
 from __future__ import annotations
 
+import secrets
 import time
 from datetime import timedelta
 from typing import Any
@@ -28,7 +30,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from chatrecap.blog import jobs
 from chatrecap.blog import subscriptions as lib
-from chatrecap.blog.auth import LoginSession, rate_limited
+from chatrecap.blog.auth import LoginSession, rate_limited, spend_once
 from chatrecap.blog.mail import MAIL
 from chatrecap.store import Store
 from chatrecap.web.app import Web, web_of
@@ -57,7 +59,7 @@ router = APIRouter()
 # --- the box on every page ---------------------------------------------------------------
 
 def form_token(web: Web, path: str) -> str:
-    return web.signer.sign(lib.FORM_PURPOSE, [path, time.time()])
+    return web.signer.sign(lib.FORM_PURPOSE, [path, time.time(), secrets.token_urlsafe(12)])
 
 
 def box_globals(web: Web) -> dict[str, Any]:
@@ -104,11 +106,14 @@ async def subscribe(request: Request, store: StoreDep) -> Response:
     form = await request.form()
     email = form_text(form, "address").strip()[:300]
     value = web.signer.unsign(lib.FORM_PURPOSE, form_text(form, "subscribe_token"), FORM_MAX_AGE)
-    if (not isinstance(value, list) or len(value) != 2 or not isinstance(value[0], str)
-            or not isinstance(value[1], int | float)):
+    if (not isinstance(value, list) or len(value) != 3 or not isinstance(value[0], str)
+            or not isinstance(value[1], int | float) or not isinstance(value[2], str)):
         return _box_page(request, web, 403, "The form has expired or did not come from this site: "
                                              "press the button again.", email)
     path, issued = value[0][:200], float(value[1])
+    if not spend_once(store, f"{lib.FORM_PURPOSE}:{value[2]}", timedelta(seconds=FORM_MAX_AGE)):
+        return _box_page(request, web, 403, "This form was sent already: press the button again.",
+                         email, path)
     ip = client_ip(request)
     if rate_limited(store, f"subscribe-ip:{ip}", SUBSCRIBES_PER_IP_PER_HOUR, timedelta(hours=1)):
         return _box_page(request, web, 429, f"Too many requests from your address: at most "
