@@ -128,15 +128,19 @@ def test_naming_the_first_voice_counts_arguing_with_it_does_not():
 
 def test_the_first_to_bring_a_hashtag_or_a_link():
     s = Series()
+    for k in range(40):  # weeks of the chat before: neither the tag nor the link came up
+        s.post(f"u{k % 5}", f"Week {k}: mulch, beds and #Soil", -60 * (40 - k), tags=("Soil",))
     s.post("ann", "Trying a new tag #NoDig for beds that stay put", 0, tags=("NoDig",))
     s.post("bob", "Me too #nodig", 1, tags=("nodig",))  # same breath: not an adoption
     for k, h in enumerate(["cat", "dan", "eve"]):
-        s.post(h, f"Week {k} of #NoDig", 60 * (k + 1), tags=("NoDig",))
+        s.post(h, f"Week {k} of #NoDig and #Soil", 60 * (k + 1), tags=("NoDig", "Soil"))
     s.post("zed", "Worth a read https://www.soil.example/clay/?utm_source=x", 5,
            urls=("https://www.soil.example/clay/?utm_source=x",))
     for k, h in enumerate(["cat", "dan", "eve"]):
         s.post(h, "This one", 30 + k, urls=("http://soil.example/clay",))
     adoptions = early_adopters(s.corpus())
+    # #Soil was everyone's tag from the first week on: nobody brought it.
+    assert not [a for a in adoptions if a.item == "#Soil"]
     tag = next(a for a in adoptions if a.kind == "hashtag")
     assert (tag.account_id, tag.item, tag.adopters) == ("x:ann", "#NoDig", ["x:cat", "x:dan", "x:eve"])
     assert tag.lead_minutes == 120.0
@@ -145,6 +149,20 @@ def test_the_first_to_bring_a_hashtag_or_a_link():
     assert not [a for a in adoptions if a.item and a.item.lower() == "#gardenchat"]
     stricter = early_adopters(s.corpus(), min_followers_of_idea=4)
     assert not [a for a in stricter if a.kind in ("hashtag", "link")]
+
+
+def test_no_credit_for_a_tag_a_question_asks_about_or_a_quoted_tweet_holds():
+    s = Series()
+    for k in range(40):
+        s.post(f"u{k % 5}", f"Week {k}: mulch and beds", -60 * (40 - k))
+    s.post("ann", "Anyone going to #RHSChelsea this year?", 0, tags=("RHSChelsea",))
+    s.post("bob", "Lovely RT @kew: our #SeedBank turns 25 https://kew.example/bank", 1,
+           tags=("SeedBank",), urls=("https://kew.example/bank",))
+    for k, h in enumerate(["cat", "dan", "eve"]):
+        s.post(h, f"At #RHSChelsea with #SeedBank friends https://kew.example/bank {k}", 60 * (k + 1),
+               tags=("RHSChelsea", "SeedBank"), urls=("https://kew.example/bank",))
+    items = {a.item for a in early_adopters(s.corpus())}
+    assert not items & {"#RHSChelsea", "#SeedBank", "https://kew.example/bank"}, items
 
 
 def hedgehog_corridor() -> tuple[Series, str]:

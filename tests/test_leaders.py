@@ -53,6 +53,13 @@ def test_the_early_contrarian_is_credited(example_db, monkeypatch, capsys):
     rows = leaders_json(monkeypatch, capsys, example_db)
     by_early = sorted(rows, key=lambda r: -r["early_adopter"])[:3]
     assert TRUTH["contrarian"]["author"] in {r["handle"] for r in by_early}
+    # The post that earned the credit is shown with it, whatever else the account has.
+    contrarian = next(r for r in rows if r["handle"] == TRUTH["contrarian"]["author"])
+    post_id = TRUTH["contrarian"]["post_id"]
+    assert post_id in contrarian["evidence_by"]["early"] and post_id in contrarian["evidence"]
+    for row in rows:  # every part's first posts, and nothing else
+        assert all(ids[0] in row["evidence"] for ids in row["evidence_by"].values())
+        assert set(row["evidence"]) <= {p for ids in row["evidence_by"].values() for p in ids}
 
 
 def test_people_and_organisations_apart(example_db, monkeypatch, capsys):

@@ -586,6 +586,7 @@ def _leader_rows(leaders: list, kind: str | None) -> list[dict]:
             "kind_confidence": leader.kind_confidence, "score": leader.score,
             "recognition": leader.recognition, "nominations": leader.nominations,
             "self_promotion": leader.self_promotion, "evidence": leader.evidence,
+            "evidence_by": leader.evidence_by,
             "account_id": leader.account_id, "engagers": leader.engagers,
             "early_adopter": leader.early_adopter, "components": leader.components,
             "kind_evidence": list(leader.kind_evidence), "company": leader.company,

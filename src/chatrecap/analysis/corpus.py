@@ -26,6 +26,14 @@ _RETWEET_TEXT = re.compile(r"RT @(\w+):\s*")
 _LINK = re.compile(r"\bhttps?://\S*")
 _CUT_LINK = re.compile(r"\s+h(?:t(?:t(?:ps?)?)?)?:?/{0,2}$")  # a link cut short in its scheme: "htt…"
 _SAID = 10  # characters a retweet's words must hold to be looked for
+_QUOTED_RETWEET = re.compile(r"\s(?:RT|MT)\s+@\w+:")
+
+
+def own_words(text: str) -> str:
+    """A post's own words: a comment's quoted tweet ("Agreed! RT @ann: her words") is hers,
+    not the commenter's (her links, tags, cues and pitches are none of theirs)."""
+    quoted = _QUOTED_RETWEET.search(text)
+    return text if quoted is None else text[:quoted.start()]
 
 
 @dataclass(slots=True)

@@ -20,12 +20,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from statistics import median
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
 from scipy import sparse
 
-from chatrecap.analysis.corpus import ChatPost, Corpus
+from chatrecap.analysis.corpus import ChatPost, Corpus, own_words
 from chatrecap.analysis.endorsement import agrees, disagrees
 from chatrecap.analysis.highlights import CREDITED_ECHO, ECHO
 from chatrecap.analysis.structure import LEADING_HANDLES, MENTION
@@ -47,6 +48,12 @@ PHRASE_PARTS = 4  # phrases sought a part at a time, by first word (memory: a pa
 NOVELTY = 5.0  # a phrase is new if its later rate would have shown it this often before
 PHRASE_LAG = timedelta(days=1)  # a phrase is adopted when it lives on after its session
 _QUESTION = re.compile(r"\?|^\W*Q\d{1,2}\b", re.IGNORECASE)
+_LINK = re.compile(r"https?://\S+")
+
+
+def _asks(text: str) -> bool:
+    """Whether a post asks something (a "?" inside a link asks nothing)."""
+    return _QUESTION.search(_LINK.sub(" ", text) if "?" in text else text) is not None
 
 
 @dataclass(slots=True)
@@ -216,7 +223,7 @@ def _echoes(posts: list[ChatPost], secs: np.ndarray, author: np.ndarray, tok: np
         else:  # a reply's address is no credit, its agreement is
             adopted[w] = agrees(text)
     others = author[i] != author[j]  # said before: by someone else or as one's own position; not asked
-    asked = np.isin(i, [k for k in np.unique(i[strong]).tolist() if _QUESTION.search(posts[k].text)])
+    asked = np.isin(i, [k for k in np.unique(i[strong]).tolist() if _asks(posts[k].text)])
     said_before = np.zeros(len(posts), dtype=bool)
     said_before[j[strong & (others | (ntok[i] >= MIN_ORIGINAL)) & ~asked]] = True
     take = adopted & others & (secs[j] - secs[i] >= lag) & (ntok[i] >= MIN_ORIGINAL) & ~said_before[i]
@@ -235,14 +242,31 @@ def _url_key(url: str) -> str:
     return urlunsplit((scheme, parts.netloc.lower().removeprefix("www."), parts.path.rstrip("/"), query, ""))
 
 
+def _novel(count: Any, first: Any, n: int) -> Any:
+    """Whether an item ``count`` posts use, first post ``first`` of ``n``, was absent long
+    enough before: at its later rate it would have shown NOVELTY times. Else nobody can tell
+    who brought it (a tag in use since the archive began is everyone's). Scalars or arrays."""
+    return (count - 1) / np.maximum(n - first - 1, 1) * first >= NOVELTY
+
+
+def _quoted_only(item: str, post: ChatPost) -> bool:
+    """Whether the link or "#tag" is in the post only inside the tweet it quotes ("RT @ann:")."""
+    own = own_words(post.text)
+    return own is not post.text and item.lower() not in own.lower() and item.lower() in post.text.lower()
+
+
 def _firsts(posts: list[ChatPost], secs: np.ndarray, kind: str, need: int, lag: float,
             chat_tag: str) -> list[Adoption]:
-    """Who first brought each link or hashtag that ``need`` others used later."""
+    """Who first brought each link or hashtag that ``need`` others used later: not one in use
+    from the start (``_novel``), nor one a question asks about or a quoted tweet holds."""
     uses: dict[str, list[int]] = defaultdict(list)
     shown: dict[str, str] = {}
     keys: dict[str, str] = {}  # each spelling parsed once: the popular links come back a lot
     for k, post in enumerate(posts):
         for raw in post.urls if kind == "link" else post.hashtags:
+            if "RT @" in post.text or "MT @" in post.text:  # (rare: looked at only then)
+                if _quoted_only(raw if kind == "link" else "#" + raw.lstrip("#"), post):
+                    continue
             key = keys.get(raw)
             if key is None:
                 try:
@@ -254,7 +278,9 @@ def _firsts(posts: list[ChatPost], secs: np.ndarray, kind: str, need: int, lag: 
                 uses[key].append(k)
                 shown.setdefault(key, key if kind == "link" else "#" + raw.lstrip("#"))
     later = {key: [k for k in ks[1:] if posts[k].author_id != posts[ks[0]].author_id
-                   and secs[k] - secs[ks[0]] >= lag] for key, ks in uses.items() if len(ks) > need}
+                   and secs[k] - secs[ks[0]] >= lag] for key, ks in uses.items()
+             if len(ks) > need and _novel(len(ks), ks[0], len(posts))
+             and not _asks(posts[ks[0]].text)}
     return [a for key, ks in later.items()
             if (a := _adoption(posts, secs, uses[key][0], ks, kind, shown[key], need))]
 
@@ -285,7 +311,7 @@ def _new_phrases(posts: list[ChatPost], secs: np.ndarray, author: np.ndarray, to
     start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
     count = np.diff(np.r_[start, len(key)])
     first = d[start]
-    new = (count > need) & ((count - 1) / np.maximum(n - first - 1, 1) * first >= NOVELTY)
+    new = (count > need) & _novel(count, first, n)
     rows_of = np.repeat(new, count)  # only phrases used often enough, and absent long enough before
     key, d, group = key[rows_of], d[rows_of], np.repeat(np.arange(int(new.sum())), count[new])
     del rows_of
@@ -295,7 +321,7 @@ def _new_phrases(posts: list[ChatPost], secs: np.ndarray, author: np.ndarray, to
     pair = np.unique(group[adopter] * (int(author.max()) + 1) + author[d[adopter]])
     people = np.bincount(pair // (int(author.max()) + 1), minlength=len(start))
     for g in np.flatnonzero(people >= need).tolist():
-        if _QUESTION.search(posts[first[g]].text):  # the room answering a question is not adopting
+        if _asks(posts[first[g]].text):  # the room answering a question is not adopting
             continue
         rows = d[start[g]:start[g] + count[g]]
         gram = tuple(int(key[start[g]]) // width ** e % width for e in range(size - 1, -1, -1))

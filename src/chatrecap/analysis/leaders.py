@@ -75,6 +75,8 @@ class Leader:
     early_adopter: float  # credit for ideas first voiced and then taken up
     self_promotion: float  # share of its posts that promote itself, 0..1
     evidence: list[str] = field(default_factory=list)  # post ids behind the numbers
+    # The same by part of the score: "nominations", "recognition", "early", "promotion".
+    evidence_by: dict[str, list[str]] = field(default_factory=dict)
     components: dict[str, float] = field(default_factory=dict)  # weighted parts of the score
     company: dict[str, Any] | None = None  # an organisation's standing through its people
 
@@ -137,7 +139,7 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
         kinds = account_kinds(corpus, corrections)
     promotion = self_promotion(corpus, some, but=True)
     affs = affiliations(corpus)
-    credit, promoting = from_the_posts()
+    credit, firsts, promoting = from_the_posts()
     promotion.update(promoting)
     companies = _companies(corpus, affs, {a: r.score for a, r in ranked.items()}, graph.handles)
     accounts = sorted(set(ranked) | set(votes) | set(credit) | set(corpus.authors))
@@ -157,9 +159,11 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
             graph.handles.get(a) or (corpus.authors[a].handle if a in corpus.authors
                                      else a.split(":@", 1)[-1]))
         author = corpus.authors.get(a)
-        evidence = list(dict.fromkeys(
-            vote_posts.get(a, []) + (ranked[a].evidence if a in ranked else [])
-            + (promotion[a].evidence if a in promotion else [])))
+        by = {part: ids[:EVIDENCE] for part, ids in (
+            ("nominations", list(dict.fromkeys(vote_posts.get(a, [])))),
+            ("recognition", ranked[a].evidence if a in ranked else []),
+            ("early", firsts.get(a, [])),
+            ("promotion", promotion[a].evidence if a in promotion else [])) if ids}
         leaders.append(Leader(
             account_id=None if a in names else a, handle=handle,
             name=names.get(a) or (author.name if author else None),
@@ -169,17 +173,38 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
             recognition=round(ranked[a].score, 5) if a in ranked else 0.0,
             engagers=ranked[a].in_degree if a in ranked else 0,
             nominations=votes.get(a, 0), early_adopter=round(credit.get(a, 0.0), 3),
-            self_promotion=round(share, 3), evidence=evidence[:30],
+            self_promotion=round(share, 3), evidence=_evidence(by), evidence_by=by,
             components={k: round(v, 4) for k, v in parts.items()},
             company=companies.get(a)))
     leaders.sort(key=lambda x: (-x.score, (x.handle or x.name or "").lower()))
     return leaders
 
 
-def _from_the_posts(corpus: Corpus, accounts: set[str]) -> tuple[dict[str, float], dict[str, Promotion]]:
-    """What the second process works out: early-idea credit and the self-promotion of
-    ``accounts``."""
-    return early_adopter_credit(early_adopters(corpus)), self_promotion(corpus, accounts)
+#: Posts shown per part of the score, and in all.
+EVIDENCE, ALL_EVIDENCE = 30, 30
+
+
+def _evidence(by: dict[str, list[str]]) -> list[str]:
+    """Posts behind every part of the score, in one list: each part's first ones before
+    any part's later ones, so that no part goes unshown (a leader's 40 engagers do not
+    push out the post that earned their early-idea credit)."""
+    out: dict[str, None] = {}
+    for rank in range(EVIDENCE):
+        for ids in by.values():
+            if rank < len(ids):
+                out.setdefault(ids[rank])
+    return list(out)[:ALL_EVIDENCE]
+
+
+def _from_the_posts(corpus: Corpus, accounts: set[str]) -> tuple[dict[str, float], dict[str, list[str]],
+                                                                  dict[str, Promotion]]:
+    """What the second process works out: early-idea credit with its posts (most taken up
+    first) and the self-promotion of ``accounts``."""
+    adoptions = early_adopters(corpus)
+    firsts: dict[str, list[str]] = {}
+    for adoption in adoptions:
+        firsts.setdefault(adoption.account_id, []).append(adoption.post_id)
+    return early_adopter_credit(adoptions), firsts, self_promotion(corpus, accounts)
 
 
 def _authors_of(corpus: Corpus, share: float) -> set[str]:

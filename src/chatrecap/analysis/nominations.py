@@ -21,7 +21,7 @@ from functools import lru_cache
 import probablepeople
 from cleanco import basename
 
-from chatrecap.analysis.corpus import ChatPost, Corpus
+from chatrecap.analysis.corpus import ChatPost, Corpus, own_words
 from chatrecap.analysis.kinds import given_name, human_name, surname_of_group_words
 from chatrecap.analysis.structure import (
     HANDLE,
@@ -92,7 +92,6 @@ _NAME_WORD = r"(?:(?:[A-Z]\.){1,3}|(?:Dr|Mr|Mrs|Ms|Mx|Prof|Rev)\.|[A-Z][\w'’-]
 _ITEMS = re.compile(r"(?:(?:\s*(?:,|&|\+|\band\b))*\s*"
                     rf"(?:@{HANDLE}(?:['’]s)?|{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}}))+")
 _NOISE = re.compile(rf"https?://\S+|#\w+|@{HANDLE}")
-_QUOTED_RETWEET = re.compile(r"\s(?:RT|MT)\s+@\w+:")
 # After leading handles, what makes them the post's subject, not its address: more of the
 # list, a #FF, or words about them ("@ann @bob are a must-follow").
 _LIST_GOES_ON = re.compile(r"\s*(?:(?:,|&|\band\b)\s*@|#(?:FF|\w*FollowFriday)\b|(?:are|is|deserves?)\b)",
@@ -281,10 +280,7 @@ def _nominees(post: ChatPost, corpus: Corpus, structure: Structure,
     """(nominee, is handle, cue, named as a group) in text order: every name in an answer to
     a nomination prompt, else the names right after a cue, and every handle of a #FF post.
     A comment's quoted tweet ("... RT @ann: her words") is her words, not the post's."""
-    text = post.text
-    quoted = _QUOTED_RETWEET.search(text)
-    if quoted is not None:
-        text = text[:quoted.start()]
+    text = own_words(post.text)
     # Each cue holds a word most posts lack (ASCII text: other scripts fold case in ways
     # str.lower does not), and looking for the word first is much cheaper.
     low = text.lower() if text.isascii() else None
