@@ -865,6 +865,10 @@ def test_text_helpers_never_raise(text: str) -> None:
     ("discord", "https://ex.com/a`b **c**", "https://ex.com/a`b c"),
     ("discord", "run `pip install https://x.io/pkg_v2_.zip` then **go**",
      "run pip install https://x.io/pkg_v2_.zip then go"),
+    # Marks around a link go, as around words (a real Slack export, Zulip's importer tests).
+    ("slack", "*Text with a link (https://chat.zulip.org/)*\n~https://chat.zulip.org/~",
+     "Text with a link (https://chat.zulip.org/)\nhttps://chat.zulip.org/"),
+    ("discord", "**see https://x.org/a_b** and ||https://x.org/s||", "see https://x.org/a_b and https://x.org/s"),
 ])
 def test_chat_markup_marks_are_taken_away(flavour: str, text: str, plain: str) -> None:
     assert plain_markup(text, flavour) == plain

@@ -15,7 +15,7 @@ from chatrecap.importer import expand_paths
 from chatrecap.models import Post
 from chatrecap.sources import base, detect
 from chatrecap.sources.base import ReadOptions, take_sample
-from chatrecap.sources.slack import SOURCE, SYSTEM_SUBTYPES
+from chatrecap.sources.slack import SOURCE, SYSTEM_SUBTYPES, _without_token
 
 ARCHIVE = "slack/slack_export_viewer_testarchive.zip"
 
@@ -267,6 +267,10 @@ def test_file_links_lose_the_export_access_token(data: Path) -> None:
                  if "url_private" in f]
     assert any("t=xoxe" in link for link in raw_links)  # the export has them ...
     assert media and not any("xoxe" in url for url in media)  # ... the posts do not
+    # A canvas's link carries it as "token=" (a real export's, as Zulip's importer tests keep it).
+    assert _without_token("https://files.slack.com/files-pri/T06NRA6HM3P-F07A32DC2GG/canvas"
+                          "?token=xoxe-6773-secret&origin_team=T06") == (
+        "https://files.slack.com/files-pri/T06NRA6HM3P-F07A32DC2GG/canvas?origin_team=T06")
 
 
 # --- partial copies: channel folders without the conversation lists ---------------------
@@ -370,3 +374,24 @@ def test_a_day_file_alone_is_told_to_come_with_its_folder(data: Path, tmp_path: 
     other.write_text('{"note": "not slack"}')
     with pytest.raises(InputError, match="the format was not recognised"):
         detect(other)
+
+
+def test_a_later_message_that_names_its_author_by_id_alone_keeps_the_profile(tmp_path: Path) -> None:
+    """A file upload carries no ``user_profile``: the author's name and picture read from the
+    messages before it stay (they were wiped when both fell in one batch)."""
+    from chatrecap.importer import import_file
+    from chatrecap.store import open_store
+
+    profile = {"image_72": "https://avatars.example/peter_72.png", "first_name": "Peter",
+               "real_name": "Peter", "display_name": "", "name": "pieterceka123"}
+    messages = [{"user": "U06", "type": "message", "ts": "1772029188.953659", "text": "Hello",
+                 "user_profile": profile},
+                {"user": "U06", "type": "message", "ts": "1772636065.551219", "text": "message with files",
+                 "files": [{"id": "F07", "name": "notes.txt", "url_private": "https://files.example/F07"}]}]
+    (tmp_path / "export" / "general").mkdir(parents=True)
+    (tmp_path / "export" / "general" / "2026-02-25.json").write_text(json.dumps(messages))
+    with open_store(tmp_path / "w.db") as store:
+        report = import_file(store, tmp_path / "export", "slack")
+        assert (report.new, report.error) == (2, None)
+        assert store.query("SELECT handle, display_name, avatar_url FROM authors") == [
+            ("pieterceka123", "Peter", "https://avatars.example/peter_72.png")]

@@ -59,6 +59,7 @@ from chatrecap.store import (
     author_row,
     compress,
     iso,
+    merged_author_row,
     open_store,
     post_row,
 )
@@ -203,8 +204,11 @@ def prepare(items: Iterable[Post | PostRow | Superseded | RecordError], ctx: _Co
             own_chats = []
         posts.append(row)
         seen = authors.get(known[0])
-        if seen is None or observed >= seen[1]:  # the newest profile, as the store keeps it
+        if seen is None:
             authors[known[0]] = (known[1], observed)
+        elif seen[0] is not known[1]:  # (another profile of the author: merged as the store does)
+            authors[known[0]] = (merged_author_row(known[1], observed, seen[0], seen[1]),
+                                 max(observed, seen[1]))
         if row[_REFERENCED]:
             referenced += 1
         else:  # (row[0]: the post's id)

@@ -243,7 +243,9 @@ def html_to_text(markup: str | None) -> str:
 
 # Chat markup (Discord's Markdown, Slack's mrkdwn): the emphasis marks, spoilers, code
 # marks and headings a client shows as styling, not as text. Links are left whole.
-_LINK = re.compile(r"(https?://\S+)")
+# A link, but not the marks or ")" right after it ("**see https://x.org/a**", "*label (url)*").
+_LINK = re.compile(r"https?://\S+?(?=[)*_~|]*(?:\s|$))")
+_HELD = re.compile("\ue002(\\d+)\ue003")  # where a link waits, set apart
 # Code, fenced, in double or in single backticks: shown as written, marks and all
 # (`__init__`, ``a `b` c``), while marks around it still go (**bold `code`**).
 _FENCE = re.compile(r"```(?:[\w+#.-]*\n)?(.*?)```", re.S)
@@ -299,14 +301,22 @@ def _markup(text: str, flavour: str, clean: Callable[[str], str] | None) -> str:
     # marks the code is set apart with has its code unwrapped and read as text instead.
     keep = set_apart if "\ue000" not in text and "\ue001" not in text else unwrapped
     text = _CODE.sub(keep, _FENCE.sub(keep, text))
-    marks = _DISCORD_MARKS if flavour == "discord" else _SLACK_MARKS
-    parts = _LINK.split(text)
-    for index in range(0, len(parts), 2):  # (the odd parts are links)
-        part = parts[index]
-        for pattern in marks:
-            part = pattern.sub(r"\1", part)
-        parts[index] = _DISCORD_HEADING.sub("", part) if flavour == "discord" else part
-    text = "".join(parts)
+    # Links set apart too, so that marks around one go ("*see https://x.org/a_b*") and
+    # those inside stay (unless the text holds their place-holders: then read as text).
+    links: list[str] = []
+
+    def hold(m: re.Match[str]) -> str:
+        links.append(m.group(0))
+        return f"\ue002{len(links) - 1}\ue003"
+
+    if "\ue002" not in text and "\ue003" not in text:
+        text = _LINK.sub(hold, text)
+    for pattern in _DISCORD_MARKS if flavour == "discord" else _SLACK_MARKS:
+        text = pattern.sub(r"\1", text)
+    if flavour == "discord":
+        text = _DISCORD_HEADING.sub("", text)
+    if links:
+        text = _HELD.sub(lambda m: links[int(m.group(1))], text)
     if clean is not None:
         text = clean(text)
         code = [_clean_code(piece) for piece in code]

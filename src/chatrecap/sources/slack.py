@@ -321,12 +321,16 @@ def _post(msg: dict[str, Any], channel_id: str, channel: str, users: dict[str, A
     )
 
 
+_TOKEN_PARAMETERS = frozenset({"t", "token"})
+
+
 def _without_token(url: str) -> str:
-    """Exports put an access token in file links (``?t=xoxe-...``); never pass it on."""
+    """Exports put an access token in file links (``?t=xoxe-...``, a canvas's
+    ``?token=xoxe-...``); never pass it on."""
     parts = urlsplit(url)
-    if "t=" not in parts.query:
+    if "t=" not in parts.query and "token=" not in parts.query:
         return url
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k != "t"])
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k.lower() not in _TOKEN_PARAMETERS])
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
 
 

@@ -219,6 +219,19 @@ def author_row(author: Author) -> tuple[Any, ...]:
     )
 
 
+def merged_author_row(new: tuple[Any, ...], new_seen: str, old: tuple[Any, ...],
+                      old_seen: str) -> tuple[Any, ...]:
+    """Two rows of one author in one batch, merged as the store's upsert merges them
+    (``_newer_wins``): the newer sighting's values, each it lacks kept from the other (a
+    Slack file upload names its author by id alone); on a tie the known, then the greater."""
+    if new_seen < old_seen:
+        new, old = old, new
+    if new_seen != old_seen:
+        return tuple(o if n is None else n for n, o in zip(new, old, strict=True))
+    return tuple(o if n is None else n if o is None or n == o else max(n, o)
+                 for n, o in zip(new, old, strict=True))
+
+
 def post_row(post: Post, observed: str, author_id: str | None = None) -> tuple[Any, ...]:
     """A post's row; ``observed`` is the storage form of when its metrics were seen
     (``author_id``, when the caller knows it, saves working it out again)."""
