@@ -298,3 +298,32 @@ def test_an_account_named_by_its_did_alone_can_be_given_as_host(fixtures: Path, 
         (chat,) = store.chats()
         handles = store.chat_handles(chat)
     assert handles and all(h.startswith("did:") for h in handles.values())
+
+
+def test_a_link_the_app_shows_cut_short_is_written_whole(tmp_path: Path) -> None:
+    """The app writes "bsky.app/profile/bsky..." in the text and the address in a link facet
+    (byte offsets, here after an emoji); the text gets the address, as X's t.co links do.
+    A link under words of its own keeps them, its address after them."""
+    text = "🔥 New: bsky.app/profile/bsky... and www.aeaweb.org/joe/listing... or read this, example.org"
+    data = text.encode()
+
+    def facet(shown: str, uri: str) -> dict:
+        start = data.index(shown.encode())
+        return {"index": {"byteStart": start, "byteEnd": start + len(shown.encode())},
+                "features": [{"$type": "app.bsky.richtext.facet#link", "uri": uri}]}
+
+    record = {"uri": f"at://{ALICE}/app.bsky.feed.post/3klinks000001",
+              "value": {"$type": "app.bsky.feed.post", "createdAt": "2024-11-02T20:00:00Z", "text": text,
+                        "facets": [facet("bsky.app/profile/bsky...", "https://bsky.app/profile/bsky.app/post/3l"),
+                                   facet("www.aeaweb.org/joe/listing...",
+                                         "https://www.aeaweb.org/joe/listing.php?JOE_ID=2024-02"),
+                                   facet("read this", "https://ex.example/a"),
+                                   facet("example.org", "https://example.org")]}}
+    path = tmp_path / "links.json"
+    path.write_text(json.dumps(record))
+    post = read(path)[0][0]
+    assert post.text == ("🔥 New: https://bsky.app/profile/bsky.app/post/3l and "
+                         "https://www.aeaweb.org/joe/listing.php?JOE_ID=2024-02 or read this "
+                         "(https://ex.example/a), example.org")
+    assert post.text_original == text
+    assert len(post.urls) == 4

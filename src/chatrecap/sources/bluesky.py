@@ -196,12 +196,12 @@ def _post(view: dict[str, Any], ctx: _Context, line: int, referenced: bool = Fal
     if created is None:
         raise ValueError(f"{uri} has no createdAt")
     raw_text = _g(record, "text", "")
-    text = clean_text(raw_text)
     data = raw_text.encode("utf-8")
     mentions: list[str] = []
     hashtags: list[str] = []
     urls: list[str] = []
     media: list[str] = []
+    links: list[tuple[int, int, str]] = []  # (byte start, byte end, address) of each link
     for facet in _g(record, "facets") or ():
         start = _g(_g(facet, "index"), "byteStart")
         end = _g(_g(facet, "index"), "byteEnd")
@@ -214,6 +214,8 @@ def _post(view: dict[str, Any], ctx: _Context, line: int, referenced: bool = Fal
                                 else ctx.handles.get(did, did))
             elif _g(feature, "uri"):
                 urls.append(_g(feature, "uri"))
+                if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(data):
+                    links.append((start, end, _g(feature, "uri")))
             elif _g(feature, "tag"):
                 hashtags.append(_g(feature, "tag").lstrip("#"))
     for entity in _g(record, "entities") or ():  # posts of early 2023, written before facets
@@ -229,6 +231,7 @@ def _post(view: dict[str, Any], ctx: _Context, line: int, referenced: bool = Fal
                             else ctx.handles.get(value, value))
         elif kind == "hashtag":
             hashtags.append(value.lstrip("#"))
+    text = clean_text(_with_links(data, links) if links else raw_text)
     faceted = bool(hashtags)
     hashtags += [t.lstrip("#") for t in _g(record, "tags") or () if isinstance(t, str)]
     if not faceted and "#" in text:  # (no tag facet: a post from before them, early 2024)
@@ -271,6 +274,26 @@ def _post(view: dict[str, Any], ctx: _Context, line: int, referenced: bool = Fal
         raw=view,
     ))
     return out
+
+
+def _with_links(data: bytes, links: list[tuple[int, int, str]]) -> str:
+    """The text with each link's address where the app shows it cut short ("bsky.app/profile/
+    bsky..."), as X's t.co links are expanded; a link under words of its own ("details
+    here") keeps them, its address after them in brackets."""
+    out, at = [], 0
+    for start, end, uri in sorted(links):
+        if start < at or not isinstance(uri, str) or not uri:
+            continue  # (facets that overlap: the first one's)
+        shown = data[start:end].decode("utf-8", "replace")
+        bare = shown.rstrip(".…").strip()
+        address = uri.split("://", 1)[-1].removeprefix("www.")
+        if not bare or shown in (uri, address, uri.split("://", 1)[-1]):  # (shown whole already)
+            continue
+        out += [data[at:start].decode("utf-8", "replace"),
+                uri if address.startswith(bare.removeprefix("www.")) or uri.startswith(bare)
+                else f"{shown} ({uri})"]
+        at = end
+    return "".join(out) + data[at:].decode("utf-8", "replace")
 
 
 def _feed_item(item: dict[str, Any], ctx: _Context, line: int) -> list[Post]:
