@@ -553,6 +553,19 @@ def test_a_json_document_cut_short_keeps_its_whole_records(tmp_path, data, fixtu
     assert result.exit_code == 2 and "not valid JSON" in result.stderr
 
 
+def test_a_json_document_cut_inside_a_character_is_cut_short_too(tmp_path, fixtures):
+    """A download that stopped inside an emoji ends in the first bytes of a character: the
+    whole records before it are kept as for any cut, not the file refused as not UTF-8."""
+    data = (fixtures / "discord" / "community-hour.json").read_bytes()
+    at = next(k for k in range(len(data) // 2, len(data)) if data[k] >= 0xF0)  # (a four-byte character)
+    cut = tmp_path / "cut.json"
+    cut.write_bytes(data[:at + 2])
+    result = cli(tmp_path / "w.db", "import", str(cut), "--format", "discord", "--chat", "c")
+    assert result.exit_code == 0, result.output
+    assert "the file ends inside this record" in result.stderr and "not valid utf-8" not in result.stderr
+    assert stats(tmp_path / "w.db")["chats"]["c"]["posts"] > 0
+
+
 def test_a_cut_that_takes_no_record_or_falls_inside_the_only_one(tmp_path, data):
     """A list that only lacks its end loses nothing (no record is said to be left out); a
     document that is one record (a status, a thread), cut inside it, is refused: a post with

@@ -436,14 +436,31 @@ def _cut_short(text: str) -> tuple[Any, int, bool] | None:
 
 
 def read_document(path: Path) -> str:
-    """The whole file as text in its detected encoding."""
+    """The whole file as text in its detected encoding. A UTF-8 file cut inside its last
+    character (a download that stopped in an emoji) is read up to it: what that cuts is for
+    the reader to tell (``load_document`` keeps a JSON document's whole records)."""
     try:
         with open_text(path) as fh:
             return fh.read()
     except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{path}: byte {exc.start} is not valid {exc.encoding}; save the file as UTF-8."
-        ) from exc
+        text = _cut_in_a_character(path) if exc.reason == "unexpected end of data" else None
+        if text is None:
+            raise InputError(
+                f"{path}: byte {exc.start} is not valid {exc.encoding}; save the file as UTF-8."
+            ) from exc
+        return text
+
+
+def _cut_in_a_character(path: Path) -> str | None:
+    """The UTF-8 text of a file whose last character was cut (its last 1-3 bytes begin one),
+    without that piece; None when the file is broken anywhere else."""
+    data = path.read_bytes().removeprefix(codecs.BOM_UTF8)
+    for cut in (1, 2, 3):
+        try:
+            return data[:-cut].decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+    return None
 
 
 def list_zip(path: Path) -> list[str]:
