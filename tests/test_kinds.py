@@ -276,3 +276,21 @@ def test_a_post_starting_with_a_handle_is_no_answer_to_a_person():
     replied = [post(k, f"@CloudBoards thanks for the help {k}", f"x:{k}") for k in range(4)]
     evidence = account_kinds(Corpus("#chat", replied, {}, ann))["x:@cloudboards"].evidence
     assert any("answer it (4x)" in e for e in evidence), evidence
+
+
+def test_what_a_host_found_wrong_in_aect19_and_duboischallenge() -> None:
+    """Accounts of the shared archives that read as people: an official account, an address
+    read as "me", a pronoun of the next sentence, letters of a word read as a word."""
+    gsa = classify_account("gsa_aect", "AECT GSA", "The official account of the Graduate Student Assembly "
+                           "for the Association of EducationalCommunications and Technology")
+    assert gsa.kind == ORGANIZATION and not any("personal name" in e for e in gsa.evidence)
+    coe = classify_account("UF_COE", "UF College of Education", "Transforming education and strengthening "
+                           "society since 1906.\n•http://fb.me/UF.COE \n•http://tiktok.com/@ufcoe")
+    assert coe.kind == ORGANIZATION and not any('"me"' in e for e in coe.evidence)
+    said = [("The #DuBoisChallenge team had a chance to chat with @DocKevinElder from @GeorgiaCollege "
+             "today. His students have been participating", False)]
+    college = classify_account("GeorgiaCollege", None, None, said=said)
+    assert college.kind == ORGANIZATION and "posts name it as a thing (1x)" in college.evidence
+    assert not any("dad" in e for e in classify_account("maxtrinidad", None, None).evidence)
+    assert 'word "dad" in the handle' in classify_account("TechDad", None, None).evidence
+    assert classify_account("heroeshannibal", "heroeshannibal", None).evidence  # (says why: the prior)

@@ -60,11 +60,13 @@ _HANDLE_ORG_ENDS = ("hq", "team", "news", "app", "official", "labs", "group", "s
                     "events", "tools", "project", "award", "podcast", "media", "studio", "dotorg")
 _TITLES = frozenset("dr mr mrs ms mx miss prof sir dame rev fr lady lord".split())
 _TITLE_WORD = re.compile(r"(?<![^\W\d_])(?:" + "|".join(sorted(_TITLES)) + r")(?![^\W\d_])", re.I)
-_PERSON_HANDLE = re.compile(r"guy|girl|lass|lady|dad|mom|mum|father|mother|^(?:mrs?|dr)(?=[A-Z_])|_?jr$")
+_PERSON_HANDLE_WORDS = frozenset("guy girl lass lady dad mom mum father mother".split())
+_PERSON_HANDLE = re.compile(r"^(?:mrs?|dr)(?=[A-Z_])|(?i:_?jr)$")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 _NOT_NAME = re.compile(r"[^\w\s.'\-&,]")  # emoji, hashtags' #, @ and the like
-_WE = re.compile(r"\b(?:we|our|ours|we're|we've|(?-i:us))\b", re.I)
-_I = re.compile(r"\b(?:(?-i:I)|my|me|mine|myself|I'm|I've|I'll)\b", re.I)
+# (Not inside an address: "fb.me/UF.COE", "about.me/ann", "our.site".)
+_WE = re.compile(r"(?<![./@])\b(?:we|our|ours|we're|we've|(?-i:us))\b(?![./]\w)", re.I)
+_I = re.compile(r"(?<![./@])\b(?:(?-i:I)|my|me|mine|myself|I'm|I've|I'll)\b(?![./]\w)", re.I)
 _PRONOUNS = re.compile(r"\b(?:she|he|they)\s*/\s*(?:her|him|them)\b", re.I)
 _FAMILY = re.compile(r"\b(?:dad|mom|mum|father|mother|husband|wife|grand\w+|daughter|son|married|parent)\b",
                      re.I)
@@ -88,7 +90,8 @@ _ADDRESS = re.compile(r"\b\d{2,6}\s+(?:[A-Z][a-z]+\s+){1,3}"
 # "@x who"); a cue word may stand before a list of mentions ("thanks @a, @b and @c").
 _LIST = r"(?:\s*@\w+\s*(?:,|&|and)?)*\s*$"
 _THING_BEFORE = re.compile(
-    r"\b(?:the|a|an|on|in|into|using|use|via|at|(?:partner\w*|integrat\w*|works?) with)" + _LIST, re.I)
+    r"(?:\b(?:the|a|an|on|in|into|using|use|via|at|(?:partner\w*|integrat\w*|works?) with)|"
+    r"@\w+\s+from)" + _LIST, re.I)  # ("@ann from @acme": where she works)
 _THING_AFTER = re.compile(r"\s+(?:team|meeting|meet|meetup|events?|website|site|forums?|extensions?|"
                           r"notebooks?|images?|version|release|client|platform|collection|courses?|app|"
                           r"account|program|programme|community|conference|summit|#?cfp|library|package|"
@@ -97,8 +100,10 @@ _THING_AFTER = re.compile(r"\s+(?:team|meeting|meet|meetup|events?|website|site|
                           r"podcast|episode|webinar)\b", re.I)
 _PERSON_BEFORE = re.compile(r"\b(?:by|with|thanks|thank you|congrats|congratulations|cc|paging|"
                             r"welcome|ask|hey|hi|hello)(?:\s+to)?" + _LIST, re.I)
+# (A pronoun within the mention's sentence: "from @GeorgiaCollege today. His students" is
+# someone else's.)
 _PERSON_AFTER = re.compile(r"\s+(?:who|whose|who's|presenting|presents|deserves|also deserves)\b|"
-                           r"(?:\s+\S+){0,3}?\s+(?:he|she|his|him|her|he's|she's)\b", re.I)
+                           r"(?:\s+[^\s.!?]+){0,3}?\s+(?:he|she|his|him|her|he's|she's)\b", re.I)
 # Every word the four patterns above need, whole: a post with none of them reads no mention
 # either way, and most posts have none, so they are skipped for one search.
 _ANY_CUE = Folded(re.compile(whole_words("""
@@ -109,6 +114,7 @@ _ANY_CUE = Folded(re.compile(whole_words("""
     repo channel integration plugin subscription feature features update podcast episode webinar by
     thanks thank congrats congratulations cc paging welcome ask hey hi hello who whose presenting
     presents deserves he she his him her""".split(), r"v\d"), re.I))
+_AFFILIATION = " from @"  # ("@ann from @acme": the other cue, looked for as it is, cheaply)
 # The same, matched faster on ASCII text (see ``Folded``).
 _THING_BEFORE_F, _THING_AFTER_F, _PERSON_BEFORE_F, _PERSON_AFTER_F = map(
     Folded, (_THING_BEFORE, _THING_AFTER, _PERSON_BEFORE, _PERSON_AFTER))
@@ -192,7 +198,8 @@ def _name_votes(name: str, votes: Votes) -> bool:
         parsed, kind = probablepeople.tag(clean) if re.search(r"[A-Za-z]", clean) else ({}, None)
     except probablepeople.RepeatedLabelError:
         parsed, kind = {}, None
-    if kind == "Person" and "GivenName" in parsed and "Surname" in parsed:
+    acronyms = all(w.isupper() and len(w) <= 5 for w in clean.split())  # ("AECT GSA")
+    if kind == "Person" and "GivenName" in parsed and "Surname" in parsed and not acronyms:
         known = given_name(parsed["GivenName"].split()[0])
         note = "" if known else ", given name not known"
         votes.append((2.0 if known else 0.8,
@@ -239,8 +246,9 @@ def _bio_votes(bio: str, votes: Votes) -> None:
     if m := _ADDRESS.search(bio):
         votes.append((-1.5, f'bio gives an address or phone number ("{m.group(0)}")'))
     orgs = list(dict.fromkeys(m.group(0).lower() for m in _ORG_BIO.finditer(bio)))
-    if orgs:
-        votes.append((max(-3.0, -2.0 * len(orgs)), "bio says " + ", ".join(f'"{o}"' for o in orgs[:3])))
+    if orgs:  # ("The official account of ..." settles it alone)
+        weight = -3.0 if any(o.startswith("official ") for o in orgs) else max(-3.0, -2.0 * len(orgs))
+        votes.append((weight, "bio says " + ", ".join(f'"{o}"' for o in orgs[:3])))
 
 
 def _handle_votes(handle: str, votes: Votes) -> None:
@@ -256,8 +264,11 @@ def _handle_votes(handle: str, votes: Votes) -> None:
         votes.append((-2.5, f'handle has "{org}"'))
     elif _BOT_HANDLE.search(handle):
         votes.append((-2.0, 'handle ends in "bot"'))
-    if m := _PERSON_HANDLE.search(handle if "_" in handle or len(camel) > 1 else lower):
-        votes.append((1.0, f'word "{m.group(0).strip("_")}" in the handle'))
+    # A whole part of the handle ("TechDad", "dad_of_3"), not letters of a word ("maxtrinidad").
+    word = next((c.lower() for c in camel if c.lower() in _PERSON_HANDLE_WORDS), None) if len(camel) > 1 \
+        else None
+    if word or (m := _PERSON_HANDLE.search(handle)):
+        votes.append((1.0, f'word "{word or m.group(0).strip("_")}" in the handle'))
     alpha = [c for c in camel if c.isalpha()]
     start = 1 if len(alpha) > 2 and alpha[0].lower() in ("the", "its", "iam", "mr", "mrs", "dr") else 0
     # (Not "ASANews", an acronym, nor "GeorgiaCollege", an organisation's name.)
@@ -316,7 +327,7 @@ def _readings(text: str) -> dict[str, str]:
     """Per handle (lower case) in a post, the first mention of it read as a thing or a person."""
     out: dict[str, str] = {}
     low = text.lower() if text.isascii() else None
-    if not _ANY_CUE.search(text, low):
+    if not _ANY_CUE.search(text, low) and _AFFILIATION not in (low or text.lower()):
         return out
     tails = [m.end() for m in _NOT_LIST.finditer(text)]
     # A cue holds at most three words that are neither handles nor "and" (thank you to @x):
@@ -367,8 +378,9 @@ def _decide(votes: Votes, prior: float, cap: float = 1.0) -> KindGuess:
     score = math.log(prior / (1 - prior)) + sum(w for w, _ in votes)
     p = 1 / (1 + math.exp(-score))
     kind, confidence = (PERSON, p) if p >= 0.5 else (ORGANIZATION, 1 - p)
+    evidence = tuple(e for _, e in sorted(votes, key=lambda v: -abs(v[0])))
     return KindGuess(kind, round(min(confidence, cap), 3),
-                     tuple(e for _, e in sorted(votes, key=lambda v: -abs(v[0]))))
+                     evidence or ("nothing tells either way: most accounts are people",))
 
 
 def classify_account(handle: str, name: str | None, bio: str | None, url: str | None = None, *,
@@ -482,6 +494,7 @@ def account_kinds(corpus: Corpus, corrections: dict[str, str] | None = None) -> 
     for post in posts:
         text = post.text
         found, cue = chunks.read(text)
+        cue = cue or _AFFILIATION in text
         if found:
             words.update(found)
         if not post.mentions:
