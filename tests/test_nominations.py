@@ -105,6 +105,14 @@ def test_follow_friday_variants_follow_and_worth_following() -> None:
                post(2, "cy", "@dan and @eve are a must-follow")) == [
         ("ann", "bob", "worth following"), ("cy", "dan", "worth following"), ("cy", "eve", "worth following")]
     assert run(post(1, "ann", "I don't follow @bob on this"), post(2, "cy", "Unfollow @dan")) == []
+    # (#PSTweetChat: the host's "You should be following @pshnuts", "I highly recommend the
+    # sessions by @Wired_Pulse and @matrixsurfer128", "Thanks to @JeffHicks, I learned ...")
+    assert run(post(1, "ann", "You should be following @pshnuts"),
+               post(2, "cy", "I highly recommend the sessions by @Wired_Pulse and @matrix128"),
+               post(3, "dan", "Thanks to @JeffHicks, I learned to love the pipeline"),
+               post(4, "eve", "Thanks to @bob, the room is booked")) == [
+        ("ann", "pshnuts", "go follow"), ("cy", "Wired_Pulse", "go follow"), ("cy", "matrix128", "go follow"),
+        ("dan", "JeffHicks", "thanks for teaching")]
 
 
 def test_a_reply_prefix_holds_everyone_the_parent_mentions() -> None:
@@ -215,7 +223,8 @@ def test_every_cue_match_holds_one_of_its_hints() -> None:
         made += ["Shout-out to @ann", "shoutouts for @x and @y", "h/t: @x", "Hat-tip to @y", "HT @z",
                  "check out @a", "learned so much from @b", "please follow @c", "recommending following @d",
                  "Big thanks to @e for teaching me", "huge thanks to @f and @g for mentoring",
-                 "Special thanks to Ann Lee for explaining it"]
+                 "Special thanks to Ann Lee for explaining it", "You should be following @h",
+                 "recommend the talks by @i", "Thanks to @j, I learned it"]
         matched = 0
         for text in texts + made:
             if text.isascii() and pattern.search(text):

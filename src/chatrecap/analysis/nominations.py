@@ -66,14 +66,17 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [(cue, re.compile(pattern, re.IGNOREC
     ("learned from", r"\blearn(?:ed|t|ing)?\s+(?:so\s+much|a\s+lot|tons|loads|everything|most|heaps)?"
                      r"\s*from\s+"),
     ("go follow", r"\b(?:go|must|should|please)\s+follow\s+|(?:^|(?<=[.!?:]\s))follow\s+(?=@)"
-                  r"|\brecommend(?:ing)?\s+(?:following\s+)?"),
+                  r"|\b(?:should|must)\s+(?:all\s+)?be\s+following\s+"  # ("You should be following @x")
+                  r"|\brecommend(?:ing)?\s+(?:following\s+|(?:the\s+)?(?:\w+\s+){1,2}?(?:by|from)\s+(?=@))?"),
     ("thanks for teaching", r"\b(?:big|huge|special|many)\s+thanks\s+to\s+(?=[^.!?]{0,60}\bfor\s+(?:teaching|"
-                            r"mentoring|explaining|showing\s+me))"),
+                            r"mentoring|explaining|showing\s+me))"
+                            # ("Thanks to @JeffHicks, I learned ...")
+                            r"|\bthanks\s+to\s+(?=(?:@\w+[\s,&]*(?:and\s+)?)+(?:I|we)\s+(?:learned|learnt|now\s+know))"),
 )]
 # A string every match of each cue holds: in the lower-cased text, or as written if it has
 # capitals ("HT" is a hat tip in capitals only).
 _CUE_HINTS = (("shout",), ("h/t", "hattip", "hat-tip", "hat tip", "HT"), ("check",), ("learn",),
-              ("follow", "recommend"), ("thanks",))
+              ("follow", "recommend"), ("thanks",))  # ("following" holds "follow")
 _CUE_HINTS_SPLIT = [(tuple(h for h in hints if h == h.lower()), tuple(h for h in hints if h != h.lower()))
                     for hints in _CUE_HINTS]
 _ANY_HINT = tuple(h for hints, _ in _CUE_HINTS_SPLIT for h in hints)  # (most posts hold none)
