@@ -116,7 +116,9 @@ def test_the_employer_from_the_bio():
     "Link in bio 👆", "My free Authority Engine webinar is on Thursday", "Join our webinar next week",
     "My new book is out today", "Download our 2024 report", "Register now, seats are limited",
     "Limited time: 30% off", "Use code LEAD20 at checkout", "Check out my latest course",
-    "Our platform does exactly this"])
+    "Our platform does exactly this", "Promo code SPRING at checkout",
+    # (#PSTweetChat: a negation in the sentence before does not clear the pitch)
+    "Works with no prior knowledge? Check out my blog post: it starts from zero"])
 def test_pitches_sell(text):
     chat = Chat()
     pid = chat.post("seller", text)
@@ -128,11 +130,21 @@ def test_pitches_sell(text):
     "A3: Every insight ends with book a demo. Your sales pitch is showing.",
     "A1: Helping, not selling. The real ones never push the demo.",
     "A1: I lead marketing at a SaaS company, and research beats opinions every time",
-    "About to join my first ever chat, any tips?"])
+    "About to join my first ever chat, any tips?",
+    # (#PSTweetChat: code is no promo code, and a quoted tweet's pitch is its author's)
+    "I use code from the PowerShell Gallery in most scripts",
+    "Worth a look RT @ThomasMaurer: Check out my new Azure course"])
 def test_talking_about_pitches_or_ones_job_is_not_promotion(text):
     chat = Chat()
     chat.post("someone", text)
     assert promoted(chat) == set()
+
+
+def test_an_affiliate_link_sells():
+    """A link through an affiliate network pays its poster (a course link on pluralsight.pxf.io)."""
+    chat = Chat()
+    pid = chat.post("author", "Here is the course, it covers all of it", urls=("https://pluralsight.pxf.io/c/1/2",))
+    assert chat.promotion()["x:author"].reasons == {"affiliate link": 1} and promoted(chat) == {pid}
 
 
 def test_reposts_and_the_chats_own_site_do_not_count():

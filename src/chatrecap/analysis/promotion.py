@@ -17,7 +17,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from chatrecap.analysis.companies import bio_affiliations
-from chatrecap.analysis.corpus import ChatPost, Corpus, Participant
+from chatrecap.analysis.corpus import ChatPost, Corpus, Participant, own_words
 
 __all__ = ["Promotion", "self_promotion"]
 
@@ -31,7 +31,8 @@ _PITCH = re.compile(
     r"|\b(?:my|our)\s+(?:[\w-]+\s+){0,3}?(?:webinar|course|masterclass|e-?book|book|workshop|template|"
     r"newsletter|podcast|bootcamp|cohort|program(?:me)?)s?\b"
     r"|\bdownload (?:our|my|the free)\b|\bregister (?:now|here|today)\b|\blimited (?:time|spots|seats)\b"
-    r"|\d+\s?% off\b|\buse (?:my |the |promo )?code\b|\bcheck out (?:my|our)\b"
+    r"|\d+\s?% off\b|\b(?:promo|discount|coupon) code\b|\bcheck out (?:my|our)\b"
+    r"|\buse (?:my |the )?code:?\s+(?-i:[A-Z0-9][A-Z0-9_-]{2,})\b"  # ("use code SAVE20", not "use code from")
     r"|\bour (?:new )?(?:product|platform|tool|app|software|solution)s?\b|\bhours only\b"
     r"|\bfree (?:webinar|trial|template|guide|e-?book|course|masterclass|audit|consultation|demo)\b",
     re.IGNORECASE)
@@ -47,6 +48,11 @@ _LINK = re.compile(r"\bhttps?://[^\s|,;]+|\bwww\.[^\s|,;]+", re.IGNORECASE)
 # Words every pitch above holds: most posts have none, and looking for them is cheaper.
 _PITCH_WORDS = ("book", "sign up", "free", "dm me", "link in", "download", "register", "limited",
                 "% off", "code", "check out", "hours only")
+# Affiliate networks' link hosts: a link that pays its poster (Impact, CJ, Awin, ShareASale,
+# Rakuten), as "pluralsight.pxf.io/..." is.
+_AFFILIATE_HOSTS = ("pxf.io", "sjv.io", "pntra.com", "anrdoezrs.net", "dpbolvw.net", "jdoqocy.com",
+                    "kqzyfj.com", "tkqlhce.com", "awin1.com", "shareasale.com", "linksynergy.com")
+_SENTENCE_END = re.compile(r".*[.!?]\s", re.S)  # (up to the last sentence's start)
 _OWNED_WORDS = ("webinar", "course", "masterclass", "book", "workshop", "template", "newsletter",
                 "podcast", "bootcamp", "cohort", "program", "product", "platform", "tool", "app",
                 "software", "solution")
@@ -122,21 +128,25 @@ def _reasons(post: ChatPost, own: _Own, chat_site: str = "") -> list[str]:
         flat = host.replace(".", "").replace("-", "")
         if not host or (chat_site and chat_site in flat):
             continue
-        if any(host == h or host.endswith("." + h) for h, p in own.sites if not p) or any(
+        if host.endswith(_AFFILIATE_HOSTS):
+            reasons.append("affiliate link")
+        elif any(host == h or host.endswith("." + h) for h, p in own.sites if not p) or any(
                 host == h and (path == p or path.startswith(p + "/")) for h, p in own.sites if p):
             reasons.append("own site")
         elif host not in _SHARED_HOSTS and any(b in flat for b in own.brands):
             reasons.append("own site")
         elif host not in _SHARED_HOSTS and any(e in flat for e in own.employers):
             reasons.append("employer's site")
-    lead = _LEADING_HANDLES.match(post.text)
-    body = post.text[lead.end():] if lead else post.text
+    text = own_words(post.text)  # (a quoted tweet's pitch is not the commenter's)
+    lead = _LEADING_HANDLES.match(text)
+    body = text[lead.end():] if lead else text
     if own.company_handles:
         for m in _AT_HANDLE.finditer(body):
             if m.group(1).lower() in own.company_handles and not _JOB.search(body[:m.start()]):
                 reasons.append("own company named")
     for m in _PITCH.finditer(body) if _may_pitch(body) else ():
-        if not _ABOUT_A_PITCH.search(body[max(0, m.start() - 40):m.start()]):
+        before = body[max(0, m.start() - 40):m.start()]  # (in its own sentence: "no prior
+        if not _ABOUT_A_PITCH.search(_SENTENCE_END.sub("", before)):  # knowledge? Check out my...")
             said = re.sub(r"\s+", " ", m.group(0).lower())
             reasons.append("pitch: " + _OWNED_THING.sub(r"\1 \2", said))
     return list(dict.fromkeys(reasons))
