@@ -152,7 +152,13 @@ def test_series_leaders_of_a_chat_without_sessions_is_an_error(tmp_path, monkeyp
                     "--chat", "tiny") in (0, None)
     capsys.readouterr()
     assert run_main(monkeypatch, "--db", db, "leaders", "--series", "tiny") == 2
-    assert "No session found in tiny" in capsys.readouterr().err
+    error = " ".join(capsys.readouterr().err.split())
+    assert "No session found in tiny" in error
+    # ... and says what to run instead, which works.
+    command = error.split("`chatrecap ")[1].split("`")[0].split()
+    assert command[:3] == ["leaders", "--chat", "tiny"] and "--from" in command
+    assert run_main(monkeypatch, "--db", db, *command, "--format", "json") in (0, None)
+    assert json.loads(capsys.readouterr().out)
 
 
 def test_an_organisation_shows_what_it_owes_its_people(example_db, monkeypatch, capsys):

@@ -638,8 +638,12 @@ def leaders(
         if series:
             found = find_sessions(store, name)
             if not found:
-                raise OptionError(f"No session found in {name}: the chat has no burst of posts "
-                                  "big enough (see `chatrecap sessions`).")
+                times = store.chat_times(name)
+                after = datetime.fromisoformat(times[-1][0][:10]) + timedelta(days=1) if times else None
+                stretch = f" --from {times[0][0][:10]} --to {after:%Y-%m-%d}" if after else ""
+                raise OptionError(f"No session found in {name}: the chat has no burst of posts big enough. "
+                                  f"Rank its posts over a stretch of time instead: `chatrecap leaders "
+                                  f"--chat {name}{stretch}`.")
             inputs = series_inputs(store, name, found, hosts)
             scope = f"{name}, {_count(len(found), 'session')}"
         else:
