@@ -165,6 +165,23 @@ def test_no_credit_for_a_tag_a_question_asks_about_or_a_quoted_tweet_holds():
     assert not items & {"#RHSChelsea", "#SeedBank", "https://kew.example/bank"}, items
 
 
+def test_a_chat_post_outside_the_series_was_first():
+    """#PSTweetChat: @WindosNZ tagged #PS7Now between two sessions, two days before @PSJamesP
+    used it in one. The series holds the sessions; the stray post still says who was first."""
+    s = Series()
+    for k in range(40):
+        s.post(f"u{k % 5}", f"Week {k}: mulch and beds", -60 * (40 - k))
+    early = s.post("zoe", "Trying #NoDig beds this spring", -30, tags=("NoDig",))
+    s.post("ann", "Trying a new tag #NoDig for beds that stay put", 0, tags=("NoDig",))
+    for k, h in enumerate(["cat", "dan", "eve"]):
+        s.post(h, f"Week {k} of #NoDig", 60 * (k + 1), tags=("NoDig",))
+    whole = s.corpus()
+    assert [a.account_id for a in early_adopters(whole) if a.item == "#NoDig"] == ["x:zoe"]
+    stray = {early: next(p for p in whole.posts if p.id == early)}
+    series = Corpus(whole.chat, [p for p in whole.posts if p.id != early], stray, whole.authors)
+    assert not [a for a in early_adopters(series) if a.item == "#NoDig"]
+
+
 def hedgehog_corridor() -> tuple[Series, str]:
     """A long series in which nobody said "hedgehog corridor" until ann; then three others do."""
     s = Series()

@@ -98,8 +98,13 @@ def _token_ids(texts: list[str], drop: tuple[str, ...]) -> tuple[np.ndarray, np.
 
 
 def _adoption(posts: list[ChatPost], secs: np.ndarray, first: int, later: list[int], kind: str,
-              item: str | None, need: int) -> Adoption | None:
-    """The adoption of ``first`` by the posts ``later`` (others', after the lag), if enough."""
+              item: str | None, need: int, outside: frozenset[int]) -> Adoption | None:
+    """The adoption of ``first`` by the posts ``later`` (others', after the lag), if enough.
+    A post ``outside`` what is ranked (a chat post between a series' sessions) tells what was
+    said before, but earns no credit and adopts nothing."""
+    if first in outside:
+        return None
+    later = [j for j in later if j not in outside] if outside else later
     firsts: dict[str, int] = {}
     for j in sorted(later):
         firsts.setdefault(posts[j].author_id, j)
@@ -189,7 +194,8 @@ def _credited(x: sparse.csr_matrix, where: np.ndarray,
 
 
 def _echoes(posts: list[ChatPost], secs: np.ndarray, author: np.ndarray, tok: np.ndarray, doc: np.ndarray,
-            handles: dict[str, int], need: int, lag: float, span: float) -> list[Adoption]:
+            handles: dict[str, int], need: int, lag: float, span: float,
+            outside: frozenset[int]) -> list[Adoption]:
     """Posts whose words others repeat later (or name their author, or agree in a reply), if
     nobody said them before."""
     ntok = np.bincount(doc, minlength=len(posts))
@@ -231,7 +237,7 @@ def _echoes(posts: list[ChatPost], secs: np.ndarray, author: np.ndarray, tok: np
     for first, post in zip(i[take].tolist(), j[take].tolist(), strict=True):
         later[first].add(post)
     return [a for first, js in later.items() if len(js) >= need
-            and (a := _adoption(posts, secs, first, list(js), "echo", None, need)) is not None]
+            and (a := _adoption(posts, secs, first, list(js), "echo", None, need, outside)) is not None]
 
 
 def _url_key(url: str) -> str:
@@ -256,7 +262,7 @@ def _quoted_only(item: str, post: ChatPost) -> bool:
 
 
 def _firsts(posts: list[ChatPost], secs: np.ndarray, kind: str, need: int, lag: float,
-            chat_tag: str) -> list[Adoption]:
+            chat_tag: str, outside: frozenset[int]) -> list[Adoption]:
     """Who first brought each link or hashtag that ``need`` others used later: not one in use
     from the start (``_novel``), nor one a question asks about or a quoted tweet holds."""
     uses: dict[str, list[int]] = defaultdict(list)
@@ -282,7 +288,7 @@ def _firsts(posts: list[ChatPost], secs: np.ndarray, kind: str, need: int, lag: 
              if len(ks) > need and _novel(len(ks), ks[0], len(posts))
              and not _asks(posts[ks[0]].text)}
     return [a for key, ks in later.items()
-            if (a := _adoption(posts, secs, uses[key][0], ks, kind, shown[key], need))]
+            if (a := _adoption(posts, secs, uses[key][0], ks, kind, shown[key], need, outside))]
 
 
 def _new_phrases(posts: list[ChatPost], secs: np.ndarray, author: np.ndarray, tok: np.ndarray,
@@ -331,7 +337,8 @@ def _new_phrases(posts: list[ChatPost], secs: np.ndarray, author: np.ndarray, to
 
 
 def _phrases(posts: list[ChatPost], secs: np.ndarray, author: np.ndarray, tok: np.ndarray, doc: np.ndarray,
-             vocab: list[str], need: int, lag: float, drop: tuple[str, ...]) -> list[Adoption]:
+             vocab: list[str], need: int, lag: float, drop: tuple[str, ...],
+             outside: frozenset[int]) -> list[Adoption]:
     """The first voice of each new 2- or 3-word phrase that ``need`` others use later."""
     width = len(vocab) + 1
     same = doc[1:] == doc[:-1]
@@ -357,7 +364,7 @@ def _phrases(posts: list[ChatPost], secs: np.ndarray, author: np.ndarray, tok: n
         stems = [ids[stem(w)] for w in words]
         at = next(k for k in range(len(stems)) if tuple(stems[k:k + len(gram)]) == gram)
         said = " ".join(words[at:at + len(gram)])
-        if (a := _adoption(posts, secs, first, list(later), "phrase", said, need)):
+        if (a := _adoption(posts, secs, first, list(later), "phrase", said, need, outside)):
             out.append(a)
     return out
 
@@ -365,10 +372,15 @@ def _phrases(posts: list[ChatPost], secs: np.ndarray, author: np.ndarray, tok: n
 def early_adopters(corpus: Corpus, min_followers_of_idea: int = 3, *, horizon: timedelta | None = HORIZON,
                    min_lag: timedelta = MIN_LAG) -> list[Adoption]:
     """Positions first voiced by one account and taken up later by at least
-    ``min_followers_of_idea`` others, most followed first."""
-    posts = sorted((p for p in corpus.posts if not p.is_repost), key=lambda p: (p.created_at, p.id))
-    if not posts:
+    ``min_followers_of_idea`` others, most followed first. The chat's posts the corpus holds
+    outside its own (between a series' sessions, before a session) tell what was said before
+    and earn nothing: "#PS7Now" tagged two days before a session is nobody's there."""
+    stray = {p.id for p in corpus.referenced.values() if p.in_chat and not p.is_repost}
+    posts = sorted((p for p in (*corpus.posts, *(corpus.referenced[i] for i in stray)) if not p.is_repost),
+                   key=lambda p: (p.created_at, p.id))
+    if len(posts) == len(stray):
         return []
+    outside = frozenset(k for k, p in enumerate(posts) if p.id in stray) if stray else frozenset()
     secs = np.array([(p.created_at - posts[0].created_at).total_seconds() for p in posts])
     codes: dict[str, int] = {}
     author = np.array([codes.setdefault(p.author_id, len(codes)) for p in posts])
@@ -377,11 +389,12 @@ def early_adopters(corpus: Corpus, min_followers_of_idea: int = 3, *, horizon: t
     tok, doc, vocab = _token_ids([p.text for p in posts], (chat_tag,))
     need, lag = max(1, min_followers_of_idea), min_lag.total_seconds()
     span = horizon.total_seconds() if horizon is not None else math.inf
-    out = [a for kind in ("link", "hashtag") for a in _firsts(posts, secs, kind, need, lag, chat_tag)]
+    out = [a for kind in ("link", "hashtag")
+           for a in _firsts(posts, secs, kind, need, lag, chat_tag, outside)]
     if len(tok):
-        out += _echoes(posts, secs, author, tok, doc, handles, need, lag, span)
+        out += _echoes(posts, secs, author, tok, doc, handles, need, lag, span, outside)
         out += _phrases(posts, secs, author, tok, doc, vocab, need, max(lag, PHRASE_LAG.total_seconds()),
-                        (chat_tag,))
+                        (chat_tag,), outside)
     order = {p.id: k for k, p in enumerate(posts)}
     kinds = {"echo": 0, "phrase": 1, "link": 2, "hashtag": 3}
     return sorted(out, key=lambda a: (-len(a.adopters), order[a.post_id], kinds[a.kind], a.item or ""))
