@@ -161,6 +161,20 @@ def test_series_leaders_of_a_chat_without_sessions_is_an_error(tmp_path, monkeyp
     assert json.loads(capsys.readouterr().out)
 
 
+def test_a_series_whose_sessions_hold_few_of_its_posts_says_how_to_rank_them_all(tmp_path, monkeypatch,
+                                                                                 capsys, data):
+    """#DuBoisChallenge runs over weeks: one burst holds 25 of its 444 posts."""
+    db = str(tmp_path / "w.db")
+    assert run_main(monkeypatch, "--db", db, "import", str(data / "duboischallenge" / "tweets.csv"),
+                    "--format", "csv", "--map", "text=content,author=username,time=datetime",
+                    "--chat", "dubois") in (0, None)
+    capsys.readouterr()
+    assert run_main(monkeypatch, "--db", db, "leaders", "--series", "dubois", "--format", "json") in (0, None)
+    note = " ".join(capsys.readouterr().err.split())
+    assert "the sessions hold 25 of the chat's 444 posts" in note
+    assert "`chatrecap leaders --chat dubois --from 2021-02-" in note
+
+
 def test_an_organisation_shows_what_it_owes_its_people(example_db, monkeypatch, capsys):
     orgs = {r["handle"]: r for r in leaders_json(monkeypatch, capsys, example_db, "--orgs")}
     acme = orgs["AcmeAnalytics"]["company"]

@@ -594,6 +594,15 @@ def _leader_rows(leaders: list, kind: str | None) -> list[dict]:
     return rows
 
 
+def _whole_stretch(store: Store, chat: str) -> str:
+    """The command that ranks a chat's posts from its first day to its last."""
+    times = store.chat_times(chat)
+    if not times:
+        return f"chatrecap leaders --chat {chat} --from ... --to ..."
+    after = datetime.fromisoformat(times[-1][0][:10]) + timedelta(days=1)
+    return f"chatrecap leaders --chat {chat} --from {times[0][0][:10]} --to {after:%Y-%m-%d}"
+
+
 @app.command()
 def leaders(
     session: Annotated[str | None, typer.Argument(
@@ -638,14 +647,15 @@ def leaders(
         if series:
             found = find_sessions(store, name)
             if not found:
-                times = store.chat_times(name)
-                after = datetime.fromisoformat(times[-1][0][:10]) + timedelta(days=1) if times else None
-                stretch = f" --from {times[0][0][:10]} --to {after:%Y-%m-%d}" if after else ""
                 raise OptionError(f"No session found in {name}: the chat has no burst of posts big enough. "
-                                  f"Rank its posts over a stretch of time instead: `chatrecap leaders "
-                                  f"--chat {name}{stretch}`.")
+                                  f"Rank its posts over a stretch of time instead: "
+                                  f"`{_whole_stretch(store, name)}`.")
             inputs = series_inputs(store, name, found, hosts)
             scope = f"{name}, {_count(len(found), 'session')}"
+            held, total = len(inputs[0].posts), store.chat_post_count(name)
+            if held < total / 2:  # (a challenge over weeks, a hashtag of a conference: no live hours)
+                err.print(f"note: the sessions hold {held:,} of the chat's {total:,} posts; to rank them "
+                          f"all, run `{_whole_stretch(store, name)}`.")
         else:
             found = _sessions(store, name, DEFAULT_GAP_MINUTES, DEFAULT_MIN_POSTS, start, end)
             chosen = pick_session(found, session)
