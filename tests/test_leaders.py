@@ -46,6 +46,9 @@ def test_the_self_promoter_is_flagged_and_sinks(example_db, monkeypatch, capsys)
     greg = next(r for r in rows if r["handle"] == TRUTH["self_promoter"])
     assert greg["self_promotion"] >= 0.8
     assert greg["score"] < 0
+    # Subtracted shrunk toward none by two quiet posts: his n of n count as n of n + 2.
+    n = len(greg["evidence_by"]["promotion"])
+    assert greg["self_promotion"] == 1.0 and greg["components"]["promotion"] == round(-0.5 * n / (n + 2), 4)
     assert rows.index(greg) > len(rows) // 2
 
 

@@ -81,6 +81,10 @@ class Leader:
     company: dict[str, Any] | None = None  # an organisation's standing through its people
 
 
+#: Posts of no promotion every account is taken to have besides its own, in the score: a
+#: quiet account's one link to its blog is not the verdict 23 of a busy account's are.
+QUIET_POSTS = 2
+
 #: Votes that count as full marks even when nobody got that many: one shout-out in a
 #: chat where nobody else was named is a vote, not the community's verdict.
 FULL_VOTES = 5
@@ -149,10 +153,12 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
     leaders = []
     for a in accounts:
         share = promotion[a].share if a in promotion else 0.0
+        # (shrunk toward none for a quiet account: 1 post of 1 linking to one's blog is no verdict)
+        selling = promotion[a].promotional / (promotion[a].posts + QUIET_POSTS) if a in promotion else 0.0
         parts = {"recognition": weights.recognition * rec[a],
                  "nominations": weights.nominations * nom[a],
                  "early": weights.early * early[a],
-                 "promotion": -weights.promotion * share}
+                 "promotion": -weights.promotion * selling}
         guess = kinds.get(a) or (classify_name(names[a], a in groups) if a in names else
                                  KindGuess("unknown", 0.0, ()))
         handle = None if a in names else (
