@@ -226,6 +226,21 @@ def test_headline_reads_like_a_headline() -> None:
                     "newschat").startswith("NewsChat is a great way")
 
 
+def test_headlines_of_pstweetchat_2021_read_as_written() -> None:
+    """An ellipsis goes on, an exclamation is no label, a path keeps its backslash, and the
+    chat's tag opening a post is a prefix unless it is the subject."""
+    chat = "pstweetchat"
+    assert headline(["@MikeKanakos @JeffHicks Not... that I can recall. Generally, I'm not touching anything "
+                     "prod directly from my workstation. #PSTweetChat"], {"recall": 1.0}, chat) == (
+        "Not... that I can recall")
+    assert headline(["@pehjrpcb Nice! Don't forget to add the #PSTweetChat tag."], {"tag": 1.0, "nice": 1.0},
+                    chat) == "Don't forget to add the PSTweetChat tag"
+    assert headline(["I keep a sample\\example folder for demos #PSTweetChat"], {"sample": 1.0},
+                    chat) == "I keep a sample\\example folder for demos"
+    assert headline(["#PSTweetchat trying to reduce scripts to one module"], {"scripts": 1.0},
+                    chat) == "Trying to reduce scripts to one module"
+
+
 def test_a_headline_does_not_end_on_a_list_marker_or_what_joined_it():
     from chatrecap.analysis.takeaways import _fit
 

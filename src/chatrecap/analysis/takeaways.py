@@ -135,6 +135,8 @@ _OPENER = re.compile(r"^(?:(?:but|and|so|also|plus|or|then)\s+|(?:yes|no|yeah|ye
                      re.IGNORECASE)
 _QUOTES = re.compile(r"[\x22\u201c\u201d\u2018()]|(?<!\w)'|'(?!\w)")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+# The chat's tag opening a post as its subject ("#NewsChat is a great way..."), not a prefix.
+_TAG_AS_SUBJECT = r"(?=\s+(?:is|was|has|had|will|rocks|returns|starts|turns|keeps|makes)\b)"
 _CLAUSE = re.compile(r"\s*(?:[;:=(){}\[\]]|,\s|\s[-–—]\s|—|–|\s&\s|\s\+\s)\s*")
 _CUT = frozenset("and but or because so when while which that with for on in by if since than as where "
                  "who whose like".split())
@@ -150,13 +152,16 @@ def _clean(text: str, chat: str) -> str:
         # (the chat's own tag before a label goes; one that is the sentence's subject stays)
         text = re.sub(rf"^\s*#{re.escape(chat)}\b[\s:,\-–—]*(?=(?:\.?@\w+[,:]?\s*)*[AQ]\s?\d)", "", text,
                       flags=re.IGNORECASE)
+        # (a tag that opens the post and is no subject of it is a prefix: "#PSTweetChat trying to...")
+        text = re.sub(rf"^\s*#{re.escape(chat)}\b(?!{_TAG_AS_SUBJECT})[\s:,\-–—]*", "", text,
+                      flags=re.IGNORECASE)
         text = re.sub(rf"#({re.escape(chat)})\b", r"\1", text, flags=re.IGNORECASE)
     if _LABELLED.match(text):  # (and what joined a second label: "A1 & 3D printing")
         text = re.sub(r"^[&/+,]\s*", "", _LABELLED.sub("", text, count=1))
     else:
         text = _HANDLES.sub("", text)
     text = "".join(ch for ch in re.sub(r"[#@](\w)", r"\1", text)
-                   if ch.isalnum() or ch.isspace() or ch in ".,;:!?'’\"-–—()=&+%/$")
+                   if ch.isalnum() or ch.isspace() or ch in ".,;:!?'’\"-–—()=&+%/$\\")
     return re.sub(r"[ \t]+", " ", text).strip()
 
 
@@ -186,10 +191,13 @@ def headline(texts: Sequence[str], weights: dict[str, float], chat: str = "",
         for i, sentence in enumerate(sentences):
             clauses = [c for c in _CLAUSE.split(sentence) if c.strip()]
             spans += [(c, i == 0 and j == 0) for j, c in enumerate(clauses)] if len(clauses) > 1 else []
-            if len(sentence.split()) < 3 and i + 1 < len(sentences):
-                spans.append((f"{sentence.rstrip('.!?')}: {sentences[i + 1]}", i == 0))
+            # A short sentence leads into the next ("Tip: ..."), but not an exclamation ("Nice!"),
+            # and one that trails off goes on as written ("Not... that I can recall").
+            if len(sentence.split()) < 3 and i + 1 < len(sentences) and not sentence.endswith(("!", "?")):
+                lead = f"{sentence} " if sentence.endswith("..") else f"{sentence.rstrip('.')}: "
+                spans.append((lead + sentences[i + 1], i == 0))
         for span, first in spans:
-            span = _OPENER.sub("", span.strip(" ,;:-–—'\"()"))  # then quotes and brackets, not apostrophes
+            span = _OPENER.sub("", span.strip(" ,;:-–—'\"()\\"))  # then quotes and brackets, not apostrophes
             words, fit = _fit(_QUOTES.sub("", span).split())
             content = {stem(t) for t in tokens(" ".join(words), (chat,))} - skip
             gain = math.fsum(weights.get(t, 0.0) for t in content) / max(len(content), 1) ** 0.5
