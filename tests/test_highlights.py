@@ -113,6 +113,18 @@ def test_selection_rules() -> None:
     assert picked == pick_highlights(corpus, structure, endorsements(corpus, structure))
 
 
+def test_a_bots_posts_are_no_highlight() -> None:
+    """A Slack channel's GitHub bot posts commit messages that read like long answers."""
+    chat, _ = garden_session()
+    bot = chat.post("github", "[gardenchat:main] 3 new commits pushed: seed planner, slug tracker and "
+                              "watering schedule reminders for raised beds", likes=50)
+    corpus, structure = chat.build()
+    corpus.authors["x:github"].is_bot = True
+    assert bot not in {h.post_id for h in pick_highlights(corpus, structure, endorsements(corpus, structure))}
+    corpus.authors["x:github"].is_bot = False  # (a person's post the same would be one)
+    assert bot in {h.post_id for h in pick_highlights(corpus, structure, endorsements(corpus, structure))}
+
+
 def test_reasons_name_what_happened() -> None:
     chat, ids = garden_session()
     corpus, structure = chat.build()

@@ -60,7 +60,8 @@ def pick_highlights(corpus: Corpus, structure: Structure, endorsement: dict[str,
     posts: list[ChatPost] = []
     toks: list[list[str]] = []
     for post in corpus.posts:
-        if post.is_repost or is_logistics(post, structure, prompt_ids):
+        if (post.is_repost or not corpus.takes_part(post.author_id, structure.hosts)  # (a bot's commit log)
+                or is_logistics(post, structure, prompt_ids)):
             continue
         words = tokens(post.text, drop)
         if len(words) >= MIN_TOKENS:
