@@ -135,6 +135,11 @@ def test_a_slack_channel_without_hashtags_is_recapped(tmp_path, monkeypatch, dat
     # (the GitHub integration wrote most of it: bots are no participants)
     assert recap["stats"]["posts"] == 27 and recap["stats"]["participants"] == 1
     assert all(p.startswith("slack:") for p in recap["posts"])
+    # Slack knows no followers: the reach is unknown, not "~0", and the bot's commits no highlight.
+    assert recap["stats"]["reach_estimate"]["value"] is None
+    assert "Estimated reach" not in (tmp_path / "r" / "recap.html").read_text()
+    bots = {p for p, post in recap["posts"].items() if post["handle"] == "github"}
+    assert bots and not bots & {h["post_id"] for h in recap["highlights"]}
 
 
 def test_the_leaders_section_worked_out_by_a_forked_process_is_the_same(demo_dir, tmp_path):

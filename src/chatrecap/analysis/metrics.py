@@ -84,8 +84,8 @@ def session_stats(corpus: Corpus, structure: Structure, hashtag: str | None,
             {"handle": corpus.authors[a].handle, "name": corpus.authors[a].name, "posts": n}
             for a, n in sorted(contributors.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP]],
         "most_engaged": [{"post_id": p.id, "engagement": p.engagement} for p in engaged],
-        "reach_estimate": {
-            "value": sum(f for f in followers if f),
+        "reach_estimate": {  # (unknown, not 0, when no profile says: Slack and Discord have none)
+            "value": sum(f for f in followers if f) if any(f is not None for f in followers) else None,
             "label": "Estimated reach",
             "method": REACH_METHOD,
             "known_for": sum(1 for f in followers if f is not None),
