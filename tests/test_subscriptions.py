@@ -185,6 +185,12 @@ def test_a_box_token_is_taken_once(blog):
     again = blog.client.post("/subscribe", data={**fields, "address": "bob@example.org"})
     assert again.status_code == 403 and "sent already" in again.text
     assert blog.store.query("SELECT email FROM subscribers") == [("ann@example.org",)]
+    # A refused request spends nothing: sent again mended, the same form is taken.
+    token = box_token(blog.client.get("/").text)
+    assert blog.client.post("/subscribe", data={**fields, "subscribe_token": token,
+                                                "address": "not an address"}).status_code == 400
+    assert blog.client.post("/subscribe", data={**fields, "subscribe_token": token,
+                                                "address": "cy@example.org"}).status_code == 200
 
 
 # --- double opt-in and the consent record -----------------------------------------------

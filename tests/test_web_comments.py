@@ -457,6 +457,19 @@ def test_a_form_is_taken_once_so_a_script_cannot_send_one_token_again_and_again(
     assert site.send("A new form works.").status_code == 200  # (each page view makes its own)
 
 
+def test_a_form_refused_for_a_field_to_mend_can_be_sent_again(tmp_path, blog_db):
+    """Back in the browser after "give your address", the same form (its token) is mended and
+    sent: refused comments spend nothing, and neither do those a limit stops."""
+    shutil.copy(blog_db, tmp_path / "w.db")
+    site = Site(tmp_path / "w.db", comments_per_ip_per_hour=1)
+    token = site.token()
+    assert site.send("No address yet.", email="", token=token).status_code == 400
+    assert site.send("Mended.", token=token).status_code == 200
+    assert site.send("Mended.", token=token).status_code == 403  # (taken now)
+    assert site.send("Over the limit.").status_code == 429
+    assert site.store.query("SELECT COUNT(*) FROM spent_tokens")[0][0] == 1
+
+
 def test_a_form_sent_faster_than_people_write_is_refused_and_keeps_the_text(tmp_path, blog_db):
     site = make_site(tmp_path, blog_db, min_fill_seconds=3)
     response = site.send("Typed by a script.", token=site.token(age=0.5))

@@ -187,6 +187,13 @@ def spend_once(store: Store, token: str, lifetime: timedelta) -> bool:
     return added == 1
 
 
+def release(store: Store, token: str) -> None:
+    """Give back a token ``spend_once`` took, for a form refused without effect (a field to
+    mend, a limit reached): sent again, it is taken then."""
+    store.execute("DELETE FROM spent_tokens WHERE token = ?", (token,))
+    store.commit()
+
+
 def clear_rate(store: Store, bucket: str) -> None:
     store.execute("DELETE FROM rate_events WHERE bucket = ?", (bucket,))
     store.commit()

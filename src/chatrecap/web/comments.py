@@ -21,7 +21,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from chatrecap.blog import comments as lib
-from chatrecap.blog.auth import LoginSession, spend_once
+from chatrecap.blog.auth import LoginSession, release, spend_once
 from chatrecap.blog.posts import BlogPost, get_post
 from chatrecap.render import _common as c
 from chatrecap.store import Store, parse_id
@@ -94,17 +94,19 @@ def _public_post(store: Store, slug: str) -> BlogPost:
     return post
 
 
-def _form_issued_at(web: Web, store: Store, post: BlogPost, token: str | None) -> float:
-    """When the form was made; its token is spent, so the same form is taken once."""
+def _form_issued_at(web: Web, store: Store, post: BlogPost, token: str | None) -> tuple[float, str]:
+    """When the form was made, and its token, spent: the same form is taken once (unless
+    the comment is refused: then it is given back, to send the form again mended)."""
     value = web.signer.unsign(lib.FORM_PURPOSE, token, FORM_MAX_AGE)
     if (not isinstance(value, list) or len(value) != 3 or value[0] != post.id
             or not isinstance(value[1], int | float) or not isinstance(value[2], str)):
         raise HTTPException(status_code=403, detail="The comment form has expired or did not come from "
                                                     "this site: go back, reload the page and send it again.")
-    if not spend_once(store, f"{lib.FORM_PURPOSE}:{value[2]}", timedelta(seconds=FORM_MAX_AGE)):
+    spent = f"{lib.FORM_PURPOSE}:{value[2]}"
+    if not spend_once(store, spent, timedelta(seconds=FORM_MAX_AGE)):
         raise HTTPException(status_code=403, detail="This comment form was sent already (each form sends "
                                                     "one comment): reload the page to write another.")
-    return float(value[1])
+    return float(value[1]), spent
 
 
 @router.post("/posts/{slug}/comments")
@@ -112,7 +114,7 @@ async def post_comment(slug: str, request: Request, store: StoreDep) -> Response
     web = web_of(request)
     form = await request.form()
     post = _public_post(store, slug)
-    issued = _form_issued_at(web, store, post, form_text(form, "token"))
+    issued, spent = _form_issued_at(web, store, post, form_text(form, "token"))
     admin = current_admin(request, store)
     values = {"name": form_text(form, "name"), "email": form_text(form, "email"),
               "website": form_text(form, "website"), "comment": form_text(form, "comment"),
@@ -135,6 +137,7 @@ async def post_comment(slug: str, request: Request, store: StoreDep) -> Response
                           held_because=None)
     except lib.CommentError as exc:
         store.conn.rollback()
+        release(store, spent)
         return web.render(request, "comments_problem.html", status_code=exc.status, headers=NO_STORE,
                           post=post, message=str(exc),
                           form=form_html(request, web, post, parent_id, values=values, error=str(exc)))

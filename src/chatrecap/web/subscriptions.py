@@ -30,7 +30,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from chatrecap.blog import jobs
 from chatrecap.blog import subscriptions as lib
-from chatrecap.blog.auth import LoginSession, rate_limited, spend_once
+from chatrecap.blog.auth import LoginSession, rate_limited, release, spend_once
 from chatrecap.blog.mail import MAIL
 from chatrecap.store import Store
 from chatrecap.web.app import Web, web_of
@@ -110,17 +110,28 @@ async def subscribe(request: Request, store: StoreDep) -> Response:
             or not isinstance(value[1], int | float) or not isinstance(value[2], str)):
         return _box_page(request, web, 403, "The form has expired or did not come from this site: "
                                              "press the button again.", email)
-    path, issued = value[0][:200], float(value[1])
-    if not spend_once(store, f"{lib.FORM_PURPOSE}:{value[2]}", timedelta(seconds=FORM_MAX_AGE)):
+    path, issued, token = value[0][:200], float(value[1]), f"{lib.FORM_PURPOSE}:{value[2]}"
+    if not spend_once(store, token, timedelta(seconds=FORM_MAX_AGE)):
         return _box_page(request, web, 403, "This form was sent already: press the button again.",
                          email, path)
+    refused = _refused(request, store, web, form, email, path, issued)
+    if refused is not None:  # (nothing done: the same form may be sent again)
+        release(store, token)
+        return refused
+    wake(request, "mail_worker")
+    return _sent(request, web)
+
+
+def _refused(request: Request, store: Store, web: Web, form: Any, email: str, path: str,
+             issued: float) -> Response | None:
+    """The subscription asked for, or the page that says why not."""
     ip = client_ip(request)
     if rate_limited(store, f"subscribe-ip:{ip}", SUBSCRIBES_PER_IP_PER_HOUR, timedelta(hours=1)):
         return _box_page(request, web, 429, f"Too many requests from your address: at most "
                                             f"{SUBSCRIBES_PER_IP_PER_HOUR} an hour. Please try again later.",
                          email, path)
     if form_text(form, "url2").strip():  # the honeypot: answered like any request, nothing stored
-        return _sent(request, web)
+        return None
     filled = time.time() - issued
     if filled < web.settings.min_fill_seconds:
         return _box_page(request, web, 400, f"The form was sent {max(filled, 0):.0f} seconds after the page "
@@ -132,8 +143,7 @@ async def subscribe(request: Request, store: StoreDep) -> Response:
     except lib.SubscriptionError as exc:
         store.conn.rollback()
         return _box_page(request, web, exc.status, str(exc), email, path)
-    wake(request, "mail_worker")
-    return _sent(request, web)
+    return None
 
 
 def _sent(request: Request, web: Web) -> HTMLResponse:
