@@ -243,9 +243,8 @@ def html_to_text(markup: str | None) -> str:
 
 # Chat markup (Discord's Markdown, Slack's mrkdwn): the emphasis marks, spoilers, code
 # marks and headings a client shows as styling, not as text. Links are left whole.
-# A link, but not the marks or ")" right after it ("**see https://x.org/a**", "*label (url)*").
-_LINK = re.compile(r"https?://\S+?(?=[)*_~|]*(?:\s|$))")
-_HELD = re.compile("\ue002(\\d+)\ue003")  # where a link waits, set apart
+_LINK = re.compile(r"https?://\S+")
+_LINK_TAIL = ")*_~|"  # marks or a bracket right after a link are the text's: "**see https://x.org/a**"
 # Code, fenced, in double or in single backticks: shown as written, marks and all
 # (`__init__`, ``a `b` c``), while marks around it still go (**bold `code`**).
 _FENCE = re.compile(r"```(?:[\w+#.-]*\n)?(.*?)```", re.S)
@@ -302,21 +301,24 @@ def _markup(text: str, flavour: str, clean: Callable[[str], str] | None) -> str:
     keep = set_apart if "\ue000" not in text and "\ue001" not in text else unwrapped
     text = _CODE.sub(keep, _FENCE.sub(keep, text))
     # Links set apart too, so that marks around one go ("*see https://x.org/a_b*") and
-    # those inside stay (unless the text holds their place-holders: then read as text).
+    # those inside stay; the place-holder is a private-use character the text does not hold.
     links: list[str] = []
+    place = next((chr(c) for c in range(0xF000, 0xF900) if chr(c) not in text), None)
 
     def hold(m: re.Match[str]) -> str:
-        links.append(m.group(0))
-        return f"\ue002{len(links) - 1}\ue003"
+        link = m.group(0).rstrip(_LINK_TAIL)
+        links.append(link)
+        return f"{place}{len(links) - 1}{place}{m.group(0)[len(link):]}"
 
-    if "\ue002" not in text and "\ue003" not in text:
+    if place is not None:  # (None: a text of every one of them, which no chat writes)
         text = _LINK.sub(hold, text)
     for pattern in _DISCORD_MARKS if flavour == "discord" else _SLACK_MARKS:
         text = pattern.sub(r"\1", text)
     if flavour == "discord":
         text = _DISCORD_HEADING.sub("", text)
     if links:
-        text = _HELD.sub(lambda m: links[int(m.group(1))], text)
+        pieces = text.split(place)  # (text, link number, text, ...)
+        text = "".join(links[int(p)] if k % 2 else p for k, p in enumerate(pieces))
     if clean is not None:
         text = clean(text)
         code = [_clean_code(piece) for piece in code]
