@@ -327,3 +327,23 @@ def test_a_link_the_app_shows_cut_short_is_written_whole(tmp_path: Path) -> None
                          "(https://ex.example/a), example.org")
     assert post.text_original == text
     assert len(post.urls) == 4
+
+
+def test_a_link_facet_that_does_not_hold_whole_words_leaves_the_text_as_written(tmp_path: Path) -> None:
+    """Words that begin the address are a label ("the docs"), and a facet counted in
+    characters (after an emoji) or cutting a character is read as no facet for the text."""
+    def post(text: str, start: int, end: int, uri: str) -> Post:
+        record = {"uri": f"at://{ALICE}/app.bsky.feed.post/3kfacet000001",
+                  "value": {"$type": "app.bsky.feed.post", "createdAt": "2024-11-02T20:00:00Z", "text": text,
+                            "facets": [{"index": {"byteStart": start, "byteEnd": end},
+                                        "features": [{"$type": "app.bsky.richtext.facet#link", "uri": uri}]}]}}
+        path = tmp_path / "facet.json"
+        path.write_text(json.dumps(record))
+        return read(path)[0][0]
+
+    docs = "See the docs"
+    assert post(docs, 8, 12, "https://docs.python.org/3/").text == "See the docs (https://docs.python.org/3/)"
+    emoji = "🔥 example.org/paper is out"
+    by_characters = post(emoji, 2, 19, "https://example.org/paper")  # (the bytes are 5 to 22)
+    assert by_characters.text == emoji and by_characters.urls == ["https://example.org/paper"]
+    assert post("café https://x.org", 4, 18, "https://x.org").text == "café https://x.org"

@@ -231,7 +231,7 @@ def _post(view: dict[str, Any], ctx: _Context, line: int, referenced: bool = Fal
                             else ctx.handles.get(value, value))
         elif kind == "hashtag":
             hashtags.append(value.lstrip("#"))
-    text = clean_text(_with_links(data, links) if links else raw_text)
+    text = clean_text((_with_links(data, links) if links else None) or raw_text)
     faceted = bool(hashtags)
     hashtags += [t.lstrip("#") for t in _g(record, "tags") or () if isinstance(t, str)]
     if not faceted and "#" in text:  # (no tag facet: a post from before them, early 2024)
@@ -276,24 +276,36 @@ def _post(view: dict[str, Any], ctx: _Context, line: int, referenced: bool = Fal
     return out
 
 
-def _with_links(data: bytes, links: list[tuple[int, int, str]]) -> str:
+def _with_links(data: bytes, links: list[tuple[int, int, str]]) -> str | None:
     """The text with each link's address where the app shows it cut short ("bsky.app/profile/
     bsky..."), as X's t.co links are expanded; a link under words of its own ("details
-    here") keeps them, its address after them in brackets."""
+    here") keeps them, its address after them in brackets. None, for the text as written,
+    when a facet does not hold whole words of it (a client that counted characters, not
+    bytes; a range that cuts a character)."""
     out, at = [], 0
-    for start, end, uri in sorted(links):
-        if start < at or not isinstance(uri, str) or not uri:
-            continue  # (facets that overlap: the first one's)
-        shown = data[start:end].decode("utf-8", "replace")
-        bare = shown.rstrip(".…").strip()
-        address = uri.split("://", 1)[-1].removeprefix("www.")
-        if not bare or shown in (uri, address, uri.split("://", 1)[-1]):  # (shown whole already)
-            continue
-        out += [data[at:start].decode("utf-8", "replace"),
-                uri if address.startswith(bare.removeprefix("www.")) or uri.startswith(bare)
-                else f"{shown} ({uri})"]
-        at = end
-    return "".join(out) + data[at:].decode("utf-8", "replace")
+    try:
+        for start, end, uri in sorted(links):
+            if start < at or not isinstance(uri, str) or not uri:
+                continue  # (facets that overlap: the first one's)
+            before, shown = data[at:start].decode(), data[start:end].decode()
+            after = data[end:end + 1].decode(errors="ignore")  # (checked whole below)
+            if (start and not data[start - 1:start].decode(errors="ignore").isspace()
+                    and data[start - 1:start] not in b"(\"'[<") or (after and not after.isspace()
+                                                                   and after not in ".,;:!?)]\"'>"):
+                return None  # (not whole words: the range is off)
+            out.append(before)
+            bare = shown.rstrip(".…").strip()
+            address = uri.split("://", 1)[-1].removeprefix("www.")
+            if not bare or shown in (uri, address, uri.split("://", 1)[-1]):
+                out.append(shown)  # (shown whole already)
+            elif shown != bare and "." in bare and address.startswith(bare.removeprefix("www.")):
+                out.append(uri)  # cut short by the app: "bsky.app/profile/bsky..."
+            else:
+                out.append(f"{shown} ({uri})")  # words of its own
+            at = end
+        return "".join(out) + data[at:].decode()
+    except UnicodeDecodeError:
+        return None
 
 
 def _feed_item(item: dict[str, Any], ctx: _Context, line: int) -> list[Post]:
