@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import signal
@@ -564,6 +565,25 @@ def test_a_json_document_cut_inside_a_character_is_cut_short_too(tmp_path, fixtu
     assert result.exit_code == 0, result.output
     assert "the file ends inside this record" in result.stderr and "not valid utf-8" not in result.stderr
     assert stats(tmp_path / "w.db")["chats"]["c"]["posts"] > 0
+
+
+def test_a_utf16_document_cut_inside_a_character_is_not_read_as_utf8(tmp_path, fixtures):
+    """(Only UTF-8 is read up to a cut character: a UTF-16 file so cut is an error naming it.)"""
+    text = (fixtures / "discord" / "community-hour.json").read_text(encoding="utf-8")
+    at = next(k for k in range(len(text) // 2, len(text)) if ord(text[k]) > 0xFFFF)  # (a surrogate pair)
+    cut = tmp_path / "cut.json"
+    cut.write_bytes(codecs.BOM_UTF16_LE + text[:at + 1].encode("utf-16-le")[:-2])  # (half the pair)
+    result = cli(tmp_path / "w.db", "import", str(cut), "--format", "discord")
+    assert result.exit_code == 2 and "utf-16" in result.stderr.lower()
+
+
+def test_one_authors_rows_in_a_batch_keep_the_first_kind_as_the_store_does():
+    from chatrecap.store import merged_author_row
+
+    first = ("x:1", "x", "1", "ann", "ann", "Ann", None, 10, *[None] * 7, "organization")
+    later = ("x:1", "x", "1", "ann", "ann", None, "Bio", 12, *[None] * 7, "person")
+    merged = merged_author_row(later, "2024-01-02", first, "2024-01-01")
+    assert merged[5:8] == ("Ann", "Bio", 12) and merged[-1] == "organization"
 
 
 def test_a_cut_that_takes_no_record_or_falls_inside_the_only_one(tmp_path, data):

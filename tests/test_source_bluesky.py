@@ -335,8 +335,8 @@ def test_a_link_facet_that_does_not_hold_whole_words_leaves_the_text_as_written(
     def post(text: str, start: int, end: int, uri: str) -> Post:
         record = {"uri": f"at://{ALICE}/app.bsky.feed.post/3kfacet000001",
                   "value": {"$type": "app.bsky.feed.post", "createdAt": "2024-11-02T20:00:00Z", "text": text,
-                            "facets": [{"index": {"byteStart": start, "byteEnd": end},
-                                        "features": [{"$type": "app.bsky.richtext.facet#link", "uri": uri}]}]}}
+                            "facets": [{"index": {"byteStart": start, "byteEnd": end}, "features": [
+                                {"$type": "app.bsky.richtext.facet#link", "uri": uri}]}]}}
         path = tmp_path / "facet.json"
         path.write_text(json.dumps(record))
         return read(path)[0][0]

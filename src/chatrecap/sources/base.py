@@ -443,7 +443,8 @@ def read_document(path: Path) -> str:
         with open_text(path) as fh:
             return fh.read()
     except UnicodeDecodeError as exc:
-        text = _cut_in_a_character(path) if exc.reason == "unexpected end of data" else None
+        text = (_cut_in_a_character(path) if exc.reason == "unexpected end of data"
+                and exc.encoding.replace("_", "-").lower() in ("utf-8", "utf8") else None)
         if text is None:
             raise InputError(
                 f"{path}: byte {exc.start} is not valid {exc.encoding}; save the file as UTF-8."

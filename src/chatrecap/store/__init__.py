@@ -223,13 +223,17 @@ def merged_author_row(new: tuple[Any, ...], new_seen: str, old: tuple[Any, ...],
                       old_seen: str) -> tuple[Any, ...]:
     """Two rows of one author in one batch, merged as the store's upsert merges them
     (``_newer_wins``): the newer sighting's values, each it lacks kept from the other (a
-    Slack file upload names its author by id alone); on a tie the known, then the greater."""
+    Slack file upload names its author by id alone); on a tie the known, then the greater.
+    The kind (last) is the first one known, as the store keeps it."""
+    kind = old[-1] if old[-1] is not None else new[-1]
     if new_seen < old_seen:
         new, old = old, new
     if new_seen != old_seen:
-        return tuple(o if n is None else n for n, o in zip(new, old, strict=True))
-    return tuple(o if n is None else n if o is None or n == o else max(n, o)
-                 for n, o in zip(new, old, strict=True))
+        merged = tuple(o if n is None else n for n, o in zip(new, old, strict=True))
+    else:
+        merged = tuple(o if n is None else n if o is None or n == o else max(n, o)
+                       for n, o in zip(new, old, strict=True))
+    return (*merged[:-1], kind)
 
 
 def post_row(post: Post, observed: str, author_id: str | None = None) -> tuple[Any, ...]:
