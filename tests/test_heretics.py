@@ -151,6 +151,25 @@ def test_the_first_to_bring_a_hashtag_or_a_link():
     assert not [a for a in stricter if a.kind in ("hashtag", "link")]
 
 
+def test_a_link_brought_early_in_a_session_is_credited():
+    """A link is something brought, whenever: only tags must have been absent a while."""
+    s = Series()
+    s.post("host", "Q1: What do you grow in clay?", 0)
+    for k in range(4):
+        s.post(f"u{k}", f"Answer {k}: beans and brassicas", k + 1)
+    s.post("ann", "This guide on clay beds is great", 5, urls=("https://soil.example/clay",))
+    for k, h in enumerate(["cat", "dan", "eve"]):
+        s.post(h, f"Read it {k}", 20 + k, urls=("https://soil.example/clay",))
+    for k in range(30):
+        s.post(f"v{k}", f"More answers {k}: squash", 30 + k)
+    assert [a.account_id for a in early_adopters(s.corpus()) if a.kind == "link"] == ["x:ann"]
+
+
+def test_a_question_ending_in_a_link_asks():
+    assert heretics._asks("Has anyone tried https://beds.example/guide?")
+    assert not heretics._asks("This link will help: https://x.io/?q=1")
+
+
 def test_no_credit_for_a_tag_a_question_asks_about_or_a_quoted_tweet_holds():
     s = Series()
     for k in range(40):

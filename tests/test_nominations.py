@@ -113,6 +113,11 @@ def test_follow_friday_variants_follow_and_worth_following() -> None:
                post(4, "eve", "Thanks to @bob, the room is booked")) == [
         ("ann", "pshnuts", "go follow"), ("cy", "Wired_Pulse", "go follow"), ("cy", "matrix128", "go follow"),
         ("dan", "JeffHicks", "thanks for teaching")]
+    assert run(post(1, "ann", "I recommend staying away from @spammer"),
+               post(2, "cy", "I would not recommend anything from @acme"),
+               post(3, "dan", "I'd recommend a break from @twitter"),
+               post(4, "eve", "Thanks to @bob we learned the venue is closed"),
+               post(5, "fay", "Thanks to @bob, I learned nothing")) == []
 
 
 def test_a_reply_prefix_holds_everyone_the_parent_mentions() -> None:

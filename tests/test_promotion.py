@@ -133,7 +133,8 @@ def test_pitches_sell(text):
     "About to join my first ever chat, any tips?",
     # (#PSTweetChat: code is no promo code, and a quoted tweet's pitch is its author's)
     "I use code from the PowerShell Gallery in most scripts",
-    "Worth a look RT @ThomasMaurer: Check out my new Azure course"])
+    "Worth a look RT @ThomasMaurer: Check out my new Azure course",
+    "Does anyone have a promo code for the summit?", "The discount code didn't work for me"])
 def test_talking_about_pitches_or_ones_job_is_not_promotion(text):
     chat = Chat()
     chat.post("someone", text)

@@ -595,12 +595,15 @@ def _leader_rows(leaders: list, kind: str | None) -> list[dict]:
 
 
 def _whole_stretch(store: Store, chat: str) -> str:
-    """The command that ranks a chat's posts from its first day to its last."""
+    """The command that ranks a chat's posts from its first day to its last, as a shell
+    takes it ("#PSTweetChat" quoted: a shell reads "#" as a comment)."""
+    import shlex
+
     times = store.chat_times(chat)
     if not times:
-        return f"chatrecap leaders --chat {chat} --from ... --to ..."
+        return f"chatrecap leaders --chat {shlex.quote(chat)} --from ... --to ..."
     after = datetime.fromisoformat(times[-1][0][:10]) + timedelta(days=1)
-    return f"chatrecap leaders --chat {chat} --from {times[0][0][:10]} --to {after:%Y-%m-%d}"
+    return f"chatrecap leaders --chat {shlex.quote(chat)} --from {times[0][0][:10]} --to {after:%Y-%m-%d}"
 
 
 @app.command()

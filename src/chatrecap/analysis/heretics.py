@@ -52,8 +52,11 @@ _LINK = re.compile(r"https?://\S+")
 
 
 def _asks(text: str) -> bool:
-    """Whether a post asks something (a "?" inside a link asks nothing)."""
-    return _QUESTION.search(_LINK.sub(" ", text) if "?" in text else text) is not None
+    """Whether a post asks something (a "?" inside a link asks nothing; one ending it does:
+    "Has anyone tried https://beds.example/guide?")."""
+    if "?" in text:
+        text = _LINK.sub(lambda m: " ?" if m.group(0).endswith("?") else " ", text)
+    return _QUESTION.search(text) is not None
 
 
 @dataclass(slots=True)
@@ -263,8 +266,9 @@ def _quoted_only(item: str, post: ChatPost) -> bool:
 
 def _firsts(posts: list[ChatPost], secs: np.ndarray, kind: str, need: int, lag: float,
             chat_tag: str, outside: frozenset[int]) -> list[Adoption]:
-    """Who first brought each link or hashtag that ``need`` others used later: not one in use
-    from the start (``_novel``), nor one a question asks about or a quoted tweet holds."""
+    """Who first brought each link or hashtag that ``need`` others used later: not a tag in
+    use from the start (``_novel``: a link is something brought, a tag may be everyone's), nor
+    one a question asks about or a quoted tweet holds."""
     uses: dict[str, list[int]] = defaultdict(list)
     shown: dict[str, str] = {}
     keys: dict[str, str] = {}  # each spelling parsed once: the popular links come back a lot
@@ -285,7 +289,7 @@ def _firsts(posts: list[ChatPost], secs: np.ndarray, kind: str, need: int, lag: 
                 shown.setdefault(key, key if kind == "link" else "#" + raw.lstrip("#"))
     later = {key: [k for k in ks[1:] if posts[k].author_id != posts[ks[0]].author_id
                    and secs[k] - secs[ks[0]] >= lag] for key, ks in uses.items()
-             if len(ks) > need and _novel(len(ks), ks[0], len(posts))
+             if len(ks) > need and (kind == "link" or _novel(len(ks), ks[0], len(posts)))
              and not _asks(posts[ks[0]].text)}
     return [a for key, ks in later.items()
             if (a := _adoption(posts, secs, uses[key][0], ks, kind, shown[key], need, outside))]

@@ -208,8 +208,10 @@ def _from_the_posts(corpus: Corpus, accounts: set[str]) -> tuple[dict[str, float
     first) and the self-promotion of ``accounts``."""
     adoptions = early_adopters(corpus)
     firsts: dict[str, list[str]] = {}
-    for adoption in adoptions:
-        firsts.setdefault(adoption.account_id, []).append(adoption.post_id)
+    for adoption in adoptions:  # (a post that brought a link and a tag is shown once)
+        posts = firsts.setdefault(adoption.account_id, [])
+        if adoption.post_id not in posts:
+            posts.append(adoption.post_id)
     return early_adopter_credit(adoptions), firsts, self_promotion(corpus, accounts)
 
 

@@ -67,11 +67,13 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [(cue, re.compile(pattern, re.IGNOREC
                      r"\s*from\s+"),
     ("go follow", r"\b(?:go|must|should|please)\s+follow\s+|(?:^|(?<=[.!?:]\s))follow\s+(?=@)"
                   r"|\b(?:should|must)\s+(?:all\s+)?be\s+following\s+"  # ("You should be following @x")
-                  r"|\brecommend(?:ing)?\s+(?:following\s+|(?:the\s+)?(?:\w+\s+){1,2}?(?:by|from)\s+(?=@))?"),
+                  # ("I highly recommend the sessions by @x"; not "would not recommend anything from")
+                  r"|(?<!\bnot\s)(?<!n't\s)(?<!never\s)\brecommend(?:ing)?\s+"
+                  r"(?:following\s+|(?:the\s+)?(?:\w+\s+){1,2}?by\s+(?=@))?"),
     ("thanks for teaching", r"\b(?:big|huge|special|many)\s+thanks\s+to\s+(?=[^.!?]{0,60}\bfor\s+(?:teaching|"
                             r"mentoring|explaining|showing\s+me))"
                             # ("Thanks to @JeffHicks, I learned ...")
-                            r"|\bthanks\s+to\s+(?=(?:@\w+[\s,&]*(?:and\s+)?)+(?:I|we)\s+(?:learned|learnt|now\s+know))"),
+                            r"|\bthanks\s+to\s+(?=(?:@\w+\s*(?:,|&|and)?\s*)+?,\s*I\s+(?:learned|learnt)\b(?!\s+nothing))"),
 )]
 # A string every match of each cue holds: in the lower-cased text, or as written if it has
 # capitals ("HT" is a hat tip in capitals only).

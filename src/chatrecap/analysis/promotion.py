@@ -31,8 +31,9 @@ _PITCH = re.compile(
     r"|\b(?:my|our)\s+(?:[\w-]+\s+){0,3}?(?:webinar|course|masterclass|e-?book|book|workshop|template|"
     r"newsletter|podcast|bootcamp|cohort|program(?:me)?)s?\b"
     r"|\bdownload (?:our|my|the free)\b|\bregister (?:now|here|today)\b|\blimited (?:time|spots|seats)\b"
-    r"|\d+\s?% off\b|\b(?:promo|discount|coupon) code\b|\bcheck out (?:my|our)\b"
-    r"|\buse (?:my |the )?code:?\s+(?-i:[A-Z0-9][A-Z0-9_-]{2,})\b"  # ("use code SAVE20", not "use code from")
+    r"|\d+\s?% off\b|\bcheck out (?:my|our)\b"
+    # A code given ("use code SAVE20", "promo code SPRING"), not one asked for or spoken of.
+    r"|\b(?:use (?:my |the )?|promo |discount |coupon )code:?\s+(?-i:[A-Z0-9][A-Z0-9_-]{2,})\b"
     r"|\bour (?:new )?(?:product|platform|tool|app|software|solution)s?\b|\bhours only\b"
     r"|\bfree (?:webinar|trial|template|guide|e-?book|course|masterclass|audit|consultation|demo)\b",
     re.IGNORECASE)
