@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from chatrecap.analysis.corpus import ChatPost, Corpus
+from chatrecap.analysis.corpus import ChatPost, Corpus, own_words
 from chatrecap.analysis.textvec import Folded, Vectors, cosine, stem, tokens
 from chatrecap.recap.model import ADDRESSING, FOLLOW_UP, LABEL, QUOTE, REPLY, SIMILARITY, WINDOW
 
@@ -247,8 +247,9 @@ def analyse(corpus: Corpus, hosts: Sequence[str] = (), hashtag: str | None = Non
     hosts_set = set(host_ids)
     posts = [p for p in corpus.posts if not p.is_repost]
     chatter = {p.id for p in posts if is_chatter(p.text)}
-    parents = _parents(corpus, posts, chatter)
-    follow_ups = _follow_ups(posts, parents, chatter, [hashtag] if hashtag else [])
+    drop = [hashtag] if hashtag else []
+    parents = _parents(corpus, posts, chatter, drop, hosts_set)
+    follow_ups = _follow_ups(posts, parents, chatter, drop)
     parents.update(follow_ups)
     prompts = _prompts(posts, hosts_set, parents, chatter, follow_ups)
     links = _file_answers(corpus, posts, prompts, parents, chatter, hashtag)
@@ -260,20 +261,22 @@ def analyse(corpus: Corpus, hosts: Sequence[str] = (), hashtag: str | None = Non
 _Candidate = tuple[ChatPost, frozenset[str], bool]
 
 
-def _parents(corpus: Corpus, posts: list[ChatPost], chatter: set[str]) -> dict[str, str]:
+def _parents(corpus: Corpus, posts: list[ChatPost], chatter: set[str], drop: list[str],
+             hosts: set[str]) -> dict[str, str]:
     """The post each post replies to: its reply id when that post is known, else a recent
     post by an account it addresses. A reply addresses its parent's author and whoever
     the parent addressed, so a candidate whose author and addressees are exactly this
     post's addressees is preferred; greetings and logistics are passed over if possible."""
     parents: dict[str, str] = {}
     recent: dict[str, list[_Candidate]] = {}  # handle -> their posts so far, oldest first
+    said = _Said(drop, hosts)
     for post in posts:
         handles = addressed(post.text)
         parent = corpus.get(post.reply_to_id)
         if parent is not None:
             parents[post.id] = parent.id
         elif post.reply_to_id is None and handles:
-            found = _addressed_parent(post, handles, recent)
+            found = _addressed_parent(post, handles, recent, said)
             if found is not None:
                 parents[post.id] = found.id
         me = post.handle.lower()
@@ -317,8 +320,49 @@ def _follow_ups(posts: list[ChatPost], parents: dict[str, str], chatter: set[str
     return heads
 
 
+# A question that invites anything ("What have you been up to?", "So what has everyone been
+# working on?"): its answers share no word with it, nor with the host's posts after it.
+_OPEN_QUESTION = re.compile(
+    r"\bwhat(?:'s| is| are| have| has)?\s+(?:\w+\s+){0,3}?(?:you|everyone|everybody|people|y'?all|folks)\s+"
+    r"(?:\w+\s+){0,2}?(?:been\s+)?(?:up\s+to|working\s+on|doing|accomplish\w*|new)\b", re.IGNORECASE)
+
+
+class _Said:
+    """What a host's post says, worked out once for the replies that weigh it: its content
+    words (stemmed, the chat's tag and a quoted tweet left out) and whether it asks the room."""
+
+    def __init__(self, drop: list[str], hosts: set[str]) -> None:
+        self.drop, self.hosts = drop, hosts
+        self.words: dict[str, frozenset[str]] = {}
+        self.asks: dict[str, bool] = {}
+
+    def words_of(self, post: ChatPost) -> frozenset[str]:
+        found = self.words.get(post.id)
+        if found is None:
+            found = self.words[post.id] = frozenset(stem(w) for w in tokens(own_words(post.text), self.drop))
+        return found
+
+    def relates(self, post: ChatPost, candidate: ChatPost, to_me: bool) -> bool:
+        """Whether the reply takes up a host's post: a word of it comes back, or it asked the
+        room what people have been up to (an open agenda: "What have you been up to?", then
+        the host's own news, which an answer about one's module does not take up), or asked
+        the replier (``to_me``: it addresses them). Other posts, and a reply of no content
+        words, relate alike."""
+        if candidate.author_id not in self.hosts:
+            return True
+        words = self.words_of(post)
+        if not words or words & self.words_of(candidate):
+            return True
+        asks = self.asks.get(candidate.id)
+        if asks is None:  # (an open question to the room; or any, to whom it addresses)
+            text = _WEB_LINK.sub(" ", candidate.text)
+            asks = self.asks[candidate.id] = bool(_OPEN_QUESTION.search(text) and _is_room_question(candidate)
+                                                  or "?" in text and addressed(text))
+        return asks and (to_me or not addressed(candidate.text))
+
+
 def _addressed_parent(post: ChatPost, handles: list[str],
-                      recent: dict[str, list[_Candidate]]) -> ChatPost | None:
+                      recent: dict[str, list[_Candidate]], said: _Said) -> ChatPost | None:
     """The addressees' recent post it answers: one whose circle is the reply's and that is
     not chatter; then one written long enough before to have been read and answered in these
     words; of the first addressee; the latest."""
@@ -326,7 +370,7 @@ def _addressed_parent(post: ChatPost, handles: list[str],
     wanted = set(handles) - {me}
     written = _TYPED_ASIDE.sub("", LEADING_HANDLES.sub("", post.text))  # (links are pasted, tags added)
     typing = timedelta(seconds=len(written) / TYPING_CHARS_PER_SECOND)
-    best: tuple[tuple[int, bool, int, datetime], ChatPost] | None = None
+    best: tuple[tuple[int, bool, bool, int, datetime], ChatPost] | None = None
     for rank, handle in enumerate(handles):
         for candidate, circle, talk in reversed(recent.get(handle, ())):
             if post.created_at - candidate.created_at > ADDRESS_LOOKBACK:
@@ -335,7 +379,8 @@ def _addressed_parent(post: ChatPost, handles: list[str],
                 continue
             # (a sign-off is answered at once: the goodbyes were being written as it came)
             typed = post.created_at - candidate.created_at >= typing or _closes(candidate.text)
-            key = (int(circle - {me} == wanted) * 2 + int(talk), typed, -rank, candidate.created_at)
+            key = (int(circle - {me} == wanted) * 2 + int(talk), typed,
+                   said.relates(post, candidate, me in circle), -rank, candidate.created_at)
             if best is None or key > best[0]:
                 best = (key, candidate)
     return best[1] if best else None
