@@ -223,6 +223,23 @@ def test_answers_to_what_have_you_been_up_to_stay_with_it_past_the_hosts_own_new
     assert structure.parents["p6"] == "p5"
 
 
+def test_a_question_stands_until_the_host_asks_the_next_and_a_word_the_chat_always_uses_ties_nothing():
+    """(A review's cases: the open question must not take answers to the host's next one, nor
+    a question put to one participant their later answers; "garden" in a gardening chat is no
+    sign which post an answer takes up.)"""
+    lines = [("host", "What have you been up to lately? #GardenChat"),
+             ("ann", "@host Mulching everything #GardenChat"),
+             ("host", "@cat I saw your new beds, is that enough room for squash? #GardenChat"),
+             ("cat", "@host Plenty, they are two metres long #GardenChat"),
+             ("host", "Which pests bother you most in the garden? #GardenChat"),
+             ("bob", "@host Aphids on everything in my garden #GardenChat"),
+             ("cat", "@host Slugs, without a doubt #GardenChat"),
+             ("dan", "@host my garden is all weeds this year #GardenChat")]
+    structure = analyse(_garden(lines, [0, 2, 5, 6, 22, 25, 26, 27]), hosts=["host"], hashtag="GardenChat")
+    assert structure.parents["p1"] == "p0" and structure.parents["p3"] == "p2"
+    assert structure.parents["p5"] == structure.parents["p6"] == structure.parents["p7"] == "p4"
+
+
 def test_a_reply_answers_a_post_written_long_enough_before_to_be_read_and_answered():
     """#PSTweetChat 2020-11-06: "@JeffHicks I want to start using the Secrets Module ASAP..."
     came two seconds after his "who has Halloween candy left?" and went under it, with the

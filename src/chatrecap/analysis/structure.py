@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from chatrecap.analysis.corpus import ChatPost, Corpus, own_words
+from chatrecap.analysis.corpus import ChatPost, Corpus
 from chatrecap.analysis.textvec import Folded, Vectors, cosine, stem, tokens
 from chatrecap.recap.model import ADDRESSING, FOLLOW_UP, LABEL, QUOTE, REPLY, SIMILARITY, WINDOW
 
@@ -247,9 +247,9 @@ def analyse(corpus: Corpus, hosts: Sequence[str] = (), hashtag: str | None = Non
     hosts_set = set(host_ids)
     posts = [p for p in corpus.posts if not p.is_repost]
     chatter = {p.id for p in posts if is_chatter(p.text)}
-    drop = [hashtag] if hashtag else []
-    parents = _parents(corpus, posts, chatter, drop, hosts_set)
-    follow_ups = _follow_ups(posts, parents, chatter, drop)
+    words = _Words(posts, [hashtag] if hashtag else [])
+    parents = _parents(corpus, posts, chatter, _Said(words, hosts_set))
+    follow_ups = _follow_ups(posts, parents, chatter, words)
     parents.update(follow_ups)
     prompts = _prompts(posts, hosts_set, parents, chatter, follow_ups)
     links = _file_answers(corpus, posts, prompts, parents, chatter, hashtag)
@@ -261,15 +261,13 @@ def analyse(corpus: Corpus, hosts: Sequence[str] = (), hashtag: str | None = Non
 _Candidate = tuple[ChatPost, frozenset[str], bool]
 
 
-def _parents(corpus: Corpus, posts: list[ChatPost], chatter: set[str], drop: list[str],
-             hosts: set[str]) -> dict[str, str]:
+def _parents(corpus: Corpus, posts: list[ChatPost], chatter: set[str], said: _Said) -> dict[str, str]:
     """The post each post replies to: its reply id when that post is known, else a recent
     post by an account it addresses. A reply addresses its parent's author and whoever
     the parent addressed, so a candidate whose author and addressees are exactly this
     post's addressees is preferred; greetings and logistics are passed over if possible."""
     parents: dict[str, str] = {}
     recent: dict[str, list[_Candidate]] = {}  # handle -> their posts so far, oldest first
-    said = _Said(drop, hosts)
     for post in posts:
         handles = addressed(post.text)
         parent = corpus.get(post.reply_to_id)
@@ -281,41 +279,56 @@ def _parents(corpus: Corpus, posts: list[ChatPost], chatter: set[str], drop: lis
                 parents[post.id] = found.id
         me = post.handle.lower()
         recent.setdefault(me, []).append((post, frozenset((me, *handles)), post.id not in chatter))
+        said.seen(post)
     return parents
 
 
+class _Words:
+    """The session's words, as the filing weighs them: a post's content words (stemmed, the
+    chat's tag left out), worked out once, and whether a word is one the session seldom uses
+    (a share of its posts, counted on every post of a session of up to FOLLOW_UP_SAMPLE
+    posts, else on an even sample of that many: a share is all it asks)."""
+
+    def __init__(self, posts: list[ChatPost], drop: list[str]) -> None:
+        self.posts, self.drop = posts, drop
+        self.known: dict[str, frozenset[str]] = {}
+        self.used: Counter[str] | None = None
+        self.step = max(1, len(posts) // FOLLOW_UP_SAMPLE)
+        self.limit = max(3, FOLLOW_UP_WORD_SHARE * len(posts))  # (two posts and one more, in a small session)
+
+    def of(self, post: ChatPost) -> frozenset[str]:
+        found = self.known.get(post.id)
+        if found is None:
+            found = self.known[post.id] = frozenset(stem(w) for w in tokens(post.text, self.drop))
+        return found
+
+    def shares_rare(self, one: ChatPost, other: ChatPost) -> bool:
+        """Whether the two posts share a word the session seldom uses."""
+        shared = self.of(one) & self.of(other)
+        if not shared:
+            return False
+        if self.used is None:
+            self.used = Counter(w for p in self.posts[::self.step] for w in self.of(p))
+        return any(self.used[w] * self.step <= self.limit for w in shared)
+
+
 def _follow_ups(posts: list[ChatPost], parents: dict[str, str], chatter: set[str],
-                drop: list[str]) -> dict[str, str]:
+                words: _Words) -> dict[str, str]:
     """Posts that carry on their author's post of a moment before (a thought split over two
     or three posts, a host adding to the topic they opened), each with the first of its run.
     A word of that post comes back, one the session seldom uses (a host's run of
     announcements shares only the chat's subject); not a reply, a question, a label or
     chatter, and not after a reply or chatter: those start something of their own."""
     last: dict[str, ChatPost] = {}
-    pairs: list[tuple[ChatPost, ChatPost]] = []
+    heads: dict[str, str] = {}
     for post in posts:
         before, last[post.author_id] = last.get(post.author_id), post
         if (before is not None and post.created_at - before.created_at <= FOLLOW_UP_GAP
                 and before.id not in chatter
                 and post.id not in parents and post.reply_to_id is None and post.quote_of_id is None
                 and post.id not in chatter and not addressed(post.text) and question_label(post.text) is None
-                and answer_label(post.text) is None and not _is_room_question(post)):
-            pairs.append((before, post))
-    heads: dict[str, str] = {}
-    if not pairs:
-        return heads
-
-    def words(post: ChatPost) -> set[str]:
-        return {stem(w) for w in tokens(post.text, drop)}
-
-    # How many posts use a word, counted on every post of a session of up to
-    # FOLLOW_UP_SAMPLE posts, else on an even sample of that many (a share is all it asks).
-    step = max(1, len(posts) // FOLLOW_UP_SAMPLE)
-    used = Counter(w for p in posts[::step] for w in words(p))
-    rare = max(3, FOLLOW_UP_WORD_SHARE * len(posts))  # (the two posts and one more, in a small session)
-    for before, post in pairs:
-        if (before.id not in parents or before.id in heads) and any(
-                used[w] * step <= rare for w in words(post) & words(before)):
+                and answer_label(post.text) is None and not _is_room_question(post)
+                and (before.id not in parents or before.id in heads) and words.shares_rare(post, before)):
             heads[post.id] = heads.get(before.id, before.id)
     return heads
 
@@ -328,31 +341,32 @@ _OPEN_QUESTION = re.compile(
 
 
 class _Said:
-    """What a host's post says, worked out once for the replies that weigh it: its content
-    words (stemmed, the chat's tag and a quoted tweet left out) and whether it asks the room."""
+    """What a host's post asks, worked out once for the replies that weigh it, and when each
+    host last asked the room something (a question stands until the next one)."""
 
-    def __init__(self, drop: list[str], hosts: set[str]) -> None:
-        self.drop, self.hosts = drop, hosts
-        self.words: dict[str, frozenset[str]] = {}
+    def __init__(self, words: _Words, hosts: set[str]) -> None:
+        self.words, self.hosts = words, hosts
         self.asks: dict[str, bool] = {}
+        self.asked: dict[str, datetime] = {}  # host -> their latest question to the room so far
 
-    def words_of(self, post: ChatPost) -> frozenset[str]:
-        found = self.words.get(post.id)
-        if found is None:
-            found = self.words[post.id] = frozenset(stem(w) for w in tokens(own_words(post.text), self.drop))
-        return found
+    def seen(self, post: ChatPost) -> None:
+        """Take note of a post, in time order, once the replies before it are placed."""
+        if post.author_id in self.hosts and _is_room_question(post):
+            self.asked[post.author_id] = post.created_at
 
     def relates(self, post: ChatPost, candidate: ChatPost, to_me: bool) -> bool:
-        """Whether the reply takes up a host's post: a word of it comes back, or it asked the
-        room what people have been up to (an open agenda: "What have you been up to?", then
-        the host's own news, which an answer about one's module does not take up), or asked
-        the replier (``to_me``: it addresses them). Other posts, and a reply of no content
-        words, relate alike."""
-        if candidate.author_id not in self.hosts:
+        """Whether the reply takes up a host's post: a word of it comes back that the session
+        seldom uses; or, while the host has asked the room nothing since, it asked what people
+        have been up to (an open agenda: "What have you been up to?", then the host's own
+        news, which an answer about one's module does not take up) or asked the replier
+        (``to_me``: it addresses them). Other posts, and a reply of no content words, relate
+        alike."""
+        if candidate.author_id not in self.hosts or not self.words.of(post):
             return True
-        words = self.words_of(post)
-        if not words or words & self.words_of(candidate):
+        if self.words.shares_rare(post, candidate):
             return True
+        if self.asked.get(candidate.author_id, candidate.created_at) > candidate.created_at:
+            return False  # (asked something newer since)
         asks = self.asks.get(candidate.id)
         if asks is None:  # (an open question to the room; or any, to whom it addresses)
             text = _WEB_LINK.sub(" ", candidate.text)
