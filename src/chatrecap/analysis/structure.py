@@ -247,9 +247,8 @@ def analyse(corpus: Corpus, hosts: Sequence[str] = (), hashtag: str | None = Non
     hosts_set = set(host_ids)
     posts = [p for p in corpus.posts if not p.is_repost]
     chatter = {p.id for p in posts if is_chatter(p.text)}
-    words = _Words(posts, [hashtag] if hashtag else [])
-    parents = _parents(corpus, posts, chatter, _Said(words, hosts_set))
-    follow_ups = _follow_ups(posts, parents, chatter, words)
+    parents = _parents(corpus, posts, chatter)
+    follow_ups = _follow_ups(posts, parents, chatter, [hashtag] if hashtag else [])
     parents.update(follow_ups)
     prompts = _prompts(posts, hosts_set, parents, chatter, follow_ups)
     links = _file_answers(corpus, posts, prompts, parents, chatter, hashtag)
@@ -261,7 +260,7 @@ def analyse(corpus: Corpus, hosts: Sequence[str] = (), hashtag: str | None = Non
 _Candidate = tuple[ChatPost, frozenset[str], bool]
 
 
-def _parents(corpus: Corpus, posts: list[ChatPost], chatter: set[str], said: _Said) -> dict[str, str]:
+def _parents(corpus: Corpus, posts: list[ChatPost], chatter: set[str]) -> dict[str, str]:
     """The post each post replies to: its reply id when that post is known, else a recent
     post by an account it addresses. A reply addresses its parent's author and whoever
     the parent addressed, so a candidate whose author and addressees are exactly this
@@ -274,109 +273,52 @@ def _parents(corpus: Corpus, posts: list[ChatPost], chatter: set[str], said: _Sa
         if parent is not None:
             parents[post.id] = parent.id
         elif post.reply_to_id is None and handles:
-            found = _addressed_parent(post, handles, recent, said)
+            found = _addressed_parent(post, handles, recent)
             if found is not None:
                 parents[post.id] = found.id
         me = post.handle.lower()
         recent.setdefault(me, []).append((post, frozenset((me, *handles)), post.id not in chatter))
-        said.seen(post)
     return parents
 
 
-class _Words:
-    """The session's words, as the filing weighs them: a post's content words (stemmed, the
-    chat's tag left out), worked out once, and whether a word is one the session seldom uses
-    (a share of its posts, counted on every post of a session of up to FOLLOW_UP_SAMPLE
-    posts, else on an even sample of that many: a share is all it asks)."""
-
-    def __init__(self, posts: list[ChatPost], drop: list[str]) -> None:
-        self.posts, self.drop = posts, drop
-        self.known: dict[str, frozenset[str]] = {}
-        self.used: Counter[str] | None = None
-        self.step = max(1, len(posts) // FOLLOW_UP_SAMPLE)
-        self.limit = max(3, FOLLOW_UP_WORD_SHARE * len(posts))  # (two posts and one more, in a small session)
-
-    def of(self, post: ChatPost) -> frozenset[str]:
-        found = self.known.get(post.id)
-        if found is None:
-            found = self.known[post.id] = frozenset(stem(w) for w in tokens(post.text, self.drop))
-        return found
-
-    def shares_rare(self, one: ChatPost, other: ChatPost) -> bool:
-        """Whether the two posts share a word the session seldom uses."""
-        shared = self.of(one) & self.of(other)
-        if not shared:
-            return False
-        if self.used is None:
-            self.used = Counter(w for p in self.posts[::self.step] for w in self.of(p))
-        return any(self.used[w] * self.step <= self.limit for w in shared)
-
-
 def _follow_ups(posts: list[ChatPost], parents: dict[str, str], chatter: set[str],
-                words: _Words) -> dict[str, str]:
+                drop: list[str]) -> dict[str, str]:
     """Posts that carry on their author's post of a moment before (a thought split over two
     or three posts, a host adding to the topic they opened), each with the first of its run.
     A word of that post comes back, one the session seldom uses (a host's run of
     announcements shares only the chat's subject); not a reply, a question, a label or
     chatter, and not after a reply or chatter: those start something of their own."""
     last: dict[str, ChatPost] = {}
-    heads: dict[str, str] = {}
+    pairs: list[tuple[ChatPost, ChatPost]] = []
     for post in posts:
         before, last[post.author_id] = last.get(post.author_id), post
         if (before is not None and post.created_at - before.created_at <= FOLLOW_UP_GAP
                 and before.id not in chatter
                 and post.id not in parents and post.reply_to_id is None and post.quote_of_id is None
                 and post.id not in chatter and not addressed(post.text) and question_label(post.text) is None
-                and answer_label(post.text) is None and not _is_room_question(post)
-                and (before.id not in parents or before.id in heads) and words.shares_rare(post, before)):
+                and answer_label(post.text) is None and not _is_room_question(post)):
+            pairs.append((before, post))
+    heads: dict[str, str] = {}
+    if not pairs:
+        return heads
+
+    def words(post: ChatPost) -> set[str]:
+        return {stem(w) for w in tokens(post.text, drop)}
+
+    # How many posts use a word, counted on every post of a session of up to
+    # FOLLOW_UP_SAMPLE posts, else on an even sample of that many (a share is all it asks).
+    step = max(1, len(posts) // FOLLOW_UP_SAMPLE)
+    used = Counter(w for p in posts[::step] for w in words(p))
+    rare = max(3, FOLLOW_UP_WORD_SHARE * len(posts))  # (the two posts and one more, in a small session)
+    for before, post in pairs:
+        if (before.id not in parents or before.id in heads) and any(
+                used[w] * step <= rare for w in words(post) & words(before)):
             heads[post.id] = heads.get(before.id, before.id)
     return heads
 
 
-# A question that invites anything ("What have you been up to?", "So what has everyone been
-# working on?"): its answers share no word with it, nor with the host's posts after it.
-_OPEN_QUESTION = re.compile(
-    r"\bwhat(?:'s| is| are| have| has)?\s+(?:\w+\s+){0,3}?(?:you|everyone|everybody|people|y'?all|folks)\s+"
-    r"(?:\w+\s+){0,2}?(?:been\s+)?(?:up\s+to|working\s+on|doing|accomplish\w*|new)\b", re.IGNORECASE)
-
-
-class _Said:
-    """What a host's post asks, worked out once for the replies that weigh it, and when each
-    host last asked the room something (a question stands until the next one)."""
-
-    def __init__(self, words: _Words, hosts: set[str]) -> None:
-        self.words, self.hosts = words, hosts
-        self.asks: dict[str, bool] = {}
-        self.asked: dict[str, datetime] = {}  # host -> their latest question to the room so far
-
-    def seen(self, post: ChatPost) -> None:
-        """Take note of a post, in time order, once the replies before it are placed."""
-        if post.author_id in self.hosts and _is_room_question(post):
-            self.asked[post.author_id] = post.created_at
-
-    def relates(self, post: ChatPost, candidate: ChatPost, to_me: bool) -> bool:
-        """Whether the reply takes up a host's post: a word of it comes back that the session
-        seldom uses; or, while the host has asked the room nothing since, it asked what people
-        have been up to (an open agenda: "What have you been up to?", then the host's own
-        news, which an answer about one's module does not take up) or asked the replier
-        (``to_me``: it addresses them). Other posts, and a reply of no content words, relate
-        alike."""
-        if candidate.author_id not in self.hosts or not self.words.of(post):
-            return True
-        if self.words.shares_rare(post, candidate):
-            return True
-        if self.asked.get(candidate.author_id, candidate.created_at) > candidate.created_at:
-            return False  # (asked something newer since)
-        asks = self.asks.get(candidate.id)
-        if asks is None:  # (an open question to the room; or any, to whom it addresses)
-            text = _WEB_LINK.sub(" ", candidate.text)
-            asks = self.asks[candidate.id] = bool(_OPEN_QUESTION.search(text) and _is_room_question(candidate)
-                                                  or "?" in text and addressed(text))
-        return asks and (to_me or not addressed(candidate.text))
-
-
 def _addressed_parent(post: ChatPost, handles: list[str],
-                      recent: dict[str, list[_Candidate]], said: _Said) -> ChatPost | None:
+                      recent: dict[str, list[_Candidate]]) -> ChatPost | None:
     """The addressees' recent post it answers: one whose circle is the reply's and that is
     not chatter; then one written long enough before to have been read and answered in these
     words; of the first addressee; the latest."""
@@ -384,7 +326,7 @@ def _addressed_parent(post: ChatPost, handles: list[str],
     wanted = set(handles) - {me}
     written = _TYPED_ASIDE.sub("", LEADING_HANDLES.sub("", post.text))  # (links are pasted, tags added)
     typing = timedelta(seconds=len(written) / TYPING_CHARS_PER_SECOND)
-    best: tuple[tuple[int, bool, bool, int, datetime], ChatPost] | None = None
+    best: tuple[tuple[int, bool, int, datetime], ChatPost] | None = None
     for rank, handle in enumerate(handles):
         for candidate, circle, talk in reversed(recent.get(handle, ())):
             if post.created_at - candidate.created_at > ADDRESS_LOOKBACK:
@@ -393,8 +335,7 @@ def _addressed_parent(post: ChatPost, handles: list[str],
                 continue
             # (a sign-off is answered at once: the goodbyes were being written as it came)
             typed = post.created_at - candidate.created_at >= typing or _closes(candidate.text)
-            key = (int(circle - {me} == wanted) * 2 + int(talk), typed,
-                   said.relates(post, candidate, me in circle), -rank, candidate.created_at)
+            key = (int(circle - {me} == wanted) * 2 + int(talk), typed, -rank, candidate.created_at)
             if best is None or key > best[0]:
                 best = (key, candidate)
     return best[1] if best else None
