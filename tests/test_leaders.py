@@ -61,6 +61,11 @@ def test_the_early_contrarian_is_credited(example_db, monkeypatch, capsys):
     contrarian = next(r for r in rows if r["handle"] == TRUTH["contrarian"]["author"])
     post_id = TRUTH["contrarian"]["post_id"]
     assert post_id in contrarian["evidence_by"]["early"] and post_id in contrarian["evidence"]
+    # Full marks need two ideas taken up by ten people each: a lone small one is not made the best.
+    from chatrecap.analysis.leaders import FULL_EARLY
+
+    top = max(max(r["early_adopter"] for r in rows), FULL_EARLY)
+    assert all(abs(r["components"]["early"] - 0.2 * r["early_adopter"] / top) < 1e-3 for r in rows)
     for row in rows:  # every part's first posts, and nothing else
         assert all(ids[0] in row["evidence"] for ids in row["evidence_by"].values())
         assert set(row["evidence"]) <= {p for ids in row["evidence_by"].values() for p in ids}

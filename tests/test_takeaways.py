@@ -235,6 +235,8 @@ def test_headlines_of_pstweetchat_2021_read_as_written() -> None:
         "Not... that I can recall")
     assert headline(["@pehjrpcb Nice! Don't forget to add the #PSTweetChat tag."], {"tag": 1.0, "nice": 1.0},
                     chat) == "Don't forget to add the PSTweetChat tag"
+    assert headline(["A1 - Consistency! Showing up week after week"], {"consistency": 1.0, "week": 1.0},
+                    chat) == "Consistency: Showing up week after week"  # (a word of its own leads in)
     assert headline(["I keep a sample\\example folder for demos #PSTweetChat"], {"sample": 1.0},
                     chat) == "I keep a sample\\example folder for demos"
     assert headline(["#PSTweetchat trying to reduce scripts to one module"], {"scripts": 1.0},

@@ -88,6 +88,10 @@ QUIET_POSTS = 2
 #: Votes that count as full marks even when nobody got that many: one shout-out in a
 #: chat where nobody else was named is a vote, not the community's verdict.
 FULL_VOTES = 5
+#: Early-idea credit that counts as full marks likewise: two ideas each taken up by ten
+#: people. (A series whose one credited idea is a joke three people repeated gives it no
+#: full marks.)
+FULL_EARLY = 2 * math.log1p(10)
 
 
 def _scaled(values: dict[str, float], floor: float = 0.0) -> dict[str, float]:
@@ -149,7 +153,7 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
     accounts = sorted(set(ranked) | set(votes) | set(credit) | set(corpus.authors))
     rec = _scaled({a: ranked[a].score if a in ranked else 0.0 for a in accounts})
     nom = _scaled({a: float(votes.get(a, 0)) for a in accounts}, FULL_VOTES)
-    early = _scaled({a: credit.get(a, 0.0) for a in accounts})
+    early = _scaled({a: credit.get(a, 0.0) for a in accounts}, FULL_EARLY)
     leaders = []
     for a in accounts:
         share = promotion[a].share if a in promotion else 0.0

@@ -141,6 +141,9 @@ _CLAUSE = re.compile(r"\s*(?:[;:=(){}\[\]]|,\s|\s[-–—]\s|—|–|\s&\s|\s\+\
 _CUT = frozenset("and but or because so when while which that with for on in by if since than as where "
                  "who whose like".split())
 _JOINED = frozenset("and or but".split())
+_INTERJECTIONS = frozenset("""nice wow yes yeah yep thanks thank you cool great awesome agreed exactly true
+same lol haha ha hi hello hey ok okay sure absolutely definitely indeed amen boom oh ah yay congrats
+welcome sorry ugh hmm oops love this that""".split())
 _DANGLING = frozenset("a an the and or but of to for with in on at by from as into about your my our "
                       "their his her its is are was were be been that which who when if so than not no "
                       "very more most every some any i we you they he she just really one out".split())
@@ -191,10 +194,12 @@ def headline(texts: Sequence[str], weights: dict[str, float], chat: str = "",
         for i, sentence in enumerate(sentences):
             clauses = [c for c in _CLAUSE.split(sentence) if c.strip()]
             spans += [(c, i == 0 and j == 0) for j, c in enumerate(clauses)] if len(clauses) > 1 else []
-            # A short sentence leads into the next ("Tip: ..."), but not an exclamation ("Nice!"),
+            # A short sentence leads into the next ("Consistency! Showing up..." reads
+            # "Consistency: Showing up..."), but not a question or an interjection ("Nice!"),
             # and one that trails off goes on as written ("Not... that I can recall").
-            if len(sentence.split()) < 3 and i + 1 < len(sentences) and not sentence.endswith(("!", "?")):
-                lead = f"{sentence} " if sentence.endswith("..") else f"{sentence.rstrip('.')}: "
+            if (len(sentence.split()) < 3 and i + 1 < len(sentences) and not sentence.endswith("?")
+                    and not set(re.findall(r"[a-z']+", sentence.lower())) <= _INTERJECTIONS):
+                lead = f"{sentence} " if sentence.endswith("..") else f"{sentence.rstrip('.!')}: "
                 spans.append((lead + sentences[i + 1], i == 0))
         for span, first in spans:
             span = _OPENER.sub("", span.strip(" ,;:-–—'\"()\\"))  # then quotes and brackets, not apostrophes
