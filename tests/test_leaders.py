@@ -66,9 +66,8 @@ def test_the_early_contrarian_is_credited(example_db, monkeypatch, capsys):
 
     top = max(max(r["early_adopter"] for r in rows), FULL_EARLY)
     assert all(abs(r["components"]["early"] - 0.2 * r["early_adopter"] / top) < 1e-3 for r in rows)
-    for row in rows:  # every part's first posts, and nothing else
-        assert all(ids[0] in row["evidence"] for ids in row["evidence_by"].values())
-        assert set(row["evidence"]) <= {p for ids in row["evidence_by"].values() for p in ids}
+    for row in rows:  # every part's first posts, and at most ten a part
+        assert all(ids[0] in row["evidence"] and len(ids) <= 10 for ids in row["evidence_by"].values())
 
 
 def test_people_and_organisations_apart(example_db, monkeypatch, capsys):

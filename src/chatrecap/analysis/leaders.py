@@ -169,7 +169,7 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
             graph.handles.get(a) or (corpus.authors[a].handle if a in corpus.authors
                                      else a.split(":@", 1)[-1]))
         author = corpus.authors.get(a)
-        by = {part: ids[:EVIDENCE] for part, ids in (
+        by = {part: ids for part, ids in (
             ("nominations", list(dict.fromkeys(vote_posts.get(a, [])))),
             ("recognition", ranked[a].evidence if a in ranked else []),
             ("early", firsts.get(a, [])),
@@ -183,15 +183,17 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
             recognition=round(ranked[a].score, 5) if a in ranked else 0.0,
             engagers=ranked[a].in_degree if a in ranked else 0,
             nominations=votes.get(a, 0), early_adopter=round(credit.get(a, 0.0), 3),
-            self_promotion=round(share, 3), evidence=_evidence(by), evidence_by=by,
+            self_promotion=round(share, 3), evidence=_evidence(by),
+            evidence_by={part: ids[:EVIDENCE] for part, ids in by.items()},
             components={k: round(v, 4) for k, v in parts.items()},
             company=companies.get(a)))
     leaders.sort(key=lambda x: (-x.score, (x.handle or x.name or "").lower()))
     return leaders
 
 
-#: Posts shown per part of the score, and in all.
-EVIDENCE, ALL_EVIDENCE = 30, 30
+#: Posts shown per part of the score (``evidence_by``), and in all (``evidence``): a
+#: million-post series ranks 30,000 accounts, each with its lists.
+EVIDENCE, ALL_EVIDENCE = 10, 30
 
 
 def _evidence(by: dict[str, list[str]]) -> list[str]:
@@ -199,7 +201,7 @@ def _evidence(by: dict[str, list[str]]) -> list[str]:
     any part's later ones, so that no part goes unshown (a leader's 40 engagers do not
     push out the post that earned their early-idea credit)."""
     out: dict[str, None] = {}
-    for rank in range(EVIDENCE):
+    for rank in range(ALL_EVIDENCE):
         for ids in by.values():
             if rank < len(ids):
                 out.setdefault(ids[rank])
