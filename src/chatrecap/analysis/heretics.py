@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from itertools import chain
 from statistics import median
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -380,8 +381,8 @@ def early_adopters(corpus: Corpus, min_followers_of_idea: int = 3, *, horizon: t
     outside its own (between a series' sessions, before a session) tell what was said before
     and earn nothing: "#PS7Now" tagged two days before a session is nobody's there."""
     stray = {p.id for p in corpus.referenced.values() if p.in_chat and not p.is_repost}
-    posts = sorted((p for p in (*corpus.posts, *(corpus.referenced[i] for i in stray)) if not p.is_repost),
-                   key=lambda p: (p.created_at, p.id))
+    posts = sorted((p for p in chain(corpus.posts, (corpus.referenced[i] for i in stray)) if not p.is_repost),
+                   key=lambda p: (p.created_at, p.id))  # (no tuple of a million posts first)
     if len(posts) == len(stray):
         return []
     outside = frozenset(k for k, p in enumerate(posts) if p.id in stray) if stray else frozenset()
