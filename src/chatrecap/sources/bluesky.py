@@ -214,8 +214,10 @@ def _post(view: dict[str, Any], ctx: _Context, line: int, referenced: bool = Fal
                                 else ctx.handles.get(did, did))
             elif _g(feature, "uri"):
                 urls.append(_g(feature, "uri"))
-                if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(data):
-                    links.append((start, end, _g(feature, "uri")))
+                link = _g(feature, "uri")
+                if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(data) \
+                        and isinstance(link, str):
+                    links.append((start, end, link))
             elif _g(feature, "tag"):
                 hashtags.append(_g(feature, "tag").lstrip("#"))
     for entity in _g(record, "entities") or ():  # posts of early 2023, written before facets
@@ -285,7 +287,7 @@ def _with_links(data: bytes, links: list[tuple[int, int, str]]) -> str | None:
     out, at = [], 0
     try:
         for start, end, uri in sorted(links):
-            if start < at or not isinstance(uri, str) or not uri:
+            if start < at:
                 continue  # (facets that overlap: the first one's)
             before, shown = data[at:start].decode(), data[start:end].decode()
             after = data[end:end + 1].decode(errors="ignore")  # (checked whole below)

@@ -5,11 +5,10 @@ The box (``subscribe_box.html``, in ``base.html``) has no session, so it carries
 token (purpose "subscribe-form": the page's path, the time the form was made and a random
 part spent on sending) that shows it came from this site recently, was not sent before or
 faster than people type (``min_fill_seconds``) and says which page it was on (the consent
-record names it). It
-is made for each request, also on pages the page cache keeps (``with_form_token`` fills
-it in). A honeypot field and a limit per IP address stop scripts; double opt-in does the
-rest: a request only ever sends the address's owner a message. The answer to a request
-is the same page whatever the address's state.
+record names it). It is made for each request, also on pages the page cache keeps
+(``with_form_token`` fills it in). A honeypot field and a limit per IP address stop
+scripts; double opt-in does the rest: a request only ever sends the address's owner a
+message. The answer to a request is the same page whatever the address's state.
 
 Links from messages: GET shows a page with a button, POST acts (mail scanners follow
 links). ``POST /subscription/unsubscribe?token=...`` is also the RFC 8058 one-click
