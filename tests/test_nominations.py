@@ -113,6 +113,11 @@ def test_follow_friday_variants_follow_and_worth_following() -> None:
                post(4, "eve", "Thanks to @bob, the room is booked")) == [
         ("ann", "pshnuts", "go follow"), ("cy", "Wired_Pulse", "go follow"), ("cy", "matrix128", "go follow"),
         ("dan", "JeffHicks", "thanks for teaching")]
+    # (#PSTweetChat: the ImportExcel author credits its co-maintainer; thanking a host for
+    # hosting names no leader)
+    assert run(post(1, "ann", "1,000,000 downloads! Special thanks to @jamesoneill for all his work on it"),
+               post(2, "cy", "Special thanks to @host for hosting")) == [
+        ("ann", "jamesoneill", "thanks for teaching")]
     assert run(post(1, "ann", "I recommend staying away from @spammer"),
                post(2, "cy", "I would not recommend anything from @acme"),
                post(3, "dan", "I'd recommend a break from @twitter"),

@@ -71,7 +71,8 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [(cue, re.compile(pattern, re.IGNOREC
                   r"|(?<!\bnot\s)(?<!n't\s)(?<!never\s)\brecommend(?:ing)?\s+"
                   r"(?:following\s+|(?:the\s+)?(?:\w+\s+){1,2}?by\s+(?=@))?"),
     ("thanks for teaching", r"\b(?:big|huge|special|many)\s+thanks\s+to\s+(?=[^.!?]{0,60}\bfor\s+(?:teaching|"
-                            r"mentoring|explaining|showing\s+me))"
+                            r"mentoring|explaining|showing\s+me|all\s+(?:(?:his|her|their|the)\s+)?"
+                            r"(?:hard\s+)?(?:work|contributions)))"  # ("... to @x for all his work on it")
                             # ("Thanks to @JeffHicks, I learned ...")
                             r"|\bthanks\s+to\s+(?=(?:@\w+\s*(?:,|&|and)?\s*)+?,\s*I\s+(?:learned|learnt)\b(?!\s+nothing))"),
 )]
