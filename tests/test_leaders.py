@@ -152,6 +152,9 @@ def test_series_leaders_of_pstweetchat(tmp_path, monkeypatch, capsys, data):
     evidence = [post for row in rows[:10] for post in row["evidence"]]
     assert len(evidence) > 100
     assert all(any(start <= times[post] < end for start, end in windows) for post in evidence)
+    # A session's nominee who only posted in other months is named as the chat knows them.
+    session = leaders_json(monkeypatch, capsys, db, "pstweetchat-20211203-1800", "--chat", "#PSTweetChat")
+    assert [(r["handle"], r["name"]) for r in session if r["nominations"]] == [("fuselamb", "David Lamb")]
 
 
 def test_series_leaders_of_a_chat_without_sessions_is_an_error(tmp_path, monkeypatch, capsys, data):

@@ -155,7 +155,7 @@ def load_corpus(store: Store, chat: str, start: datetime | None = None,
 
 
 def chat_kinds(store: Store, corpus: Corpus,
-               corrections: dict[str, str] | None = None) -> dict[str, KindGuess] | None:
+               corrections: dict[str, str] | None = None) -> ChatKinds | None:
     """The kinds of a session's accounts read over its whole chat, as ``chatrecap accounts``
     reads them (a brand a session mentions once reads as a person there); None when the
     corpus is the whole chat already, and its own reading is the same, or when the chat is
@@ -172,13 +172,25 @@ def chat_kinds(store: Store, corpus: Corpus,
         from chatrecap.analysis.kinds import account_kinds
 
         whole = load_corpus(store, corpus.chat)
-        kinds = account_kinds(whole, corrections)
+        kinds = ChatKinds(account_kinds(whole, corrections))
         # A session that only mentions an author of the chat knows them as "platform:@handle".
         for author in whole.authors.values():
+            mentioned = f"{author.id.split(':', 1)[0]}:@{author.handle.lower()}"
             if author.id in kinds:
-                kinds.setdefault(f"{author.id.split(':', 1)[0]}:@{author.handle.lower()}", kinds[author.id])
+                kinds.setdefault(mentioned, kinds[author.id])
+            if author.name:
+                kinds.names[author.id] = kinds.names.setdefault(mentioned, author.name)
         _CHAT_KINDS[:] = [key, kinds]
     return _CHAT_KINDS[1]
+
+
+class ChatKinds(dict[str, "KindGuess"]):
+    """The kinds of a chat's accounts by id, and ``names``: their display names, which a
+    session's leaders give the people it only mentions ("@fuselamb", named in another month)."""
+
+    def __init__(self, kinds: dict[str, KindGuess]) -> None:
+        super().__init__(kinds)
+        self.names: dict[str, str] = {}
 
 
 #: Posts up to which a session's accounts are read over their whole chat (``chat_kinds``).

@@ -145,6 +145,7 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
         vote_posts.setdefault(key, []).extend(count.post_ids)
     if kinds is None:
         kinds = account_kinds(corpus, corrections)
+    chat_names: dict[str, str] = getattr(kinds, "names", {})  # (read over the whole chat: ChatKinds)
     promotion = self_promotion(corpus, some, but=True)
     affs = affiliations(corpus)
     credit, firsts, promoting = from_the_posts()
@@ -176,7 +177,7 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
             ("promotion", promotion[a].evidence if a in promotion else [])) if ids}
         leaders.append(Leader(
             account_id=None if a in names else a, handle=handle,
-            name=names.get(a) or (author.name if author else None),
+            name=names.get(a) or (author.name if author else None) or chat_names.get(a),
             kind=guess.kind, kind_confidence=round(guess.confidence, 3),
             kind_evidence=tuple(guess.evidence),
             score=round(sum(parts.values()), 4),
