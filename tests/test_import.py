@@ -566,6 +566,21 @@ def test_a_json_document_cut_inside_a_character_is_cut_short_too(tmp_path, fixtu
     assert stats(tmp_path / "w.db")["chats"]["c"]["posts"] > 0
 
 
+def test_an_api_response_saved_on_one_line_places_its_records_by_position(tmp_path, data):
+    """curl saves a Mastodon context compact, on one line: its statuses are placed 1, 2, 3
+    as in the same response pretty-printed (they all said line 1), and a bad one is named so."""
+    parent = orjson.loads((data / "mastodon" / "status_reply_parent.json").read_bytes())
+    reply = orjson.loads((data / "mastodon" / "status_reply.json").read_bytes())
+    broken = {k: v for k, v in reply.items() if k != "account"} | {"id": "999"}
+    compact = tmp_path / "context.json"
+    compact.write_bytes(orjson.dumps({"ancestors": [parent], "descendants": [reply, broken]}))
+    result = cli(tmp_path / "w.db", "import", str(compact), "--format", "mastodon", "--chat", "c")
+    assert result.exit_code == 0 and "context.json:3: " in result.stderr
+    with closing(sqlite3.connect(tmp_path / "w.db")) as db:
+        assert db.execute("SELECT native_id, source_line FROM posts ORDER BY source_line").fetchall() == [
+            (parent["id"], 1), (reply["id"], 2)]
+
+
 def test_a_utf16_document_cut_inside_a_character_is_not_read_as_utf8(tmp_path, fixtures):
     """(Only UTF-8 is read up to a cut character: a UTF-16 file so cut is an error naming it.)"""
     text = "".join(c for c in (fixtures / "discord" / "community-hour.json").read_text(encoding="utf-8")

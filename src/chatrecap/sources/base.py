@@ -338,23 +338,30 @@ def iter_json(path: Path) -> Iterator[tuple[int | None, Any]]:
 
     Yields ``(None, document)`` once for a document, or ``(line, value)`` per line of
     JSON Lines (a ``RecordError`` as the value for a line that is not JSON). JSON Lines is
-    recognised by a first line that is a whole JSON object on its own.
+    recognised by a first line that is a whole JSON object on its own, and another line
+    after it: an API response saved compact, on one line, is a document (its records are
+    placed by their position in it, as in the same response pretty-printed).
     """
     lines = iter_lines(path)
     first = next(lines, None)
     if first is None:
         raise EmptyArchive(f"{path}: the file is empty: no posts to import.")
     try:
-        line_mode = isinstance(orjson.loads(first[1]), dict)
+        value = orjson.loads(first[1])
     except orjson.JSONDecodeError:
-        line_mode = False
-    if not line_mode:
+        value = None
+    if not isinstance(value, dict):
         document, cut = load_document(path)
         yield None, document
         if cut is not None:  # (a document cut short: its whole records were read)
             yield cut.line, cut
         return
-    for number, line in itertools.chain([first], lines):
+    second = next(lines, None)
+    if second is None:
+        yield None, value
+        return
+    yield first[0], value
+    for number, line in itertools.chain([second], lines):
         try:
             yield number, orjson.loads(line)
         except orjson.JSONDecodeError as exc:
