@@ -581,6 +581,21 @@ def test_an_api_response_saved_on_one_line_places_its_records_by_position(tmp_pa
             (parent["id"], 1), (reply["id"], 2)]
 
 
+def test_a_context_cut_in_its_descendants_names_the_status_it_cuts(tmp_path, data):
+    """The note counts the ancestors too: the statuses are placed ancestors first."""
+    parent = orjson.loads((data / "mastodon" / "status_reply_parent.json").read_bytes())
+    reply = orjson.loads((data / "mastodon" / "status_reply.json").read_bytes())
+    other = orjson.loads((data / "mastodon" / "status_docs_example.json").read_bytes())
+    text = orjson.dumps({"ancestors": [parent], "descendants": [reply, other]}, option=orjson.OPT_INDENT_2)
+    cut = tmp_path / "context.json"
+    cut.write_bytes(text[:text.rindex(b'"content"')])
+    result = cli(tmp_path / "w.db", "import", str(cut), "--format", "mastodon", "--chat", "c")
+    note = " ".join(result.stderr.split())
+    assert result.exit_code == 0 and "context.json:3: the file ends inside this record" in note
+    assert "the 2 whole records before it were read" in note
+    assert stats(tmp_path / "w.db")["chats"]["c"]["posts"] == 2
+
+
 def test_a_utf16_document_cut_inside_a_character_is_not_read_as_utf8(tmp_path, fixtures):
     """(Only UTF-8 is read up to a cut character: a UTF-16 file so cut is an error naming it.)"""
     text = "".join(c for c in (fixtures / "discord" / "community-hour.json").read_text(encoding="utf-8")

@@ -439,6 +439,9 @@ def _cut_short(text: str) -> tuple[Any, int, bool] | None:
         document = orjson.loads(text[:end] + closing)
     except orjson.JSONDecodeError:
         return None
+    if isinstance(document, dict):  # (and the whole lists of records before it: a Mastodon
+        kept = sum(len(v) for k, v in document.items()  # context's ancestors, its descendants)
+                   if k in _RECORD_LISTS and isinstance(v, list))
     return document, kept, bool(text[end:].strip().lstrip(",").strip())
 
 
