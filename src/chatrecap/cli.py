@@ -599,11 +599,11 @@ def _whole_stretch(store: Store, chat: str) -> str:
     takes it ("#PSTweetChat" quoted: a shell reads "#" as a comment)."""
     import shlex
 
-    times = store.chat_times(chat)
-    if not times:
+    span = store.chat_span(chat)
+    if span is None:
         return f"chatrecap leaders --chat {shlex.quote(chat)} --from ... --to ..."
-    after = datetime.fromisoformat(times[-1][0][:10]) + timedelta(days=1)
-    return f"chatrecap leaders --chat {shlex.quote(chat)} --from {times[0][0][:10]} --to {after:%Y-%m-%d}"
+    after = datetime.fromisoformat(span[1][:10]) + timedelta(days=1)
+    return f"chatrecap leaders --chat {shlex.quote(chat)} --from {span[0][:10]} --to {after:%Y-%m-%d}"
 
 
 @app.command()

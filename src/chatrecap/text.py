@@ -243,7 +243,7 @@ def html_to_text(markup: str | None) -> str:
 
 # Chat markup (Discord's Markdown, Slack's mrkdwn): the emphasis marks, spoilers, code
 # marks and headings a client shows as styling, not as text. Links are left whole.
-_LINK = re.compile(r"https?://\S+")
+WEB_LINK = re.compile(r"https?://\S+")  # (a web address as chats write one: up to the next blank)
 _LINK_TAIL = ")*_~|"  # marks or a bracket right after a link are the text's: "**see https://x.org/a**"
 # Code, fenced, in double or in single backticks: shown as written, marks and all
 # (`__init__`, ``a `b` c``), while marks around it still go (**bold `code`**).
@@ -311,7 +311,7 @@ def _markup(text: str, flavour: str, clean: Callable[[str], str] | None) -> str:
         return f"{place}{len(links) - 1}{place}{m.group(0)[len(link):]}"
 
     if place is not None:  # (None: a text of every one of them, which no chat writes)
-        text = _LINK.sub(hold, text)
+        text = WEB_LINK.sub(hold, text)
     for pattern in _DISCORD_MARKS if flavour == "discord" else _SLACK_MARKS:
         text = pattern.sub(r"\1", text)
     if flavour == "discord":

@@ -33,6 +33,7 @@ from chatrecap.analysis.highlights import CREDITED_ECHO, ECHO
 from chatrecap.analysis.structure import LEADING_HANDLES, MENTION
 from chatrecap.analysis.takeaways import MIN_TOKENS
 from chatrecap.analysis.textvec import chunk_words, stem, tokens
+from chatrecap.text import WEB_LINK
 
 __all__ = ["Adoption", "early_adopter_credit", "early_adopters"]
 
@@ -49,14 +50,13 @@ PHRASE_PARTS = 4  # phrases sought a part at a time, by first word (memory: a pa
 NOVELTY = 5.0  # a phrase is new if its later rate would have shown it this often before
 PHRASE_LAG = timedelta(days=1)  # a phrase is adopted when it lives on after its session
 _QUESTION = re.compile(r"\?|^\W*Q\d{1,2}\b", re.IGNORECASE)
-_LINK = re.compile(r"https?://\S+")
 
 
 def _asks(text: str) -> bool:
     """Whether a post asks something (a "?" inside a link asks nothing; one ending it does:
     "Has anyone tried https://beds.example/guide?")."""
     if "?" in text:
-        text = _LINK.sub(lambda m: " ?" if m.group(0).endswith("?") else " ", text)
+        text = WEB_LINK.sub(lambda m: " ?" if m.group(0).endswith("?") else " ", text)
     return _QUESTION.search(text) is not None
 
 

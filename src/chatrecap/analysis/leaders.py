@@ -19,7 +19,7 @@ from functools import partial
 from typing import Any
 
 from chatrecap.analysis.companies import Affiliation, affiliations, company_dependence, org_accounts
-from chatrecap.analysis.corpus import ChatPost, Corpus, load_corpus
+from chatrecap.analysis.corpus import ChatKinds, ChatPost, Corpus, load_corpus
 from chatrecap.analysis.heretics import early_adopter_credit, early_adopters
 from chatrecap.analysis.kinds import KindGuess, account_kinds, classify_name
 from chatrecap.analysis.network import InteractionGraph, Recognition, build_graph, recognition
@@ -145,7 +145,7 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
         vote_posts.setdefault(key, []).extend(count.post_ids)
     if kinds is None:
         kinds = account_kinds(corpus, corrections)
-    chat_names: dict[str, str] = getattr(kinds, "names", {})  # (read over the whole chat: ChatKinds)
+    chat_names = kinds.names if isinstance(kinds, ChatKinds) else {}  # (read over the whole chat)
     promotion = self_promotion(corpus, some, but=True)
     affs = affiliations(corpus)
     credit, firsts, promoting = from_the_posts()

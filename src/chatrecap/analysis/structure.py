@@ -24,6 +24,7 @@ import numpy as np
 from chatrecap.analysis.corpus import ChatPost, Corpus
 from chatrecap.analysis.textvec import Folded, Vectors, cosine, stem, tokens
 from chatrecap.recap.model import ADDRESSING, FOLLOW_UP, LABEL, QUOTE, REPLY, SIMILARITY, WINDOW
+from chatrecap.text import WEB_LINK
 
 __all__ = ["ADDRESSING", "FOLLOW_UP", "LABEL", "QUOTE", "REPLY", "SIMILARITY", "WINDOW", "Link",
            "Prompt", "Structure"]
@@ -76,7 +77,6 @@ LEADING_HANDLES = re.compile(rf"^(?:[.\s]*@({HANDLE}))+")
 _LEADING_MARKS = re.compile(rf"^(?:[.\s]*(?:@{HANDLE}|#(?![AaQq]\d)\w+(?=\s)))+")  # ("#A1" is a label)
 MENTION = re.compile(rf"(?<!\w)@({HANDLE})")
 _TYPED_ASIDE = re.compile(r"https?://\S+|#\w+")
-_WEB_LINK = re.compile(r"https?://\S+")
 # Thanks that answer the person thanked, not the question their post answered.
 _THANKS = re.compile(r"\b(?:thanks?|thank you|thx|ty|cheers|much appreciated)\b", re.IGNORECASE)
 _CHATTER = re.compile(
@@ -186,7 +186,7 @@ def _is_room_question(post: ChatPost, low: str | None = None) -> bool:
         return False
     text = post.text
     if "://" in text:  # (a "?" in a link asks nothing: "this link will help: https://x.io/?q=1")
-        text, low = _WEB_LINK.sub(" ", text), None
+        text, low = WEB_LINK.sub(" ", text), None
     low = text.lower() if low is None else low
     return ((_ROOM_QUESTION_F.search(text, low)
              or _ROOM_QUESTION_OPENING_F.match(text.lstrip("#").strip())
@@ -195,7 +195,7 @@ def _is_room_question(post: ChatPost, low: str | None = None) -> bool:
 
 
 def _closes(text: str) -> bool:
-    return _CLOSING_F.search(text, text.lower())
+    return _CLOSING_F.search(text)
 
 
 def _is_housekeeping(text: str) -> bool:
@@ -302,8 +302,13 @@ def _follow_ups(posts: list[ChatPost], parents: dict[str, str], chatter: set[str
     if not pairs:
         return heads
 
-    def words(post: ChatPost) -> set[str]:
-        return {stem(w) for w in tokens(post.text, drop)}
+    known: dict[str, frozenset[str]] = {}  # (a post is the second of a pair, then the first of the next)
+
+    def words(post: ChatPost) -> frozenset[str]:
+        found = known.get(post.id)
+        if found is None:
+            found = known[post.id] = frozenset(stem(w) for w in tokens(post.text, drop))
+        return found
 
     # How many posts use a word, counted on every post of a session of up to
     # FOLLOW_UP_SAMPLE posts, else on an even sample of that many (a share is all it asks).

@@ -152,10 +152,8 @@ _DANGLING = frozenset("a an the and or but of to for with in on at by from as in
 def _clean(text: str, chat: str) -> str:
     text = _TAIL.sub("", html.unescape(_URL.sub(" ", text)).strip())
     if chat:  # trailing tags are gone; one inside a sentence is a word of it ("the #X is fun")
-        # (the chat's own tag before a label goes; one that is the sentence's subject stays)
-        text = re.sub(rf"^\s*#{re.escape(chat)}\b[\s:,\-–—]*(?=(?:\.?@\w+[,:]?\s*)*[AQ]\s?\d)", "", text,
-                      flags=re.IGNORECASE)
-        # (a tag that opens the post and is no subject of it is a prefix: "#PSTweetChat trying to...")
+        # (a tag that opens the post is a prefix, before a label or words, "#PSTweetChat trying
+        # to..."; one that is the sentence's subject stays, "#NewsChat is a great way...")
         text = re.sub(rf"^\s*#{re.escape(chat)}\b(?!{_TAG_AS_SUBJECT})[\s:,\-–—]*", "", text,
                       flags=re.IGNORECASE)
         text = re.sub(rf"#({re.escape(chat)})\b", r"\1", text, flags=re.IGNORECASE)

@@ -212,9 +212,8 @@ def _post(view: dict[str, Any], ctx: _Context, line: int, referenced: bool = Fal
                 did = _g(feature, "did")
                 mentions.append(shown[1:] if shown.startswith("@") and len(shown) > 1
                                 else ctx.handles.get(did, did))
-            elif _g(feature, "uri"):
-                urls.append(_g(feature, "uri"))
-                link = _g(feature, "uri")
+            elif link := _g(feature, "uri"):
+                urls.append(link)
                 if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(data) \
                         and isinstance(link, str):
                     links.append((start, end, link))

@@ -565,6 +565,14 @@ class Store:
         while rows := cur.fetchmany(5000):
             yield from rows
 
+    def chat_span(self, chat: str) -> tuple[str, str] | None:
+        """(created_at) of a chat's first and last post, as ``chat_times`` counts them; None
+        for a chat without posts."""
+        first, last = self.query(
+            "SELECT MIN(p.created_at), MAX(p.created_at) FROM posts p JOIN chat_posts c "
+            f"ON c.post_id = p.id WHERE c.chat = ? AND p.id NOT IN ({_EARLIER_VERSIONS})", (chat, chat))[0]
+        return (first, last) if first is not None else None
+
     def chat_times(self, chat: str) -> list[tuple[str, str, str]]:
         """(created_at, post id, author id) of every post of a chat, in time order: what
         splitting a chat into sessions needs, without the texts. An edited post counts
