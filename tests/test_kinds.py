@@ -294,3 +294,14 @@ def test_what_a_host_found_wrong_in_aect19_and_duboischallenge() -> None:
     assert not any("dad" in e for e in classify_account("maxtrinidad", None, None).evidence)
     assert 'word "dad" in the handle' in classify_account("TechDad", None, None).evidence
     assert classify_account("heroeshannibal", "heroeshannibal", None).evidence  # (says why: the prior)
+
+
+def test_an_affiliation_reads_alike_in_any_case():
+    """"@DocKevinElder From @GeorgiaCollege": the corpus pass looks for the cue as the
+    single-account reading does, whatever its case."""
+    t0 = datetime(2024, 5, 3, 17, 0, tzinfo=UTC)
+    posts = [ChatPost(f"p{k}", "x", "x:ann", "ann", t0, f"Go @DocKevinElder {cue} @GeorgiaCollege {k}",
+                      None, None, None, None, ("DocKevinElder", "GeorgiaCollege"), (), (), 0, 0, 0, 0,
+                      None, True) for k, cue in enumerate(("from", "From", "FROM"))]
+    evidence = account_kinds(Corpus("#chat", posts, {}, {}))["x:@georgiacollege"].evidence
+    assert "posts name it as a thing (3x)" in evidence, evidence

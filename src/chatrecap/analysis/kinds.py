@@ -113,8 +113,7 @@ _ANY_CUE = Folded(re.compile(whole_words("""
     package tool tools docs documentation api sdk editor license product service services store gallery
     repo channel integration plugin subscription feature features update podcast episode webinar by
     thanks thank congrats congratulations cc paging welcome ask hey hi hello who whose presenting
-    presents deserves he she his him her""".split(), r"v\d"), re.I))
-_AFFILIATION = " from @"  # ("@ann from @acme": the other cue, looked for as it is, cheaply)
+    presents deserves he she his him her from""".split(), r"v\d"), re.I))
 # The same, matched faster on ASCII text (see ``Folded``).
 _THING_BEFORE_F, _THING_AFTER_F, _PERSON_BEFORE_F, _PERSON_AFTER_F = map(
     Folded, (_THING_BEFORE, _THING_AFTER, _PERSON_BEFORE, _PERSON_AFTER))
@@ -327,7 +326,7 @@ def _readings(text: str) -> dict[str, str]:
     """Per handle (lower case) in a post, the first mention of it read as a thing or a person."""
     out: dict[str, str] = {}
     low = text.lower() if text.isascii() else None
-    if not _ANY_CUE.search(text, low) and _AFFILIATION not in (low or text.lower()):
+    if not _ANY_CUE.search(text, low):
         return out
     tails = [m.end() for m in _NOT_LIST.finditer(text)]
     # A cue holds at most three words that are neither handles nor "and" (thank you to @x):
@@ -494,7 +493,6 @@ def account_kinds(corpus: Corpus, corrections: dict[str, str] | None = None) -> 
     for post in posts:
         text = post.text
         found, cue = chunks.read(text)
-        cue = cue or _AFFILIATION in text
         if found:
             words.update(found)
         if not post.mentions:
