@@ -190,3 +190,28 @@ def test_a_bot_is_no_participant_of_the_series(tmp_path, monkeypatch, capsys):
     assert "pollbot" not in {r["handle"] for r in data["rising"]}
     with open_store(db) as store:
         assert [s.participants for s in find_sessions(store, "#weekly")] == [3, 3, 3, 4, 4, 4]
+
+
+def test_a_late_answer_to_the_session_stays_in_it(tmp_path, monkeypatch):
+    """After ten silent minutes a last post is a straggler, not the session's (a reminder, a
+    next-day "sorry I missed it"), unless it answers one of the session's posts."""
+    start = datetime(2026, 2, 6, 18, tzinfo=UTC)
+    lines = []
+    for week, late_reply in enumerate((True, False)):
+        t0 = start + timedelta(weeks=week)
+        rows = [(f"{week}-{k}", ("ann", "bob", "cy")[k % 3], t0 + timedelta(minutes=k), None)
+                for k in range(12)]
+        rows.append((f"{week}-late", "dee", t0 + timedelta(minutes=11 + 15),
+                     f"mastodon:{week}-3" if late_reply else None))
+        lines += [json.dumps({
+            "platform": "mastodon", "native_id": native, "author_handle": who,
+            "created_at": when.isoformat(), "text": f"A1: a point {native}", "reply_to_id": reply,
+            "chats": ["#late"], "is_referenced": False}) for native, who, when, reply in rows]
+    archive = tmp_path / "late.jsonl"
+    archive.write_text("\n".join(lines) + "\n")
+    db = str(tmp_path / "w.db")
+    assert run_main(monkeypatch, "--db", db, "import", str(archive)) in (0, None)
+    with open_store(db) as store:
+        sessions = find_sessions(store, "#late")
+    assert [(s.posts, s.participants) for s in sessions] == [(13, 4), (12, 3)]
+    assert sessions[0].end == start + timedelta(minutes=26)

@@ -58,13 +58,13 @@ def find_sessions(store: Store, chat: str, gap: timedelta = DEFAULT_GAP,
                   min_participants: int = DEFAULT_MIN_PARTICIPANTS) -> list[Session]:
     """The live sessions of a chat, in time order."""
     rows = store.chat_times(chat)
-    bots = store.bots(sorted({author for _, _, author in rows}))
+    bots = store.bots(sorted({author for _, _, author, _ in rows}))
     sessions: list[Session] = []
-    run: list[tuple[datetime, str]] = []
+    run: list[tuple[datetime, str, str, str | None]] = []
 
     def close() -> None:
         _trim(run, gap)
-        per_author = Counter(author for _, author in run)
+        per_author = Counter(author for _, author, _, _ in run)
         people = len(per_author.keys() - bots)
         if (len(run) >= min_posts and people >= min_participants
                 and max(per_author.values()) <= MAX_ONE_AUTHOR_SHARE * len(run)):
@@ -72,22 +72,24 @@ def find_sessions(store: Store, chat: str, gap: timedelta = DEFAULT_GAP,
             sessions.append(Session(session_id(chat, start), chat, start, end, len(run), people))
 
     previous: datetime | None = None
-    for created, _post_id, author_id in rows:
+    for created, post_id, author_id, reply_to_id in rows:
         when = datetime.fromisoformat(created)
         if previous is not None and when - previous > gap:
             close()
             run = []
-        run.append((when, author_id))
+        run.append((when, author_id, post_id, reply_to_id))
         previous = when
     close()
     return sessions
 
 
-def _trim(run: list[tuple[datetime, str]], gap: timedelta) -> None:
+def _trim(run: list[tuple[datetime, str, str, str | None]], gap: timedelta) -> None:
     """Leave out the run-up and a late straggler: posts trickling in before the chat
     starts (announcements, "ready for #chat!") come minutes apart while the live hour's
     come seconds apart, so leading posts spaced far wider than the session's usual pace
-    are dropped; after the end only an isolated last post is (late answers stay)."""
+    are dropped; after the end only an isolated last post is (late answers stay: a reply
+    to a post of the session, however late, is one). Rows: (time, author, post id,
+    reply-to id)."""
     if len(run) < 3:
         return
     gaps = sorted(b[0] - a[0] for a, b in zip(run, run[1:], strict=False))
@@ -96,7 +98,12 @@ def _trim(run: list[tuple[datetime, str]], gap: timedelta) -> None:
     while start < len(run) - 1 and run[start + 1][0] - run[start][0] > wide:
         start += 1
     del run[:start]
+    ids: set[str] | None = None
     while len(run) > 1 and run[-1][0] - run[-2][0] > gap / 2:
+        if run[-1][3] is not None:
+            ids = ids if ids is not None else {row[2] for row in run}
+            if run[-1][3] in ids:
+                break
         run.pop()
 
 
@@ -104,7 +111,7 @@ def window_session(store: Store, chat: str, start: datetime, end: datetime) -> S
     """A session given by its bounds (``--from/--to``) instead of found."""
     if end <= start:
         raise OptionError("--to must be later than --from.")
-    rows = [(datetime.fromisoformat(c), a) for c, _, a in store.chat_times(chat)]
+    rows = [(datetime.fromisoformat(c), a) for c, _, a, _ in store.chat_times(chat)]
     inside = [(when, author) for when, author in rows if start <= when < end]
     if not inside:
         raise OptionError(f"Chat {chat!r} has no posts between {start:%Y-%m-%d %H:%M} and "

@@ -573,13 +573,13 @@ class Store:
             f"ON c.post_id = p.id WHERE c.chat = ? AND p.id NOT IN ({_EARLIER_VERSIONS})", (chat, chat))[0]
         return (first, last) if first is not None else None
 
-    def chat_times(self, chat: str) -> list[tuple[str, str, str]]:
-        """(created_at, post id, author id) of every post of a chat, in time order: what
-        splitting a chat into sessions needs, without the texts. An edited post counts
-        once, as the analysis reads it: an earlier version whose later one the chat holds
-        is left out."""
+    def chat_times(self, chat: str) -> list[tuple[str, str, str, str | None]]:
+        """(created_at, post id, author id, reply-to id) of every post of a chat, in time
+        order: what splitting a chat into sessions needs, without the texts. An edited post
+        counts once, as the analysis reads it: an earlier version whose later one the chat
+        holds is left out."""
         return self.query(
-            "SELECT p.created_at, p.id, p.author_id FROM posts p JOIN chat_posts c "
+            "SELECT p.created_at, p.id, p.author_id, p.reply_to_id FROM posts p JOIN chat_posts c "
             f"ON c.post_id = p.id WHERE c.chat = ? AND p.id NOT IN ({_EARLIER_VERSIONS}) "
             "ORDER BY p.created_at, p.id", (chat, chat))
 
