@@ -249,7 +249,6 @@ _LINK_TAIL = ")*_~|"  # marks or a bracket right after a link are the text's: "*
 # (`__init__`, ``a `b` c``), while marks around it still go (**bold `code`**).
 _FENCE = re.compile(r"```(?:[\w+#.-]*\n)?(.*?)```", re.S)
 _CODE = re.compile(r"``(.+?)``|`([^`\n]+)`")
-_KEPT = re.compile("\ue000(\\d+)\ue001")  # where a piece of code waits, set apart
 
 
 def _pair(mark: str, single: bool = False) -> re.Pattern[str]:
@@ -287,42 +286,57 @@ def clean_markup(text: str, flavour: str) -> str:
 def _markup(text: str, flavour: str, clean: Callable[[str], str] | None) -> str:
     if not any(mark in text for mark in "*_~|`#"):
         return clean(text) if clean else text
+    # Code first, links in it too ("`pip install https://x.io/a_b_`"), then links, so that
+    # marks around one go ("*see https://x.org/a_b*") and those inside stay: each piece is
+    # set apart as its number between two of a private-use character the text does not
+    # hold, one for code and one for links (none free: a text of every one of them, which
+    # no chat writes, has its code and links read as text).
     code: list[str] = []
+    links: list[str] = []
+    code_mark = _unused(text)
+    link_mark = _unused(text, code_mark)
 
     def unwrapped(m: re.Match[str]) -> str:
         return next(g for g in m.groups() if g is not None)
 
     def set_apart(m: re.Match[str]) -> str:
         code.append(unwrapped(m))
-        return f"\ue000{len(code) - 1}\ue001"
-
-    # Code first, links in it too ("`pip install https://x.io/a_b_`"); a text that holds the
-    # marks the code is set apart with has its code unwrapped and read as text instead.
-    keep = set_apart if "\ue000" not in text and "\ue001" not in text else unwrapped
-    text = _CODE.sub(keep, _FENCE.sub(keep, text))
-    # Links set apart too, so that marks around one go ("*see https://x.org/a_b*") and
-    # those inside stay; the place-holder is a private-use character the text does not hold.
-    links: list[str] = []
-    place = next((chr(c) for c in range(0xF000, 0xF900) if chr(c) not in text), None)
+        return f"{code_mark}{len(code) - 1}{code_mark}"
 
     def hold(m: re.Match[str]) -> str:
         link = m.group(0).rstrip(_LINK_TAIL)
         links.append(link)
-        return f"{place}{len(links) - 1}{place}{m.group(0)[len(link):]}"
+        return f"{link_mark}{len(links) - 1}{link_mark}{m.group(0)[len(link):]}"
 
-    if place is not None:  # (None: a text of every one of them, which no chat writes)
+    keep = set_apart if code_mark is not None else unwrapped
+    text = _CODE.sub(keep, _FENCE.sub(keep, text))
+    if link_mark is not None:
         text = WEB_LINK.sub(hold, text)
     for pattern in _DISCORD_MARKS if flavour == "discord" else _SLACK_MARKS:
         text = pattern.sub(r"\1", text)
     if flavour == "discord":
         text = _DISCORD_HEADING.sub("", text)
-    if links:
-        pieces = text.split(place)  # (text, link number, text, ...)
-        text = "".join(links[int(p)] if k % 2 else p for k, p in enumerate(pieces))
+    text = _put_back(text, link_mark, links)
     if clean is not None:
         text = clean(text)
         code = [_clean_code(piece) for piece in code]
-    return _KEPT.sub(lambda m: code[int(m.group(1))], text) if code else text
+    return _put_back(text, code_mark, code)
+
+
+def _unused(text: str, taken: str | None = "") -> str | None:
+    """A private-use character ``text`` does not hold, other than ``taken`` (None: there is
+    none to take)."""
+    if taken is None:
+        return None
+    return next((c for c in map(chr, range(0xE000, 0xF900)) if c != taken and c not in text), None)
+
+
+def _put_back(text: str, mark: str | None, pieces: list[str]) -> str:
+    """``text`` with each piece set apart as ``mark``, its number, ``mark`` back in its place."""
+    if not pieces:
+        return text
+    parts = text.split(mark)  # (text, piece number, text, ...)
+    return "".join(pieces[int(p)] if k % 2 else p for k, p in enumerate(parts))
 
 
 def _clean_code(code: str) -> str:
