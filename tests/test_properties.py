@@ -871,6 +871,8 @@ def test_text_helpers_never_raise(text: str) -> None:
     ("discord", "**see https://x.org/a_b** and ||https://x.org/s||", "see https://x.org/a_b and https://x.org/s"),
     # (a private-use character of the text's own, an old emoji, changes nothing)
     ("slack", "https://ex.org/_x_/y \ue002 *b*", "https://ex.org/_x_/y \ue002 b"),
+    # ... nor one code was once set apart with: its code stays as written
+    ("discord", "\ue000 `__init__` and __u__", "\ue000 __init__ and u"),
 ])
 def test_chat_markup_marks_are_taken_away(flavour: str, text: str, plain: str) -> None:
     assert plain_markup(text, flavour) == plain
