@@ -86,6 +86,24 @@ def test_one_tweet_per_line_and_search_response(tmp_path, data):
     assert len({p.id for p in posts}) == 7 and errors == []
 
 
+def test_a_lookup_response_mapped_by_id(tmp_path, data):
+    """``statuses/lookup?map=true`` answers {"id": {id: tweet}}, an id it could not return
+    mapping to null: the tweets are records (the whole answer read as one tweet imported
+    nothing), a null is none; in a document or one answer per line."""
+    tweets = orjson.loads((data / "twitter_v1" / "tidytags_lookup_many_0.json").read_bytes())
+    mapped = {"id": {t["id_str"]: t for t in tweets[:3]} | {"20": None}}
+    document = tmp_path / "lookup.json"
+    document.write_bytes(orjson.dumps(mapped, option=orjson.OPT_INDENT_2))
+    assert detect(document).id == "twitter-v1"
+    posts, _, errors = read(document)
+    assert [p.native_id for p in posts] == [t["id_str"] for t in tweets[:3]] and errors == []
+    assert [p.source_line for p in posts] == [1, 2, 3]
+    lines = tmp_path / "lookups.jsonl"
+    lines.write_bytes(orjson.dumps(mapped) + b"\n" + orjson.dumps({"id": {"21": None}}) + b"\n")
+    posts, _, errors = read(lines)
+    assert len(posts) == 3 and errors == [] and {p.source_line for p in posts} == {1}
+
+
 def test_a_tweet_without_entities_takes_them_from_its_text(tmp_path, data):
     """Some tools keep a trimmed tweet, without ``entities``: mentions, hashtags and links
     then come from the text, as they read there; nothing is guessed when entities are there."""

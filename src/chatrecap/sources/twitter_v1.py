@@ -130,16 +130,35 @@ def _cut_short(tweet: dict[str, Any]) -> bool:
 def _records(path: Path) -> Iterator[tuple[int, Any]]:
     """(position, tweet dict) pairs, or (line, RecordError) for unreadable lines."""
     for number, value in iter_json(path):
-        if number is None:  # a document: an array, a search response or one tweet
+        if number is None:  # a document: an array, a search or lookup response, or one tweet
             if isinstance(value, dict):
-                value = value.get("statuses", [value])
+                value = _looked_up(value)
+                value = value if value is not None else [value]
             if not isinstance(value, list):
                 raise InputError(f"{path}: expected a JSON array of tweets.")
-            yield from enumerate(value, 1)
-        elif isinstance(value, dict) and isinstance(value.get("statuses"), list):
-            yield from ((number, tweet) for tweet in value["statuses"])
+            yield from ((k, tweet) for k, tweet in enumerate(value, 1) if tweet is not _NOT_FOUND)
+        elif isinstance(value, dict) and (tweets := _looked_up(value)) is not None:
+            yield from ((number, tweet) for tweet in tweets if tweet is not _NOT_FOUND)
         else:
             yield number, value
+
+
+_NOT_FOUND = object()  # a lookup's id that named no tweet it could return
+
+
+def _looked_up(response: dict[str, Any]) -> list[Any] | None:
+    """The tweets of a search response (``statuses``) or of a ``statuses/lookup`` with
+    ``map=true`` (``{"id": {"20": tweet, "21": null}}``: an id it could not return maps to
+    null, which is no record), in the file's order; None for anything else."""
+    statuses = response.get("statuses")
+    if isinstance(statuses, list):
+        return statuses
+    found = response.get("id")
+    if len(response) == 1 and isinstance(found, dict) and found and all(
+            isinstance(key, str) and key.isdigit() and (tweet is None or isinstance(tweet, dict))
+            for key, tweet in found.items()):
+        return [_NOT_FOUND if tweet is None else tweet for tweet in found.values()]
+    return None
 
 
 def _head(path: Path) -> str:
