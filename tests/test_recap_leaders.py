@@ -8,6 +8,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from importlib.resources import files
 
@@ -118,6 +119,24 @@ def test_html_links_every_circle_to_that_accounts_posts(recap):
         block = body.split(f'<ol id="{anchor}">', 1)[1].split("</ol>", 1)[0]
         node = next(n for n in recap.leaders.network.nodes if n.handle == handle)
         assert block.count("<li>") == min(len(node.post_ids), html.ACCOUNT_POSTS_SHOWN)
+
+
+def test_an_accounts_posts_say_which_it_only_reposted(demo_dir):
+    """Others' words an account passed on must not read as its own in its list of posts."""
+    recap = Recap.from_json((demo_dir / "recap.json").read_bytes())  # (changed here: a copy)
+    node = next(n for n in recap.leaders.network.nodes if n.post_ids)
+    own = recap.posts[node.post_ids[0]]
+    original = next(p for p in recap.posts.values() if p.author_id != node.account_id)
+    repost = replace(own, id="x:repost-1", kind="repost", repost_of_id=original.id, text=original.text)
+    bare = replace(own, id="x:repost-2", kind="repost", repost_of_id=None, text="RT @someone: their words")
+    recap.posts |= {p.id: p for p in (repost, bare)}
+    node.post_ids[:] = [own.id, repost.id, bare.id]
+    body = html.render_body(recap)
+    anchor = f"account-posts-{recap.leaders.network.nodes.index(node) + 1}"
+    items = body.split(f'<ol id="{anchor}">', 1)[1].split("</ol>", 1)[0].split("<li>")[1:]
+    assert "reposted" not in items[0]
+    assert f'<span class="meta">reposted @{original.handle}:</span>' in items[1]
+    assert '<span class="meta">reposted:</span> RT @someone: their words' in items[2]
 
 
 T0 = datetime(2025, 5, 2, 17, 0, tzinfo=UTC)

@@ -12,7 +12,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from chatrecap.recap.model import Attachment, Recap
+from chatrecap.recap.model import Attachment, Recap, RecapPost
 from chatrecap.render import _common as c
 from chatrecap.render import charts
 from chatrecap.render.markup import markdown_to_html
@@ -109,7 +109,8 @@ def _leaders(recap: Recap) -> dict[str, Any] | None:
     accounts = []
     if net is not None:
         for i, node in enumerate(net.nodes, 1):
-            shown = c.posts(recap, node.post_ids[:ACCOUNT_POSTS_SHOWN])
+            shown = [{"post": p, "reposted": _reposted(recap, p)}
+                     for p in c.posts(recap, node.post_ids[:ACCOUNT_POSTS_SHOWN])]
             accounts.append({"node": node, "anchor": f"account-posts-{i}", "posts": shown,
                              "more": len(node.post_ids) - len(shown)})
     if not groups and not leaders.recognised and not accounts:
@@ -117,6 +118,16 @@ def _leaders(recap: Recap) -> dict[str, Any] | None:
     chart = charts.network(net, link=lambda i: f"#account-posts-{i + 1}")
     return {"groups": groups, "recognised": leaders.recognised, "method": leaders.method,
             "network_chart": Markup(chart), "network": net, "accounts": accounts}
+
+
+def _reposted(recap: Recap, post: RecapPost) -> str | None:
+    """For a repost, whose post it passes on ("@ann"; "" when the recap does not know, as
+    for a bare "RT @ann: ..." whose text says it): an account's posts list others' words
+    too, and they must not read as its own. None for a post of its own."""
+    if post.kind != "repost":
+        return None
+    original = recap.posts.get(post.repost_of_id) if post.repost_of_id else None
+    return f"@{original.handle}" if original is not None else ""
 
 
 def render_body(recap: Recap) -> str:
