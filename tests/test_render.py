@@ -4,6 +4,7 @@ byte-for-byte reproducible."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -302,3 +303,19 @@ def test_the_hosts_own_introduction_keeps_its_links_to_the_blogs_pages(recap):
     page = RENDERERS["html"].render(replace(recap, intro="See [last month](/recaps/2024-04/).")).decode()
     assert 'href="/recaps/2024-04/"' in page
     assert "href" not in markdown_to_html("See [last month](/recaps/2024-04/).")
+
+
+def test_a_recap_over_days_dates_its_times_and_its_chart(recap):
+    """A conference week's recap said "14:01 UTC" for posts of different days, and its chart
+    labelled every bar "00:00"."""
+    days = [{"minute": f"2024-03-{14 + d // 24}T{d % 24:02d}:00:00Z", "posts": d % 7} for d in range(96)]
+    week = replace(recap, session=replace(recap.session, end="2024-03-17T23:59:00Z"),
+                   stats={**recap.stats, "activity": days, "activity_minutes": 60})
+    md = markdown.render(week).decode()
+    assert "14 Mar 18:0" in md and not re.search(r", \d\d:\d\d UTC$", md, re.M)
+    page = html.render(week).decode()
+    chart = page.split('<svg class="chart"', 2)[1]
+    assert "Posts per hour" in chart and "<title>14 Mar 06:00 UTC: 6 posts</title>" in chart
+    labels = re.findall(r'text-anchor="(?:middle|end)">([^<]+)</text>', chart)[:-1]
+    assert labels == ["14 Mar 00:00", "15 Mar 00:00", "16 Mar 00:00", "17 Mar 00:00"]
+    assert "14 Mar 1" not in markdown.render(recap).decode()  # (a chat hour's times stay short)

@@ -361,3 +361,27 @@ def test_a_post_addressed_to_someone_who_wrote_nothing_in_the_session_counts_as_
     pings = _garden([("host", "@here Q1: what are you growing? #GardenChat"), ("ann", "@channel tomatoes")])
     stats = session_stats(pings, analyse(pings, hosts=["host"]), "GardenChat", None)
     assert (stats["replies"], stats["originals"]) == (0, 2)  # (Slack's and Discord's pings of all)
+
+
+def test_a_recap_over_days_counts_its_activity_in_wider_bars():
+    """A conference's hashtag over weeks was counted minute by minute: a quarter of a
+    million bars, nearly all empty, in a 20 MB recap.json. Bars widen to keep at most
+    ACTIVITY_BARS, on round times; the busiest minute is still the busiest minute."""
+    from chatrecap.analysis.metrics import ACTIVITY_BARS, activity_minutes, session_stats
+
+    t0 = datetime(2019, 11, 12, 14, 1, 30, tzinfo=UTC)
+    offsets = [timedelta(0), timedelta(seconds=20), timedelta(hours=5), timedelta(days=2, minutes=7),
+               timedelta(days=20, hours=3), timedelta(days=20, hours=3, seconds=40)]
+    posts = [ChatPost(f"p{k}", "x", f"x:{who}", who, t0 + at, f"A talk worth seeing {k} #aect19", None, None,
+                      None, None, (), (), (), 0, 0, 0, 0, None, True)
+             for k, (who, at) in enumerate(zip("abcdea", offsets, strict=True))]
+    people = {p.author_id: Participant(p.author_id, p.handle, None, None, None, None, None, None, None)
+              for p in posts}
+    corpus = Corpus("#aect19", posts, {}, people)
+    stats = session_stats(corpus, analyse(corpus, hosts=[]), "aect19", None)
+    assert stats["activity_minutes"] == 180 and len(stats["activity"]) <= ACTIVITY_BARS
+    assert stats["activity"][0] == {"minute": "2019-11-12T12:00:00Z", "posts": 2}
+    assert sum(bar["posts"] for bar in stats["activity"]) == 6
+    assert stats["peak_minute"] == {"minute": "2019-11-12T14:01:00Z", "posts": 2}
+    widths = [activity_minutes(m) for m in (60, 240, 241, 60 * 24 * 7, 60 * 24 * 365 * 10)]
+    assert widths == [1, 1, 5, 60, 16 * 1440]

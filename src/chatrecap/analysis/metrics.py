@@ -6,8 +6,9 @@ reposts or quotes is not counted. The reach figure is an estimate and says so.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chatrecap.analysis.corpus import Corpus
@@ -18,6 +19,28 @@ TOP = 10
 _BROADCAST = frozenset({"here", "channel", "everyone"})  # Slack's and Discord's pings of all
 REACH_METHOD = ("The sum of the distinct participants' follower counts as the archive "
                 "recorded them: how many accounts could have seen a post, not how many did.")
+
+
+#: Widths of the activity chart's bars, in minutes: the narrowest that gives at most
+#: ACTIVITY_BARS bars (a chat hour: sixty bars of a minute; a conference's week: hours).
+ACTIVITY_WIDTHS = (1, 5, 15, 30, 60, 180, 360, 720, 1440, 10080)
+ACTIVITY_BARS = 240
+
+
+def activity_minutes(minutes: float) -> int:
+    """The width of the activity chart's bars for a session of ``minutes``."""
+    return next((w for w in ACTIVITY_WIDTHS if minutes / w <= ACTIVITY_BARS),
+                1440 * math.ceil(minutes / 1440 / ACTIVITY_BARS))
+
+
+def _bar_start(minute: datetime, width: int) -> datetime:
+    """The start of the bar a minute falls in: bars start at whole multiples of their
+    width since the epoch (UTC), so an hour's bar starts on the hour."""
+    since = int((minute - _EPOCH).total_seconds()) // 60
+    return _EPOCH + timedelta(minutes=since - since % width)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def session_stats(corpus: Corpus, structure: Structure, hashtag: str | None,
@@ -37,12 +60,14 @@ def session_stats(corpus: Corpus, structure: Structure, hashtag: str | None,
     start, end = posts[0].created_at, posts[-1].created_at
     minutes = max((end - start).total_seconds() / 60, 1.0)
     per_minute = Counter(p.created_at.replace(second=0, microsecond=0) for p in posts)
+    peak_at, peak_posts = min(per_minute.items(), key=lambda kv: (-kv[1], kv[0]))
+    width = activity_minutes(minutes)
+    per_bar = Counter(_bar_start(minute, width) for minute in per_minute.elements())
     activity = []
-    minute = start.replace(second=0, microsecond=0)
-    while minute <= end:
-        activity.append({"minute": zulu(minute, True), "posts": per_minute.get(minute, 0)})
-        minute += timedelta(minutes=1)
-    peak = activity[max(range(len(activity)), key=lambda i: (activity[i]["posts"], -i))]
+    bar = _bar_start(start.replace(second=0, microsecond=0), width)
+    while bar <= end:
+        activity.append({"minute": zulu(bar, True), "posts": per_bar.get(bar, 0)})
+        bar += timedelta(minutes=width)
     contributors = Counter(p.author_id for p in posts if p.author_id in authors)
     engaged = sorted((p for p in posts if not p.is_repost and p.engagement > 0),
                      key=lambda p: (-p.engagement, p.id))[:TOP]
@@ -78,8 +103,9 @@ def session_stats(corpus: Corpus, structure: Structure, hashtag: str | None,
         "answers": len(structure.links),
         "duration_minutes": round(minutes, 1),
         "posts_per_minute": round(len(posts) / minutes, 2),
-        "peak_minute": {"minute": peak["minute"], "posts": peak["posts"]},
+        "peak_minute": {"minute": zulu(peak_at, True), "posts": peak_posts},
         "activity": activity,
+        "activity_minutes": width,
         "top_contributors": [
             {"handle": corpus.authors[a].handle, "name": corpus.authors[a].name, "posts": n}
             for a, n in sorted(contributors.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP]],

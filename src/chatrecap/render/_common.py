@@ -71,8 +71,35 @@ def xml_text(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
+#: Whether the times shown meanwhile carry their day: those of a recap over several days
+#: (a conference's week) do, or "14:01" would not say which day it was.
+_DATED: ContextVar[bool] = ContextVar("dated", default=False)
+
+
+@contextmanager
+def times_of(recap: Recap) -> Iterator[None]:
+    """The recap's times are shown meanwhile with their day when its session spans days
+    (in the shown zone)."""
+    token = _DATED.set(spans_days(recap.session.start, recap.session.end))
+    try:
+        yield
+    finally:
+        _DATED.reset(token)
+
+
+def spans_days(start: str, end: str) -> bool:
+    return shown_time(start).date() != shown_time(end).date()
+
+
 def hhmm(iso: str) -> str:
-    return shown_time(iso).strftime("%H:%M")
+    """"14:01", or "12 Nov 14:01" in a recap over several days."""
+    t = shown_time(iso)
+    return f"{short_day(t)} {t:%H:%M}" if _DATED.get() else f"{t:%H:%M}"
+
+
+def short_day(t: datetime) -> str:
+    """"12 Nov", spelled without the locale."""
+    return f"{t.day} {_MONTHS[t.month - 1][:3]}"
 
 
 def clock(iso: str) -> str:
@@ -89,9 +116,10 @@ def long_date(iso: str) -> str:
 def window(start: str, end: str) -> str:
     """"19:00–20:00 UTC" within a day; across midnight (in the shown zone), the end's day
     too: "23:30 UTC to Saturday 4 May 2024, 00:30 UTC"."""
-    if shown_time(start).date() == shown_time(end).date():
-        return f"{hhmm(start)}–{hhmm(end)} {zone_of(start)}"
-    return f"{hhmm(start)} {zone_of(start)} to {long_date(end)}, {hhmm(end)} {zone_of(end)}"
+    first, last = shown_time(start), shown_time(end)
+    if first.date() == last.date():
+        return f"{first:%H:%M}–{last:%H:%M} {zone_of(start)}"
+    return f"{first:%H:%M} {zone_of(start)} to {long_date(end)}, {last:%H:%M} {zone_of(end)}"
 
 
 def date_time(iso: str) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from html import escape
 
 from chatrecap.recap.model import Network
-from chatrecap.render._common import clock, hhmm, plural, zone_of
+from chatrecap.render._common import plural, short_day, shown_time, spans_days, zone_of
 
 ACCENT, PEAK, GRID, INK, MUTED = "#4f46e5", "#db2777", "#e5e7eb", "#1f2937", "#6b7280"
 FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif"'
@@ -49,8 +49,23 @@ def _svg(height: int, title: str, desc: str, body: list[str], role: str = "img",
             f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>" + "".join(body) + "</svg>")
 
 
-def activity(rows: list[dict]) -> str:
-    """Posts per minute as bars, the busiest minute in a second colour; '' without data."""
+#: How a bar's width reads in the chart's title ("Posts per hour").
+_PER = {1: "minute", 60: "hour", 1440: "day", 10080: "week"}
+#: Steps between the x axis's labels, in minutes: the first that is a whole number of bars
+#: and gives at most six labels.
+_LABEL_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 240, 480, 720, 1440, 2880, 10080, 20160, 40320)
+
+
+def _per(minutes: int) -> str:
+    if minutes in _PER:
+        return _PER[minutes]
+    return f"{minutes // 1440} days" if minutes % 1440 == 0 else (
+        f"{minutes // 60} hours" if minutes % 60 == 0 else f"{minutes} minutes")
+
+
+def activity(rows: list[dict], minutes: int = 1) -> str:
+    """Posts per bar of ``minutes`` (a minute for a chat hour, an hour or a day over longer
+    spans), the busiest bar in a second colour; '' without data."""
     rows = [r for r in rows if r.get("minute")]
     if not rows:
         return ""
@@ -60,7 +75,9 @@ def activity(rows: list[dict]) -> str:
     peak = max(counts)
     y_max, y_step = _scale(max(peak, 1))
     slot = (100 - left) / len(rows)
-    body = [f'<text x="0" y="12" font-size="12" fill="{MUTED}">Posts per minute</text>']
+    per = _per(minutes)
+    days = spans_days(rows[0]["minute"], rows[-1]["minute"])
+    body = [f'<text x="0" y="12" font-size="12" fill="{MUTED}">Posts per {per}</text>']
     for tick in range(0, y_max + 1, y_step):
         y = top + plot_h - plot_h * tick / y_max
         body.append(f'<line x1="{_pct(left)}" x2="100%" y1="{_px(y)}" y2="{_px(y)}" stroke="{GRID}"/>')
@@ -71,25 +88,49 @@ def activity(rows: list[dict]) -> str:
         h = plot_h * n / y_max
         body.append(f'<rect x="{_pct(left + (i + 0.1) * slot)}" y="{_px(top + plot_h - h)}" '
                     f'width="{_pct(slot * 0.8)}" height="{_px(h)}" fill="{PEAK if n == peak else ACCENT}">'
-                    f"<title>{clock(rows[i]['minute'])}: {n} {plural(n, 'post')}</title></rect>")
+                    f"<title>{_when(rows[i]['minute'], minutes, days)}: {n} {plural(n, 'post')}"
+                    "</title></rect>")
     base = top + plot_h
     body.append(f'<line x1="{_pct(left)}" x2="100%" y1="{base}" y2="{base}" stroke="{MUTED}"/>')
-    step = next((s for s in (1, 2, 5, 10, 15, 30, 60, 120, 240, 480) if len(rows) / s <= 6), 1440)
-    for i, r in enumerate(rows):
-        t = hhmm(r["minute"])
-        if (int(t[:2]) * 60 + int(t[3:])) % step:
-            continue
+    for i in _labelled(rows, minutes):
         x = left + (i + 0.5) * slot
         anchor = "end" if x > 97 else "middle"
         body.append(f'<line x1="{_pct(x)}" x2="{_pct(x)}" y1="{base}" y2="{base + 4}" stroke="{MUTED}"/>')
         body.append(f'<text x="{_pct(x)}" y="{base + 18}" font-size="12" fill="{MUTED}" '
-                    f'text-anchor="{anchor}">{t}</text>')
+                    f'text-anchor="{anchor}">{_label(rows[i]["minute"], minutes, days)}</text>')
     body.append(f'<text x="{_pct(left + (100 - left) / 2)}" y="{height - 4}" font-size="12" fill="{INK}" '
                 f'text-anchor="middle">Time ({zone_of(rows[0]["minute"])})</text>')
-    first, last = hhmm(rows[0]["minute"]), hhmm(rows[-1]["minute"])
-    return _svg(height, "Posts per minute",
-                f"Posts per minute from {first} to {last} {zone_of(rows[-1]['minute'])}; the busiest "
-                f"minute had {peak} {plural(peak, 'post')}.", body)
+    first, last = _label(rows[0]["minute"], 1, days), _label(rows[-1]["minute"], 1, days)
+    return _svg(height, f"Posts per {per}",
+                f"Posts per {per} from {first} to {last} {zone_of(rows[-1]['minute'])}; the busiest "
+                f"{per} had {peak} {plural(peak, 'post')}.", body)
+
+
+def _labelled(rows: list[dict], minutes: int) -> list[int]:
+    """The bars the x axis labels: those starting on a round time (in the shown zone) a
+    step apart, else (bars of days that start at midnight UTC, shown in another zone)
+    every so many bars from the first."""
+    span = len(rows) * minutes
+    step = next((s for s in _LABEL_STEPS if s % minutes == 0 and span / s <= 6),
+                minutes * math.ceil(len(rows) / 6))
+    local = [shown_time(r["minute"]) for r in rows]
+    on_time = [i for i, t in enumerate(local)
+               if (t.toordinal() * 1440 + t.hour * 60 + t.minute) % step == 0]
+    return on_time or list(range(0, len(rows), max(1, step // minutes)))
+
+
+def _label(iso: str, minutes: int, days: bool) -> str:
+    """An axis label: "18:40"; over days, "12 Nov 06:00", or "12 Nov" for bars of days."""
+    t = shown_time(iso)
+    day = short_day(t)
+    if minutes >= 1440:
+        return day
+    return f"{day} {t:%H:%M}" if days else f"{t:%H:%M}"
+
+
+def _when(iso: str, minutes: int, days: bool) -> str:
+    """A bar's time in its tooltip: its start, and its day when the chart spans days."""
+    return f"{_label(iso, minutes, days)} {zone_of(iso)}" if minutes < 1440 else _label(iso, minutes, days)
 
 
 def contributors(rows: list[dict], limit: int = 10) -> str:

@@ -83,7 +83,7 @@ def context(recap: Recap) -> dict[str, Any]:
         "has_takeaways": any(q["takeaways"] for q in questions),
         "highlights": highlights,
         "facts": c.facts(recap),
-        "activity_chart": Markup(charts.activity(s.get("activity") or [])),
+        "activity_chart": Markup(charts.activity(s.get("activity") or [], s.get("activity_minutes") or 1)),
         "contributors_chart": Markup(charts.contributors(s.get("top_contributors") or [])),
         "engaged": c.most_engaged(recap),
         "links": [link for link in (s.get("links") or [])[:8] if c.safe_url(link.get("url"))],
@@ -132,7 +132,8 @@ def _reposted(recap: Recap, post: RecapPost) -> str | None:
 
 def render_body(recap: Recap) -> str:
     """The recap body alone (no page shell): for the blog and the WordPress export."""
-    return environment().get_template("recap_body.html").render(context(recap))
+    with c.times_of(recap):
+        return environment().get_template("recap_body.html").render(context(recap))
 
 
 def render(recap: Recap, body: str | None = None) -> bytes:

@@ -201,6 +201,11 @@ def _participants(recap: Recap) -> list[str]:
 
 
 def render(recap: Recap) -> bytes:
+    with c.times_of(recap):
+        return _render(recap)
+
+
+def _render(recap: Recap) -> bytes:
     lines = [f"# {_heading(recap.title)}", ""]
     if recap.intro:  # the host's own Markdown: kept as written
         lines += [recap.intro.strip(), ""]
