@@ -239,3 +239,31 @@ def test_a_session_given_by_its_bounds(example_db, monkeypatch, capsys):
     assert [r["handle"] for r in early] != [r["handle"] for r in found]
     assert run_main(monkeypatch, "--db", example_db, "leaders", "b2bchat-20240314-1801") == 2
     assert "--from/--to" in capsys.readouterr().err
+
+
+def test_leaders_find_sessions_as_recap_and_sessions_do(tmp_path, monkeypatch, capsys):
+    """A session `sessions --gap 40` found (two bursts half an hour apart, one chat) opens in
+    `leaders` with the same --gap, as in `recap`; finding none, the error says what to change."""
+    from datetime import UTC, datetime, timedelta
+
+    start = datetime(2026, 3, 6, 18, tzinfo=UTC)
+    minutes = [*range(10), *range(40, 50)]
+    lines = [json.dumps({
+        "platform": "mastodon", "native_id": str(k), "author_handle": ("ann", "bob", "cy")[k % 3],
+        "created_at": (start + timedelta(minutes=m)).isoformat(), "text": f"A1: thanks @dee, point {k}",
+        "mentions": ["dee"], "chats": ["#gap"], "is_referenced": False}) for k, m in enumerate(minutes)]
+    archive = tmp_path / "gap.jsonl"
+    archive.write_text("\n".join(lines) + "\n")
+    db = str(tmp_path / "w.db")
+    assert run_main(monkeypatch, "--db", db, "import", str(archive)) in (0, None)
+    capsys.readouterr()
+    assert run_main(monkeypatch, "--db", db, "sessions", "--gap", "40", "--format", "json") in (0, None)
+    (found,) = json.loads(capsys.readouterr().out)
+    rows = leaders_json(monkeypatch, capsys, db, found["id"], "--gap", "40")
+    assert any(r["handle"] == "dee" for r in rows)
+    series = leaders_json(monkeypatch, capsys, db, "--series", "#gap", "--min-posts", "15", "--gap", "40")
+    assert {r["handle"] for r in series} >= {"ann", "bob", "cy", "dee"}
+    assert run_main(monkeypatch, "--db", db, "leaders", "--min-posts", "15") == 2
+    assert "see --gap and --min-posts" in " ".join(capsys.readouterr().err.split())
+    assert run_main(monkeypatch, "--db", db, "leaders", "--series", "#gap", "--min-posts", "15") == 2
+    assert "see --gap and --min-posts" in " ".join(capsys.readouterr().err.split())

@@ -624,6 +624,8 @@ def leaders(
     top: Annotated[int, typer.Option("--top", help="Rows in the table (json and csv: all).",
                                      min=1)] = 20,
     host: HostOption = None,
+    gap: GapOption = DEFAULT_GAP_MINUTES,
+    min_posts: MinPostsOption = DEFAULT_MIN_POSTS,
     start: FromOption = None,
     end: ToOption = None,
     db: DbOption = None,
@@ -648,9 +650,10 @@ def leaders(
         name = _chat_of(store, series or chat)
         hosts = _hosts(store, name, host)
         if series:
-            found = find_sessions(store, name)
+            found = _sessions(store, name, gap, min_posts, None, None)
             if not found:
-                raise OptionError(f"No session found in {name}: the chat has no burst of posts big enough. "
+                raise OptionError(f"No session found in {name}: the chat has no burst of posts big enough "
+                                  f"(see --gap and --min-posts). "
                                   f"Rank its posts over a stretch of time instead: "
                                   f"`{_whole_stretch(store, name)}`.")
             inputs = series_inputs(store, name, found, hosts)
@@ -660,7 +663,7 @@ def leaders(
                 err.print(f"note: the sessions hold {held:,} of the chat's {total:,} posts; to rank them "
                           f"all, run `{_whole_stretch(store, name)}`.")
         else:
-            found = _sessions(store, name, DEFAULT_GAP_MINUTES, DEFAULT_MIN_POSTS, start, end)
+            found = _sessions(store, name, gap, min_posts, start, end)
             chosen = pick_session(found, session)
             inputs = session_inputs(store, chosen, hosts)
             scope = chosen.id

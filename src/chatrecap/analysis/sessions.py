@@ -128,7 +128,8 @@ def pick_session(sessions: list[Session], wanted: str | None) -> Session:
         again = (f" ({wanted!r} may be a session given by its bounds: give the same --from "
                  "and --to again)") if wanted else ""
         raise OptionError("No session found: the chat has no burst of posts big enough "
-                          f"(use --from/--to to give the session's bounds){again}.")
+                          "(see --gap and --min-posts, or use --from/--to to give the session's "
+                          f"bounds){again}.")
     if wanted is None:
         return sessions[-1]
     for session in sessions:
@@ -149,5 +150,6 @@ def pick_session(sessions: list[Session], wanted: str | None) -> Session:
         raise OptionError(f"{wanted!r} names {len(matches)} sessions; give one of: "
                           + ", ".join(s.id for s in matches[:10]) + ".")
     raise OptionError(f"No session {wanted!r}; `chatrecap sessions` lists them "
-                      f"(the latest: {known}); a session given by its bounds is found again "
-                      "with the same --from/--to.")
+                      f"(the latest: {known}); a session found with another --gap or --min-posts "
+                      "is found again with the same, and one given by its bounds with the same "
+                      "--from/--to.")
