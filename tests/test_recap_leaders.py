@@ -221,3 +221,22 @@ def test_a_session_that_only_mentions_an_author_of_the_chat_reads_their_kind(dat
     assert (kinds["nicolapallitt"], kinds["aect"], kinds["emergeafrica"]) == ("person", "organization",
                                                                                  "organization")
     assert "unknown" not in kinds.values()
+
+
+def test_a_program_is_nobodys_thought_leader():
+    """Slack's GitHub app (three installs, three "@github" rows) and an account whose bio
+    says "I am a bot" were ranked, as organisations; a user who says one is a person wins."""
+    from chatrecap.analysis.leaders import rank_leaders
+
+    bios = {"ann": (None, "Staff engineer."), "bob": (None, "Engineering manager."),
+            "github": (True, None), "poll": (None, "I am a bot that counts the votes."),
+            "gus": (True, "Our build robot.")}
+    authors = {f"x:{h}": Participant(f"x:{h}", h, None, bio, None, None, None, None, None, is_bot=bot)
+               for h, (bot, bio) in bios.items()}
+    posts = [chat_post(0, "github", "New commit pushed by ann"), chat_post(1, "poll", "3 votes so far")]
+    posts += [chat_post(2 + k, who, f"@github @poll @gus thanks {k}")
+              for k, who in enumerate(["ann", "bob"] * 3)]
+    corpus = Corpus("#DevChat", posts, authors=authors)
+    assert {x.handle for x in rank_leaders(corpus, None, [])} == {"ann", "bob"}
+    ranked = rank_leaders(corpus, None, [], corrections={"x:gus": "person"})
+    assert {x.handle for x in ranked} == {"ann", "bob", "gus"} and ranked[0].handle == "gus"

@@ -153,6 +153,12 @@ class KindGuess:
     evidence: tuple[str, ...]  # the signals used, strongest first
 
 
+def automated(is_bot: bool | None, bio: str | None) -> bool:
+    """Whether an account is a program, not someone: the platform flags it (Slack, Discord,
+    Mastodon) or its bio says so ("I am a bot"). Neither person nor company: no leader."""
+    return bool(is_bot) or bool(bio and _BOT_BIO.search(bio))
+
+
 def surname_of_group_words(words: list[str]) -> bool:
     """A given name and a surname that is a group's word too: "Bill Press", "Martin Farm"
     (not "MIT Press")."""

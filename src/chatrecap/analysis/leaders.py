@@ -21,7 +21,7 @@ from typing import Any
 from chatrecap.analysis.companies import Affiliation, affiliations, company_dependence, org_accounts
 from chatrecap.analysis.corpus import ChatKinds, ChatPost, Corpus, load_corpus
 from chatrecap.analysis.heretics import early_adopter_credit, early_adopters
-from chatrecap.analysis.kinds import KindGuess, account_kinds, classify_name
+from chatrecap.analysis.kinds import KindGuess, account_kinds, automated, classify_name
 from chatrecap.analysis.network import InteractionGraph, Recognition, build_graph, recognition
 from chatrecap.analysis.nominations import AuthorNames, Nomination, find_nominations, tally
 from chatrecap.analysis.promotion import Promotion, self_promotion
@@ -105,10 +105,11 @@ def rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Seque
                  graph: InteractionGraph | None = None,
                  ranking: Sequence[Recognition] | None = None,
                  kinds: dict[str, KindGuess] | None = None) -> list[Leader]:
-    """Every account recognised, named or credited, best first (ties by handle).
-    ``graph``: the corpus's ``build_graph``, when the caller has built it already;
-    ``ranking``: that graph's ``recognition``, likewise; ``kinds``: the accounts' kinds read
-    over more than the corpus (``corpus.chat_kinds``), else the corpus's own."""
+    """Every account recognised, named or credited, best first (ties by handle), but
+    programs (``kinds.automated``: a bot is nobody's thought leader). ``graph``: the
+    corpus's ``build_graph``, when the caller has built it already; ``ranking``: that
+    graph's ``recognition``, likewise; ``kinds``: the accounts' kinds read over more than
+    the corpus (``corpus.chat_kinds``), else the corpus's own."""
     with frozen():
         return _rank_leaders(corpus, structure, nominations, weights, corrections, graph, ranking, kinds)
 
@@ -151,7 +152,9 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
     credit, firsts, promoting = from_the_posts()
     promotion.update(promoting)
     companies = _companies(corpus, affs, {a: r.score for a, r in ranked.items()}, graph.handles)
-    accounts = sorted(set(ranked) | set(votes) | set(credit) | set(corpus.authors))
+    people_said = {a for a, kind in (corrections or {}).items() if kind == PEOPLE}
+    programs = {a for a, p in corpus.authors.items() if automated(p.is_bot, p.bio) and a not in people_said}
+    accounts = sorted((set(ranked) | set(votes) | set(credit) | set(corpus.authors)) - programs)
     rec = _scaled({a: ranked[a].score if a in ranked else 0.0 for a in accounts})
     nom = _scaled({a: float(votes.get(a, 0)) for a in accounts}, FULL_VOTES)
     early = _scaled({a: credit.get(a, 0.0) for a in accounts}, FULL_EARLY)
