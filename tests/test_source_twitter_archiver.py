@@ -155,6 +155,9 @@ def test_the_sheets_links_go_back_into_the_text(archive: list[Post]) -> None:
     calendar = next(p for p in archive if p.native_id == "1324787742803374081")
     assert "check out https://powershell.org/calendar/ for one place" in calendar.text
     assert calendar.text_original is not None and "check out  for one place" in calendar.text_original
+    # Two links side by side leave three spaces: both go back there, not one at the end.
+    bridged = next(p for p in archive if p.native_id == "1291794909612187648")
+    assert bridged.text.endswith("https://aka.ms/psdiscord https://aka.ms/psslack #PSTweetChat")
 
 
 def test_a_link_put_back_names_nobody(data: Path, tmp_path: Path) -> None:

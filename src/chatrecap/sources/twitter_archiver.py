@@ -306,12 +306,23 @@ def _row(name: str, line: int, columns: Columns, row: list[str], channel: str | 
 
 def _with_links(text: str, links: list[str]) -> str:
     """The tweet's text with its links back: the sheet takes each out of the text (leaving
-    its two spaces: "check out  for one place") and lists it in Link(s). In order, into those
-    gaps; the rest, taken from the end of the text, after it."""
-    parts = text.split("  ", len(links)) if links else [text]
-    filled = "".join(part + (f" {links[k]} " if k < len(parts) - 1 else "") for k, part in enumerate(parts))
-    rest = links[len(parts) - 1:]
-    return " ".join([filled.rstrip(), *rest]) if rest else filled
+    its two spaces: "check out  for one place"; links side by side leave one space more
+    each: "it.   for the invites") and lists them in Link(s). In order, into those gaps;
+    the rest, taken from the end of the text, after it."""
+    if not links:
+        return text
+    out, k = [], 0
+    for piece in _GAP.split(text):
+        if k < len(links) and len(piece) >= 2 and piece.isspace():
+            take = min(len(piece) - 1, len(links) - k)
+            piece = f" {' '.join(links[k:k + take])} " + piece[take + 1:]
+            k += take
+        out.append(piece)
+    filled = "".join(out)
+    return " ".join([filled.rstrip(), *links[k:]]) if k < len(links) else filled
+
+
+_GAP = re.compile("(  +)")
 
 
 def _status_id(link: str) -> str | None:
