@@ -522,6 +522,24 @@ def test_tweet_ids_give_the_time_a_sheet_wrote_without_its_zone(data: Path, tmp_
     assert errors == []
 
 
+def test_an_x_posts_id_gives_the_time_a_sheet_wrote_unreadably_or_not_at_all(tmp_path: Path) -> None:
+    """A hand-made sheet wrote "03/02/22 03:51" (a two-digit year): every row was skipped,
+    though each links its status, whose id tells the exact time. A row of no X post still
+    needs a time it can read."""
+    path = tmp_path / "sheet.csv"
+    path.write_text("Tweet URL,Account handle,Tweet,Date posted\n"
+                    "https://twitter.com/ann/status/1498747855531491328,@ann,first,03/02/22 03:51\n"
+                    "https://twitter.com/bob/status/1496115998889586696,@bob,second,\n"
+                    "https://example.org/post/7,@cy,third,03/02/22 03:51\n", encoding="utf-8")
+    posts, errors = read(path, "url=Tweet URL,author=Account handle,text=Tweet,time=Date posted")
+    assert [(p.author.handle, p.created_at) for p in posts] == [
+        ("ann", snowflake_time("1498747855531491328")), ("bob", snowflake_time("1496115998889586696"))]
+    skipped, note = errors
+    assert (skipped.line, skipped.kind) == (4, "bad time")
+    assert (note.kind, note.skipped) == ("times from ids", False)
+    assert note.reason.startswith("Date posted was empty or no date and time chatrecap reads on 2 rows")
+
+
 def test_a_sheets_date_and_time_of_day_in_two_columns(tmp_path: Path) -> None:
     """Spreadsheets and many exports write "Date" and "Time" apart: the two are read as one
     time (bound by their names, or with --map time=...,time_of_day=...); a row without

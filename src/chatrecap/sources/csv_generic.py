@@ -366,6 +366,12 @@ class GenericCsvSource(Source):
                               f"{count:,} row{'s' if count > 1 else ''}: the exact UTC times their "
                               "tweet ids encode were used (pass --tz to read the column instead)",
                               kind="times from ids", skipped=False)
+        if count := noted["unread time"]:
+            assert columns is not None and bound is not None
+            column = columns.names[bound["time"]] if "time" in bound else "the time"
+            yield RecordError(name, None, f"{column} was empty or no date and time chatrecap reads on "
+                              f"{count:,} row{'s' if count > 1 else ''} of X posts: the exact UTC times "
+                              "their ids encode were used", kind="times from ids", skipped=False)
 
     def layout(self, header: list[str], options: ReadOptions, path: Path) -> tuple[Columns, dict[str, int]]:
         """The columns the rows are read by and the field bound to each (the --map first)."""
@@ -496,25 +502,36 @@ def _row(name: str, line: int, columns: Columns, bound: dict[str, int], row: lis
         if not clock:
             raise BadRow(f"the row has no {columns.names[bound['time_of_day']]} (time of day)",
                          "no time")
-    if not handle or not time_text:
-        field = "author" if not handle else "time"
-        what = label(field) if field in bound else "status URL in " + label("url")
-        raise BadRow(f"the row has no {what} ({field})", f"no {field}")
-    try:
-        moment = parse_timestamp(time_text, day_first)
-        if clock is not None:
-            moment = _at(moment, clock)
-        created = to_utc(moment, tz)
-    except LocalZone as exc:
-        created = local_time(exc.moment, exc.abbreviation, tz) if tz else None
-        if created is None:
-            raise BadRow(_zone_abbreviation(label("time"), time_text, exc.abbreviation, tz),
-                         "ambiguous zone") from None
-    except ValueError:
-        shown = time_text if clock is None else f"{time_text} {clock}"
-        raise BadRow(f"{label('time')} {shown!r} is not a date and time (ISO 8601, epoch "
-                     "seconds, RFC 2822, M/D/YYYY... with its zone, or --tz)", "bad time") from None
     x_post = status is not None or x_prefixed(get("id"))  # (rtweet's ids say so, without a URL)
+    if not handle:
+        what = label("author") if "author" in bound else "status URL in " + label("url")
+        raise BadRow(f"the row has no {what} (author)", "no author")
+    try:
+        if not time_text:
+            raise BadRow(f"the row has no {label('time') if 'time' in bound else 'time'} (time)", "no time")
+        try:
+            moment = parse_timestamp(time_text, day_first)
+            if clock is not None:
+                moment = _at(moment, clock)
+            created = to_utc(moment, tz)
+        except LocalZone as exc:
+            created = local_time(exc.moment, exc.abbreviation, tz) if tz else None
+            if created is None:
+                raise BadRow(_zone_abbreviation(label("time"), time_text, exc.abbreviation, tz),
+                             "ambiguous zone") from None
+        except ValueError:
+            shown = time_text if clock is None else f"{time_text} {clock}"
+            raise BadRow(f"{label('time')} {shown!r} is not a date and time (ISO 8601, epoch "
+                         "seconds, RFC 2822, M/D/YYYY... with its zone, or --tz)", "bad time") from None
+    except BadRow as exc:
+        if exc.kind == "ambiguous zone":
+            raise
+        # An X post's id tells its exact time all the same (ids since November 2010).
+        created = _id_time(get("id"), status, x_post, get("platform"))
+        if created is None:
+            raise
+        if noted is not None:
+            noted["unread time"] += 1
     if created is None:  # no zone and no --tz: a tweet id still tells the time, in UTC
         created = _id_time(get("id"), status, x_post, get("platform"))
         if created is None:
