@@ -112,6 +112,20 @@ def test_a_retweet_names_only_whom_its_text_names(tmp_path):
     assert post.repost_of_id and post.mentions == []
 
 
+def test_a_tweet_written_inline_because_one_points_at_it_is_referenced(tmp_path):
+    """Older twarc-csv writes a quoted, retweeted or answered tweet as a row of its own whose
+    ``type`` says so (twarc-csv's small_sample.csv): no post of the chat, as in the JSONL."""
+    path = tmp_path / "inline.csv"
+    path.write_text(
+        "id,text,author_id,created_at,author.username,author.name,type,referenced_tweets\n"
+        "1169734611666198528,Nobody asked,22258315,2019-09-05T22:10:38.000Z,shop,Shop,quoted,\n"
+        "1169968866866466817,Same energy,1726979365,2019-09-06T13:41:29.000Z,nicky,Nicky,,"
+        '"[{""type"": ""quoted"", ""id"": ""1169734611666198528""}]"\n', encoding="utf-8")
+    posts = [p for p in SOURCE.read(path, ReadOptions()) if isinstance(p, Post)]
+    assert [(p.author.handle, p.is_referenced, p.quote_of_id) for p in posts] == [
+        ("shop", True, None), ("nicky", False, "twitter:1169734611666198528")]
+
+
 @pytest.mark.parametrize(("cell", "text"), [
     ('"Quote of the day"', '"Quote of the day"'),  # a tweet in quotes stays in quotes
     ('line one\\nline two', "line one\nline two"),  # twarc-csv's escaped newline

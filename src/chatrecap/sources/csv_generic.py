@@ -330,6 +330,12 @@ class GenericCsvSource(Source):
         ``Superseded``): none in a CSV of unknown layout."""
         return ()
 
+    def referenced(self, row: list[str], columns: Columns) -> bool:
+        """Whether the row is a post the archive holds only because one of its posts
+        points at it (see ``Post.is_referenced``), where a layout says: no, in a CSV of
+        unknown layout."""
+        return False
+
     def read(self, path: Path, options: ReadOptions) -> Iterator[Post | Superseded | RecordError]:
         name = str(path)
         delimiter = file_delimiter(path)
@@ -352,8 +358,12 @@ class GenericCsvSource(Source):
                                       kind="date order", skipped=False)
                 continue
             try:
-                yield from _row(name, line, columns, bound, self.cells(row, raw_columns), options.tz,
-                                raw_columns.record(row), day_first, noted)
+                referenced = self.referenced(row, raw_columns)
+                for post in _row(name, line, columns, bound, self.cells(row, raw_columns), options.tz,
+                                 raw_columns.record(row), day_first, noted):
+                    if referenced and isinstance(post, Post):
+                        post.is_referenced = True
+                    yield post
                 yield from self.versions(row, raw_columns)
             except ValueError as exc:
                 kind = exc.kind if isinstance(exc, BadRow) else "malformed record"

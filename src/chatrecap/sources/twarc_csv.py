@@ -97,6 +97,12 @@ class TwarcCsvSource(GenericCsvSource):
     def versions(self, row: list[str], columns: Columns) -> Iterable[Superseded]:
         return edit_versions(_items(columns.get(row, "edit_history_tweet_ids")))
 
+    def referenced(self, row: list[str], columns: Columns) -> bool:
+        """Older twarc-csv writes the tweets the collected ones reply to, quote or retweet as
+        rows of their own (``--inline-referenced-tweets``), their ``type`` column saying how
+        they were pointed at; the collected tweets leave it empty."""
+        return (columns.get(row, "type") or "").strip() in _REFERENCES
+
     def cells(self, row: list[str], columns: Columns) -> list[str]:
         if "json_strings" not in columns.learned:
             _learn_encoding(row, columns)
