@@ -20,6 +20,7 @@ import numpy as np
 from chatrecap.analysis.network import KINDS, InteractionGraph, Recognition, weighted_edges
 
 SHOWN = 30  # accounts in the picture
+ALWAYS_SHOWN = 5  # of them, those shown whoever they engaged with (the recap's "most recognised")
 
 
 @dataclass(slots=True)
@@ -38,9 +39,11 @@ class Picture:
 
 
 def picture(graph: InteractionGraph, ranking: Sequence[Recognition],
-            also: Iterable[str] = (), limit: int = SHOWN) -> Picture:
+            also: Iterable[str] = (), limit: int = SHOWN, always: int = ALWAYS_SHOWN) -> Picture:
     """The ``limit`` most recognised accounts (and those of ``also`` that interacted),
-    with the edges among them; an account with no edge inside the picture is left out."""
+    with the edges among them; an account with no edge inside the picture is left out,
+    but for the ``always`` most recognised: on a busy hashtag they are answered by many
+    people outside the picture, and a picture of those linked alone left them out."""
     number = {a: i for i, a in enumerate(graph.nodes)}
     wanted = [r.account_id for r in ranking[:limit]]
     wanted += [a for a in also if a in number and a not in wanted]
@@ -61,9 +64,10 @@ def picture(graph: InteractionGraph, ranking: Sequence[Recognition],
               for a, b, w in zip(actors.tolist(), targets.tolist(), weights.tolist(), strict=True)
               if a in index and b in index}
 
-    linked = sorted({i for pair in kinds for i in pair})
-    keep = {old: new for new, old in enumerate(linked)}
-    accounts = [wanted[i] for i in linked]
+    linked = {i for pair in kinds for i in pair}
+    shown = [i for i in range(len(wanted)) if i < always or i in linked]
+    keep = {old: new for new, old in enumerate(shown)}
+    accounts = [wanted[i] for i in shown]
     edges = [PictureEdge(keep[a], keep[b], round(weight.get((a, b), 0.0), 4), kinds[(a, b)])
              for a, b in sorted(kinds)]
     return Picture(accounts, _layout(len(accounts), edges), edges)

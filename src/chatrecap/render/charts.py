@@ -229,7 +229,7 @@ def network(net: Network | None, height: int = 440, link: Callable[[int], str] |
                 f'<tspan fill="{KIND_COLOURS["organization"]}">●</tspan> organisation ({orgs}) '
                 f'<tspan fill="{OTHER_COLOUR}">●</tspan> unsure · size: recognition</text>')
     return _svg(height, "Who engaged whom",
-                f"The {len(net.nodes)} most recognised of {net.accounts} accounts and the "
+                f"{len(net.nodes)} of the most recognised of {net.accounts} accounts and the "
                 f"{len(net.edges)} reply, quote, mention and repost ties among them; "
                 f"the largest circle is @{max(net.nodes, key=lambda n: n.recognition).handle}.", body,
                 role="img" if link is None else "group", width=width)

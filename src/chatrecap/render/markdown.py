@@ -153,11 +153,11 @@ def _leaders(recap: Recap) -> list[str]:
         out.append("")
     net = leaders.network
     if net is not None and net.nodes:
-        out += [f"![Who engaged whom: the {len(net.nodes)} most recognised of {net.accounts} accounts]"
+        out += [f"![Who engaged whom: {len(net.nodes)} of the most recognised of {net.accounts} accounts]"
                 f"({NETWORK_FILE})", "",
-                f"*Who replied to, quoted, mentioned or reposted whom among the {len(net.nodes)} most "
-                f"recognised accounts ({net.interactions} interactions in all); circle size is "
-                "recognition.*", ""]
+                f"*Who replied to, quoted, mentioned or reposted whom among {len(net.nodes)} of the most "
+                f"recognised accounts (the five most of all, and those who engaged with one another; "
+                f"{net.interactions} interactions in all); circle size is recognition.*", ""]
     out += [f"*{escape(leaders.method)}*", ""]
     return out
 
