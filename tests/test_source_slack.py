@@ -21,9 +21,10 @@ ARCHIVE = "slack/slack_export_viewer_testarchive.zip"
 
 
 def read_all(path: Path) -> tuple[list[Post], list[RecordError]]:
+    """The posts and the problems (the note counting the system messages left out aside)."""
     items = list(SOURCE.read(path, ReadOptions()))
     return ([i for i in items if isinstance(i, Post)],
-            [i for i in items if isinstance(i, RecordError)])
+            [i for i in items if isinstance(i, RecordError) and i.kind != "system messages"])
 
 
 def by_place(posts: list[Post]) -> dict[tuple[str, int], Post]:
@@ -69,9 +70,14 @@ def test_sniff_says_no_to_a_folder_or_zip_of_something_else(tmp_path: Path, fixt
 
 
 def test_real_export_counts(data: Path) -> None:
-    # 158 messages in 17 day files: 11 are system messages (8 channel_join, 3 bot_add).
+    # 158 messages in 17 day files: 11 are system messages (8 channel_join, 3 bot_add),
+    # left out and counted in one note.
     posts, errors = read_all(data / ARCHIVE)
     assert errors == []
+    (note,) = [i for i in SOURCE.read(data / ARCHIVE, ReadOptions())
+               if isinstance(i, RecordError) and i.kind == "system messages"]
+    assert not note.skipped and note.line is None
+    assert note.reason.startswith("11 system messages (channel_join 8, bot_add 3) left out")
     assert len(posts) == 147
     assert len({p.id for p in posts}) == 147
     assert Counter(p.channel for p in posts) == {"enrique": 96, "traveling-sailor": 51}

@@ -12,7 +12,7 @@ Mapping choices:
 * ``native_id`` is ``<channel id>/<ts>``: a message's ``ts`` is unique only per channel.
 * ``source_file`` is ``<archive>!<folder>/<day>.json`` (for a folder, the day file's path);
   ``source_line`` is the 1-based position of the message in that day file.
-* System messages are skipped without a count or an error: the subtypes in
+* System messages are left out, counted by subtype in one note: the subtypes in
   :data:`SYSTEM_SUBTYPES` (joins/leaves, topic, purpose and name changes, integrations added
   or removed, pins, deleted-message placeholders). ``file_comment`` is kept (a person wrote it).
 * Markup: ``<@U1>`` becomes ``@handle`` (from users.json) and goes to ``mentions``;
@@ -44,6 +44,7 @@ import html
 import re
 import zipfile
 import zlib
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -237,6 +238,7 @@ def _read_export(export: _Export) -> Iterator[Post | RecordError]:
     if not days and not folders and alone:  # one channel's folder given alone: the channel it is named after
         days = {export.path.resolve().name: alone}
     yield from errors
+    system: Counter[str] = Counter()  # system messages left out, by subtype
     for folder in [*(f for f in folders if f in days), *sorted(set(days) - set(folders))]:
         channel_id, channel = folders.get(folder, (folder, folder))
         parents: dict[str, str | None] = {}  # ts -> author handle, for reply_to_author
@@ -258,6 +260,15 @@ def _read_export(export: _Export) -> Iterator[Post | RecordError]:
                 if post is not None:
                     post.source_file, post.source_line = where, index
                     yield post
+                else:
+                    system[str(msg.get("subtype"))] += 1
+    if system:  # (said once: the summary's records read are the export's messages less these)
+        kinds = ", ".join(f"{subtype} {n}" for subtype, n in
+                          sorted(system.items(), key=lambda kv: (-kv[1], kv[0])))
+        total = sum(system.values())
+        yield RecordError(str(export.path), None, f"{total:,} system message{'s' if total > 1 else ''} "
+                          f"({kinds}) left out: joins, topics and the like are no posts",
+                          kind="system messages", skipped=False)
 
 
 def _post(msg: dict[str, Any], channel_id: str, channel: str, users: dict[str, Any],
