@@ -305,3 +305,30 @@ def test_an_affiliation_reads_alike_in_any_case():
                       None, True) for k, cue in enumerate(("from", "From", "FROM"))]
     evidence = account_kinds(Corpus("#chat", posts, {}, {}))["x:@georgiacollege"].evidence
     assert "posts name it as a thing (3x)" in evidence, evidence
+
+
+@pytest.mark.parametrize(("handle", "name", "bio", "kind"), [
+    # Organisations of the shared #aect19, #kpop and #brexit archives that read as people.
+    ("UMassLinguistic", "umasslinguistics", "The University Of Massachusetts Boston Applied Linguistics "
+     "Department.  Account managed by @koutropoulos", ORGANIZATION),
+    ("lsbu_crit", "CRIT", "The Centre for Research Informed Teaching (CRIT) supports colleagues across LSBU "
+     "to develop teaching and learning, curriculum design and pedagogic scholarship.", ORGANIZATION),
+    ("aectclt", "AECT_CLT", "AECT Division Exploring culture, learning, and technology with particular "
+     "emphases on championing inclusiveness and equity.", ORGANIZATION),
+    ("TheMakerBit", "TheMakerBit", "The MakerBit allows easy connections from the BBC micro:bit to LEDs & "
+     "touch sensors.", ORGANIZATION),
+    ("MonstaXColombia", "Monsta X Colombia 🇨🇴", "Primera fanbase nacional para #MONSTA_X y #WONHO, en "
+     "Colombia. ¡Conectate con nosotros!", ORGANIZATION),
+    # ... and a person whose display name carries a slogan.
+    ("snb19692", "Steve Bray It's time we removed this corrupt gov.", "Founder of SODEM "
+     "#NeverVoteConservative To help keep us going: http://fundrazr.com/d1h707", PERSON),
+    # People whose bios name where they study or work stay people.
+    ("carla", "Carla Diaz", "Stanford University PhD student studying learning", PERSON),
+    ("jen", "Jen Vanek", "Director of Digital Learning and Research. EdTech Center @ World Education. "
+     "Teacher educator, researcher, and advocate.", PERSON),
+    ("seb", "Sebastian Lopez Jr., M.Ed.", "-Network Admin -Ed.D student at @ISDT_SHSU", PERSON),
+    ("ann", "Ann Lee", "School teacher and mom of two.", PERSON),
+])
+def test_a_bio_that_names_an_organisation_or_speaks_of_it(handle, name, bio, kind):
+    guess = classify_account(handle, name, bio)
+    assert guess.kind == kind, guess

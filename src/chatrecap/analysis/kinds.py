@@ -65,7 +65,9 @@ _PERSON_HANDLE = re.compile(r"^(?:mrs?|dr)(?=[A-Z_])|(?i:_?jr)$")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 _NOT_NAME = re.compile(r"[^\w\s.'\-&,]")  # emoji, hashtags' #, @ and the like
 # (Not inside an address: "fb.me/UF.COE", "about.me/ann", "our.site".)
-_WE = re.compile(r"(?<![./@])\b(?:we|our|ours|we're|we've|(?-i:us))\b(?![./]\w)", re.I)
+_WE = re.compile(r"(?<![./@])\b(?:we|our|ours|we're|we've|(?-i:us)|"
+                 r"nosotros|nuestr[oa]s?|s[ií]guenos|wir|unser\w*|nous|notre|nosso|nossa|siga-nos|"
+                 r"nostr[oaie]|seguici|wij)\b(?![./]\w)", re.I)  # (and in Spanish, German, French...)
 _I = re.compile(r"(?<![./@])\b(?:(?-i:I)|my|me|mine|myself|I'm|I've|I'll)\b(?![./]\w)", re.I)
 _PRONOUNS = re.compile(r"\b(?:she|he|they)\s*/\s*(?:her|him|them)\b", re.I)
 _FAMILY = re.compile(r"\b(?:dad|mom|mum|father|mother|husband|wife|grand\w+|daughter|son|married|parent)\b",
@@ -82,6 +84,22 @@ _ORG_BIO = re.compile(
     r"contact us|dm us|join us|support:|newsletter for|for \w+ teams|for teams|shop now|our mission|"
     r"'s mission|mission is to|nonpartisan nonprofit|non-?profit organi[sz]ation|news tips|"
     r"send (?:us )?(?:your )?tips|official journal|journal of the)\b", re.I)
+# A bio that opens by naming an organisation ("The Centre for Research ...", "AECT Division
+# Exploring ...", "Primera fanbase nacional ...": capitalised words, then the kind of body
+# it is), or that describes its account in the third person ("The MakerBit allows ...").
+_ORG_NOUN = (r"(?i:universit(?:y|ies|ät|é)|universidad|universidade|department|departamento|centre|center|"
+             r"institute|instituto|school|college|division|association|asociaci[oó]n|society|foundation|"
+             r"fundaci[oó]n|agency|ministry|council|laboratory|initiative|journal|museum|library|"
+             r"company|club|fanbase|fan club|fanclub|committee|consortium|alliance|coalition|federation|"
+             r"union|chapter|campaign|podcast|magazine|newspaper)")
+_CAPITAL_WORD = r"[A-Z0-9][\w&.'’-]*\s+(?:(?:of|for|and|&|on|in|de|del|la)\s+)?"
+_BIO_OPENS_WITH_ORG = re.compile(
+    rf"^\W*(?:The\s+)?(?:(?:{_CAPITAL_WORD}){{1,6}}?{_ORG_NOUN}|{_ORG_NOUN}(?=\s+(?:of|for|at|[A-Z])|\s*$|"
+    r"\s*[.,;:!|•·(]))\b")
+_BIO_THIRD_PERSON = re.compile(
+    r"^\W*The\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3}\s+(?:is|are|helps|allows|supports|provides|brings|"
+    r"offers|connects|empowers|works|aims|promotes|serves|enables|makes|creates|shares|publishes|"
+    r"covers|celebrates|hosts|runs|delivers|builds)\b")
 # A street address or a phone number: a shop or an office.
 _ADDRESS = re.compile(r"\b\d{2,6}\s+(?:[A-Z][a-z]+\s+){1,3}"
                       r"(?:St|Street|Ave|Avenue|Blvd|Boulevard|Rd|Road|Hwy|Ste|Suite)\b\.?|"
@@ -213,6 +231,11 @@ def _name_votes(name: str, votes: Votes) -> bool:
     if not org and len(words) <= 3 and given_name(words[0]):
         votes.append((1.0, f'given name "{clean.split()[0]}"'))
         return True
+    tokens = clean.split()
+    if not org and len(words) > 3 and given_name(words[0]) and tokens[1].isalpha() and tokens[1][0].isupper():
+        # ("Steve Bray It's time we removed this ...": a person's name, then a slogan)
+        votes.append((1.0, f'name opens with a personal name "{tokens[0]} {tokens[1]}"'))
+        return True
     if kind == "Corporation" and not org:
         votes.append((-1.5, f'company-like name "{clean}" (probablepeople)'))
     elif len(words) == 1:
@@ -250,6 +273,10 @@ def _bio_votes(bio: str, votes: Votes) -> None:
         votes.append((min(2.0, len(roles)), "job or role words " + ", ".join(f'"{r}"' for r in roles[:3])))
     if m := _ADDRESS.search(bio):
         votes.append((-1.5, f'bio gives an address or phone number ("{m.group(0)}")'))
+    if (m := _BIO_OPENS_WITH_ORG.search(bio)) and ". " not in m.group(0):  # (within its first sentence)
+        votes.append((-2.0, f'bio opens by naming an organisation ("{m.group(0).strip()}")'))
+    elif m := _BIO_THIRD_PERSON.search(bio):
+        votes.append((-1.5, f'bio speaks of the account in the third person ("{m.group(0).strip()}")'))
     orgs = list(dict.fromkeys(m.group(0).lower() for m in _ORG_BIO.finditer(bio)))
     if orgs:  # ("The official account of ..." settles it alone)
         weight = -3.0 if any(o.startswith("official ") for o in orgs) else max(-3.0, -2.0 * len(orgs))
