@@ -171,3 +171,16 @@ def test_an_unlabelled_question_is_quoted_as_written_without_address_links_or_th
     asked = chat.post("host", "@ann @bob Anyone attending #MSIgnite? https://example.org/x")
     corpus, _ = chat.build()
     assert _question(corpus.get(asked), None, corpus.chat) == "“Anyone attending #MSIgnite?”"
+
+
+def test_a_short_post_nothing_recommends_is_no_highlight() -> None:
+    """Slack's "33MB zip file" and "uploaded a file: 100 cities" were highlights, labelled "A
+    substantial contribution", to reach the five a recap shows at least: fewer is better."""
+    chat = Chat()
+    chat.post("ann", "33MB zip file of the city data")
+    chat.post("bob", "uploaded a file: 100 cities")
+    long = chat.post("cy", "The ten city sample runs in two minutes while the hundred city one needs "
+                           "a better heuristic than simulated annealing")
+    corpus, structure = chat.build()
+    picked = pick_highlights(corpus, structure, endorsements(corpus, structure), minimum=5)
+    assert [(h.post_id, h.reason) for h in picked] == [(long, "A substantial contribution")]

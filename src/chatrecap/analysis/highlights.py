@@ -27,6 +27,9 @@ __all__ = ["pick_highlights"]
 
 POSTS_PER_HIGHLIGHT = 20
 PER_AUTHOR = 2
+#: Content words a pick needs when nothing else recommends it ("A substantial
+#: contribution"): "33MB zip file" or "uploaded a file: 100 cities" is none.
+SUBSTANTIAL = 8
 ECHO, CREDITED_ECHO = 0.35, 0.1  # cosine of a later post saying the same (naming the author: less)
 MMR_LAMBDA = 0.7
 _ADDRESS = re.compile(r"^(?:[\s.]*@\w+)+")
@@ -134,6 +137,8 @@ def pick_highlights(corpus: Corpus, structure: Structure, endorsement: dict[str,
             reasons.append((math.log1p(post.likes), liked))
         if replied[i] == 1 or quoted[i] == 1:
             reasons.append((0.5, "Drew a reply" if replied[i] else "Quoted by another participant"))
+        if not reasons and len(toks[i]) < SUBSTANTIAL:
+            continue  # (fewer highlights, rather than one nothing recommends)
         reasons.append((0, f"A substantial answer to {question}" if question
                         else "A substantial contribution"))
         reason = max(reasons, key=lambda r: r[0])[1]  # max keeps the first of equals
