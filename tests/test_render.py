@@ -319,3 +319,11 @@ def test_a_recap_over_days_dates_its_times_and_its_chart(recap):
     labels = re.findall(r'text-anchor="(?:middle|end)">([^<]+)</text>', chart)[:-1]
     assert labels == ["14 Mar 00:00", "15 Mar 00:00", "16 Mar 00:00", "17 Mar 00:00"]
     assert "14 Mar 1" not in markdown.render(recap).decode()  # (a chat hour's times stay short)
+
+
+def test_a_post_of_a_platform_without_reposts_says_nothing_of_them(recap):
+    """A Slack or Discord message cannot be reposted: its card said "0 reposts"."""
+    assert "reposts</span>" in html.render_body(recap)
+    slack = replace(recap, posts={k: replace(p, id=f"slack:C1/{k}") for k, p in recap.posts.items()})
+    body = html.render_body(slack)
+    assert "repost</span>" not in body and "reposts</span>" not in body and "likes</span>" in body

@@ -31,7 +31,18 @@ def environment() -> Any:
     env.filters.update(hhmm=c.hhmm, clock=c.clock, number=c.number, hue=c.avatar_hue, initial=_initial,
                        pieces=c.split_urls, short_url=_short_url, safe_url=c.safe_url)
     env.globals.update(display_name=c.display_name)
+    env.tests.update(reposted_there=_reposted_there)
     return env
+
+
+#: Platforms with no reposts (a message is shared by quoting or linking it): their posts'
+#: cards say nothing of reposts rather than "0 reposts".
+NO_REPOSTS = frozenset({"slack", "discord"})
+
+
+def _reposted_there(post: RecapPost) -> bool:
+    """Whether the post's platform has reposts (its id is "platform:native id")."""
+    return post.id.split(":", 1)[0] not in NO_REPOSTS
 
 
 def _initial(name: str) -> str:
