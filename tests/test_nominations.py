@@ -105,6 +105,11 @@ def test_follow_friday_variants_follow_and_worth_following() -> None:
                post(2, "cy", "@dan and @eve are a must-follow")) == [
         ("ann", "bob", "worth following"), ("cy", "dan", "worth following"), ("cy", "eve", "worth following")]
     assert run(post(1, "ann", "I don't follow @bob on this"), post(2, "cy", "Unfollow @dan")) == []
+    # (#aect19: "@AnnaRoseLeach @jachutchinson & @lxdify get shoutouts :)")
+    assert run(post(1, "ann", "@bob @cy & @dan get shoutouts :)"),
+               post(2, "eve", "@fay gets a big shout-out"), post(3, "gus", "@hal didn't get a shoutout")) == [
+        ("ann", "bob", "shout-out"), ("ann", "cy", "shout-out"), ("ann", "dan", "shout-out"),
+        ("eve", "fay", "shout-out")]
     # (#PSTweetChat: the host's "You should be following @pshnuts", "I highly recommend the
     # sessions by @Wired_Pulse and @matrixsurfer128", "Thanks to @JeffHicks, I learned ...")
     assert run(post(1, "ann", "You should be following @pshnuts"),

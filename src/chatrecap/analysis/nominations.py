@@ -85,12 +85,14 @@ _CUE_HINTS_SPLIT = [(tuple(h for h in hints if h == h.lower()), tuple(h for h in
 _ANY_HINT = tuple(h for hints, _ in _CUE_HINTS_SPLIT for h in hints)  # (most posts hold none)
 _ANY_CASED_HINT = tuple(h for _, cased in _CUE_HINTS_SPLIT for h in cased)
 _FOLLOW_FRIDAY = re.compile(r"#(?:FF|\w*FollowFriday)\b", re.IGNORECASE)  # and #PSFollowFriday...
-# Cues after the nominees: "@ann also deserves to be followed", "@bob is a must-follow".
+# Cues after the nominees: "@ann also deserves to be followed", "@bob is a must-follow",
+# "@ann @bob & @cy get shoutouts".
 _WORTH_FOLLOWING = re.compile(
     rf"((?:@{HANDLE}(?:\s*(?:,|&|\+|\band\b))*\s*)+)(?:also\s+|too\s+)?(?:deserves?\s+(?:a\s+)?"
     r"(?:follow|to\s+be\s+followed)|(?:is|are)\s+(?:a\s+)?must[- ]follows?|(?:is|are)\s+(?:so\s+|well\s+|"
-    r"really\s+)?worth\s+(?:a\s+)?follow(?:ing)?)\b", re.IGNORECASE)
-_WORTH_FOLLOWING_HINTS = ("deserve", "must", "worth")  # as _CUE_HINTS: one is in every match
+    r"really\s+)?worth\s+(?:a\s+)?follow(?:ing)?|(?:gets?|deserves?)\s+(?:a\s+)?(?:(?:big|huge|special)\s+)?"
+    r"shout[- ]?outs?)\b", re.IGNORECASE)
+_WORTH_FOLLOWING_HINTS = ("deserve", "must", "worth", "shout")  # as _CUE_HINTS: one is in every match
 # A word of a name after a cue: initials ("R.D."), a title ("Dr."), a capitalised word; a
 # full stop after anything else ends the sentence, and the name.
 _NAME_WORD = r"(?:(?:[A-Z]\.){1,3}|(?:Dr|Mr|Mrs|Ms|Mx|Prof|Rev)\.|[A-Z][\w'’-]*)"
@@ -100,8 +102,8 @@ _ITEMS = re.compile(r"(?:(?:\s*(?:,|&|\+|\band\b))*\s*"
 _NOISE = re.compile(rf"https?://\S+|#\w+|@{HANDLE}")
 # After leading handles, what makes them the post's subject, not its address: more of the
 # list, a #FF, or words about them ("@ann @bob are a must-follow").
-_LIST_GOES_ON = re.compile(r"\s*(?:(?:,|&|\band\b)\s*@|#(?:FF|\w*FollowFriday)\b|(?:are|is|deserves?)\b)",
-                           re.IGNORECASE)
+_LIST_GOES_ON = re.compile(r"\s*(?:(?:,|&|\band\b)\s*@|#(?:FF|\w*FollowFriday)\b|(?:are|is|deserves?)\b|"
+                           r"gets?\s+(?:a\s+)?(?:(?:big|huge|special)\s+)?shout)", re.IGNORECASE)
 _NEGATED_BEFORE = re.compile(
     r"(?:\bnot|\bnever|\bexcept|\bunlike|\bother\s+than|\binstead\s+of|\bexcluding|"
     r"\b(?:anyone|anybody|everyone|anything|all)\s+but)\s+(?:for\s+)?$", re.IGNORECASE)
@@ -327,8 +329,8 @@ def _nominees(post: ChatPost, corpus: Corpus, structure: Structure,
                           if _apart(m.end() + start, name, orgs)]
     if not answers and (low is None or any(map(low.__contains__, _WORTH_FOLLOWING_HINTS))):
         for m in _WORTH_FOLLOWING.finditer(text):
-            found += [(m.start(1) + h.start(), h.group(1), True, "worth following")
-                      for h in MENTION.finditer(m.group(1))]
+            cue = "shout-out" if "shout" in m.group(0)[len(m.group(1)):].lower() else "worth following"
+            found += [(m.start(1) + h.start(), h.group(1), True, cue) for h in MENTION.finditer(m.group(1))]
     if not found:
         return []
     skip = _reply_circle(post, corpus, structure)
