@@ -81,7 +81,7 @@ def leaders_section(corpus: Corpus, structure: Structure, nominations: Sequence[
 def _network(corpus: Corpus, graph: InteractionGraph, ranking: Sequence[Recognition],
              leaders: dict[str, Leader], named: list[str]) -> Network | None:
     shown = picture(graph, ranking, also=named)
-    if len(shown.accounts) < 2:
+    if len(shown.accounts) < 2 or not shown.edges:  # (nobody engaged anybody it shows: no picture)
         return None
     posts: dict[str, list[str]] = {}
     for post in corpus.posts:
