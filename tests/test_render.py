@@ -327,3 +327,11 @@ def test_a_post_of_a_platform_without_reposts_says_nothing_of_them(recap):
     slack = replace(recap, posts={k: replace(p, id=f"slack:C1/{k}") for k, p in recap.posts.items()})
     body = html.render_body(slack)
     assert "repost</span>" not in body and "reposts</span>" not in body and "likes</span>" in body
+
+
+def test_how_widely_a_link_or_tag_was_shared():
+    from chatrecap.render._common import shared
+
+    assert shared({"tag": "x", "count": 3, "accounts": 3}) == "3"
+    assert shared({"tag": "x", "count": 10, "accounts": 1}) == "1 account, 10 posts"
+    assert shared({"url": "https://x.org", "count": 2}) == "2"  # (a recap.json of before)

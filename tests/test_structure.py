@@ -385,3 +385,27 @@ def test_a_recap_over_days_counts_its_activity_in_wider_bars():
     assert stats["peak_minute"] == {"minute": "2019-11-12T14:01:00Z", "posts": 2}
     widths = [activity_minutes(m) for m in (60, 240, 241, 60 * 24 * 7, 60 * 24 * 365 * 10)]
     assert widths == [1, 1, 5, 60, 16 * 1440]
+
+
+def test_links_and_tags_rank_by_the_accounts_that_shared_them():
+    """#kpop: ten near-identical posts by one spammer topped the hashtags and links, above a
+    tag 41 people used; a link 27 people reposted was not counted at all."""
+    from chatrecap.analysis.metrics import session_stats
+
+    t0 = datetime(2024, 5, 3, 17, 0, tzinfo=UTC)
+    rows = [("spam", "Buy now #sasaeng", ("sasaeng",), ("https://open.example/chat",), None)] * 10
+    rows += [(who, f"Loved it #blackpink {who}", ("blackpink",), (), None) for who in ("ann", "bob", "cy")]
+    rows += [("dee", "New post #blackpink", ("blackpink",), ("https://blog.example/a",), None)]
+    rows += [(who, "New post #blackpink", ("blackpink",), ("https://blog.example/a",), "p13")
+             for who in ("eve", "fay")]  # (reposts of dee's post share its link and tag)
+    posts = [ChatPost(f"p{k}", "x", f"x:{who}", who, t0 + timedelta(minutes=k), text, None, None, None,
+                      repost, (), tags, urls, 0, 0, 0, 0, None, True)
+             for k, (who, text, tags, urls, repost) in enumerate(rows)]
+    people = {p.author_id: Participant(p.author_id, p.handle, None, None, None, None, None, None, None)
+              for p in posts}
+    corpus = Corpus("#kpop", posts, {}, people)
+    stats = session_stats(corpus, analyse(corpus, hosts=[]), "kpop", None)
+    assert stats["hashtags"][:2] == [{"tag": "blackpink", "count": 6, "accounts": 6},
+                                     {"tag": "sasaeng", "count": 10, "accounts": 1}]
+    assert stats["links"][:2] == [{"url": "https://blog.example/a", "count": 3, "accounts": 3},
+                                  {"url": "https://open.example/chat", "count": 10, "accounts": 1}]

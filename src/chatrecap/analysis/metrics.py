@@ -72,17 +72,22 @@ def session_stats(corpus: Corpus, structure: Structure, hashtag: str | None,
     engaged = sorted((p for p in posts if not p.is_repost and p.engagement > 0),
                      key=lambda p: (-p.engagement, p.id))[:TOP]
     own_tag = (hashtag or "").lstrip("#").lower()
+    # Links and tags by the distinct accounts that shared them (a repost shares them too),
+    # then by posts: one account posting the same link ten times is not what the room shared.
     links: Counter[str] = Counter()
     tags: Counter[str] = Counter()
+    link_people: dict[str, set[str]] = {}
+    tag_people: dict[str, set[str]] = {}
     spelled: dict[str, str] = {}
     for p in posts:
-        if p.is_repost:
-            continue
-        links.update(set(p.urls))
+        for url in set(p.urls):
+            links[url] += 1
+            link_people.setdefault(url, set()).add(p.author_id)
         for tag in {t.lower(): t for t in p.hashtags}.values():
             key = tag.lower()
             if key != own_tag:
                 tags[key] += 1
+                tag_people.setdefault(key, set()).add(p.author_id)
                 spelled.setdefault(key, tag)
     followers = [corpus.authors[a].followers for a in sorted(authors)]
     first_time = returning = None
@@ -116,8 +121,8 @@ def session_stats(corpus: Corpus, structure: Structure, hashtag: str | None,
             "method": REACH_METHOD,
             "known_for": sum(1 for f in followers if f is not None),
         },
-        "links": [{"url": u, "count": n}
-                  for u, n in sorted(links.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP]],
-        "hashtags": [{"tag": spelled[t], "count": n}
-                     for t, n in sorted(tags.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP]],
+        "links": [{"url": u, "count": n, "accounts": len(link_people[u])} for u, n in
+                  sorted(links.items(), key=lambda kv: (-len(link_people[kv[0]]), -kv[1], kv[0]))[:TOP]],
+        "hashtags": [{"tag": spelled[t], "count": n, "accounts": len(tag_people[t])} for t, n in
+                     sorted(tags.items(), key=lambda kv: (-len(tag_people[kv[0]]), -kv[1], kv[0]))[:TOP]],
     }

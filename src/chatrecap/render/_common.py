@@ -66,6 +66,15 @@ def zone_name() -> str:
     return "UTC" if zone is UTC else str(zone)
 
 
+def shared(item: dict[str, Any]) -> str:
+    """How widely a link or tag was shared: "4 accounts, 16 posts", or "3" when each account
+    posted it once (a recap from before accounts were counted says its posts alone)."""
+    posts, accounts = item.get("count") or 0, item.get("accounts")
+    if accounts is None or accounts == posts:
+        return number(posts)
+    return f"{number(accounts)} {plural(accounts, 'account')}, {number(posts)} {plural(posts, 'post')}"
+
+
 def xml_text(text: str) -> str:
     """``text`` without the characters XML 1.0 cannot carry (they are dropped)."""
     return _NOT_XML.sub("", text)

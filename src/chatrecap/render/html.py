@@ -29,7 +29,7 @@ def environment() -> Any:
                       trim_blocks=True, lstrip_blocks=True, undefined=StrictUndefined,
                       bytecode_cache=FileSystemBytecodeCache())
     env.filters.update(hhmm=c.hhmm, clock=c.clock, number=c.number, hue=c.avatar_hue, initial=_initial,
-                       pieces=c.split_urls, short_url=_short_url, safe_url=c.safe_url)
+                       pieces=c.split_urls, short_url=_short_url, safe_url=c.safe_url, shared=c.shared)
     env.globals.update(display_name=c.display_name)
     env.tests.update(reposted_there=_reposted_there)
     return env

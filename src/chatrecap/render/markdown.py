@@ -176,11 +176,10 @@ def _numbers(recap: Recap) -> list[str]:
     if engaged:
         items = [f"{_link('@' + escape(p.handle), p.url)} ({got})" for p, got in engaged]
         out.append(f"- **Most engaged posts:** {', '.join(items)}")
-    links = [f"{escape_inline(link['url'])} ({c.number(link['count'])})"
-             for link in (s.get("links") or [])[:5]]
+    links = [f"{escape_inline(link['url'])} ({c.shared(link)})" for link in (s.get("links") or [])[:5]]
     if links:
         out.append(f"- **Most shared links:** {', '.join(links)}")
-    tags = [f"{escape_inline(t['tag'])} ({c.number(t['count'])})" for t in (s.get("hashtags") or [])[:8]]
+    tags = [f"{escape_inline(t['tag'])} ({c.shared(t)})" for t in (s.get("hashtags") or [])[:8]]
     if tags:
         out.append(f"- **Hashtags:** {', '.join(tags)}")
     return out + [""] if len(out) > 2 else []
