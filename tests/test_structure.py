@@ -409,3 +409,16 @@ def test_links_and_tags_rank_by_the_accounts_that_shared_them():
                                      {"tag": "sasaeng", "count": 10, "accounts": 1}]
     assert stats["links"][:2] == [{"url": "https://blog.example/a", "count": 3, "accounts": 3},
                                   {"url": "https://open.example/chat", "count": 10, "accounts": 1}]
+
+
+@pytest.mark.parametrize(("text", "asks"), [
+    # (Slack: a pasted Stack Overflow answer, its question inside the quotation)
+    ('From that, the last two paragraphs of the answer:\n"""\nIn what circumstances might SA outperform '
+     'GA? The general scenario would be small problems.\n"""', False),
+    ("> Which heuristic scales better?\nThat is what the paper asks.", False),
+    ("```\nwhy does this fail?\n```", False),
+    ('>"SA is just a bad metaheuristic for us" so....what now then?', True),
+    ("> the paper says SA is slow\nWhat do you all use instead?", True),
+])
+def test_a_question_the_post_quotes_is_not_its_own(text, asks):
+    assert bool(_is_room_question(_garden([("ann", text)]).posts[0])) is asks

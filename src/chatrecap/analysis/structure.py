@@ -179,14 +179,23 @@ def is_chatter(text: str) -> bool:
     return "?" not in body or _CHATTER_QUESTION_F.search(body, low)
 
 
+# What a post quotes rather than says: a block between triple quotes or fences, a line
+# Slack or Markdown shows as a quotation ("> ..."), up to its closing quote mark if words
+# of the post's own follow it on the line ('>"... a bad metaheuristic" so... what now?').
+_QUOTED = re.compile(r'"""[\s\S]*?(?:"""|\Z)|```[\s\S]*?(?:```|\Z)|^[ \t]*>[ \t]*(?:"[^"\n]*"|[^\n]*)', re.M)
+
+
 def _is_room_question(post: ChatPost, low: str | None = None) -> bool:
     """An open question to everyone, not a reply to someone (``low``: its text lower-cased);
-    asking whether anyone has questions opens no topic."""
+    asking whether anyone has questions opens no topic, nor does a question the post quotes
+    (a pasted answer from elsewhere)."""
     if post.reply_to_id or addressed(post.text):
         return False
     text = post.text
     if "://" in text:  # (a "?" in a link asks nothing: "this link will help: https://x.io/?q=1")
         text, low = WEB_LINK.sub(" ", text), None
+    if '"""' in text or "```" in text or ">" in text:
+        text, low = _QUOTED.sub(" ", text), None
     low = text.lower() if low is None else low
     return ((_ROOM_QUESTION_F.search(text, low)
              or _ROOM_QUESTION_OPENING_F.match(text.lstrip("#").strip())
