@@ -422,3 +422,14 @@ def test_links_and_tags_rank_by_the_accounts_that_shared_them():
 ])
 def test_a_question_the_post_quotes_is_not_its_own(text, asks):
     assert bool(_is_room_question(_garden([("ann", text)]).posts[0])) is asks
+
+
+def test_one_post_hosts_nothing():
+    """#aect19 (with --gap 180): one "Reminder: Call for Chapter Proposals" made its author the
+    host, and so no highlight and not among the most recognised, though 28 people reposted it."""
+    lines = [("george", "Reminder: Call for Chapter Proposals! Join us, what will you write about?"),
+             ("ann", "Great keynote on open pedagogy this morning"),
+             ("bob", "The panel on learning analytics was packed")]
+    assert detect_hosts(_garden(lines)) == []
+    lines.append(("george", "Q1: What was your highlight so far?"))
+    assert detect_hosts(_garden(lines)) == ["x:george"]

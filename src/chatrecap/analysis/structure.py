@@ -243,8 +243,10 @@ def detect_hosts(corpus: Corpus, given: Sequence[str] = ()) -> list[str]:
             score[p.author_id] += 1.5  # reminders and announcements are a moderator's job
     for author, n in count.items():
         score[author] += 4 * n / len(posts)  # the host talks most
-    ranked = sorted(score.items(), key=lambda kv: (-kv[1], kv[0]))
-    top = ranked[0][1]
+    # One post hosts nothing, however much it reads like a host's ("Reminder: call for
+    # chapter proposals", the only post of its author in a conference's afternoon).
+    ranked = sorted(((a, s) for a, s in score.items() if count[a] >= 2), key=lambda kv: (-kv[1], kv[0]))
+    top = ranked[0][1] if ranked else 0.0
     if top < 3:
         return []
     return [author for author, s in ranked if s >= max(3.0, 0.35 * top)][:3]
