@@ -114,6 +114,36 @@ def test_reimport_reports_duplicates_and_the_newer_metrics_win(tmp_path, data):
     assert likes == 42
 
 
+def test_the_workspace_does_not_depend_on_the_order_files_are_imported_in(tmp_path, data):
+    """The same tweets in a v1.1 array and a TAGS sheet: the sheet's cut-off text_original,
+    its http status links and a retweet's mentions stayed when the sheet came first. And the
+    raw record is the reading whose metrics the post keeps (the newest), not the first one."""
+    v1, tags = data / "twitter_v1" / "tidytags_different_tweet_types_0.json", data / "tags" / \
+        "tidytags_sample-data_TAGS_aect.csv"
+    page = orjson.loads((data / "twarc2" / "two_tweets.jsonl").read_bytes())
+    old, new = tmp_path / "old.jsonl", tmp_path / "new.jsonl"
+    page["__twarc"]["retrieved_at"] = "2021-05-19T00:00:00+00:00"
+    old.write_bytes(orjson.dumps(page) + b"\n")
+    page["data"][0]["public_metrics"]["like_count"] = 42
+    page["__twarc"]["retrieved_at"] = "2021-06-01T00:00:00+00:00"
+    new.write_bytes(orjson.dumps(page) + b"\n")
+    exports = []
+    for name, order in (("a", (v1, tags, old, new)), ("b", (new, old, tags, v1))):
+        db = tmp_path / f"{name}.db"
+        for path in order:
+            assert cli(db, "import", str(path), "--chat", "c").exit_code == 0
+        out = tmp_path / f"{name}.jsonl"
+        assert cli(db, "export", "-o", str(out)).exit_code == 0
+        rows = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+        exports.append({r["id"]: {k: v for k, v in r.items() if k != "observed_at"} for r in rows})
+    assert exports[0] == exports[1]
+    tweet = exports[0]["twitter:1394735776701816833"]
+    assert tweet["like_count"] == 42 and tweet["raw"]["public_metrics"]["like_count"] == 42
+    assert tweet["source_file"] == str(new)
+    retweet = exports[0]["twitter:1225122317849657345"]
+    assert retweet["url"].startswith("https://") and retweet["text_original"].endswith("#aect20 #aect19")
+
+
 def test_a_referenced_tweet_becomes_a_chat_post_when_an_archive_holds_it(tmp_path, data):
     db = tmp_path / "w.db"
     two = data / "twarc2" / "two_tweets.jsonl"

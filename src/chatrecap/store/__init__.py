@@ -59,10 +59,11 @@ ANALYSIS_FIELDS = (*_ANALYSIS_POST, *(f"author_{f}" for f in _ANALYSIS_AUTHOR), 
 #: Author rows a store remembers having written, so an unchanged author is not written
 #: again; at most this many, so that an archive of a million accounts keeps memory flat.
 WRITTEN_AUTHORS = 10_000
-#: Post fields a newer observation may change (metrics); other fields keep what is known.
+#: Post fields a newer observation changes, where it knows them: metrics, and what one
+#: archive may know and another not (a reply id), or spell otherwise (http or https).
 _POST_METRICS = ("like_count", "repost_count", "reply_count", "quote_count")
-_POST_KEEP_KNOWN = ("text_original", "reply_to_id", "reply_to_author", "quote_of_id",
-                    "repost_of_id", "thread_id", "language", "url", "channel")
+_POST_KEEP_KNOWN = ("reply_to_id", "reply_to_author", "quote_of_id", "repost_of_id", "thread_id",
+                    "language", "url", "channel")
 
 
 def iso(dt: datetime | None) -> str | None:
@@ -117,12 +118,32 @@ def _newer_wins(table: str, field: str) -> str:
             f"WHEN {new} > {old} THEN {new} ELSE {old} END")
 
 
-# A post keeps the provenance of its first reading as a chat post: the earliest line of
-# the first file that holds it as one (whichever worker of an import writes first).
+# A post's provenance (and so its raw record) is that of its reading as a chat post over
+# one as a referenced post, then of its newest reading (whose metrics it keeps), then the
+# first file and line by name: whatever the order the files or a file's lines are read in.
 _TAKES_PROVENANCE = (
     "((posts.is_referenced AND NOT excluded.is_referenced) OR "
-    "(posts.is_referenced = excluded.is_referenced AND posts.source_file = excluded.source_file "
-    "AND excluded.source_line < posts.source_line))")
+    "(posts.is_referenced = excluded.is_referenced AND (excluded.observed_at > posts.observed_at OR "
+    "(excluded.observed_at = posts.observed_at AND (excluded.source_file < posts.source_file OR "
+    "(excluded.source_file = posts.source_file AND excluded.source_line < posts.source_line))))))")
+# A post's text is its fullest reading's (an archive may hold it cut short); its original
+# text and lists of mentions, tags, links and media come from the same reading, else from
+# the newest one that has them; a tie goes to the greater value, whichever came first.
+_LONGER, _SHORTER = "LENGTH(excluded.text) > LENGTH(posts.text)", "LENGTH(excluded.text) < LENGTH(posts.text)"
+
+
+def _fullest_wins(field: str, empty: str | None = None) -> str:
+    """``field`` from the reading whose text is longer, else as ``_newer_wins``; a list
+    left empty (``empty``: its stored form) by one reading is taken from the other."""
+    if empty is None:
+        return (f"{field} = CASE WHEN {_LONGER} THEN excluded.{field} WHEN {_SHORTER} THEN posts.{field} "
+                + _newer_wins("posts", field).split(" = CASE ", 1)[1])
+    return (f"{field} = CASE WHEN excluded.{field} = '{empty}' THEN posts.{field} "
+            f"WHEN posts.{field} = '{empty}' THEN excluded.{field} "
+            f"WHEN {_LONGER} THEN excluded.{field} WHEN {_SHORTER} THEN posts.{field} "
+            f"WHEN excluded.observed_at > posts.observed_at THEN excluded.{field} "
+            f"WHEN excluded.observed_at < posts.observed_at THEN posts.{field} "
+            f"WHEN excluded.{field} > posts.{field} THEN excluded.{field} ELSE posts.{field} END")
 
 
 def _upsert_sql(table: str, fields: Sequence[str], updates: Sequence[str]) -> str:
@@ -138,13 +159,13 @@ _AUTHOR_UPSERT = _upsert_sql("authors", AUTHOR_FIELDS, [
     "THEN excluded.observed_at ELSE authors.observed_at END",
 ])
 _POST_UPSERT = _upsert_sql("posts", POST_FIELDS, [
-    *(_newer_wins("posts", f) for f in _POST_METRICS),
-    *(f"{f} = COALESCE(posts.{f}, excluded.{f})" for f in _POST_KEEP_KNOWN),
-    "text = CASE WHEN LENGTH(excluded.text) > LENGTH(posts.text) THEN excluded.text ELSE posts.text END",
-    "mentions = CASE WHEN posts.mentions = '[]' THEN excluded.mentions ELSE posts.mentions END",
-    "hashtags = CASE WHEN posts.hashtags = '[]' THEN excluded.hashtags ELSE posts.hashtags END",
-    "urls = CASE WHEN posts.urls = '[]' THEN excluded.urls ELSE posts.urls END",
-    "media = CASE WHEN posts.media = '[]' THEN excluded.media ELSE posts.media END",
+    *(_newer_wins("posts", f) for f in (*_POST_METRICS, *_POST_KEEP_KNOWN)),
+    f"text = CASE WHEN {_LONGER} THEN excluded.text WHEN {_SHORTER} THEN posts.text "
+    "WHEN excluded.observed_at > posts.observed_at THEN excluded.text "
+    "WHEN excluded.observed_at < posts.observed_at THEN posts.text "
+    "WHEN excluded.text > posts.text THEN excluded.text ELSE posts.text END",
+    _fullest_wins("text_original"),
+    *(_fullest_wins(f, "[]") for f in ("mentions", "hashtags", "urls", "media")),
     # A real author id replaces a handle-only placeholder id.
     "author_id = CASE WHEN posts.author_id LIKE '%:@%' THEN excluded.author_id "
     "ELSE posts.author_id END",
