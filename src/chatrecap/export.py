@@ -6,9 +6,11 @@ The fields are documented in ``schemas/post.schema.json`` (shipped with the pack
 
 from __future__ import annotations
 
-from collections import OrderedDict
+import sqlite3
+import tempfile
 from collections.abc import Iterator
-from itertools import islice
+from itertools import groupby, islice
+from pathlib import Path
 from typing import IO, Any
 
 import orjson
@@ -81,41 +83,66 @@ def post_record(row: dict[str, Any], chats: list[str], raw: Any = _NO_RAW,
 
 
 class _RawRecords:
-    """Decompresses each stored record once, though an API page holds many posts."""
+    """Each post's own part of its stored raw record, worked out before the posts are
+    written: they go out in time order, while an API page holds a hundred posts of any
+    time (read in time order, every post cost its page's decompression and parsing: a
+    hundred posts a second). So the records are read once each, in file order, and each
+    post's part is put in a temporary SQLite file, looked up by post id as the posts go."""
 
-    def __init__(self, store: Store) -> None:
-        self.formats = store.file_formats()
-        self.cache: OrderedDict[tuple[str, int], Any] = OrderedDict()
+    def __init__(self, store: Store, chat: str | None) -> None:
+        self.folder = tempfile.TemporaryDirectory(prefix="chatrecap-export-")
+        self.db = sqlite3.connect(Path(self.folder.name) / "raw.db")
+        self.db.execute("PRAGMA journal_mode=OFF")
+        self.db.execute("CREATE TABLE raw (id TEXT PRIMARY KEY, data BLOB NOT NULL)")
+        formats = store.file_formats()
+        for (source_file, source_line), places in groupby(store.iter_raw_places(chat),
+                                                          key=lambda place: place[:2]):
+            data = store.raw_data(source_file, source_line)
+            if data is None:
+                continue
+            record = orjson.loads(decompress(data))
+            source = _source(formats.get(source_file or ""))
+            self.db.executemany("INSERT OR REPLACE INTO raw VALUES (?, ?)", [
+                (post_id, orjson.dumps(source.raw_of(record, native_id) if source else record))
+                for _, _, post_id, native_id in places])
+        self.db.commit()
 
-    def raw(self, row: dict[str, Any]) -> Any:
-        if row["raw"] is None:
-            return None
-        key = (row["source_file"], row["source_line"])
-        record = self.cache.get(key)
-        if record is None:
-            record = orjson.loads(decompress(bytes(row["raw"])))
-            self.cache[key] = record
-            if len(self.cache) > 64:
-                self.cache.popitem(last=False)
-        fmt = self.formats.get(row["source_file"] or "")
-        try:
-            source = get_source(fmt) if fmt else None
-        except ChatrecapError:
-            source = None
-        return source.raw_of(record, row["native_id"]) if source else record
+    def get(self, ids: list[str]) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for lo in range(0, len(ids), 500):
+            part = ids[lo:lo + 500]
+            found.update((post_id, orjson.loads(data)) for post_id, data in self.db.execute(
+                f"SELECT id, data FROM raw WHERE id IN ({', '.join('?' * len(part))})", part))
+        return found
+
+    def close(self) -> None:
+        self.db.close()
+        self.folder.cleanup()
+
+
+def _source(fmt: str | None) -> Any:
+    try:
+        return get_source(fmt) if fmt else None
+    except ChatrecapError:
+        return None
 
 
 def iter_records(store: Store, chat: str | None = None,
                  include_raw: bool = True) -> Iterator[dict[str, Any]]:
-    raws = _RawRecords(store) if include_raw else None
-    rows = store.iter_rows(chat, include_raw=include_raw)
-    while batch := list(islice(rows, 1000)):  # memory stays flat on any workspace size
-        ids = [row["id"] for row in batch]
-        memberships, versions = store.post_chats(ids), store.later_versions(ids)
-        for row in batch:
-            chats, later = memberships.get(row["id"], []), versions.get(row["id"])
-            yield (post_record(row, chats, raws.raw(row), later) if raws
-                   else post_record(row, chats, later=later))
+    raws = _RawRecords(store, chat) if include_raw else None
+    try:
+        rows = store.iter_rows(chat)
+        while batch := list(islice(rows, 1000)):  # memory stays flat on any workspace size
+            ids = [row["id"] for row in batch]
+            memberships, versions = store.post_chats(ids), store.later_versions(ids)
+            found = raws.get(ids) if raws else {}
+            for row in batch:
+                chats, later = memberships.get(row["id"], []), versions.get(row["id"])
+                yield (post_record(row, chats, found.get(row["id"]), later) if raws
+                       else post_record(row, chats, later=later))
+    finally:
+        if raws is not None:
+            raws.close()
 
 
 def write_jsonl(store: Store, out: IO[bytes], chat: str | None = None,

@@ -217,6 +217,20 @@ def json_list(items: list[str]) -> str:
     return orjson.dumps(items).decode() if items else "[]"
 
 
+def _exported(chat: str | None) -> tuple[str, list[str]]:
+    """The WHERE clause (and its parameters) of an export's posts, ``p``: all, or the
+    chat's posts and the posts they reference."""
+    if chat is None:
+        return "", []
+    return ("WHERE (p.id IN (SELECT post_id FROM chat_posts WHERE chat = ?) "
+            "OR p.id IN (SELECT q.repost_of_id FROM posts q JOIN chat_posts c "
+            "ON c.post_id = q.id WHERE c.chat = ?) "
+            "OR p.id IN (SELECT q.quote_of_id FROM posts q JOIN chat_posts c "
+            "ON c.post_id = q.id WHERE c.chat = ?) "
+            "OR (p.is_referenced AND p.id IN (SELECT q.reply_to_id FROM posts q "
+            "JOIN chat_posts c ON c.post_id = q.id WHERE c.chat = ?)))", [chat] * 4)
+
+
 def compress(data: bytes) -> bytes:
     return _compressor().compress(data)
 
@@ -533,31 +547,40 @@ class Store:
                 "SELECT DISTINCT a.handle, a.id FROM chat_posts c JOIN posts p ON p.id = c.post_id "
                 "JOIN authors a ON a.id = p.author_id WHERE c.chat = ?", (chat,)))}
 
-    def iter_rows(self, chat: str | None = None, include_raw: bool = False,
-                  batch: int = 2000) -> Iterator[dict[str, Any]]:
-        """Posts joined with their authors, ordered by time then id (deterministic)."""
+    def iter_rows(self, chat: str | None = None, batch: int = 2000) -> Iterator[dict[str, Any]]:
+        """Posts joined with their authors, ordered by time then id (deterministic); their
+        raw records apart (``iter_raw_places``)."""
         columns = [f"p.{f}" for f in POST_FIELDS] + [f"a.{f}" for f in AUTHOR_FIELDS]
-        columns.append("r.data" if include_raw else "NULL")
-        names = list(POST_FIELDS) + [f"author_{f}" for f in AUTHOR_FIELDS] + ["raw"]
-        where, params = "", []
-        if chat is not None:
-            # The chat's posts and the posts they reference.
-            where = ("WHERE p.id IN (SELECT post_id FROM chat_posts WHERE chat = ?) "
-                     "OR p.id IN (SELECT q.repost_of_id FROM posts q JOIN chat_posts c "
-                     "ON c.post_id = q.id WHERE c.chat = ?) "
-                     "OR p.id IN (SELECT q.quote_of_id FROM posts q JOIN chat_posts c "
-                     "ON c.post_id = q.id WHERE c.chat = ?) "
-                     "OR (p.is_referenced AND p.id IN (SELECT q.reply_to_id FROM posts q "
-                     "JOIN chat_posts c ON c.post_id = q.id WHERE c.chat = ?))")
-            params = [chat] * 4
+        names = list(POST_FIELDS) + [f"author_{f}" for f in AUTHOR_FIELDS]
+        where, params = _exported(chat)
         cur = self.stream_cursor()
         cur.execute(self.sql(
             f"SELECT {', '.join(columns)} FROM posts p JOIN authors a ON a.id = p.author_id "
-            f"LEFT JOIN raw_records r ON r.source_file = p.source_file "
-            f"AND r.source_line = p.source_line {where} ORDER BY p.created_at, p.id"), params)
+            f"{where} ORDER BY p.created_at, p.id"), params)
         while rows := cur.fetchmany(batch):
             for row in rows:
                 yield dict(zip(names, row, strict=True))
+
+    def iter_raw_places(self, chat: str | None = None,
+                        batch: int = 2000) -> Iterator[tuple[str, int, str, str]]:
+        """(source file, line, post id, native id) of the posts ``iter_rows`` gives that
+        have a raw record, ordered by file and line: each stored record read once holds
+        all its posts (an API page a hundred of them)."""
+        where, params = _exported(chat)
+        where = f"{where} AND" if where else "WHERE"
+        cur = self.stream_cursor()
+        cur.execute(self.sql(
+            f"SELECT p.source_file, p.source_line, p.id, p.native_id FROM posts p {where} "
+            "p.source_file IS NOT NULL AND p.source_line IS NOT NULL "
+            "ORDER BY p.source_file, p.source_line, p.id"), params)
+        while rows := cur.fetchmany(batch):
+            yield from rows
+
+    def raw_data(self, source_file: str, source_line: int) -> bytes | None:
+        """The stored (compressed) raw record of a file's line, if kept."""
+        rows = self.query("SELECT data FROM raw_records WHERE source_file = ? AND source_line = ?",
+                          (source_file, source_line))
+        return bytes(rows[0][0]) if rows else None
 
     def chat_window_rows(self, chat: str, start: datetime | None = None,
                          end: datetime | None = None) -> Iterator[tuple[Any, ...]]:
