@@ -770,3 +770,16 @@ def test_a_folder_given_as_dot_names_its_chat_after_itself(tmp_path, fixtures, m
     monkeypatch.chdir(fixtures / "twitter-v1" / "x-archive")
     assert cli(tmp_path / "w.db", "import", ".").exit_code == 0
     assert set(stats(tmp_path / "w.db")["chats"]) == {"x-archive"}
+
+
+def test_an_import_killed_half_way_is_no_longer_running_once_run_again(tmp_path, data):
+    """`stats` said an import was running for good after it was killed, though running it
+    again had completed it."""
+    db, two = tmp_path / "w.db", data / "twarc2" / "two_tweets.jsonl"
+    assert cli(db, "import", str(two)).exit_code == 0
+    with open_store(db) as store:
+        store.begin_import("killed", str(two), "twarc2", None)  # (as a killed import leaves it)
+        store.begin_import("other", str(data / "twarc2" / "flat.jsonl"), "twarc2", None)
+    assert stats(db)["imports"] == {"done": 1, "running": 2}
+    assert cli(db, "import", str(two)).exit_code == 0
+    assert stats(db)["imports"] == {"done": 2, "interrupted": 1, "running": 1}

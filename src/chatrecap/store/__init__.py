@@ -527,6 +527,12 @@ class Store:
             "duplicates = ?, referenced = ?, skipped = ? WHERE id = ?",
             (iso(datetime.now(UTC)), status, records, new, duplicates, referenced, skipped,
              import_id))
+        if status == "done":  # an earlier import of the file, killed half-way, is completed now
+            self.execute(
+                "UPDATE imports SET status = 'interrupted' WHERE status = 'running' AND id <> ? "
+                "AND path = (SELECT path FROM imports WHERE id = ?) "
+                "AND started_at < (SELECT started_at FROM imports WHERE id = ?)",
+                (import_id, import_id, import_id))
         self.commit()
 
     # --- reading ----------------------------------------------------------------------
