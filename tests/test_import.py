@@ -95,8 +95,8 @@ def test_all_files_into_one_workspace_then_again_stores_nothing_twice(tmp_path, 
             2 * len(plain)
 
 
-def test_reimport_reports_duplicates_and_the_newer_metrics_win(tmp_path, data):
-    db = tmp_path / "w.db"
+def two_readings(tmp_path: Path, data: Path) -> tuple[Path, Path]:
+    """The same page read twice, a fortnight apart: the later reading counts 42 likes."""
     page = orjson.loads((data / "twarc2" / "two_tweets.jsonl").read_bytes())
     old, new = tmp_path / "old.jsonl", tmp_path / "new.jsonl"
     page["__twarc"]["retrieved_at"] = "2021-05-19T00:00:00+00:00"
@@ -104,6 +104,12 @@ def test_reimport_reports_duplicates_and_the_newer_metrics_win(tmp_path, data):
     page["data"][0]["public_metrics"]["like_count"] = 42
     page["__twarc"]["retrieved_at"] = "2021-06-01T00:00:00+00:00"
     new.write_bytes(orjson.dumps(page) + b"\n")
+    return old, new
+
+
+def test_reimport_reports_duplicates_and_the_newer_metrics_win(tmp_path, data):
+    db = tmp_path / "w.db"
+    old, new = two_readings(tmp_path, data)
     assert cli(db, "import", str(new)).exit_code == 0
     result = cli(db, "import", str(old))
     assert result.exit_code == 0
@@ -120,13 +126,7 @@ def test_the_workspace_does_not_depend_on_the_order_files_are_imported_in(tmp_pa
     raw record is the reading whose metrics the post keeps (the newest), not the first one."""
     v1, tags = data / "twitter_v1" / "tidytags_different_tweet_types_0.json", data / "tags" / \
         "tidytags_sample-data_TAGS_aect.csv"
-    page = orjson.loads((data / "twarc2" / "two_tweets.jsonl").read_bytes())
-    old, new = tmp_path / "old.jsonl", tmp_path / "new.jsonl"
-    page["__twarc"]["retrieved_at"] = "2021-05-19T00:00:00+00:00"
-    old.write_bytes(orjson.dumps(page) + b"\n")
-    page["data"][0]["public_metrics"]["like_count"] = 42
-    page["__twarc"]["retrieved_at"] = "2021-06-01T00:00:00+00:00"
-    new.write_bytes(orjson.dumps(page) + b"\n")
+    old, new = two_readings(tmp_path, data)
     exports = []
     for name, order in (("a", (v1, tags, old, new)), ("b", (new, old, tags, v1))):
         db = tmp_path / f"{name}.db"
