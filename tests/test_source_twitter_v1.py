@@ -102,6 +102,10 @@ def test_a_lookup_response_mapped_by_id(tmp_path, data):
     lines.write_bytes(orjson.dumps(mapped) + b"\n" + orjson.dumps({"id": {"21": None}}) + b"\n")
     posts, _, errors = read(lines)
     assert len(posts) == 3 and errors == [] and {p.source_line for p in posts} == {1}
+    one = tmp_path / "one.json"  # (and a document of one tweet is still that tweet)
+    one.write_bytes(orjson.dumps(tweets[0]))
+    posts, _, errors = read(one)
+    assert [p.native_id for p in posts] == [tweets[0]["id_str"]] and errors == []
 
 
 def test_a_tweet_without_entities_takes_them_from_its_text(tmp_path, data):

@@ -132,8 +132,8 @@ def _records(path: Path) -> Iterator[tuple[int, Any]]:
     for number, value in iter_json(path):
         if number is None:  # a document: an array, a search or lookup response, or one tweet
             if isinstance(value, dict):
-                value = _looked_up(value)
-                value = value if value is not None else [value]
+                found = _looked_up(value)
+                value = found if found is not None else [value]
             if not isinstance(value, list):
                 raise InputError(f"{path}: expected a JSON array of tweets.")
             yield from ((k, tweet) for k, tweet in enumerate(value, 1) if tweet is not _NOT_FOUND)
