@@ -772,6 +772,40 @@ def test_a_folder_given_as_dot_names_its_chat_after_itself(tmp_path, fixtures, m
     assert set(stats(tmp_path / "w.db")["chats"]) == {"x-archive"}
 
 
+def test_two_readings_of_a_post_merge_alike_in_either_order(tmp_path):
+    """The fullest text brings its own original text (a review found a NULL, "as written",
+    kept beside another reading's text); a reading without a file keeps no provenance over
+    one with a file."""
+    from chatrecap.store import _POST_UPSERT, POST_FIELDS
+
+    base = dict(id="x:1", platform="x", native_id="1", author_id="x:9",
+                created_at="2021-01-01T00:00:00.000000+00:00", text="hello", text_original=None,
+                reply_to_id=None, reply_to_author=None, quote_of_id=None, repost_of_id=None,
+                thread_id=None, mentions="[]", hashtags="[]", urls="[]", media="[]", like_count=None,
+                repost_count=None, reply_count=None, quote_count=None, language=None, url=None,
+                channel=None, is_referenced=False, observed_at="2021-01-02T00:00:00.000000+00:00",
+                source_file="a.jsonl", source_line=1)
+    day3 = "2021-01-03T00:00:00.000000+00:00"
+    pairs = [({"text": "abc", "text_original": "ABC&amp;"}, {"text": "abd", "observed_at": day3}),
+             ({"text": "abc", "text_original": "zzz"}, {"text": "abd", "text_original": "aaa"}),
+             ({"source_file": None, "source_line": None}, {"source_file": "b.jsonl", "source_line": 3}),
+             ({"mentions": '["a"]', "reply_to_id": "x:5"}, {"mentions": '["b"]', "observed_at": day3})]
+    with open_store(str(tmp_path / "w.db")) as store:
+        def merged(*readings):
+            store.execute("DELETE FROM posts")
+            for reading in readings:
+                store.execute(_POST_UPSERT, tuple({**base, **reading}[f] for f in POST_FIELDS))
+            store.commit()
+            return store.query(f"SELECT {', '.join(POST_FIELDS)} FROM posts")[0]
+        results = [(merged(a, b), merged(b, a)) for a, b in pairs]
+    assert all(ab == ba for ab, ba in results)
+    at = {f: k for k, f in enumerate(POST_FIELDS)}
+    texts = [(r[at["text"]], r[at["text_original"]]) for r, _ in results[:2]]
+    assert texts == [("abd", None), ("abd", "aaa")]
+    assert results[2][0][at["source_file"]] == "b.jsonl"
+    assert (results[3][0][at["mentions"]], results[3][0][at["reply_to_id"]]) == ('["b"]', "x:5")
+
+
 def test_an_import_killed_half_way_is_no_longer_running_once_run_again(tmp_path, data):
     """`stats` said an import was running for good after it was killed, though running it
     again had completed it."""

@@ -124,25 +124,29 @@ def _newer_wins(table: str, field: str) -> str:
 _TAKES_PROVENANCE = (
     "((posts.is_referenced AND NOT excluded.is_referenced) OR "
     "(posts.is_referenced = excluded.is_referenced AND (excluded.observed_at > posts.observed_at OR "
-    "(excluded.observed_at = posts.observed_at AND (excluded.source_file < posts.source_file OR "
+    "(excluded.observed_at = posts.observed_at AND ((posts.source_file IS NULL AND "
+    "excluded.source_file IS NOT NULL) OR excluded.source_file < posts.source_file OR "
     "(excluded.source_file = posts.source_file AND excluded.source_line < posts.source_line))))))")
-# A post's text is its fullest reading's (an archive may hold it cut short); its original
-# text and lists of mentions, tags, links and media come from the same reading, else from
-# the newest one that has them; a tie goes to the greater value, whichever came first.
+# A post's text is its fullest reading's (an archive may hold it cut short), else its
+# newest's, else the greater; its original text comes from the same reading. Its lists of
+# mentions, tags, links and media come from that reading too, unless it has none.
 _LONGER, _SHORTER = "LENGTH(excluded.text) > LENGTH(posts.text)", "LENGTH(excluded.text) < LENGTH(posts.text)"
+_TEXT_WINNER = (f"WHEN {_LONGER} THEN excluded.{{0}} WHEN {_SHORTER} THEN posts.{{0}} "
+                "WHEN excluded.observed_at > posts.observed_at THEN excluded.{0} "
+                "WHEN excluded.observed_at < posts.observed_at THEN posts.{0} "
+                "WHEN excluded.text > posts.text THEN excluded.{0} "
+                "WHEN excluded.text < posts.text THEN posts.{0} ")
 
 
-def _fullest_wins(field: str, empty: str | None = None) -> str:
-    """``field`` from the reading whose text is longer, else as ``_newer_wins``; a list
-    left empty (``empty``: its stored form) by one reading is taken from the other."""
-    if empty is None:
-        return (f"{field} = CASE WHEN {_LONGER} THEN excluded.{field} WHEN {_SHORTER} THEN posts.{field} "
-                + _newer_wins("posts", field).split(" = CASE ", 1)[1])
-    return (f"{field} = CASE WHEN excluded.{field} = '{empty}' THEN posts.{field} "
-            f"WHEN posts.{field} = '{empty}' THEN excluded.{field} "
-            f"WHEN {_LONGER} THEN excluded.{field} WHEN {_SHORTER} THEN posts.{field} "
-            f"WHEN excluded.observed_at > posts.observed_at THEN excluded.{field} "
-            f"WHEN excluded.observed_at < posts.observed_at THEN posts.{field} "
+def _with_the_text(field: str, empty: str | None = None) -> str:
+    """``field`` from the reading whose text the post keeps; when both readings are alike,
+    the greater (a NULL text_original, "the text as written", losing to a known one); a
+    list left empty (``empty``: its stored form) by one reading is taken from the other."""
+    first = (f"WHEN excluded.{field} = '{empty}' THEN posts.{field} "
+             f"WHEN posts.{field} = '{empty}' THEN excluded.{field} ") if empty is not None else ""
+    return (f"{field} = CASE {first}{_TEXT_WINNER.format(field)}"
+            f"WHEN excluded.{field} IS NULL THEN posts.{field} "
+            f"WHEN posts.{field} IS NULL THEN excluded.{field} "
             f"WHEN excluded.{field} > posts.{field} THEN excluded.{field} ELSE posts.{field} END")
 
 
@@ -160,12 +164,9 @@ _AUTHOR_UPSERT = _upsert_sql("authors", AUTHOR_FIELDS, [
 ])
 _POST_UPSERT = _upsert_sql("posts", POST_FIELDS, [
     *(_newer_wins("posts", f) for f in (*_POST_METRICS, *_POST_KEEP_KNOWN)),
-    f"text = CASE WHEN {_LONGER} THEN excluded.text WHEN {_SHORTER} THEN posts.text "
-    "WHEN excluded.observed_at > posts.observed_at THEN excluded.text "
-    "WHEN excluded.observed_at < posts.observed_at THEN posts.text "
-    "WHEN excluded.text > posts.text THEN excluded.text ELSE posts.text END",
-    _fullest_wins("text_original"),
-    *(_fullest_wins(f, "[]") for f in ("mentions", "hashtags", "urls", "media")),
+    f"text = CASE {_TEXT_WINNER.format('text')}ELSE posts.text END",
+    _with_the_text("text_original"),
+    *(_with_the_text(f, "[]") for f in ("mentions", "hashtags", "urls", "media")),
     # A real author id replaces a handle-only placeholder id.
     "author_id = CASE WHEN posts.author_id LIKE '%:@%' THEN excluded.author_id "
     "ELSE posts.author_id END",
