@@ -328,7 +328,25 @@ def test_an_affiliation_reads_alike_in_any_case():
      "Teacher educator, researcher, and advocate.", PERSON),
     ("seb", "Sebastian Lopez Jr., M.Ed.", "-Network Admin -Ed.D student at @ISDT_SHSU", PERSON),
     ("ann", "Ann Lee", "School teacher and mom of two.", PERSON),
+    # ... and so do they without a personal name to tell (a review's cases).
+    *((f"cdiaz{k}", name, bio, PERSON) for k, bio in enumerate((
+        "School Librarian in Ohio. Books, tech, cats.", "Museum Educator and artist",
+        "Community College instructor; poet", "Journal Editor, Teaching & Learning. Prof at UCL.",
+        "Society of Professional Journalists member. Reporter.", "Union Square cafe owner and chef",
+        "Alliance Party councillor for Belfast", "Club Penguin veteran. Gamer. Streamer.",
+        "Company of Heroes player, dev by day", "Harvard University alum, dad, runner",
+        "Proud Notre Dame alum, runner", "The Doctor is In. Serving instructional designers."))
+      for name in ("cdiaz", None)),
 ])
 def test_a_bio_that_names_an_organisation_or_speaks_of_it(handle, name, bio, kind):
     guess = classify_account(handle, name, bio)
     assert guess.kind == kind, guess
+
+
+@pytest.mark.parametrize("name", ["Grace Hopper Celebration 2024", "Jackson Hole Film Festival 2024",
+                                  "Grace Hopper Celebration of Women in Computing",
+                                  "Charlotte Mecklenburg Schools Tech"])
+def test_an_event_named_after_a_person_is_no_person(name):
+    """A display name opening with a person's name and going on in words of its own is a
+    person with a slogan ("Steve Bray It's time we ..."); an event's name is not."""
+    assert classify_name(name).kind == ORGANIZATION

@@ -66,7 +66,7 @@ _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 _NOT_NAME = re.compile(r"[^\w\s.'\-&,]")  # emoji, hashtags' #, @ and the like
 # (Not inside an address: "fb.me/UF.COE", "about.me/ann", "our.site".)
 _WE = re.compile(r"(?<![./@])\b(?:we|our|ours|we're|we've|(?-i:us)|"
-                 r"nosotros|nuestr[oa]s?|s[ií]guenos|wir|unser\w*|nous|notre|nosso|nossa|siga-nos|"
+                 r"nosotros|nuestr[oa]s?|s[ií]guenos|wir|unser\w*|nous|nosso|nossa|siga-nos|"
                  r"nostr[oaie]|seguici|wij)\b(?![./]\w)", re.I)  # (and in Spanish, German, French...)
 _I = re.compile(r"(?<![./@])\b(?:(?-i:I)|my|me|mine|myself|I'm|I've|I'll)\b(?![./]\w)", re.I)
 _PRONOUNS = re.compile(r"\b(?:she|he|they)\s*/\s*(?:her|him|them)\b", re.I)
@@ -83,23 +83,38 @@ _ORG_BIO = re.compile(
     r"meetup|podcast|conference|founded by|run by|hosted by|created by|brought to you by|follow us|"
     r"contact us|dm us|join us|support:|newsletter for|for \w+ teams|for teams|shop now|our mission|"
     r"'s mission|mission is to|nonpartisan nonprofit|non-?profit organi[sz]ation|news tips|"
-    r"send (?:us )?(?:your )?tips|official journal|journal of the)\b", re.I)
-# A bio that opens by naming an organisation ("The Centre for Research ...", "AECT Division
-# Exploring ...", "Primera fanbase nacional ...": capitalised words, then the kind of body
-# it is), or that describes its account in the third person ("The MakerBit allows ...").
-_ORG_NOUN = (r"(?i:universit(?:y|ies|ät|é)|universidad|universidade|department|departamento|centre|center|"
-             r"institute|instituto|school|college|division|association|asociaci[oó]n|society|foundation|"
-             r"fundaci[oó]n|agency|ministry|council|laboratory|initiative|journal|museum|library|"
-             r"company|club|fanbase|fan club|fanclub|committee|consortium|alliance|coalition|federation|"
-             r"union|chapter|campaign|podcast|magazine|newspaper)")
-_CAPITAL_WORD = r"[A-Z0-9][\w&.'’-]*\s+(?:(?:of|for|and|&|on|in|de|del|la)\s+)?"
-_BIO_OPENS_WITH_ORG = re.compile(
-    rf"^\W*(?:The\s+)?(?:(?:{_CAPITAL_WORD}){{1,6}}?{_ORG_NOUN}|{_ORG_NOUN}(?=\s+(?:of|for|at|[A-Z])|\s*$|"
-    r"\s*[.,;:!|•·(]))\b")
-_BIO_THIRD_PERSON = re.compile(
-    r"^\W*The\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3}\s+(?:is|are|helps|allows|supports|provides|brings|"
-    r"offers|connects|empowers|works|aims|promotes|serves|enables|makes|creates|shares|publishes|"
-    r"covers|celebrates|hosts|runs|delivers|builds)\b")
+    r"send (?:us )?(?:your )?tips|official journal|journal of the|"
+    r"fan ?base|fan ?club|fan account|fan ?page)\b", re.I)
+# A bio that opens with the name of an organisation as its subject ("The Centre for
+# Research Informed Teaching (CRIT) supports ...", "AECT Division Exploring ...", "The
+# University Of Massachusetts ... Department."): capitalised words, the first part's head or
+# the last word the kind of body it is, and then the name ends: the bio ends, a mark, or a
+# verb. Not a person's "School Librarian in Ohio" (a role's head), "Harvard University
+# alum" or "Society of Professional Journalists member" (the name goes on with their part).
+# Or the bio speaks of its account in the third person ("The MakerBit allows ...").
+_ORG_NOUN = re.compile(r"(?i:universit(?:y|ies|ät|é)|universidad|universidade|department|departamento|"
+                       r"centre|center|institute|instituto|school|college|division|association|"
+                       r"asociaci[oó]n|society|foundation|fundaci[oó]n|agency|ministry|council|laboratory|"
+                       r"initiative|journal|museum|library|company|club|committee|consortium|alliance|"
+                       r"coalition|federation|union|chapter|campaign|podcast|magazine|newspaper)")
+_CONNECTOR = r"(?:of|for|and|&|on|in|de|del|la|y|und|et)"
+_NAME_WORD = r"[A-Z0-9](?![\w'’&-]*ing\b)[\w'’&-]*"  # (capitalised, and no verb's "-ing")
+_BIO_NAME = re.compile(rf"\W*(?:The\s+)?({_NAME_WORD}(?:\s+(?:{_CONNECTOR}\s+)?{_NAME_WORD})*)")
+_THIRD_PERSON_VERB = (r"(?:helps|allows|supports|provides|brings|offers|connects|empowers|works|aims|"
+                      r"promotes|serves|enables|makes|creates|shares|publishes|covers|celebrates|hosts|"
+                      r"runs|delivers|builds)")
+_BIO_NAME_ENDS = re.compile(rf"\s*(?:$|[.,;:!|•·(\-–—]|(?:is|are|was|{_THIRD_PERSON_VERB})\b|[A-Z]\w*ing\b)")
+_BIO_THIRD_PERSON = re.compile(rf"^\W*The\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*){{0,3}}\s+{_THIRD_PERSON_VERB}\b")
+
+
+def _opening_organisation(bio: str) -> str | None:
+    """The organisation a bio opens by naming as its subject (see above), or None."""
+    m = _BIO_NAME.match(bio)
+    if m is None or not _BIO_NAME_ENDS.match(bio, m.end()):
+        return None
+    name = m.group(1)
+    heads = (re.split(rf"\s+{_CONNECTOR}\s+", name)[0].split()[-1], name.split()[-1])
+    return bio[:m.end()].strip() if any(_ORG_NOUN.fullmatch(head) for head in heads) else None
 # A street address or a phone number: a shop or an office.
 _ADDRESS = re.compile(r"\b\d{2,6}\s+(?:[A-Z][a-z]+\s+){1,3}"
                       r"(?:St|Street|Ave|Avenue|Blvd|Boulevard|Rd|Road|Hwy|Ste|Suite)\b\.?|"
@@ -190,6 +205,9 @@ def given_name(token: str) -> bool:
     return len(t) > 1 and (t in gender_names or ratios.get(t.upper(), 0) >= 0.5)
 
 
+_NAME_LINKS = frozenset("of for and in on at the de del la von van der du".split())  # (inside a name)
+
+
 def _name_votes(name: str, votes: Votes) -> bool:
     """Votes from a display name or a named entity; True when it reads as a personal name."""
     if m := _PRONOUNS.search(name):
@@ -232,8 +250,10 @@ def _name_votes(name: str, votes: Votes) -> bool:
         votes.append((1.0, f'given name "{clean.split()[0]}"'))
         return True
     tokens = clean.split()
-    if not org and len(words) > 3 and given_name(words[0]) and tokens[1].isalpha() and tokens[1][0].isupper():
-        # ("Steve Bray It's time we removed this ...": a person's name, then a slogan)
+    if (not org and len(words) > 3 and given_name(words[0]) and tokens[1].isalpha() and tokens[1][0].isupper()
+            and any(w[0].islower() and w not in _NAME_LINKS for w in tokens[2:])):
+        # ("Steve Bray It's time we removed this ...": a person's name, then a slogan in
+        # words of the sentence's own; not "Grace Hopper Celebration of Women in Computing")
         votes.append((1.0, f'name opens with a personal name "{tokens[0]} {tokens[1]}"'))
         return True
     if kind == "Corporation" and not org:
@@ -273,8 +293,8 @@ def _bio_votes(bio: str, votes: Votes) -> None:
         votes.append((min(2.0, len(roles)), "job or role words " + ", ".join(f'"{r}"' for r in roles[:3])))
     if m := _ADDRESS.search(bio):
         votes.append((-1.5, f'bio gives an address or phone number ("{m.group(0)}")'))
-    if (m := _BIO_OPENS_WITH_ORG.search(bio)) and ". " not in m.group(0):  # (within its first sentence)
-        votes.append((-2.0, f'bio opens by naming an organisation ("{m.group(0).strip()}")'))
+    if opening := _opening_organisation(bio):
+        votes.append((-2.0, f'bio opens by naming an organisation ("{opening}")'))
     elif m := _BIO_THIRD_PERSON.search(bio):
         votes.append((-1.5, f'bio speaks of the account in the third person ("{m.group(0).strip()}")'))
     orgs = list(dict.fromkeys(m.group(0).lower() for m in _ORG_BIO.finditer(bio)))
