@@ -110,6 +110,12 @@ def test_follow_friday_variants_follow_and_worth_following() -> None:
                post(2, "eve", "@fay gets a big shout-out"), post(3, "gus", "@hal didn't get a shoutout")) == [
         ("ann", "bob", "shout-out"), ("ann", "cy", "shout-out"), ("ann", "dan", "shout-out"),
         ("eve", "fay", "shout-out")]
+    # ... said outright, not asked or doubted (a review's cases)
+    assert run(*(post(k, "ann", text) for k, text in enumerate((
+        "Why does @x get a shoutout?", "Should @x get a shout out?", "@x @y get shoutouts? Nope.",
+        "Hard to believe @x gets shout-outs", "I can't believe @x and @y get shoutouts and I don't",
+        "Not sure @x deserves a shoutout for that mess")))) == []
+    assert run(post(1, "ann", "Great hour. @x deserves a shout-out!")) == [("ann", "x", "shout-out")]
     # (#PSTweetChat: the host's "You should be following @pshnuts", "I highly recommend the
     # sessions by @Wired_Pulse and @matrixsurfer128", "Thanks to @JeffHicks, I learned ...")
     assert run(post(1, "ann", "You should be following @pshnuts"),

@@ -330,6 +330,8 @@ def _nominees(post: ChatPost, corpus: Corpus, structure: Structure,
     if not answers and (low is None or any(map(low.__contains__, _WORTH_FOLLOWING_HINTS))):
         for m in _WORTH_FOLLOWING.finditer(text):
             cue = "shout-out" if "shout" in m.group(0)[len(m.group(1)):].lower() else "worth following"
+            if cue == "shout-out" and not _says_outright(text, m.start(1), m.end()):
+                continue
             found += [(m.start(1) + h.start(), h.group(1), True, cue) for h in MENTION.finditer(m.group(1))]
     if not found:
         return []
@@ -346,6 +348,18 @@ def _nominees(post: ChatPost, corpus: Corpus, structure: Structure,
         result.append((remote.get(nominee.lower(), nominee) if is_handle else nominee, is_handle, cue,
                        start in groups))
     return result
+
+
+def _says_outright(text: str, start: int, end: int) -> bool:
+    """Whether the names at ``start`` open their sentence, which asks nothing: "@ann @bob get
+    shoutouts", not "Why does @ann get a shoutout?", "Not sure @ann deserves a shout-out"
+    or "@ann gets shoutouts? Nope"."""
+    before = text[:start].rstrip()
+    stop = _SENTENCE_STOP.search(text, end)
+    return (not before or before[-1] in ".!?:\n") and not (stop and stop.group(0) == "?")
+
+
+_SENTENCE_STOP = re.compile(r"[.!?\n]")
 
 
 def _apart(start: int, name: str, orgs: list[tuple[int, str, bool]]) -> bool:
