@@ -215,3 +215,22 @@ def test_a_late_answer_to_the_session_stays_in_it(tmp_path, monkeypatch):
         sessions = find_sessions(store, "#late")
     assert [(s.posts, s.participants) for s in sessions] == [(13, 4), (12, 3)]
     assert sessions[0].end == start + timedelta(minutes=26)
+
+
+def test_a_straggler_answering_a_straggler_is_no_late_answer():
+    """A review's case: a late post answering another late post kept both, and the session
+    stretched half an hour past its end."""
+    from chatrecap.analysis.sessions import _trim
+
+    t0, gap = datetime(2026, 1, 1, 18, tzinfo=UTC), timedelta(minutes=20)
+    core = [(t0 + timedelta(seconds=30 * k), "ann", f"p{k}", None) for k in range(40)]
+    end = core[-1][0]
+
+    def kept(*late):
+        run = core + [(end + timedelta(minutes=m), "bob", pid, reply) for m, pid, reply in late]
+        _trim(run, gap)
+        return [row[2] for row in run[len(core):]]
+
+    assert kept((15, "s1", None), (30, "s2", "s1")) == []
+    assert kept((15, "s1", "p3"), (30, "s2", "s1")) == ["s1", "s2"]
+    assert kept((15, "s1", "p39")) == ["s1"] and kept((15, "s1", None)) == []

@@ -98,13 +98,17 @@ def _trim(run: list[tuple[datetime, str, str, str | None]], gap: timedelta) -> N
     while start < len(run) - 1 and run[start + 1][0] - run[start][0] > wide:
         start += 1
     del run[:start]
-    ids: set[str] | None = None
-    while len(run) > 1 and run[-1][0] - run[-2][0] > gap / 2:
-        if run[-1][3] is not None:
-            ids = ids if ids is not None else {row[2] for row in run}
-            if run[-1][3] in ids:
-                break
-        run.pop()
+    end = len(run)  # the stragglers, each over gap/2 after the one before, are run[end:]
+    while end > 1 and run[end - 1][0] - run[end - 2][0] > gap / 2:
+        end -= 1
+    if end == len(run):
+        return
+    keep, ids = end, {row[2] for row in run[:end]}
+    for k in range(end, len(run)):  # the last that answers the session, with those before it
+        if run[k][3] is not None and run[k][3] in ids:
+            ids.update(row[2] for row in run[keep:k + 1])
+            keep = k + 1
+    del run[keep:]
 
 
 def window_session(store: Store, chat: str, start: datetime, end: datetime) -> Session:
