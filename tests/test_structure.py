@@ -419,6 +419,8 @@ def test_links_and_tags_rank_by_the_accounts_that_shared_them():
     ("```\nwhy does this fail?\n```", False),
     ('>"SA is just a bad metaheuristic for us" so....what now then?', True),
     ("> the paper says SA is slow\nWhat do you all use instead?", True),
+    ("Use ``` for code. What do you all use for notes?", True),  # (a fence left open quotes nothing)
+    (">Q2: How do you keep students engaged?", True),
 ])
 def test_a_question_the_post_quotes_is_not_its_own(text, asks):
     assert bool(_is_room_question(_garden([("ann", text)]).posts[0])) is asks

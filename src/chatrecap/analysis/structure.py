@@ -182,7 +182,10 @@ def is_chatter(text: str) -> bool:
 # What a post quotes rather than says: a block between triple quotes or fences, a line
 # Slack or Markdown shows as a quotation ("> ..."), up to its closing quote mark if words
 # of the post's own follow it on the line ('>"... a bad metaheuristic" so... what now?').
-_QUOTED = re.compile(r'"""[\s\S]*?(?:"""|\Z)|```[\s\S]*?(?:```|\Z)|^[ \t]*>[ \t]*(?:"[^"\n]*"|[^\n]*)', re.M)
+# (A fence or triple quote left open quotes nothing; a quoted line opening with a question's
+# label is a host's way of setting it apart: "> Q2: How do you ...?")
+_QUOTED = re.compile(r'"""[\s\S]*?"""|```[\s\S]*?```|'
+                     r'^[ \t]*>(?![ \t]*(?:Q|Question\s*)\d)[ \t]*(?:"[^"\n]*"|[^\n]*)', re.M)
 
 
 def _is_room_question(post: ChatPost, low: str | None = None) -> bool:
