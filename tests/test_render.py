@@ -10,6 +10,7 @@ import sys
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from markdown_it import MarkdownIt
@@ -335,3 +336,18 @@ def test_how_widely_a_link_or_tag_was_shared():
     assert shared({"tag": "x", "count": 3, "accounts": 3}) == "3"
     assert shared({"tag": "x", "count": 10, "accounts": 1}) == "1 account, 10 posts"
     assert shared({"url": "https://x.org", "count": 2}) == "2"  # (a recap.json of before)
+
+
+def test_bars_of_days_are_named_by_their_own_day_in_any_zone(recap):
+    """A review's case: a day's bar (a day of UTC) shown in New York was named by the evening
+    before, "29 Feb" for data of 1 March."""
+    from chatrecap.render import charts
+    from chatrecap.render._common import shown_in
+
+    days = [{"minute": f"2024-03-{d + 1:02d}T00:00:00Z", "posts": d} for d in range(20)]
+    with shown_in(ZoneInfo("America/New_York")):
+        chart = charts.activity(days, 1440)
+    labels = re.findall(r'text-anchor="(?:middle|end)">([^<]+)</text>', chart)
+    assert labels[-1] == "Day (UTC)" and "Feb" not in chart
+    assert labels[:-1] and set(labels[:-1]) <= {f"{d} Mar" for d in range(1, 21)}
+    assert "<title>2 Mar: 1 post</title>" in chart

@@ -17,7 +17,7 @@ from chatrecap.models import Post
 from chatrecap.sources._csv import to_utc
 from chatrecap.sources._twitter import snowflake_time
 from chatrecap.sources.base import ReadOptions, Sample, take_sample
-from chatrecap.sources.twitter_archiver import SOURCE, _quoted
+from chatrecap.sources.twitter_archiver import SOURCE, _quoted, _with_links
 
 NEW_YORK = ZoneInfo("America/New_York")
 ARCHIVE = "twitter-archiver/pstweetchat-2020-2021.csv"
@@ -158,6 +158,7 @@ def test_the_sheets_links_go_back_into_the_text(archive: list[Post]) -> None:
     # Two links side by side leave three spaces: both go back there, not one at the end.
     bridged = next(p for p in archive if p.native_id == "1291794909612187648")
     assert bridged.text.endswith("https://aka.ms/psdiscord https://aka.ms/psslack #PSTweetChat")
+    assert _with_links("Two links:   ", ["http://a", "http://b"]) == "Two links: http://a http://b"
 
 
 def test_a_link_put_back_names_nobody(data: Path, tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ measures today and guard against it getting worse.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -383,6 +384,11 @@ def test_a_recap_over_days_counts_its_activity_in_wider_bars():
     assert stats["activity"][0] == {"minute": "2019-11-12T12:00:00Z", "posts": 2}
     assert sum(bar["posts"] for bar in stats["activity"]) == 6
     assert stats["peak_minute"] == {"minute": "2019-11-12T14:01:00Z", "posts": 2}
+    # A span of four hours that does not start on the minute: 241 minutes' bars would not fit.
+    late = Corpus("#aect19", [replace(p, created_at=t0.replace(minute=0, second=50) + at) for p, at in zip(
+        posts[:2], (timedelta(0), timedelta(hours=3, minutes=59, seconds=20)), strict=True)], {}, people)
+    bars = session_stats(late, analyse(late, hosts=[]), "aect19", None)["activity"]
+    assert len(bars) <= ACTIVITY_BARS
     widths = [activity_minutes(m) for m in (60, 240, 241, 60 * 24 * 7, 60 * 24 * 365 * 10)]
     assert widths == [1, 1, 5, 60, 16 * 1440]
 

@@ -92,6 +92,13 @@ class _RawRecords:
     def __init__(self, store: Store, chat: str | None) -> None:
         self.folder = tempfile.TemporaryDirectory(prefix="chatrecap-export-")
         self.db = sqlite3.connect(Path(self.folder.name) / "raw.db")
+        try:
+            self._fill(store, chat)
+        except BaseException:
+            self.close()
+            raise
+
+    def _fill(self, store: Store, chat: str | None) -> None:
         self.db.execute("PRAGMA journal_mode=OFF")
         self.db.execute("CREATE TABLE raw (id TEXT PRIMARY KEY, data BLOB NOT NULL)")
         formats = store.file_formats()

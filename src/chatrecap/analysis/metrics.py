@@ -28,9 +28,14 @@ ACTIVITY_BARS = 240
 
 
 def activity_minutes(minutes: float) -> int:
-    """The width of the activity chart's bars for a session of ``minutes``."""
+    """The width of the activity chart's bars for a session of ``minutes`` (a bar more or
+    less, as its ends fall: ``session_stats`` widens them if its first bar starts early)."""
     return next((w for w in ACTIVITY_WIDTHS if minutes / w <= ACTIVITY_BARS),
                 1440 * math.ceil(minutes / 1440 / ACTIVITY_BARS))
+
+
+def _bars(start: datetime, end: datetime, width: int) -> int:
+    return int((end - _bar_start(start, width)).total_seconds() // 60) // width + 1
 
 
 def _bar_start(minute: datetime, width: int) -> datetime:
@@ -62,6 +67,8 @@ def session_stats(corpus: Corpus, structure: Structure, hashtag: str | None,
     per_minute = Counter(p.created_at.replace(second=0, microsecond=0) for p in posts)
     peak_at, peak_posts = min(per_minute.items(), key=lambda kv: (-kv[1], kv[0]))
     width = activity_minutes(minutes)
+    while _bars(start, end, width) > ACTIVITY_BARS:  # (bars start on round times: one more may not fit)
+        width = next((w for w in ACTIVITY_WIDTHS if w > width), width + 1440)
     per_bar = Counter(_bar_start(minute, width) for minute in per_minute.elements())
     activity = []
     bar = _bar_start(start.replace(second=0, microsecond=0), width)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from html import escape
 
 from chatrecap.recap.model import Network
-from chatrecap.render._common import plural, short_day, shown_time, spans_days, zone_of
+from chatrecap.render._common import parse_time, plural, short_day, shown_time, spans_days, zone_of
 
 ACCENT, PEAK, GRID, INK, MUTED = "#4f46e5", "#db2777", "#e5e7eb", "#1f2937", "#6b7280"
 FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif"'
@@ -98,33 +98,36 @@ def activity(rows: list[dict], minutes: int = 1) -> str:
         body.append(f'<line x1="{_pct(x)}" x2="{_pct(x)}" y1="{base}" y2="{base + 4}" stroke="{MUTED}"/>')
         body.append(f'<text x="{_pct(x)}" y="{base + 18}" font-size="12" fill="{MUTED}" '
                     f'text-anchor="{anchor}">{_label(rows[i]["minute"], minutes, days)}</text>')
+    axis = "Day (UTC)" if minutes >= 1440 else f"Time ({zone_of(rows[0]['minute'])})"
     body.append(f'<text x="{_pct(left + (100 - left) / 2)}" y="{height - 4}" font-size="12" fill="{INK}" '
-                f'text-anchor="middle">Time ({zone_of(rows[0]["minute"])})</text>')
-    first, last = _label(rows[0]["minute"], 1, days), _label(rows[-1]["minute"], 1, days)
+                f'text-anchor="middle">{axis}</text>')
+    first, last = (_label(rows[k]["minute"], 1440 if minutes >= 1440 else 1, days) for k in (0, -1))
+    zone = "UTC" if minutes >= 1440 else zone_of(rows[-1]["minute"])
     return _svg(height, f"Posts per {per}",
-                f"Posts per {per} from {first} to {last} {zone_of(rows[-1]['minute'])}; the busiest "
+                f"Posts per {per} from {first} to {last} {zone}; the busiest "
                 f"{per} had {peak} {plural(peak, 'post')}.", body)
 
 
 def _labelled(rows: list[dict], minutes: int) -> list[int]:
-    """The bars the x axis labels: those starting on a round time (in the shown zone) a
-    step apart, else (bars of days that start at midnight UTC, shown in another zone)
-    every so many bars from the first."""
+    """The bars the x axis labels: those starting on a round time (in the shown zone; for
+    bars of days, which are days of UTC, in UTC) a step apart, else (bars of hours in a
+    zone a half hour off) every so many bars from the first."""
     span = len(rows) * minutes
     step = next((s for s in _LABEL_STEPS if s % minutes == 0 and span / s <= 6),
                 minutes * math.ceil(len(rows) / 6))
-    local = [shown_time(r["minute"]) for r in rows]
+    local = [(parse_time if minutes >= 1440 else shown_time)(r["minute"]) for r in rows]
     on_time = [i for i, t in enumerate(local)
                if (t.toordinal() * 1440 + t.hour * 60 + t.minute) % step == 0]
     return on_time or list(range(0, len(rows), max(1, step // minutes)))
 
 
 def _label(iso: str, minutes: int, days: bool) -> str:
-    """An axis label: "18:40"; over days, "12 Nov 06:00", or "12 Nov" for bars of days."""
+    """An axis label: "18:40"; over days, "12 Nov 06:00", or "12 Nov" for bars of days
+    (which are days of UTC, so named by their UTC date in any zone)."""
+    if minutes >= 1440:
+        return short_day(parse_time(iso))
     t = shown_time(iso)
     day = short_day(t)
-    if minutes >= 1440:
-        return day
     return f"{day} {t:%H:%M}" if days else f"{t:%H:%M}"
 
 

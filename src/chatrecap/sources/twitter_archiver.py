@@ -319,7 +319,9 @@ def _with_links(text: str, links: list[str]) -> str:
             k += take
         out.append(piece)
     filled = "".join(out)
-    return " ".join([filled.rstrip(), *links[k:]]) if k < len(links) else filled
+    if k < len(links):
+        return " ".join([filled.rstrip(), *links[k:]])
+    return filled.rstrip() if filled != text and text.endswith("  ") else filled  # (a link at the end)
 
 
 _GAP = re.compile("(  +)")
