@@ -62,8 +62,8 @@ WRITTEN_AUTHORS = 10_000
 #: Post fields a newer observation changes, where it knows them: metrics, and what one
 #: archive may know and another not (a reply id), or spell otherwise (http or https).
 _POST_METRICS = ("like_count", "repost_count", "reply_count", "quote_count")
-_POST_KEEP_KNOWN = ("reply_to_id", "reply_to_author", "quote_of_id", "repost_of_id", "thread_id",
-                    "language", "url", "channel")
+_POST_NEWER_WHERE_KNOWN = ("reply_to_id", "reply_to_author", "quote_of_id", "repost_of_id",
+                           "thread_id", "language", "url", "channel")
 
 
 def iso(dt: datetime | None) -> str | None:
@@ -163,7 +163,7 @@ _AUTHOR_UPSERT = _upsert_sql("authors", AUTHOR_FIELDS, [
     "THEN excluded.observed_at ELSE authors.observed_at END",
 ])
 _POST_UPSERT = _upsert_sql("posts", POST_FIELDS, [
-    *(_newer_wins("posts", f) for f in (*_POST_METRICS, *_POST_KEEP_KNOWN)),
+    *(_newer_wins("posts", f) for f in (*_POST_METRICS, *_POST_NEWER_WHERE_KNOWN)),
     f"text = CASE {_TEXT_WINNER.format('text')}ELSE posts.text END",
     _with_the_text("text_original"),
     *(_with_the_text(f, "[]") for f in ("mentions", "hashtags", "urls", "media")),
