@@ -14,7 +14,7 @@ import itertools
 import re
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, ClassVar
@@ -168,6 +168,18 @@ def json_error(name: str, number: int | None, exc: Exception) -> RecordError:
 
 #: What mapping a malformed record raises: each is one record's RecordError, not the file's end.
 RECORD_ERRORS = (KeyError, TypeError, ValueError, AttributeError, OverflowError, RecursionError)
+
+
+def system_note(name: str, left_out: Mapping[str, int]) -> RecordError | None:
+    """One note for the system messages (joins, renames, pins ...) a chat export holds,
+    by kind: they are no posts, and without it the records read fall short of the export's
+    message count unexplained. None when there were none."""
+    total = sum(left_out.values())
+    if not total:
+        return None
+    kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(left_out.items(), key=lambda kv: (-kv[1], kv[0])))
+    return RecordError(name, None, f"{total:,} system message{'s' if total > 1 else ''} ({kinds}) left out: "
+                       "joins, topics and the like are no posts", kind="system messages", skipped=False)
 
 
 def unreadable(name: str, number: int | None, what: str, exc: BaseException) -> RecordError:

@@ -35,6 +35,7 @@ Mapping choices:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,7 +44,7 @@ from typing import Any
 from chatrecap.errors import InputError, RecordError
 from chatrecap.models import Author, Post, make_id
 from chatrecap.sources._twitter import parse_iso, unique
-from chatrecap.sources.base import ReadOptions, Sample, Source, load_document, unreadable
+from chatrecap.sources.base import ReadOptions, Sample, Source, load_document, system_note, unreadable
 from chatrecap.text import clean_markup
 
 PLATFORM = "discord"
@@ -79,6 +80,7 @@ class DiscordSource(Source):
         if not isinstance(doc, dict) or not isinstance(doc.get("messages"), list):
             raise InputError(f"{path}: has no \"messages\" array; not a DiscordChatExporter file.")
         context = _Context(doc)
+        system: Counter[str] = Counter()  # system messages left out, by type
         for index, msg in enumerate(doc["messages"], 1):
             try:
                 post = context.post(msg)
@@ -88,6 +90,10 @@ class DiscordSource(Source):
             if post is not None:
                 post.source_file, post.source_line = name, index
                 yield post
+            else:
+                system[str(msg.get("type"))] += 1
+        if note := system_note(name, system):
+            yield note
         if cut is not None:  # (a file cut short: its whole messages were read)
             yield cut
 

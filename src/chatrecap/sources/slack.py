@@ -62,6 +62,7 @@ from chatrecap.sources.base import (
     Source,
     check_zip,
     read_zip_entry,
+    system_note,
     unreadable,
 )
 from chatrecap.text import clean_markup
@@ -262,13 +263,8 @@ def _read_export(export: _Export) -> Iterator[Post | RecordError]:
                     yield post
                 else:
                     system[str(msg.get("subtype"))] += 1
-    if system:  # (said once: the summary's records read are the export's messages less these)
-        kinds = ", ".join(f"{subtype} {n}" for subtype, n in
-                          sorted(system.items(), key=lambda kv: (-kv[1], kv[0])))
-        total = sum(system.values())
-        yield RecordError(str(export.path), None, f"{total:,} system message{'s' if total > 1 else ''} "
-                          f"({kinds}) left out: joins, topics and the like are no posts",
-                          kind="system messages", skipped=False)
+    if note := system_note(str(export.path), system):
+        yield note
 
 
 def _post(msg: dict[str, Any], channel_id: str, channel: str, users: dict[str, Any],
