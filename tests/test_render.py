@@ -351,3 +351,16 @@ def test_bars_of_days_are_named_by_their_own_day_in_any_zone(recap):
     assert labels[-1] == "Day (UTC)" and "Feb" not in chart
     assert labels[:-1] and set(labels[:-1]) <= {f"{d} Mar" for d in range(1, 21)}
     assert "<title>2 Mar: 1 post</title>" in chart
+
+
+def test_a_posts_code_keeps_its_indentation(recap):
+    """A Discord answer's Python lost its indentation: the Markdown quote stripped it and the
+    page's pre-line collapsed it, so the published code was invalid."""
+    shown = recap.highlights[0].post_id
+    code = 'Here:\ndef main():\n    print("Hello World!")'
+    changed = replace(recap, posts={**recap.posts, shown: replace(recap.posts[shown], text=code)})
+    md = markdown.render(changed).decode()
+    assert '> \u00a0\u00a0\u00a0\u00a0print("Hello World!")' in md and "> def main():" in md
+    page = html.render(changed).decode()
+    assert "def main():\n    print(&#34;Hello World!&#34;)" in page
+    assert ".post-text { margin: 0; white-space: pre-wrap;" in page

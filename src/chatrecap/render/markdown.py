@@ -56,9 +56,17 @@ def _quote(post: RecapPost, attribution: str, indent: str = "") -> list[str]:
     for i, para in enumerate(c.paragraphs(post.text) or [""]):
         if i:
             lines.append(f"{indent}>")
-        lines.extend(f"{indent}> {escape(line)}".rstrip() for line in para.splitlines())
+        lines.extend(f"{indent}> {_indented(line)}".rstrip() for line in para.splitlines())
     lines += [f"{indent}>", f"{indent}> {attribution}"]
     return lines
+
+
+def _indented(line: str) -> str:
+    """A quoted line, escaped, keeping its indentation (code's meaning: Python's blocks) as
+    no-break spaces, which Markdown neither strips nor reads as a code block."""
+    text = escape(line)
+    lead = len(line) - len(line.lstrip(" "))
+    return "\u00a0" * lead + text if lead and text else text
 
 
 def _who(post: RecapPost) -> str:
