@@ -174,6 +174,18 @@ def test_a_workbook_under_any_name_and_a_damaged_one(tmp_path):
     with open_store(tmp_path / "d.db") as store:
         report = import_file(store, damaged)
     assert report.failed and report.error.startswith(f"{damaged}: the workbook")
+    # Bytes overwritten inside a compressed entry: zlib's error, not the zip's, was an
+    # internal error that stopped the whole import.
+    overwritten = tmp_path / "overwritten.xlsx"
+    data = bytearray(whole.read_bytes())
+    with zipfile.ZipFile(whole) as source:
+        sheet = next(i for i in source.infolist() if "worksheets/" in i.filename)
+    start = sheet.header_offset + 30 + len(sheet.filename.encode()) + len(sheet.extra)
+    data[start + 20:start + 320] = bytes(range(256)) + bytes(44)
+    overwritten.write_bytes(bytes(data))
+    with open_store(tmp_path / "o.db") as store:
+        report = import_file(store, overwritten)
+    assert report.failed and report.error.startswith(f"{overwritten}: the workbook")
 
 
 def test_a_workbook_whose_xml_would_expand_past_the_limits_is_refused(tmp_path, monkeypatch):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from datetime import date, datetime, time
 from pathlib import Path
@@ -61,8 +62,8 @@ def cell_text(value: Any) -> str:
 
 
 #: What openpyxl raises on a damaged workbook, besides its own InvalidFileException: the
-#: zip's errors, and ParseError (a SyntaxError) for broken XML.
-_DAMAGED = (zipfile.BadZipFile, OSError, EOFError, KeyError, ValueError, TypeError, SyntaxError)
+#: zip's errors (a damaged entry's zlib.error too), and ParseError (a SyntaxError) for broken XML.
+_DAMAGED = (zipfile.BadZipFile, zlib.error, OSError, EOFError, KeyError, ValueError, TypeError, SyntaxError)
 
 
 def _open(path: Path) -> Any:
