@@ -401,3 +401,23 @@ def test_a_later_message_that_names_its_author_by_id_alone_keeps_the_profile(tmp
         assert (report.new, report.error) == (2, None)
         assert store.query("SELECT handle, display_name, avatar_url FROM authors") == [
             ("pieterceka123", "Peter", "https://avatars.example/peter_72.png")]
+
+
+def test_a_damaged_day_of_a_zipped_export_loses_that_day_alone(tmp_path, data):
+    """Bytes damaged in one day file of the zip lost the whole export (a bad CRC)."""
+    damaged = tmp_path / "damaged.zip"
+    with zipfile.ZipFile(data / ARCHIVE) as source, zipfile.ZipFile(damaged, "w") as target:
+        for info in source.infolist():
+            target.writestr(info.filename, source.read(info), zipfile.ZIP_STORED)
+    raw = bytearray(damaged.read_bytes())
+    with zipfile.ZipFile(damaged) as zf:
+        day = next(i for i in zf.infolist() if i.filename.endswith(".json") and "/" in i.filename
+                   and i.file_size > 200)
+    start = day.header_offset + 30 + len(day.filename.encode()) + len(day.extra)
+    raw[start + 50:start + 60] = b"#" * 10
+    damaged.write_bytes(bytes(raw))
+    posts, errors = read_all(damaged)
+    assert len(errors) == 1 and errors[0].file.endswith(day.filename)
+    assert "Bad CRC-32" in errors[0].reason and errors[0].reason.endswith("; skipped")
+    whole, _ = read_all(data / ARCHIVE)
+    assert 0 < len(whole) - len(posts) < 30

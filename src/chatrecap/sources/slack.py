@@ -53,7 +53,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import orjson
 
-from chatrecap.errors import InputError, RecordError
+from chatrecap.errors import InputError, RecordError, ZipLimitError
 from chatrecap.models import Author, Post, make_id
 from chatrecap.sources._twitter import unique
 from chatrecap.sources.base import (
@@ -249,8 +249,12 @@ def _read_export(export: _Export) -> Iterator[Post | RecordError]:
                 messages = export.load(name)
                 if not isinstance(messages, list):
                     raise ValueError("it is not a JSON array of messages")
-            except (ValueError, OSError) as exc:
-                yield RecordError(where, None, f"this day file cannot be read ({exc}); skipped")
+            except ZipLimitError:
+                raise  # (a zip bomb is refused whole)
+            except (ValueError, OSError, InputError) as exc:
+                # (a damaged day of a zip loses that day, not the channels and days around it)
+                reason = str(exc).removeprefix(f"{where}: ").rstrip(".")
+                yield RecordError(where, None, f"this day file cannot be read ({reason}); skipped")
                 continue
             for index, msg in enumerate(messages, 1):
                 try:
