@@ -106,6 +106,12 @@ def test_bad_leader_options_are_one_line_errors(example_db, monkeypatch, capsys)
     for bad in ("abc", "nan", "inf", "1e400"):
         assert run_main(monkeypatch, "--db", example_db, "leaders", "--weights", f"recognition={bad}") == 2
         assert f"--weights: recognition takes a number, not '{bad}'." in capsys.readouterr().err
+    # (a negative weight turned a part around, self-promotion a bonus; all zero ranked nobody)
+    for bad, said in (("promotion=-5", "promotion takes a weight of 0 or more, not -5"),
+                      ("recognition=0.5,recognition=0.2", "recognition is given twice"),
+                      ("recognition=0,nominations=0,early=0", "nothing would rank anyone")):
+        assert run_main(monkeypatch, "--db", example_db, "leaders", "--weights", bad) == 2
+        assert said in capsys.readouterr().err
     assert run_main(monkeypatch, "--db", example_db, "leaders", "--people", "--orgs") == 2
     assert "not both" in capsys.readouterr().err
 

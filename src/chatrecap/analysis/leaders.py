@@ -48,16 +48,23 @@ class LeaderWeights:
         values: dict[str, float] = {}
         for part in filter(None, (p.strip() for p in text.split(","))):
             name, _, number = part.partition("=")
-            if name.strip() not in cls.__dataclass_fields__:
-                raise ValueError(f"unknown weight {name.strip()!r}; use "
-                                 + ", ".join(cls.__dataclass_fields__))
+            name = name.strip()
+            if name not in cls.__dataclass_fields__:
+                raise ValueError(f"unknown weight {name!r}; use " + ", ".join(cls.__dataclass_fields__))
+            if name in values:
+                raise ValueError(f"{name} is given twice")
             try:
-                values[name.strip()] = float(number)
+                values[name] = float(number)
             except ValueError:
-                values[name.strip()] = math.nan
-            if not math.isfinite(values[name.strip()]):
-                raise ValueError(f"{name.strip()} takes a number, not {number.strip()!r}")
-        return cls(**values)
+                values[name] = math.nan
+            if not math.isfinite(values[name]):
+                raise ValueError(f"{name} takes a number, not {number.strip()!r}")
+            if values[name] < 0:  # (a negative one turns a part around: self-promotion a bonus)
+                raise ValueError(f"{name} takes a weight of 0 or more, not {number.strip()}")
+        weights = cls(**values)
+        if not (weights.recognition or weights.nominations or weights.early):
+            raise ValueError("recognition, nominations and early are all 0: nothing would rank anyone")
+        return weights
 
 
 @dataclass(slots=True)
