@@ -8,6 +8,7 @@ from unittest import mock
 import pytest
 
 from chatrecap import cli
+from chatrecap.store import open_store
 
 
 def run_main(monkeypatch, *args: str) -> int:
@@ -18,6 +19,7 @@ def run_main(monkeypatch, *args: str) -> int:
 
 
 def test_an_internal_error_is_one_line_and_exit_1(tmp_path, monkeypatch, capsys):
+    open_store(str(tmp_path / "w.db")).close()
     with mock.patch("chatrecap.store.Store.stats", side_effect=RuntimeError("boom")):
         code = run_main(monkeypatch, "--db", str(tmp_path / "w.db"), "stats")
     err = capsys.readouterr().err
@@ -27,6 +29,7 @@ def test_an_internal_error_is_one_line_and_exit_1(tmp_path, monkeypatch, capsys)
 
 
 def test_verbose_shows_the_traceback_of_an_internal_error(tmp_path, monkeypatch, capsys):
+    open_store(str(tmp_path / "w.db")).close()
     with mock.patch("chatrecap.store.Store.stats", side_effect=RuntimeError("boom")):
         code = run_main(monkeypatch, "--verbose", "--db", str(tmp_path / "w.db"), "stats")
     assert code == 1

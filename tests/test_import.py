@@ -329,6 +329,11 @@ def test_bad_options_are_one_line_errors(tmp_path, data):
     assert result.exit_code == 2 and "--map" in result.stderr
     result = cli(tmp_path / "nowhere" / "w.db", "stats")
     assert result.exit_code == 2 and "does not exist" in result.stderr
+    # A mistyped --db reported "0 posts" and left an empty workspace behind.
+    for command in ("stats", "export", "sessions", "recap", "leaders", "series", "accounts"):
+        result = cli(tmp_path / "typo.db", command)
+        assert result.exit_code == 2 and f"No workspace at {tmp_path / 'typo.db'}" in result.stderr, command
+    assert not (tmp_path / "typo.db").exists()
 
 
 @pytest.mark.parametrize("status_url", ["kept", "empty"])

@@ -50,7 +50,7 @@ from chatrecap.analysis.sessions import (
     window_session,
 )
 from chatrecap.errors import ChatrecapError, OptionError, RecordError
-from chatrecap.store import DB_ENV, Store, open_store, parse_id, zulu
+from chatrecap.store import DB_ENV, Store, open_store, parse_id, resolve_db, zulu
 from chatrecap.zones import named_zone
 
 if TYPE_CHECKING:
@@ -93,6 +93,18 @@ def _use_db(db: str | None) -> None:
     """--db may come before the command or after it."""
     if db:
         state.db = db
+
+
+def _read_db(db: str | None) -> None:
+    """``_use_db`` for a command that reads a workspace: one that does not exist is a
+    mistyped --db, not an empty workspace to create (and report "0 posts" of)."""
+    _use_db(db)
+    where = resolve_db(state.db)
+    if "://" not in where and not Path(where).exists():
+        folder = Path(where).parent
+        why = f"the folder {folder} does not exist" if not folder.is_dir() else "no such file"
+        raise _fail(f"No workspace at {where} ({why}; check --db or {DB_ENV}); `chatrecap import` "
+                    "makes one.")
 
 
 def _version(value: bool) -> None:
@@ -289,7 +301,7 @@ def stats(
     db: DbOption = None,
 ) -> None:
     """Counts per platform, per chat and in total."""
-    _use_db(db)
+    _read_db(db)
     _table_or_json(fmt, "stats")
     try:
         with open_store(state.db) as store:
@@ -338,7 +350,7 @@ def export(
     db: DbOption = None,
 ) -> None:
     """Write the workspace as canonical JSONL, one post per line."""
-    _use_db(db)
+    _read_db(db)
     from chatrecap.export import write_jsonl
 
     if fmt != "jsonl":
@@ -439,7 +451,7 @@ def sessions(
     db: DbOption = None,
 ) -> None:
     """List the live sessions of a chat: dense bursts of posts, stray posts left out."""
-    _use_db(db)
+    _read_db(db)
     _table_or_json(fmt, "sessions")
     from chatrecap.analysis.corpus import load_corpus
     from chatrecap.analysis.structure import detect_hosts
@@ -549,7 +561,7 @@ def recap(
     db: DbOption = None,
 ) -> None:
     """Write the recap of a session: Markdown, HTML, JSON and WordPress WXR."""
-    _use_db(db)
+    _read_db(db)
     if sum((latest, every, session is not None)) > 1:
         raise OptionError("Give only one of SESSION, --latest or --all.")
     formats = _formats(fmt)
@@ -632,7 +644,7 @@ def leaders(
 ) -> None:
     """Who the community recognises: earned recognition, nominations, early ideas, minus
     self-promotion, with the posts behind each number."""
-    _use_db(db)
+    _read_db(db)
     if fmt not in ("table", "json", "csv"):
         raise OptionError(f"Unknown --format {fmt!r} for leaders; use table, json or csv.")
     if people and orgs:
@@ -708,7 +720,7 @@ def series(
 ) -> None:
     """A chat over time: participants per session, first-timers, returning people,
     retention from one session to the next, and rising voices."""
-    _use_db(db)
+    _read_db(db)
     if fmt not in ("table", "json"):
         raise OptionError(f"Unknown --format {fmt!r} for series; use table or json.")
     from dataclasses import asdict
@@ -750,7 +762,7 @@ def accounts(
 ) -> None:
     """Every account of a chat, mentioned-only ones included: person or organisation,
     with how sure that is and why."""
-    _use_db(db)
+    _read_db(db)
     if fmt not in ("table", "json"):
         raise OptionError(f"Unknown --format {fmt!r} for accounts; use table or json.")
     from chatrecap.analysis.corpus import load_corpus
