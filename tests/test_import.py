@@ -822,3 +822,13 @@ def test_an_import_killed_half_way_is_no_longer_running_once_run_again(tmp_path,
     assert stats(db)["imports"] == {"done": 1, "running": 2}
     assert cli(db, "import", str(two)).exit_code == 0
     assert stats(db)["imports"] == {"done": 2, "interrupted": 1, "running": 1}
+
+
+def test_a_web_page_says_so(tmp_path):
+    """A Mastodon timeline saved from a browser ("Save page") is HTML around the JSON: "name
+    it with --format" sent the user to a second failure."""
+    page = tmp_path / "timeline.json"
+    page.write_text('<html><head><meta name="color-scheme" content="light dark"></head><body><pre>'
+                    '[{&quot;id&quot;: &quot;1&quot;}]</pre></body></html>', encoding="utf-8")
+    result = cli(tmp_path / "w.db", "import", str(page))
+    assert result.exit_code == 2 and "this is a web page (HTML)" in result.stderr

@@ -82,10 +82,17 @@ def detect(path: Path, sample: Sample | None = None) -> Source:
     best_score, best_id = recognised(sample)
     if best_score <= 0:
         hint = next(filter(None, (src.part_of(sample) for src in _registry.values())), None)
+        if hint is None and sample.zip_names is None and _WEB_PAGE.match(sample.text):
+            hint = ("this is a web page (HTML), not an archive chatrecap reads: save or export the "
+                    "JSON itself (a browser's \"Save page\" of an API response wraps it in HTML; "
+                    "DiscordChatExporter and Slack export JSON too).")
         raise InputError(f"{path}: {hint}" if hint else
                          f"{path}: the format was not recognised from its contents; "
                          "name it with --format (see `chatrecap formats`).")
     return _registry[best_id]
+
+
+_WEB_PAGE = re.compile(r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
 
 
 def recognised(sample: Sample) -> tuple[float, str]:
