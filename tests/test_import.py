@@ -832,3 +832,25 @@ def test_a_web_page_says_so(tmp_path):
                     '[{&quot;id&quot;: &quot;1&quot;}]</pre></body></html>', encoding="utf-8")
     result = cli(tmp_path / "w.db", "import", str(page))
     assert result.exit_code == 2 and "this is a web page (HTML)" in result.stderr
+
+
+def test_a_read_only_workspace_is_not_called_no_workspace(tmp_path, monkeypatch):
+    """On a read-only file system SQLite cannot open a workspace (it writes its -wal and -shm
+    files beside it): "not a chatrecap workspace" could lead a user to delete a good one."""
+    import sqlite3
+
+    from chatrecap.errors import StoreError
+
+    db = tmp_path / "w.db"
+    open_store(str(db)).close()
+
+    def refused(*args, **kwargs):
+        raise sqlite3.OperationalError("unable to open database file")
+
+    monkeypatch.setattr(sqlite3, "connect", refused)
+    monkeypatch.setattr(os, "access", lambda path, mode: False)
+    with pytest.raises(StoreError, match="read-only, and SQLite writes beside the workspace"):
+        open_store(str(db))
+    monkeypatch.setattr(os, "access", lambda path, mode: True)
+    with pytest.raises(StoreError, match="not a chatrecap workspace"):
+        open_store(str(db))

@@ -797,6 +797,11 @@ def open_store(db: str | os.PathLike[str] | None = None, migrate: bool = True) -
             page = conn.execute("PRAGMA page_size").fetchone()[0]
             conn.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_BYTES // page}")
         except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError) and not (
+                    os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+                raise StoreError(f"{location}: cannot be opened ({exc}): the file or its folder is "
+                                 "read-only, and SQLite writes beside the workspace (its -wal and "
+                                 "-shm files); copy it somewhere writable.") from exc
             raise StoreError(f"{location}: not a chatrecap workspace ({exc}).") from exc
         store = SQLiteStore(conn, location)
     if migrate:
