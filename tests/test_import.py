@@ -854,3 +854,16 @@ def test_a_read_only_workspace_is_not_called_no_workspace(tmp_path, monkeypatch)
     monkeypatch.setattr(os, "access", lambda path, mode: True)
     with pytest.raises(StoreError, match="not a chatrecap workspace"):
         open_store(str(db))
+
+
+def test_a_chat_named_in_another_case_is_the_same_chat(tmp_path, data):
+    """`--chat "#pstweetchat"` after `--chat "#PSTweetChat"` filed every post under a second
+    chat that series, leaders and recap took for another; a blank name made a nameless one."""
+    db, sheet = tmp_path / "w.db", data / "twarc2" / "two_tweets.jsonl"
+    assert cli(db, "import", str(sheet), "--chat", "#PSTweetChat").exit_code == 0
+    result = cli(db, "import", str(sheet), "--chat", "#pstweetchat")
+    assert result.exit_code == 0 and "is the workspace's chat '#PSTweetChat'" in result.stderr
+    assert list(stats(db)["chats"]) == ["#PSTweetChat"]
+    for blank in ("", "   "):
+        result = cli(db, "import", str(sheet), "--chat", blank)
+        assert result.exit_code == 2 and "--chat takes a name" in result.stderr

@@ -190,9 +190,16 @@ def import_command(
         if column_map:
             from chatrecap.sources.csv_generic import parse_column_map
             options.column_map = parse_column_map(column_map)
+        if chat is not None and not chat.strip():
+            raise OptionError("--chat takes a name; leave it out to name the chat after the archive.")
         store = open_store(state.db)
     except ChatrecapError as exc:
         raise _fail(str(exc)) from None
+    if chat is not None:  # "#pstweetchat" for a chat the workspace holds as "#PSTweetChat" is that chat
+        known = next((name for name in store.chats() if name.casefold() == chat.strip().casefold()), None)
+        if known is not None and known != chat:
+            err.print(f"note: --chat {chat!r} is the workspace's chat {known!r}: its posts go there.")
+        options.chat = known or chat.strip()
     reports: list[FileReport] = []
     shown: Counter[str] = Counter()  # per file given (a zip of archives: all its entries')
     current = [""]
