@@ -737,3 +737,18 @@ def test_the_columns_a_message_lists_are_few_and_short(tmp_path: Path) -> None:
         read(path)
     assert f"{'x' * 39}…" in str(told.value) and "and 31 more" in str(told.value)
     assert len(str(told.value)) < 600
+
+
+def test_one_row_that_is_not_utf8_loses_nothing_but_its_stray_bytes(tmp_path: Path) -> None:
+    """A UTF-8 sheet (its "Á" is a byte Windows-1252 lacks) with one row pasted from a
+    Windows-1252 file was refused whole: "the text encoding could not be recognised"."""
+    rows = [b"text,author,time"] + [
+        f"\u00c1lvaro n\u00famero {k} \U0001F601,ann,2024-01-01T00:00:{k:02d}Z".encode() for k in range(50)]
+    rows[7] = rows[7].replace("n\u00famero".encode(), b"n\xfamero")
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(b"\n".join(rows) + b"\n")
+    posts, errors = read(path, "text=text,author=author,time=time")
+    assert len(posts) == 50 and posts[0].text == "\u00c1lvaro n\u00famero 0 \U0001F601"
+    assert posts[6].text == "\u00c1lvaro n\ufffdmero 6 \U0001F601"
+    (note,) = errors
+    assert (note.line, note.kind, note.skipped) == (8, "encoding", False)

@@ -9,6 +9,7 @@ when a quoted cell spans several lines.
 from __future__ import annotations
 
 import ast
+import codecs
 import csv
 import io
 import re
@@ -17,13 +18,13 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from zoneinfo import ZoneInfo, available_timezones
 
 from chatrecap.errors import InputError, RecordError
 from chatrecap.sources._twitter import check_id, parse_v1_date, status_url_parts, unique
 from chatrecap.sources._workbook import is_workbook_file, sheet_rows
-from chatrecap.sources.base import Sample, open_text
+from chatrecap.sources.base import SNIFF_BYTES, Sample, detect_encoding, open_text
 
 #: Cells that spreadsheets, R and pandas write for "no value".
 EMPTY = frozenset({"", "NA", "N/A", "null", "NULL", "NaN"})
@@ -201,9 +202,13 @@ def iter_rows(path: Path, delimiter: str = ",") -> Iterator[tuple[int, list[str]
     if is_workbook_file(path):
         yield from sheet_rows(path)
         return
+    with open(path, "rb") as raw:
+        encoding = detect_encoding(raw.read(SNIFF_BYTES), path)
+    mended: list[int] = []  # UTF-8 lines with a byte that is not, in order
     try:
-        with open_text(path) as fh:
-            reader = csv.reader(fh, delimiter=delimiter)
+        with open(path, "rb") if encoding == "utf-8" else open_text(path, encoding) as fh:
+            lines = _utf8_lines(fh, mended) if encoding == "utf-8" else fh
+            reader = csv.reader(lines, delimiter=delimiter)
             previous = 0
             while True:
                 try:
@@ -216,12 +221,30 @@ def iter_rows(path: Path, delimiter: str = ",") -> Iterator[tuple[int, list[str]
                     previous = reader.line_num
                     continue
                 start, previous = previous + 1, reader.line_num
+                while mended and mended[0] <= previous:
+                    yield RecordError(name, mended.pop(0), "bytes that are not UTF-8 in a UTF-8 file were "
+                                      "read as \ufffd (the rest of the row is as written)",
+                                      kind="encoding", skipped=False)
                 if any(value.strip() for value in row):
                     yield start, row
     except UnicodeDecodeError as exc:
         raise InputError(
             f"{path}: byte {exc.start} is not valid {exc.encoding}; save the file as UTF-8."
         ) from exc
+
+
+def _utf8_lines(fh: IO[bytes], mended: list[int]) -> Iterator[str]:
+    """The lines of a UTF-8 file as text, each decoded alone: a line holding a byte that is
+    not UTF-8 (one row pasted from elsewhere) has it read as U+FFFD and its number added to
+    ``mended``, instead of the whole file being refused."""
+    for number, line in enumerate(fh, 1):
+        if number == 1 and line.startswith(codecs.BOM_UTF8):
+            line = line[3:]
+        try:
+            yield line.decode("utf-8")
+        except UnicodeDecodeError:
+            mended.append(number)
+            yield line.decode("utf-8", errors="replace")
 
 
 _DELIMITERS = (",", ";", "\t")

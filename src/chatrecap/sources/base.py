@@ -226,6 +226,10 @@ def detect_encoding(head: bytes, path: Path | str = "") -> str:
         return "cp1252"
     except UnicodeDecodeError:
         pass
+    text = head.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    if sum(1 for ch in text if ord(ch) > 127) - bad >= 3 * bad:
+        return "utf-8"  # (UTF-8 but for a stray byte or two, a row pasted from elsewhere: read so)
     from charset_normalizer import from_bytes  # only for text that is not UTF-8
 
     best = from_bytes(head).best()
