@@ -294,7 +294,7 @@ def _markup(text: str, flavour: str, clean: Callable[[str], str] | None) -> str:
     code: list[str] = []
     links: list[str] = []
     code_mark = _unused(text)
-    link_mark = _unused(text, code_mark)
+    link_mark = _unused(text + code_mark) if code_mark is not None else None
 
     def unwrapped(m: re.Match[str]) -> str:
         return next(g for g in m.groups() if g is not None)
@@ -323,12 +323,9 @@ def _markup(text: str, flavour: str, clean: Callable[[str], str] | None) -> str:
     return _put_back(text, code_mark, code)
 
 
-def _unused(text: str, taken: str | None = "") -> str | None:
-    """A private-use character ``text`` does not hold, other than ``taken`` (None: there is
-    none to take)."""
-    if taken is None:
-        return None
-    return next((c for c in map(chr, range(0xE000, 0xF900)) if c != taken and c not in text), None)
+def _unused(text: str) -> str | None:
+    """A private-use character ``text`` does not hold (None: it holds every one)."""
+    return next((c for c in map(chr, range(0xE000, 0xF900)) if c not in text), None)
 
 
 def _put_back(text: str, mark: str | None, pieces: list[str]) -> str:

@@ -98,6 +98,7 @@ _ORG_NOUN = re.compile(r"(?i:universit(?:y|ies|ät|é)|universidad|universidade|
                        r"initiative|journal|museum|library|company|club|committee|consortium|alliance|"
                        r"coalition|federation|union|chapter|campaign|podcast|magazine|newspaper)")
 _CONNECTOR = r"(?:of|for|and|&|on|in|de|del|la|y|und|et)"
+_CONNECTING = re.compile(rf"\s+{_CONNECTOR}\s+")
 _NAME_WORD = r"[A-Z0-9](?![\w'’&-]*ing\b)[\w'’&-]*"  # (capitalised, and no verb's "-ing")
 _BIO_NAME = re.compile(rf"\W*(?:The\s+)?({_NAME_WORD}(?:\s+(?:{_CONNECTOR}\s+)?{_NAME_WORD})*)")
 _THIRD_PERSON_VERB = (r"(?:helps|allows|supports|provides|brings|offers|connects|empowers|works|aims|"
@@ -113,7 +114,7 @@ def _opening_organisation(bio: str) -> str | None:
     if m is None or not _BIO_NAME_ENDS.match(bio, m.end()):
         return None
     name = m.group(1)
-    heads = (re.split(rf"\s+{_CONNECTOR}\s+", name)[0].split()[-1], name.split()[-1])
+    heads = (_CONNECTING.split(name, 1)[0].split()[-1], name.split()[-1])
     return bio[:m.end()].strip() if any(_ORG_NOUN.fullmatch(head) for head in heads) else None
 # A street address or a phone number: a shop or an office.
 _ADDRESS = re.compile(r"\b\d{2,6}\s+(?:[A-Z][a-z]+\s+){1,3}"

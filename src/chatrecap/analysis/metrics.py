@@ -34,6 +34,9 @@ def activity_minutes(minutes: float) -> int:
                 1440 * math.ceil(minutes / 1440 / ACTIVITY_BARS))
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def _bars(start: datetime, end: datetime, width: int) -> int:
     return int((end - _bar_start(start, width)).total_seconds() // 60) // width + 1
 
@@ -43,9 +46,6 @@ def _bar_start(minute: datetime, width: int) -> datetime:
     width since the epoch (UTC), so an hour's bar starts on the hour."""
     since = int((minute - _EPOCH).total_seconds()) // 60
     return _EPOCH + timedelta(minutes=since - since % width)
-
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def session_stats(corpus: Corpus, structure: Structure, hashtag: str | None,

@@ -76,6 +76,7 @@ def activity(rows: list[dict], minutes: int = 1) -> str:
     y_max, y_step = _scale(max(peak, 1))
     slot = (100 - left) / len(rows)
     per = _per(minutes)
+    daily = minutes >= 1440  # (bars of days are days of UTC: named, and told, so in any zone)
     days = spans_days(rows[0]["minute"], rows[-1]["minute"])
     body = [f'<text x="0" y="12" font-size="12" fill="{MUTED}">Posts per {per}</text>']
     for tick in range(0, y_max + 1, y_step):
@@ -88,7 +89,7 @@ def activity(rows: list[dict], minutes: int = 1) -> str:
         h = plot_h * n / y_max
         body.append(f'<rect x="{_pct(left + (i + 0.1) * slot)}" y="{_px(top + plot_h - h)}" '
                     f'width="{_pct(slot * 0.8)}" height="{_px(h)}" fill="{PEAK if n == peak else ACCENT}">'
-                    f"<title>{_when(rows[i]['minute'], minutes, days)}: {n} {plural(n, 'post')}"
+                    f"<title>{_when(rows[i]['minute'], daily, days)}: {n} {plural(n, 'post')}"
                     "</title></rect>")
     base = top + plot_h
     body.append(f'<line x1="{_pct(left)}" x2="100%" y1="{base}" y2="{base}" stroke="{MUTED}"/>')
@@ -97,12 +98,12 @@ def activity(rows: list[dict], minutes: int = 1) -> str:
         anchor = "end" if x > 97 else "middle"
         body.append(f'<line x1="{_pct(x)}" x2="{_pct(x)}" y1="{base}" y2="{base + 4}" stroke="{MUTED}"/>')
         body.append(f'<text x="{_pct(x)}" y="{base + 18}" font-size="12" fill="{MUTED}" '
-                    f'text-anchor="{anchor}">{_label(rows[i]["minute"], minutes, days)}</text>')
-    axis = "Day (UTC)" if minutes >= 1440 else f"Time ({zone_of(rows[0]['minute'])})"
+                    f'text-anchor="{anchor}">{_label(rows[i]["minute"], daily, days)}</text>')
+    axis = "Day (UTC)" if daily else f"Time ({zone_of(rows[0]['minute'])})"
     body.append(f'<text x="{_pct(left + (100 - left) / 2)}" y="{height - 4}" font-size="12" fill="{INK}" '
                 f'text-anchor="middle">{axis}</text>')
-    first, last = (_label(rows[k]["minute"], 1440 if minutes >= 1440 else 1, days) for k in (0, -1))
-    zone = "UTC" if minutes >= 1440 else zone_of(rows[-1]["minute"])
+    first, last = (_label(rows[k]["minute"], daily, days) for k in (0, -1))
+    zone = "UTC" if daily else zone_of(rows[-1]["minute"])
     return _svg(height, f"Posts per {per}",
                 f"Posts per {per} from {first} to {last} {zone}; the busiest "
                 f"{per} had {peak} {plural(peak, 'post')}.", body)
@@ -121,19 +122,19 @@ def _labelled(rows: list[dict], minutes: int) -> list[int]:
     return on_time or list(range(0, len(rows), max(1, step // minutes)))
 
 
-def _label(iso: str, minutes: int, days: bool) -> str:
-    """An axis label: "18:40"; over days, "12 Nov 06:00", or "12 Nov" for bars of days
-    (which are days of UTC, so named by their UTC date in any zone)."""
-    if minutes >= 1440:
+def _label(iso: str, daily: bool, days: bool) -> str:
+    """A bar's time: "18:40"; over days, "12 Nov 06:00"; "12 Nov" for a bar of a day (a day
+    of UTC, so named by its UTC date in any zone)."""
+    if daily:
         return short_day(parse_time(iso))
     t = shown_time(iso)
     day = short_day(t)
     return f"{day} {t:%H:%M}" if days else f"{t:%H:%M}"
 
 
-def _when(iso: str, minutes: int, days: bool) -> str:
-    """A bar's time in its tooltip: its start, and its day when the chart spans days."""
-    return f"{_label(iso, minutes, days)} {zone_of(iso)}" if minutes < 1440 else _label(iso, minutes, days)
+def _when(iso: str, daily: bool, days: bool) -> str:
+    """A bar's time in its tooltip, with its zone (a bar of a day's is UTC's)."""
+    return _label(iso, daily, days) if daily else f"{_label(iso, daily, days)} {zone_of(iso)}"
 
 
 def contributors(rows: list[dict], limit: int = 10) -> str:

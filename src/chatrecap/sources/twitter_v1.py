@@ -131,33 +131,32 @@ def _records(path: Path) -> Iterator[tuple[int, Any]]:
     """(position, tweet dict) pairs, or (line, RecordError) for unreadable lines."""
     for number, value in iter_json(path):
         if number is None:  # a document: an array, a search or lookup response, or one tweet
-            if isinstance(value, dict):
-                found = _looked_up(value)
-                value = found if found is not None else [value]
-            if not isinstance(value, list):
-                raise InputError(f"{path}: expected a JSON array of tweets.")
-            yield from ((k, tweet) for k, tweet in enumerate(value, 1) if tweet is not _NOT_FOUND)
-        elif isinstance(value, dict) and (tweets := _looked_up(value)) is not None:
-            yield from ((number, tweet) for tweet in tweets if tweet is not _NOT_FOUND)
+            placed = _looked_up(value) if isinstance(value, dict) else None
+            if placed is None:
+                value = [value] if isinstance(value, dict) else value
+                if not isinstance(value, list):
+                    raise InputError(f"{path}: expected a JSON array of tweets.")
+                placed = list(enumerate(value, 1))
+            yield from placed
+        elif isinstance(value, dict) and (placed := _looked_up(value)) is not None:
+            yield from ((number, tweet) for _, tweet in placed)
         else:
             yield number, value
 
 
-_NOT_FOUND = object()  # a lookup's id that named no tweet it could return
-
-
-def _looked_up(response: dict[str, Any]) -> list[Any] | None:
-    """The tweets of a search response (``statuses``) or of a ``statuses/lookup`` with
-    ``map=true`` (``{"id": {"20": tweet, "21": null}}``: an id it could not return maps to
-    null, which is no record), in the file's order; None for anything else."""
+def _looked_up(response: dict[str, Any]) -> list[tuple[int, Any]] | None:
+    """(position, tweet) of the tweets of a search response (``statuses``) or of a
+    ``statuses/lookup`` with ``map=true`` (``{"id": {"20": tweet, "21": null}}``: an id it
+    could not return maps to null, which holds its place but is no record); None for
+    anything else."""
     statuses = response.get("statuses")
     if isinstance(statuses, list):
-        return statuses
+        return list(enumerate(statuses, 1))
     found = response.get("id")
     if len(response) == 1 and isinstance(found, dict) and found and all(
             isinstance(key, str) and key.isdigit() and (tweet is None or isinstance(tweet, dict))
             for key, tweet in found.items()):
-        return [_NOT_FOUND if tweet is None else tweet for tweet in found.values()]
+        return [(k, tweet) for k, tweet in enumerate(found.values(), 1) if tweet is not None]
     return None
 
 
