@@ -57,8 +57,8 @@ def test_bio_affiliations(bio, orgs):
 
 
 def test_bio_evidence_is_the_text_matched():
-    assert bio_affiliations("Runner. CMO at @ContentForgeHQ. Board advisor.") == [
-        ("ContentForgeHQ", "CMO at @ContentForgeHQ")]
+    assert bio_affiliations("Runner. CMO at @ContentForgeHQ. Board advisor.") == (
+        ("ContentForgeHQ", "CMO at @ContentForgeHQ"),)
 
 
 def person(handle: str, bio: str | None, kind: str | None = None) -> Participant:

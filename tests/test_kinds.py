@@ -196,10 +196,24 @@ def test_a_posts_chunks_hold_what_the_whole_post_holds(pieces: list[str]) -> Non
     chunks = _Chunks(handles)
     text = "".join(pieces)
     whole = handles.intersection(w.lower() for w in _WORD.findall(text))
-    for _ in range(2):  # read, then from what is kept
-        found, cue = chunks.read(text)
-        assert found == whole
-        assert cue == _ANY_CUE.search(text)
+    read = list(chunks.read_all([text, "", text]))  # read, then from what is kept
+    assert read[0] == read[2] and read[1] == (frozenset(), False)
+    assert read[0][0] == whole and read[0][1] == bool(_ANY_CUE.search(text))
+
+
+def test_posts_are_read_alike_across_batches_and_a_forgotten_memo(monkeypatch):
+    """Chunks are read a batch of posts at a time, and the kept readings are dropped past a
+    bound: neither changes what any post holds."""
+    from chatrecap.analysis import kinds
+
+    texts = [f"post {k} thanks @ann_b and #Acme, the team at acme.example \x01 x{k % 4}" for k in range(23)]
+    texts += ["", "   ", "the", "acme", "k x"]
+    want = list(kinds._Chunks({"acme", "ann_b", "team", "k", "x1"}).read_all(texts))
+    monkeypatch.setattr(kinds._Chunks, "BATCH", 3)
+    monkeypatch.setattr(kinds, "CHUNKS", 5)
+    assert list(kinds._Chunks({"acme", "ann_b", "team", "k", "x1"}).read_all(texts)) == want
+    assert want[0] == (frozenset({"acme", "team"}), True) and want[1][0] == {"acme", "team", "x1"}
+    assert want[-2:] == [(frozenset({"acme"}), False), (frozenset({"k"}), False)]
 
 
 @pytest.mark.parametrize("handle", ["librarycongress", "LibnOfCongress", "NatArchives", "SmithsonianJournal"])

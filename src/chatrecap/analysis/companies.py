@@ -14,6 +14,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from chatrecap.analysis.corpus import Corpus
 from chatrecap.analysis.textvec import Folded
@@ -87,10 +88,11 @@ def _is_past(bio: str, start: int, end: int) -> bool:
     return bool(_PAST.search(bio[clause_start:end]) or _PAST_AFTER.search(bio[end:end + 16]))
 
 
-def bio_affiliations(bio: str | None) -> list[tuple[str, str]]:
+@lru_cache(maxsize=1 << 16)  # (read of each author by the companies and by self-promotion)
+def bio_affiliations(bio: str | None) -> tuple[tuple[str, str], ...]:
     """Current employers a bio names, as (org, the text matched), in bio order."""
     if not bio:
-        return []
+        return ()
     found: dict[str, tuple[int, str, str]] = {}
     patterns = (_HANDLE_AFTER_ROLE, _AT_HANDLE, _NAME_AFTER_ROLE, _CSUITE_OF, _FOUNDER_COMMA, _EMPLOYEE)
     for pattern in patterns:
@@ -119,7 +121,7 @@ def bio_affiliations(bio: str | None) -> list[tuple[str, str]]:
                 continue
             if org and not _is_past(bio, m.start(1), m.end(1)):
                 found.setdefault(org.lower(), (m.start(1), org, segment))
-    return [(org, text) for _, org, text in sorted(found.values())]
+    return tuple((org, text) for _, org, text in sorted(found.values()))
 
 
 def affiliations(corpus: Corpus) -> dict[str, list[Affiliation]]:

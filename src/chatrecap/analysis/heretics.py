@@ -161,7 +161,12 @@ def _named_pairs(posts: list[ChatPost], rows: np.ndarray, ntok: np.ndarray, auth
     namers, named = array("q"), array("q")  # (later post, named author): compact, millions at scale
     for k in rows.tolist():
         if posts[k].mentions:
-            for h in {h.lower() for h in MENTION.findall(LEADING_HANDLES.sub("", posts[k].text))}:
+            text = posts[k].text
+            lead = LEADING_HANDLES.match(text)
+            rest = text[lead.end():] if lead else text  # (what follows the reply's address)
+            if "@" not in rest:
+                continue
+            for h in {h.lower() for h in MENTION.findall(rest)}:
                 if h in handles:
                     namers.append(k)
                     named.append(handles[h])

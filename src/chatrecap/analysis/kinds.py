@@ -14,19 +14,20 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
+import numpy as np
 import probablepeople
 from cleanco import basename, matches, typesources
 from probablepeople.gender import gender_names  # the given-name lexicon probablepeople uses
 from probablepeople.ratios import ratios
 
 from chatrecap.analysis.corpus import Corpus
-from chatrecap.analysis.textvec import Folded, remember, whole_words
+from chatrecap.analysis.textvec import Folded, whole_words
 from chatrecap.models import ORGANIZATION, PERSON
 
 
@@ -153,7 +154,7 @@ _THING_BEFORE_F, _THING_AFTER_F, _PERSON_BEFORE_F, _PERSON_AFTER_F = map(
     Folded, (_THING_BEFORE, _THING_AFTER, _PERSON_BEFORE, _PERSON_AFTER))
 _WORD = re.compile(r"(?<![\w@/.#])#?(\w+)(?!\w|\.\w)")  # a bare word or hashtag, not in a link
 _NOT_LIST = re.compile(r"[^\w\s@,&]")  # what a cue and a list of handles never hold
-_ANY_HANDLE = re.compile(r"(?<![\w@])@(\w+)")
+_ANY_HANDLE = re.compile(r"@(?<![\w@]@)(\w+)")  # (the "@" first: see ``structure.MENTION``)
 _PLAIN_WORD = re.compile(r"(?<![@\w])\w+")
 _PLAIN_HANDLE = re.compile(r"[A-Za-z0-9_]+")
 # An automated account says so ("I am a bot", "a bot by @x", "Bot" in its name; not "not a
@@ -399,16 +400,16 @@ def _readings(text: str) -> dict[str, str]:
 
 
 def _context_votes(handle: str, said: Collection[tuple[str, bool]], as_word: int, votes: Votes,
-                   read: tuple[int, int] | None = None) -> None:
+                   read: tuple[int, int, int] | None = None) -> None:
     """How posts talk about the account: named as a thing or a person, answered, or its name
     written as a plain word or hashtag (brands and events are; people rarely are).
-    ``read``: the (thing, person) counts when the caller has read the posts already."""
-    replied = sum(addressed for _, addressed in said)
+    ``read``: the (thing, person, answering) counts when the caller has read the posts already."""
     if read is not None:
-        thing, person = read
+        thing, person, replied = read
     else:
+        replied = sum(addressed for _, addressed in said)
         thing = person = 0
-        at = re.compile(r"(?<![\w@])@" + re.escape(handle) + r"(?!\w)", re.I)
+        at = re.compile(r"@(?<![\w@]@)" + re.escape(handle) + r"(?!\w)", re.I)
         for text, _ in said:
             for m in at.finditer(text):
                 reading = _reading(text, m.start(), m.end(), _tail(text, m.start()))
@@ -448,7 +449,8 @@ def classify_account(handle: str, name: str | None, bio: str | None, url: str | 
 
 
 def _classify(handle: str, name: str | None, bio: str | None, url: str | None,
-              said: Collection[tuple[str, bool]], as_word: int, read: tuple[int, int] | None) -> KindGuess:
+              said: Collection[tuple[str, bool]], as_word: int,
+              read: tuple[int, int, int] | None) -> KindGuess:
     handle = (handle or "").lstrip("@").strip()
     name, bio, url = (name or "").strip(), (bio or "").strip(), (url or "").strip()
     if not (handle or name or bio):
@@ -498,28 +500,52 @@ def classify_name(text: str, group: bool = False) -> KindGuess:
 
 
 class _Chunks:
-    """What each whitespace-separated chunk of the posts holds (see ``remember``): the
+    """What each whitespace-separated chunk of the posts holds (see ``textvec.remember``): the
     ``handles`` it writes as plain words or hashtags, and whether it holds a cue word of
-    ``_readings``."""
+    ``_readings``. Posts are read a batch at a time: their chunks split in one go and looked
+    up by ``map`` (a million posts hold tens of millions of chunks, most of them nothing),
+    only the chunks holding something gone through one by one."""
 
     NOTHING: tuple[frozenset[str], bool] = (frozenset(), False)
+    BATCH = 20_000  # posts read at a time (memory: their chunks as strings)
 
     def __init__(self, handles: set[str]) -> None:
         self.handles = handles
-        self.known: dict[str, tuple[frozenset[str], bool]] = {}
+        self.code: dict[str, int] = {}  # chunk -> 0 (nothing) or its place in ``held`` + 1
+        self.held: list[tuple[frozenset[str], bool]] = []
 
-    def read(self, text: str) -> tuple[set[str], bool]:
-        found: set[str] = set()
-        cue = False
-        known = self.known.get
-        for chunk in text.split():
-            held = known(chunk)
-            if held is None:
-                held = remember(self.known, chunk, self._held, CHUNKS)
-            if held is not self.NOTHING:
-                found |= held[0]
-                cue = cue or held[1]
-        return found, cue
+    def read_all(self, texts: Sequence[str]) -> Iterator[tuple[frozenset[str], bool]]:
+        """For each text in turn: the handles its chunks write as words, whether one holds a cue."""
+        for lo in range(0, len(texts), self.BATCH):
+            batch = texts[lo:lo + self.BATCH]
+            chunks = " \x01 ".join(t.replace("\x01", " ") for t in batch).split()  # (\x01: a text's end)
+            missing = set(chunks).difference(self.code)
+            if len(self.code) + len(missing) > CHUNKS:  # (memory stays bounded on any series)
+                self.code.clear()
+                self.held.clear()
+                missing = set(chunks)
+            self.code["\x01"] = -1
+            missing.discard("\x01")
+            for chunk in sorted(missing):
+                held = self._held(chunk)
+                if held is self.NOTHING:
+                    self.code[chunk] = 0
+                else:
+                    self.held.append(held)
+                    self.code[chunk] = len(self.held)
+            codes = np.fromiter(map(self.code.__getitem__, chunks), dtype=np.int64, count=len(chunks))
+            del chunks
+            text_of = np.cumsum(codes == -1)
+            found: list[frozenset[str]] = [self.NOTHING[0]] * len(batch)
+            cue = [False] * len(batch)
+            at = np.flatnonzero(codes > 0)
+            for code, k in zip(codes[at].tolist(), text_of[at].tolist(), strict=True):
+                words, has_cue = self.held[code - 1]
+                if words:
+                    found[k] = found[k] | words
+                if has_cue:
+                    cue[k] = True
+            yield from zip(found, cue, strict=True)
 
     def _held(self, chunk: str) -> tuple[frozenset[str], bool]:
         written = self.handles.intersection(_WORD.findall(chunk.lower()) if chunk.isascii()
@@ -528,7 +554,7 @@ class _Chunks:
         return (frozenset(written), cue) if written or cue else self.NOTHING
 
 
-CHUNKS = 1 << 18  # chunks whose reading account_kinds keeps (~30 MB at most; most share one answer)
+CHUNKS = 1 << 18  # chunks whose reading account_kinds keeps (~30 MB at most; most hold nothing)
 
 
 def account_kinds(corpus: Corpus, corrections: dict[str, str] | None = None) -> dict[str, KindGuess]:
@@ -539,14 +565,14 @@ def account_kinds(corpus: Corpus, corrections: dict[str, str] | None = None) -> 
     corrections = corrections or {}
     authors = {a.handle.lower() for a in corpus.authors.values()}
     said: dict[str, dict[str, bool]] = defaultdict(dict)  # handle -> post text -> answers it
-    read: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # handle -> posts reading it as thing, person
+    # handle -> posts reading it as a thing, as a person; posts answering it
+    read: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     spellings: dict[str, dict[str, str]] = defaultdict(dict)  # mentioned-only handle -> spelling -> platform
     words: Counter[str] = Counter()  # handle -> posts writing it as a plain word or hashtag
     posts = [*corpus.posts, *corpus.referenced.values()]
     chunks = _Chunks(authors | {m.lstrip("@").lower() for post in posts for m in post.mentions})
-    for post in posts:
+    for post, (found, cue) in zip(posts, chunks.read_all([p.text for p in posts]), strict=True):
         text = post.text
-        found, cue = chunks.read(text)
         if found:
             words.update(found)
         if not post.mentions:
@@ -567,9 +593,12 @@ def account_kinds(corpus: Corpus, corrections: dict[str, str] | None = None) -> 
                 reading = readings.get(key)
                 if reading is not None:
                     read[key][reading == "person"] += 1
-                texts[text] = key == target
-            elif key == target:
+                texts[text] = answers = key == target
+                if answers:
+                    read[key][2] += 1
+            elif key == target and not texts[text]:
                 texts[text] = True
+                read[key][2] += 1
     accounts = [(a.id, a.handle, a.name, a.bio, a.url, a.kind, a.is_bot) for a in corpus.authors.values()]
     for key in sorted(said.keys() - authors):
         spelled = max(sorted(spellings[key]), key=lambda s: sum(c.isupper() for c in s))  # "PSHSummit"
@@ -588,6 +617,6 @@ def account_kinds(corpus: Corpus, corrections: dict[str, str] | None = None) -> 
         else:
             key = handle.lower()
             # The counts were read for handles as ``_readings`` finds them: plain ones only.
-            counts = (read[key][0], read[key][1]) if _PLAIN_HANDLE.fullmatch(handle) else None
+            counts = (read[key][0], read[key][1], read[key][2]) if _PLAIN_HANDLE.fullmatch(handle) else None
             result[account_id] = _classify(handle, name, bio, url, said[key].items(), words[key], counts)
     return result

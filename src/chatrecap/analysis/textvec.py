@@ -118,7 +118,7 @@ def stem(word: str) -> str:
 
 
 _URL = re.compile(r"https?://\S+|www\.\S+")
-_MENTION = re.compile(r"(?<!\w)@\w+")
+_MENTION = re.compile(r"@(?<!\w@)\w+")  # (the "@" first: see ``structure.MENTION``)
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[\w]|[^\W\d_]")
 
 

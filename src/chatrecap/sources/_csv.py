@@ -31,7 +31,7 @@ EMPTY = frozenset({"", "NA", "N/A", "null", "NULL", "NaN"})
 TZ_HINT = "pass --tz ZONE (for example --tz America/New_York)"
 
 # X handles are ASCII, at most 15 characters; not preceded by a word character (e-mail).
-_MENTION = re.compile(r"(?<![\w@])@(\w{1,15})(?!\w)", re.ASCII)
+_MENTION = re.compile(r"@(?<![\w@]@)(\w{1,15})(?!\w)", re.ASCII)  # (the "@" first: see ``structure.MENTION``)
 _LEADING = re.compile(r"@(\w{1,15})(?!\w)", re.ASCII)
 _HASHTAG = re.compile(r"(?<![\w&#])[#\uff03](\w+)")  # unicode-aware, as X hashtags are
 _URL = re.compile(r"https?://[^\s<>\"'\u2026]+", re.I)
