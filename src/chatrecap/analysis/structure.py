@@ -149,11 +149,15 @@ SIMILARITY_MIN = 0.25  # cosine to a prompt's words and answers
 SIMILARITY_MARGIN = 0.1  # over the window's prompt, to overrule the window
 
 
+@lru_cache(maxsize=1 << 16)  # (asked of a post by the hosts, the follow-ups and the prompts)
 def question_label(text: str) -> int | None:
+    if "q" not in text and "Q" not in text:  # (most posts: a label needs its Q)
+        return None
     m = _QUESTION_LABEL.match(text)
     return int(m.group(1)) if m else None
 
 
+@lru_cache(maxsize=1 << 16)  # (asked of a post by the filing, the follow-ups and the nominations)
 def answer_label(text: str) -> int | None:
     """The number of an "A1:"-style label near the start of a post."""
     m = _ANSWER_LABEL.match(_LEADING_MARKS.sub("", text).lstrip())

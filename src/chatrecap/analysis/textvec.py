@@ -11,9 +11,8 @@ from __future__ import annotations
 import functools
 import math
 import re
-from array import array
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from itertools import chain, repeat
 from typing import Any
 
 import numpy as np
@@ -172,9 +171,12 @@ class Vectors:
                  max_terms: int | None = None, bigrams: bool = False) -> None:
         self.bigrams = bigrams
         grams = [self._grams(doc) for doc in docs]
-        df: Counter[str] = Counter()
-        for doc in grams:
-            df.update(set(doc))
+        # Counted with NumPy over all the documents' words at once: a session's answers are
+        # tens of thousands of short documents, and a Counter per document is most of the time.
+        first_seen = {t: k for k, t in enumerate(dict.fromkeys(chain.from_iterable(grams)))}
+        pairs, _ = _distinct(grams, first_seen)
+        df = dict(zip(first_seen, np.bincount(pairs % max(len(first_seen), 1),
+                                              minlength=len(first_seen)).tolist(), strict=True))
         terms = sorted(t for t, n in df.items() if n >= min_df)
         if max_terms is not None and len(terms) > max_terms:
             terms = sorted(sorted(terms, key=lambda t: (-df[t], t))[:max_terms])
@@ -194,22 +196,29 @@ class Vectors:
         return self._rows([self._grams(doc) for doc in docs])
 
     def _rows(self, grams: Sequence[Sequence[str]]) -> sparse.csr_matrix:
-        rows, cols, counts = array("q"), array("q"), array("q")
-        index = self.index
-        for r, doc in enumerate(grams):
-            for term, count in Counter(doc).items():
-                c = index.get(term)
-                if c is not None:
-                    rows.append(r)
-                    cols.append(c)
-                    counts.append(count)
-        col = np.frombuffer(cols, dtype=np.int64)
-        vals = np.frombuffer(counts, dtype=np.int64) * self.idf[col]  # (one product per term at once)
-        matrix = sparse.csr_matrix((vals, (np.frombuffer(rows, dtype=np.int64), col)),
+        pairs, counts = _distinct(grams, self.index)
+        size = max(len(self.terms), 1)
+        col = pairs % size
+        vals = counts * self.idf[col]  # (one product per term at once)
+        matrix = sparse.csr_matrix((vals, (pairs // size, col)),
                                    shape=(len(grams), len(self.terms)), dtype=np.float64)
         norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
         return sparse.csr_matrix(sparse.diags(1 / norms) @ matrix)
+
+
+def _distinct(grams: Sequence[Sequence[str]], index: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Each document's distinct terms that ``index`` numbers, as ``document * len(index) +
+    number``, with their counts: document by document, each in the order its terms first
+    come (a Counter's), which is the order the matrix is built in."""
+    sizes = np.fromiter(map(len, grams), dtype=np.int64, count=len(grams))
+    code = np.fromiter(map(index.get, chain.from_iterable(grams), repeat(-1)), dtype=np.int64,
+                       count=int(sizes.sum()))
+    known = code >= 0
+    key = np.repeat(np.arange(len(grams), dtype=np.int64), sizes)[known] * max(len(index), 1) + code[known]
+    pairs, first, counts = np.unique(key, return_index=True, return_counts=True)
+    order = np.argsort(first, kind="stable")
+    return pairs[order], counts[order]
 
 
 def cosine(a: sparse.spmatrix, b: sparse.spmatrix) -> np.ndarray:
