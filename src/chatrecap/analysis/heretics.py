@@ -49,15 +49,17 @@ NAMED_STEP = 1 << 15  # naming posts judged at a time (memory: CREDIT_RECENT pai
 PHRASE_PARTS = 4  # phrases sought a part at a time, by first word (memory: a part's arrays)
 NOVELTY = 5.0  # a phrase is new if its later rate would have shown it this often before
 PHRASE_LAG = timedelta(days=1)  # a phrase is adopted when it lives on after its session
-_QUESTION = re.compile(r"\?|^\W*Q\d{1,2}\b", re.IGNORECASE)
+_QUESTION_LABEL = re.compile(r"\W*Q\d{1,2}\b", re.IGNORECASE)
 
 
 def _asks(text: str) -> bool:
-    """Whether a post asks something (a "?" inside a link asks nothing; one ending it does:
-    "Has anyone tried https://beds.example/guide?")."""
+    """Whether a post asks something: a "?" (one inside a link asks nothing; one ending it
+    does: "Has anyone tried https://beds.example/guide?") or a question's label ("Q3")."""
     if "?" in text:
         text = WEB_LINK.sub(lambda m: " ?" if m.group(0).endswith("?") else " ", text)
-    return _QUESTION.search(text) is not None
+        if "?" in text:
+            return True
+    return _QUESTION_LABEL.match(text) is not None
 
 
 @dataclass(slots=True)
