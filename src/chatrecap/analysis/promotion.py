@@ -167,7 +167,9 @@ def self_promotion(corpus: Corpus, accounts: Container[str] | None = None, *,
         author = corpus.authors.get(post.author_id) or Participant(
             post.author_id, post.handle, None, None, None, None, None, None, None)
         own = owns.get(post.author_id) or owns.setdefault(post.author_id, _own(author))
-        promo = out.setdefault(post.author_id, Promotion(0, 0, 0.0))
+        promo = out.get(post.author_id)
+        if promo is None:  # (not a Promotion made for each post to be thrown away)
+            promo = out[post.author_id] = Promotion(0, 0, 0.0)
         promo.posts += 1
         reasons = _reasons(post, own, chat_site if len(chat_site) >= 4 else "")
         if reasons:
