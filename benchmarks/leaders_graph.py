@@ -26,7 +26,9 @@ and the peak PSS of the process and its workers together, sampled from /proc eve
 it slows the step a little; 0 turns it off). Then PageRank
 alone on the same weighted directed graph by igraph and by networkx (graph construction not
 timed; best of --repeat runs). Targets: the leaders step (nominations + rank_leaders)
-<= 60 s and <= 2 GB; the ranking (PageRank) >= 10x faster than networkx's.
+<= 60 s and <= 2 GB; the ranking (PageRank) >= 10x faster than networkx's. Before and after,
+a fixed pure-Python loop is timed alone and on both cores at once: the machine's speed just
+then, so that runs of different hours compare (docs/benchmarks.md keeps the figures).
 """
 
 from __future__ import annotations
@@ -123,6 +125,27 @@ class PssPeak:
         after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the sampler's, reaped just now
         self.cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
         self.peak = float(out.strip() or 0)
+
+
+def _reference_loop(_: object = None) -> float:
+    """Seconds a fixed pure-Python loop takes here: how fast this machine is just now."""
+    t0 = time.perf_counter()
+    total = 0
+    for k in range(30_000_000):
+        total += k * k
+    return time.perf_counter() - t0
+
+
+def machine_speed() -> tuple[float, float]:
+    """The reference loop alone, and the slower of two run at once on two processes. This
+    machine's speed changes through the day by up to half again (other work on its host), the
+    more so with both cores busy: figures of different hours compare through these two."""
+    import multiprocessing
+
+    alone = _reference_loop()
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        both = max(pool.map(_reference_loop, range(2)))
+    return alone, both
 
 
 def best_of(repeat: int, run):
@@ -317,6 +340,7 @@ def main(argv: list[str] | None = None) -> int:
     from chatrecap.analysis.promotion import self_promotion
     from chatrecap.analysis.sessions import Session
 
+    speed_before = machine_speed()
     t0 = time.perf_counter()
     corpus, windows = synthetic_series(args.posts, args.seed)
     t_corpus, rss_corpus = time.perf_counter() - t0, peak_mb()
@@ -420,6 +444,10 @@ def main(argv: list[str] | None = None) -> int:
         ("top-20 overlap igraph/networkx", f"{len(set(top_ig) & set(top_nx))}/20"),
         ("peak RSS at the end (with networkx)", f"{peak_mb():,.0f} MB"),
     ]
+    speed_after = machine_speed()
+    rows.append(("machine: reference loop alone, two at once",
+                 f"{speed_before[0]:.2f} s, {speed_before[1]:.2f} s before; {speed_after[0]:.2f} s, "
+                 f"{speed_after[1]:.2f} s after"))
     if args.stages:
         del standings, promotion
     width = max(len(k) for k, _ in rows)
