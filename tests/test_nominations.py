@@ -275,8 +275,8 @@ def test_answer_labels_after_an_address_of_any_platform() -> None:
 
     assert answer_label("@libchat@glammr.us A1: a reading list") == 1
     assert question_label("@host.bsky.social Q2: what now?") == 2
-    assert addressed("@ann.bsky.social @bob-x.bsky.social @cy. thanks") == [
-        "ann.bsky.social", "bob-x.bsky.social", "cy"]
+    assert addressed("@ann.bsky.social @bob-x.bsky.social @cy. thanks") == (
+        "ann.bsky.social", "bob-x.bsky.social", "cy")
 
 
 def test_an_x_handle_ends_where_a_domain_cannot_go_on() -> None:

@@ -124,9 +124,9 @@ def test_answer_labels(text, number):
 
 
 def test_leading_handles_are_who_a_post_replies_to():
-    assert addressed("@Ann @bob_2 thanks!") == ["ann", "bob_2"]
-    assert addressed(".@Ann is right") == ["ann"]
-    assert addressed("I agree with @Ann") == []
+    assert addressed("@Ann @bob_2 thanks!") == ("ann", "bob_2")
+    assert addressed(".@Ann is right") == ("ann",)
+    assert addressed("I agree with @Ann") == ()
 
 
 @pytest.mark.parametrize(("text", "chatter"), [

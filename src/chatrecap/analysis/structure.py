@@ -164,11 +164,12 @@ def answer_label(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def addressed(text: str) -> list[str]:
+@lru_cache(maxsize=1 << 16)  # (asked of a post by the threads, the hosts, the prompts and the filing)
+def addressed(text: str) -> tuple[str, ...]:
     """Handles a post starts with ("@ann @bob thanks"): whom it replies to on platforms
     or archives without reply ids. Lower-case."""
     m = LEADING_HANDLES.match(text)
-    return [h.lower() for h in MENTION.findall(m.group(0))] if m else []
+    return tuple(h.lower() for h in MENTION.findall(m.group(0))) if m else ()
 
 
 @lru_cache(maxsize=1 << 16)  # asked of a post by the filing, the prompts and the nominations
@@ -194,18 +195,20 @@ _QUOTED = re.compile(r'"""[\s\S]*?"""|```[\s\S]*?```|'
                      r'^[ \t]*>(?![ \t]*(?:Q|Question\s*)\d)[ \t]*(?:"[^"\n]*"|[^\n]*)', re.M)
 
 
-def _is_room_question(post: ChatPost, low: str | None = None) -> bool:
-    """An open question to everyone, not a reply to someone (``low``: its text lower-cased);
-    asking whether anyone has questions opens no topic, nor does a question the post quotes
-    (a pasted answer from elsewhere)."""
-    if post.reply_to_id or addressed(post.text):
-        return False
-    text = post.text
+def _is_room_question(post: ChatPost) -> bool:
+    """An open question to everyone, not a reply to someone; asking whether anyone has
+    questions opens no topic, nor does a question the post quotes (a pasted answer from
+    elsewhere)."""
+    return not post.reply_to_id and not addressed(post.text) and _asks_the_room(post.text)
+
+
+@lru_cache(maxsize=1 << 16)  # (asked of a post by the hosts, the follow-ups and the prompts)
+def _asks_the_room(text: str) -> bool:
     if "://" in text:  # (a "?" in a link asks nothing: "this link will help: https://x.io/?q=1")
-        text, low = WEB_LINK.sub(" ", text), None
+        text = WEB_LINK.sub(" ", text)
     if '"""' in text or "```" in text or ">" in text:
-        text, low = _QUOTED.sub(" ", text), None
-    low = text.lower() if low is None else low
+        text = _QUOTED.sub(" ", text)
+    low = text.lower()
     return ((_ROOM_QUESTION_F.search(text, low)
              or _ROOM_QUESTION_OPENING_F.match(text.lstrip("#").strip())
              or _ROOM_QUESTION_ANYWHERE_F.search(text, low))
@@ -246,7 +249,7 @@ def detect_hosts(corpus: Corpus, given: Sequence[str] = ()) -> list[str]:
             score[p.author_id] += 2
         if at >= 0.7 and _CLOSING_F.search(p.text, low):
             score[p.author_id] += 2
-        if _is_room_question(p, low):
+        if _is_room_question(p):
             score[p.author_id] += 1
         if _LOGISTICS_F.search(p.text, low):
             score[p.author_id] += 1.5  # reminders and announcements are a moderator's job
