@@ -155,7 +155,7 @@ _THING_BEFORE_F, _THING_AFTER_F, _PERSON_BEFORE_F, _PERSON_AFTER_F = map(
 _WORD = re.compile(r"(?<![\w@/.#])#?(\w+)(?!\w|\.\w)")  # a bare word or hashtag, not in a link
 _NOT_LIST = re.compile(r"[^\w\s@,&]")  # what a cue and a list of handles never hold
 _ANY_HANDLE = re.compile(r"@(?<![\w@]@)(\w+)")  # (the "@" first: see ``structure.MENTION``)
-_PLAIN_WORD = re.compile(r"(?<![@\w])\w+")
+_PLAIN_WORD_BUT_AND = re.compile(r"(?<![@\w])(?![Aa][Nn][Dd](?!\w))\w+")  # (a word, not a handle)
 _PLAIN_HANDLE = re.compile(r"[A-Za-z0-9_]+")
 # An automated account says so ("I am a bot", "a bot by @x", "Bot" in its name; not "not a
 # bot", "a bot developer"): its "I" is no person. A posting schedule ("every six hours",
@@ -378,15 +378,14 @@ def _tail(text: str, start: int) -> int:
 
 
 def _readings(text: str) -> dict[str, str]:
-    """Per handle (lower case) in a post, the first mention of it read as a thing or a person."""
+    """Per handle (lower case) in a post holding a cue word (``_Chunks`` tells which do), the
+    first mention of it read as a thing or a person."""
     out: dict[str, str] = {}
     low = text.lower() if text.isascii() else None
-    if not _ANY_CUE.search(text, low):
-        return out
     tails = [m.end() for m in _NOT_LIST.finditer(text)]
     # A cue holds at most three words that are neither handles nor "and" (thank you to @x):
     # a match cannot start before the third such word back.
-    plain = [m.start() for m in _PLAIN_WORD.finditer(text) if m.group(0).lower() != "and"]
+    plain = [m.start() for m in _PLAIN_WORD_BUT_AND.finditer(text)]
     for m in _ANY_HANDLE.finditer(text):
         key = m.group(1).lower()
         if key in out:
