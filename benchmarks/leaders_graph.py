@@ -19,8 +19,8 @@ structure analysis and ``find_nominations``; then ``rank_leaders`` end to end, a
 its stages again on its own (``build_graph``, ``recognition``, ``account_kinds``,
 ``early_adopters``, companies, ``self_promotion``; with the corpus frozen out of the garbage
 collector, as ``rank_leaders`` runs them). From 50,000 posts the leaders step forks: two workers
-for the sessions, one for the early-idea search and a tenth of the self-promotion; CPU time
-counts theirs too. Peak RSS is the process's (getrusage); the workers' is printed beside it,
+for the sessions, one for the early-idea search and the self-promotion of 30% of the posts;
+CPU time counts theirs too. Peak RSS is the process's (getrusage); the workers' is printed beside it,
 and the peak PSS of the process and its workers together, sampled from /proc every
 --pss-every seconds, which counts the shared corpus once (the sampler's own CPU is printed:
 it slows the step a little; 0 turns it off). Then PageRank
