@@ -157,7 +157,7 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
     promotion = self_promotion(corpus, some, but=True)
     affs = affiliations(corpus)
     companies = _companies(corpus, affs, {a: r.score for a, r in ranked.items()}, graph.handles)
-    credit, firsts, promoting = from_the_posts()  # (what needs it after this, the second process idle)
+    credit, firsts, promoting = from_the_posts()  # (what follows needs it; what does not comes before)
     promotion.update(promoting)
     people_said = {a for a, kind in (corrections or {}).items() if kind == PEOPLE}
     programs = {a for a, p in corpus.authors.items() if automated(p.is_bot, p.bio) and a not in people_said}
