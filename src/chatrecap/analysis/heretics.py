@@ -32,7 +32,7 @@ from chatrecap.analysis.endorsement import agrees, disagrees
 from chatrecap.analysis.highlights import CREDITED_ECHO, ECHO
 from chatrecap.analysis.structure import LEADING_HANDLES, MENTION
 from chatrecap.analysis.takeaways import MIN_TOKENS
-from chatrecap.analysis.textvec import chunk_words, stem, tokens
+from chatrecap.analysis.textvec import TEXT_END, chunk_words, chunks_of, stem, tokens
 from chatrecap.text import WEB_LINK
 
 __all__ = ["Adoption", "early_adopter_credit", "early_adopters"]
@@ -80,11 +80,11 @@ def _token_ids(texts: list[str], drop: tuple[str, ...]) -> tuple[np.ndarray, np.
     word ids before the next, so that only one batch's chunks are held at a time."""
     dropped = {d.lower() for d in drop}
     vocab: dict[str, int] = {}
-    index = {"\x01": 0}  # distinct chunks; the words of each, one after another, in `words`
+    index = {TEXT_END: 0}  # distinct chunks; the words of each, one after another, in `words`
     words, sizes = array("i"), array("q", [0])  # (word and post numbers fit 32 bits: half the memory)
     toks, docs = [np.zeros(0, dtype=np.int32)], [np.zeros(0, dtype=np.int32)]
     for lo in range(0, len(texts), TOKEN_BATCH):
-        chunks = " \x01 ".join(t.replace("\x01", " ") for t in texts[lo:lo + TOKEN_BATCH]).split()
+        chunks = chunks_of(texts[lo:lo + TOKEN_BATCH])
         for chunk in sorted(set(chunks).difference(index)):
             found = [vocab.setdefault(stem(w), len(vocab)) for w in chunk_words(chunk) if w not in dropped]
             index[chunk] = len(sizes)

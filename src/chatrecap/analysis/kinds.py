@@ -27,7 +27,7 @@ from probablepeople.gender import gender_names  # the given-name lexicon probabl
 from probablepeople.ratios import ratios
 
 from chatrecap.analysis.corpus import Corpus
-from chatrecap.analysis.textvec import Folded, whole_words
+from chatrecap.analysis.textvec import TEXT_END, Folded, chunks_of, whole_words
 from chatrecap.models import ORGANIZATION, PERSON
 
 
@@ -517,14 +517,14 @@ class _Chunks:
         """For each text in turn: the handles its chunks write as words, whether one holds a cue."""
         for lo in range(0, len(texts), self.BATCH):
             batch = texts[lo:lo + self.BATCH]
-            chunks = " \x01 ".join(t.replace("\x01", " ") for t in batch).split()  # (\x01: a text's end)
+            chunks = chunks_of(batch)
             missing = set(chunks).difference(self.code)
             if len(self.code) + len(missing) > CHUNKS:  # (memory stays bounded on any series)
                 self.code.clear()
                 self.held.clear()
                 missing = set(chunks)
-            self.code["\x01"] = -1
-            missing.discard("\x01")
+            self.code[TEXT_END] = -1
+            missing.discard(TEXT_END)
             for chunk in sorted(missing):
                 held = self._held(chunk)
                 if held is self.NOTHING:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -136,7 +136,7 @@ def _records(path: Path) -> Iterator[tuple[int, Any]]:
                 value = [value] if isinstance(value, dict) else value
                 if not isinstance(value, list):
                     raise InputError(f"{path}: expected a JSON array of tweets.")
-                placed = list(enumerate(value, 1))
+                placed = enumerate(value, 1)  # (not a second list of a big array)
             yield from placed
         elif isinstance(value, dict) and (placed := _looked_up(value)) is not None:
             yield from ((number, tweet) for _, tweet in placed)
@@ -144,14 +144,14 @@ def _records(path: Path) -> Iterator[tuple[int, Any]]:
             yield number, value
 
 
-def _looked_up(response: dict[str, Any]) -> list[tuple[int, Any]] | None:
+def _looked_up(response: dict[str, Any]) -> Iterable[tuple[int, Any]] | None:
     """(position, tweet) of the tweets of a search response (``statuses``) or of a
     ``statuses/lookup`` with ``map=true`` (``{"id": {"20": tweet, "21": null}}``: an id it
     could not return maps to null, which holds its place but is no record); None for
     anything else."""
     statuses = response.get("statuses")
     if isinstance(statuses, list):
-        return list(enumerate(statuses, 1))
+        return enumerate(statuses, 1)
     found = response.get("id")
     if len(response) == 1 and isinstance(found, dict) and found and all(
             isinstance(key, str) and key.isdigit() and (tweet is None or isinstance(tweet, dict))
