@@ -139,6 +139,18 @@ def test_thread_skips_missing_and_blocked(fixtures: Path) -> None:
     assert not any(p.is_referenced for p in posts)
 
 
+def test_a_thread_whose_replies_are_damaged_still_gives_its_posts(fixtures: Path, tmp_path: Path) -> None:
+    """A number (or a string) where the replies' list belongs is no reply, and no crash."""
+    doc = json.loads((fixtures / "bluesky" / "thread_edge.json").read_text())
+    for damaged in (16711, "replies"):
+        doc["thread"]["replies"] = damaged
+        path = tmp_path / "thread.json"
+        path.write_text(json.dumps(doc))
+        posts, errors = read(path)
+        assert errors == []
+        assert [p.id for p in posts] == [ROOT, A1]
+
+
 def test_sdk_model_dump_reads_like_the_api(fixtures: Path) -> None:
     api, _ = read(fixtures / "bluesky" / "thread_edge.json")
     sdk, errors = read(fixtures / "bluesky" / "sdk_thread_dump.json")

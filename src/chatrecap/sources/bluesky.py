@@ -390,7 +390,9 @@ def _thread(node: Any) -> Iterator[dict[str, Any]]:
         item = stack.pop()
         if isinstance(_g(item, "post"), dict):
             yield _g(item, "post")
-        stack.extend(reversed([r for r in _g(item, "replies") or () if isinstance(r, dict)]))
+        replies = _g(item, "replies")
+        if isinstance(replies, list):  # (a damaged record may hold anything there)
+            stack.extend(reversed([r for r in replies if isinstance(r, dict)]))
 
 
 def _items(doc: Any, ctx: _Context, fixed_line: int | None) -> Iterator[Post | RecordError]:
