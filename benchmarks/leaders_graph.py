@@ -18,8 +18,9 @@ Timed separately: per session (as ``series_inputs`` does after reading the store
 structure analysis and ``find_nominations``; then ``rank_leaders`` end to end, and each of
 its stages again on its own (``build_graph``, ``recognition``, ``account_kinds``,
 ``early_adopters``, companies, ``self_promotion``; with the corpus frozen out of the garbage
-collector, as ``rank_leaders`` runs them). From 50,000 posts the leaders step forks: two workers
-for the sessions, one for the early-idea search and the self-promotion of 30% of the posts;
+collector, as ``rank_leaders`` runs them). From 50,000 posts the leaders step works on two
+cores: two forked workers for the sessions, then a fresh process (started, not forked: it is
+sent the posts' words) for the early-idea search and the self-promotion of half the posts;
 CPU time counts theirs too. Peak RSS is the process's (getrusage); the workers' is printed beside it,
 and the peak PSS of the process and its workers together, sampled from /proc every
 --pss-every seconds, which counts the shared corpus once (the sampler's own CPU is printed:
@@ -69,7 +70,8 @@ def workers_peak_mb() -> float:
 
 
 def cpu_s() -> float:
-    """CPU time of this process and of its finished workers (the leaders step forks two)."""
+    """CPU time of this process and of its finished workers (the leaders step's forked and
+    fresh ones)."""
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return time.process_time() + children.ru_utime + children.ru_stime
 

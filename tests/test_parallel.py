@@ -1,4 +1,5 @@
-"""Work handed to a forked process: the same result as done here, and no fork from a fork."""
+"""Work handed to another process: the same result as done here, no fork from a fork, a
+forked child gone once its result is in, a fresh process fed by pickle."""
 
 from __future__ import annotations
 
@@ -31,3 +32,64 @@ assert list(parallel.forked_imap(lambda item: item[1](), items)) == [k * k for k
 assert parallel._shared is None
 """
     subprocess.run([sys.executable, "-c", script], check=True)
+
+
+def test_a_background_child_ends_as_soon_as_its_result_is_in():
+    """Its result is taken while this process goes on, so it does not stay (holding the pages it
+    copied) until asked for it; what it raised is raised where it is asked for."""
+    script = """
+import multiprocessing, time
+from chatrecap.parallel import in_background
+
+wait = in_background(sum, [1, 2, 3])
+give_up = time.monotonic() + 30
+while multiprocessing.active_children() and time.monotonic() < give_up:
+    time.sleep(0.05)
+assert not multiprocessing.active_children()
+assert wait() == 6
+try:
+    in_background(int, "seven")()
+except ValueError as error:
+    assert "seven" in str(error)
+else:
+    raise AssertionError("no error")
+"""
+    subprocess.run([sys.executable, "-c", script], check=True)
+
+
+def test_a_fresh_process_runs_the_call_it_is_sent():
+    """Its modules imported first, the call sent pickled, the result (or the error) taken here;
+    a call that cannot be sent leaves a clear error, not a hang."""
+    script = """
+import sys
+from chatrecap.parallel import FreshProcess
+
+fresh = FreshProcess("fractions")
+fresh.send(divmod, 17, 5)
+assert fresh.result() == (3, 2)
+
+fresh = FreshProcess()
+fresh.send(int, "seven")
+try:
+    fresh.result()
+except ValueError as error:
+    assert "seven" in str(error)
+else:
+    raise AssertionError("no error")
+
+fresh = FreshProcess()
+try:
+    fresh.send(lambda: 1)
+except Exception:
+    pass
+else:
+    raise AssertionError("a lambda was sent")
+try:
+    fresh.result()
+except RuntimeError as error:
+    assert "without a result" in str(error)
+else:
+    raise AssertionError("no error")
+fresh.stop()
+"""
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=120)

@@ -4,11 +4,20 @@ A forked child starts with this process's memory as it is (the corpus, the analy
 far) without copying or pickling it, so handing it a part of the work costs a few
 milliseconds; only its result comes back, pickled. Used where two parts of a job are
 independent: the leaders step of a long series, the leaders section of a recap.
+
+A fork shares pages only until either process writes to them, and in Python reading an
+object writes to it (its reference count): a child working for long beside a parent that
+reads the corpus ends up with a copy of it. Long work that needs little of the corpus goes
+to a ``FreshProcess`` instead, a new interpreter sent just what it needs.
 """
 
 from __future__ import annotations
 
 import gc
+import os
+import pickle
+import subprocess
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -60,33 +69,62 @@ def _trim_heap() -> None:
         pass
 
 
-def _shared_call() -> Any:
+def _send_result(send: Any) -> None:
+    """A background child's work: its result (or the exception it raised) sent back, after
+    which the child ends, freeing the memory it copied."""
     assert _shared is not None
     run, args = _shared
-    return run(*args)
+    try:
+        out: tuple[bool, Any] = (True, run(*args))
+    except Exception as error:  # noqa: BLE001 (given back to the caller, who raises it)
+        out = (False, error)
+    try:
+        send.send(out)
+    except Exception as error:  # noqa: BLE001 (an exception that does not pickle)
+        send.send((False, RuntimeError(f"{type(error).__name__}: {error}")))
 
 
 def in_background(run: Callable[..., Any], *args: Any) -> Callable[[], Any]:
     """Start ``run(*args)`` in a forked process now; the function returned waits for its
-    result (and raises what the child raised)."""
+    result (and raises what the child raised). The result is taken as soon as it is sent
+    (by a thread here), so the child ends then rather than when it is asked for."""
     import multiprocessing
+    import threading
 
     global _shared
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
     _shared = (run, args)
     try:
         _trim_heap()
         with frozen():
-            pool = multiprocessing.get_context("fork").Pool(1)
-        result = pool.apply_async(_shared_call)
+            child = context.Process(target=_send_result, args=(send,), daemon=True)
+            child.start()
     finally:
         _shared = None
+        send.close()
+    got: list[tuple[bool, Any]] = []
+
+    def take() -> None:
+        try:
+            got.append(receive.recv())
+        except EOFError:  # the child died without a word
+            pass
+        finally:
+            receive.close()
+
+    taker = threading.Thread(target=take, daemon=True)
+    taker.start()
 
     def wait() -> Any:
-        try:
-            return result.get()
-        finally:
-            pool.terminate()
-            pool.join()
+        taker.join()
+        child.join()
+        if not got:
+            raise RuntimeError(f"the background process ended with status {child.exitcode} without a result")
+        ok, value = got[0]
+        if not ok:
+            raise value
+        return value
     return wait
 
 
@@ -119,3 +157,104 @@ def soon(run: Callable[..., Any], *args: Any, background: bool) -> Callable[[], 
         return in_background(run, *args)
     result = run(*args)
     return lambda: result
+
+
+class FreshProcess:
+    """A new Python interpreter beside this one, started (not forked): it shares no memory
+    with this process. It is given one call (``send``, pickled) and works meanwhile; its
+    result is taken with ``result``. ``modules`` are imported as soon as it starts, while this
+    process gets the call ready."""
+
+    def __init__(self, *modules: str) -> None:
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}  # (as this one imports)
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", "from chatrecap.parallel import _serve; _serve()", *modules],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+        self._writer: Any = None  # (the thread writing the call, once sent)
+
+    def send(self, run: Callable[..., Any], *args: Any) -> None:
+        """Have the interpreter run ``run(*args)`` (both pickled: a module's function, plain
+        data). Pickled here, written by a thread as the interpreter reads it: this process
+        goes on meanwhile."""
+        import threading
+
+        stdin = self._process.stdin
+        assert stdin is not None
+        try:
+            data = pickle.dumps((run, args), protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:
+            stdin.close()  # (the interpreter sees nothing come and ends)
+            raise
+
+        def write() -> None:
+            try:
+                with stdin:
+                    stdin.write(data)
+            except OSError:  # the interpreter ended early: ``result`` says how
+                pass
+
+        self._writer = threading.Thread(target=write, daemon=True)
+        self._writer.start()
+
+    def result(self) -> Any:
+        """What the call returned (raises what it raised)."""
+        assert self._process.stdout is not None
+        if self._writer is not None:
+            self._writer.join()
+        collecting = gc.isenabled()
+        gc.disable()  # (hundreds of thousands of objects arrive: no collection need walk them meanwhile)
+        try:
+            ok, value = pickle.load(self._process.stdout)
+        except EOFError:
+            self._process.wait()
+            raise RuntimeError(f"the worker process ended with status {self._process.returncode} "
+                               "without a result") from None
+        finally:
+            self._process.stdout.close()
+            if collecting:
+                gc.enable()
+        self._process.wait()
+        if not ok:
+            raise value
+        return value
+
+    def stop(self) -> None:
+        """End the interpreter if it still runs (the work it was to do is no longer wanted)."""
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.wait()
+        if self._writer is not None:
+            self._writer.join()
+        for pipe in (self._process.stdin, self._process.stdout):
+            if pipe is not None:
+                pipe.close()
+
+
+def _serve() -> None:
+    """A ``FreshProcess``'s interpreter: the modules named on its command line imported, one
+    call read from standard input, its result (or the exception it raised) written to standard
+    output, where nothing else may write."""
+    import importlib
+
+    for module in sys.argv[1:]:
+        importlib.import_module(module)
+    given, answer = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr
+    gc.disable()  # (millions of objects arrive: no collection need walk them as they come)
+    try:
+        run, args = pickle.load(given)
+    except (EOFError, pickle.UnpicklingError):  # nothing (whole) sent: the sender failed, and says so
+        return
+    finally:
+        gc.enable()
+    try:
+        with frozen():  # (what was sent stays as it is: no collection need walk it)
+            out: tuple[bool, Any] = (True, run(*args))
+    except Exception as error:  # noqa: BLE001 (given back to the caller, who raises it)
+        out = (False, error)
+    try:
+        data = pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as error:  # noqa: BLE001 (an exception that does not pickle)
+        data = pickle.dumps((False, RuntimeError(f"{type(error).__name__}: {error}")))
+    answer.write(data)
+    answer.flush()

@@ -7,7 +7,9 @@ name its author or agree in a reply; arguing back is no echo, and a question say
 first), and the first to bring a link, a hashtag or a new phrase that N others use later.
 Written for whole series: one tokenising pass, pairs from sparse products of time-ordered
 blocks against the horizon after them (words in over 1,000 posts and 0.1% make no pair, and
-a pair's other words must reach 0.2: exact in small series), n-grams as integer keys.
+a pair's other words must reach 0.2: exact in small series), n-grams as integer keys. The
+search reads the posts as plain lists and arrays (``Posts``), so that a big series' search can
+run in a fresh process that shares no memory with the one holding the corpus.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cached_property
 from itertools import chain
 from statistics import median
 from typing import Any
@@ -27,7 +30,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import numpy as np
 from scipy import sparse
 
-from chatrecap.analysis.corpus import ChatPost, Corpus, own_words
+from chatrecap.analysis.corpus import Corpus, own_words
 from chatrecap.analysis.endorsement import agrees, disagrees
 from chatrecap.analysis.highlights import CREDITED_ECHO, ECHO
 from chatrecap.analysis.structure import LEADING_HANDLES, MENTION
@@ -35,7 +38,7 @@ from chatrecap.analysis.takeaways import MIN_TOKENS
 from chatrecap.analysis.textvec import TEXT_END, chunk_words, chunks_of, stem, tokens
 from chatrecap.text import WEB_LINK
 
-__all__ = ["Adoption", "early_adopter_credit", "early_adopters"]
+__all__ = ["Adoption", "Posts", "adoptions_in", "early_adopter_credit", "early_adopters", "early_posts"]
 
 MIN_ORIGINAL = 5  # content words of a post that can be a position of its own
 MIN_LAG = timedelta(minutes=3)  # an adoption comes later, not in the same breath
@@ -73,6 +76,79 @@ class Adoption:
     lead_minutes: float  # from the first post to the median adopter's first adoption
 
 
+@dataclass
+class Posts:
+    """What the search reads of the chat's posts (reposts aside), in time order, as lists and
+    arrays: small to pickle, and reading it touches no ``ChatPost``, whose every read writes
+    its reference count (a forked process reading the corpus copies most of it). What can be
+    worked out from these is, where the search runs (``author``, ``handle_numbers``, ``reply``,
+    ``quote``), so that the process holding the corpus spends little time on it."""
+
+    ids: list[str]
+    author_ids: list[str]
+    handles: list[str]  # as the post has it
+    texts: list[str]
+    urls: list[tuple[str, ...]]
+    hashtags: list[tuple[str, ...]]
+    mentions: np.ndarray  # whether the post carries mentions
+    secs: np.ndarray  # since the first post
+    reply_ids: list[str | None]
+    quote_ids: list[str | None]
+    outside: frozenset[int]  # chat posts between a series' sessions: they earn nothing
+    chat_tag: str  # the chat's hashtag, lower case, no "#"
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @cached_property
+    def _codes(self) -> dict[str, int]:
+        codes: dict[str, int] = {}
+        for author_id in self.author_ids:
+            codes.setdefault(author_id, len(codes))
+        return codes
+
+    @cached_property
+    def author(self) -> np.ndarray:
+        """Each post's author, numbered."""
+        return np.array([*map(self._codes.__getitem__, self.author_ids)])
+
+    @cached_property
+    def handle_numbers(self) -> dict[str, int]:
+        """Lower-case handle -> author number (the last post's, for a handle two accounts had)."""
+        return {h.lower(): self._codes[a] for h, a in zip(self.handles, self.author_ids, strict=True)}
+
+    @cached_property
+    def _numbers(self) -> dict[str, int]:
+        return {i: k for k, i in enumerate(self.ids)}
+
+    @cached_property
+    def reply(self) -> np.ndarray:
+        """The post each answers, else -1."""
+        return np.array([self._numbers.get(i or "", -1) for i in self.reply_ids], dtype=np.int64)
+
+    @cached_property
+    def quote(self) -> np.ndarray:
+        """The post each quotes, else -1."""
+        return np.array([self._numbers.get(i or "", -1) for i in self.quote_ids], dtype=np.int64)
+
+
+def early_posts(corpus: Corpus) -> Posts | None:
+    """The posts ``early_adopters`` searches; None when none is the corpus's own."""
+    stray = {p.id for p in corpus.referenced.values() if p.in_chat and not p.is_repost}
+    posts = sorted((p for p in chain(corpus.posts, (corpus.referenced[i] for i in stray)) if not p.is_repost),
+                   key=lambda p: (p.created_at, p.id))  # (no tuple of a million posts first)
+    if len(posts) == len(stray):
+        return None
+    return Posts(
+        ids=[p.id for p in posts], author_ids=[p.author_id for p in posts], handles=[p.handle for p in posts],
+        texts=[p.text for p in posts], urls=[p.urls for p in posts], hashtags=[p.hashtags for p in posts],
+        mentions=np.array([bool(p.mentions) for p in posts], dtype=bool),
+        secs=np.array([(p.created_at - posts[0].created_at).total_seconds() for p in posts]),
+        reply_ids=[p.reply_to_id for p in posts], quote_ids=[p.quote_of_id for p in posts],
+        outside=frozenset(k for k, p in enumerate(posts) if p.id in stray) if stray else frozenset(),
+        chat_tag=corpus.chat.lstrip("#").lower())
+
+
 def _token_ids(texts: list[str], drop: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Stemmed content words of all posts, as ``stem`` of ``textvec.tokens`` gives them post by
     post: (word ids, each word's post index, vocabulary). Words never span whitespace, so each
@@ -103,23 +179,24 @@ def _token_ids(texts: list[str], drop: tuple[str, ...]) -> tuple[np.ndarray, np.
     return np.concatenate(toks), np.concatenate(docs), list(vocab)
 
 
-def _adoption(posts: list[ChatPost], secs: np.ndarray, first: int, later: list[int], kind: str,
-              item: str | None, need: int, outside: frozenset[int]) -> Adoption | None:
+def _adoption(posts: Posts, first: int, later: list[int], kind: str, item: str | None,
+              need: int) -> Adoption | None:
     """The adoption of ``first`` by the posts ``later`` (others', after the lag), if enough.
     A post ``outside`` what is ranked (a chat post between a series' sessions) tells what was
     said before, but earns no credit and adopts nothing."""
+    outside, secs = posts.outside, posts.secs
     if first in outside:
         return None
     later = [j for j in later if j not in outside] if outside else later
     firsts: dict[str, int] = {}
     for j in sorted(later):
-        firsts.setdefault(posts[j].author_id, j)
+        firsts.setdefault(posts.author_ids[j], j)
     if len(firsts) < need:
         return None
     # (statistics' median: NumPy's costs tens of microseconds on a short list, tens of thousands of times)
     lead = median([float(secs[j] - secs[first]) for j in firsts.values()]) / 60
-    return Adoption(posts[first].author_id, posts[first].id, kind, item, list(firsts),
-                    [posts[j].id for j in sorted(later)], round(lead, 1))
+    return Adoption(posts.author_ids[first], posts.ids[first], kind, item, list(firsts),
+                    [posts.ids[j] for j in sorted(later)], round(lead, 1))
 
 
 def _cosines(x: sparse.csr_matrix, i: np.ndarray, j: np.ndarray, step: int = 1 << 16) -> np.ndarray:
@@ -150,28 +227,26 @@ def _similar_pairs(x: sparse.csr_matrix, df: np.ndarray, t: np.ndarray,
     return np.concatenate(found_i), np.concatenate(found_j)
 
 
-def _named_pairs(posts: list[ChatPost], rows: np.ndarray, ntok: np.ndarray, author: np.ndarray,
-                 handles: dict[str, int], secs: np.ndarray, lag: float, span: float, reply: np.ndarray,
-                 quote: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+def _named_pairs(posts: Posts, rows: np.ndarray, ntok: np.ndarray, lag: float,
+                 span: float) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """(earlier, later) posts where the later one names the earlier one's author outside its reply
     address, or answers it: the earlier is one of that author's last CREDIT_RECENT positions.
     In runs of arrays: at a million posts they are tens of millions of candidates."""
-    n = len(posts)
-    for p in (reply, quote):
+    n, author, handles, secs, texts = len(posts), posts.author, posts.handle_numbers, posts.secs, posts.texts
+    for p in (posts.reply, posts.quote):
         answers = rows[(p[rows] >= 0) & (ntok[p[rows]] >= MIN_TOKENS)]
         yield p[answers], answers
     namers, named = array("q"), array("q")  # (later post, named author): compact, millions at scale
-    for k in rows.tolist():
-        if posts[k].mentions:
-            text = posts[k].text
-            lead = LEADING_HANDLES.match(text)
-            rest = text[lead.end():] if lead else text  # (what follows the reply's address)
-            if "@" not in rest:
-                continue
-            for h in {h.lower() for h in MENTION.findall(rest)}:
-                if h in handles:
-                    namers.append(k)
-                    named.append(handles[h])
+    for k in rows[posts.mentions[rows]].tolist():
+        text = texts[k]
+        lead = LEADING_HANDLES.match(text)
+        rest = text[lead.end():] if lead else text  # (what follows the reply's address)
+        if "@" not in rest:
+            continue
+        for h in {h.lower() for h in MENTION.findall(rest)}:
+            if h in handles:
+                namers.append(k)
+                named.append(handles[h])
     own = rows[ntok[rows] >= MIN_ORIGINAL]  # everyone's possible originals, by author then time
     if named and len(own):
         keys = np.sort(author[own] * n + own)
@@ -204,15 +279,15 @@ def _credited(x: sparse.csr_matrix, where: np.ndarray,
             np.concatenate(found_j).astype(np.int64, copy=False), np.concatenate(found_s))
 
 
-def _echoes(posts: list[ChatPost], secs: np.ndarray, author: np.ndarray, tok: np.ndarray, doc: np.ndarray,
-            handles: dict[str, int], need: int, lag: float, span: float,
-            outside: frozenset[int]) -> list[Adoption]:
+def _echoes(posts: Posts, tok: np.ndarray, doc: np.ndarray, need: int, lag: float,
+            span: float) -> list[Adoption]:
     """Posts whose words others repeat later (or name their author, or agree in a reply), if
     nobody said them before."""
     ntok = np.bincount(doc, minlength=len(posts))
     rows = np.flatnonzero(ntok >= MIN_TOKENS)
     if len(rows) < 2:  # nobody to echo anyone
         return []
+    secs, author, reply, quote = posts.secs, posts.author, posts.reply, posts.quote
     m, where, sel = len(rows), np.full(len(posts), -1), ntok[doc] >= MIN_TOKENS
     where[rows] = np.arange(m)  # unit TF-IDF rows, scikit-learn's weighting as in ``textvec``
     # Built as CSR straight away (the words come in post order): no (row, column) pairs held.
@@ -223,24 +298,19 @@ def _echoes(posts: list[ChatPost], secs: np.ndarray, author: np.ndarray, tok: np
     x.data *= (np.log((1 + m) / (1 + df)) + 1)[x.indices]
     x.data /= np.sqrt(np.add.reduceat(x.data ** 2, x.indptr[:-1]))[np.repeat(np.arange(m), np.diff(x.indptr))]
     i, j = _similar_pairs(x, df, secs[rows], span)
-    ids = {p.id: k for k, p in enumerate(posts)}
-    reply = np.array([ids.get(p.reply_to_id or "", -1) for p in posts])
-    quote = np.array([ids.get(p.quote_of_id or "", -1) for p in posts])
-    del ids
-    ci, cj, cs = _credited(x, where, _named_pairs(posts, rows, ntok, author, handles, secs, lag,
-                                                  span, reply, quote))
+    ci, cj, cs = _credited(x, where, _named_pairs(posts, rows, ntok, lag, span))
     del x, df, where  # (a hundred megabytes at a million posts, no longer needed)
     strong = np.r_[np.ones(len(i), dtype=bool), cs >= ECHO]
     i, j = np.r_[rows[i], ci], np.r_[rows[j], cj]  # post indices from here on
     adopted = np.ones(len(strong), dtype=bool)
     for w in np.flatnonzero((reply[j] == i) | (quote[j] == i)).tolist():
-        text = posts[int(j[w])].text
+        text = posts.texts[int(j[w])]
         if strong[w]:  # repeating the words to argue is no echo
             adopted[w] = strong[w] = not disagrees(text)
         else:  # a reply's address is no credit, its agreement is
             adopted[w] = agrees(text)
     others = author[i] != author[j]  # said before: by someone else or as one's own position; not asked
-    asked = np.isin(i, [k for k in np.unique(i[strong]).tolist() if _asks(posts[k].text)])
+    asked = np.isin(i, [k for k in np.unique(i[strong]).tolist() if _asks(posts.texts[k])])
     said_before = np.zeros(len(posts), dtype=bool)
     said_before[j[strong & (others | (ntok[i] >= MIN_ORIGINAL)) & ~asked]] = True
     take = adopted & others & (secs[j] - secs[i] >= lag) & (ntok[i] >= MIN_ORIGINAL) & ~said_before[i]
@@ -248,7 +318,7 @@ def _echoes(posts: list[ChatPost], secs: np.ndarray, author: np.ndarray, tok: np
     for first, post in zip(i[take].tolist(), j[take].tolist(), strict=True):
         later[first].add(post)
     return [a for first, js in later.items() if len(js) >= need
-            and (a := _adoption(posts, secs, first, list(js), "echo", None, need, outside)) is not None]
+            and (a := _adoption(posts, first, list(js), "echo", None, need)) is not None]
 
 
 def _url_key(url: str) -> str:
@@ -266,24 +336,24 @@ def _novel(count: Any, first: Any, n: int) -> Any:
     return (count - 1) / np.maximum(n - first - 1, 1) * first >= NOVELTY
 
 
-def _quoted_only(item: str, post: ChatPost) -> bool:
+def _quoted_only(item: str, text: str) -> bool:
     """Whether the link or "#tag" is in the post only inside the tweet it quotes ("RT @ann:")."""
-    own = own_words(post.text)
-    return own is not post.text and item.lower() not in own.lower() and item.lower() in post.text.lower()
+    own = own_words(text)
+    return own is not text and item.lower() not in own.lower() and item.lower() in text.lower()
 
 
-def _firsts(posts: list[ChatPost], secs: np.ndarray, kind: str, need: int, lag: float,
-            chat_tag: str, outside: frozenset[int]) -> list[Adoption]:
+def _firsts(posts: Posts, kind: str, need: int, lag: float) -> list[Adoption]:
     """Who first brought each link or hashtag that ``need`` others used later: not a tag in
     use from the start (``_novel``: a link is something brought, a tag may be everyone's), nor
     one a question asks about or a quoted tweet holds."""
     uses: dict[str, list[int]] = defaultdict(list)
     shown: dict[str, str] = {}
     keys: dict[str, str] = {}  # each spelling parsed once: the popular links come back a lot
-    for k, post in enumerate(posts):
-        for raw in post.urls if kind == "link" else post.hashtags:
-            if "RT @" in post.text or "MT @" in post.text:  # (rare: looked at only then)
-                if _quoted_only(raw if kind == "link" else "#" + raw.lstrip("#"), post):
+    texts, secs, chat_tag, author_ids = posts.texts, posts.secs, posts.chat_tag, posts.author_ids
+    for k, items in enumerate(posts.urls if kind == "link" else posts.hashtags):
+        for raw in items:
+            if "RT @" in texts[k] or "MT @" in texts[k]:  # (rare: looked at only then)
+                if _quoted_only(raw if kind == "link" else "#" + raw.lstrip("#"), texts[k]):
                     continue
             key = keys.get(raw)
             if key is None:
@@ -295,20 +365,19 @@ def _firsts(posts: list[ChatPost], secs: np.ndarray, kind: str, need: int, lag: 
             if key and key != chat_tag and (not uses[key] or uses[key][-1] != k):
                 uses[key].append(k)
                 shown.setdefault(key, key if kind == "link" else "#" + raw.lstrip("#"))
-    later = {key: [k for k in ks[1:] if posts[k].author_id != posts[ks[0]].author_id
+    later = {key: [k for k in ks[1:] if author_ids[k] != author_ids[ks[0]]
                    and secs[k] - secs[ks[0]] >= lag] for key, ks in uses.items()
              if len(ks) > need and (kind == "link" or _novel(len(ks), ks[0], len(posts)))
-             and not _asks(posts[ks[0]].text)}
+             and not _asks(texts[ks[0]])}
     return [a for key, ks in later.items()
-            if (a := _adoption(posts, secs, uses[key][0], ks, kind, shown[key], need, outside))]
+            if (a := _adoption(posts, uses[key][0], ks, kind, shown[key], need))]
 
 
-def _new_phrases(posts: list[ChatPost], secs: np.ndarray, author: np.ndarray, tok: np.ndarray,
-                 doc: np.ndarray, at: np.ndarray, size: int, width: int, need: int,
-                 lag: float) -> list[tuple[int, tuple[int, ...], set[int]]]:
+def _new_phrases(posts: Posts, tok: np.ndarray, doc: np.ndarray, at: np.ndarray, size: int, width: int,
+                 need: int, lag: float) -> list[tuple[int, tuple[int, ...], set[int]]]:
     """(first post, word ids, adopting posts) of each new phrase of ``size`` words among those
     starting at the word positions ``at`` that ``need`` others took up."""
-    n = len(posts)
+    n, secs, author = len(posts), posts.secs, posts.author
     found: list[tuple[int, tuple[int, ...], set[int]]] = []
     if not len(at):
         return found
@@ -339,7 +408,7 @@ def _new_phrases(posts: list[ChatPost], secs: np.ndarray, author: np.ndarray, to
     pair = np.unique(group[adopter] * (int(author.max()) + 1) + author[d[adopter]])
     people = np.bincount(pair // (int(author.max()) + 1), minlength=len(start))
     for g in np.flatnonzero(people >= need).tolist():
-        if _asks(posts[first[g]].text):  # the room answering a question is not adopting
+        if _asks(posts.texts[first[g]]):  # the room answering a question is not adopting
             continue
         rows = d[start[g]:start[g] + count[g]]
         gram = tuple(int(key[start[g]]) // width ** e % width for e in range(size - 1, -1, -1))
@@ -348,9 +417,8 @@ def _new_phrases(posts: list[ChatPost], secs: np.ndarray, author: np.ndarray, to
     return found
 
 
-def _phrases(posts: list[ChatPost], secs: np.ndarray, author: np.ndarray, tok: np.ndarray, doc: np.ndarray,
-             vocab: list[str], need: int, lag: float, drop: tuple[str, ...],
-             outside: frozenset[int]) -> list[Adoption]:
+def _phrases(posts: Posts, tok: np.ndarray, doc: np.ndarray, vocab: list[str], need: int,
+             lag: float) -> list[Adoption]:
     """The first voice of each new 2- or 3-word phrase that ``need`` others use later."""
     width = len(vocab) + 1
     same = doc[1:] == doc[:-1]
@@ -361,8 +429,8 @@ def _phrases(posts: list[ChatPost], secs: np.ndarray, author: np.ndarray, tok: n
         starts = same if size == 2 else same[:-1] & same[1:]
         part = tok[:len(starts)] % PHRASE_PARTS  # by first word: each phrase in one part
         for p in range(PHRASE_PARTS):
-            found += _new_phrases(posts, secs, author, tok, doc, np.flatnonzero(starts & (part == p)),
-                                  size, width, need, lag)
+            found += _new_phrases(posts, tok, doc, np.flatnonzero(starts & (part == p)), size, width,
+                                  need, lag)
     by_first: dict[int, list[tuple[tuple[int, ...], set[int]]]] = defaultdict(list)
     for first, gram, later in found:
         by_first[first].append((gram, later))
@@ -372,11 +440,11 @@ def _phrases(posts: list[ChatPost], secs: np.ndarray, author: np.ndarray, tok: n
         if any(len(g) > len(gram) and later <= lt and any(g[k:k + len(gram)] == gram for k in range(len(g)))
                for g, lt in by_first[first]):
             continue
-        words = tokens(posts[first].text, drop)  # the phrase as written, not stemmed
+        words = tokens(posts.texts[first], (posts.chat_tag,))  # the phrase as written, not stemmed
         stems = [ids[stem(w)] for w in words]
         at = next(k for k in range(len(stems)) if tuple(stems[k:k + len(gram)]) == gram)
         said = " ".join(words[at:at + len(gram)])
-        if (a := _adoption(posts, secs, first, list(later), "phrase", said, need, outside)):
+        if (a := _adoption(posts, first, list(later), "phrase", said, need)):
             out.append(a)
     return out
 
@@ -387,27 +455,24 @@ def early_adopters(corpus: Corpus, min_followers_of_idea: int = 3, *, horizon: t
     ``min_followers_of_idea`` others, most followed first. The chat's posts the corpus holds
     outside its own (between a series' sessions, before a session) tell what was said before
     and earn nothing: "#PS7Now" tagged two days before a session is nobody's there."""
-    stray = {p.id for p in corpus.referenced.values() if p.in_chat and not p.is_repost}
-    posts = sorted((p for p in chain(corpus.posts, (corpus.referenced[i] for i in stray)) if not p.is_repost),
-                   key=lambda p: (p.created_at, p.id))  # (no tuple of a million posts first)
-    if len(posts) == len(stray):
+    posts = early_posts(corpus)
+    if posts is None:
         return []
-    outside = frozenset(k for k, p in enumerate(posts) if p.id in stray) if stray else frozenset()
-    secs = np.array([(p.created_at - posts[0].created_at).total_seconds() for p in posts])
-    codes: dict[str, int] = {}
-    author = np.array([codes.setdefault(p.author_id, len(codes)) for p in posts])
-    handles = {p.handle.lower(): codes[p.author_id] for p in posts}
-    chat_tag = corpus.chat.lstrip("#").lower()
-    tok, doc, vocab = _token_ids([p.text for p in posts], (chat_tag,))
+    return adoptions_in(posts, min_followers_of_idea, horizon=horizon, min_lag=min_lag)
+
+
+def adoptions_in(posts: Posts, min_followers_of_idea: int = 3, *, horizon: timedelta | None = HORIZON,
+                 min_lag: timedelta = MIN_LAG) -> list[Adoption]:
+    """``early_adopters`` of the posts ``early_posts`` read: runs where they are, with no corpus."""
+    tok, doc, vocab = _token_ids(posts.texts, (posts.chat_tag,))
     need, lag = max(1, min_followers_of_idea), min_lag.total_seconds()
     span = horizon.total_seconds() if horizon is not None else math.inf
-    out = [a for kind in ("link", "hashtag")
-           for a in _firsts(posts, secs, kind, need, lag, chat_tag, outside)]
+    out = [a for kind in ("link", "hashtag") for a in _firsts(posts, kind, need, lag)]
     if len(tok):
-        out += _echoes(posts, secs, author, tok, doc, handles, need, lag, span, outside)
-        out += _phrases(posts, secs, author, tok, doc, vocab, need, max(lag, PHRASE_LAG.total_seconds()),
-                        (chat_tag,), outside)
-    order = {p.id: k for k, p in enumerate(posts)}
+        out += _echoes(posts, tok, doc, need, lag, span)
+        out += _phrases(posts, tok, doc, vocab, need, max(lag, PHRASE_LAG.total_seconds()))
+    wanted = {a.post_id for a in out}
+    order = {i: k for k, i in enumerate(posts.ids) if i in wanted}
     kinds = {"echo": 0, "phrase": 1, "link": 2, "hashtag": 3}
     return sorted(out, key=lambda a: (-len(a.adopters), order[a.post_id], kinds[a.kind], a.item or ""))
 

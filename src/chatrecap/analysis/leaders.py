@@ -19,20 +19,27 @@ from functools import partial
 from typing import Any
 
 from chatrecap.analysis.companies import Affiliation, affiliations, company_dependence, org_accounts
-from chatrecap.analysis.corpus import ChatKinds, ChatPost, Corpus, load_corpus
-from chatrecap.analysis.heretics import early_adopter_credit, early_adopters
+from chatrecap.analysis.corpus import ChatKinds, ChatPost, Corpus, Participant, load_corpus
+from chatrecap.analysis.heretics import (
+    Adoption,
+    Posts,
+    adoptions_in,
+    early_adopter_credit,
+    early_adopters,
+    early_posts,
+)
 from chatrecap.analysis.kinds import KindGuess, account_kinds, automated, classify_name
 from chatrecap.analysis.network import InteractionGraph, Recognition, build_graph, recognition
 from chatrecap.analysis.nominations import AuthorNames, Nomination, find_nominations, tally
-from chatrecap.analysis.promotion import Promotion, self_promotion
+from chatrecap.analysis.promotion import Promotion, owners, promotion_of, self_promotion
 from chatrecap.analysis.sessions import Session
 from chatrecap.analysis.structure import Structure, analyse
-from chatrecap.parallel import can_fork, forked_imap, frozen, soon
+from chatrecap.parallel import FreshProcess, can_fork, forked_imap, frozen
 from chatrecap.store import Store
 
 PEOPLE, ORGANIZATIONS = "person", "organization"
-#: Share of the posts whose authors' self-promotion the second process works out (see below).
-PROMOTION_ELSEWHERE = 0.3
+#: Share of the posts whose authors' self-promotion the fresh process works out (see below).
+PROMOTION_ELSEWHERE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,21 +124,32 @@ def rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Seque
     corpus's ``build_graph``, when the caller has built it already; ``ranking``: that
     graph's ``recognition``, likewise; ``kinds``: the accounts' kinds read over more than
     the corpus (``corpus.chat_kinds``), else the corpus's own."""
-    with frozen():
-        return _rank_leaders(corpus, structure, nominations, weights, corrections, graph, ranking, kinds)
+    # On a big series the early-idea search, the longest part, runs meanwhile in a fresh
+    # process, with the self-promotion of the accounts of half the posts: a forked one
+    # working that long beside this one would end up with a copy of the corpus (see
+    # ``parallel``; measured at a million posts, the two processes' peak went from about
+    # 2.0 GB to 1.75 GB). It is sent the posts' words as lists and arrays (about 3 s here at a
+    # million posts), then both take about as long (the search and its share 42 s).
+    big = len(corpus.posts) >= PARALLEL_POSTS and can_fork()
+    search = FreshProcess(__name__) if big else None
+    try:
+        with frozen():
+            return _rank_leaders(corpus, structure, nominations, weights, corrections, graph, ranking,
+                                 kinds, search)
+    finally:
+        if search is not None:
+            search.stop()
 
 
 def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequence[Nomination],
                   weights: LeaderWeights | None, corrections: dict[str, str] | None,
                   graph: InteractionGraph | None, ranking: Sequence[Recognition] | None,
-                  kinds: dict[str, KindGuess] | None) -> list[Leader]:
+                  kinds: dict[str, KindGuess] | None, search: FreshProcess | None) -> list[Leader]:
     weights = weights or LeaderWeights()
-    # On a big series the early-idea search, the longest part, runs in a second process
-    # meanwhile, with the self-promotion shares of the accounts of 30% of the posts: then
-    # both take about as long (measured at a million posts: the search and those shares
-    # 46 s, the rest here up to the wait 47 s). The other accounts' shares are worked out here.
-    some = _authors_of(corpus, PROMOTION_ELSEWHERE)
-    from_the_posts = soon(_from_the_posts, corpus, some, background=len(corpus.posts) >= PARALLEL_POSTS)
+    some: set[str] = set()
+    if search is not None:
+        some = _authors_of(corpus, PROMOTION_ELSEWHERE)
+        _hand_over(corpus, some, search)
     graph = graph if graph is not None else build_graph(corpus, structure)
     ranked = {r.account_id: r for r in (ranking if ranking is not None else recognition(graph))}
     by_handle = {h.lower(): a for a, h in graph.handles.items()}
@@ -157,8 +175,12 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
     promotion = self_promotion(corpus, some, but=True)
     affs = affiliations(corpus)
     companies = _companies(corpus, affs, {a: r.score for a, r in ranked.items()}, graph.handles)
-    credit, firsts, promoting = from_the_posts()  # (what follows needs it; what does not comes before)
-    promotion.update(promoting)
+    if search is None:
+        adoptions = early_adopters(corpus)
+    else:  # (what follows needs them; what does not comes before)
+        adoptions, promoting = search.result()
+        promotion.update(promoting)
+    credit, firsts = early_adopter_credit(adoptions), _firsts(adoptions)
     people_said = {a for a, kind in (corrections or {}).items() if kind == PEOPLE}
     programs = {a for a, p in corpus.authors.items() if automated(p.is_bot, p.bio) and a not in people_said}
     accounts = sorted((set(ranked) | set(votes) | set(credit) | set(corpus.authors)) - programs)
@@ -219,17 +241,23 @@ def _evidence(by: dict[str, list[str]]) -> list[str]:
     return list(out)[:ALL_EVIDENCE]
 
 
-def _from_the_posts(corpus: Corpus, accounts: set[str]) -> tuple[dict[str, float], dict[str, list[str]],
-                                                                  dict[str, Promotion]]:
-    """What the second process works out: early-idea credit with its posts (most taken up
-    first) and the self-promotion of ``accounts``."""
-    adoptions = early_adopters(corpus)
-    firsts: dict[str, list[str]] = {}
-    for adoption in adoptions:  # (a post that brought a link and a tag is shown once)
-        posts = firsts.setdefault(adoption.account_id, [])
-        if adoption.post_id not in posts:
-            posts.append(adoption.post_id)
-    return early_adopter_credit(adoptions), firsts, self_promotion(corpus, accounts)
+def _hand_over(corpus: Corpus, accounts: set[str], search: FreshProcess) -> None:
+    """Give ``search`` the posts to find the early ideas in, and the profiles of ``accounts``."""
+    search.send(_search, early_posts(corpus), {a: corpus.authors.get(a) for a in accounts}, corpus.chat)
+
+
+def _search(posts: Posts | None, accounts: dict[str, Participant | None], chat: str,
+            ) -> tuple[list[Adoption], dict[str, Promotion]]:
+    """The fresh process's work: the early ideas, and the self-promotion of ``accounts`` (their
+    profiles, if known; their posts in ``posts``, the chat's own)."""
+    if posts is None:
+        return [], {}
+    theirs = [k for k, a in enumerate(posts.author_ids) if a in accounts and k not in posts.outside]
+    owns = owners({a: p for a, p in accounts.items() if p is not None},
+                  ((posts.author_ids[k], posts.handles[k]) for k in theirs))
+    promotion = promotion_of(((posts.author_ids[k], posts.ids[k], posts.urls[k], posts.texts[k])
+                              for k in theirs), owns, chat)
+    return adoptions_in(posts), promotion
 
 
 def _authors_of(corpus: Corpus, share: float) -> set[str]:
@@ -242,6 +270,16 @@ def _authors_of(corpus: Corpus, share: float) -> set[str]:
         chosen.add(author)
         total += counts[author]
     return chosen
+
+
+def _firsts(adoptions: list[Adoption]) -> dict[str, list[str]]:
+    """Each account's posts that brought ideas, most taken up first."""
+    firsts: dict[str, list[str]] = {}
+    for adoption in adoptions:  # (a post that brought a link and a tag is shown once)
+        posts = firsts.setdefault(adoption.account_id, [])
+        if adoption.post_id not in posts:
+            posts.append(adoption.post_id)
+    return firsts
 
 
 def _companies(corpus: Corpus, affs: dict[str, list[Affiliation]], scores: dict[str, float],

@@ -11,15 +11,15 @@ so a reader can check the label before it costs anyone their reputation.
 from __future__ import annotations
 
 import re
-from collections.abc import Container
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urlsplit
 
 from chatrecap.analysis.companies import bio_affiliations
-from chatrecap.analysis.corpus import ChatPost, Corpus, Participant, own_words
+from chatrecap.analysis.corpus import Corpus, Participant, own_words
 
-__all__ = ["Promotion", "self_promotion"]
+__all__ = ["Promotion", "owners", "promotion_of", "self_promotion"]
 
 # Hosts many people share: only a link under the person's own path there is theirs.
 _SHARED_HOSTS = frozenset("""twitter.com x.com t.co linkedin.com lnkd.in facebook.com fb.com
@@ -120,11 +120,11 @@ def _own(author: Participant) -> _Own:
     return _Own(sites, brands, employers, handles)
 
 
-def _reasons(post: ChatPost, own: _Own, chat_site: str = "") -> list[str]:
+def _reasons(urls: tuple[str, ...], text: str, own: _Own, chat_site: str = "") -> list[str]:
     """Why a post sells (empty when it does not): each reason once. Links to the chat's own
     site (``chat_site`` in the host: recaps, transcripts) serve the room and do not count."""
     reasons: list[str] = []
-    for url in post.urls:
+    for url in urls:
         host, path = _host(url)
         flat = host.replace(".", "").replace("-", "")
         if not host or (chat_site and chat_site in flat):
@@ -138,7 +138,7 @@ def _reasons(post: ChatPost, own: _Own, chat_site: str = "") -> list[str]:
             reasons.append("own site")
         elif host not in _SHARED_HOSTS and any(e in flat for e in own.employers):
             reasons.append("employer's site")
-    text = own_words(post.text)  # (a quoted tweet's pitch is not the commenter's)
+    text = own_words(text)  # (a quoted tweet's pitch is not the commenter's)
     lead = _LEADING_HANDLES.match(text)
     body = text[lead.end():] if lead else text
     if own.company_handles:
@@ -158,23 +158,41 @@ def self_promotion(corpus: Corpus, accounts: Container[str] | None = None, *,
     """Per account with posts: how many of its own posts sell, which, and why. Only of
     ``accounts`` (author ids) if given, or with ``but``, of all the others: each account's
     figures are its own, so two processes can share the work."""
+    posts = [p for p in sorted(corpus.posts, key=lambda p: (p.created_at, p.id)) if not p.is_repost
+             and (accounts is None or (p.author_id in accounts) != but)]
+    return promotion_of(((p.author_id, p.id, p.urls, p.text) for p in posts),
+                        owners(corpus.authors, ((p.author_id, p.handle) for p in posts)), corpus.chat)
+
+
+def owners(authors: Mapping[str, Participant], posts: Iterable[tuple[str, str]]) -> dict[str, _Own]:
+    """What the authors of ``posts`` (author id, handle; in time order) own: sites, brands,
+    employers, as ``promotion_of`` needs it. An author missing from ``authors`` is known by
+    the handle of their first post."""
     owns: dict[str, _Own] = {}
-    chat_site = re.sub(r"[\W_]+", "", corpus.chat.lower())
+    for author_id, handle in posts:
+        if author_id not in owns:
+            owns[author_id] = _own(authors.get(author_id) or Participant(
+                author_id, handle, None, None, None, None, None, None, None))
+    return owns
+
+
+def promotion_of(posts: Iterable[tuple[str, str, tuple[str, ...], str]], owns: dict[str, _Own],
+                 chat: str) -> dict[str, Promotion]:
+    """``self_promotion`` of posts given as (author id, post id, links, text), in time order, by
+    the authors of ``owns`` (``owners``), in the chat ``chat``: needs no corpus, so a process
+    that has the posts' words but no ``ChatPost`` can work it out."""
+    chat_site = re.sub(r"[\W_]+", "", chat.lower())
+    chat_site = chat_site if len(chat_site) >= 4 else ""
     out: dict[str, Promotion] = {}
-    for post in sorted(corpus.posts, key=lambda p: (p.created_at, p.id)):
-        if post.is_repost or accounts is not None and (post.author_id in accounts) == but:
-            continue
-        author = corpus.authors.get(post.author_id) or Participant(
-            post.author_id, post.handle, None, None, None, None, None, None, None)
-        own = owns.get(post.author_id) or owns.setdefault(post.author_id, _own(author))
-        promo = out.get(post.author_id)
+    for author_id, post_id, urls, text in posts:
+        promo = out.get(author_id)
         if promo is None:  # (not a Promotion made for each post to be thrown away)
-            promo = out[post.author_id] = Promotion(0, 0, 0.0)
+            promo = out[author_id] = Promotion(0, 0, 0.0)
         promo.posts += 1
-        reasons = _reasons(post, own, chat_site if len(chat_site) >= 4 else "")
+        reasons = _reasons(urls, text, owns[author_id], chat_site)
         if reasons:
             promo.promotional += 1
-            promo.evidence.append(post.id)
+            promo.evidence.append(post_id)
             for reason in reasons:
                 promo.reasons[reason] = promo.reasons.get(reason, 0) + 1
     for promo in out.values():
