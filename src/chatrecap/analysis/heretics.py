@@ -79,10 +79,10 @@ class Adoption:
 @dataclass
 class Posts:
     """What the search reads of the chat's posts (reposts aside), in time order, as lists and
-    arrays: small to pickle, and reading it touches no ``ChatPost``, whose every read writes
-    its reference count (a forked process reading the corpus copies most of it). What can be
-    worked out from these is, where the search runs (``author``, ``handle_numbers``, ``reply``,
-    ``quote``), so that the process holding the corpus spends little time on it."""
+    arrays: quick to pickle for a fresh process, which then needs no ``ChatPost`` (see
+    ``parallel``). What can be worked out from these is, where the search runs (``author``,
+    ``handle_numbers``, ``reply``, ``quote``), so that the process holding the corpus spends
+    little time on it."""
 
     ids: list[str]
     author_ids: list[str]
