@@ -214,6 +214,12 @@ def test_the_two_process_leaders_step_gives_what_one_process_gives(example_db, m
                             text=True, check=True)
     assert beside.stderr.split() == ["fresh"]
     assert json.loads(beside.stdout) == alone
+    # A fresh process that cannot run (here: an interpreter that exits at once) leaves the
+    # work to this one, with the same result.
+    script = "import sys; sys.executable = '/bin/false'\n" + TWO_PROCESSES
+    lost = subprocess.run([sys.executable, "-c", script, example_db], capture_output=True, text=True,
+                          check=True)
+    assert json.loads(lost.stdout) == alone
 
 
 TWO_PROCESSES = """

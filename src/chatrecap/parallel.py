@@ -159,6 +159,10 @@ def soon(run: Callable[..., Any], *args: Any, background: bool) -> Callable[[], 
     return lambda: result
 
 
+class ProcessLost(RuntimeError):
+    """A worker process ended without giving its result (it could not start, or was killed)."""
+
+
 class FreshProcess:
     """A new Python interpreter beside this one, started (not forked): it shares no memory
     with this process. It is given one call (``send``, pickled) and works meanwhile; its
@@ -207,8 +211,8 @@ class FreshProcess:
             ok, value = pickle.load(self._process.stdout)
         except EOFError:
             self._process.wait()
-            raise RuntimeError(f"the worker process ended with status {self._process.returncode} "
-                               "without a result") from None
+            raise ProcessLost(f"the worker process ended with status {self._process.returncode} "
+                              "without a result") from None
         finally:
             self._process.stdout.close()
             if collecting:

@@ -34,7 +34,7 @@ from chatrecap.analysis.nominations import AuthorNames, Nomination, find_nominat
 from chatrecap.analysis.promotion import Promotion, owners, promotion_of, self_promotion
 from chatrecap.analysis.sessions import Session
 from chatrecap.analysis.structure import Structure, analyse
-from chatrecap.parallel import FreshProcess, can_fork, forked_imap, frozen
+from chatrecap.parallel import FreshProcess, ProcessLost, can_fork, forked_imap, frozen
 from chatrecap.store import Store
 
 PEOPLE, ORGANIZATIONS = "person", "organization"
@@ -131,7 +131,10 @@ def rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Seque
     # 2.0 GB to 1.75 GB). It is sent the posts' words as lists and arrays (about 3 s here at a
     # million posts), then both take about as long (the search and its share 42 s).
     big = len(corpus.posts) >= PARALLEL_POSTS and can_fork()
-    search = FreshProcess(__name__) if big else None
+    try:
+        search = FreshProcess(__name__) if big else None
+    except OSError:  # (no interpreter to start here: the search is done in this process)
+        search = None
     try:
         with frozen():
             return _rank_leaders(corpus, structure, nominations, weights, corrections, graph, ranking,
@@ -178,7 +181,11 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
     if search is None:
         adoptions = early_adopters(corpus)
     else:  # (what follows needs them; what does not comes before)
-        adoptions, promoting = search.result()
+        try:
+            adoptions, promoting = search.result()
+        except ProcessLost:  # (it could not start, or was killed: the work is done here instead)
+            adoptions, promoting = _search(early_posts(corpus), {a: corpus.authors.get(a) for a in some},
+                                           corpus.chat)
         promotion.update(promoting)
     credit, firsts = early_adopter_credit(adoptions), _firsts(adoptions)
     people_said = {a for a, kind in (corrections or {}).items() if kind == PEOPLE}
