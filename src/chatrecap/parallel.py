@@ -209,7 +209,8 @@ class FreshProcess:
         gc.disable()  # (hundreds of thousands of objects arrive: no collection need walk them meanwhile)
         try:
             ok, value = pickle.load(self._process.stdout)
-        except EOFError:
+        except (EOFError, pickle.UnpicklingError):  # (nothing, or a result cut short)
+            self._process.kill()
             self._process.wait()
             raise ProcessLost(f"the worker process ended with status {self._process.returncode} "
                               "without a result") from None
