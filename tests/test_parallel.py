@@ -34,10 +34,21 @@ assert parallel._shared is None
     subprocess.run([sys.executable, "-c", script], check=True)
 
 
+#: For the scripts below: the message of the ``kind`` of error ``call()`` raises (else a failure).
+RAISED = """
+def raised(call, kind):
+    try:
+        call()
+    except kind as error:
+        return str(error)
+    raise AssertionError(f"no {kind.__name__}")
+"""
+
+
 def test_a_background_child_ends_as_soon_as_its_result_is_in():
     """Its result is taken while this process goes on, so it does not stay (holding the pages it
     copied) until asked for it; what it raised is raised where it is asked for."""
-    script = """
+    script = RAISED + """
 import multiprocessing, time
 from chatrecap.parallel import in_background
 
@@ -47,12 +58,7 @@ while multiprocessing.active_children() and time.monotonic() < give_up:
     time.sleep(0.05)
 assert not multiprocessing.active_children()
 assert wait() == 6
-try:
-    in_background(int, "seven")()
-except ValueError as error:
-    assert "seven" in str(error)
-else:
-    raise AssertionError("no error")
+assert "seven" in raised(in_background(int, "seven"), ValueError)
 """
     subprocess.run([sys.executable, "-c", script], check=True)
 
@@ -60,8 +66,7 @@ else:
 def test_a_fresh_process_runs_the_call_it_is_sent():
     """Its modules imported first, the call sent pickled, the result (or the error) taken here;
     a call that cannot be sent leaves a clear error, not a hang."""
-    script = """
-import sys
+    script = RAISED + """
 from chatrecap.parallel import FreshProcess
 
 fresh = FreshProcess("fractions")
@@ -70,26 +75,11 @@ assert fresh.result() == (3, 2)
 
 fresh = FreshProcess()
 fresh.send(int, "seven")
-try:
-    fresh.result()
-except ValueError as error:
-    assert "seven" in str(error)
-else:
-    raise AssertionError("no error")
+assert "seven" in raised(fresh.result, ValueError)
 
 fresh = FreshProcess()
-try:
-    fresh.send(lambda: 1)
-except Exception:
-    pass
-else:
-    raise AssertionError("a lambda was sent")
-try:
-    fresh.result()
-except RuntimeError as error:
-    assert "without a result" in str(error)
-else:
-    raise AssertionError("no error")
+raised(lambda: fresh.send(lambda: 1), Exception)  # (a lambda does not pickle)
+assert "without a result" in raised(fresh.result, RuntimeError)
 fresh.stop()
 """
     subprocess.run([sys.executable, "-c", script], check=True, timeout=120)

@@ -69,19 +69,36 @@ def _trim_heap() -> None:
         pass
 
 
-def _send_result(send: Any) -> None:
-    """A background child's work: its result (or the exception it raised) sent back, after
-    which the child ends, freeing the memory it copied."""
-    assert _shared is not None
-    run, args = _shared
+class ProcessLost(RuntimeError):
+    """A worker process ended without giving its result (it could not start, or was killed)."""
+
+
+def _outcome(run: Callable[..., Any], args: tuple[Any, ...]) -> bytes:
+    """What a worker sends back: ``run(*args)`` pickled as (True, its result), or (False, the
+    exception it raised), which the caller raises (``_result``); one that does not pickle is
+    sent as a RuntimeError naming it."""
     try:
         out: tuple[bool, Any] = (True, run(*args))
     except Exception as error:  # noqa: BLE001 (given back to the caller, who raises it)
         out = (False, error)
     try:
-        send.send(out)
-    except Exception as error:  # noqa: BLE001 (an exception that does not pickle)
-        send.send((False, RuntimeError(f"{type(error).__name__}: {error}")))
+        return pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as error:  # noqa: BLE001
+        return pickle.dumps((False, RuntimeError(f"{type(error).__name__}: {error}")))
+
+
+def _result(out: tuple[bool, Any]) -> Any:
+    ok, value = out
+    if not ok:
+        raise value
+    return value
+
+
+def _send_result(send: Any) -> None:
+    """A background child's work: its ``_outcome`` sent back, after which the child ends,
+    freeing the memory it copied."""
+    assert _shared is not None
+    send.send_bytes(_outcome(*_shared))
 
 
 def in_background(run: Callable[..., Any], *args: Any) -> Callable[[], Any]:
@@ -107,7 +124,7 @@ def in_background(run: Callable[..., Any], *args: Any) -> Callable[[], Any]:
 
     def take() -> None:
         try:
-            got.append(receive.recv())
+            got.append(pickle.loads(receive.recv_bytes()))
         except EOFError:  # the child died without a word
             pass
         finally:
@@ -120,11 +137,8 @@ def in_background(run: Callable[..., Any], *args: Any) -> Callable[[], Any]:
         taker.join()
         child.join()
         if not got:
-            raise RuntimeError(f"the background process ended with status {child.exitcode} without a result")
-        ok, value = got[0]
-        if not ok:
-            raise value
-        return value
+            raise ProcessLost(f"the background process ended with status {child.exitcode} without a result")
+        return _result(got[0])
     return wait
 
 
@@ -157,10 +171,6 @@ def soon(run: Callable[..., Any], *args: Any, background: bool) -> Callable[[], 
         return in_background(run, *args)
     result = run(*args)
     return lambda: result
-
-
-class ProcessLost(RuntimeError):
-    """A worker process ended without giving its result (it could not start, or was killed)."""
 
 
 class FreshProcess:
@@ -208,7 +218,7 @@ class FreshProcess:
         collecting = gc.isenabled()
         gc.disable()  # (hundreds of thousands of objects arrive: no collection need walk them meanwhile)
         try:
-            ok, value = pickle.load(self._process.stdout)
+            out = pickle.load(self._process.stdout)
         except (EOFError, pickle.UnpicklingError):  # (nothing, or a result cut short)
             self._process.kill()
             self._process.wait()
@@ -219,9 +229,7 @@ class FreshProcess:
             if collecting:
                 gc.enable()
         self._process.wait()
-        if not ok:
-            raise value
-        return value
+        return _result(out)
 
     def stop(self) -> None:
         """End the interpreter if it still runs (the work it was to do is no longer wanted)."""
@@ -252,14 +260,7 @@ def _serve() -> None:
         return
     finally:
         gc.enable()
-    try:
-        with frozen():  # (what was sent stays as it is: no collection need walk it)
-            out: tuple[bool, Any] = (True, run(*args))
-    except Exception as error:  # noqa: BLE001 (given back to the caller, who raises it)
-        out = (False, error)
-    try:
-        data = pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception as error:  # noqa: BLE001 (an exception that does not pickle)
-        data = pickle.dumps((False, RuntimeError(f"{type(error).__name__}: {error}")))
+    with frozen():  # (what was sent stays as it is: no collection need walk it)
+        data = _outcome(run, args)
     answer.write(data)
     answer.flush()

@@ -152,7 +152,7 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
     some: set[str] = set()
     if search is not None:
         some = _authors_of(corpus, PROMOTION_ELSEWHERE)
-        _hand_over(corpus, some, search)
+        search.send(_search, *_search_inputs(corpus, some))
     graph = graph if graph is not None else build_graph(corpus, structure)
     ranked = {r.account_id: r for r in (ranking if ranking is not None else recognition(graph))}
     by_handle = {h.lower(): a for a, h in graph.handles.items()}
@@ -184,8 +184,7 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
         try:
             adoptions, promoting = search.result()
         except ProcessLost:  # (it could not start, or was killed: the work is done here instead)
-            adoptions, promoting = _search(early_posts(corpus), {a: corpus.authors.get(a) for a in some},
-                                           corpus.chat)
+            adoptions, promoting = _search(*_search_inputs(corpus, some))
         promotion.update(promoting)
     credit, firsts = early_adopter_credit(adoptions), _firsts(adoptions)
     people_said = {a for a, kind in (corrections or {}).items() if kind == PEOPLE}
@@ -248,9 +247,11 @@ def _evidence(by: dict[str, list[str]]) -> list[str]:
     return list(out)[:ALL_EVIDENCE]
 
 
-def _hand_over(corpus: Corpus, accounts: set[str], search: FreshProcess) -> None:
-    """Give ``search`` the posts to find the early ideas in, and the profiles of ``accounts``."""
-    search.send(_search, early_posts(corpus), {a: corpus.authors.get(a) for a in accounts}, corpus.chat)
+def _search_inputs(corpus: Corpus, accounts: set[str],
+                   ) -> tuple[Posts | None, dict[str, Participant | None], str]:
+    """What ``_search`` is given: the posts to find the early ideas in, and the profiles of
+    ``accounts``, whose self-promotion it works out."""
+    return early_posts(corpus), {a: corpus.authors.get(a) for a in accounts}, corpus.chat
 
 
 def _search(posts: Posts | None, accounts: dict[str, Participant | None], chat: str,
