@@ -41,6 +41,10 @@ def human_name(text: str) -> Any:
 
 UNKNOWN = "unknown"
 PERSON_PRIOR = 0.85
+# Accounts known only because posts mention them: brands, institutions, parties, media and
+# events are named about as often as people (hand labels of #PSTweetChat: 61% people; of
+# #DuBoisChallenge, #aect19 and X samples on Brexit and K-pop: 46%).
+MENTIONED_PRIOR = 0.6
 Votes = list[tuple[float, str]]  # (log-odds for "person", evidence)
 
 _LEGAL_TYPES = typesources()
@@ -80,8 +84,10 @@ _ROLE = re.compile(r"\b(?:head of|C[ETMIO]O|VP|MVP|DBA|founder|engineer|develope
                   r"professor|programmer|director|trainer|coach|mentor|freelance\w*|former|"
                   r"ex-\w+|retired|aspiring|learner|technologist|entrepreneur|scripter|automator)\b", re.I)
 _ORG_BIO = re.compile(
-    r"\b(?:official (?:\w+ )?account|official|we help|book a demo|our platform|platform for|user group|"
-    r"meetup|podcast|conference|founded by|run by|hosted by|created by|brought to you by|follow us|"
+    r"\b(?:official (?:\w+ )?(?:account|twitter|page|feed|channel)|official|we help|book a demo|our platform|"
+    r"platform for|user group|meetup|podcast|conference|founded by|(?:run|ran|managed) by|hosted by|"
+    r"created by|brought to you by|follow us|sister account|"
+    r"breaking news|latest news|news and|noticias|notícias|nachrichten|schlagzeilen|actualités|"
     r"contact us|dm us|join us|support:|newsletter for|for \w+ teams|for teams|shop now|our mission|"
     r"'s mission|mission is to|nonpartisan nonprofit|non-?profit organi[sz]ation|news tips|"
     r"send (?:us )?(?:your )?tips|official journal|journal of the|"
@@ -342,6 +348,40 @@ def _handle_votes(handle: str, votes: Votes) -> None:
         votes.append((0.5, "handle ends in digits"))
 
 
+COMMON_WORD = 800_000  # a word at least this frequent in wordsegment's corpus (the ~30,000 commonest)
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> Any:
+    """wordsegment's segmenter with its word counts, loaded on first need (~0.2 s, ~60 MB):
+    only accounts known by their handle alone are read with it. Not its word-pair counts,
+    which take as long again to load and split handles no better (measured on the labels)."""
+    from wordsegment import Segmenter
+
+    segmenter = Segmenter()
+    with open(segmenter.UNIGRAMS_FILENAME, encoding="utf-8") as f:
+        parts = f.read().split()
+    segmenter.unigrams.update(zip(parts[::2], map(float, parts[1::2]), strict=True))
+    segmenter.total, segmenter.limit = segmenter.TOTAL, segmenter.LIMIT
+    return segmenter
+
+
+def _handle_words_votes(handle: str, votes: Votes) -> None:
+    """A handle that reads as common words and holds no given name ("thecrashcourse",
+    "homesengland", "rockstargames", "goldmansachs"): the way brands, institutions and events
+    name themselves. People's handles hold a given name, initials or a made-up word
+    ("joshduffney", "jhowelluk", "nohwnd"), or a word saying who they are ("oldmetalguy",
+    read by ``_handle_votes``); the few made of plain words ("titlerequired") read wrong."""
+    ws = _segmenter()
+    words = [w for part in re.findall(r"[a-z]+", handle.lower()) for w in ws.segment(part)]
+    if not words or any(len(w) > 2 and given_name(w) or w in _PERSON_HANDLE_WORDS or w in _TITLES
+                        for w in words):
+        return
+    if all(len(w) > 1 and ws.unigrams.get(w, 0) >= COMMON_WORD for w in words) and (
+            len(words) > 1 or len(words[0]) >= 4):
+        votes.append((-1.5, f'handle reads as the words "{" ".join(words)}"'))
+
+
 def _url_votes(url: str, handle: str, personal: bool, votes: Votes) -> None:
     parts = urlsplit(url if "//" in url else "//" + url)
     host, path = (parts.hostname or "").removeprefix("www."), parts.path.lower()
@@ -437,19 +477,21 @@ def _decide(votes: Votes, prior: float, cap: float = 1.0) -> KindGuess:
 
 
 def classify_account(handle: str, name: str | None, bio: str | None, url: str | None = None, *,
-                     said: list[tuple[str, bool]] | None = None, as_word: int = 0) -> KindGuess:
+                     said: list[tuple[str, bool]] | None = None, as_word: int = 0,
+                     mentioned_only: bool = False) -> KindGuess:
     """Guess whether an account is a person or an organization.
 
     Context from a corpus is optional: ``said`` is (text of a post mentioning the account,
     whether it answers it), ``as_word`` the posts writing the handle as a word or hashtag.
-    A bare handle is thin evidence: its guess says at most 0.6 confidence (0.75 with context).
+    A bare handle is thin evidence: its guess says at most 0.6 confidence (0.75 with context);
+    ``mentioned_only``: nobody knows the account but from posts naming it (its prior is lower).
     """
-    return _classify(handle, name, bio, url, said or [], as_word, None)
+    return _classify(handle, name, bio, url, said or [], as_word, None, mentioned_only)
 
 
 def _classify(handle: str, name: str | None, bio: str | None, url: str | None,
               said: Collection[tuple[str, bool]], as_word: int,
-              read: tuple[int, int, int] | None) -> KindGuess:
+              read: tuple[int, int, int] | None, mentioned_only: bool = False) -> KindGuess:
     handle = (handle or "").lstrip("@").strip()
     name, bio, url = (name or "").strip(), (bio or "").strip(), (url or "").strip()
     if not (handle or name or bio):
@@ -480,7 +522,10 @@ def _classify(handle: str, name: str | None, bio: str | None, url: str | None,
         _context_votes(handle, said, as_word, votes, read)
     if name or bio or url:
         return _decide(votes, PERSON_PRIOR)
-    return _decide([*votes, (0.0, "handle only")], PERSON_PRIOR, 0.75 if said or as_word else 0.6)
+    if own:
+        _handle_words_votes(own, votes)
+    return _decide([*votes, (0.0, "handle only")], MENTIONED_PRIOR if mentioned_only else PERSON_PRIOR,
+                   0.75 if said or as_word else 0.6)
 
 
 def classify_name(text: str, group: bool = False) -> KindGuess:
@@ -598,12 +643,13 @@ def account_kinds(corpus: Corpus, corrections: dict[str, str] | None = None) -> 
             elif key == target and not texts[text]:
                 texts[text] = True
                 read[key][2] += 1
-    accounts = [(a.id, a.handle, a.name, a.bio, a.url, a.kind, a.is_bot) for a in corpus.authors.values()]
+    accounts = [(a.id, a.handle, a.name, a.bio, a.url, a.kind, a.is_bot, False)
+                for a in corpus.authors.values()]
     for key in sorted(said.keys() - authors):
         spelled = max(sorted(spellings[key]), key=lambda s: sum(c.isupper() for c in s))  # "PSHSummit"
-        accounts.append((f"{spellings[key][spelled]}:@{key}", spelled, None, None, None, None, None))
+        accounts.append((f"{spellings[key][spelled]}:@{key}", spelled, None, None, None, None, None, True))
     result: dict[str, KindGuess] = {}
-    for account_id, handle, name, bio, url, stored, bot in accounts:
+    for account_id, handle, name, bio, url, stored, bot, mentioned_only in accounts:
         if account_id in corrections:
             kind = corrections[account_id]
             if kind not in (PERSON, ORGANIZATION):
@@ -617,5 +663,6 @@ def account_kinds(corpus: Corpus, corrections: dict[str, str] | None = None) -> 
             key = handle.lower()
             # The counts were read for handles as ``_readings`` finds them: plain ones only.
             counts = (read[key][0], read[key][1], read[key][2]) if _PLAIN_HANDLE.fullmatch(handle) else None
-            result[account_id] = _classify(handle, name, bio, url, said[key].items(), words[key], counts)
+            result[account_id] = _classify(handle, name, bio, url, said[key].items(), words[key], counts,
+                                           mentioned_only)
     return result
