@@ -354,7 +354,8 @@ COMMON_WORD = 800_000  # a word at least this frequent in wordsegment's corpus (
 @lru_cache(maxsize=1)
 def _segmenter() -> Any:
     """wordsegment's segmenter with its word counts, loaded on first need (~0.2 s, ~60 MB):
-    only accounts known by their handle alone are read with it. Not its word-pair counts,
+    only accounts known by their handle alone are read with it, and ``account_kinds`` lets
+    it go when done. Not its word-pair counts,
     which take as long again to load and split handles no better (measured on the labels)."""
     from wordsegment import Segmenter
 
@@ -377,8 +378,9 @@ def _handle_words_votes(handle: str, votes: Votes) -> None:
     if not words or any(len(w) > 2 and given_name(w) or w in _PERSON_HANDLE_WORDS or w in _TITLES
                         for w in words):
         return
+    # (One word and a number is how people take a handle whose word was gone: "tricky_1".)
     if all(len(w) > 1 and ws.unigrams.get(w, 0) >= COMMON_WORD for w in words) and (
-            len(words) > 1 or len(words[0]) >= 4):
+            len(words) > 1 or len(words[0]) >= 4 and not any(c.isdigit() for c in handle)):
         votes.append((-1.5, f'handle reads as the words "{" ".join(words)}"'))
 
 
@@ -665,4 +667,5 @@ def account_kinds(corpus: Corpus, corrections: dict[str, str] | None = None) -> 
             counts = (read[key][0], read[key][1], read[key][2]) if _PLAIN_HANDLE.fullmatch(handle) else None
             result[account_id] = _classify(handle, name, bio, url, said[key].items(), words[key], counts,
                                            mentioned_only)
+    _segmenter.cache_clear()  # (its memory back: the rest of a big series' leaders step needs it)
     return result
