@@ -419,3 +419,13 @@ def test_an_event_named_after_a_person_is_no_person(name):
     """A display name opening with a person's name and going on in words of its own is a
     person with a slogan ("Steve Bray It's time we ..."); an event's name is not."""
     assert classify_name(name).kind == ORGANIZATION
+
+
+@settings(max_examples=200, deadline=None)
+@given(handle=st.text(max_size=40), mentioned_only=st.booleans())
+def test_any_bare_handle_gets_a_guess(handle: str, mentioned_only: bool) -> None:
+    """Whatever a handle holds (other scripts, digits, marks, an address), the bare-handle
+    reading, words and all, gives a kind and a confidence, the same twice."""
+    guess = classify_account(handle, None, None, mentioned_only=mentioned_only)
+    assert guess.kind in (PERSON, ORGANIZATION, "unknown") and 0.0 <= guess.confidence <= 1.0
+    assert classify_account(handle, None, None, mentioned_only=mentioned_only) == guess
