@@ -122,6 +122,12 @@ def test_a_handle_of_common_words_reads_as_an_organization():
     assert classify_account("thecrashcourse", None, None).kind == PERSON
 
 
+def test_a_web_address_as_the_name_is_a_site():
+    guess = classify_account("thegrio", "theGrio.com", None)
+    assert 'name is a web address "theGrio.com"' in guess.evidence
+    assert not any("web address" in e for e in classify_account("jdoe", "John.Doe", None).evidence)
+
+
 def test_every_account_of_the_example_truth_is_right(example):
     guesses = by_handle(example, account_kinds(example))
     for key, kind in (("people", PERSON), ("organizations", ORGANIZATION)):

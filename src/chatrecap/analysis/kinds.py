@@ -213,6 +213,7 @@ def given_name(token: str) -> bool:
     return len(t) > 1 and (t in gender_names or ratios.get(t.upper(), 0) >= 0.5)
 
 
+_DOMAIN_NAME = re.compile(r"[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}")  # (not "John.Doe": a domain is lower case)
 _NAME_LINKS = frozenset("of for and in on at the de del la von van der du".split())  # (inside a name)
 
 
@@ -230,6 +231,8 @@ def _name_votes(name: str, votes: Votes) -> bool:
     legal = suffix and (len(suffix) > 2 or suffix.isupper()) and matches(clean, _LEGAL_TYPES)
     if legal:
         votes.append((-3.0, f'legal suffix "{suffix}"'))
+    if _DOMAIN_NAME.fullmatch(clean):  # ("theGrio.com", "MemoryAcademy.ge": a site's name)
+        votes.append((-2.0, f'name is a web address "{clean}"'))
     if _BOT_NAME.search(clean):
         votes.append((-2.5, 'name says "bot"'))
     org = next((w for w in words if w in _ORG_WORDS), None)
