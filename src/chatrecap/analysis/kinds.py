@@ -357,9 +357,9 @@ COMMON_WORD = 800_000  # a word at least this frequent in wordsegment's corpus (
 @lru_cache(maxsize=1)
 def _segmenter() -> Any:
     """wordsegment's segmenter with its word counts, loaded on first need (~0.2 s, ~60 MB):
-    only accounts known by their handle alone are read with it, and ``account_kinds`` lets
-    it go when done. Not its word-pair counts,
-    which take as long again to load and split handles no better (measured on the labels)."""
+    only accounts known by their handle alone are read with it, and ``account_kinds`` lets it
+    go when done. Not its word-pair counts, which take as long again to load and split
+    handles no better (measured on the labels in tests/fixtures)."""
     from wordsegment import Segmenter
 
     segmenter = Segmenter()
