@@ -94,6 +94,20 @@ def test_hat_tip_and_shout_out() -> None:
         ("ann", "bob", "check out"), ("cy", "ann", "learned from")]
 
 
+def test_kudos_and_check_out_with_words_before_the_handle() -> None:
+    """Shout-outs by other names, and a recommendation of someone's work a few words on
+    (#DuBoisChallenge: "check out this recent lecture by @Jasonforrestftw")."""
+    assert run(post(1, "ann", "Kudos to @bob and @cy!"), post(2, "dan", "Hats off to @bob for the talk"),
+               post(3, "eve", "Honorable mention to @fay for pushing through")) == [
+        ("ann", "bob", "shout-out"), ("ann", "cy", "shout-out"), ("dan", "bob", "shout-out"),
+        ("eve", "fay", "shout-out")]
+    assert run(post(1, "ann", "For background, check out this recent lecture by @bob"),
+               post(2, "cy", "Check out some of @dan's work!")) == [
+        ("ann", "bob", "check out"), ("cy", "dan", "check out")]
+    # One's own course is no nomination of whom it is told to.
+    assert run(post(1, "ann", "Check out my new course @bob"), post(2, "cy", "Check out this thread")) == []
+
+
 def test_follow_friday_variants_follow_and_worth_following() -> None:
     """#PSFollowFriday is a #FollowFriday; "Follow @x" opens a sentence; "@x deserves to be
     followed" names them before the cue."""

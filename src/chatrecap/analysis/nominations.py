@@ -62,7 +62,10 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [(cue, re.compile(pattern, re.IGNOREC
     ("shout-out", r"\bshout[- ]?outs?\s+(?:to|for)\s+(?:(?:the|my|our)\s+)?"
                   r"(?:(?:amazing|awesome|brilliant|great)\s+)?"),
     ("h/t", r"(?:\bh/t|\bhat[- ]?tips?(?:\s+to)?|(?-i:\bHT))\s*:?\s*"),
-    ("check out", r"\bcheck\s+out\s+"),
+    ("shout-out", r"\b(?:hats?\s+off|kudos|props)\s+to\s+|\bhonou?rable\s+mentions?\s+(?:to|for)\s+"),
+    # ("Check out @ann's deck"; and a few words before the handles: "check out some of @ann's
+    # work", "check out this recent lecture by @bob"; not "check out my course, @ann")
+    ("check out", r"\bcheck\s+out\s+(?:(?!(?:my|our|me|us)\b)(?:[#\w'’-]+\s+){1,4}?(?=@))?"),
     ("learned from", r"\blearn(?:ed|t|ing)?\s+(?:so\s+much|a\s+lot|tons|loads|everything|most|heaps)?"
                      r"\s*from\s+"),
     ("go follow", r"\b(?:go|must|should|please)\s+follow\s+|(?:^|(?<=[.!?:]\s))follow\s+(?=@)"
@@ -78,8 +81,8 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [(cue, re.compile(pattern, re.IGNOREC
 )]
 # A string every match of each cue holds: in the lower-cased text, or as written if it has
 # capitals ("HT" is a hat tip in capitals only).
-_CUE_HINTS = (("shout",), ("h/t", "hattip", "hat-tip", "hat tip", "HT"), ("check",), ("learn",),
-              ("follow", "recommend"), ("thanks",))  # ("following" holds "follow")
+_CUE_HINTS = (("shout",), ("h/t", "hattip", "hat-tip", "hat tip", "HT"), ("hat", "kudos", "props", "mention"),
+              ("check",), ("learn",), ("follow", "recommend"), ("thanks",))  # ("following" holds "follow")
 _CUE_HINTS_SPLIT = [(tuple(h for h in hints if h == h.lower()), tuple(h for h in hints if h != h.lower()))
                     for hints in _CUE_HINTS]
 _ANY_HINT = tuple(h for hints, _ in _CUE_HINTS_SPLIT for h in hints)  # (most posts hold none)
