@@ -50,6 +50,12 @@ T0 = datetime(2024, 5, 2, 17, 0, tzinfo=UTC)
     ("ex-CMO at @Old and @Older, now at @New", ["New"]),
     ("CTO @Acme and @OldCo (former)", ["Acme"]), ("CTO @Acme / @Beta alum", ["Acme"]),
     ("Dev at @Acme, @wife's husband", ["Acme"]),
+    # Newsrooms, fellowships and boards (bios of #aect19 and of X samples on Brexit).
+    ("@CNN Anchor and Correspondent, Mom", ["CNN"]),
+    ("White House Correspondent @theGrio | Political Analyst for @CNN", ["theGrio", "CNN"]),
+    ("Senior Fellow @BulletinAtomic • Fellow @NSquareCollab", ["BulletinAtomic", "NSquareCollab"]),
+    ("Columnist. I write for the newspaper @Nettavisen.", ["Nettavisen"]),
+    ("Co-directs @CEEJoburg", ["CEEJoburg"]), ("Ex-reporter @BBC", []),
     (None, []),
 ])
 def test_bio_affiliations(bio, orgs):

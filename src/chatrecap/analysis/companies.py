@@ -27,6 +27,7 @@ _ROLE = (r"(?i:ceo|cto|cmo|coo|cfo|cro|cpo|cio|ciso|[se]?vp|president|(?:co-?)?f
          r"director|head|lead|leader|manager|principal|chief|engineer|developer|designer|marketer|"
          r"strategist|analyst|consultant|advis[eo]r|editor|producer|(?:co-?)?host|researcher|scientist|"
          r"professor|student|intern|evangelist|advocate|specialist|executive|officer|chair|member|team|"
+         r"fellow|trustee|co-?directs?|correspondent|reporter|anchor|columnist|journalist|writes? for|"
          r"work|works|working|employed|employee|staff|i lead|i run|building)")
 _NAME = r"[A-Z0-9][\w&'’-]*(?:\.[A-Za-z]\w*)*(?:\s+(?:(?:&|and|of|de|for)\s+)?[A-Z0-9][\w&'’-]*)*"
 _HANDLE_AFTER_ROLE = re.compile(rf"\b{_ROLE}\b[^.|;•\n@]{{0,40}}?@(\w+)")
@@ -36,7 +37,8 @@ _CSUITE_OF = re.compile(rf"\b(?i:ceo|cto|cmo|coo|cfo|cro|president|(?:co-?)?foun
                         rf"(@\w+|{_NAME})")
 _FOUNDER_COMMA = re.compile(rf"\b(?i:(?:co-?)?founder),\s+(@\w+|{_NAME})")
 _EMPLOYEE = re.compile(rf"(@\w+|{_NAME})\s+(?:employee|staffer|team member|alum(?:na|nus|ni)?)\b"
-                       r"|(@\w+)\s+(?i:(?:co-?)?founder|ceo|cto|cmo|coo|cfo|cro)\b")
+                       r"|(@\w+)\s+(?i:(?:co-?)?founder|ceo|cto|cmo|coo|cfo|cro|anchor|correspondent|reporter|"
+                       r"columnist|editor|producer)\b")
 _MORE_HANDLES = re.compile(r"\s*(?:,|&|\+|/|\band\b)\s*@(\w+)")  # "@DevOpsOrg and @PSHorg"
 _PIPE_SEGMENT = re.compile(r"(?:^|\|)\s*([^|]+?)\s*(?=\||$)")
 _PAST = re.compile(r"\b(?:ex|former(?:ly)?|previously|prev|past|retired|once|alum(?:na|nus|ni)?)\b|\bex-",
