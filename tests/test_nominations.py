@@ -104,6 +104,13 @@ def test_kudos_and_check_out_with_words_before_the_handle() -> None:
     assert run(post(1, "ann", "For background, check out this recent lecture by @bob"),
                post(2, "cy", "Check out some of @dan's work!")) == [
         ("ann", "bob", "check out"), ("cy", "dan", "check out")]
+    # Thanks for what one learned from someone, not for a retweet or for hosting.
+    assert run(post(1, "ann", "Thanks to @bob for great style guide"),
+               post(2, "cy", "Thx again to @dan & @eve for the resources"),
+               post(3, "fay", "Thanks to @gil for the retweet"),
+               post(4, "hal", "thanks to @ivy for hosting")) == [
+        ("ann", "bob", "thanks for teaching"), ("cy", "dan", "thanks for teaching"),
+        ("cy", "eve", "thanks for teaching")]
     # One's own course is no nomination of whom it is told to.
     assert run(post(1, "ann", "Check out my new course @bob"), post(2, "cy", "Check out this thread")) == []
 

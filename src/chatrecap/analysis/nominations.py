@@ -73,16 +73,20 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [(cue, re.compile(pattern, re.IGNOREC
                   # ("I highly recommend the sessions by @x"; not "would not recommend anything from")
                   r"|(?<!\bnot\s)(?<!n't\s)(?<!never\s)\brecommend(?:ing)?\s+"
                   r"(?:following\s+|(?:the\s+)?(?:\w+\s+){1,2}?by\s+(?=@))?"),
-    ("thanks for teaching", r"\b(?:big|huge|special|many)\s+thanks\s+to\s+(?=[^.!?]{0,60}\bfor\s+(?:teaching|"
-                            r"mentoring|explaining|showing\s+me|all\s+(?:(?:his|her|their|the)\s+)?"
-                            r"(?:hard\s+)?(?:work|contributions)))"  # ("... to @x for all his work on it")
+    ("thanks for teaching", r"\b(?:(?:big|huge|special|many)\s+)?(?:thanks|thx)\s+(?:again\s+)?to\s+"
+                            r"(?=[^.!?]{0,60}\bfor\s+(?:teaching|mentoring|explaining|showing\s+me|inspiring|"
+                            r"all\s+(?:(?:his|her|their|the)\s+)?(?:hard\s+)?(?:work|contributions)|"
+                            # ("Thanks to @x for the great style guide", "... for the inspiration")
+                            r"(?:(?:the|your|their|his|her)\s+)?(?:(?:great|amazing|awesome)\s+)?"
+                            r"(?:inspiration|tutorials?|resources|guidance|style\s+guide)\b))"
                             # ("Thanks to @JeffHicks, I learned ...")
                             r"|\bthanks\s+to\s+(?=(?:@\w+\s*(?:,|&|and)?\s*)+?,\s*I\s+(?:learned|learnt)\b(?!\s+nothing))"),
 )]
 # A string every match of each cue holds: in the lower-cased text, or as written if it has
 # capitals ("HT" is a hat tip in capitals only).
 _CUE_HINTS = (("shout",), ("h/t", "hattip", "hat-tip", "hat tip", "HT"), ("hat", "kudos", "props", "mention"),
-              ("check",), ("learn",), ("follow", "recommend"), ("thanks",))  # ("following" holds "follow")
+              ("check",), ("learn",), ("follow", "recommend"),  # ("following" holds "follow")
+              ("thanks", "thx"))
 _CUE_HINTS_SPLIT = [(tuple(h for h in hints if h == h.lower()), tuple(h for h in hints if h != h.lower()))
                     for hints in _CUE_HINTS]
 _ANY_HINT = tuple(h for hints, _ in _CUE_HINTS_SPLIT for h in hints)  # (most posts hold none)
