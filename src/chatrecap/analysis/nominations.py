@@ -62,7 +62,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [(cue, re.compile(pattern, re.IGNOREC
     ("shout-out", r"\bshout[- ]?outs?\s+(?:to|for)\s+(?:(?:the|my|our)\s+)?"
                   r"(?:(?:amazing|awesome|brilliant|great)\s+)?"),
     ("h/t", r"(?:\bh/t|\bhat[- ]?tips?(?:\s+to)?|(?-i:\bHT))\s*:?\s*"),
-    ("shout-out", r"\b(?:hats?\s+off|kudos|props)\s+to\s+|\bhonou?rable\s+mentions?\s+(?:to|for)\s+"),
+    ("shout-out", r"\b(?:hats?[ ]off|kudos|props)\s+to\s+|\bhonou?rable\s+mentions?\s+(?:to|for)\s+"),
     # ("Check out @ann's deck"; and a few words before the handles: "check out some of @ann's
     # work", "check out this recent lecture by @bob"; not "check out my course, @ann")
     ("check out", r"\bcheck\s+out\s+(?:(?!(?:my|our|me|us)\b)(?:[#\w'’-]+\s+){1,4}?(?=@))?"),
@@ -84,7 +84,8 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [(cue, re.compile(pattern, re.IGNOREC
 )]
 # A string every match of each cue holds: in the lower-cased text, or as written if it has
 # capitals ("HT" is a hat tip in capitals only).
-_CUE_HINTS = (("shout",), ("h/t", "hattip", "hat-tip", "hat tip", "HT"), ("hat", "kudos", "props", "mention"),
+_CUE_HINTS = (("shout",), ("h/t", "hattip", "hat-tip", "hat tip", "HT"),
+              ("hats off", "hat off", "kudos", "props", "mention"),  # (not "hat": "that", "chat")
               ("check",), ("learn",), ("follow", "recommend"),  # ("following" holds "follow")
               ("thanks", "thx"))
 _CUE_HINTS_SPLIT = [(tuple(h for h in hints if h == h.lower()), tuple(h for h in hints if h != h.lower()))
