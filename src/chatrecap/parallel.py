@@ -43,13 +43,24 @@ def frozen() -> Iterator[None]:
             gc.unfreeze()
 
 
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    """No garbage collection while a big pickle arrives: its hundreds of thousands of new
+    objects would set off collection after collection, each walking them all again."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def can_fork() -> bool:
     """Linux with two cores or more, in a process with no other thread: forking is cheap
     and safe there (not on macOS, nor in the web server, whose threads may hold locks the
     child would inherit locked). Not in a forked worker: the two cores are busy already
     (and a pool's worker may not have children)."""
-    import os
-    import sys
     import threading
     from multiprocessing import parent_process
 
@@ -215,10 +226,9 @@ class FreshProcess:
         assert self._process.stdout is not None
         if self._writer is not None:
             self._writer.join()
-        collecting = gc.isenabled()
-        gc.disable()  # (hundreds of thousands of objects arrive: no collection need walk them meanwhile)
         try:
-            out = pickle.load(self._process.stdout)
+            with _collection_paused():
+                out = pickle.load(self._process.stdout)
         except (EOFError, pickle.UnpicklingError):  # (nothing, or a result cut short)
             self._process.kill()
             self._process.wait()
@@ -226,8 +236,6 @@ class FreshProcess:
                               "without a result") from None
         finally:
             self._process.stdout.close()
-            if collecting:
-                gc.enable()
         self._process.wait()
         return _result(out)
 
@@ -253,13 +261,11 @@ def _serve() -> None:
         importlib.import_module(module)
     given, answer = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr
-    gc.disable()  # (millions of objects arrive: no collection need walk them as they come)
     try:
-        run, args = pickle.load(given)
+        with _collection_paused():  # (millions of objects arrive)
+            run, args = pickle.load(given)
     except (EOFError, pickle.UnpicklingError):  # nothing (whole) sent: the sender failed, and says so
         return
-    finally:
-        gc.enable()
     with frozen():  # (what was sent stays as it is: no collection need walk it)
         data = _outcome(run, args)
     answer.write(data)
