@@ -22,7 +22,7 @@ from functools import lru_cache
 import numpy as np
 
 from chatrecap.analysis.corpus import ChatPost, Corpus
-from chatrecap.analysis.textvec import Folded, Vectors, cosine, stem, tokens
+from chatrecap.analysis.textvec import Folded, Vectors, cosine, stem, tokens, word_counts
 from chatrecap.recap.model import ADDRESSING, FOLLOW_UP, LABEL, QUOTE, REPLY, SIMILARITY, WINDOW
 from chatrecap.text import WEB_LINK
 
@@ -482,13 +482,13 @@ def _file_by_window(corpus: Corpus, pending: list[ChatPost], prompts: list[Promp
     words match another prompt's clearly better; in a chat without labels, words only."""
     drop = [hashtag.lstrip("#")] if hashtag else []
     prompt_ids = [p.post_id for p in prompts]
-    profiles: dict[str, list[str]] = {pid: tokens(corpus.by_id[pid].text, drop)
-                                      for pid in prompt_ids}
+    # Each prompt's words and its answers': thousands in a big session, so counted.
+    said: dict[str, list[str]] = {pid: [corpus.by_id[pid].text] for pid in prompt_ids}
     for post_id, link in links.items():
         if link.reason in (LABEL, REPLY, QUOTE):
-            profiles[link.prompt_id].extend(tokens(corpus.by_id[post_id].text, drop))
+            said[link.prompt_id].append(corpus.by_id[post_id].text)
     docs = [tokens(p.text, drop) for p in pending]
-    vectors = Vectors([profiles[pid] for pid in prompt_ids] + docs)
+    vectors = Vectors([word_counts(said[pid], drop) for pid in prompt_ids] + docs)
     sims = cosine(vectors.matrix[len(prompt_ids):], vectors.matrix[:len(prompt_ids)])
     window_prompts = [p for p in prompts if p.kind != "guest"] or prompts
     times = [corpus.by_id[p.post_id].created_at for p in window_prompts]

@@ -11,7 +11,8 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import chain, repeat
 from typing import Any
 
@@ -141,6 +142,23 @@ def tokens(text: str, drop: Iterable[str] = ()) -> list[str]:
     return out
 
 
+def word_counts(texts: Iterable[str], drop: Iterable[str] = ()) -> dict[str, int]:
+    """The words ``tokens`` finds in all the ``texts`` together, counted, in the order they
+    first come: a prompt's thousands of answers read by their distinct chunks, not post by
+    post (``Vectors`` takes such counts as a document)."""
+    dropped = {word.lower() for word in drop}
+    counts: dict[str, int] = {}
+    known = _chunks.get
+    for chunk, n in Counter(" ".join(texts).split()).items():  # (in the order chunks first come)
+        words = known(chunk)
+        if words is None:
+            words = remember(_chunks, chunk, chunk_words, CHUNKS)
+        for word in words:
+            if word not in dropped:
+                counts[word] = counts.get(word, 0) + n
+    return counts
+
+
 def remember(memo: dict[str, Any], chunk: str, read: Callable[[str], Any], limit: int) -> Any:
     """``read(chunk)`` for a whitespace-separated chunk of a post the ``memo`` lacks, kept in it.
     No word, link, handle or cue word spans whitespace, so a post holds what its chunks hold,
@@ -176,9 +194,10 @@ _chunks: dict[str, tuple[str, ...]] = {}
 
 
 class Vectors:
-    """TF-IDF rows of a list of token lists (unit length; an empty post is a zero row)."""
+    """TF-IDF rows of a list of token lists (unit length; an empty post is a zero row). A
+    document may be given as its words' counts instead (``word_counts``), without bigrams."""
 
-    def __init__(self, docs: Sequence[Sequence[str]], min_df: int = 1,
+    def __init__(self, docs: Sequence[Sequence[str] | Mapping[str, int]], min_df: int = 1,
                  max_terms: int | None = None, bigrams: bool = False) -> None:
         self.bigrams = bigrams
         grams = [self._grams(doc) for doc in docs]
@@ -197,7 +216,11 @@ class Vectors:
         self.idf = np.array([math.log((1 + n) / (1 + df[t])) + 1 for t in terms])
         self.matrix = self._rows(grams)
 
-    def _grams(self, doc: Sequence[str]) -> list[str]:
+    def _grams(self, doc: Sequence[str] | Mapping[str, int]) -> list[str] | Mapping[str, int]:
+        if isinstance(doc, Mapping):
+            if self.bigrams:
+                raise ValueError("a document given by its words' counts has no bigrams")
+            return doc
         if not self.bigrams:
             return list(doc)
         return [*doc, *(f"{a} {b}" for a, b in zip(doc, doc[1:], strict=False))]
@@ -218,16 +241,24 @@ class Vectors:
         return sparse.csr_matrix(sparse.diags(1 / norms) @ matrix)
 
 
-def _distinct(grams: Sequence[Sequence[str]], index: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+def _distinct(grams: Sequence[Sequence[str] | Mapping[str, int]],
+              index: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
     """Each document's distinct terms that ``index`` numbers, as ``document * len(index) +
     number``, with their counts: document by document, each in the order its terms first
-    come (a Counter's), which is the order the matrix is built in."""
+    come (a Counter's), which is the order the matrix is built in. (A document of counts
+    holds each term once, with its count.)"""
     sizes = np.fromiter(map(len, grams), dtype=np.int64, count=len(grams))
     code = np.fromiter(map(index.get, chain.from_iterable(grams), repeat(-1)), dtype=np.int64,
                        count=int(sizes.sum()))
     known = code >= 0
     key = np.repeat(np.arange(len(grams), dtype=np.int64), sizes)[known] * max(len(index), 1) + code[known]
     pairs, first, counts = np.unique(key, return_index=True, return_counts=True)
+    if any(isinstance(doc, Mapping) for doc in grams):
+        given = np.fromiter(chain.from_iterable(
+            doc.values() if isinstance(doc, Mapping) else repeat(1, len(doc)) for doc in grams),
+            dtype=np.int64, count=len(code))[known]
+        counts = np.bincount(np.searchsorted(pairs, key), weights=given,
+                             minlength=len(pairs)).astype(np.int64)
     order = np.argsort(first, kind="stable")
     return pairs[order], counts[order]
 
