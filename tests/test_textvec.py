@@ -127,3 +127,20 @@ def test_a_document_given_by_its_word_counts_is_the_same_row_as_its_words() -> N
     assert by_words.shape == by_counts.shape and by_words.nnz > 1000
     assert (by_words != by_counts).nnz == 0
     assert (by_words.indptr == by_counts.indptr).all() and (by_words.indices == by_counts.indices).all()
+
+
+def test_chunk_codes_number_each_new_chunk_once_in_sorted_order() -> None:
+    from chatrecap.analysis.textvec import chunk_codes, chunks_of
+
+    memo = {"\x01": -1, "known": 7}
+    asked: list[list[str]] = []
+
+    def number(new: list[str]) -> None:
+        asked.append(new)
+        memo.update((chunk, 100 + len(memo)) for chunk in new)
+
+    chunks = chunks_of(["zeta known alpha", "alpha  beta", "", "known"])
+    codes = chunk_codes(chunks, memo, number)
+    assert asked == [["alpha", "beta", "zeta"]]
+    assert codes.tolist() == [memo[c] for c in chunks]
+    assert chunk_codes(chunks, memo, number).tolist() == codes.tolist() and len(asked) == 1

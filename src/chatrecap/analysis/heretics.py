@@ -35,7 +35,7 @@ from chatrecap.analysis.endorsement import agrees, disagrees
 from chatrecap.analysis.highlights import CREDITED_ECHO, ECHO
 from chatrecap.analysis.structure import LEADING_HANDLES, MENTION
 from chatrecap.analysis.takeaways import MIN_TOKENS
-from chatrecap.analysis.textvec import TEXT_END, chunk_words, chunks_of, stem, tokens
+from chatrecap.analysis.textvec import TEXT_END, chunk_codes, chunk_words, chunks_of, stem, tokens
 from chatrecap.text import WEB_LINK
 
 __all__ = ["Adoption", "Posts", "adoptions_in", "early_adopter_credit", "early_adopters", "early_posts"]
@@ -159,14 +159,17 @@ def _token_ids(texts: list[str], drop: tuple[str, ...]) -> tuple[np.ndarray, np.
     index = {TEXT_END: 0}  # distinct chunks; the words of each, one after another, in `words`
     words, sizes = array("i"), array("q", [0])  # (word and post numbers fit 32 bits: half the memory)
     toks, docs = [np.zeros(0, dtype=np.int32)], [np.zeros(0, dtype=np.int32)]
-    for lo in range(0, len(texts), TOKEN_BATCH):
-        chunks = chunks_of(texts[lo:lo + TOKEN_BATCH])
-        for chunk in sorted(set(chunks).difference(index)):
+
+    def number(new: list[str]) -> None:
+        for chunk in new:
             found = [vocab.setdefault(stem(w), len(vocab)) for w in chunk_words(chunk) if w not in dropped]
             index[chunk] = len(sizes)
             sizes.append(len(found))
             words.extend(found)
-        code = np.fromiter(map(index.__getitem__, chunks), dtype=np.int64, count=len(chunks))
+
+    for lo in range(0, len(texts), TOKEN_BATCH):
+        chunks = chunks_of(texts[lo:lo + TOKEN_BATCH])
+        code = chunk_codes(chunks, index, number)
         del chunks
         size = np.frombuffer(sizes, dtype=np.int64)
         each = size[code]  # words of each chunk of the texts, from the distinct chunks' words

@@ -27,7 +27,7 @@ from probablepeople.gender import gender_names  # the given-name lexicon probabl
 from probablepeople.ratios import ratios
 
 from chatrecap.analysis.corpus import Corpus
-from chatrecap.analysis.textvec import TEXT_END, Folded, chunks_of, whole_words
+from chatrecap.analysis.textvec import TEXT_END, Folded, chunk_codes, chunks_of, whole_words
 from chatrecap.models import ORGANIZATION, PERSON
 
 
@@ -567,22 +567,12 @@ class _Chunks:
         """For each text in turn: the handles its chunks write as words, whether one holds a cue."""
         for lo in range(0, len(texts), self.BATCH):
             batch = texts[lo:lo + self.BATCH]
-            chunks = chunks_of(batch)
-            missing = set(chunks).difference(self.code)
-            if len(self.code) + len(missing) > CHUNKS:  # (memory stays bounded on any series)
+            if len(self.code) > CHUNKS:  # (memory stays bounded on any series)
                 self.code.clear()
                 self.held.clear()
-                missing = set(chunks)
             self.code[TEXT_END] = -1
-            missing.discard(TEXT_END)
-            for chunk in sorted(missing):
-                held = self._held(chunk)
-                if held is self.NOTHING:
-                    self.code[chunk] = 0
-                else:
-                    self.held.append(held)
-                    self.code[chunk] = len(self.held)
-            codes = np.fromiter(map(self.code.__getitem__, chunks), dtype=np.int64, count=len(chunks))
+            chunks = chunks_of(batch)
+            codes = chunk_codes(chunks, self.code, self._number)
             del chunks
             text_of = np.cumsum(codes == -1)
             found: list[frozenset[str]] = [self.NOTHING[0]] * len(batch)
@@ -596,6 +586,15 @@ class _Chunks:
                     cue[k] = True
             yield from zip(found, cue, strict=True)
 
+    def _number(self, chunks: list[str]) -> None:
+        for chunk in chunks:
+            held = self._held(chunk)
+            if held is self.NOTHING:
+                self.code[chunk] = 0
+            else:
+                self.held.append(held)
+                self.code[chunk] = len(self.held)
+
     def _held(self, chunk: str) -> tuple[frozenset[str], bool]:
         written = self.handles.intersection(_WORD.findall(chunk.lower()) if chunk.isascii()
                                             else [w.lower() for w in _WORD.findall(chunk)])
@@ -603,7 +602,7 @@ class _Chunks:
         return (frozenset(written), cue) if written or cue else self.NOTHING
 
 
-CHUNKS = 1 << 18  # chunks whose reading account_kinds keeps (~30 MB at most; most hold nothing)
+CHUNKS = 1 << 18  # chunks whose reading account_kinds keeps, and a batch's (~40 MB; most hold nothing)
 
 
 def account_kinds(corpus: Corpus, corrections: dict[str, str] | None = None) -> dict[str, KindGuess]:

@@ -182,6 +182,21 @@ def chunks_of(texts: Iterable[str]) -> list[str]:
     return f" {TEXT_END} ".join(t.replace(TEXT_END, " ") for t in texts).split()
 
 
+def chunk_codes(chunks: list[str], memo: dict[str, int],
+                number: Callable[[list[str]], object]) -> np.ndarray:
+    """Each chunk's number in ``memo`` (no number may be -2), with one look-up a chunk:
+    ``number`` is given the distinct chunks the memo lacks, sorted, and adds them to it.
+    (A set of the chunks, to tell which are new, would cost a second look-up each.)"""
+    codes = np.fromiter(map(memo.get, chunks, repeat(-2)), dtype=np.int64, count=len(chunks))
+    new = np.flatnonzero(codes == -2)
+    if len(new):
+        at = new.tolist()
+        number(sorted(set(map(chunks.__getitem__, at))))
+        codes[new] = np.fromiter(map(memo.__getitem__, map(chunks.__getitem__, at)), dtype=np.int64,
+                                 count=len(at))
+    return codes
+
+
 def chunk_words(chunk: str) -> tuple[str, ...]:
     """The content words of one whitespace-free chunk of a post (``tokens`` without ``drop``)."""
     chunk = _MENTION.sub(" ", _URL.sub(" ", chunk.lower())).replace("’", "'")
