@@ -212,18 +212,28 @@ def _similar_pairs(x: sparse.csr_matrix, df: np.ndarray, t: np.ndarray,
     """Pairs (i < j) of rows within ``span`` seconds with cosine >= ECHO. Candidates share words
     of at most PAIR_DF posts worth PAIR_FLOOR of cosine alone: all pairs in a small series."""
     m = x.shape[0]
-    kept = df[x.indices] <= max(PAIR_DF[0], PAIR_DF[1] * m)  # x without its common words
-    rare = sparse.csr_matrix((x.data[kept], x.indices[kept],
-                              np.r_[0, np.cumsum(kept)][x.indptr]), x.shape)
+    kept = df[x.indices] <= max(PAIR_DF[0], PAIR_DF[1] * m)
+
+    def words(which: np.ndarray) -> sparse.csr_matrix:
+        return sparse.csr_matrix((x.data[which], x.indices[which], np.r_[0, np.cumsum(which)][x.indptr]),
+                                 x.shape)
+
+    rare, common = words(kept), words(~kept)  # (x's words, split)
     del kept
     found_i, found_j = [np.zeros(0, np.int32)], [np.zeros(0, np.int32)]  # (rows fit 32 bits)
     for lo in range(0, m, BLOCK):
         top = int(np.searchsorted(t, t[min(m, lo + BLOCK) - 1] + span, side="right"))
         block = (rare[lo:lo + BLOCK] @ rare[lo:top].T).tocoo()
         keep = (block.col > block.row) & (block.data >= PAIR_FLOOR)
-        i, j = block.row[keep] + lo, block.col[keep] + lo
-        i, j = i[t[j] - t[i] <= span], j[t[j] - t[i] <= span]
-        s = _cosines(x, i, j)
+        i, j, s = block.row[keep] + lo, block.col[keep] + lo, block.data[keep]
+        near = t[j] - t[i] <= span
+        i, j, s = i[near], j[near], s[near]
+        # The rare words' part of each cosine is the product's; the common words' is added (their
+        # rows are shorter than x's). Summed in another order, a cosine a hair from the bar is
+        # summed again as x's.
+        s += _cosines(common, i, j)
+        unsure = np.flatnonzero(np.abs(s - ECHO) < 1e-9)
+        s[unsure] = _cosines(x, i[unsure], j[unsure])
         echo = s >= ECHO
         found_i.append(i[echo].astype(np.int32, copy=False))
         found_j.append(j[echo].astype(np.int32, copy=False))
