@@ -496,7 +496,9 @@ def classify_account(handle: str, name: str | None, bio: str | None, url: str | 
 
 def _classify(handle: str, name: str | None, bio: str | None, url: str | None,
               said: Collection[tuple[str, bool]], as_word: int,
-              read: tuple[int, int, int] | None, mentioned_only: bool = False) -> KindGuess:
+              read: tuple[int, int, int, int] | None, mentioned_only: bool = False) -> KindGuess:
+    """``read``: when the posts were read already, the (thing, person, answering) counts of
+    ``_context_votes`` and how many posts' texts mention the account (``said`` is then empty)."""
     handle = (handle or "").lstrip("@").strip()
     name, bio, url = (name or "").strip(), (bio or "").strip(), (url or "").strip()
     if not (handle or name or bio):
@@ -523,14 +525,15 @@ def _classify(handle: str, name: str | None, bio: str | None, url: str | None,
         _bio_votes(bio, votes)
     if url:
         _url_votes(url, own or name, personal, votes)
-    if handle and (said or as_word):
-        _context_votes(handle, said, as_word, votes, read)
+    spoken = bool(said) or (read is not None and read[3] > 0)
+    if handle and (spoken or as_word):
+        _context_votes(handle, said, as_word, votes, read[:3] if read is not None else None)
     if name or bio or url:
         return _decide(votes, PERSON_PRIOR)
     if own:
         _handle_words_votes(own, votes)
     return _decide([*votes, (0.0, "handle only")], MENTIONED_PRIOR if mentioned_only else PERSON_PRIOR,
-                   0.75 if said or as_word else 0.6)
+                   0.75 if spoken or as_word else 0.6)
 
 
 def classify_name(text: str, group: bool = False) -> KindGuess:
@@ -602,6 +605,80 @@ class _Chunks:
         return (frozenset(written), cue) if written or cue else self.NOTHING
 
 
+class _Heard:
+    """How a corpus's posts speak of each handle they mention, read in one pass over its
+    millions of mentions as arrays: for each distinct (handle, text) pair, whether one of its
+    posts answers the handle and how its first post reads it (``_readings``); per handle, the
+    spellings of a mentioned-only one and, for a handle ``_readings`` does not read (not plain:
+    "ann@mastodon.social"), its texts; and the posts writing it as a word (``_Chunks``)."""
+
+    def __init__(self, corpus: Corpus, authors: set[str]) -> None:
+        posts = [*corpus.posts, *corpus.referenced.values()]
+        n = len(posts)
+        self.handles: dict[str, int] = {}  # mentioned handle (lower case, no "@") -> its number
+        code = np.fromiter((self.handles.setdefault(m.lstrip("@").lower(), len(self.handles))
+                            for post in posts for m in post.mentions), dtype=np.int64)
+        names = list(self.handles)
+        self.words: Counter[str] = Counter()  # handle -> posts writing it as a plain word or hashtag
+        cue = np.zeros(n, dtype=bool)
+        chunks = _Chunks(authors | self.handles.keys())
+        for k, (found, has_cue) in enumerate(chunks.read_all([p.text for p in posts])):
+            if found:
+                self.words.update(found)
+            cue[k] = has_cue
+        # Each mention's post, its text (as the first post with that text) and whether the post
+        # answers the handle: an answer says its target is someone one talks to; a post that
+        # only starts with a handle (the addressee an archive without reply ids guesses) may be
+        # about a product.
+        each = np.fromiter(map(len, (p.mentions for p in posts)), dtype=np.int64, count=n)
+        at, offset = np.repeat(np.arange(n), each), np.cumsum(each) - each
+        first: dict[str, int] = {}
+        text = np.fromiter((first.setdefault(p.text, k) for k, p in enumerate(posts)), dtype=np.int64,
+                           count=n)
+        del first
+        target = np.fromiter((self.handles.get((p.reply_to_author or "").lstrip("@").lower() if p.reply_to_id
+                                               else "", -1) for p in posts), dtype=np.int64, count=n)
+        pairs, start, which = np.unique(code * max(n, 1) + text[at], return_index=True, return_inverse=True)
+        answered = np.bincount(which.ravel()[code == target[at]], minlength=len(pairs)) > 0
+        del pairs, which, text, target
+        order = np.argsort(start, kind="stable")  # each text read once per handle, where it first comes
+        start, answered = start[order], answered[order]
+        pair_handle, pair_post = code[start], at[start]
+        size = len(names)
+        self._replied = np.bincount(pair_handle[answered], minlength=size).tolist()
+        self._texts = np.bincount(pair_handle, minlength=size).tolist()
+        self._thing, self._person = [0] * size, [0] * size
+        post, readings = -1, {}
+        read = cue[pair_post]
+        for h, k in zip(pair_handle[read].tolist(), pair_post[read].tolist(), strict=True):
+            if k != post:  # (a post's pairs come together)
+                post, readings = k, _readings(posts[k].text)
+            reading = readings.get(names[h])
+            if reading == "thing":
+                self._thing[h] += 1
+            elif reading == "person":
+                self._person[h] += 1
+        self.texts: dict[str, list[tuple[str, bool]]] = {}  # a handle not plain -> (text, answers it)
+        plain = np.array([_PLAIN_HANDLE.fullmatch(name) is not None for name in names], dtype=bool)
+        for j in np.flatnonzero(~plain[pair_handle]).tolist():
+            self.texts.setdefault(names[int(pair_handle[j])], []).append(
+                (posts[int(pair_post[j])].text, bool(answered[j])))
+        # A mentioned-only handle's spellings, each with the platform of its first post.
+        self.spellings: dict[str, dict[str, str]] = defaultdict(dict)
+        known = np.array([name in authors for name in names], dtype=bool)
+        for j in np.flatnonzero(~known[code]).tolist():
+            k = int(at[j])
+            spelled = posts[k].mentions[j - int(offset[k])].lstrip("@")
+            self.spellings[spelled.lower()].setdefault(spelled, posts[k].platform)
+
+    def counts(self, key: str) -> tuple[int, int, int, int]:
+        """(posts reading it as a thing, as a person, answering it, mentioning it), by text."""
+        h = self.handles.get(key)
+        if h is None:
+            return 0, 0, 0, 0
+        return self._thing[h], self._person[h], self._replied[h], self._texts[h]
+
+
 CHUNKS = 1 << 18  # chunks whose reading account_kinds keeps, and a batch's (~40 MB; most hold nothing)
 
 
@@ -612,46 +689,13 @@ def account_kinds(corpus: Corpus, corrections: dict[str, str] | None = None) -> 
     """
     corrections = corrections or {}
     authors = {a.handle.lower() for a in corpus.authors.values()}
-    said: dict[str, dict[str, bool]] = defaultdict(dict)  # handle -> post text -> answers it
-    # handle -> posts reading it as a thing, as a person; posts answering it
-    read: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    spellings: dict[str, dict[str, str]] = defaultdict(dict)  # mentioned-only handle -> spelling -> platform
-    words: Counter[str] = Counter()  # handle -> posts writing it as a plain word or hashtag
-    posts = [*corpus.posts, *corpus.referenced.values()]
-    chunks = _Chunks(authors | {m.lstrip("@").lower() for post in posts for m in post.mentions})
-    for post, (found, cue) in zip(posts, chunks.read_all([p.text for p in posts]), strict=True):
-        text = post.text
-        if found:
-            words.update(found)
-        if not post.mentions:
-            continue
-        # An answer says its target is someone one talks to; a post that only starts with a
-        # handle (the addressee an archive without reply ids guesses) may be about a product.
-        target = (post.reply_to_author or "").lstrip("@").lower() if post.reply_to_id else ""
-        readings = None
-        for mention in post.mentions:
-            spelled = mention.lstrip("@")
-            key = spelled.lower()
-            if key not in authors:
-                spellings[key].setdefault(spelled, post.platform)
-            texts = said[key]
-            if text not in texts:  # each text read once per handle, as _context_votes does
-                if readings is None:
-                    readings = _readings(text) if cue else {}
-                reading = readings.get(key)
-                if reading is not None:
-                    read[key][reading == "person"] += 1
-                texts[text] = answers = key == target
-                if answers:
-                    read[key][2] += 1
-            elif key == target and not texts[text]:
-                texts[text] = True
-                read[key][2] += 1
+    heard = _Heard(corpus, authors)
     accounts = [(a.id, a.handle, a.name, a.bio, a.url, a.kind, a.is_bot, False)
                 for a in corpus.authors.values()]
-    for key in sorted(said.keys() - authors):
-        spelled = max(sorted(spellings[key]), key=lambda s: sum(c.isupper() for c in s))  # "PSHSummit"
-        accounts.append((f"{spellings[key][spelled]}:@{key}", spelled, None, None, None, None, None, True))
+    for key in sorted(heard.handles.keys() - authors):
+        spellings = heard.spellings[key]
+        spelled = max(sorted(spellings), key=lambda s: sum(c.isupper() for c in s))  # "PSHSummit"
+        accounts.append((f"{spellings[spelled]}:@{key}", spelled, None, None, None, None, None, True))
     result: dict[str, KindGuess] = {}
     for account_id, handle, name, bio, url, stored, bot, mentioned_only in accounts:
         if account_id in corrections:
@@ -666,8 +710,11 @@ def account_kinds(corpus: Corpus, corrections: dict[str, str] | None = None) -> 
         else:
             key = handle.lower()
             # The counts were read for handles as ``_readings`` finds them: plain ones only.
-            counts = (read[key][0], read[key][1], read[key][2]) if _PLAIN_HANDLE.fullmatch(handle) else None
-            result[account_id] = _classify(handle, name, bio, url, said[key].items(), words[key], counts,
+            if _PLAIN_HANDLE.fullmatch(handle):
+                said, counts = (), heard.counts(key)
+            else:
+                said, counts = heard.texts.get(key, ()), None
+            result[account_id] = _classify(handle, name, bio, url, said, heard.words[key], counts,
                                            mentioned_only)
     _segmenter.cache_clear()  # (its memory back: the rest of a big series' leaders step needs it)
     return result
