@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from importlib.resources import files
 
@@ -230,3 +231,27 @@ def test_scales_to_a_series():
         s.post(h, "bumblebee pollination doubles glasshouse tomato yields", 10_100 + k)
     echoes = [a for a in early_adopters(s.corpus()) if a.kind == "echo" and a.post_id == idea]
     assert len(echoes) == 1 and len(echoes[0].adopters) == 4
+
+
+def test_the_handles_a_post_names_are_found_in_one_search_as_post_by_post() -> None:
+    """``_naming`` reads all the posts' texts joined in one search: the same (post, author)
+    pairs as reading each post after its reply address, on real posts and on texts built to
+    sit at the edges (a NUL in a text, which the joining needs, is read post by post)."""
+    from conftest import real_texts
+
+    texts = real_texts() + ["@ann @bob thanks @cy", ". @ann@bob.social hi @Bob", "@ann", "x@ann @ann", "",
+                            "@an@bob", "@@cy", "@ann. @bob! and @ann.bsky.social", "@bob\n@cy see @ann"]
+    handles: dict[str, int] = {}
+    for text in texts:
+        for h in heretics.MENTION.findall(text):
+            handles.setdefault(h.lower(), len(handles) % 97)
+    rows = np.arange(len(texts))
+
+    def one_by_one(texts: list[str]) -> Counter[tuple[int, int]]:  # (two handles may be one author's)
+        return Counter((k, handles[h]) for k in rows.tolist()
+                       for h in {h.lower() for h in heretics._named_in(texts[k])} if h in handles)
+
+    for case in (texts, texts[:-1] + ["@bob hi\x00 @cy"]):
+        post, author = heretics._naming(rows, case, handles)
+        pairs = Counter(zip(post.tolist(), author.tolist(), strict=True))
+        assert pairs == one_by_one(case) and len(pairs) > 1000
