@@ -39,7 +39,7 @@ from chatrecap.store import Store
 
 PEOPLE, ORGANIZATIONS = "person", "organization"
 #: Share of the posts whose authors' self-promotion the fresh process works out (see below).
-PROMOTION_ELSEWHERE = 0.5
+PROMOTION_ELSEWHERE = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,11 +125,11 @@ def rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Seque
     graph's ``recognition``, likewise; ``kinds``: the accounts' kinds read over more than
     the corpus (``corpus.chat_kinds``), else the corpus's own."""
     # On a big series the early-idea search, the longest part, runs meanwhile in a fresh
-    # process, with the self-promotion of the accounts of half the posts: a forked one
+    # process, with the self-promotion of the accounts of a tenth of the posts: a forked one
     # working that long beside this one would end up with a copy of the corpus (see
     # ``parallel``; measured at a million posts, the two processes' peak went from about
     # 2.0 GB to 1.75 GB). It is sent the posts' words as lists and arrays (about 3 s here at a
-    # million posts), then both take about as long (the search and its share 42 s).
+    # million posts), then both take about as long (the search and its share 31 s).
     big = len(corpus.posts) >= PARALLEL_POSTS and can_fork()
     try:
         search = FreshProcess(__name__) if big else None
