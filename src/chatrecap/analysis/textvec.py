@@ -217,9 +217,9 @@ class Vectors:
         # Counted with NumPy over all the documents' words at once: a session's answers are
         # tens of thousands of short documents, and a Counter per document is most of the time.
         first_seen = {t: k for k, t in enumerate(dict.fromkeys(chain.from_iterable(grams)))}
-        pairs, _ = _distinct(grams, first_seen)
-        df = dict(zip(first_seen, np.bincount(pairs % max(len(first_seen), 1),
-                                              minlength=len(first_seen)).tolist(), strict=True))
+        pairs, counts = _distinct(grams, first_seen)
+        size = max(len(first_seen), 1)
+        df = dict(zip(first_seen, np.bincount(pairs % size, minlength=len(first_seen)).tolist(), strict=True))
         terms = sorted(t for t, n in df.items() if n >= min_df)
         if max_terms is not None and len(terms) > max_terms:
             terms = sorted(sorted(terms, key=lambda t: (-df[t], t))[:max_terms])
@@ -227,7 +227,12 @@ class Vectors:
         self.index = {t: i for i, t in enumerate(terms)}
         n = len(docs)
         self.idf = np.array([math.log((1 + n) / (1 + df[t])) + 1 for t in terms])
-        self.matrix = self._rows(grams)
+        # The documents' terms renumbered as kept (-1: dropped), not counted a second time.
+        kept = np.fromiter(map(self.index.get, first_seen, repeat(-1)), dtype=np.int64, count=len(first_seen))
+        code = kept[pairs % size] if len(pairs) else np.zeros(0, dtype=np.int64)
+        known = code >= 0
+        self.matrix = self._matrix(pairs[known] // size * max(len(terms), 1) + code[known], counts[known],
+                                   len(grams))
 
     def _grams(self, doc: Sequence[str] | Mapping[str, int]) -> list[str] | Mapping[str, int]:
         if isinstance(doc, Mapping):
@@ -243,12 +248,15 @@ class Vectors:
         return self._rows([self._grams(doc) for doc in docs])
 
     def _rows(self, grams: Sequence[Sequence[str]]) -> sparse.csr_matrix:
-        pairs, counts = _distinct(grams, self.index)
+        return self._matrix(*_distinct(grams, self.index), len(grams))
+
+    def _matrix(self, pairs: np.ndarray, counts: np.ndarray, rows: int) -> sparse.csr_matrix:
+        """Unit rows of the documents' (``document * len(terms) + term``, count) pairs."""
         size = max(len(self.terms), 1)
         col = pairs % size
         vals = counts * self.idf[col]  # (one product per term at once)
         matrix = sparse.csr_matrix((vals, (pairs // size, col)),
-                                   shape=(len(grams), len(self.terms)), dtype=np.float64)
+                                   shape=(rows, len(self.terms)), dtype=np.float64)
         norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
         return sparse.csr_matrix(sparse.diags(1 / norms) @ matrix)
