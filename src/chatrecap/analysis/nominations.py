@@ -101,6 +101,9 @@ _WORTH_FOLLOWING = re.compile(
     r"really\s+)?worth\s+(?:a\s+)?follow(?:ing)?|(?:gets?|deserves?)\s+(?:a\s+)?(?:(?:big|huge|special)\s+)?"
     r"shout[- ]?outs?)\b", re.IGNORECASE)
 _WORTH_FOLLOWING_HINTS = ("deserve", "must", "worth", "shout")  # as _CUE_HINTS: one is in every match
+# Any of the strings one of which every cue, #FF and cue after the nominees holds (lower case).
+_HINT = re.compile("|".join(re.escape(h) for h in sorted(
+    {*_ANY_HINT, *_WORTH_FOLLOWING_HINTS, "#ff", "followfriday"}, key=lambda h: (-len(h), h))))
 # A word of a name after a cue: initials ("R.D."), a title ("Dr."), a capitalised word; a
 # full stop after anything else ends the sentence, and the name.
 _NAME_WORD = r"(?:(?:[A-Z]\.){1,3}|(?:Dr|Mr|Mrs|Ms|Mx|Prof|Rev)\.|[A-Z][\w'’-]*)"
@@ -300,6 +303,9 @@ def _nominees(post: ChatPost, corpus: Corpus, structure: Structure,
     # Each cue holds a word most posts lack (ASCII text: other scripts fold case in ways
     # str.lower does not), and looking for the word first is much cheaper.
     low = text.lower() if text.isascii() else None
+    if not answers and low is not None and _HINT.search(low) is None and not any(
+            map(text.__contains__, _ANY_CASED_HINT)):
+        return []  # (most posts: no cue's word, no #FF, no "deserves" or "must")
     found: list[tuple[int, str, bool, str]] = []
     groups: set[int] = set()  # where the names the post speaks of as groups start
     if answers or (low is None or "#ff" in low or "followfriday" in low) and _FOLLOW_FRIDAY.search(text):
