@@ -382,7 +382,7 @@ def _session(corpus: Corpus, part: tuple[int, int], names: AuthorNames,
     """The parents and nominations of one session, the posts ``corpus.posts[start:end]``."""
     session = Corpus(corpus.chat, corpus.posts[part[0]:part[1]], corpus.referenced, corpus.authors)
     chat = corpus.chat
-    structure = analyse(session, hosts, chat.lstrip("#") if chat.startswith("#") else None)
+    structure = analyse(session, hosts, chat.lstrip("#") if chat.startswith("#") else None, threads=False)
     return structure.parents, find_nominations(session, structure, names)
 
 

@@ -264,8 +264,10 @@ def detect_hosts(corpus: Corpus, given: Sequence[str] = ()) -> list[str]:
     return [author for author, s in ranked if s >= max(3.0, 0.35 * top)][:3]
 
 
-def analyse(corpus: Corpus, hosts: Sequence[str] = (), hashtag: str | None = None) -> Structure:
-    """Hosts, prompts, answer filing and threads of one session."""
+def analyse(corpus: Corpus, hosts: Sequence[str] = (), hashtag: str | None = None, *,
+            threads: bool = True) -> Structure:
+    """Hosts, prompts, answer filing and threads of one session (``threads``: False where
+    nothing reads them, the sessions of a series' leaders)."""
     host_ids = detect_hosts(corpus, hosts)
     hosts_set = set(host_ids)
     posts = [p for p in corpus.posts if not p.is_repost]
@@ -275,8 +277,8 @@ def analyse(corpus: Corpus, hosts: Sequence[str] = (), hashtag: str | None = Non
     parents.update(follow_ups)
     prompts = _prompts(posts, hosts_set, parents, chatter, follow_ups)
     links = _file_answers(corpus, posts, prompts, parents, chatter, hashtag)
-    threads = _threads(posts, parents)
-    return Structure(host_ids, prompts, links, parents, chatter, threads, follow_ups)
+    return Structure(host_ids, prompts, links, parents, chatter, _threads(posts, parents) if threads else [],
+                     follow_ups)
 
 
 #: A post as a possible parent: the post, its author and addressees, not chatter.
