@@ -57,6 +57,8 @@ _SENTENCE_END = re.compile(r".*[.!?]\s", re.S)  # (up to the last sentence's sta
 _OWNED_WORDS = ("webinar", "course", "masterclass", "book", "workshop", "template", "newsletter",
                 "podcast", "bootcamp", "cohort", "program", "product", "platform", "tool", "app",
                 "software", "solution")
+_ANY_PITCH_WORD, _ANY_OWNED_WORD = (re.compile("|".join(map(re.escape, words)))
+                                    for words in (_PITCH_WORDS, _OWNED_WORDS))
 
 
 def _may_pitch(text: str) -> bool:
@@ -65,8 +67,8 @@ def _may_pitch(text: str) -> bool:
     if not text.isascii():
         return True
     low = text.lower()
-    return (any(map(low.__contains__, _PITCH_WORDS))
-            or ("my" in low or "our" in low) and any(map(low.__contains__, _OWNED_WORDS)))
+    return (_ANY_PITCH_WORD.search(low) is not None
+            or ("my" in low or "our" in low) and _ANY_OWNED_WORD.search(low) is not None)
 
 
 @dataclass(slots=True)
@@ -150,7 +152,7 @@ def _reasons(urls: tuple[str, ...], text: str, own: _Own, chat_site: str = "") -
         if not _ABOUT_A_PITCH.search(_SENTENCE_END.sub("", before)):  # knowledge? Check out my...")
             said = re.sub(r"\s+", " ", m.group(0).lower())
             reasons.append("pitch: " + _OWNED_THING.sub(r"\1 \2", said))
-    return list(dict.fromkeys(reasons))
+    return list(dict.fromkeys(reasons)) if len(reasons) > 1 else reasons
 
 
 def self_promotion(corpus: Corpus, accounts: Container[str] | None = None, *,
