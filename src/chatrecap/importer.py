@@ -37,6 +37,7 @@ from chatrecap.bundles import Entry, bundle_entries, is_tar
 from chatrecap.compressed import FORMATS, expanded, inner_name
 from chatrecap.errors import ChatrecapError, EmptyArchive, InputError, RecordError
 from chatrecap.models import Post, Superseded
+from chatrecap.parallel import GC_THRESHOLD
 from chatrecap.sources import detect, get_source, recognised
 from chatrecap.sources._workbook import ENCODING as WORKBOOK
 from chatrecap.sources.base import (
@@ -258,11 +259,6 @@ class _Written:
 
 
 _worker_store: Store | None = None
-
-
-#: Bulk parsing creates millions of short-lived objects and no cycles worth collecting
-#: often; the default threshold (700) makes the collector run every few records.
-GC_THRESHOLD = (100_000, 50, 100)
 
 
 def _worker_start(url: str) -> None:

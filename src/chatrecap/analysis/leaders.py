@@ -240,7 +240,7 @@ def _evidence(by: dict[str, list[str]]) -> list[str]:
     any part's later ones, so that no part goes unshown (a leader's 40 engagers do not
     push out the post that earned their early-idea credit)."""
     out: dict[str, None] = {}
-    for rank in range(ALL_EVIDENCE):
+    for rank in range(min(ALL_EVIDENCE, max(map(len, by.values()), default=0))):
         for ids in by.values():
             if rank < len(ids):
                 out.setdefault(ids[rank])

@@ -13,20 +13,17 @@ series within memory.
 
 from __future__ import annotations
 
-import gc
 import re
 from array import array
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import wraps
 from itertools import chain
-from typing import ParamSpec, TypeVar
 
 import igraph
 import numpy as np
 
 from chatrecap.analysis.corpus import Corpus
 from chatrecap.analysis.structure import Structure
+from chatrecap.parallel import few_collections
 
 __all__ = ["DEFAULT_TYPE_WEIGHTS", "KINDS", "EdgeList", "InteractionGraph", "Recognition",
            "build_graph", "recognition", "weighted_edges"]
@@ -37,23 +34,6 @@ KINDS = ("reply", "mention", "repost", "quote")
 DEFAULT_TYPE_WEIGHTS = {"reply": 1.0, "quote": 1.0, "mention": 0.7, "repost": 0.5}
 EVIDENCE_MAX = 20
 _RT = re.compile(r"^RT @(\w+)")
-# Millions of small lists and tuples, no cycles: at the default threshold the collector
-# would walk the whole corpus again and again (3 s of 7 at a million posts).
-GC_THRESHOLD = (100_000, 50, 100)
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def _few_collections(fn: Callable[P, R]) -> Callable[P, R]:
-    @wraps(fn)
-    def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        threshold = gc.get_threshold()
-        gc.set_threshold(*GC_THRESHOLD)
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            gc.set_threshold(*threshold)
-    return run
 
 
 @dataclass(slots=True)
@@ -84,7 +64,7 @@ class InteractionGraph:
                                    strict=True)]
 
 
-@_few_collections
+@few_collections()  # (millions of small lists and tuples: 3 s of 7 at a million posts otherwise)
 def build_graph(corpus: Corpus, structure: Structure | None = None) -> InteractionGraph:
     """Every account-to-account interaction of the corpus's chat posts, by type.
 
@@ -244,7 +224,7 @@ def weighted_edges(graph: InteractionGraph, types: tuple[str, ...] = KINDS,
     return w.pair_actors, w.pair_targets, w.weights
 
 
-@_few_collections
+@few_collections()
 def recognition(graph: InteractionGraph, types: tuple[str, ...] = KINDS,
                 type_weights: dict[str, float] | None = None) -> list[Recognition]:
     """Accounts others engaged with, most recognised first (ties by id).
