@@ -233,7 +233,8 @@ def test_scales_to_a_series():
     assert len(echoes) == 1 and len(echoes[0].adopters) == 4
 
 
-def test_the_handles_a_post_names_are_found_in_one_search_as_post_by_post() -> None:
+def test_the_handles_a_post_names_are_found_in_one_search_as_post_by_post(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """``_naming`` reads all the posts' texts joined in one search: the same (post, author)
     pairs as reading each post after its reply address, on real posts and on texts built to
     sit at the edges (a NUL in a text, which the joining needs, is read post by post)."""
@@ -251,7 +252,9 @@ def test_the_handles_a_post_names_are_found_in_one_search_as_post_by_post() -> N
         return Counter((k, handles[h]) for k in rows.tolist()
                        for h in {h.lower() for h in heretics._named_in(texts[k])} if h in handles)
 
-    for case in (texts, texts[:-1] + ["@bob hi\x00 @cy"]):
+    nul = texts[:-1] + ["@bob hi\x00 @cy"]
+    for case, batch in ((texts, heretics.NAMING_BATCH), (texts, 777), (nul, 777)):
+        monkeypatch.setattr(heretics, "NAMING_BATCH", batch)
         post, author = heretics._naming(rows, case, handles)
         pairs = Counter(zip(post.tolist(), author.tolist(), strict=True))
         assert pairs == one_by_one(case) and len(pairs) > 1000

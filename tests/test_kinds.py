@@ -435,3 +435,16 @@ def test_any_bare_handle_gets_a_guess(handle: str, mentioned_only: bool) -> None
     guess = classify_account(handle, None, None, mentioned_only=mentioned_only)
     assert guess.kind in (PERSON, ORGANIZATION, "unknown") and 0.0 <= guess.confidence <= 1.0
     assert classify_account(handle, None, None, mentioned_only=mentioned_only) == guess
+
+
+def test_each_text_is_known_by_the_first_text_equal_to_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``_first_alike`` finds equal texts by their hashes: texts that share a hash but differ
+    (forced here: a hash of the length alone) are still told apart."""
+    from chatrecap.analysis import kinds
+
+    texts = ["a", "bb", "a", "cc", "bb", "dd", "", "cc", "a", ""]
+    expected = [texts.index(t) for t in texts]
+    assert kinds._first_alike(texts).tolist() == expected
+    monkeypatch.setattr(kinds, "hash", len, raising=False)
+    assert kinds._first_alike(texts).tolist() == expected
+    assert kinds._first_alike([]).tolist() == []

@@ -50,6 +50,7 @@ PAIR_FLOOR = 0.2  # cosine the rarer words of a candidate pair must reach on the
 CREDIT_RECENT = 20  # naming an author credits one of their last positions
 TOKEN_BATCH = 20_000  # texts tokenised at a time (memory: their chunks as strings)
 NAMED_STEP = 1 << 15  # naming posts judged at a time (memory: CREDIT_RECENT pairs each)
+NAMING_BATCH = 1 << 16  # posts whose texts are searched for handles at once (memory: their text)
 PHRASE_PARTS = 4  # phrases sought a part at a time, by first word (memory: a part's arrays)
 NOVELTY = 5.0  # a phrase is new if its later rate would have shown it this often before
 PHRASE_LAG = timedelta(days=1)  # a phrase is adopted when it lives on after its session
@@ -272,23 +273,28 @@ _NAMING = re.compile(rf"\x00(?:[.\s]*@{HANDLE})*|@(?<!\w@)({HANDLE})")
 
 def _naming(rows: np.ndarray, texts: list[str], handles: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
     """(post, author) for each author a post of ``rows`` names outside its reply address: one
-    search over all the texts, each in turn, not a search or two per post."""
-    joined = "\x00" + "\x00".join(map(texts.__getitem__, rows.tolist()))
-    if joined.count("\x00") != len(rows):  # (a text holding a NUL: read post by post)
-        found = [(k, h) for k in rows.tolist() for h in _named_in(texts[k])]
-        post, spelled = np.array([k for k, _ in found], dtype=np.int64), [h for _, h in found]
-    else:
-        marks = _NAMING.findall(joined)  # "" where a post starts, else a handle it names
+    search over a batch's texts joined, each in turn, not a search or two per post (the
+    handles found kept as numbers: millions of strings at a million posts)."""
+    number: dict[str, int] = {}  # each lower-case handle named, numbered
+    posts, codes = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    for lo in range(0, len(rows), NAMING_BATCH):
+        part = rows[lo:lo + NAMING_BATCH]
+        joined = "\x00" + "\x00".join(map(texts.__getitem__, part.tolist()))
+        if joined.count("\x00") != len(part):  # (a text holding a NUL: read post by post)
+            found = [(k, h) for k in part.tolist() for h in _named_in(texts[k])]
+            post, spelled = np.array([k for k, _ in found], dtype=np.int64), [h for _, h in found]
+        else:
+            marks = _NAMING.findall(joined)  # "" where a post starts, else a handle it names
+            start = np.fromiter(map(operator.not_, marks), dtype=bool, count=len(marks))
+            post, spelled = part[np.cumsum(start)[~start] - 1], [h for h in marks if h]
         del joined
-        start = np.fromiter(map(operator.not_, marks), dtype=bool, count=len(marks))
-        post = rows[np.cumsum(start)[~start] - 1]
-        spelled = [h for h in marks if h]
-    number: dict[str, int] = {}  # each lower-case handle named once per post
-    code = np.fromiter((number.setdefault(h.lower(), len(number)) for h in spelled), dtype=np.int64,
-                       count=len(spelled))
-    pairs = np.unique(post * max(len(number), 1) + code)
-    author = np.array([handles.get(h, -1) for h in number], dtype=np.int64)[pairs % max(len(number), 1)]
-    return pairs[author >= 0] // max(len(number), 1), author[author >= 0]
+        posts.append(post)
+        codes.append(np.fromiter((number.setdefault(h.lower(), len(number)) for h in spelled), dtype=np.int64,
+                                 count=len(spelled)))
+    size = max(len(number), 1)
+    pairs = np.unique(np.concatenate(posts) * size + np.concatenate(codes))  # (each once per post)
+    author = np.array([handles.get(h, -1) for h in number], dtype=np.int64)[pairs % size]
+    return pairs[author >= 0] // size, author[author >= 0]
 
 
 def _named_in(text: str) -> list[str]:

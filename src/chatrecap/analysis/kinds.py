@@ -617,7 +617,7 @@ class _Heard:
         n = len(posts)
         self.handles: dict[str, int] = {}  # mentioned handle (lower case, no "@") -> its number
         code = np.fromiter((self.handles.setdefault(m.lstrip("@").lower(), len(self.handles))
-                            for post in posts for m in post.mentions), dtype=np.int64)
+                            for post in posts for m in post.mentions), dtype=np.int32)
         names = list(self.handles)
         self.words: Counter[str] = Counter()  # handle -> posts writing it as a plain word or hashtag
         cue = np.zeros(n, dtype=bool)
@@ -631,18 +631,23 @@ class _Heard:
         # only starts with a handle (the addressee an archive without reply ids guesses) may be
         # about a product.
         each = np.fromiter(map(len, (p.mentions for p in posts)), dtype=np.int64, count=n)
-        at, offset = np.repeat(np.arange(n), each), np.cumsum(each) - each
-        first: dict[str, int] = {}
-        text = np.fromiter((first.setdefault(p.text, k) for k, p in enumerate(posts)), dtype=np.int64,
-                           count=n)
-        del first
+        at, offset = np.repeat(np.arange(n, dtype=np.int32), each), np.cumsum(each) - each
+        text = _first_alike([p.text for p in posts])
         target = np.fromiter((self.handles.get((p.reply_to_author or "").lstrip("@").lower() if p.reply_to_id
                                                else "", -1) for p in posts), dtype=np.int64, count=n)
-        pairs, start, which = np.unique(code * max(n, 1) + text[at], return_index=True, return_inverse=True)
-        answered = np.bincount(which.ravel()[code == target[at]], minlength=len(pairs)) > 0
-        del pairs, which, text, target
-        order = np.argsort(start, kind="stable")  # each text read once per handle, where it first comes
-        start, answered = start[order], answered[order]
+        # The distinct (handle, text) pairs, by sorting (stably: each group's first is the pair's
+        # first mention), and whether one of a pair's posts answers the handle.
+        pair = code.astype(np.int64) * max(n, 1) + text[at]
+        order = np.argsort(pair, kind="stable")
+        pair = pair[order]
+        starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]] if len(pair) else pair)
+        del pair, text
+        answered = (np.logical_or.reduceat((code == target[at])[order], starts) if len(starts)
+                    else np.zeros(0, dtype=bool))
+        start = order[starts]
+        del order, starts, target
+        first = np.argsort(start, kind="stable")  # each text read once per handle, where it first comes
+        start, answered = start[first], answered[first]
         pair_handle, pair_post = code[start], at[start]
         size = len(names)
         self._replied = np.bincount(pair_handle[answered], minlength=size).tolist()
@@ -677,6 +682,28 @@ class _Heard:
         if h is None:
             return 0, 0, 0, 0
         return self._thing[h], self._person[h], self._replied[h], self._texts[h]
+
+
+def _first_alike(texts: list[str]) -> np.ndarray:
+    """For each text, the index of the first one equal to it: found by their hashes, sorted
+    (a dict of a million texts would take a hundred megabytes), texts that share a hash but
+    differ told apart one by one."""
+    n = len(texts)
+    if not n:
+        return np.zeros(0, dtype=np.int64)
+    hashes = np.fromiter(map(hash, texts), dtype=np.int64, count=n)
+    order = np.argsort(hashes, kind="stable")
+    hashes = hashes[order]
+    starts = np.r_[True, hashes[1:] != hashes[:-1]]
+    first = np.empty(n, dtype=np.int64)
+    first[order] = order[np.flatnonzero(starts)[np.cumsum(starts) - 1]]  # (sorted stably: the first)
+    for k in order[~starts].tolist():  # the same hash as the text before it: the same text, mostly
+        if texts[k] != texts[first[k]]:
+            alike = np.flatnonzero(first == first[k]).tolist()  # (a clash of hashes: read the group)
+            seen: dict[str, int] = {}
+            for j in alike:
+                first[j] = seen.setdefault(texts[j], j)
+    return first
 
 
 CHUNKS = 1 << 18  # chunks whose reading account_kinds keeps, and a batch's (~40 MB; most hold nothing)
