@@ -37,7 +37,7 @@ from chatrecap.bundles import Entry, bundle_entries, is_tar
 from chatrecap.compressed import FORMATS, expanded, inner_name
 from chatrecap.errors import ChatrecapError, EmptyArchive, InputError, RecordError
 from chatrecap.models import Post, Superseded
-from chatrecap.parallel import GC_THRESHOLD
+from chatrecap.parallel import GC_THRESHOLD, few_collections
 from chatrecap.sources import detect, get_source, recognised
 from chatrecap.sources._workbook import ENCODING as WORKBOOK
 from chatrecap.sources.base import (
@@ -554,42 +554,40 @@ def _import_file(store: Store, path: Path, inner: Path, report: FileReport, star
     ctx = _Context(options.chat, stem, iso(datetime.now(UTC)) or "", keep_raw,
                    relabel if relabel.old != relabel.new else None)
     status = "failed"
-    threshold = gc.get_threshold()
-    gc.set_threshold(*GC_THRESHOLD)
-    try:
-        for written in _written(store, source, inner, options, ctx,
-                                workers or default_workers(), strict,
-                                sample.encoding in UTF8):
-            stop = None
-            for problem in written.problems:
-                _tell(report, problem, on_problem)
-                if strict and problem.skipped:  # warnings do not stop it
-                    stop = problem
-                    break
-            report.add(written.records, written.result.new,  # (with --strict, what came before
-                       written.result.duplicates, written.result.referenced)  # the stop too)
-            if on_progress:
-                on_progress(written.records, written.end)
-            if stop is not None:
-                raise StrictStop(stop)
-        if cut is not None:  # (what came before the cut is kept, as --strict does)
-            raise StrictStop(cut)
-        status = "done"
-        if report.records == 0:  # read without a problem, and not one record in it
-            report.error, report.empty = f"{path}: the file holds no posts to import.", True
-    except InputError as exc:
-        report.error, report.empty = relabel(str(exc)), isinstance(exc, EmptyArchive)
-    except UnicodeDecodeError as exc:
-        report.error = (f"{path}: byte {exc.start} of a line is not valid {exc.encoding}; "
-                        "save the file as UTF-8.")
-    finally:
-        gc.set_threshold(*threshold)
-        report.elapsed = time.perf_counter() - started
-        store.merge_placeholder_authors()
-        store.checkpoint()
-        store.finish_import(import_id, "failed" if report.failed else status, report.records,
-                            report.new, report.duplicates, report.referenced,
-                            sum(report.skipped.values()))
+    with few_collections():  # (bulk parsing: millions of short-lived objects)
+        try:
+            for written in _written(store, source, inner, options, ctx,
+                                    workers or default_workers(), strict,
+                                    sample.encoding in UTF8):
+                stop = None
+                for problem in written.problems:
+                    _tell(report, problem, on_problem)
+                    if strict and problem.skipped:  # warnings do not stop it
+                        stop = problem
+                        break
+                report.add(written.records, written.result.new,  # (with --strict, what came before
+                           written.result.duplicates, written.result.referenced)  # the stop too)
+                if on_progress:
+                    on_progress(written.records, written.end)
+                if stop is not None:
+                    raise StrictStop(stop)
+            if cut is not None:  # (what came before the cut is kept, as --strict does)
+                raise StrictStop(cut)
+            status = "done"
+            if report.records == 0:  # read without a problem, and not one record in it
+                report.error, report.empty = f"{path}: the file holds no posts to import.", True
+        except InputError as exc:
+            report.error, report.empty = relabel(str(exc)), isinstance(exc, EmptyArchive)
+        except UnicodeDecodeError as exc:
+            report.error = (f"{path}: byte {exc.start} of a line is not valid {exc.encoding}; "
+                            "save the file as UTF-8.")
+        finally:
+            report.elapsed = time.perf_counter() - started
+            store.merge_placeholder_authors()
+            store.checkpoint()
+            store.finish_import(import_id, "failed" if report.failed else status, report.records,
+                                report.new, report.duplicates, report.referenced,
+                                sum(report.skipped.values()))
     return report
 
 
