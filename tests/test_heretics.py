@@ -258,3 +258,26 @@ def test_the_handles_a_post_names_are_found_in_one_search_as_post_by_post(
         post, author = heretics._naming(rows, case, handles)
         pairs = Counter(zip(post.tolist(), author.tolist(), strict=True))
         assert pairs == one_by_one(case) and len(pairs) > 1000
+
+
+def test_the_posts_sent_to_a_fresh_process_arrive_as_they_left(example):
+    """``Posts`` pickles its ids and texts joined, one string each: the same lists come back,
+    a text holding a NUL (which the joining needs) among them, and none at all."""
+    import dataclasses
+    import pickle
+
+    def fields_of(posts: heretics.Posts) -> list:
+        return [(f.name, v.tolist() if isinstance(v := getattr(posts, f.name), np.ndarray) else v)
+                for f in dataclasses.fields(posts)]
+
+    posts = heretics.early_posts(example)
+    assert posts is not None and len(posts) > 100
+    nul = dataclasses.replace(posts, texts=[*posts.texts[:-1], "@bob hi\x00 @cy"])
+    empty = dataclasses.replace(posts, ids=[], texts=[], author_ids=[], handles=[], urls=[], hashtags=[],
+                                mentions=posts.mentions[:0], secs=posts.secs[:0], reply_ids=[], quote_ids=[])
+    one = dataclasses.replace(posts, ids=posts.ids[:1], texts=[""])
+    for case in (posts, nul, empty, one):
+        back = pickle.loads(pickle.dumps(case, protocol=pickle.HIGHEST_PROTOCOL))
+        assert fields_of(back) == fields_of(case)
+        assert back.reply.tolist() == case.reply.tolist()  # (worked out where it arrives)
+    assert len(pickle.dumps(posts)) < len(pickle.dumps(fields_of(posts)))

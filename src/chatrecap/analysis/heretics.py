@@ -20,7 +20,7 @@ import re
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import timedelta
 from functools import cached_property
 from itertools import chain
@@ -102,6 +102,17 @@ class Posts:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """The fields, the ids and texts each as one string: a million strings pickle one by
+        one, each with a memo entry (a second of the hand-over at a million posts)."""
+        state = {f.name: getattr(self, f.name) for f in fields(self)}
+        state.update({name: _Joined.of(state[name]) for name in ("ids", "texts")})
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update({name: value.strings() if isinstance(value, _Joined) else value
+                              for name, value in state.items()})
+
     @cached_property
     def _codes(self) -> dict[str, int]:
         codes: dict[str, int] = {}
@@ -132,6 +143,23 @@ class Posts:
     def quote(self) -> np.ndarray:
         """The post each quotes, else -1."""
         return np.array([self._numbers.get(i or "", -1) for i in self.quote_ids], dtype=np.int64)
+
+
+@dataclass(frozen=True, slots=True)
+class _Joined:
+    """Strings joined by NUL, to pickle as one (none may hold a NUL: a list that does is
+    pickled as it is)."""
+
+    joined: str
+    count: int
+
+    @classmethod
+    def of(cls, strings: list[str]) -> _Joined | list[str]:
+        joined = "\x00".join(strings)
+        return cls(joined, len(strings)) if joined.count("\x00") == max(len(strings) - 1, 0) else strings
+
+    def strings(self) -> list[str]:
+        return self.joined.split("\x00") if self.count else []
 
 
 def early_posts(corpus: Corpus) -> Posts | None:

@@ -17,6 +17,8 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
+from operator import attrgetter
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -616,13 +618,19 @@ class _Heard:
         posts = [*corpus.posts, *corpus.referenced.values()]
         n = len(posts)
         self.handles: dict[str, int] = {}  # mentioned handle (lower case, no "@") -> its number
-        code = np.fromiter((self.handles.setdefault(m.lstrip("@").lower(), len(self.handles))
-                            for post in posts for m in post.mentions), dtype=np.int32)
+        # Each spelling numbered once (a million posts' millions of mentions spell tens of
+        # thousands of handles), in the order they first come, as the handles they spell.
+        spelled = list(chain.from_iterable(map(attrgetter("mentions"), posts)))
+        numbers = {m: self.handles.setdefault(m.lstrip("@").lower(), len(self.handles))
+                   for m in dict.fromkeys(spelled)}
+        code = np.fromiter(map(numbers.__getitem__, spelled), dtype=np.int32, count=len(spelled))
+        del spelled, numbers
         names = list(self.handles)
         self.words: Counter[str] = Counter()  # handle -> posts writing it as a plain word or hashtag
         cue = np.zeros(n, dtype=bool)
         chunks = _Chunks(authors | self.handles.keys())
-        for k, (found, has_cue) in enumerate(chunks.read_all([p.text for p in posts])):
+        texts = [p.text for p in posts]
+        for k, (found, has_cue) in enumerate(chunks.read_all(texts)):
             if found:
                 self.words.update(found)
             cue[k] = has_cue
@@ -630,9 +638,10 @@ class _Heard:
         # answers the handle: an answer says its target is someone one talks to; a post that
         # only starts with a handle (the addressee an archive without reply ids guesses) may be
         # about a product.
-        each = np.fromiter(map(len, (p.mentions for p in posts)), dtype=np.int64, count=n)
+        each = np.fromiter(map(len, map(attrgetter("mentions"), posts)), dtype=np.int64, count=n)
         at, offset = np.repeat(np.arange(n, dtype=np.int32), each), np.cumsum(each) - each
-        text = _first_alike([p.text for p in posts])
+        text = _first_alike(texts)
+        del texts
         target = np.fromiter((self.handles.get((p.reply_to_author or "").lstrip("@").lower() if p.reply_to_id
                                                else "", -1) for p in posts), dtype=np.int64, count=n)
         # The distinct (handle, text) pairs, by sorting (stably: each group's first is the pair's

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import chain, zip_longest
 from typing import Any
 
 from chatrecap.analysis.companies import Affiliation, affiliations, company_dependence, org_accounts
@@ -239,11 +240,10 @@ def _evidence(by: dict[str, list[str]]) -> list[str]:
     """Posts behind every part of the score, in one list: each part's first ones before
     any part's later ones, so that no part goes unshown (a leader's 40 engagers do not
     push out the post that earned their early-idea credit)."""
-    out: dict[str, None] = {}
-    for rank in range(min(ALL_EVIDENCE, max(map(len, by.values()), default=0))):
-        for ids in by.values():
-            if rank < len(ids):
-                out.setdefault(ids[rank])
+    if len(by) == 1:  # (most accounts: only their recognition)
+        return list(dict.fromkeys(next(iter(by.values()))[:ALL_EVIDENCE]))
+    out = dict.fromkeys(chain.from_iterable(zip_longest(*(ids[:ALL_EVIDENCE] for ids in by.values()))))
+    out.pop(None, None)  # (a shorter list's gaps)
     return list(out)[:ALL_EVIDENCE]
 
 

@@ -280,14 +280,18 @@ def tally(nominations: list[Nomination]) -> list[NomineeCount]:
     counts: dict[tuple[bool, str], NomineeCount] = {}
     voters: dict[tuple[bool, str], set[str]] = {}
     shown: set[tuple[tuple[bool, str], str]] = set()  # (nominee, post): a popular one has thousands
-    for n in nominations:
+    for n in nominations:  # (a series' hundreds of thousands)
         key = (n.nominee_is_handle, n.nominee.lower() if n.nominee_is_handle else _name_key(n.nominee))
-        count = counts.setdefault(key, NomineeCount(n.nominee, n.nominee_is_handle, 0))
-        count.organization = count.organization or n.organization
-        if n.nominator_id not in voters.setdefault(key, set()):
-            voters[key].add(n.nominator_id)
+        count = counts.get(key)
+        if count is None:
+            count = counts[key] = NomineeCount(n.nominee, n.nominee_is_handle, 0)
+            voters[key] = set()
+        if not count.organization:
+            count.organization = n.organization
+        if n.nominator_id not in (voted := voters[key]):
+            voted.add(n.nominator_id)
             count.nominator_ids.append(n.nominator_id)
-        count.votes = len(voters[key])
+            count.votes = len(voted)
         if (key, n.post_id) not in shown:
             shown.add((key, n.post_id))
             count.post_ids.append(n.post_id)
