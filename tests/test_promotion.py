@@ -168,3 +168,33 @@ def test_the_shares_of_some_accounts_and_of_the_others_make_the_whole(example):
     assert set(apart) == set(whole)
     assert all(apart[a] == whole[a] for a in whole)
     assert set(self_promotion(example, some)) == some
+
+
+def test_the_pitches_words_found_in_texts_joined_as_text_by_text(monkeypatch):
+    """``_may_pitch_each`` looks for the pitches' words in many texts joined, lower-cased: the
+    same answer as ``_may_pitch`` text by text, on real posts and on texts built to sit at the
+    edges (a word at a text's end or start, one cut by the joining, other scripts, a NUL)."""
+    from conftest import real_texts
+
+    from chatrecap.analysis import promotion
+
+    edges = ["book", "BOOK", "a book", "boo", "k free", "Of course it works", "your course", "my app",
+             "happy", "our tool", "% off", "20%", " off", "sign\nup", "sign up", "ÖUR COURSE", "İ book",
+             "Σ my app", "", "\x00", "my\x00app", "dm me", "DM ME", "Link in bio", "check out", "checkout"]
+    texts = real_texts() + edges + edges[::-1]
+    assert sum(map(promotion._may_pitch, texts)) > 100
+    for batch in (promotion.PITCH_BATCH, 1, 7, 1000):
+        monkeypatch.setattr(promotion, "PITCH_BATCH", batch)
+        assert promotion._may_pitch_each(texts) == list(map(promotion._may_pitch, texts))
+    assert promotion._may_pitch_each([]) == []
+
+
+def test_a_post_naming_no_company_of_its_author_is_passed_over():
+    """``_may_name`` is False only where the post's reasons could hold no "own company named"."""
+    from chatrecap.analysis.promotion import _may_name
+
+    handles = {"contentforgehq"}
+    assert _may_name("Big week: @ContentForgeHQ shipped", handles)
+    assert _may_name("so @contentforgehqx", handles)  # (a longer handle: the reasons tell)
+    assert _may_name("Σ @ContentForgeHQ", handles)  # (another script: read in full)
+    assert not _may_name("Big week: @ann shipped", handles) and not _may_name("ContentForgeHQ", handles)
