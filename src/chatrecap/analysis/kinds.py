@@ -12,9 +12,10 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from array import array
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
@@ -556,9 +557,10 @@ def classify_name(text: str, group: bool = False) -> KindGuess:
 class _Chunks:
     """What each whitespace-separated chunk of the posts holds (see ``textvec.remember``): the
     ``handles`` it writes as plain words or hashtags, and whether it holds a cue word of
-    ``_readings``. Posts are read a batch at a time: their chunks split in one go and looked
-    up by ``map`` (a million posts hold tens of millions of chunks, most of them nothing),
-    only the chunks holding something gone through one by one."""
+    ``_readings``. Posts are read a batch at a time: their chunks split in one go, looked up
+    by ``map`` and told apart as arrays (a million posts hold tens of millions of chunks, and
+    the cue words are common ones: "the", "on"); only the chunks writing a handle are gone
+    through one by one."""
 
     NOTHING: tuple[frozenset[str], bool] = (frozenset(), False)
     BATCH = 20_000  # posts read at a time (memory: their chunks as strings)
@@ -567,29 +569,31 @@ class _Chunks:
         self.handles = handles
         self.code: dict[str, int] = {}  # chunk -> 0 (nothing) or its place in ``held`` + 1
         self.held: list[tuple[frozenset[str], bool]] = []
+        self.cues, self.writes = array("b"), array("b")  # per chunk of ``held``: whether it holds each
 
-    def read_all(self, texts: Sequence[str]) -> Iterator[tuple[frozenset[str], bool]]:
-        """For each text in turn: the handles its chunks write as words, whether one holds a cue."""
+    def read_all(self, texts: Sequence[str]) -> tuple[np.ndarray, dict[int, frozenset[str]]]:
+        """Whether each text holds a cue word, and the handles the texts that write some as
+        words write (by the text's index, in order)."""
+        cue = np.zeros(len(texts), dtype=bool)
+        written: dict[int, frozenset[str]] = {}
         for lo in range(0, len(texts), self.BATCH):
             batch = texts[lo:lo + self.BATCH]
             if len(self.code) > CHUNKS:  # (memory stays bounded on any series)
                 self.code.clear()
                 self.held.clear()
+                del self.cues[:], self.writes[:]
             self.code[TEXT_END] = -1
             chunks = chunks_of(batch)
             codes = chunk_codes(chunks, self.code, self._number)
             del chunks
-            text_of = np.cumsum(codes == -1)
-            found: list[frozenset[str]] = [self.NOTHING[0]] * len(batch)
-            cue = [False] * len(batch)
+            text_of = np.cumsum(codes == -1) + lo
             at = np.flatnonzero(codes > 0)
-            for code, k in zip(codes[at].tolist(), text_of[at].tolist(), strict=True):
-                words, has_cue = self.held[code - 1]
-                if words:
-                    found[k] = found[k] | words
-                if has_cue:
-                    cue[k] = True
-            yield from zip(found, cue, strict=True)
+            held = codes[at] - 1
+            cue[text_of[at[np.frombuffer(self.cues, dtype=bool)[held]]]] = True
+            writing = np.frombuffer(self.writes, dtype=bool)[held]
+            for code, k in zip(held[writing].tolist(), text_of[at[writing]].tolist(), strict=True):
+                written[k] = written.get(k, self.NOTHING[0]) | self.held[code][0]
+        return cue, written
 
     def _number(self, chunks: list[str]) -> None:
         for chunk in chunks:
@@ -598,6 +602,8 @@ class _Chunks:
                 self.code[chunk] = 0
             else:
                 self.held.append(held)
+                self.cues.append(bool(held[1]))
+                self.writes.append(bool(held[0]))
                 self.code[chunk] = len(self.held)
 
     def _held(self, chunk: str) -> tuple[frozenset[str], bool]:
@@ -627,13 +633,11 @@ class _Heard:
         del spelled, numbers
         names = list(self.handles)
         self.words: Counter[str] = Counter()  # handle -> posts writing it as a plain word or hashtag
-        cue = np.zeros(n, dtype=bool)
-        chunks = _Chunks(authors | self.handles.keys())
         texts = [p.text for p in posts]
-        for k, (found, has_cue) in enumerate(chunks.read_all(texts)):
-            if found:
-                self.words.update(found)
-            cue[k] = has_cue
+        cue, written = _Chunks(authors | self.handles.keys()).read_all(texts)
+        for found in written.values():
+            self.words.update(found)
+        del written
         # Each mention's post, its text (as the first post with that text) and whether the post
         # answers the handle: an answer says its target is someone one talks to; a post that
         # only starts with a handle (the addressee an archive without reply ids guesses) may be
