@@ -67,7 +67,9 @@ def test_a_fresh_process_runs_the_call_it_is_sent():
     """Its modules imported first, the call sent pickled, the result (or the error) taken here;
     a call that cannot be sent leaves a clear error, not a hang."""
     script = RAISED + """
-from chatrecap.parallel import FreshProcess
+import sys
+
+from chatrecap.parallel import PIPE_SIZE, FreshProcess
 
 fresh = FreshProcess("fractions")
 fresh.send(divmod, 17, 5)
@@ -76,6 +78,16 @@ assert fresh.result() == (3, 2)
 fresh = FreshProcess()
 fresh.send(int, "seven")
 assert "seven" in raised(fresh.result, ValueError)
+
+fresh = FreshProcess()  # (a call and a result many times the pipe's length go through whole)
+if sys.platform.startswith("linux"):  # (widened, where the system's limit lets it)
+    import fcntl
+
+    with open("/proc/sys/fs/pipe-max-size") as limit:
+        if int(limit.read()) >= PIPE_SIZE:
+            assert fcntl.fcntl(fresh._process.stdin.fileno(), fcntl.F_GETPIPE_SZ) == PIPE_SIZE
+fresh.send(bytes.upper, b"x" * (9 << 20) + b"y")
+assert fresh.result() == b"X" * (9 << 20) + b"Y"
 
 fresh = FreshProcess()
 raised(lambda: fresh.send(lambda: 1), Exception)  # (a lambda does not pickle)
