@@ -189,6 +189,15 @@ def test_the_pitches_words_found_in_texts_joined_as_text_by_text(monkeypatch):
     assert promotion._may_pitch_each([]) == []
 
 
+def test_posts_read_a_batch_at_a_time_come_out_as_all_at_once(example, monkeypatch):
+    from chatrecap.analysis import promotion
+
+    whole = self_promotion(example)
+    assert sum(p.promotional for p in whole.values()) >= 5
+    monkeypatch.setattr(promotion, "PITCH_BATCH", 7)
+    assert self_promotion(example) == whole
+
+
 def test_a_post_naming_no_company_of_its_author_is_passed_over():
     """``_may_name`` is False only where the post's reasons could hold no "own company named"."""
     from chatrecap.analysis.promotion import _may_name

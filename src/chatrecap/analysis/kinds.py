@@ -626,11 +626,11 @@ class _Heard:
         self.handles: dict[str, int] = {}  # mentioned handle (lower case, no "@") -> its number
         # Each spelling numbered once (a million posts' millions of mentions spell tens of
         # thousands of handles), in the order they first come, as the handles they spell.
-        spelled = list(chain.from_iterable(map(attrgetter("mentions"), posts)))
         numbers = {m: self.handles.setdefault(m.lstrip("@").lower(), len(self.handles))
-                   for m in dict.fromkeys(spelled)}
-        code = np.fromiter(map(numbers.__getitem__, spelled), dtype=np.int32, count=len(spelled))
-        del spelled, numbers
+                   for m in dict.fromkeys(chain.from_iterable(map(attrgetter("mentions"), posts)))}
+        code = np.fromiter(map(numbers.__getitem__, chain.from_iterable(map(attrgetter("mentions"), posts))),
+                           dtype=np.int32)
+        del numbers
         names = list(self.handles)
         self.words: Counter[str] = Counter()  # handle -> posts writing it as a plain word or hashtag
         texts = [p.text for p in posts]

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -217,7 +218,7 @@ def self_promotion(corpus: Corpus, accounts: Container[str] | None = None, *,
     posts = sorted((p for p in corpus.posts
                     if not p.is_repost and (accounts is None or (p.author_id in accounts) != but)),
                    key=lambda p: (p.created_at, p.id))  # (stable: as sorting, then choosing)
-    return promotion_of([(p.author_id, p.id, p.urls, p.text) for p in posts],
+    return promotion_of(((p.author_id, p.id, p.urls, p.text) for p in posts),
                         owners(corpus.authors, ((p.author_id, p.handle) for p in posts)), corpus.chat)
 
 
@@ -237,21 +238,27 @@ def promotion_of(posts: Iterable[tuple[str, str, tuple[str, ...], str]], owns: d
     that has the posts' words but no ``ChatPost`` can work it out."""
     chat_site = re.sub(r"[\W_]+", "", chat.lower())
     chat_site = chat_site if len(chat_site) >= 4 else ""
-    posts = posts if isinstance(posts, list) else list(posts)
-    out = {author_id: Promotion(count, 0, 0.0) for author_id, count in Counter(p[0] for p in posts).items()}
-    may_pitch = _may_pitch_each([p[3] for p in posts])
-    for (author_id, post_id, urls, text), pitch in zip(posts, may_pitch, strict=True):
-        own = owns[author_id]
-        # (most posts: no link, no pitch's word, no handle of their author's company)
-        if not (urls or pitch or own.company_handles and _may_name(text, own.company_handles)):
-            continue
-        reasons = _reasons(urls, text, own, chat_site, pitch)
-        if reasons:
-            promo = out[author_id]
-            promo.promotional += 1
-            promo.evidence.append(post_id)
-            for reason in reasons:
-                promo.reasons[reason] = promo.reasons.get(reason, 0) + 1
+    out: dict[str, Promotion] = {}
+    posts = iter(posts)
+    while batch := list(islice(posts, PITCH_BATCH)):  # (memory: a batch's posts at a time)
+        for author_id, count in Counter(p[0] for p in batch).items():
+            if author_id in out:
+                out[author_id].posts += count
+            else:
+                out[author_id] = Promotion(count, 0, 0.0)
+        for (author_id, post_id, urls, text), pitch in zip(batch, _may_pitch_each([p[3] for p in batch]),
+                                                           strict=True):
+            own = owns[author_id]
+            # (most posts: no link, no pitch's word, no handle of their author's company)
+            if not (urls or pitch or own.company_handles and _may_name(text, own.company_handles)):
+                continue
+            reasons = _reasons(urls, text, own, chat_site, pitch)
+            if reasons:
+                promo = out[author_id]
+                promo.promotional += 1
+                promo.evidence.append(post_id)
+                for reason in reasons:
+                    promo.reasons[reason] = promo.reasons.get(reason, 0) + 1
     for promo in out.values():
         promo.share = promo.promotional / promo.posts
         promo.reasons = dict(sorted(promo.reasons.items(), key=lambda t: (-t[1], t[0])))
