@@ -275,7 +275,8 @@ class FreshProcess:
 
 #: Bytes a pipe to a fresh process holds (Linux's most for a user, unless raised): a call of
 #: a hundred megabytes goes through a 64 KB pipe in thousands of writes, each waiting for the
-#: main thread to let the writing thread run again (a second and a half at a million posts).
+#: main thread to let the writing thread run again (at a million posts the search started
+#: 1.85 s after the send was done, 1.2 s with this; the unpickling takes 0.5 s).
 PIPE_SIZE = 1 << 20
 
 

@@ -226,9 +226,12 @@ def owners(authors: Mapping[str, Participant], posts: Iterable[tuple[str, str]])
     """What the authors of ``posts`` (author id, handle; in time order) own: sites, brands,
     employers, as ``promotion_of`` needs it. An author missing from ``authors`` is known by
     the handle of their first post."""
-    first = dict(reversed(list(posts)))  # author id -> the handle of their first post
-    return {author_id: _own(authors.get(author_id) or Participant(
-        author_id, handle, None, None, None, None, None, None, None)) for author_id, handle in first.items()}
+    owns: dict[str, _Own] = {}
+    for author_id, handle in posts:
+        if author_id not in owns:
+            owns[author_id] = _own(authors.get(author_id) or Participant(
+                author_id, handle, None, None, None, None, None, None, None))
+    return owns
 
 
 def promotion_of(posts: Iterable[tuple[str, str, tuple[str, ...], str]], owns: dict[str, _Own],
