@@ -568,8 +568,8 @@ class _Chunks:
     def __init__(self, handles: set[str]) -> None:
         self.handles = handles
         self.code: dict[str, int] = {}  # chunk -> 0 (nothing) or its place in ``held`` + 1
-        self.held: list[tuple[frozenset[str], bool]] = []
-        self.cues, self.writes = array("b"), array("b")  # per chunk of ``held``: whether it holds each
+        self.held: list[frozenset[str]] = []  # the handles each chunk holding something writes
+        self.cues, self.writes = array("b"), array("b")  # and whether it holds a cue, a handle
 
     def read_all(self, texts: Sequence[str]) -> tuple[np.ndarray, dict[int, frozenset[str]]]:
         """Whether each text holds a cue word, and the handles the texts that write some as
@@ -592,7 +592,7 @@ class _Chunks:
             cue[text_of[at[np.frombuffer(self.cues, dtype=bool)[held]]]] = True
             writing = np.frombuffer(self.writes, dtype=bool)[held]
             for code, k in zip(held[writing].tolist(), text_of[at[writing]].tolist(), strict=True):
-                written[k] = written.get(k, self.NOTHING[0]) | self.held[code][0]
+                written[k] = written.get(k, self.NOTHING[0]) | self.held[code]
         return cue, written
 
     def _number(self, chunks: list[str]) -> None:
@@ -601,9 +601,10 @@ class _Chunks:
             if held is self.NOTHING:
                 self.code[chunk] = 0
             else:
-                self.held.append(held)
-                self.cues.append(bool(held[1]))
-                self.writes.append(bool(held[0]))
+                words, cue = held
+                self.held.append(words)
+                self.cues.append(bool(cue))
+                self.writes.append(bool(words))
                 self.code[chunk] = len(self.held)
 
     def _held(self, chunk: str) -> tuple[frozenset[str], bool]:

@@ -126,32 +126,32 @@ def _own(author: Participant) -> _Own:
     return _Own(sites, brands, employers, handles)
 
 
-#: Posts whose texts are searched for the pitches' words at once (memory: their texts joined).
+#: Posts read at a time, their texts searched for the pitches' words at once (memory: their
+#: texts joined).
 PITCH_BATCH = 1 << 16
 
 
 def _may_pitch_each(texts: Sequence[str]) -> list[bool]:
-    """``_may_pitch`` of each text: each word looked for by ``str.find`` in a batch's texts
-    joined, lower-cased, not by a regular expression post by post (which reads every character
-    once per word that starts like it: two thirds of the self-promotion's time)."""
+    """``_may_pitch`` of each text: each word looked for by ``str.find`` in the texts joined,
+    lower-cased, not by a regular expression post by post (which reads every character once
+    per word that starts like it: two thirds of the self-promotion's time). ``promotion_of``
+    gives them a batch at a time (memory: their texts joined)."""
     out = [not text.isascii() for text in texts]
-    for lo in range(0, len(texts), PITCH_BATCH):
-        batch = texts[lo:lo + PITCH_BATCH]
-        low = "\x00".join(batch)
-        if low.isascii():  # (the lower case keeps each text's length)
-            low, sizes = low.lower(), list(map(len, batch))
-        else:
-            lowered = [text.lower() for text in batch]
-            low, sizes = "\x00".join(lowered), list(map(len, lowered))
-        ends = np.cumsum(np.array(sizes, dtype=np.int64) + 1)  # (where each text's NUL ends)
-        for word in _PITCH_WORDS:
-            for k in _holding(low, ends, word):
-                out[lo + k] = True
-        for word in _OWNED_WORDS:
-            for k in _holding(low, ends, word):
-                if not out[lo + k]:
-                    text = batch[k].lower()
-                    out[lo + k] = "my" in text or "our" in text
+    low = "\x00".join(texts)
+    if low.isascii():  # (the lower case keeps each text's length)
+        low, sizes = low.lower(), list(map(len, texts))
+    else:
+        lowered = [text.lower() for text in texts]
+        low, sizes = "\x00".join(lowered), list(map(len, lowered))
+    ends = np.cumsum(np.array(sizes, dtype=np.int64) + 1)  # (where each text's NUL ends)
+    for word in _PITCH_WORDS:
+        for k in _holding(low, ends, word):
+            out[k] = True
+    for word in _OWNED_WORDS:
+        for k in _holding(low, ends, word):
+            if not out[k]:
+                text = texts[k].lower()
+                out[k] = "my" in text or "our" in text
     return out
 
 
