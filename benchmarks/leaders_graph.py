@@ -397,7 +397,7 @@ def main(argv: list[str] | None = None) -> int:
     # The same weighted graph, ranked by igraph's PageRank alone and by networkx's.
     import networkx as nx
     actors, targets, weights = weighted_edges(graph)
-    g = igraph.Graph(n=len(graph.nodes), edges=np.column_stack((actors, targets)).tolist(),
+    g = igraph.Graph(n=len(graph.nodes), edges=zip(actors.tolist(), targets.tolist(), strict=True),
                      directed=True)
     w = weights.tolist()
     t_igraph, ig_scores = best_of(args.repeat, lambda: g.pagerank(weights=w, directed=True,

@@ -279,3 +279,16 @@ def test_leaders_find_sessions_as_recap_and_sessions_do(tmp_path, monkeypatch, c
     assert "see --gap and --min-posts" in " ".join(capsys.readouterr().err.split())
     assert run_main(monkeypatch, "--db", db, "leaders", "--series", "#gap", "--min-posts", "15") == 2
     assert "see --gap and --min-posts" in " ".join(capsys.readouterr().err.split())
+
+
+def test_an_accounts_early_ideas_show_each_post_once_most_taken_up_first():
+    """A post that brought a link and a tag is one post of evidence, where its first idea came."""
+    from chatrecap.analysis.heretics import Adoption
+    from chatrecap.analysis.leaders import _firsts
+
+    def adoption(account, post, kind):
+        return Adoption(account, post, kind, None, [], [], 1.0)
+
+    got = _firsts([adoption("x:ann", "p2", "link"), adoption("x:bob", "p9", "echo"),
+                   adoption("x:ann", "p1", "echo"), adoption("x:ann", "p2", "hashtag")])
+    assert got == {"x:ann": ["p2", "p1"], "x:bob": ["p9"]}

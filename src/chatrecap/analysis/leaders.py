@@ -195,33 +195,37 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
     nom = _scaled({a: float(votes.get(a, 0)) for a in accounts}, FULL_VOTES)
     early = _scaled({a: credit.get(a, 0.0) for a in accounts}, FULL_EARLY)
     leaders = []
-    for a in accounts:
-        share = promotion[a].share if a in promotion else 0.0
+    authors = corpus.authors
+    for a in accounts:  # (a million-post series ranks tens of thousands: each looked up once)
+        mark, sold, author, plain = ranked.get(a), promotion.get(a), authors.get(a), a in names
+        share = sold.share if sold is not None else 0.0
         # (shrunk toward none for a quiet account: 1 post of 1 linking to one's blog is no verdict)
-        selling = promotion[a].promotional / (promotion[a].posts + QUIET_POSTS) if a in promotion else 0.0
+        selling = sold.promotional / (sold.posts + QUIET_POSTS) if sold is not None else 0.0
         parts = {"recognition": weights.recognition * rec[a],
                  "nominations": weights.nominations * nom[a],
                  "early": weights.early * early[a],
                  "promotion": -weights.promotion * selling}
-        guess = kinds.get(a) or (classify_name(names[a], a in groups) if a in names else
+        guess = kinds.get(a) or (classify_name(names[a], a in groups) if plain else
                                  KindGuess("unknown", 0.0, ()))
-        handle = None if a in names else (
-            graph.handles.get(a) or (corpus.authors[a].handle if a in corpus.authors
-                                     else a.split(":@", 1)[-1]))
-        author = corpus.authors.get(a)
-        by = {part: ids for part, ids in (
-            ("nominations", list(dict.fromkeys(vote_posts.get(a, [])))),
-            ("recognition", ranked[a].evidence if a in ranked else []),
-            ("early", firsts.get(a, [])),
-            ("promotion", promotion[a].evidence if a in promotion else [])) if ids}
+        handle = None if plain else (
+            graph.handles.get(a) or (author.handle if author is not None else a.split(":@", 1)[-1]))
+        by: dict[str, list[str]] = {}
+        if voted := vote_posts.get(a):
+            by["nominations"] = list(dict.fromkeys(voted))
+        if mark is not None and mark.evidence:
+            by["recognition"] = mark.evidence
+        if first := firsts.get(a):
+            by["early"] = first
+        if sold is not None and sold.evidence:
+            by["promotion"] = sold.evidence
         leaders.append(Leader(
-            account_id=None if a in names else a, handle=handle,
+            account_id=None if plain else a, handle=handle,
             name=names.get(a) or (author.name if author else None) or chat_names.get(a),
             kind=guess.kind, kind_confidence=round(guess.confidence, 3),
             kind_evidence=tuple(guess.evidence),
             score=round(sum(parts.values()), 4),
-            recognition=round(ranked[a].score, 5) if a in ranked else 0.0,
-            engagers=ranked[a].in_degree if a in ranked else 0,
+            recognition=round(mark.score, 5) if mark is not None else 0.0,
+            engagers=mark.in_degree if mark is not None else 0,
             nominations=votes.get(a, 0), early_adopter=round(credit.get(a, 0.0), 3),
             self_promotion=round(share, 3), evidence=_evidence(by),
             evidence_by={part: ids[:EVIDENCE] for part, ids in by.items()},
@@ -282,12 +286,10 @@ def _authors_of(corpus: Corpus, share: float) -> set[str]:
 
 def _firsts(adoptions: list[Adoption]) -> dict[str, list[str]]:
     """Each account's posts that brought ideas, most taken up first."""
-    firsts: dict[str, list[str]] = {}
+    firsts: dict[str, dict[str, None]] = {}
     for adoption in adoptions:  # (a post that brought a link and a tag is shown once)
-        posts = firsts.setdefault(adoption.account_id, [])
-        if adoption.post_id not in posts:
-            posts.append(adoption.post_id)
-    return firsts
+        firsts.setdefault(adoption.account_id, {})[adoption.post_id] = None
+    return {account: list(posts) for account, posts in firsts.items()}
 
 
 def _companies(corpus: Corpus, affs: dict[str, list[Affiliation]], scores: dict[str, float],
