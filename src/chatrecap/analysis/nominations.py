@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import probablepeople
 from cleanco import basename
@@ -205,7 +205,7 @@ def find_nominations(corpus: Corpus, structure: Structure,
                if (q := corpus.get(p.post_id)) is not None and is_nomination_prompt(q.text)}
     hosts = set(structure.hosts)
     names = names if names is not None else AuthorNames(corpus)
-    handles = {a.handle.lower(): a.handle for a in corpus.authors.values()}
+    handles = names.handles
     seen: set[tuple[str, str]] = set()
     out: list[Nomination] = []
     for post in corpus.posts:
@@ -246,6 +246,11 @@ class AuthorNames:
         self.authors = corpus.authors
         self.index: dict[str, list[tuple[str, str]]] | None = None
         self.keys: dict[str, dict[str, str]] = {}  # last word -> {name key: handle}
+
+    @cached_property
+    def handles(self) -> dict[str, str]:
+        """Each author's handle by its lower case (a series' sessions share the one dict)."""
+        return {a.handle.lower(): a.handle for a in self.authors.values()}
 
     def get(self, key: str) -> str | None:
         if self.index is None:

@@ -234,8 +234,8 @@ def _is_housekeeping(text: str) -> bool:
 def detect_hosts(corpus: Corpus, given: Sequence[str] = ()) -> list[str]:
     """Author ids of the moderators: ``given`` handles, else whoever labels questions,
     opens, closes and asks the room, well above everyone else."""
-    by_handle = {a.handle.lower(): a.id for a in corpus.authors.values()}
     if given:
+        by_handle = {a.handle.lower(): a.id for a in corpus.authors.values()}
         return [by_handle[h.lower().lstrip("@")] for h in given
                 if h.lower().lstrip("@") in by_handle]
     posts = [p for p in corpus.posts if not p.is_repost]
