@@ -172,7 +172,7 @@ def early_posts(corpus: Corpus) -> Posts | None:
     """The posts ``early_adopters`` searches; None when none is the corpus's own."""
     stray = {p.id for p in corpus.referenced.values() if p.in_chat and not p.is_repost}
     posts = sorted((p for p in chain(corpus.posts, (corpus.referenced[i] for i in stray)) if not p.is_repost),
-                   key=lambda p: (p.created_at, p.id))  # (no tuple of a million posts first)
+                   key=operator.attrgetter("created_at", "id"))  # (no tuple of a million posts first)
     if len(posts) == len(stray):
         return None
     return Posts(

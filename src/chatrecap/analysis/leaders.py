@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, zip_longest
+from operator import attrgetter
 from typing import Any
 
 from chatrecap.analysis.companies import Affiliation, affiliations, company_dependence, org_accounts
@@ -274,7 +275,7 @@ def _search(posts: Posts | None, accounts: dict[str, Participant | None], chat: 
 
 def _authors_of(corpus: Corpus, share: float) -> set[str]:
     """Authors who wrote about ``share`` of the posts between them (by id, a fixed choice)."""
-    counts = Counter(p.author_id for p in corpus.posts)
+    counts = Counter(map(attrgetter("author_id"), corpus.posts))
     chosen, total = set(), 0
     for author in sorted(counts):
         if total >= share * len(corpus.posts):
