@@ -180,6 +180,8 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
     promotion = self_promotion(corpus, some, but=True)
     affs = affiliations(corpus)
     companies = _companies(corpus, affs, {a: r.score for a, r in ranked.items()}, graph.handles)
+    people_said = {a for a, kind in (corrections or {}).items() if kind == PEOPLE}
+    programs = {a for a, p in corpus.authors.items() if automated(p.is_bot, p.bio) and a not in people_said}
     if search is None:
         adoptions = early_adopters(corpus)
     else:  # (what follows needs them; what does not comes before)
@@ -189,8 +191,6 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
             adoptions, promoting = _search(*_search_inputs(corpus, some))
         promotion.update(promoting)
     credit, firsts = early_adopter_credit(adoptions), _firsts(adoptions)
-    people_said = {a for a, kind in (corrections or {}).items() if kind == PEOPLE}
-    programs = {a for a, p in corpus.authors.items() if automated(p.is_bot, p.bio) and a not in people_said}
     accounts = sorted((set(ranked) | set(votes) | set(credit) | set(corpus.authors)) - programs)
     rec = _scaled({a: ranked[a].score if a in ranked else 0.0 for a in accounts})
     nom = _scaled({a: float(votes.get(a, 0)) for a in accounts}, FULL_VOTES)
