@@ -271,14 +271,13 @@ def recognition(graph: InteractionGraph, types: tuple[str, ...] = KINDS,
     keep = keep[np.arange(len(keep)) - first_ev[w.targets[keep]] < EVIDENCE_MAX]
     first_ev = np.concatenate(([0], np.cumsum(np.bincount(w.targets[keep], minlength=n_nodes))))
     post_ids = graph.post_ids
-    evidence = [post_ids[p] for p in w.posts[keep].tolist()]
+    evidence = list(map(post_ids.__getitem__, w.posts[keep].tolist()))
 
-    names = np.array(graph.nodes, dtype=object)
-    engager_ids = names[w.pair_actors[by_target]]
+    engager_ids = list(map(graph.nodes.__getitem__, w.pair_actors[by_target].tolist()))  # (sliced below)
     rounded = np.round(score, 12)  # equal in theory, equal here: the tie goes to the id
     ranked = [i for i in np.lexsort((np.arange(n_nodes), -rounded)).tolist() if in_degree[i] > 0]
     return [Recognition(graph.nodes[i], float(score[i]), int(in_degree[i]),
                         round(float(reactions[i]), 6),
-                        tuple(engager_ids[first_pair[i]:first_pair[i + 1]].tolist()),
+                        tuple(engager_ids[first_pair[i]:first_pair[i + 1]]),
                         evidence[first_ev[i]:first_ev[i + 1]])
             for i in ranked]
