@@ -236,17 +236,39 @@ def recognition(graph: InteractionGraph, types: tuple[str, ...] = KINDS,
     n_nodes, n_pairs = len(graph.nodes), len(w.weights)
     if n_pairs == 0:
         return []
-    # (Pairs of ints zipped as igraph reads them: a list of 1.7 million two-item lists, or a
-    # NumPy array, which igraph reads item by item, takes twice as long at a million posts.)
-    g = igraph.Graph(n=n_nodes, edges=zip(w.pair_actors.tolist(), w.pair_targets.tolist(), strict=True),
-                     directed=True)
-    score = np.asarray(g.pagerank(weights=w.weights.tolist(), directed=True, damping=0.85))
+    score = _pagerank(n_nodes, w)
     reactions = np.bincount(w.pair_targets, weights=w.weights, minlength=n_nodes)
     in_degree = np.bincount(w.pair_targets, minlength=n_nodes)
     first_pair = np.concatenate(([0], np.cumsum(in_degree)))  # per target, in by_target
-
-    # Engagers of each target, strongest first, and each pair's rank among them.
+    # Engagers of each target, strongest first.
     by_target = np.lexsort((w.pair_actors, -w.weights, w.pair_targets))
+    engager_ids = list(map(graph.nodes.__getitem__, w.pair_actors[by_target].tolist()))  # (sliced below)
+    evidence, first_ev = _evidence_posts(graph, w, by_target, first_pair)
+    del w, by_target  # (a million posts' edges: gone before the accounts' lists are made)
+    rounded = np.round(score, 12)  # equal in theory, equal here: the tie goes to the id
+    ranked = [i for i in np.lexsort((np.arange(n_nodes), -rounded)).tolist() if in_degree[i] > 0]
+    return [Recognition(graph.nodes[i], float(score[i]), int(in_degree[i]),
+                        round(float(reactions[i]), 6),
+                        tuple(engager_ids[first_pair[i]:first_pair[i + 1]]),
+                        evidence[first_ev[i]:first_ev[i + 1]])
+            for i in ranked]
+
+
+def _pagerank(n_nodes: int, w: _Weights) -> np.ndarray:
+    """Weighted PageRank of the pairs (the igraph graph, tens of megabytes, gone on return)."""
+    # (Pairs of ints zipped as igraph reads them: a list of 1.7 million two-item lists, or a
+    # NumPy array, which igraph reads item by item, takes longer at a million posts.)
+    g = igraph.Graph(n=n_nodes, edges=zip(w.pair_actors.tolist(), w.pair_targets.tolist(), strict=True),
+                     directed=True)
+    return np.asarray(g.pagerank(weights=w.weights.tolist(), directed=True, damping=0.85))
+
+
+def _evidence_posts(graph: InteractionGraph, w: _Weights, by_target: np.ndarray,
+                    first_pair: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """Each target's evidence, target after target, and where each one's starts: each engager's
+    best post, then each one's second, and so on (its arrays, an entry per edge, gone on return)."""
+    n_nodes, n_pairs = len(graph.nodes), len(w.weights)
+    # Each pair's rank among its target's engagers (``by_target`` puts them strongest first).
     pair_rank = np.empty(n_pairs, dtype=np.int64)
     pair_rank[by_target] = np.arange(n_pairs) - first_pair[w.pair_targets[by_target]]
     # Within a pair, the most direct reaction (highest type weight) first, then earliest.
@@ -254,9 +276,9 @@ def recognition(graph: InteractionGraph, types: tuple[str, ...] = KINDS,
     by_pair = np.argsort(w.pair, kind="stable")
     turn = np.empty(len(by_pair), dtype=np.int64)
     turn[by_pair] = np.arange(len(by_pair)) - first_edge[w.pair[by_pair]]
-    # Evidence: each engager's best post, then each one's second, and so on. An edge past
-    # the first k of its pair, or of a pair past the first k engagers, has k edges before
-    # it, so only the rest are sorted. A post both quoting and mentioning someone is shown once.
+    # An edge past the first k of its pair, or of a pair past the first k engagers, has k edges
+    # before it, so only the rest are sorted. A post both quoting and mentioning someone is
+    # shown once.
     k = 2 * EVIDENCE_MAX
     rank = pair_rank[w.pair]
     cand = np.flatnonzero((turn < k) & (rank < k))
@@ -270,14 +292,4 @@ def recognition(graph: InteractionGraph, types: tuple[str, ...] = KINDS,
     first_ev = np.concatenate(([0], np.cumsum(np.bincount(w.targets[keep], minlength=n_nodes))))
     keep = keep[np.arange(len(keep)) - first_ev[w.targets[keep]] < EVIDENCE_MAX]
     first_ev = np.concatenate(([0], np.cumsum(np.bincount(w.targets[keep], minlength=n_nodes))))
-    post_ids = graph.post_ids
-    evidence = list(map(post_ids.__getitem__, w.posts[keep].tolist()))
-
-    engager_ids = list(map(graph.nodes.__getitem__, w.pair_actors[by_target].tolist()))  # (sliced below)
-    rounded = np.round(score, 12)  # equal in theory, equal here: the tie goes to the id
-    ranked = [i for i in np.lexsort((np.arange(n_nodes), -rounded)).tolist() if in_degree[i] > 0]
-    return [Recognition(graph.nodes[i], float(score[i]), int(in_degree[i]),
-                        round(float(reactions[i]), 6),
-                        tuple(engager_ids[first_pair[i]:first_pair[i + 1]]),
-                        evidence[first_ev[i]:first_ev[i + 1]])
-            for i in ranked]
+    return list(map(graph.post_ids.__getitem__, w.posts[keep].tolist())), first_ev
