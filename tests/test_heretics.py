@@ -281,3 +281,29 @@ def test_the_posts_sent_to_a_fresh_process_arrive_as_they_left(example):
         assert fields_of(back) == fields_of(case)
         assert back.reply.tolist() == case.reply.tolist()  # (worked out where it arrives)
     assert len(pickle.dumps(posts)) < len(pickle.dumps(fields_of(posts)))
+
+
+def test_the_posts_number_authors_handles_and_answered_posts_as_they_come(example):
+    """Authors numbered in the order they first post; a handle two accounts had (a rename,
+    a reused name) is the last post's author's; a reply to a post outside the search, or none,
+    is -1. Checked against the posts one by one."""
+    import dataclasses
+
+    posts = heretics.early_posts(example)
+    assert posts is not None
+    n = len(posts)
+    swapped = dataclasses.replace(posts, handles=[*posts.handles[:-1], posts.handles[0].upper()],
+                                  reply_ids=[*posts.reply_ids[:-1], "not-a-post"])
+    for case in (posts, swapped):
+        codes: dict[str, int] = {}
+        for author_id in case.author_ids:
+            codes.setdefault(author_id, len(codes))
+        assert case.author.tolist() == [codes[a] for a in case.author_ids]
+        assert case.author.dtype == np.int64
+        assert case.handle_numbers == {h.lower(): codes[a] for h, a in zip(case.handles, case.author_ids,
+                                                                            strict=True)}
+        at = {i: k for k, i in enumerate(case.ids)}
+        assert case.reply.tolist() == [at.get(i, -1) if i else -1 for i in case.reply_ids]
+        assert case.quote.tolist() == [at.get(i, -1) if i else -1 for i in case.quote_ids]
+    assert swapped.handle_numbers[posts.handles[0].lower()] == codes[posts.author_ids[-1]]
+    assert swapped.reply[n - 1] == -1 and max(posts.reply) >= 0

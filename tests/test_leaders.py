@@ -281,7 +281,7 @@ def test_leaders_find_sessions_as_recap_and_sessions_do(tmp_path, monkeypatch, c
     assert "see --gap and --min-posts" in " ".join(capsys.readouterr().err.split())
 
 
-def test_an_accounts_early_ideas_show_each_post_once_most_taken_up_first():
+def test_an_accounts_early_ideas_show_each_post_once_in_their_order():
     """A post that brought a link and a tag is one post of evidence, where its first idea came."""
     from chatrecap.analysis.heretics import Adoption
     from chatrecap.analysis.leaders import _firsts
