@@ -292,3 +292,36 @@ def test_an_accounts_early_ideas_show_each_post_once_in_their_order():
     got = _firsts([adoption("x:ann", "p2", "link"), adoption("x:bob", "p9", "echo"),
                    adoption("x:ann", "p1", "echo"), adoption("x:ann", "p2", "hashtag")])
     assert got == {"x:ann": ["p2", "p1"], "x:bob": ["p9"]}
+
+
+def test_a_series_files_the_answers_of_sessions_that_ask_for_names_only(tmp_path, monkeypatch, data):
+    """The series' leaders file a session's answers only where a prompt asks the room to name
+    people (the nominations read no other filing): the parents and votes are those of every
+    session filed in full."""
+    from zoneinfo import ZoneInfo
+
+    from chatrecap.analysis import leaders, structure
+    from chatrecap.analysis.corpus import load_corpus
+    from chatrecap.analysis.sessions import find_sessions
+    from chatrecap.importer import import_file
+    from chatrecap.sources.base import ReadOptions
+    from chatrecap.store import open_store
+
+    with open_store(str(tmp_path / "w.db")) as store:
+        import_file(store, data / "twitter-archiver" / "pstweetchat-2020-2021.csv",
+                    options=ReadOptions(tz=ZoneInfo("America/New_York")))
+        found = find_sessions(store, "#PSTweetChat")
+        corpus = leaders.in_sessions(load_corpus(store, "#PSTweetChat"), found)
+    filed: list[bool] = []
+    analyse = structure.analyse
+
+    def counted(*args, filing=None, **kwargs):
+        result = analyse(*args, filing=filing, **kwargs)
+        filed.append(bool(result.links))
+        return result
+
+    monkeypatch.setattr(leaders, "analyse", counted)
+    shape, votes = leaders.series_structure(corpus, found)
+    assert votes and 0 < sum(filed) < len(filed) == len(found)  # (some sessions ask, most do not)
+    monkeypatch.setattr(leaders, "analyse", lambda *args, filing=None, **kwargs: analyse(*args, **kwargs))
+    assert leaders.series_structure(corpus, found) == (shape, votes)

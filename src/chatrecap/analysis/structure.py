@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -270,9 +270,11 @@ def detect_hosts(corpus: Corpus, given: Sequence[str] = ()) -> list[str]:
 
 
 def analyse(corpus: Corpus, hosts: Sequence[str] = (), hashtag: str | None = None, *,
-            threads: bool = True) -> Structure:
+            threads: bool = True, filing: Callable[[list[Prompt]], bool] | None = None) -> Structure:
     """Hosts, prompts, answer filing and threads of one session (``threads``: False where
-    nothing reads them, the sessions of a series' leaders)."""
+    nothing reads them, the sessions of a series' leaders; ``filing``: whether the answers
+    to these prompts are read at all, else none is filed: a series' leaders read only the
+    answers to a who-do-you-follow prompt)."""
     host_ids = detect_hosts(corpus, hosts)
     hosts_set = set(host_ids)
     posts = [p for p in corpus.posts if not p.is_repost]
@@ -281,7 +283,8 @@ def analyse(corpus: Corpus, hosts: Sequence[str] = (), hashtag: str | None = Non
     follow_ups = _follow_ups(posts, parents, chatter, [hashtag] if hashtag else [])
     parents.update(follow_ups)
     prompts = _prompts(posts, hosts_set, parents, chatter, follow_ups)
-    links = _file_answers(corpus, posts, prompts, parents, chatter, hashtag)
+    links = (_file_answers(corpus, posts, prompts, parents, chatter, hashtag)
+             if filing is None or filing(prompts) else {})
     return Structure(host_ids, prompts, links, parents, chatter, _threads(posts, parents) if threads else [],
                      follow_ups)
 
