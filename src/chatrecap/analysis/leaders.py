@@ -36,12 +36,12 @@ from chatrecap.analysis.nominations import (
     AuthorNames,
     Nomination,
     find_nominations,
-    is_nomination_prompt,
+    nomination_prompts,
     tally,
 )
 from chatrecap.analysis.promotion import Promotion, owners, promotion_of, self_promotion
 from chatrecap.analysis.sessions import Session
-from chatrecap.analysis.structure import Prompt, Structure, analyse
+from chatrecap.analysis.structure import Structure, analyse
 from chatrecap.parallel import FreshProcess, ProcessLost, can_fork, forked_imap, frozen
 from chatrecap.store import Store
 
@@ -394,13 +394,8 @@ def _session(corpus: Corpus, part: tuple[int, int], names: AuthorNames,
     # (Nominations read the filing only for the answers to a who-do-you-follow prompt: most
     # sessions of a real series have none, and their answers go unfiled.)
     structure = analyse(session, hosts, chat.lstrip("#") if chat.startswith("#") else None, threads=False,
-                        filing=partial(_asks_for_names, session))
+                        filing=lambda prompts: bool(nomination_prompts(session, prompts)))
     return structure.parents, find_nominations(session, structure, names)
-
-
-def _asks_for_names(session: Corpus, prompts: list[Prompt]) -> bool:
-    """Whether one of a session's prompts asks the room to name people (``find_nominations``)."""
-    return any((q := session.get(p.post_id)) is not None and is_nomination_prompt(q.text) for p in prompts)
 
 
 def _session_rows(corpus: Corpus, names: AuthorNames, hosts: tuple[str, ...],

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
@@ -28,6 +29,7 @@ from chatrecap.analysis.structure import (
     MENTION,
     SIMILARITY,
     WINDOW,
+    Prompt,
     Structure,
     addressed,
     answer_label,
@@ -197,12 +199,18 @@ def is_nomination_prompt(text: str) -> bool:
     return bool(_NOMINATION_PROMPT.search(text))
 
 
+def nomination_prompts(corpus: Corpus, prompts: Iterable[Prompt]) -> set[str]:
+    """The ids of the ``prompts`` that ask the room to name people: the answers to them are
+    the only ones whose filing ``find_nominations`` reads."""
+    return {p.post_id for p in prompts
+            if (q := corpus.get(p.post_id)) is not None and is_nomination_prompt(q.text)}
+
+
 def find_nominations(corpus: Corpus, structure: Structure,
                      names: AuthorNames | None = None) -> list[Nomination]:
     """Every (nominator, nominee) vote of a session, first evidence kept, in time order.
     ``names``: an ``AuthorNames`` of these authors to reuse (the sessions of a series share one)."""
-    prompts = {p.post_id for p in structure.prompts
-               if (q := corpus.get(p.post_id)) is not None and is_nomination_prompt(q.text)}
+    prompts = nomination_prompts(corpus, structure.prompts)
     hosts = set(structure.hosts)
     names = names if names is not None else AuthorNames(corpus)
     handles = names.handles

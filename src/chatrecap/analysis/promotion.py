@@ -16,6 +16,7 @@ from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
+from operator import attrgetter
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -217,7 +218,7 @@ def self_promotion(corpus: Corpus, accounts: Container[str] | None = None, *,
     figures are its own, so two processes can share the work."""
     posts = sorted((p for p in corpus.posts
                     if not p.is_repost and (accounts is None or (p.author_id in accounts) != but)),
-                   key=lambda p: (p.created_at, p.id))  # (stable: as sorting, then choosing)
+                   key=attrgetter("created_at", "id"))  # (stable: as sorting, then choosing)
     return promotion_of(((p.author_id, p.id, p.urls, p.text) for p in posts),
                         owners(corpus.authors, ((p.author_id, p.handle) for p in posts)), corpus.chat)
 
