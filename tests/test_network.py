@@ -124,6 +124,26 @@ def test_a_mentioned_only_account_gets_a_node_and_known_handles_their_author():
     assert "twitter:@zed" in by_id(recognition(g))
 
 
+def test_an_account_only_named_is_spelt_as_the_first_post_naming_it_writes_it():
+    # A mention written before a reply to the same account (with no parent in the archive)...
+    mention = post("p1", "Ann", "ask @DrZed", mentions=("DrZed",))
+    reply = post("p2", "Bob", "@drzed agreed", reply_to="p99", reply_to_author="drzed", mentions=("drzed",))
+    again = post("p3", "Cy", "@DRZED and @drzed", mentions=("DRZED", "drzed"))
+    g = build_graph(corpus([mention, reply, again]))
+    assert g.handles["twitter:@drzed"] == "DrZed"
+    assert g.triples("reply") == [(uid("Bob"), "twitter:@drzed", "p2")]
+    assert g.triples("mention") == [(uid("Ann"), "twitter:@drzed", "p1"), (uid("Cy"), "twitter:@drzed", "p3")]
+    # ... and after one: the reply's spelling.
+    later = post("p3", "Ann", "ask @DrZed", mentions=("DrZed",))
+    assert build_graph(corpus([reply, later])).handles["twitter:@drzed"] == "drzed"
+    # A mention written the way a later reply writes it, before a reply spelling it otherwise.
+    first = post("p1", "Ann", "ask @zz", mentions=("zz",))
+    second = post("p2", "Cy", "@Zz hi", reply_to="p98", reply_to_author="Zz")
+    third = post("p3", "Bob", "hi", reply_to="p97", reply_to_author="zz")
+    assert build_graph(corpus([first, second, third])).handles["twitter:@zz"] == "zz"
+    assert build_graph(corpus([second, third])).handles["twitter:@zz"] == "Zz"
+
+
 def test_types_are_kept_apart_and_combined_on_request():
     ann = post("p1", "Ann", "Q1: what works?")
     reply = post("p2", "Bob", "@Ann @Carl this", reply_to="p1", mentions=("Ann", "Carl"))

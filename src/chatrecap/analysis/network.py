@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import re
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, repeat
+from typing import Any
 
 import igraph
 import numpy as np
@@ -90,21 +92,30 @@ def build_graph(corpus: Corpus, structure: Structure | None = None) -> Interacti
             n = number[account] = len(number)
         return n
 
-    def by_handle(platform: str, handle: str) -> int:
+    made: dict[str, int] = {}  # an account only named (no author's) -> the post first naming it
+
+    def by_handle(platform: str, handle: str, at: int) -> int:
+        """The node of a handle as written in the post ``at``: an account only named is spelt
+        as the first post naming it writes it (mentions are read after the other posts: an
+        earlier mention's spelling wins over a later reply's)."""
+        key = (platform, handle.lower())
+        account = known.get(key)
+        if account is None:
+            account = known[key] = f"{platform}:@{key[1]}"
+            if account not in handles:
+                handles[account], made[account] = handle, at
+        elif made.get(account, at) > at:
+            handles[account], made[account] = handle, at
         n = as_written.get((platform, handle))
         if n is None:
-            key = (platform, handle.lower())
-            account = known.get(key)
-            if account is None:
-                account = known[key] = f"{platform}:@{key[1]}"
-                handles.setdefault(account, handle)
             n = as_written[(platform, handle)] = node(account)
         return n
 
     cols = {kind: array("i") for kind in KINDS}  # (actor, target, post) triples, flat
-    reposts, replies = cols["repost"].extend, cols["reply"].extend
-    quotes, mentions = cols["quote"].extend, cols["mention"].extend
-    written = as_written.get  # (the calls below run a few million times: no helper in between)
+    reposts, replies, quotes = cols["repost"].extend, cols["reply"].extend, cols["quote"].extend
+    # The posts that mention someone, as (post, its author's node, the replied one's or -1),
+    # platforms and handles: their millions of mentions are read after the loop, as arrays.
+    mentioning, platforms, mentions = array("i"), [], []
     get = corpus.get
     for at, post in enumerate(corpus.posts):
         me = node(post.author_id)
@@ -113,7 +124,7 @@ def build_graph(corpus: Corpus, structure: Structure | None = None) -> Interacti
             if original is not None:
                 target = node(original.author_id)
             elif (m := _RT.match(post.text)) is not None:
-                target = by_handle(post.platform, m.group(1))
+                target = by_handle(post.platform, m.group(1), at)
             else:
                 continue
             if target != me:
@@ -128,7 +139,7 @@ def build_graph(corpus: Corpus, structure: Structure | None = None) -> Interacti
         if parent is not None:
             replied = node(parent.author_id)
         elif post.reply_to_author:
-            replied = by_handle(post.platform, post.reply_to_author)
+            replied = by_handle(post.platform, post.reply_to_author, at)
         if replied == me:
             replied = -1
         elif replied >= 0:
@@ -138,25 +149,57 @@ def build_graph(corpus: Corpus, structure: Structure | None = None) -> Interacti
             if target != me:
                 quotes((me, target, at))
         if post.mentions:
-            seen = {me, replied}
-            platform = post.platform
-            for handle in post.mentions:
-                target = written((platform, handle))
-                if target is None:
-                    target = by_handle(platform, handle)
-                if target not in seen:
-                    seen.add(target)
-                    mentions((me, target, at))
+            mentioning.extend((at, me, replied))
+            platforms.append(post.platform)
+            mentions.append(post.mentions)
 
+    mentioned = _mention_edges(np.frombuffer(mentioning, dtype=np.int32).reshape(-1, 3), platforms, mentions,
+                               by_handle)
+    del mentioning, platforms, mentions
     nodes = sorted(number)
     remap = np.empty(len(nodes), dtype=np.int32)  # provisional number -> sorted number
     remap[[number[account] for account in nodes]] = np.arange(len(nodes), dtype=np.int32)
     edges = {}
     for kind, flat in cols.items():
-        triples = np.frombuffer(flat, dtype=np.int32).reshape(-1, 3)
+        triples = mentioned if kind == "mention" else np.frombuffer(flat, dtype=np.int32).reshape(-1, 3)
         edges[kind] = EdgeList(remap[triples[:, 0]], remap[triples[:, 1]], triples[:, 2].copy())
     return InteractionGraph(nodes, {n: handles.get(n, n) for n in nodes},
                             [p.id for p in corpus.posts], edges)
+
+
+def _mention_edges(mentioning: np.ndarray, platforms: list[str], handles: list[tuple[str, ...]],
+                   by_handle: Callable[[str, str, int], int]) -> np.ndarray:
+    """The (actor, target, post) mention edges, in post order, of the ``mentioning`` posts
+    (rows of post, author's node, replied node or -1; their platforms and handles as
+    written): each handle as written numbered once, by ``by_handle`` with the first post
+    writing it, then each post's targets but its author, the account it replies to and
+    repeats, all at once as arrays."""
+    if not len(mentioning):
+        return np.zeros((0, 3), dtype=np.int32)
+    sizes = np.fromiter(map(len, handles), dtype=np.int64, count=len(handles))
+    one = platforms[0] if len(set(platforms)) == 1 else None  # (a chat's usual case: handles alone)
+    keys: list[Any] = list(chain.from_iterable(handles)) if one is not None else list(
+        zip(chain.from_iterable(map(repeat, platforms, sizes.tolist())), chain.from_iterable(handles),
+            strict=True))
+    number = {key: k for k, key in enumerate(dict.fromkeys(keys))}  # in the order they first come
+    code = np.fromiter(map(number.__getitem__, keys), dtype=np.int64, count=len(keys))
+    del keys
+    post = np.repeat(mentioning[:, 0], sizes)
+    most = np.maximum.accumulate(code)  # (numbered as they first come: a new one tops the rest)
+    first = post[np.flatnonzero(np.r_[True, most[1:] > most[:-1]])]  # each one's first post
+    del most
+    target = np.array([by_handle(*((one, key) if one is not None else key), k)
+                       for key, k in zip(number, first.tolist(), strict=True)], dtype=np.int32)[code]
+    del code, first, number
+    actor = np.repeat(mentioning[:, 1], sizes)
+    kept = np.flatnonzero((target != actor) & (target != np.repeat(mentioning[:, 2], sizes)))
+    pairs = post[kept].astype(np.int64) * (int(target.max()) + 1) + target[kept]
+    _, once = np.unique(pairs, return_index=True)
+    del pairs
+    kept = kept[np.sort(once)]  # (a handle a post repeats counts once, where it first comes)
+    out = np.empty((len(kept), 3), dtype=np.int32)
+    out[:, 0], out[:, 1], out[:, 2] = actor[kept], target[kept], post[kept]
+    return out
 
 
 @dataclass(slots=True)
