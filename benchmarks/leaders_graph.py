@@ -20,8 +20,8 @@ its stages again on its own (``build_graph``, ``recognition``, ``account_kinds``
 ``early_adopters``, companies, ``self_promotion``; with the corpus frozen out of the garbage
 collector, as ``rank_leaders`` runs them). From 50,000 posts the leaders step works on two
 cores: two forked workers for the sessions, then a fresh process (started, not forked: it is
-sent the posts' words) for the early-idea search and the self-promotion of a tenth of the posts;
-CPU time counts theirs too. Peak RSS is the process's (getrusage); the workers' is printed beside it,
+sent the posts' words) for the early-idea search, while this one does the rest; CPU time
+counts theirs too. Peak RSS is the process's (getrusage); the workers' is printed beside it,
 and the peak PSS of the process and its workers together, sampled from /proc every
 --pss-every seconds, which counts the shared corpus once (the sampler's own CPU is printed:
 it slows the step a little; 0 turns it off). Then PageRank

@@ -204,10 +204,10 @@ def test_an_organisation_shows_what_it_owes_its_people(example_db, monkeypatch, 
 
 
 def test_the_two_process_leaders_step_gives_what_one_process_gives(example_db, monkeypatch, capsys):
-    """From PARALLEL_POSTS posts the early-idea search, with a share of the self-promotion,
-    runs in a fresh process sent the posts' words: the leaders are the same, to the last
-    figure. (Run in a fresh process itself: the leaders step works beside only a process with
-    no other thread, and the test session has some.)"""
+    """From PARALLEL_POSTS posts the early-idea search runs in a fresh process sent the posts'
+    words, while the leaders are put together but for their early ideas: the leaders are the
+    same, to the last figure. (Run in a fresh process itself: the leaders step works beside only
+    a process with no other thread, and the test session has some.)"""
     alone = leaders_json(monkeypatch, capsys, example_db, "--series", "#B2Bchat")
     assert len(alone) > 20 and alone[0]["evidence"]
     beside = subprocess.run([sys.executable, "-c", TWO_PROCESSES, example_db], capture_output=True,

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, zip_longest
-from operator import attrgetter
 from typing import Any
 
 from chatrecap.analysis.companies import Affiliation, affiliations, company_dependence, org_accounts
@@ -39,15 +37,13 @@ from chatrecap.analysis.nominations import (
     nomination_prompts,
     tally,
 )
-from chatrecap.analysis.promotion import Promotion, owners, promotion_of, self_promotion
+from chatrecap.analysis.promotion import Promotion, self_promotion
 from chatrecap.analysis.sessions import Session
 from chatrecap.analysis.structure import Structure, analyse
 from chatrecap.parallel import FreshProcess, ProcessLost, can_fork, forked_imap, frozen
 from chatrecap.store import Store
 
 PEOPLE, ORGANIZATIONS = "person", "organization"
-#: Share of the posts whose authors' self-promotion the fresh process works out (see below).
-PROMOTION_ELSEWHERE = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,11 +129,11 @@ def rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Seque
     graph's ``recognition``, likewise; ``kinds``: the accounts' kinds read over more than
     the corpus (``corpus.chat_kinds``), else the corpus's own."""
     # On a big series the early-idea search, the longest part, runs meanwhile in a fresh
-    # process, with the self-promotion of the accounts of a tenth of the posts: a forked one
-    # working that long beside this one would end up with a copy of the corpus (see
-    # ``parallel``; measured at a million posts, the two processes' peak went from about
-    # 2.0 GB to 1.75 GB). It is sent the posts' words as lists and arrays (about 3 s here at a
-    # million posts), then both take about as long (the search and its share 31 s).
+    # process: a forked one working that long beside this one would end up with a copy of the
+    # corpus (see ``parallel``; measured at a million posts, the two processes' peak went from
+    # about 2.0 GB to 1.75 GB). It is sent the posts' words as lists and arrays (about 3 s here
+    # at a million posts), then both take about as long; the leaders are put together
+    # meanwhile, and only those with early ideas again once it is done.
     big = len(corpus.posts) >= PARALLEL_POSTS and can_fork()
     try:
         search = FreshProcess(__name__) if big else None
@@ -157,10 +153,8 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
                   graph: InteractionGraph | None, ranking: Sequence[Recognition] | None,
                   kinds: dict[str, KindGuess] | None, search: FreshProcess | None) -> list[Leader]:
     weights = weights or LeaderWeights()
-    some: set[str] = set()
     if search is not None:
-        some = _authors_of(corpus, PROMOTION_ELSEWHERE)
-        search.send(_search, *_search_inputs(corpus, some))
+        search.send(_search, early_posts(corpus))
     graph = graph if graph is not None else build_graph(corpus, structure)
     ranked = {r.account_id: r for r in (ranking if ranking is not None else recognition(graph))}
     by_handle = {h.lower(): a for a, h in graph.handles.items()}
@@ -183,63 +177,76 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
     if kinds is None:
         kinds = account_kinds(corpus, corrections)
     chat_names = kinds.names if isinstance(kinds, ChatKinds) else {}  # (read over the whole chat)
-    promotion = self_promotion(corpus, some, but=True)
+    promotion = self_promotion(corpus)
     affs = affiliations(corpus)
     companies = _companies(corpus, affs, {a: r.score for a, r in ranked.items()}, graph.handles)
     people_said = {a for a, kind in (corrections or {}).items() if kind == PEOPLE}
     programs = {a for a, p in corpus.authors.items() if automated(p.is_bot, p.bio) and a not in people_said}
-    if search is None:
-        adoptions = early_adopters(corpus)
-    else:  # (what follows needs them; what does not comes before)
-        try:
-            adoptions, promoting = search.result()
-        except ProcessLost:  # (it could not start, or was killed: the work is done here instead)
-            adoptions, promoting = _search(*_search_inputs(corpus, some))
-        promotion.update(promoting)
-    credit, firsts = early_adopter_credit(adoptions), _firsts(adoptions)
-    accounts = sorted((set(ranked) | set(votes) | set(credit) | set(corpus.authors)) - programs)
+    # Every leader but for the early ideas, while the search goes on (of a million-post
+    # series' 30,000, those with early ideas are made again once it is done): the other
+    # parts' scales do not depend on it.
+    accounts = sorted((set(ranked) | set(votes) | set(corpus.authors)) - programs)
     rec = _scaled({a: ranked[a].score if a in ranked else 0.0 for a in accounts})
     nom = _scaled({a: float(votes.get(a, 0)) for a in accounts}, FULL_VOTES)
-    early = _scaled({a: credit.get(a, 0.0) for a in accounts}, FULL_EARLY)
-    leaders = []
-    authors = corpus.authors
-    for a in accounts:  # (a million-post series ranks tens of thousands: each looked up once)
-        mark, sold, author, plain = ranked.get(a), promotion.get(a), authors.get(a), a in names
-        share = sold.share if sold is not None else 0.0
-        # (shrunk toward none for a quiet account: 1 post of 1 linking to one's blog is no verdict)
-        selling = sold.promotional / (sold.posts + QUIET_POSTS) if sold is not None else 0.0
-        parts = {"recognition": weights.recognition * rec[a],
-                 "nominations": weights.nominations * nom[a],
-                 "early": weights.early * early[a],
-                 "promotion": -weights.promotion * selling}
-        guess = kinds.get(a) or (classify_name(names[a], a in groups) if plain else
-                                 KindGuess("unknown", 0.0, ()))
-        handle = None if plain else (
-            graph.handles.get(a) or (author.handle if author is not None else a.split(":@", 1)[-1]))
-        by: dict[str, list[str]] = {}
-        if voted := vote_posts.get(a):
-            by["nominations"] = list(dict.fromkeys(voted))
-        if mark is not None and mark.evidence:
-            by["recognition"] = mark.evidence
-        if first := firsts.get(a):
-            by["early"] = first
-        if sold is not None and sold.evidence:
-            by["promotion"] = sold.evidence
-        leaders.append(Leader(
-            account_id=None if plain else a, handle=handle,
-            name=names.get(a) or (author.name if author else None) or chat_names.get(a),
-            kind=guess.kind, kind_confidence=round(guess.confidence, 3),
-            kind_evidence=tuple(guess.evidence),
-            score=round(sum(parts.values()), 4),
-            recognition=round(mark.score, 5) if mark is not None else 0.0,
-            engagers=mark.in_degree if mark is not None else 0,
-            nominations=votes.get(a, 0), early_adopter=round(credit.get(a, 0.0), 3),
-            self_promotion=round(share, 3), evidence=_evidence(by),
-            evidence_by={part: ids[:EVIDENCE] for part, ids in by.items()},
-            components={k: round(v, 4) for k, v in parts.items()},
-            company=companies.get(a)))
-    leaders.sort(key=lambda x: (-x.score, (x.handle or x.name or "").lower()))
-    return leaders
+    leader = partial(_leader, ranked=ranked, votes=votes, vote_posts=vote_posts, names=names, groups=groups,
+                     kinds=kinds, chat_names=chat_names, promotion=promotion, companies=companies,
+                     authors=corpus.authors, handles=graph.handles, weights=weights, rec=rec, nom=nom)
+    leaders = {a: leader(a, 0.0, 0.0, None) for a in accounts}
+    if search is None:
+        adoptions = early_adopters(corpus)
+    else:
+        try:
+            adoptions = search.result()
+        except ProcessLost:  # (it could not start, or was killed: the work is done here instead)
+            adoptions = early_adopters(corpus)
+    credit, firsts = early_adopter_credit(adoptions), _firsts(adoptions)
+    early = _scaled({a: v for a, v in credit.items() if a not in programs}, FULL_EARLY)
+    for a, scaled in early.items():
+        leaders[a] = leader(a, credit[a], scaled, firsts.get(a))
+    return sorted((leaders[a] for a in sorted(leaders)),  # (ties in account order)
+                  key=lambda x: (-x.score, (x.handle or x.name or "").lower()))
+
+
+def _leader(a: str, credit: float, early: float, first: list[str] | None, *, ranked: dict[str, Recognition],
+            votes: dict[str, int], vote_posts: dict[str, list[str]], names: dict[str, str], groups: set[str],
+            kinds: dict[str, KindGuess], chat_names: dict[str, str], promotion: dict[str, Promotion],
+            companies: dict[str, dict[str, Any]], authors: dict[str, Participant], handles: dict[str, str],
+            weights: LeaderWeights, rec: dict[str, float], nom: dict[str, float]) -> Leader:
+    """The account ``a``'s row: its parts weighted and scaled (``rec``, ``nom``; ``early``,
+    its early-idea ``credit`` scaled), with the posts behind each (``first``: its posts that
+    brought ideas)."""
+    mark, sold, author, plain = ranked.get(a), promotion.get(a), authors.get(a), a in names
+    share = sold.share if sold is not None else 0.0
+    # (shrunk toward none for a quiet account: 1 post of 1 linking to one's blog is no verdict)
+    selling = sold.promotional / (sold.posts + QUIET_POSTS) if sold is not None else 0.0
+    parts = {"recognition": weights.recognition * rec.get(a, 0.0),
+             "nominations": weights.nominations * nom.get(a, 0.0),
+             "early": weights.early * early,
+             "promotion": -weights.promotion * selling}
+    guess = kinds.get(a) or (classify_name(names[a], a in groups) if plain else KindGuess("unknown", 0.0, ()))
+    handle = None if plain else (
+        handles.get(a) or (author.handle if author is not None else a.split(":@", 1)[-1]))
+    by: dict[str, list[str]] = {}
+    if voted := vote_posts.get(a):
+        by["nominations"] = list(dict.fromkeys(voted))
+    if mark is not None and mark.evidence:
+        by["recognition"] = mark.evidence
+    if first:
+        by["early"] = first
+    if sold is not None and sold.evidence:
+        by["promotion"] = sold.evidence
+    return Leader(
+        account_id=None if plain else a, handle=handle,
+        name=names.get(a) or (author.name if author else None) or chat_names.get(a),
+        kind=guess.kind, kind_confidence=round(guess.confidence, 3), kind_evidence=tuple(guess.evidence),
+        score=round(sum(parts.values()), 4),
+        recognition=round(mark.score, 5) if mark is not None else 0.0,
+        engagers=mark.in_degree if mark is not None else 0,
+        nominations=votes.get(a, 0), early_adopter=round(credit, 3),
+        self_promotion=round(share, 3), evidence=_evidence(by),
+        evidence_by={part: ids[:EVIDENCE] for part, ids in by.items()},
+        components={k: round(v, 4) for k, v in parts.items()},
+        company=companies.get(a))
 
 
 #: Posts shown per part of the score (``evidence_by``), and in all (``evidence``): a
@@ -258,37 +265,9 @@ def _evidence(by: dict[str, list[str]]) -> list[str]:
     return list(out)[:ALL_EVIDENCE]
 
 
-def _search_inputs(corpus: Corpus, accounts: set[str],
-                   ) -> tuple[Posts | None, dict[str, Participant | None], str]:
-    """What ``_search`` is given: the posts to find the early ideas in, and the profiles of
-    ``accounts``, whose self-promotion it works out."""
-    return early_posts(corpus), {a: corpus.authors.get(a) for a in accounts}, corpus.chat
-
-
-def _search(posts: Posts | None, accounts: dict[str, Participant | None], chat: str,
-            ) -> tuple[list[Adoption], dict[str, Promotion]]:
-    """The fresh process's work: the early ideas, and the self-promotion of ``accounts`` (their
-    profiles, if known; their posts in ``posts``, the chat's own)."""
-    if posts is None:
-        return [], {}
-    theirs = [k for k, a in enumerate(posts.author_ids) if a in accounts and k not in posts.outside]
-    owns = owners({a: p for a, p in accounts.items() if p is not None},
-                  ((posts.author_ids[k], posts.handles[k]) for k in theirs))
-    promotion = promotion_of(((posts.author_ids[k], posts.ids[k], posts.urls[k], posts.texts[k])
-                              for k in theirs), owns, chat)
-    return adoptions_in(posts), promotion
-
-
-def _authors_of(corpus: Corpus, share: float) -> set[str]:
-    """Authors who wrote about ``share`` of the posts between them (by id, a fixed choice)."""
-    counts = Counter(map(attrgetter("author_id"), corpus.posts))
-    chosen, total = set(), 0
-    for author in sorted(counts):
-        if total >= share * len(corpus.posts):
-            break
-        chosen.add(author)
-        total += counts[author]
-    return chosen
+def _search(posts: Posts | None) -> list[Adoption]:
+    """The fresh process's work: the early ideas in ``posts`` (``early_posts``), if any."""
+    return adoptions_in(posts) if posts is not None else []
 
 
 def _firsts(adoptions: list[Adoption]) -> dict[str, list[str]]:
