@@ -144,6 +144,17 @@ def test_an_account_only_named_is_spelt_as_the_first_post_naming_it_writes_it():
     assert build_graph(corpus([second, third])).handles["twitter:@zz"] == "Zz"
 
 
+def test_a_handle_named_on_two_platforms_is_two_accounts():
+    from dataclasses import replace
+
+    toot = replace(post("p2", "Bob", "@ann @Ann hi", mentions=("ann", "Ann")), platform="mastodon",
+                   author_id="mastodon:1")
+    tweet = post("p1", "Cy", "@Ann hi", mentions=("Ann",))
+    g = build_graph(corpus([tweet, toot]))
+    assert g.handles["twitter:@ann"] == "Ann" and g.handles["mastodon:@ann"] == "ann"
+    assert g.triples("mention") == [(uid("Cy"), "twitter:@ann", "p1"), ("mastodon:1", "mastodon:@ann", "p2")]
+
+
 def test_types_are_kept_apart_and_combined_on_request():
     ann = post("p1", "Ann", "Q1: what works?")
     reply = post("p2", "Bob", "@Ann @Carl this", reply_to="p1", mentions=("Ann", "Carl"))
