@@ -159,7 +159,8 @@ def test_reposts_and_the_chats_own_site_do_not_count():
 
 
 def test_the_shares_of_some_accounts_and_of_the_others_make_the_whole(example):
-    """The leaders step works the shares out in two processes, half the accounts each."""
+    """Each account's figures are its own: counted for half the accounts and then for the
+    others, they are those counted for all at once."""
     whole = self_promotion(example)
     some = set(sorted(whole)[::2])
     assert some and some != set(whole)

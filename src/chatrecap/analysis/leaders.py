@@ -19,7 +19,7 @@ from itertools import chain, zip_longest
 from typing import Any
 
 from chatrecap.analysis.companies import Affiliation, affiliations, company_dependence, org_accounts
-from chatrecap.analysis.corpus import ChatKinds, ChatPost, Corpus, Participant, load_corpus
+from chatrecap.analysis.corpus import ChatKinds, ChatPost, Corpus, load_corpus
 from chatrecap.analysis.heretics import (
     Adoption,
     Posts,
@@ -37,7 +37,7 @@ from chatrecap.analysis.nominations import (
     nomination_prompts,
     tally,
 )
-from chatrecap.analysis.promotion import Promotion, self_promotion
+from chatrecap.analysis.promotion import self_promotion
 from chatrecap.analysis.sessions import Session
 from chatrecap.analysis.structure import Structure, analyse
 from chatrecap.parallel import FreshProcess, ProcessLost, can_fork, forked_imap, frozen
@@ -188,9 +188,44 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
     accounts = sorted((set(ranked) | set(votes) | set(corpus.authors)) - programs)
     rec = _scaled({a: ranked[a].score if a in ranked else 0.0 for a in accounts})
     nom = _scaled({a: float(votes.get(a, 0)) for a in accounts}, FULL_VOTES)
-    leader = partial(_leader, ranked=ranked, votes=votes, vote_posts=vote_posts, names=names, groups=groups,
-                     kinds=kinds, chat_names=chat_names, promotion=promotion, companies=companies,
-                     authors=corpus.authors, handles=graph.handles, weights=weights, rec=rec, nom=nom)
+
+    def leader(a: str, credit: float, early: float, first: list[str] | None) -> Leader:
+        """The account ``a``'s row: its parts weighted and scaled (``early``: its early-idea
+        ``credit`` scaled), with the posts behind each (``first``: its posts that brought ideas)."""
+        mark, sold, author, plain = ranked.get(a), promotion.get(a), corpus.authors.get(a), a in names
+        share = sold.share if sold is not None else 0.0
+        # (shrunk toward none for a quiet account: 1 post of 1 linking to one's blog is no verdict)
+        selling = sold.promotional / (sold.posts + QUIET_POSTS) if sold is not None else 0.0
+        parts = {"recognition": weights.recognition * rec.get(a, 0.0),
+                 "nominations": weights.nominations * nom.get(a, 0.0),
+                 "early": weights.early * early,
+                 "promotion": -weights.promotion * selling}
+        guess = kinds.get(a) or (classify_name(names[a], a in groups) if plain else
+                                 KindGuess("unknown", 0.0, ()))
+        handle = None if plain else (
+            graph.handles.get(a) or (author.handle if author is not None else a.split(":@", 1)[-1]))
+        by: dict[str, list[str]] = {}
+        if voted := vote_posts.get(a):
+            by["nominations"] = list(dict.fromkeys(voted))
+        if mark is not None and mark.evidence:
+            by["recognition"] = mark.evidence
+        if first:
+            by["early"] = first
+        if sold is not None and sold.evidence:
+            by["promotion"] = sold.evidence
+        return Leader(
+            account_id=None if plain else a, handle=handle,
+            name=names.get(a) or (author.name if author else None) or chat_names.get(a),
+            kind=guess.kind, kind_confidence=round(guess.confidence, 3), kind_evidence=tuple(guess.evidence),
+            score=round(sum(parts.values()), 4),
+            recognition=round(mark.score, 5) if mark is not None else 0.0,
+            engagers=mark.in_degree if mark is not None else 0,
+            nominations=votes.get(a, 0), early_adopter=round(credit, 3),
+            self_promotion=round(share, 3), evidence=_evidence(by),
+            evidence_by={part: ids[:EVIDENCE] for part, ids in by.items()},
+            components={k: round(v, 4) for k, v in parts.items()},
+            company=companies.get(a))
+
     leaders = {a: leader(a, 0.0, 0.0, None) for a in accounts}
     if search is None:
         adoptions = early_adopters(corpus)
@@ -205,48 +240,6 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
         leaders[a] = leader(a, credit[a], scaled, firsts.get(a))
     return sorted((leaders[a] for a in sorted(leaders)),  # (ties in account order)
                   key=lambda x: (-x.score, (x.handle or x.name or "").lower()))
-
-
-def _leader(a: str, credit: float, early: float, first: list[str] | None, *, ranked: dict[str, Recognition],
-            votes: dict[str, int], vote_posts: dict[str, list[str]], names: dict[str, str], groups: set[str],
-            kinds: dict[str, KindGuess], chat_names: dict[str, str], promotion: dict[str, Promotion],
-            companies: dict[str, dict[str, Any]], authors: dict[str, Participant], handles: dict[str, str],
-            weights: LeaderWeights, rec: dict[str, float], nom: dict[str, float]) -> Leader:
-    """The account ``a``'s row: its parts weighted and scaled (``rec``, ``nom``; ``early``,
-    its early-idea ``credit`` scaled), with the posts behind each (``first``: its posts that
-    brought ideas)."""
-    mark, sold, author, plain = ranked.get(a), promotion.get(a), authors.get(a), a in names
-    share = sold.share if sold is not None else 0.0
-    # (shrunk toward none for a quiet account: 1 post of 1 linking to one's blog is no verdict)
-    selling = sold.promotional / (sold.posts + QUIET_POSTS) if sold is not None else 0.0
-    parts = {"recognition": weights.recognition * rec.get(a, 0.0),
-             "nominations": weights.nominations * nom.get(a, 0.0),
-             "early": weights.early * early,
-             "promotion": -weights.promotion * selling}
-    guess = kinds.get(a) or (classify_name(names[a], a in groups) if plain else KindGuess("unknown", 0.0, ()))
-    handle = None if plain else (
-        handles.get(a) or (author.handle if author is not None else a.split(":@", 1)[-1]))
-    by: dict[str, list[str]] = {}
-    if voted := vote_posts.get(a):
-        by["nominations"] = list(dict.fromkeys(voted))
-    if mark is not None and mark.evidence:
-        by["recognition"] = mark.evidence
-    if first:
-        by["early"] = first
-    if sold is not None and sold.evidence:
-        by["promotion"] = sold.evidence
-    return Leader(
-        account_id=None if plain else a, handle=handle,
-        name=names.get(a) or (author.name if author else None) or chat_names.get(a),
-        kind=guess.kind, kind_confidence=round(guess.confidence, 3), kind_evidence=tuple(guess.evidence),
-        score=round(sum(parts.values()), 4),
-        recognition=round(mark.score, 5) if mark is not None else 0.0,
-        engagers=mark.in_degree if mark is not None else 0,
-        nominations=votes.get(a, 0), early_adopter=round(credit, 3),
-        self_promotion=round(share, 3), evidence=_evidence(by),
-        evidence_by={part: ids[:EVIDENCE] for part, ids in by.items()},
-        components={k: round(v, 4) for k, v in parts.items()},
-        company=companies.get(a))
 
 
 #: Posts shown per part of the score (``evidence_by``), and in all (``evidence``): a

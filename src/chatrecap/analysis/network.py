@@ -188,8 +188,9 @@ def _mention_edges(mentioning: np.ndarray, platforms: list[str], handles: list[t
     most = np.maximum.accumulate(code)  # (numbered as they first come: a new one tops the rest)
     first = post[np.flatnonzero(np.r_[True, most[1:] > most[:-1]])]  # each one's first post
     del most
-    target = np.array([by_handle(*((one, key) if one is not None else key), k)
-                       for key, k in zip(number, first.tolist(), strict=True)], dtype=np.int32)[code]
+    written = zip(repeat(one), number) if one is not None else number  # (platform, handle), each once
+    target = np.array([by_handle(platform, handle, k) for (platform, handle), k
+                       in zip(written, first.tolist(), strict=True)], dtype=np.int32)[code]
     del code, first, number
     actor = np.repeat(mentioning[:, 1], sizes)
     kept = np.flatnonzero((target != actor) & (target != np.repeat(mentioning[:, 2], sizes)))

@@ -215,7 +215,7 @@ def self_promotion(corpus: Corpus, accounts: Container[str] | None = None, *,
                    but: bool = False) -> dict[str, Promotion]:
     """Per account with posts: how many of its own posts sell, which, and why. Only of
     ``accounts`` (author ids) if given, or with ``but``, of all the others: each account's
-    figures are its own, so two processes can share the work."""
+    figures are its own, whatever others are counted beside it."""
     posts = sorted((p for p in corpus.posts
                     if not p.is_repost and (accounts is None or (p.author_id in accounts) != but)),
                    key=attrgetter("created_at", "id"))  # (stable: as sorting, then choosing)
@@ -238,8 +238,7 @@ def owners(authors: Mapping[str, Participant], posts: Iterable[tuple[str, str]])
 def promotion_of(posts: Iterable[tuple[str, str, tuple[str, ...], str]], owns: dict[str, _Own],
                  chat: str) -> dict[str, Promotion]:
     """``self_promotion`` of posts given as (author id, post id, links, text), in time order, by
-    the authors of ``owns`` (``owners``), in the chat ``chat``: needs no corpus, so a process
-    that has the posts' words but no ``ChatPost`` can work it out."""
+    the authors of ``owns`` (``owners``), in the chat ``chat``: it reads no corpus, only these."""
     chat_site = re.sub(r"[\W_]+", "", chat.lower())
     chat_site = chat_site if len(chat_site) >= 4 else ""
     out: dict[str, Promotion] = {}
