@@ -19,6 +19,7 @@ from conftest import FIXTURES
 from chatrecap.analysis.corpus import ChatPost, Corpus, Participant, load_corpus
 from chatrecap.analysis.sessions import find_sessions
 from chatrecap.analysis.structure import (
+    MENTION,
     _is_room_question,
     addressed,
     analyse,
@@ -441,3 +442,21 @@ def test_one_post_hosts_nothing():
     assert detect_hosts(_garden(lines)) == []
     lines.append(("george", "Q1: What was your highlight so far?"))
     assert detect_hosts(_garden(lines)) == ["x:george"]
+
+
+@pytest.mark.parametrize(("text", "mentions", "leading"), [
+    ("@ann@mastodon.social thanks", ["ann@mastodon.social"], ("ann@mastodon.social",)),
+    ("@ann@mastodon.social.", ["ann@mastodon.social"], ("ann@mastodon.social",)),
+    ("hi @ann.bsky.social and @bob.", ["ann.bsky.social", "bob"], ()),
+    ("@ann.bsky.social.", ["ann.bsky.social"], ("ann.bsky.social",)),
+    ("@über.café.de hi", ["über.café.de"], ("über.café.de",)),
+    ("@ann.Thanks for it", ["ann"], ("ann",)),  # (a word after the stop, not a domain)
+    ("@ann-b@x.io", ["ann"], ("ann",)),
+    ("@a-b.c", ["a"], ("a",)),
+    ("cc @ann_b. @Bob_C: see", ["ann_b", "Bob_C"], ()),
+])
+def test_handles_as_written_mastodon_bluesky_and_x(text, mentions, leading):
+    """A handle ends where the platforms end it, whether or not a "." or "@" follows the word
+    (only then is a Mastodon address or a domain tried)."""
+    assert MENTION.findall(text) == mentions
+    assert addressed(text) == leading
