@@ -454,6 +454,7 @@ def test_one_post_hosts_nothing():
     ("@ann-b@x.io", ["ann"], ("ann",)),
     ("@a-b.c", ["a"], ("a",)),
     ("cc @ann_b. @Bob_C: see", ["ann_b", "Bob_C"], ()),
+    ("@ann@bob @cy", ["cy"], ()),  # (no domain after the second "@": no address, and no "@an")
 ])
 def test_handles_as_written_mastodon_bluesky_and_x(text, mentions, leading):
     """A handle ends where the platforms end it, whether or not a "." or "@" follows the word

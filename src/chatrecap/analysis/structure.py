@@ -61,11 +61,12 @@ class Structure:
 
 #: A handle as written after "@": a Mastodon address ("ann@mastodon.social"), a Bluesky domain
 #: ("ann.bsky.social", ending in a lower-case top-level name: "@ann.Thanks" is "@ann" and a
-#: word), else an X word, which no "@" follows. Atomic: a run of glued handles has one reading.
-#: (The first two are tried only where the run of word characters and hyphens ends in "." or
-#: "@", as both need: most handles are X words, and each failed try backtracks over the word.)
+#: word), else an X word, which no "@" follows (the whole word: "@ann@bob" names nobody, not
+#: "an"). Atomic: a run of glued handles has one reading. (The first two are tried only where
+#: the run of word characters and hyphens ends in "." or "@", as both need: most handles are X
+#: words, and each failed try backtracks over the word.)
 _DOMAIN = r"[\w-]+(?:\.[\w-]+)*\.(?-i:[a-z]{2,})(?![\w-])"
-HANDLE = rf"(?>(?=[\w-]*+[.@])(?:\w+@{_DOMAIN}|{_DOMAIN})|\w+(?!@\w))"
+HANDLE = rf"(?>(?=[\w-]*+[.@])(?:\w+@{_DOMAIN}|{_DOMAIN})|\w++(?!@\w))"
 # "Q1:", "Q2 -", "Question 3", "Q4)", "Q5." at the start (after handles, the chat's tag or an emoji).
 _QUESTION_LABEL = re.compile(
     rf"^[\W_]*?(?:(?:@{HANDLE}\s+|#\w+\s+)*)(?:\bQ|\bQuestion\s*#?)\s?(\d{{1,2}})(?:[a-z](?=\s*[:.)\-–—]))?\b"
