@@ -29,16 +29,19 @@ alone on the same weighted directed graph by igraph and by networkx (graph const
 timed; best of --repeat runs). Targets: the leaders step (nominations + rank_leaders)
 <= 60 s and <= 2 GB; the ranking (PageRank) >= 10x faster than networkx's. Before and after,
 a fixed pure-Python loop is timed alone and on both cores at once: the machine's speed just
-then, so that runs of different hours compare (docs/benchmarks.md keeps the figures).
+then, so that runs of different hours compare (docs/benchmarks.md keeps the figures); the
+interpreter is printed too (two builds of one Python version differ here by about a tenth).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import platform
 import resource
 import subprocess
 import sys
+import sysconfig
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -148,6 +151,17 @@ def machine_speed() -> tuple[float, float]:
     with multiprocessing.get_context("fork").Pool(2) as pool:
         both = max(pool.map(_reference_loop, range(2)))
     return alone, both
+
+
+def interpreter() -> str:
+    """Which Python ran the step: two builds of 3.11 on this machine differ by about a tenth
+    (docs/benchmarks.md), so runs compare only with the same one."""
+    try:
+        with open("/proc/self/maps") as maps:  # (what is loaded, whatever the build was configured with)
+            shared = "libpython shared" if "libpython" in maps.read() else "libpython linked in"
+    except OSError:
+        shared = "libpython shared" if sysconfig.get_config_var("Py_ENABLE_SHARED") else "libpython linked in"
+    return f"{platform.python_implementation()} {platform.python_version()} ({sys.executable}, {shared})"
 
 
 def best_of(repeat: int, run):
@@ -447,6 +461,7 @@ def main(argv: list[str] | None = None) -> int:
         ("peak RSS at the end (with networkx)", f"{peak_mb():,.0f} MB"),
     ]
     speed_after = machine_speed()
+    rows.append(("interpreter", interpreter()))
     rows.append(("machine: reference loop alone, two at once",
                  f"{speed_before[0]:.2f} s, {speed_before[1]:.2f} s before; {speed_after[0]:.2f} s, "
                  f"{speed_after[1]:.2f} s after"))
