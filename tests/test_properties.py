@@ -48,7 +48,7 @@ from hypothesis import strategies as st
 from chatrecap.errors import InputError, RecordError
 from chatrecap.export import iter_records
 from chatrecap.importer import FileReport, import_file
-from chatrecap.models import Post
+from chatrecap.models import Post, Superseded
 from chatrecap.sources import all_sources, detect, get_source
 from chatrecap.sources._twitter import parse_iso, storage_time
 from chatrecap.sources.base import ReadOptions, Source, take_sample
@@ -104,13 +104,16 @@ def check_post(item: Post, where: str) -> None:
         f"{where}: created_at {created!r} is not aware UTC")
 
 
-def read_checked(source: Source, path: Path, options: ReadOptions) -> list[Post | RecordError]:
+def read_checked(source: Source, path: Path, options: ReadOptions) -> list[Post | Superseded | RecordError]:
     """Everything read() yields until it ends or raises InputError, each item checked."""
-    items: list[Post | RecordError] = []
+    items: list[Post | Superseded | RecordError] = []
     try:
         for item in source.read(path, options):
             if isinstance(item, Post):
                 check_post(item, f"{source.id} {path.name}")
+            elif isinstance(item, Superseded):  # (an edited tweet's earlier version, by its chain of ids)
+                assert item.post_id and item.by_id and item.post_id != item.by_id, (
+                    f"{source.id} {path.name}: {item!r}")
             else:
                 assert isinstance(item, RecordError), (
                     f"{source.id} yielded a {type(item).__name__}: {item!r}")
