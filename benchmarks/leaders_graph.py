@@ -30,7 +30,7 @@ timed; best of --repeat runs). Targets: the leaders step (nominations + rank_lea
 <= 60 s and <= 2 GB; the ranking (PageRank) >= 10x faster than networkx's. Before and after,
 a fixed pure-Python loop is timed alone and on both cores at once: the machine's speed just
 then, so that runs of different hours compare (docs/benchmarks.md keeps the figures); the
-interpreter is printed too (two builds of one Python version differ here by about a tenth).
+interpreter is printed too (two builds of one Python version differ here by 11 to 26%).
 """
 
 from __future__ import annotations
@@ -154,7 +154,7 @@ def machine_speed() -> tuple[float, float]:
 
 
 def interpreter() -> str:
-    """Which Python ran the step: two builds of 3.11 on this machine differ by about a tenth
+    """Which Python ran the step: two builds of 3.11 on this machine differ by 11 to 26%
     (docs/benchmarks.md), so runs compare only with the same one."""
     try:
         with open("/proc/self/maps") as maps:  # (what is loaded, whatever the build was configured with)
