@@ -440,3 +440,26 @@ def test_initials_stop_and_names_cut_by_them() -> None:
     assert [n for _, n in _answers("A4: R.D. Lankes and G Suite", "A4 W.E.B. Du Bois, and I’m Late")] == [
         "R. D. Lankes", "Du Bois"]
 
+
+
+def test_posts_passed_over_at_once_are_those_the_cues_never_read():
+    """``find_nominations`` skips, without reading them one by one, the posts that answer no
+    who-do-you-follow prompt and hold none of the cues' words: exactly the posts ``_nominees``
+    itself gives up on at once (real posts; a cased "HT"; a cue only in a quoted tweet;
+    scripts whose lower case is longer; a NUL in a text)."""
+    from chatrecap.analysis.corpus import own_words
+    from chatrecap.analysis.nominations import _ANY_CASED_HINT, _HINT, _may_nominate_each
+
+    texts = real_texts() + ["HT @ann for this", "ht to the room", "Great point RT @ann: thanks @bob",
+                            "İstanbul thanks @ann", "İİİ then shout-out to @bob", "a\x00shout-out @x",
+                            "#FF @ann @bob", "#ff", "plain words only", "", "Must-follow: @cy"]
+
+    def read_further(text: str) -> bool:  # (``_nominees``' own test, for a post that answers nothing)
+        own = own_words(text)
+        return not own.isascii() or _HINT.search(own.lower()) is not None or any(
+            map(own.__contains__, _ANY_CASED_HINT))
+
+    may = _may_nominate_each(texts)
+    assert [k for k, text in enumerate(texts) if read_further(text) and not may[k]] == []
+    assert sum(may) < len(texts) / 2  # (most real posts are passed over)
+    assert may[-11:] == [True, False, True, True, True, True, True, True, False, False, True]

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
+import numpy as np
 import probablepeople
 from cleanco import basename
 
@@ -35,6 +36,7 @@ from chatrecap.analysis.structure import (
     answer_label,
     is_chatter,
 )
+from chatrecap.analysis.textvec import texts_holding
 
 PROMPT_CUE = "answer to a who-do-you-follow prompt"
 
@@ -104,8 +106,8 @@ _WORTH_FOLLOWING = re.compile(
     r"shout[- ]?outs?)\b", re.IGNORECASE)
 _WORTH_FOLLOWING_HINTS = ("deserve", "must", "worth", "shout")  # as _CUE_HINTS: one is in every match
 # Any of the strings one of which every cue, #FF and cue after the nominees holds (lower case).
-_HINT = re.compile("|".join(re.escape(h) for h in sorted(
-    {*_ANY_HINT, *_WORTH_FOLLOWING_HINTS, "#ff", "followfriday"}, key=lambda h: (-len(h), h))))
+_HINTS = frozenset({*_ANY_HINT, *_WORTH_FOLLOWING_HINTS, "#ff", "followfriday"})
+_HINT = re.compile("|".join(re.escape(h) for h in sorted(_HINTS, key=lambda h: (-len(h), h))))
 # A word of a name after a cue: initials ("R.D."), a title ("Dr."), a capitalised word; a
 # full stop after anything else ends the sentence, and the name.
 _NAME_WORD = r"(?:(?:[A-Z]\.){1,3}|(?:Dr|Mr|Mrs|Ms|Mx|Prof|Rev)\.|[A-Z][\w'’-]*)"
@@ -216,10 +218,11 @@ def find_nominations(corpus: Corpus, structure: Structure,
     handles = names.handles
     seen: set[tuple[str, str]] = set()
     out: list[Nomination] = []
-    for post in corpus.posts:
-        if post.is_repost:
-            continue
+    posts = [p for p in corpus.posts if not p.is_repost]
+    for post, hinted in zip(posts, _may_nominate_each([p.text for p in posts]), strict=True):
         link = structure.links.get(post.id)
+        if not hinted and (link is None or link.prompt_id not in prompts):
+            continue  # (most posts: no cue's word, and no answer to a who-do-you-follow prompt)
         # A host's remark or a greeting filed only by time is no answer.
         weak = link is not None and link.reason in (WINDOW, SIMILARITY) and (
             post.author_id in hosts or is_chatter(post.text))
@@ -240,6 +243,33 @@ def find_nominations(corpus: Corpus, structure: Structure,
             if (post.author_id, key) not in seen:
                 seen.add((post.author_id, key))
                 out.append(Nomination(post.author_id, nominee, is_handle, post.id, cue, group))
+    return out
+
+
+#: The strings ``_HINT`` looks for, but any holding another ("followfriday" holds "follow").
+_HINT_WORDS = tuple(sorted(w for w in _HINTS if not any(o != w and o in w for o in _HINTS)))
+
+
+def _may_nominate_each(texts: list[str]) -> list[bool]:
+    """For each text, False only where ``_nominees`` finds nothing unless it answers a
+    who-do-you-follow prompt: ASCII, and none of ``_HINT``'s words in its lower case nor a
+    cased hint as written. Each word is looked for by ``str.find`` in the texts joined, not
+    by a search a post (a session's thousands, most holding none)."""
+    out = [not text.isascii() for text in texts]
+    joined = "\x00".join(texts)
+    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)
+    if joined.isascii():  # (the lower case keeps each text's length)
+        low, low_ends = joined.lower(), ends
+    else:
+        lowered = [text.lower() for text in texts]
+        low = "\x00".join(lowered)
+        low_ends = np.cumsum(np.fromiter(map(len, lowered), dtype=np.int64, count=len(texts)) + 1)
+    for word in _HINT_WORDS:
+        for k in texts_holding(low, low_ends, word):
+            out[k] = True
+    for word in _ANY_CASED_HINT:
+        for k in texts_holding(joined, ends, word):
+            out[k] = True
     return out
 
 

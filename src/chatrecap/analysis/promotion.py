@@ -23,6 +23,7 @@ import numpy as np
 
 from chatrecap.analysis.companies import bio_affiliations
 from chatrecap.analysis.corpus import Corpus, Participant, own_words
+from chatrecap.analysis.textvec import texts_holding
 
 __all__ = ["Promotion", "owners", "promotion_of", "self_promotion"]
 
@@ -146,10 +147,10 @@ def _may_pitch_each(texts: Sequence[str]) -> list[bool]:
         low, sizes = "\x00".join(lowered), list(map(len, lowered))
     ends = np.cumsum(np.array(sizes, dtype=np.int64) + 1)  # (where each text's NUL ends)
     for word in _PITCH_WORDS:
-        for k in _holding(low, ends, word):
+        for k in texts_holding(low, ends, word):
             out[k] = True
     for word in _OWNED_WORDS:
-        for k in _holding(low, ends, word):
+        for k in texts_holding(low, ends, word):
             if not out[k]:
                 text = texts[k].lower()
                 out[k] = "my" in text or "our" in text
@@ -165,15 +166,6 @@ def _may_name(text: str, handles: set[str]) -> bool:
         return True
     low = text.lower()
     return any("@" + handle in low for handle in handles)
-
-
-def _holding(joined: str, ends: np.ndarray, word: str) -> list[int]:
-    """Which of the texts ``joined`` by NUL (each ending before ``ends``) hold ``word``."""
-    found, at = [], joined.find(word)
-    while at >= 0:
-        found.append(at)
-        at = joined.find(word, at + len(word))
-    return np.unique(np.searchsorted(ends, found, side="right")).tolist() if found else []
 
 
 def _reasons(urls: tuple[str, ...], text: str, own: _Own, chat_site: str = "", may_pitch: bool = True,
