@@ -84,7 +84,6 @@ def build_graph(corpus: Corpus, structure: Structure | None = None) -> Interacti
         handles.setdefault(post.author_id, post.handle)
 
     number: dict[str, int] = {}  # account id -> provisional node number, first seen
-    as_written: dict[tuple[str, str], int] = {}  # (platform, handle as written) -> number
 
     def node(account: str) -> int:
         n = number.get(account)
@@ -106,10 +105,7 @@ def build_graph(corpus: Corpus, structure: Structure | None = None) -> Interacti
                 handles[account], made[account] = handle, at
         elif made.get(account, at) > at:
             handles[account], made[account] = handle, at
-        n = as_written.get((platform, handle))
-        if n is None:
-            n = as_written[(platform, handle)] = node(account)
-        return n
+        return node(account)
 
     cols = {kind: array("i") for kind in KINDS}  # (actor, target, post) triples, flat
     reposts, replies, quotes = cols["repost"].extend, cols["reply"].extend, cols["quote"].extend

@@ -19,7 +19,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
-import numpy as np
 import probablepeople
 from cleanco import basename
 
@@ -36,7 +35,7 @@ from chatrecap.analysis.structure import (
     answer_label,
     is_chatter,
 )
-from chatrecap.analysis.textvec import texts_holding
+from chatrecap.analysis.textvec import joined_texts, texts_holding
 
 PROMPT_CUE = "answer to a who-do-you-follow prompt"
 
@@ -256,20 +255,11 @@ def _may_nominate_each(texts: list[str]) -> list[bool]:
     cased hint as written. Each word is looked for by ``str.find`` in the texts joined, not
     by a search a post (a session's thousands, most holding none)."""
     out = [not text.isascii() for text in texts]
-    joined = "\x00".join(texts)
-    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)
-    if joined.isascii():  # (the lower case keeps each text's length)
-        low, low_ends = joined.lower(), ends
-    else:
-        lowered = [text.lower() for text in texts]
-        low = "\x00".join(lowered)
-        low_ends = np.cumsum(np.fromiter(map(len, lowered), dtype=np.int64, count=len(texts)) + 1)
-    for word in _HINT_WORDS:
-        for k in texts_holding(low, low_ends, word):
-            out[k] = True
-    for word in _ANY_CASED_HINT:
-        for k in texts_holding(joined, ends, word):
-            out[k] = True
+    for (joined, ends), words in ((joined_texts(texts, lower=True), _HINT_WORDS),
+                                  (joined_texts(texts), _ANY_CASED_HINT)):
+        for word in words:
+            for k in texts_holding(joined, ends, word):
+                out[k] = True
     return out
 
 

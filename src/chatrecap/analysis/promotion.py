@@ -19,11 +19,9 @@ from itertools import islice
 from operator import attrgetter
 from urllib.parse import urlsplit
 
-import numpy as np
-
 from chatrecap.analysis.companies import bio_affiliations
 from chatrecap.analysis.corpus import Corpus, Participant, own_words
-from chatrecap.analysis.textvec import texts_holding
+from chatrecap.analysis.textvec import joined_texts, texts_holding
 
 __all__ = ["Promotion", "owners", "promotion_of", "self_promotion"]
 
@@ -139,13 +137,7 @@ def _may_pitch_each(texts: Sequence[str]) -> list[bool]:
     per word that starts like it: two thirds of the self-promotion's time). ``promotion_of``
     gives them a batch at a time (memory: their texts joined)."""
     out = [not text.isascii() for text in texts]
-    low = "\x00".join(texts)
-    if low.isascii():  # (the lower case keeps each text's length)
-        low, sizes = low.lower(), list(map(len, texts))
-    else:
-        lowered = [text.lower() for text in texts]
-        low, sizes = "\x00".join(lowered), list(map(len, lowered))
-    ends = np.cumsum(np.array(sizes, dtype=np.int64) + 1)  # (where each text's NUL ends)
+    low, ends = joined_texts(texts, lower=True)
     for word in _PITCH_WORDS:
         for k in texts_holding(low, ends, word):
             out[k] = True

@@ -169,6 +169,18 @@ def remember(memo: dict[str, Any], chunk: str, read: Callable[[str], Any], limit
     return value
 
 
+def joined_texts(texts: Sequence[str], lower: bool = False) -> tuple[str, np.ndarray]:
+    """The texts joined by NUL (each lower-cased, with ``lower``) and where each one's NUL
+    ends: what ``texts_holding`` looks through."""
+    joined = "\x00".join(texts)
+    if lower and joined.isascii():  # (the lower case keeps each text's length)
+        joined = joined.lower()
+    elif lower:
+        texts = [text.lower() for text in texts]
+        joined = "\x00".join(texts)
+    return joined, np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)
+
+
 def texts_holding(joined: str, ends: np.ndarray, word: str) -> list[int]:
     """Which of the texts ``joined`` by NUL (each ending before ``ends``, their lengths plus
     one summed) hold ``word``: ``str.find`` over them all at once, for words most texts lack
