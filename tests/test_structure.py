@@ -24,6 +24,7 @@ from chatrecap.analysis.structure import (
     addressed,
     analyse,
     answer_label,
+    chatter_each,
     detect_hosts,
     is_chatter,
     question_label,
@@ -139,6 +140,22 @@ def test_leading_handles_are_who_a_post_replies_to():
 ])
 def test_chatter(text, chatter):
     assert is_chatter(text) is chatter
+
+
+def test_chatter_of_many_posts_is_each_ones():
+    """``analyse`` asks ``is_chatter`` only of the posts whose texts, joined, hold a chatter
+    word: the same answers as asking it of each, on real posts and on edges (a chatter word in
+    the handles a post starts with, glued to one, at a text's very end or start, a script
+    whose lower case is longer, a NUL inside a text)."""
+    from conftest import real_texts
+
+    edges = ["@hi thanks!", "@hi_there great point", "@ann-hi there", "@ann.bsky.social hello all",
+             "hello", "Hi", "see you next week", "x\x00hi", "İstanbul: hi all", "ΣΑΣ welcome back",
+             "@ann@bob.social thx", "", "hi?", "How is everyone?", "thanks" + " word" * 20]
+    texts = real_texts() + edges + edges[::-1]
+    assert chatter_each(texts) == [is_chatter(t) for t in texts]
+    assert chatter_each([t for t in texts if t.isascii()]) == [is_chatter(t) for t in texts if t.isascii()]
+    assert sum(chatter_each(texts)) > 50
 
 
 def _open_agenda_session() -> Corpus:

@@ -43,7 +43,8 @@ def test_tf_idf_rows_have_unit_length_and_empty_posts_are_zero_rows() -> None:
 
 def test_the_strings_a_pattern_needs_never_hide_one_of_its_matches() -> None:
     """Every ``Folded`` given ``needs`` answers as its own pattern does: on real posts, and on
-    strings made of the pattern's own words, where its matches are many."""
+    strings made of the pattern's own words, where its matches are many; and ``holders``,
+    which looks for the needs in many texts at once, passes over none that it matches."""
     import random
 
     from chatrecap.analysis import companies, kinds, structure
@@ -61,9 +62,12 @@ def test_the_strings_a_pattern_needs_never_hide_one_of_its_matches() -> None:
             words = [*pieces, *re.findall(r"[a-z']+", source), "x", "?", "The", "you", "1", "@ann", "A1:"]
             made = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 7))) for _ in range(4000)]
             matched = 0
-            for text in texts + made:
+            held = folded.holders(texts + made)
+            assert not all(held), name  # (real posts that hold none are passed over)
+            for text, may in zip(texts + made, held, strict=True):
                 expected = folded.pattern.search(text) is not None
                 assert folded.search(text) == expected, (name, text)
+                assert may or not expected, (name, text)
                 assert folded.match(text) == (folded.pattern.match(text) is not None), (name, text)
                 matched += expected
             assert matched > 100, name  # the made-up strings do reach the pattern

@@ -22,7 +22,16 @@ from functools import lru_cache
 import numpy as np
 
 from chatrecap.analysis.corpus import ChatPost, Corpus
-from chatrecap.analysis.textvec import Folded, Vectors, cosine, stem, tokens, whole_words, word_counts
+from chatrecap.analysis.textvec import (
+    Folded,
+    Vectors,
+    cosine,
+    joined_texts,
+    stem,
+    tokens,
+    whole_words,
+    word_counts,
+)
 from chatrecap.recap.model import ADDRESSING, FOLLOW_UP, LABEL, QUOTE, REPLY, SIMILARITY, WINDOW
 from chatrecap.text import WEB_LINK
 
@@ -194,6 +203,24 @@ def is_chatter(text: str) -> bool:
     return "?" not in body or _CHATTER_QUESTION_F.search(body, low)
 
 
+def chatter_each(texts: Sequence[str]) -> list[bool]:
+    """``is_chatter`` of each text, asked only of those holding a chatter word: one search of
+    the texts joined by NUL finds them (a session's thousands of posts, most holding none; a
+    call a post costs more than the search). A word of a post's body is one of its text (the
+    handles it starts with end in a letter or digit, and what follows them does not start a
+    word), and none spans a NUL."""
+    joined, ends = joined_texts(texts)
+    if joined.isascii():  # (see ``Folded``: the lower case keeps every position)
+        found = _CHATTER_F.plain.finditer(joined.lower()) if _CHATTER_F.plain else _CHATTER.finditer(joined)
+    else:
+        found = _CHATTER.finditer(joined)
+    holding = np.unique(np.searchsorted(ends, [m.start() for m in found], side="right")).tolist()
+    out = [False] * len(texts)
+    for k in holding:
+        out[k] = is_chatter(texts[k])
+    return out
+
+
 # What a post quotes rather than says: a block between triple quotes or fences, a line
 # Slack or Markdown shows as a quotation ("> ..."), up to its closing quote mark if words
 # of the post's own follow it on the line ('>"... a bad metaheuristic" so... what now?').
@@ -248,18 +275,23 @@ def detect_hosts(corpus: Corpus, given: Sequence[str] = ()) -> list[str]:
     count = Counter(p.author_id for p in posts)
     first = posts[0].created_at
     span = max((posts[-1].created_at - first).total_seconds(), 1.0)
-    for p in posts:
+    texts = [p.text for p in posts]
+    joined = joined_texts(texts, lower=True)
+    may_open, may_close, may_remind = (cue.holders(texts, joined)
+                                       for cue in (_OPENING_F, _CLOSING_F, _LOGISTICS_F))
+    del joined
+    for p, opens, closes, reminds in zip(posts, may_open, may_close, may_remind, strict=True):
         at = (p.created_at - first).total_seconds() / span
-        low = p.text.lower()
+        low = p.text.lower() if opens or closes or reminds else None
         if question_label(p.text) is not None:
             score[p.author_id] += 3
-        if at <= 0.2 and _OPENING_F.search(p.text, low):
+        if opens and at <= 0.2 and _OPENING_F.search(p.text, low):
             score[p.author_id] += 2
-        if at >= 0.7 and _CLOSING_F.search(p.text, low):
+        if closes and at >= 0.7 and _CLOSING_F.search(p.text, low):
             score[p.author_id] += 2
         if _is_room_question(p):
             score[p.author_id] += 1
-        if _LOGISTICS_F.search(p.text, low):
+        if reminds and _LOGISTICS_F.search(p.text, low):
             score[p.author_id] += 1.5  # reminders and announcements are a moderator's job
     for author, n in count.items():
         score[author] += 4 * n / len(posts)  # the host talks most
@@ -281,7 +313,7 @@ def analyse(corpus: Corpus, hosts: Sequence[str] = (), hashtag: str | None = Non
     host_ids = detect_hosts(corpus, hosts)
     hosts_set = set(host_ids)
     posts = [p for p in corpus.posts if not p.is_repost]
-    chatter = {p.id for p in posts if is_chatter(p.text)}
+    chatter = {p.id for p, said in zip(posts, chatter_each([p.text for p in posts]), strict=True) if said}
     parents = _parents(corpus, posts, chatter)
     follow_ups = _follow_ups(posts, parents, chatter, [hashtag] if hashtag else [])
     parents.update(follow_ups)

@@ -69,6 +69,19 @@ class Folded:
             return self.plain.search(low) is not None
         return self.pattern.search(text) is not None
 
+    def holders(self, texts: Sequence[str], joined: tuple[str, np.ndarray] | None = None) -> list[bool]:
+        """For each text, False only where ``search`` is False for want of ``needs``: an ASCII
+        text whose lower case holds none. Each need is looked for by ``str.find`` in the texts
+        joined (``joined``: ``joined_texts(texts, lower=True)``, if made already), not a text at
+        a time: most of a session's posts hold none, and a call a post costs more."""
+        out = [self.plain is None or not self.needs or not text.isascii() for text in texts]
+        if self.plain is not None and self.needs:
+            low, ends = joined if joined is not None else joined_texts(texts, lower=True)
+            for need in self.needs:
+                for k in texts_holding(low, ends, need):
+                    out[k] = True
+        return out
+
     def match(self, text: str, low: str | None = None) -> bool:
         """Whether the pattern matches at the start of ``text``."""
         if self.plain is not None and text.isascii():
