@@ -28,6 +28,7 @@ from chatrecap.analysis.textvec import (
     cosine,
     joined_texts,
     stem,
+    texts_matching,
     tokens,
     whole_words,
     word_counts,
@@ -204,19 +205,12 @@ def is_chatter(text: str) -> bool:
 
 
 def chatter_each(texts: Sequence[str]) -> list[bool]:
-    """``is_chatter`` of each text, asked only of those holding a chatter word: one search of
-    the texts joined by NUL finds them (a session's thousands of posts, most holding none; a
-    call a post costs more than the search). A word of a post's body is one of its text (the
-    handles it starts with end in a letter or digit, and what follows them does not start a
-    word), and none spans a NUL."""
-    joined, ends = joined_texts(texts)
-    if joined.isascii():  # (see ``Folded``: the lower case keeps every position)
-        found = _CHATTER_F.plain.finditer(joined.lower()) if _CHATTER_F.plain else _CHATTER.finditer(joined)
-    else:
-        found = _CHATTER.finditer(joined)
-    holding = np.unique(np.searchsorted(ends, [m.start() for m in found], side="right")).tolist()
+    """``is_chatter`` of each text, asked only of those holding a chatter word, found in one
+    look at them all (``texts_matching``): a session's thousands of posts, most holding none.
+    A word of a post's body is one of its text: the handles it starts with end in a letter or
+    digit, and what follows them does not start a word."""
     out = [False] * len(texts)
-    for k in holding:
+    for k in texts_matching(texts, _CHATTER_F):
         out[k] = is_chatter(texts[k])
     return out
 

@@ -205,6 +205,25 @@ def texts_holding(joined: str, ends: np.ndarray, word: str) -> list[int]:
     return np.unique(np.searchsorted(ends, found, side="right")).tolist() if found else []
 
 
+def texts_matching(texts: Sequence[str], pattern: Folded) -> list[int]:
+    """Which of the texts ``pattern`` finds a match in: one search of the texts joined by NUL
+    (a search a text costs a call a text), a batch at a time (memory: a batch's text), for a
+    pattern of whole words, which no match of spans a NUL nor needs a text's start or end but
+    as a word's edge."""
+    out: list[int] = []
+    for lo in range(0, len(texts), MATCHING_BATCH):
+        joined, ends = joined_texts(texts[lo:lo + MATCHING_BATCH])
+        if pattern.plain is not None and joined.isascii():  # (see ``Folded``)
+            found = pattern.plain.finditer(joined.lower())
+        else:
+            found = pattern.pattern.finditer(joined)
+        out += (np.unique(np.searchsorted(ends, [m.start() for m in found], side="right")) + lo).tolist()
+    return out
+
+
+MATCHING_BATCH = 1 << 16  # texts searched at once by ``texts_matching``
+
+
 #: What ``chunks_of`` puts after each text's chunks (a text's own are read as spaces).
 TEXT_END = "\x01"
 
