@@ -257,9 +257,8 @@ def _may_nominate_each(texts: list[str]) -> list[bool]:
     out = [not text.isascii() for text in texts]
     for (joined, ends), words in ((joined_texts(texts, lower=True), _HINT_WORDS),
                                   (joined_texts(texts), _ANY_CASED_HINT)):
-        for word in words:
-            for k in texts_holding(joined, ends, word):
-                out[k] = True
+        for k in texts_holding(joined, ends, words):
+            out[k] = True
     return out
 
 

@@ -138,14 +138,12 @@ def _may_pitch_each(texts: Sequence[str]) -> list[bool]:
     gives them a batch at a time (memory: their texts joined)."""
     out = [not text.isascii() for text in texts]
     low, ends = joined_texts(texts, lower=True)
-    for word in _PITCH_WORDS:
-        for k in texts_holding(low, ends, word):
-            out[k] = True
-    for word in _OWNED_WORDS:
-        for k in texts_holding(low, ends, word):
-            if not out[k]:
-                text = texts[k].lower()
-                out[k] = "my" in text or "our" in text
+    for k in texts_holding(low, ends, _PITCH_WORDS):
+        out[k] = True
+    for k in texts_holding(low, ends, _OWNED_WORDS):
+        if not out[k]:
+            text = texts[k].lower()
+            out[k] = "my" in text or "our" in text
     return out
 
 

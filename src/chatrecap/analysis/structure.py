@@ -273,7 +273,6 @@ def detect_hosts(corpus: Corpus, given: Sequence[str] = ()) -> list[str]:
     joined = joined_texts(texts, lower=True)
     may_open, may_close, may_remind = (cue.holders(texts, joined)
                                        for cue in (_OPENING_F, _CLOSING_F, _LOGISTICS_F))
-    del joined
     for p, opens, closes, reminds in zip(posts, may_open, may_close, may_remind, strict=True):
         at = (p.created_at - first).total_seconds() / span
         low = p.text.lower() if opens or closes or reminds else None

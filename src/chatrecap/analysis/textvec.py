@@ -77,9 +77,8 @@ class Folded:
         out = [self.plain is None or not self.needs or not text.isascii() for text in texts]
         if self.plain is not None and self.needs:
             low, ends = joined if joined is not None else joined_texts(texts, lower=True)
-            for need in self.needs:
-                for k in texts_holding(low, ends, need):
-                    out[k] = True
+            for k in texts_holding(low, ends, self.needs):
+                out[k] = True
         return out
 
     def match(self, text: str, low: str | None = None) -> bool:
@@ -194,14 +193,17 @@ def joined_texts(texts: Sequence[str], lower: bool = False) -> tuple[str, np.nda
     return joined, np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)
 
 
-def texts_holding(joined: str, ends: np.ndarray, word: str) -> list[int]:
+def texts_holding(joined: str, ends: np.ndarray, words: Iterable[str]) -> list[int]:
     """Which of the texts ``joined`` by NUL (each ending before ``ends``, their lengths plus
-    one summed) hold ``word``: ``str.find`` over them all at once, for words most texts lack
-    (a search a text costs a call a text; ``find`` skips through the rest at memory speed)."""
-    found, at = [], joined.find(word)
-    while at >= 0:
-        found.append(at)
-        at = joined.find(word, at + len(word))
+    one summed) hold any of ``words``, in order: ``str.find`` over them all at once, for words
+    most texts lack (a search a text costs a call a text; ``find`` skips through the rest at
+    memory speed)."""
+    found: list[int] = []
+    for word in words:
+        at = joined.find(word)
+        while at >= 0:
+            found.append(at)
+            at = joined.find(word, at + len(word))
     return np.unique(np.searchsorted(ends, found, side="right")).tolist() if found else []
 
 
