@@ -141,6 +141,27 @@ def test_a_legal_suffix_makes_an_organization():
     assert 'legal suffix "Inc"' in guess.evidence
 
 
+def test_legal_terms_are_cleancos():
+    """A name's legal term is looked up in a set of cleanco's: what its ``matches`` finds, on
+    every display name of the shared archives and on edges (accents, marks, a term of two
+    words, a term glued to a mark)."""
+    import re
+
+    from cleanco import matches, typesources
+    from conftest import real_texts
+
+    from chatrecap.analysis.kinds import _has_legal_term
+
+    raw = "\n".join(real_texts())
+    names = re.findall(r"[A-Z][\w&.'-]*(?: [\w&.,'-]+){0,4}", raw)[:20000]
+    names += ["Acme Ltd.", "Acme ltd", "Müller GmbH", "Société S.A.", "Acme S.A", "Foo Pty Ltd", "Foo LLC,",
+              "Foo (LLC)", "Acme Limited Liability Company", "Acme A/S", "Ακμή Α.Ε.", "", " ", "Inc", "AG!",
+              "Ann Smith", "K.K.", "Acme, Inc.", "ACME INC"]
+    sources = typesources()
+    assert [_has_legal_term(n) for n in names] == [bool(matches(n, sources)) for n in names]
+    assert sum(map(_has_legal_term, names)) >= 10
+
+
 def test_a_we_and_our_bio_makes_an_organization():
     guess = classify_account("growthy", "Growthy", "We help B2B teams grow. Our platform does the rest.")
     assert guess.kind == ORGANIZATION and guess.confidence > 0.9
@@ -282,6 +303,45 @@ def test_posts_are_read_alike_across_batches_and_a_forgotten_memo(monkeypatch):
     assert _each_text(kinds._Chunks({"acme", "ann_b", "team", "k", "x1"}), texts) == want
     assert want[0] == (frozenset({"acme", "team"}), True) and want[1][0] == {"acme", "team", "x1"}
     assert want[-2:] == [(frozenset({"acme"}), False), (frozenset({"k"}), False)]
+
+
+_MENTION_PIECES = ["@ann", "@Bob_2", "the", "The", "thanks", "thank you", "to", "from", "with",
+                   "partner with", "team", "Team", "v2", "who", "also deserves", "she", "His", "her", "he's",
+                   "and", "&", ",",
+                   "word", "naïve", "İ", "\u212a", " ", "  ", "\n", "\u00a0", ".", "!", "?", ":", "'s", "’s",
+                   "x@y", "\x00", "🙂"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(texts=st.lists(st.lists(st.sampled_from(_MENTION_PIECES), max_size=14).map("".join), min_size=1,
+                      max_size=4))
+def test_a_post_whose_mentions_read_some_way_has_a_cue_beside_one(texts: list[str]) -> None:
+    """account_kinds reads the mentions only of the posts ``_beside_cues`` keeps, found in one
+    search of them joined: it keeps every post ``_readings`` reads a mention of, whatever
+    stands next to it in the list (a post ending in a handle's words, the next a pronoun)."""
+    from chatrecap.analysis.kinds import _beside_cues, _readings
+
+    kept = _beside_cues(texts)
+    assert all(kept[k] for k, text in enumerate(texts) if _readings(text)), texts
+
+
+def test_the_posts_kept_for_their_mentions_are_those_read(monkeypatch):
+    """On real posts and on edges, the same: and most posts with a cue word somewhere are
+    passed over (the cost it saves), while those whose mentions read some way are kept."""
+    from conftest import real_texts
+
+    from chatrecap.analysis.kinds import _ANY_CUE, _beside_cues, _readings
+
+    edges = ["thanks @a, @b and @c!", "the@x @y great", "Thank you to @ann for this", "@ann from @acme here",
+             "@ann and her team", "@ann   Team", "cc:@ann", "@x foo", "bar @y team he", "Danke @Zoë Team",
+             "İ the @ann", "@x foo\x00bar he", "@ann gave a great talk, she rocks", "@ann's module",
+             "x@ann the"]
+    texts = real_texts() + edges + edges[::-1]
+    kept = _beside_cues(texts)
+    read = [k for k, text in enumerate(texts) if _readings(text)]
+    assert all(kept[k] for k in read) and len(read) > 200
+    cued = sum(1 for text in texts if "@" in text and _ANY_CUE.search(text))
+    assert sum(kept) < cued / 2
 
 
 @pytest.mark.parametrize("handle", ["librarycongress", "LibnOfCongress", "NatArchives", "SmithsonianJournal"])

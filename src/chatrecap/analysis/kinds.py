@@ -25,12 +25,13 @@ from urllib.parse import urlsplit
 
 import numpy as np
 import probablepeople
-from cleanco import basename, matches, typesources
+from cleanco import basename, typesources
+from cleanco.clean import normalized, strip_tail
 from probablepeople.gender import gender_names  # the given-name lexicon probablepeople uses
 from probablepeople.ratios import ratios
 
 from chatrecap.analysis.corpus import Corpus
-from chatrecap.analysis.textvec import TEXT_END, Folded, chunk_codes, chunks_of, whole_words
+from chatrecap.analysis.textvec import TEXT_END, Folded, chunk_codes, chunks_of, texts_matching, whole_words
 from chatrecap.models import ORGANIZATION, PERSON
 
 
@@ -50,7 +51,9 @@ PERSON_PRIOR = 0.85
 MENTIONED_PRIOR = 0.6
 Votes = list[tuple[float, str]]  # (log-odds for "person", evidence)
 
-_LEGAL_TYPES = typesources()
+# cleanco's legal terms ("Ltd", "GmbH", "S.A.") as its ``matches`` compares a name's words with
+# them: looked up in a set, not normalised again, hundreds of them, for every name.
+_LEGAL_TERMS = frozenset(normalized(term) for _, term in typesources())
 _ORG_WORDS = frozenset(
     "official team news summit conference conf podcast hq labs lab group community magazine tools app "
     "apps software foundation university college school institute meetup ug psug chat club association "
@@ -133,21 +136,32 @@ _ADDRESS = re.compile(r"\b\d{2,6}\s+(?:[A-Z][a-z]+\s+){1,3}"
 # How posts talk about a mention: as a thing ("the @x", "@x meeting") or a person ("by @x",
 # "@x who"); a cue word may stand before a list of mentions ("thanks @a, @b and @c").
 _LIST = r"(?:\s*@\w+\s*(?:,|&|and)?)*\s*$"
-_THING_BEFORE = re.compile(
-    r"(?:\b(?:the|a|an|on|in|into|using|use|via|at|(?:partner\w*|integrat\w*|works?) with)|"
-    r"@\w+\s+from)" + _LIST, re.I)  # ("@ann from @acme": where she works)
-_THING_AFTER = re.compile(r"\s+(?:team|meeting|meet|meetup|events?|website|site|forums?|extensions?|"
-                          r"notebooks?|images?|version|release|client|platform|collection|courses?|app|"
-                          r"account|program|programme|community|conference|summit|#?cfp|library|package|"
-                          r"tools?|docs|documentation|api|sdk|editor|license|product|services?|store|"
-                          r"gallery|repo|channel|integration|plugin|subscription|features?|update|v\d|"
-                          r"podcast|episode|webinar)\b", re.I)
-_PERSON_BEFORE = re.compile(r"\b(?:by|with|thanks|thank you|congrats|congratulations|cc|paging|"
-                            r"welcome|ask|hey|hi|hello)(?:\s+to)?" + _LIST, re.I)
+_THING_BEFORE_WORDS = r"the|a|an|on|in|into|using|use|via|at|(?:partner\w*|integrat\w*|works?) with"
+_THING_BEFORE = re.compile(rf"(?:\b(?:{_THING_BEFORE_WORDS})|@\w+\s+from){_LIST}",
+                           re.I)  # ("@ann from @acme": where she works)
+_THING_AFTER_WORDS = (r"team|meeting|meet|meetup|events?|website|site|forums?|extensions?|notebooks?|images?|"
+                      r"version|release|client|platform|collection|courses?|app|account|program|programme|"
+                      r"community|conference|summit|#?cfp|library|package|tools?|docs|documentation|api|sdk|"
+                      r"editor|license|product|services?|store|gallery|repo|channel|integration|plugin|"
+                      r"subscription|features?|update|v\d|podcast|episode|webinar")
+_THING_AFTER = re.compile(rf"\s+(?:{_THING_AFTER_WORDS})\b", re.I)
+_PERSON_BEFORE_WORDS = r"by|with|thanks|thank you|congrats|congratulations|cc|paging|welcome|ask|hey|hi|hello"
+_PERSON_BEFORE = re.compile(rf"\b(?:{_PERSON_BEFORE_WORDS})(?:\s+to)?{_LIST}", re.I)
 # (A pronoun within the mention's sentence: "from @GeorgiaCollege today. His students" is
 # someone else's.)
-_PERSON_AFTER = re.compile(r"\s+(?:who|whose|who's|presenting|presents|deserves|also deserves)\b|"
-                           r"(?:\s+[^\s.!?]+){0,3}?\s+(?:he|she|his|him|her|he's|she's)\b", re.I)
+_PERSON_AFTER_WORDS = r"who|whose|who's|presenting|presents|deserves|also deserves"
+_PRONOUNS_AFTER = r"he|she|his|him|her|he's|she's"
+_PERSON_AFTER = re.compile(
+    rf"\s+(?:{_PERSON_AFTER_WORDS})\b|(?:\s+[^\s.!?]+){{0,3}}?\s+(?:{_PRONOUNS_AFTER})\b", re.I)
+# Where the four patterns above may read a mention: a cue right before it or before the
+# first handle of a list ending in it, or right after it, or a pronoun up to three words on.
+# Most posts hold a cue word ("the", "in") somewhere, few beside a handle, so a post with no
+# such place is not read (``_beside_cues``). No match spans a NUL: the words between a handle
+# and a pronoun hold none here.
+_CUE_BESIDE = Folded(re.compile(
+    rf"(?:\b(?:{_THING_BEFORE_WORDS}|{_PERSON_BEFORE_WORDS})(?:\s+to)?|@\w+\s+from)\s*@|"
+    rf"@(?<![\w@]@)\w+(?:\s+(?:{_THING_AFTER_WORDS}|{_PERSON_AFTER_WORDS})\b|"
+    rf"(?:\s+[^\s.!?\x00]+){{0,3}}?\s+(?:{_PRONOUNS_AFTER})\b)", re.I))
 # Every word the four patterns above need, whole: a post with none of them reads no mention
 # either way, and most posts have none, so they are skipped for one search.
 _ANY_CUE = Folded(re.compile(whole_words("""
@@ -231,7 +245,7 @@ def _name_votes(name: str, votes: Votes) -> bool:
         return False
     base = basename(clean)
     suffix = clean[len(base):].strip(" .,") if clean.lower().startswith(base.lower()) else ""
-    legal = suffix and (len(suffix) > 2 or suffix.isupper()) and matches(clean, _LEGAL_TYPES)
+    legal = suffix and (len(suffix) > 2 or suffix.isupper()) and _has_legal_term(clean)
     if legal:
         votes.append((-3.0, f'legal suffix "{suffix}"'))
     if _DOMAIN_NAME.fullmatch(clean):  # ("theGrio.com", "MemoryAcademy.ge": a site's name)
@@ -279,6 +293,12 @@ def _name_votes(name: str, votes: Votes) -> bool:
         elif clean.isupper() and len(clean) >= 5:
             votes.append((-1.0, f'acronym name "{clean}"'))
     return False
+
+
+def _has_legal_term(name: str) -> bool:
+    """Whether a word of ``name`` is a legal term: cleanco's ``matches(name, typesources())``
+    found one."""
+    return any(normalized(part) in _LEGAL_TERMS for part in strip_tail(name).split())
 
 
 @lru_cache(maxsize=1 << 16)
@@ -419,6 +439,15 @@ def _reading(text: str, start: int, end: int, tail: int, low: str | None = None)
     if _PERSON_BEFORE_F.search(before, low_before) or _PERSON_AFTER_F.match(after, low_after):
         return "person"
     return None
+
+
+def _beside_cues(texts: Sequence[str]) -> list[bool]:
+    """For each text, False only where ``_readings`` reads no mention: no cue stands beside a
+    handle (``_CUE_BESIDE``, one search of the texts joined) and no NUL is inside it."""
+    out = ["\x00" in text for text in texts]
+    for k in texts_matching(texts, _CUE_BESIDE):
+        out[k] = True
+    return out
 
 
 def _tail(text: str, start: int) -> int:
@@ -669,6 +698,11 @@ class _Heard:
         self._thing, self._person = [0] * size, [0] * size
         post, readings = -1, {}
         read = cue[pair_post]
+        if read.any():  # (of those, the posts with a cue beside a handle)
+            held = np.unique(pair_post[read])
+            near = np.zeros(n, dtype=bool)
+            near[held] = _beside_cues([posts[k].text for k in held.tolist()])
+            read = near[pair_post]
         for h, k in zip(pair_handle[read].tolist(), pair_post[read].tolist(), strict=True):
             if k != post:  # (a post's pairs come together)
                 post, readings = k, _readings(posts[k].text)
