@@ -213,6 +213,26 @@ def hedgehog_corridor() -> tuple[Series, str]:
     return s, first
 
 
+def idea_of_every_kind() -> Corpus:
+    """A series where someone brings a phrase, then a hashtag, a link and a position others
+    take up."""
+    s, _ = hedgehog_corridor()
+    at = 10_000  # (the tag late in the series: in use before, it would be nobody's)
+    for k in range(40):
+        s.post(f"u{k % 5}", f"Week {k}: mulch, beds and #Soil", at + 60 * k, tags=("Soil",))
+    s.post("ann", "Trying a new tag #NoDig for beds that stay put", at + 2400, tags=("NoDig",))
+    for k, h in enumerate(["cat", "dan", "eve"]):
+        s.post(h, f"Week {k} of #NoDig and #Soil", at + 2400 + 60 * (k + 1), tags=("NoDig", "Soil"))
+    s.post("zed", "Worth a read https://www.soil.example/clay/", at + 2405, urls=("https://www.soil.example/clay/",))
+    for k, h in enumerate(["cat", "dan", "eve"]):
+        s.post(h, "This one", at + 2430 + k, urls=("http://soil.example/clay",))
+    s.post("host", "Q1: What fixes clay soil? #GardenChat", at + 2600)
+    s.post("bob", IDEA, at + 2601)
+    for k, h in enumerate(["cat", "dan", "eve"]):
+        s.post(h, f"{IDEA} honestly", at + 2610 + k)
+    return s.corpus()
+
+
 def test_a_new_phrase_that_lives_on():
     s, first = hedgehog_corridor()
     phrases = [a for a in early_adopters(s.corpus()) if a.kind == "phrase"]

@@ -239,6 +239,40 @@ cli.main()
 """
 
 
+def test_every_kind_of_early_idea_reads_alike_in_two_processes():
+    """In two processes, the fresh one searches the words (echoes, phrases) while this one finds
+    the links and hashtags first brought; put back in order, the leaders are those one process
+    gives, to the last figure, on a series with an idea of every kind."""
+    from test_heretics import idea_of_every_kind
+
+    from chatrecap.analysis.heretics import early_adopters
+
+    assert {a.kind for a in early_adopters(idea_of_every_kind())} == {"echo", "phrase", "link", "hashtag"}
+    runs = {size: subprocess.run([sys.executable, "-c", EVERY_KIND, str(Path(__file__).parent), str(size)],
+                                 capture_output=True, text=True, check=True) for size in (1, 10**9)}
+    assert runs[1].stderr.split() == ["fresh"] and not runs[10**9].stderr
+    fresh, alone = (json.loads(run.stdout) for run in runs.values())
+    assert fresh == alone and sum(1 for row in alone if row["early_adopter"]) >= 4
+
+
+EVERY_KIND = """
+import dataclasses, json, sys
+sys.path.insert(0, sys.argv[1])
+from test_heretics import idea_of_every_kind
+from chatrecap import parallel
+from chatrecap.analysis import leaders
+
+assert parallel.can_fork()
+leaders.PARALLEL_POSTS = int(sys.argv[2])  # 1: the early-idea search in a fresh process
+start = parallel.FreshProcess.__init__
+def started(self, *modules):
+    print("fresh", file=sys.stderr)
+    start(self, *modules)
+parallel.FreshProcess.__init__ = started
+print(json.dumps([dataclasses.asdict(row) for row in leaders.rank_leaders(idea_of_every_kind(), None, [])]))
+"""
+
+
 def test_a_session_given_by_its_bounds(example_db, monkeypatch, capsys):
     """--from/--to choose the session as the recap's do: its leaders are those of the same
     posts; its id alone is no session, and the error says to give the bounds again."""

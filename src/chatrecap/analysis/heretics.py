@@ -19,7 +19,7 @@ import operator
 import re
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from datetime import timedelta
 from functools import cached_property
@@ -541,17 +541,37 @@ def early_adopters(corpus: Corpus, min_followers_of_idea: int = 3, *, horizon: t
 def adoptions_in(posts: Posts, min_followers_of_idea: int = 3, *, horizon: timedelta | None = HORIZON,
                  min_lag: timedelta = MIN_LAG) -> list[Adoption]:
     """``early_adopters`` of the posts ``early_posts`` read: runs where they are, with no corpus."""
+    return in_order(brought_in(posts, min_followers_of_idea, min_lag=min_lag)
+                    + said_in(posts, min_followers_of_idea, horizon=horizon, min_lag=min_lag), posts.ids)
+
+
+def brought_in(posts: Posts, min_followers_of_idea: int = 3, *,
+               min_lag: timedelta = MIN_LAG) -> list[Adoption]:
+    """The links and hashtags of ``adoptions_in``: read apart from the words, so that a process
+    may find them while another searches the words (``rank_leaders``)."""
+    need, lag = max(1, min_followers_of_idea), min_lag.total_seconds()
+    return [a for kind in ("link", "hashtag") for a in _firsts(posts, kind, need, lag)]
+
+
+def said_in(posts: Posts, min_followers_of_idea: int = 3, *, horizon: timedelta | None = HORIZON,
+            min_lag: timedelta = MIN_LAG) -> list[Adoption]:
+    """The echoes and phrases of ``adoptions_in``: the search of the posts' words."""
     tok, doc, vocab = _token_ids(posts.texts, (posts.chat_tag,))
+    if not len(tok):
+        return []
     need, lag = max(1, min_followers_of_idea), min_lag.total_seconds()
     span = horizon.total_seconds() if horizon is not None else math.inf
-    out = [a for kind in ("link", "hashtag") for a in _firsts(posts, kind, need, lag)]
-    if len(tok):
-        out += _echoes(posts, tok, doc, need, lag, span)
-        out += _phrases(posts, tok, doc, vocab, need, max(lag, PHRASE_LAG.total_seconds()))
-    wanted = {a.post_id for a in out}
-    order = {i: k for k, i in enumerate(posts.ids) if i in wanted}
+    return (_echoes(posts, tok, doc, need, lag, span)
+            + _phrases(posts, tok, doc, vocab, need, max(lag, PHRASE_LAG.total_seconds())))
+
+
+def in_order(adoptions: list[Adoption], ids: Sequence[str]) -> list[Adoption]:
+    """``adoptions`` of the posts ``ids`` (``Posts.ids``), most followed first, then in the order
+    of their first posts."""
+    wanted = {a.post_id for a in adoptions}
+    order = {i: k for k, i in enumerate(ids) if i in wanted}
     kinds = {"echo": 0, "phrase": 1, "link": 2, "hashtag": 3}
-    return sorted(out, key=lambda a: (-len(a.adopters), order[a.post_id], kinds[a.kind], a.item or ""))
+    return sorted(adoptions, key=lambda a: (-len(a.adopters), order[a.post_id], kinds[a.kind], a.item or ""))
 
 
 def early_adopter_credit(adoptions: list[Adoption]) -> dict[str, float]:

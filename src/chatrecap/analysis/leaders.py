@@ -23,10 +23,12 @@ from chatrecap.analysis.corpus import ChatKinds, ChatPost, Corpus, load_corpus
 from chatrecap.analysis.heretics import (
     Adoption,
     Posts,
-    adoptions_in,
+    brought_in,
     early_adopter_credit,
     early_adopters,
     early_posts,
+    in_order,
+    said_in,
 )
 from chatrecap.analysis.kinds import KindGuess, account_kinds, automated, classify_name
 from chatrecap.analysis.network import InteractionGraph, Recognition, build_graph, recognition
@@ -132,8 +134,9 @@ def rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Seque
     # process: a forked one working that long beside this one would end up with a copy of the
     # corpus (see ``parallel``; measured at a million posts, the two processes' peak went from
     # about 2.0 GB to 1.75 GB). It is sent the posts' words as lists and arrays (about 3 s here
-    # at a million posts), then both take about as long; the leaders are put together
-    # meanwhile, and only those with early ideas again once it is done.
+    # at a million posts), then both take about as long; the links and hashtags first brought
+    # are found here meanwhile, and the leaders put together, only those with early ideas
+    # again once it is done.
     big = len(corpus.posts) >= PARALLEL_POSTS and can_fork()
     try:
         search = FreshProcess(__name__) if big else None
@@ -153,8 +156,16 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
                   graph: InteractionGraph | None, ranking: Sequence[Recognition] | None,
                   kinds: dict[str, KindGuess] | None, search: FreshProcess | None) -> list[Leader]:
     weights = weights or LeaderWeights()
+    brought: list[Adoption] = []
+    ids: list[str] = []
     if search is not None:
-        search.send(_search, early_posts(corpus))
+        posts = early_posts(corpus)
+        search.send(_search, posts)
+        # The links and hashtags first brought are found here meanwhile: the search of the
+        # words is the longer half (only the posts' ids are kept, to put them in order).
+        if posts is not None:
+            brought, ids = brought_in(posts), posts.ids
+        del posts
     graph = graph if graph is not None else build_graph(corpus, structure)
     ranked = {r.account_id: r for r in (ranking if ranking is not None else recognition(graph))}
     by_handle = {h.lower(): a for a, h in graph.handles.items()}
@@ -231,7 +242,7 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
         adoptions = early_adopters(corpus)
     else:
         try:
-            adoptions = search.result()
+            adoptions = in_order(brought + search.result(), ids)
         except ProcessLost:  # (it could not start, or was killed: the work is done here instead)
             adoptions = early_adopters(corpus)
     credit, firsts = early_adopter_credit(adoptions), _firsts(adoptions)
@@ -259,8 +270,8 @@ def _evidence(by: dict[str, list[str]]) -> list[str]:
 
 
 def _search(posts: Posts | None) -> list[Adoption]:
-    """The fresh process's work: the early ideas in ``posts`` (``early_posts``), if any."""
-    return adoptions_in(posts) if posts is not None else []
+    """The fresh process's work: the echoes and phrases in ``posts`` (``early_posts``), if any."""
+    return said_in(posts) if posts is not None else []
 
 
 def _firsts(adoptions: list[Adoption]) -> dict[str, list[str]]:
