@@ -134,9 +134,9 @@ def rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Seque
     # process: a forked one working that long beside this one would end up with a copy of the
     # corpus (see ``parallel``; measured at a million posts, the two processes' peak went from
     # about 2.0 GB to 1.75 GB). It is sent the posts' words as lists and arrays (about 3 s here
-    # at a million posts), then both take about as long; the links and hashtags first brought
-    # are found here meanwhile, and the leaders put together, only those with early ideas
-    # again once it is done.
+    # at a million posts), then both take about as long. Meanwhile the links and hashtags first
+    # brought are found here and the leaders put together; only those with early ideas are made
+    # again once the search is done.
     big = len(corpus.posts) >= PARALLEL_POSTS and can_fork()
     try:
         search = FreshProcess(__name__) if big else None
