@@ -171,6 +171,14 @@ def test_a_question_ending_in_a_link_asks():
     assert not heretics._asks("This link will help: https://x.io/?q=1")
 
 
+@pytest.mark.parametrize(("text", "asks"), [
+    ("Q3: which beds drain best", True), ("q3 which beds", True), ("  -- Q12) mulch", True),
+    ("Q3", True), ("Quick tip: mulch", False), ("Q123 is a part number", False), ("aQ3 beds", False),
+    ("\uff313 beds", False), ("", False), ("qq3", False)])
+def test_a_question_label_asks(text, asks):
+    assert heretics._asks(text) is asks
+
+
 def test_no_credit_for_a_tag_a_question_asks_about_or_a_quoted_tweet_holds():
     s = Series()
     for k in range(40):

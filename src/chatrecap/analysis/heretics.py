@@ -64,7 +64,7 @@ def _asks(text: str) -> bool:
         text = WEB_LINK.sub(lambda m: " ?" if m.group(0).endswith("?") else " ", text)
         if "?" in text:
             return True
-    return _QUESTION_LABEL.match(text) is not None
+    return ("q" in text or "Q" in text) and _QUESTION_LABEL.match(text) is not None  # (most have no q)
 
 
 @dataclass(slots=True)
@@ -387,7 +387,12 @@ def _echoes(posts: Posts, tok: np.ndarray, doc: np.ndarray, need: int, lag: floa
         else:  # a reply's address is no credit, its agreement is
             adopted[w] = agrees(text)
     others = author[i] != author[j]  # said before: by someone else or as one's own position; not asked
-    asked = np.isin(i, [k for k in np.unique(i[strong]).tolist() if _asks(posts.texts[k])])
+    # (by masks over the posts: the pairs are millions, the posts asking a few)
+    first = np.zeros(len(posts), dtype=bool)
+    first[i[strong]] = True
+    asking = np.zeros(len(posts), dtype=bool)
+    asking[[k for k in np.flatnonzero(first).tolist() if _asks(posts.texts[k])]] = True
+    asked = asking[i]
     said_before = np.zeros(len(posts), dtype=bool)
     said_before[j[strong & (others | (ntok[i] >= MIN_ORIGINAL)) & ~asked]] = True
     take = adopted & others & (secs[j] - secs[i] >= lag) & (ntok[i] >= MIN_ORIGINAL) & ~said_before[i]
