@@ -156,8 +156,8 @@ _PERSON_AFTER = re.compile(
 # Where the four patterns above may read a mention: a cue right before it or before the
 # first handle of a list ending in it, or right after it, or a pronoun up to three words on.
 # Most posts hold a cue word ("the", "in") somewhere, few beside a handle, so a post with no
-# such place is not read (``_beside_cues``). No match spans a NUL: the words between a handle
-# and a pronoun hold none here.
+# such place is not read (``_beside_cues``). No match spans a NUL (``texts_matching``): the
+# words between a handle and a pronoun hold none here.
 _CUE_BESIDE = Folded(re.compile(
     rf"(?:\b(?:{_THING_BEFORE_WORDS}|{_PERSON_BEFORE_WORDS})(?:\s+to)?|@\w+\s+from)\s*@|"
     rf"@(?<![\w@]@)\w+(?:\s+(?:{_THING_AFTER_WORDS}|{_PERSON_AFTER_WORDS})\b|"
@@ -443,8 +443,8 @@ def _reading(text: str, start: int, end: int, tail: int, low: str | None = None)
 
 def _beside_cues(texts: Sequence[str]) -> list[bool]:
     """For each text, False only where ``_readings`` reads no mention: no cue stands beside a
-    handle (``_CUE_BESIDE``, one search of the texts joined) and no NUL is inside it."""
-    out = ["\x00" in text for text in texts]
+    handle (``_CUE_BESIDE``, one search of the texts joined; a text holding a NUL is read)."""
+    out = [False] * len(texts)
     for k in texts_matching(texts, _CUE_BESIDE):
         out[k] = True
     return out

@@ -208,18 +208,24 @@ def texts_holding(joined: str, ends: np.ndarray, words: Iterable[str]) -> list[i
 
 
 def texts_matching(texts: Sequence[str], pattern: Folded) -> list[int]:
-    """Which of the texts ``pattern`` finds a match in: one search of the texts joined by NUL
-    (a search a text costs a call a text), a batch at a time (memory: a batch's text), for a
-    pattern of whole words, which no match of spans a NUL nor needs a text's start or end but
-    as a word's edge."""
+    """Which of the texts ``pattern`` may find a match in, for the caller to read: one search
+    of the texts joined by NUL (a search a text costs a call a text), a batch at a time
+    (memory: a batch's text), for a pattern no match of which spans a NUL nor needs a text's
+    start or end but as a word's edge. A text holding a NUL of its own is given too: the
+    joined texts cannot tell it from theirs."""
     out: list[int] = []
     for lo in range(0, len(texts), MATCHING_BATCH):
-        joined, ends = joined_texts(texts[lo:lo + MATCHING_BATCH])
+        batch = texts[lo:lo + MATCHING_BATCH]
+        joined, ends = joined_texts(batch)
         if pattern.plain is not None and joined.isascii():  # (see ``Folded``)
             found = pattern.plain.finditer(joined.lower())
         else:
             found = pattern.pattern.finditer(joined)
-        out += (np.unique(np.searchsorted(ends, [m.start() for m in found], side="right")) + lo).tolist()
+        at = np.searchsorted(ends, [m.start() for m in found], side="right")
+        if joined.count("\x00") >= len(batch):  # (more than the joining's: a text holds one)
+            own = [k for k, text in enumerate(batch) if "\x00" in text]
+            at = np.concatenate([at, np.array(own, dtype=np.int64)])
+        out += (np.unique(at) + lo).tolist()
     return out
 
 
