@@ -223,7 +223,7 @@ def hedgehog_corridor() -> tuple[Series, str]:
 
 def idea_of_every_kind() -> Corpus:
     """A series where someone brings a phrase, then a hashtag, a link and a position others
-    take up."""
+    take up, and one that others credit by naming her."""
     s, _ = hedgehog_corridor()
     at = 10_000  # (the tag late in the series: in use before, it would be nobody's)
     for k in range(40):
@@ -238,6 +238,11 @@ def idea_of_every_kind() -> Corpus:
     s.post("bob", IDEA, at + 2601)
     for k, h in enumerate(["cat", "dan", "eve"]):
         s.post(h, f"{IDEA} honestly", at + 2610 + k)
+    s.post("fay", "Raised beds warm faster in spring and drain better after heavy rain", at + 2700)
+    for k, (h, said) in enumerate([("cat", "As @fay said: heavy clay needs patience"),
+                                   ("dan", "Like @fay says, spring planting starts early"),
+                                   ("eve", "Thanks @fay, rain gardens come next for us")]):
+        s.post(h, said, at + 2710 + k, mentions=("fay",))  # (too few words alike without her name)
     return s.corpus()
 
 

@@ -241,7 +241,8 @@ cli.main()
 
 def test_every_kind_of_early_idea_reads_alike_in_two_processes():
     """In two processes, the fresh one searches the words (echoes, phrases) while this one finds
-    the links and hashtags first brought; put back in order, the leaders are those one process
+    the links and hashtags first brought, and the handles named (which it posts to the search);
+    put back in order, the leaders are those one process
     gives, to the last figure, on a series with an idea of every kind."""
     from test_heretics import idea_of_every_kind
 
@@ -253,6 +254,7 @@ def test_every_kind_of_early_idea_reads_alike_in_two_processes():
     assert runs[1].stderr.split() == ["fresh"] and not runs[10**9].stderr
     fresh, alone = (json.loads(run.stdout) for run in runs.values())
     assert fresh == alone and sum(1 for row in alone if row["early_adopter"]) >= 4
+    assert next(row for row in fresh if row["handle"] == "fay")["early_adopter"]  # (credited by name)
 
 
 EVERY_KIND = """

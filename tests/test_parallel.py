@@ -65,7 +65,8 @@ assert "seven" in raised(in_background(int, "seven"), ValueError)
 
 def test_a_fresh_process_runs_the_call_it_is_sent():
     """Its modules imported first, the call sent pickled, the result (or the error) taken here;
-    a call that cannot be sent leaves a clear error, not a hang."""
+    what is posted after the call reaches it; a call that cannot be sent leaves a clear error,
+    not a hang."""
     script = RAISED + """
 import sys
 
@@ -88,6 +89,20 @@ if sys.platform.startswith("linux"):  # (widened, where the system's limit lets 
             assert fcntl.fcntl(fresh._process.stdin.fileno(), fcntl.F_GETPIPE_SZ) == PIPE_SIZE
 fresh.send(bytes.upper, b"x" * (9 << 20) + b"y")
 assert fresh.result() == b"X" * (9 << 20) + b"Y"
+
+# What this process posts after the call reaches it in order, when it asks (more than the pipe
+# holds, posted while the call is still being written); asking for more than was posted fails.
+fresh = FreshProcess()
+fresh.send(eval, "[__import__('chatrecap.parallel').parallel.posted() for _ in range(2)]", {}, {})
+fresh.post(b"z" * (3 << 20))
+fresh.post({"second": 2})
+assert fresh.result() == [b"z" * (3 << 20), {"second": 2}]
+fresh = FreshProcess()
+fresh.send(eval, "[__import__('chatrecap.parallel').parallel.posted() for _ in range(2)]", {}, {})
+fresh.post(1)
+raised(fresh.result, EOFError)
+from chatrecap.parallel import posted
+assert "FreshProcess" in raised(posted, RuntimeError)
 
 fresh = FreshProcess()
 raised(lambda: fresh.send(lambda: 1), Exception)  # (a lambda does not pickle)

@@ -208,7 +208,8 @@ class FreshProcess:
     """A new Python interpreter beside this one, started (not forked): it shares no memory
     with this process. It is given one call (``send``, pickled) and works meanwhile; its
     result is taken with ``result``. ``modules`` are imported as soon as it starts, while this
-    process gets the call ready."""
+    process gets the call ready. Data this process works out meanwhile can follow the call
+    (``post``), for the call to take when it needs it (``posted``)."""
 
     def __init__(self, *modules: str) -> None:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}  # (as this one imports)
@@ -217,12 +218,14 @@ class FreshProcess:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
         for pipe in (self._process.stdin, self._process.stdout):
             _widen(pipe)
-        self._writer: Any = None  # (the thread writing the call, once sent)
+        self._writer: Any = None  # (the thread writing the call and what follows it, once sent)
+        self._outbox: Any = None  # (what it is to write, in order; None: the end)
 
     def send(self, run: Callable[..., Any], *args: Any) -> None:
         """Have the interpreter run ``run(*args)`` (both pickled: a module's function, plain
         data). Pickled here, written by a thread as the interpreter reads it: this process
         goes on meanwhile."""
+        import queue
         import threading
 
         stdin = self._process.stdin
@@ -232,20 +235,39 @@ class FreshProcess:
         except Exception:
             stdin.close()  # (the interpreter sees nothing come and ends)
             raise
+        outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        outbox.put(data)
+        del data
 
         def write() -> None:
             try:
                 with stdin:
-                    stdin.write(data)
+                    while (data := outbox.get()) is not None:
+                        stdin.write(data)
+                        del data
             except OSError:  # the interpreter ended early: ``result`` says how
                 pass
 
+        self._outbox = outbox
         self._writer = threading.Thread(target=write, daemon=True)
         self._writer.start()
+
+    def post(self, value: Any) -> None:
+        """Send ``value`` after the call (pickled here, written meanwhile): the call takes the
+        values posted, in order, with ``posted``."""
+        assert self._outbox is not None, "post follows send"
+        self._outbox.put(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def _close(self) -> None:
+        """Nothing more to send: the interpreter's input ends once all is written."""
+        if self._outbox is not None:
+            self._outbox.put(None)
+            self._outbox = None
 
     def result(self) -> Any:
         """What the call returned (raises what it raised)."""
         assert self._process.stdout is not None
+        self._close()
         if self._writer is not None:
             self._writer.join()
         try:
@@ -266,6 +288,7 @@ class FreshProcess:
         if self._process.poll() is None:
             self._process.kill()
         self._process.wait()
+        self._close()
         if self._writer is not None:
             self._writer.join()
         for pipe in (self._process.stdin, self._process.stdout):
@@ -292,15 +315,29 @@ def _widen(pipe: Any) -> None:
         pass
 
 
+_given: Any = None  # a fresh process's input, where what is posted to its call follows the call
+
+
+def posted() -> Any:
+    """In a ``FreshProcess``'s call: the next value ``FreshProcess.post`` sent (waiting for it
+    to come). EOFError if nothing more was sent."""
+    if _given is None:
+        raise RuntimeError("posted() is for a call a FreshProcess runs")
+    with _collection_paused():
+        return pickle.load(_given)
+
+
 def _serve() -> None:
     """A ``FreshProcess``'s interpreter: the modules named on its command line imported, one
-    call read from standard input, its result (or the exception it raised) written to standard
-    output, where nothing else may write."""
+    call read from standard input (what is posted to it follows), its result (or the exception
+    it raised) written to standard output, where nothing else may write."""
     import importlib
 
+    global _given
     for module in sys.argv[1:]:
         importlib.import_module(module)
     given, answer = sys.stdin.buffer, sys.stdout.buffer
+    _given = given
     sys.stdout = sys.stderr
     try:
         with _collection_paused():  # (millions of objects arrive)

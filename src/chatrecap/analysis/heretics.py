@@ -19,7 +19,7 @@ import operator
 import re
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from datetime import timedelta
 from functools import cached_property
@@ -39,7 +39,8 @@ from chatrecap.analysis.takeaways import MIN_TOKENS
 from chatrecap.analysis.textvec import TEXT_END, chunk_codes, chunk_words, chunks_of, stem, tokens
 from chatrecap.text import WEB_LINK
 
-__all__ = ["Adoption", "Posts", "adoptions_in", "early_adopter_credit", "early_adopters", "early_posts"]
+__all__ = ["Adoption", "Posts", "adoptions_in", "brought_in", "early_adopter_credit", "early_adopters",
+           "early_posts", "in_order", "namings", "said_in"]
 
 MIN_ORIGINAL = 5  # content words of a post that can be a position of its own
 MIN_LAG = timedelta(minutes=3)  # an adoption comes later, not in the same breath
@@ -276,16 +277,29 @@ def _similar_pairs(x: sparse.csr_matrix, df: np.ndarray, t: np.ndarray,
     return np.concatenate(found_i), np.concatenate(found_j)
 
 
-def _named_pairs(posts: Posts, rows: np.ndarray, ntok: np.ndarray, lag: float,
-                 span: float) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+def namings(posts: Posts) -> tuple[np.ndarray, np.ndarray]:
+    """(post, author) for each author a post names outside its reply address, by post: what
+    the echo search reads of the handles in the posts' texts, which need no words of theirs
+    (so that a process may find them while another tokenises the words: ``rank_leaders``)."""
+    return _naming(np.flatnonzero(posts.mentions), posts.texts, posts.handle_numbers)
+
+
+#: What gives ``namings(posts)`` when the search needs them (found by another process meanwhile).
+Naming = Callable[[], tuple[np.ndarray, np.ndarray]]
+
+
+def _named_pairs(posts: Posts, rows: np.ndarray, ntok: np.ndarray, lag: float, span: float,
+                 naming: Naming | None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """(earlier, later) posts where the later one names the earlier one's author outside its reply
     address, or answers it: the earlier is one of that author's last CREDIT_RECENT positions.
     In runs of arrays: at a million posts they are tens of millions of candidates."""
-    n, author, handles, secs, texts = len(posts), posts.author, posts.handle_numbers, posts.secs, posts.texts
+    n, author, secs = len(posts), posts.author, posts.secs
     for p in (posts.reply, posts.quote):
         answers = rows[(p[rows] >= 0) & (ntok[p[rows]] >= MIN_TOKENS)]
         yield p[answers], answers
-    namers, named = _naming(rows[posts.mentions[rows]], texts, handles)
+    namers, named = naming() if naming is not None else namings(posts)
+    keep = ntok[namers] >= MIN_TOKENS  # (the namers among ``rows``)
+    namers, named = namers[keep], named[keep]
     own = rows[ntok[rows] >= MIN_ORIGINAL]  # everyone's possible originals, by author then time
     if len(named) and len(own):
         keys = np.sort(author[own] * n + own)
@@ -357,7 +371,7 @@ def _credited(x: sparse.csr_matrix, where: np.ndarray,
 
 
 def _echoes(posts: Posts, tok: np.ndarray, doc: np.ndarray, need: int, lag: float,
-            span: float) -> list[Adoption]:
+            span: float, naming: Naming | None) -> list[Adoption]:
     """Posts whose words others repeat later (or name their author, or agree in a reply), if
     nobody said them before."""
     ntok = np.bincount(doc, minlength=len(posts))
@@ -375,7 +389,7 @@ def _echoes(posts: Posts, tok: np.ndarray, doc: np.ndarray, need: int, lag: floa
     x.data *= (np.log((1 + m) / (1 + df)) + 1)[x.indices]
     x.data /= np.sqrt(np.add.reduceat(x.data ** 2, x.indptr[:-1]))[np.repeat(np.arange(m), np.diff(x.indptr))]
     i, j = _similar_pairs(x, df, secs[rows], span)
-    ci, cj, cs = _credited(x, where, _named_pairs(posts, rows, ntok, lag, span))
+    ci, cj, cs = _credited(x, where, _named_pairs(posts, rows, ntok, lag, span, naming))
     del x, df, where  # (a hundred megabytes at a million posts, no longer needed)
     strong = np.r_[np.ones(len(i), dtype=bool), cs >= ECHO]
     i, j = np.r_[rows[i], ci], np.r_[rows[j], cj]  # post indices from here on
@@ -559,14 +573,15 @@ def brought_in(posts: Posts, min_followers_of_idea: int = 3, *,
 
 
 def said_in(posts: Posts, min_followers_of_idea: int = 3, *, horizon: timedelta | None = HORIZON,
-            min_lag: timedelta = MIN_LAG) -> list[Adoption]:
-    """The echoes and phrases of ``adoptions_in``: the search of the posts' words."""
+            min_lag: timedelta = MIN_LAG, naming: Naming | None = None) -> list[Adoption]:
+    """The echoes and phrases of ``adoptions_in``: the search of the posts' words. ``naming``:
+    gives ``namings(posts)`` when the search comes to them, if they are found elsewhere."""
     tok, doc, vocab = _token_ids(posts.texts, (posts.chat_tag,))
     if not len(tok):
         return []
     need, lag = max(1, min_followers_of_idea), min_lag.total_seconds()
     span = horizon.total_seconds() if horizon is not None else math.inf
-    return (_echoes(posts, tok, doc, need, lag, span)
+    return (_echoes(posts, tok, doc, need, lag, span, naming)
             + _phrases(posts, tok, doc, vocab, need, max(lag, PHRASE_LAG.total_seconds())))
 
 

@@ -28,6 +28,7 @@ from chatrecap.analysis.heretics import (
     early_adopters,
     early_posts,
     in_order,
+    namings,
     said_in,
 )
 from chatrecap.analysis.kinds import KindGuess, account_kinds, automated, classify_name
@@ -42,7 +43,7 @@ from chatrecap.analysis.nominations import (
 from chatrecap.analysis.promotion import self_promotion
 from chatrecap.analysis.sessions import Session
 from chatrecap.analysis.structure import Structure, analyse
-from chatrecap.parallel import FreshProcess, ProcessLost, can_fork, forked_imap, frozen
+from chatrecap.parallel import FreshProcess, ProcessLost, can_fork, forked_imap, frozen, posted
 from chatrecap.store import Store
 
 PEOPLE, ORGANIZATIONS = "person", "organization"
@@ -134,9 +135,9 @@ def rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Seque
     # process: a forked one working that long beside this one would end up with a copy of the
     # corpus (see ``parallel``; measured at a million posts, the two processes' peak went from
     # about 2.0 GB to 1.75 GB). It is sent the posts' words as lists and arrays (about 3 s here
-    # at a million posts), then both take about as long. Meanwhile the links and hashtags first
-    # brought are found here and the leaders put together; only those with early ideas are made
-    # again once the search is done.
+    # at a million posts), then both take about as long. Meanwhile the handles the posts name
+    # (sent on to it), and the links and hashtags first brought, are found here and the leaders
+    # put together; only those with early ideas are made again once the search is done.
     big = len(corpus.posts) >= PARALLEL_POSTS and can_fork()
     try:
         search = FreshProcess(__name__) if big else None
@@ -161,9 +162,11 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
     if search is not None:
         posts = early_posts(corpus)
         search.send(_search, posts)
-        # The links and hashtags first brought are found here meanwhile: the search of the
+        # The handles the posts name (which the search reads once it has the words' pairs), and
+        # the links and hashtags first brought, are found here meanwhile: the search of the
         # words is the longer half (only the posts' ids are kept, to put them in order).
         if posts is not None:
+            search.post(namings(posts))
             brought, ids = brought_in(posts), posts.ids
         del posts
     graph = graph if graph is not None else build_graph(corpus, structure)
@@ -270,8 +273,9 @@ def _evidence(by: dict[str, list[str]]) -> list[str]:
 
 
 def _search(posts: Posts | None) -> list[Adoption]:
-    """The fresh process's work: the echoes and phrases in ``posts`` (``early_posts``), if any."""
-    return said_in(posts) if posts is not None else []
+    """The fresh process's work: the echoes and phrases in ``posts`` (``early_posts``), if any,
+    with the handles they name as this process posts them (``namings``)."""
+    return said_in(posts, naming=posted) if posts is not None else []
 
 
 def _firsts(adoptions: list[Adoption]) -> dict[str, list[str]]:
