@@ -267,11 +267,13 @@ _PIECES = ["the", "Acme", "acme", "#acme", "@acme", "acme.io", "acme's", "ACME",
            "\t", "\n", "\u00a0", ".", ",", "/", "@", "#", "-", "'", "’", "🙂", "2024"]
 
 
-def _each_text(chunks, texts: list[str]) -> list[tuple[frozenset[str], bool]]:
-    """``_Chunks.read_all`` text by text: (the handles it writes as words, whether it holds a cue)."""
-    cue, written = chunks.read_all(texts)
-    assert len(cue) == len(texts) and list(written) == sorted(written)  # (in the texts' order)
-    return [(written.get(k, frozenset()), bool(cue[k])) for k in range(len(texts))]
+def _read(handles: set[str], texts: list[str]) -> tuple[list[bool], dict[str, int]]:
+    """``ChunkReading.read_all``: whether each text holds a cue, and the texts writing each handle."""
+    from chatrecap.analysis.kinds import ChunkReading
+
+    read = ChunkReading(handles, len(texts))
+    read.read_all(texts)
+    return read.cue.tolist(), dict(read.words)
 
 
 @settings(max_examples=400, deadline=None)
@@ -279,15 +281,14 @@ def _each_text(chunks, texts: list[str]) -> list[tuple[frozenset[str], bool]]:
 def test_a_posts_chunks_hold_what_the_whole_post_holds(pieces: list[str]) -> None:
     """account_kinds reads posts chunk by chunk: the handles written as words, and whether a
     cue word is there, are those the whole text gives."""
-    from chatrecap.analysis.kinds import _ANY_CUE, _WORD, _Chunks
+    from chatrecap.analysis.kinds import _ANY_CUE, _WORD
 
     handles = {"acme", "ann_b", "team", "k", "x"}
-    chunks = _Chunks(handles)
     text = "".join(pieces)
     whole = handles.intersection(w.lower() for w in _WORD.findall(text))
-    read = _each_text(chunks, [text, "", text])  # read, then from what is kept
-    assert read[0] == read[2] and read[1] == (frozenset(), False)
-    assert read[0][0] == whole and read[0][1] == bool(_ANY_CUE.search(text))
+    cue, words = _read(handles, [text, "", text])  # read, then from what is kept
+    assert cue == [bool(_ANY_CUE.search(text)), False, bool(_ANY_CUE.search(text))]
+    assert words == dict.fromkeys(whole, 2)
 
 
 def test_posts_are_read_alike_across_batches_and_a_forgotten_memo(monkeypatch):
@@ -295,14 +296,15 @@ def test_posts_are_read_alike_across_batches_and_a_forgotten_memo(monkeypatch):
     bound: neither changes what any post holds."""
     from chatrecap.analysis import kinds
 
+    handles = {"acme", "ann_b", "team", "k", "x1"}
     texts = [f"post {k} thanks @ann_b and #Acme, the team at acme.example \x01 x{k % 4}" for k in range(23)]
     texts += ["", "   ", "the", "acme", "k x"]
-    want = _each_text(kinds._Chunks({"acme", "ann_b", "team", "k", "x1"}), texts)
-    monkeypatch.setattr(kinds._Chunks, "BATCH", 3)
+    want = _read(handles, texts)
+    monkeypatch.setattr(kinds.ChunkReading, "BATCH", 3)
     monkeypatch.setattr(kinds, "CHUNKS", 5)
-    assert _each_text(kinds._Chunks({"acme", "ann_b", "team", "k", "x1"}), texts) == want
-    assert want[0] == (frozenset({"acme", "team"}), True) and want[1][0] == {"acme", "team", "x1"}
-    assert want[-2:] == [(frozenset({"acme"}), False), (frozenset({"k"}), False)]
+    assert _read(handles, texts) == want
+    assert want[0][:2] == [True, True] and want[0][-2:] == [False, False]
+    assert want[1] == {"acme": 24, "team": 23, "x1": 6, "k": 1}
 
 
 _MENTION_PIECES = ["@ann", "@Bob_2", "the", "The", "thanks", "thank you", "to", "from", "with",

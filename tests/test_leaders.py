@@ -9,6 +9,7 @@ import sys
 from importlib.resources import files
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import run_demo
 from test_cli import run_main
@@ -361,3 +362,33 @@ def test_a_series_files_the_answers_of_sessions_that_ask_for_names_only(tmp_path
     assert votes and 0 < sum(filed) < len(filed) == len(found)  # (some sessions ask, most do not)
     monkeypatch.setattr(leaders, "analyse", lambda *args, filing=None, **kwargs: analyse(*args, **kwargs))
     assert leaders.series_structure(corpus, found) == (shape, votes)
+
+
+@pytest.mark.parametrize("archive", ["example_corpus", "pst_corpus"])
+def test_the_search_reads_the_posts_for_the_kinds_as_they_read_them(archive, request, monkeypatch):
+    """A big series' echo search splits the posts into chunks as the kinds do, and reads them
+    for the kinds in the same pass (its own posts, then the reposts and others it lacks), telling
+    what it read: the same posts holding a cue, the same handles written as words, the same
+    kinds, and the search's own words unchanged."""
+    from chatrecap.analysis import leaders
+    from chatrecap.analysis.heretics import _token_ids, early_posts
+    from chatrecap.analysis.kinds import ChunkReading, account_kinds, read_handles, read_posts
+
+    corpus = request.getfixturevalue(archive)
+    posts = early_posts(corpus)
+    handles = sorted(read_handles(corpus))
+    extra, at = leaders._kinds_texts(corpus, posts)
+    told = []
+    monkeypatch.setattr(leaders, "tell", told.append)
+    shared = _token_ids(posts.texts, (posts.chat_tag,), leaders._KindsReading(handles, extra, len(posts)))
+    alone = _token_ids(posts.texts, (posts.chat_tag,))
+    assert all(np.array_equal(a, b) for a, b in zip(shared[:2], alone[:2], strict=True))
+    assert shared[2] == alone[2]
+    read = leaders._told_reading(told[0], handles, at)
+    local = ChunkReading(handles, len(at))
+    local.read_all([p.text for p in read_posts(corpus)])
+    assert len(told) == 1 and len(at) == len(posts) + len(extra)
+    assert len(extra) == (49 if archive == "example_corpus" else 0)  # (reposts, posts outside the chat)
+    assert read.cue.tolist() == local.cue.tolist() and 0 < local.cue.sum() < len(at)
+    assert read.words == local.words and len(local.words) >= (0 if archive == "example_corpus" else 10)
+    assert account_kinds(corpus, read=read) == account_kinds(corpus)

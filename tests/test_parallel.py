@@ -65,8 +65,8 @@ assert "seven" in raised(in_background(int, "seven"), ValueError)
 
 def test_a_fresh_process_runs_the_call_it_is_sent():
     """Its modules imported first, the call sent pickled, the result (or the error) taken here;
-    what is posted after the call reaches it; a call that cannot be sent leaves a clear error,
-    not a hang."""
+    what is posted after the call reaches it, what it tells comes back before its result; a
+    call that cannot be sent leaves a clear error, not a hang."""
     script = RAISED + """
 import sys
 
@@ -103,6 +103,23 @@ fresh.post(1)
 raised(fresh.result, EOFError)
 from chatrecap.parallel import posted
 assert "FreshProcess" in raised(posted, RuntimeError)
+
+# What the call tells comes back ahead of its result, in order; what is not asked for is passed
+# over; asking a call that tells nothing gives its error, or says it told nothing.
+from chatrecap.parallel import ProcessLost, tell
+fresh = FreshProcess()
+fresh.send(eval, "[__import__('chatrecap.parallel').parallel.tell(k) for k in range(3)] and 'done'", {}, {})
+assert (fresh.told(), fresh.told()) == (0, 1)
+assert fresh.result() == "done"
+fresh = FreshProcess()
+fresh.send(int, "8")
+raised(fresh.told, ProcessLost)
+assert fresh.result() == 8
+fresh = FreshProcess()
+fresh.send(int, "x")
+raised(fresh.told, ValueError)
+raised(fresh.result, ValueError)
+assert "FreshProcess" in raised(lambda: tell(1), RuntimeError)
 
 fresh = FreshProcess()
 raised(lambda: fresh.send(lambda: 1), Exception)  # (a lambda does not pickle)

@@ -209,7 +209,8 @@ class FreshProcess:
     with this process. It is given one call (``send``, pickled) and works meanwhile; its
     result is taken with ``result``. ``modules`` are imported as soon as it starts, while this
     process gets the call ready. Data this process works out meanwhile can follow the call
-    (``post``), for the call to take when it needs it (``posted``)."""
+    (``post``), for the call to take when it needs it (``posted``); the call can send data
+    back before its result (``tell``), for this process to take (``told``)."""
 
     def __init__(self, *modules: str) -> None:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}  # (as this one imports)
@@ -220,6 +221,7 @@ class FreshProcess:
             _widen(pipe)
         self._writer: Any = None  # (the thread writing the call and what follows it, once sent)
         self._outbox: Any = None  # (what it is to write, in order; None: the end)
+        self._outcome: tuple[bool, Any] | None = None  # (the call's, once read by ``told``)
 
     def send(self, run: Callable[..., Any], *args: Any) -> None:
         """Have the interpreter run ``run(*args)`` (both pickled: a module's function, plain
@@ -244,6 +246,7 @@ class FreshProcess:
                 with stdin:
                     while (data := outbox.get()) is not None:
                         stdin.write(data)
+                        stdin.flush()  # (the interpreter may wait for it: more may come later)
                         del data
             except OSError:  # the interpreter ended early: ``result`` says how
                 pass
@@ -264,24 +267,43 @@ class FreshProcess:
             self._outbox.put(None)
             self._outbox = None
 
+    def told(self) -> Any:
+        """The next value the call sent back with ``tell``, ahead of its result (waiting for it).
+        Raises what the call raised, or ProcessLost, if it ended without telling."""
+        out = self._outcome if self._outcome is not None else self._read()
+        if out[0] is None:
+            return out[1]
+        self._outcome = out  # (for ``result``)
+        _result(out)
+        raise ProcessLost("the worker process ended without telling what was asked")
+
     def result(self) -> Any:
-        """What the call returned (raises what it raised)."""
+        """What the call returned (raises what it raised); what it told and was not asked for
+        is passed over."""
         assert self._process.stdout is not None
         self._close()
         if self._writer is not None:
             self._writer.join()
         try:
+            out = self._outcome
+            while out is None or out[0] is None:
+                out = self._read()
+        finally:
+            self._process.stdout.close()
+        self._process.wait()
+        return _result(out)
+
+    def _read(self) -> tuple[bool | None, Any]:
+        """The next thing the interpreter wrote: a told value (None, value), or the outcome."""
+        assert self._process.stdout is not None
+        try:
             with _collection_paused():
-                out = pickle.load(self._process.stdout)
+                return pickle.load(self._process.stdout)
         except (EOFError, pickle.UnpicklingError):  # (nothing, or a result cut short)
             self._process.kill()
             self._process.wait()
             raise ProcessLost(f"the worker process ended with status {self._process.returncode} "
                               "without a result") from None
-        finally:
-            self._process.stdout.close()
-        self._process.wait()
-        return _result(out)
 
     def stop(self) -> None:
         """End the interpreter if it still runs (the work it was to do is no longer wanted)."""
@@ -316,6 +338,7 @@ def _widen(pipe: Any) -> None:
 
 
 _given: Any = None  # a fresh process's input, where what is posted to its call follows the call
+_answer: Any = None  # and its output, where what the call tells goes before its outcome
 
 
 def posted() -> Any:
@@ -327,17 +350,27 @@ def posted() -> Any:
         return pickle.load(_given)
 
 
+def tell(value: Any) -> None:
+    """In a ``FreshProcess``'s call: send ``value`` back now, ahead of the result (taken by
+    ``FreshProcess.told``). It waits while the pipe is full: keep it small, or it waits for
+    the other process to ask."""
+    if _answer is None:
+        raise RuntimeError("tell() is for a call a FreshProcess runs")
+    _answer.write(pickle.dumps((None, value), protocol=pickle.HIGHEST_PROTOCOL))
+    _answer.flush()
+
+
 def _serve() -> None:
     """A ``FreshProcess``'s interpreter: the modules named on its command line imported, one
     call read from standard input (what is posted to it follows), its result (or the exception
-    it raised) written to standard output, where nothing else may write."""
+    it raised) written to standard output (after what it tells), where nothing else may write."""
     import importlib
 
-    global _given
+    global _given, _answer
     for module in sys.argv[1:]:
         importlib.import_module(module)
     given, answer = sys.stdin.buffer, sys.stdout.buffer
-    _given = given
+    _given, _answer = given, answer
     sys.stdout = sys.stderr
     try:
         with _collection_paused():  # (millions of objects arrive)

@@ -25,7 +25,7 @@ from datetime import timedelta
 from functools import cached_property
 from itertools import chain, repeat
 from statistics import median
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
@@ -136,19 +136,20 @@ class Posts:
         return numbers
 
     @cached_property
-    def _numbers(self) -> dict[str, int]:
+    def numbers(self) -> dict[str, int]:
+        """Post id -> its place."""
         return dict(zip(self.ids, range(len(self.ids)), strict=True))
 
     @cached_property
     def reply(self) -> np.ndarray:
         """The post each answers, else -1."""
-        return np.fromiter(map(self._numbers.get, self.reply_ids, repeat(-1)), dtype=np.int64,
+        return np.fromiter(map(self.numbers.get, self.reply_ids, repeat(-1)), dtype=np.int64,
                            count=len(self.reply_ids))
 
     @cached_property
     def quote(self) -> np.ndarray:
         """The post each quotes, else -1."""
-        return np.fromiter(map(self._numbers.get, self.quote_ids, repeat(-1)), dtype=np.int64,
+        return np.fromiter(map(self.numbers.get, self.quote_ids, repeat(-1)), dtype=np.int64,
                            count=len(self.quote_ids))
 
 
@@ -186,11 +187,28 @@ def early_posts(corpus: Corpus) -> Posts | None:
         chat_tag=corpus.chat.lstrip("#").lower())
 
 
-def _token_ids(texts: list[str], drop: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, list[str]]:
+class ChunkReader(Protocol):
+    """Another reading of the posts' chunks, done in ``_token_ids``' pass over them (see
+    ``kinds.ChunkReading``): given each distinct chunk once (numbered from 1, in order), then
+    the posts' chunk numbers a batch at a time, then those of ``texts``, more posts read after
+    the search's; ``done`` once all are read."""
+
+    texts: Sequence[str]
+
+    def number(self, chunks: list[str]) -> None: ...
+
+    def read(self, codes: np.ndarray, lo: int) -> None: ...
+
+    def done(self) -> None: ...
+
+
+def _token_ids(texts: list[str], drop: tuple[str, ...],
+               also: ChunkReader | None = None) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Stemmed content words of all posts, as ``stem`` of ``textvec.tokens`` gives them post by
     post: (word ids, each word's post index, vocabulary). Words never span whitespace, so each
     distinct whitespace-separated chunk is tokenised once; texts go in batches, each turned into
-    word ids before the next, so that only one batch's chunks are held at a time."""
+    word ids before the next, so that only one batch's chunks are held at a time. ``also``:
+    another reading of the same chunks (and of its own ``texts`` after these), done meanwhile."""
     dropped = {d.lower() for d in drop}
     vocab: dict[str, int] = {}
     index = {TEXT_END: 0}  # distinct chunks; the words of each, one after another, in `words`
@@ -203,11 +221,15 @@ def _token_ids(texts: list[str], drop: tuple[str, ...]) -> tuple[np.ndarray, np.
             index[chunk] = len(sizes)
             sizes.append(len(found))
             words.extend(found)
+        if also is not None:
+            also.number(new)
 
     for lo in range(0, len(texts), TOKEN_BATCH):
         chunks = chunks_of(texts[lo:lo + TOKEN_BATCH])
         code = chunk_codes(chunks, index, number)
         del chunks
+        if also is not None:
+            also.read(code, lo)
         size = np.frombuffer(sizes, dtype=np.int64)
         each = size[code]  # words of each chunk of the texts, from the distinct chunks' words
         ends = np.cumsum(each)
@@ -216,7 +238,25 @@ def _token_ids(texts: list[str], drop: tuple[str, ...]) -> tuple[np.ndarray, np.
         toks.append(np.frombuffer(words, dtype=np.int32)[at])
         docs.append(np.repeat((np.cumsum(code == 0) + lo).astype(np.int32), each))
         del size, at  # no view of `sizes` or `words` may outlive the batch: they grow
+    if also is not None:
+        _read_after(also, index, len(texts))
     return np.concatenate(toks), np.concatenate(docs), list(vocab)
+
+
+def _read_after(also: ChunkReader, index: dict[str, int], lo: int) -> None:
+    """``also``'s own texts, read after the search's ``lo`` (their new chunks numbered on, with
+    no words: no text of the search comes after them)."""
+
+    def number(new: list[str]) -> None:
+        index.update(zip(new, range(len(index), len(index) + len(new)), strict=True))
+        also.number(new)
+
+    for start in range(0, len(also.texts), TOKEN_BATCH):
+        chunks = chunks_of(also.texts[start:start + TOKEN_BATCH])
+        code = chunk_codes(chunks, index, number)
+        del chunks
+        also.read(code, lo + start)
+    also.done()
 
 
 def _adoption(posts: Posts, first: int, later: list[int], kind: str, item: str | None,
@@ -573,10 +613,12 @@ def brought_in(posts: Posts, min_followers_of_idea: int = 3, *,
 
 
 def said_in(posts: Posts, min_followers_of_idea: int = 3, *, horizon: timedelta | None = HORIZON,
-            min_lag: timedelta = MIN_LAG, naming: Naming | None = None) -> list[Adoption]:
+            min_lag: timedelta = MIN_LAG, naming: Naming | None = None,
+            also: ChunkReader | None = None) -> list[Adoption]:
     """The echoes and phrases of ``adoptions_in``: the search of the posts' words. ``naming``:
-    gives ``namings(posts)`` when the search comes to them, if they are found elsewhere."""
-    tok, doc, vocab = _token_ids(posts.texts, (posts.chat_tag,))
+    gives ``namings(posts)`` when the search comes to them, if they are found elsewhere;
+    ``also``: another reading of the posts' chunks, done in the same pass (``_token_ids``)."""
+    tok, doc, vocab = _token_ids(posts.texts, (posts.chat_tag,), also)
     if not len(tok):
         return []
     need, lag = max(1, min_followers_of_idea), min_lag.total_seconds()

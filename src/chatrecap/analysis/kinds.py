@@ -30,7 +30,7 @@ from cleanco.clean import normalized, strip_tail
 from probablepeople.gender import gender_names  # the given-name lexicon probablepeople uses
 from probablepeople.ratios import ratios
 
-from chatrecap.analysis.corpus import Corpus
+from chatrecap.analysis.corpus import ChatPost, Corpus
 from chatrecap.analysis.textvec import TEXT_END, Folded, chunk_codes, chunks_of, texts_matching, whole_words
 from chatrecap.models import ORGANIZATION, PERSON
 
@@ -455,7 +455,7 @@ def _tail(text: str, start: int) -> int:
 
 
 def _readings(text: str) -> dict[str, str]:
-    """Per handle (lower case) in a post holding a cue word (``_Chunks`` tells which do), the
+    """Per handle (lower case) in a post holding a cue word (``ChunkReading`` tells which do), the
     first mention of it read as a thing or a person."""
     out: dict[str, str] = {}
     low = text.lower() if text.isascii() else None
@@ -583,58 +583,78 @@ def classify_name(text: str, group: bool = False) -> KindGuess:
     return _decide(votes, 0.5)
 
 
-class _Chunks:
+class ChunkReading:
     """What each whitespace-separated chunk of the posts holds (see ``textvec.remember``): the
     ``handles`` it writes as plain words or hashtags, and whether it holds a cue word of
-    ``_readings``. Posts are read a batch at a time: their chunks split in one go, looked up
-    by ``map`` and told apart as arrays (a million posts hold tens of millions of chunks, and
-    the cue words are common ones: "the", "on"); only the chunks writing a handle are gone
-    through one by one."""
+    ``_readings``; hence whether each post holds a cue word, and how many posts write each
+    handle. Each distinct chunk is read once, when first numbered (``number``: chunk numbers
+    from 1, in the order given); the posts are read as their chunks' numbers, a batch at a
+    time (``read``: 0 ends a post), told apart as arrays (a million posts hold tens of millions
+    of chunks, and the cue words are common ones: "the", "on"); only the chunks writing a
+    handle are gone through one by one. ``account_kinds`` numbers the chunks itself
+    (``read_all``); a big series' echo search, which splits the same posts, numbers them for
+    it (``leaders``)."""
 
     NOTHING: tuple[frozenset[str], bool] = (frozenset(), False)
-    BATCH = 20_000  # posts read at a time (memory: their chunks as strings)
+    BATCH = 20_000  # posts read at a time by ``read_all`` (memory: their chunks as strings)
 
-    def __init__(self, handles: set[str]) -> None:
-        self.handles = handles
-        self.code: dict[str, int] = {}  # chunk -> 0 (nothing) or its place in ``held`` + 1
+    def __init__(self, handles: Collection[str], posts: int) -> None:
+        self.handles = set(handles)
+        self.cue = np.zeros(posts, dtype=bool)  # whether each post holds a cue word
+        self.words: Counter[str] = Counter()  # handle -> posts writing it as a word
+        self._forget()
+
+    def _forget(self) -> None:
+        self.what = array("i", [0])  # chunk number -> 0 (nothing), else its place in ``held`` + 1
         self.held: list[frozenset[str]] = []  # the handles each chunk holding something writes
         self.cues, self.writes = array("b"), array("b")  # and whether it holds a cue, a handle
 
-    def read_all(self, texts: Sequence[str]) -> tuple[np.ndarray, dict[int, frozenset[str]]]:
-        """Whether each text holds a cue word, and the handles the texts that write some as
-        words write (by the text's index, in order)."""
-        cue = np.zeros(len(texts), dtype=bool)
-        written: dict[int, frozenset[str]] = {}
-        for lo in range(0, len(texts), self.BATCH):
-            batch = texts[lo:lo + self.BATCH]
-            if len(self.code) > CHUNKS:  # (memory stays bounded on any series)
-                self.code.clear()
-                self.held.clear()
-                del self.cues[:], self.writes[:]
-            self.code[TEXT_END] = -1
-            chunks = chunks_of(batch)
-            codes = chunk_codes(chunks, self.code, self._number)
-            del chunks
-            text_of = np.cumsum(codes == -1) + lo
-            at = np.flatnonzero(codes > 0)
-            held = codes[at] - 1
-            cue[text_of[at[np.frombuffer(self.cues, dtype=bool)[held]]]] = True
-            writing = np.frombuffer(self.writes, dtype=bool)[held]
-            for code, k in zip(held[writing].tolist(), text_of[at[writing]].tolist(), strict=True):
-                written[k] = written.get(k, self.NOTHING[0]) | self.held[code]
-        return cue, written
+    def read_all(self, texts: Sequence[str]) -> None:
+        """Read the posts' ``texts``, numbering their chunks here (memory stays bounded: the
+        numbers are forgotten past CHUNKS)."""
+        code = {TEXT_END: 0}
 
-    def _number(self, chunks: list[str]) -> None:
+        def number(new: list[str]) -> None:
+            code.update(zip(new, range(len(self.what), len(self.what) + len(new)), strict=True))
+            self.number(new)
+
+        for lo in range(0, len(texts), self.BATCH):
+            if len(code) > CHUNKS:
+                code = {TEXT_END: 0}
+                self._forget()
+            chunks = chunks_of(texts[lo:lo + self.BATCH])
+            codes = chunk_codes(chunks, code, number)
+            del chunks
+            self.read(codes, lo)
+
+    def number(self, chunks: list[str]) -> None:
+        """Read the distinct chunks numbered next, in order."""
         for chunk in chunks:
             held = self._held(chunk)
             if held is self.NOTHING:
-                self.code[chunk] = 0
+                self.what.append(0)
             else:
                 words, cue = held
                 self.held.append(words)
                 self.cues.append(bool(cue))
                 self.writes.append(bool(words))
-                self.code[chunk] = len(self.held)
+                self.what.append(len(self.held))
+
+    def read(self, codes: np.ndarray, lo: int) -> None:
+        """Read the posts from the ``lo``-th on, given as their chunks' numbers (``chunks_of``'s
+        chunks numbered, 0 after each post's)."""
+        text_of = np.cumsum(codes == 0) + lo
+        what = np.frombuffer(self.what, dtype=np.int32)[codes]
+        at = np.flatnonzero(what > 0)
+        held = what[at] - 1
+        del what
+        self.cue[text_of[at[np.frombuffer(self.cues, dtype=bool)[held]]]] = True
+        writing = np.frombuffer(self.writes, dtype=bool)[held]
+        written: dict[int, frozenset[str]] = {}
+        for code, k in zip(held[writing].tolist(), text_of[at[writing]].tolist(), strict=True):
+            written[k] = written.get(k, self.NOTHING[0]) | self.held[code]
+        for found in written.values():  # (each post counted once per handle)
+            self.words.update(found)
 
     def _held(self, chunk: str) -> tuple[frozenset[str], bool]:
         written = self.handles.intersection(_WORD.findall(chunk.lower()) if chunk.isascii()
@@ -643,15 +663,29 @@ class _Chunks:
         return (frozenset(written), cue) if written or cue else self.NOTHING
 
 
+def read_posts(corpus: Corpus) -> list[ChatPost]:
+    """The posts ``account_kinds`` reads, in its order: the corpus's, then those they point at."""
+    return [*corpus.posts, *corpus.referenced.values()]
+
+
+def read_handles(corpus: Corpus) -> set[str]:
+    """The handles ``account_kinds`` counts the posts writing as words: the authors' and the
+    mentioned, lower case."""
+    return {a.handle.lower() for a in corpus.authors.values()} | {
+        m.lstrip("@").lower() for m in dict.fromkeys(chain.from_iterable(map(attrgetter("mentions"),
+                                                                          read_posts(corpus))))}
+
+
 class _Heard:
     """How a corpus's posts speak of each handle they mention, read in one pass over its
     millions of mentions as arrays: for each distinct (handle, text) pair, whether one of its
     posts answers the handle and how its first post reads it (``_readings``); per handle, the
     spellings of a mentioned-only one and, for a handle ``_readings`` does not read (not plain:
-    "ann@mastodon.social"), its texts; and the posts writing it as a word (``_Chunks``)."""
+    "ann@mastodon.social"), its texts; and the posts writing it as a word (``ChunkReading``;
+    ``read``: the posts read so already, by the handles ``read_handles`` gives)."""
 
-    def __init__(self, corpus: Corpus, authors: set[str]) -> None:
-        posts = [*corpus.posts, *corpus.referenced.values()]
+    def __init__(self, corpus: Corpus, authors: set[str], read: ChunkReading | None = None) -> None:
+        posts = read_posts(corpus)
         n = len(posts)
         self.handles: dict[str, int] = {}  # mentioned handle (lower case, no "@") -> its number
         # Each spelling numbered once (a million posts' millions of mentions spell tens of
@@ -662,12 +696,13 @@ class _Heard:
                            dtype=np.int32)
         del numbers
         names = list(self.handles)
-        self.words: Counter[str] = Counter()  # handle -> posts writing it as a plain word or hashtag
         texts = [p.text for p in posts]
-        cue, written = _Chunks(authors | self.handles.keys()).read_all(texts)
-        for found in written.values():
-            self.words.update(found)
-        del written
+        if read is None:
+            read = ChunkReading(authors | self.handles.keys(), n)
+            read.read_all(texts)
+        cue = read.cue
+        self.words = read.words  # handle -> posts writing it as a plain word or hashtag
+        del read
         # Each mention's post, its text (as the first post with that text) and whether the post
         # answers the handle: an answer says its target is someone one talks to; a post that
         # only starts with a handle (the addressee an archive without reply ids guesses) may be
@@ -757,14 +792,16 @@ def _first_alike(texts: list[str]) -> np.ndarray:
 CHUNKS = 1 << 18  # chunks whose reading account_kinds keeps, and a batch's (~40 MB; most hold nothing)
 
 
-def account_kinds(corpus: Corpus, corrections: dict[str, str] | None = None) -> dict[str, KindGuess]:
+def account_kinds(corpus: Corpus, corrections: dict[str, str] | None = None, *,
+                  read: ChunkReading | None = None) -> dict[str, KindGuess]:
     """A kind for every author and every mentioned-only handle, keyed by account id.
 
-    A user's correction wins, then a kind recorded in the archive, then the guess.
+    A user's correction wins, then a kind recorded in the archive, then the guess. ``read``:
+    the ``read_posts`` read already for the ``read_handles`` (else they are read here).
     """
     corrections = corrections or {}
     authors = {a.handle.lower() for a in corpus.authors.values()}
-    heard = _Heard(corpus, authors)
+    heard = _Heard(corpus, authors, read)
     accounts = [(a.id, a.handle, a.name, a.bio, a.url, a.kind, a.is_bot, False)
                 for a in corpus.authors.values()]
     for key in sorted(heard.handles.keys() - authors):

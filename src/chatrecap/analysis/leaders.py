@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import chain, zip_longest
+from itertools import chain, compress, zip_longest
+from operator import attrgetter
 from typing import Any
+
+import numpy as np
 
 from chatrecap.analysis.companies import Affiliation, affiliations, company_dependence, org_accounts
 from chatrecap.analysis.corpus import ChatKinds, ChatPost, Corpus, load_corpus
@@ -31,7 +35,15 @@ from chatrecap.analysis.heretics import (
     namings,
     said_in,
 )
-from chatrecap.analysis.kinds import KindGuess, account_kinds, automated, classify_name
+from chatrecap.analysis.kinds import (
+    ChunkReading,
+    KindGuess,
+    account_kinds,
+    automated,
+    classify_name,
+    read_handles,
+    read_posts,
+)
 from chatrecap.analysis.network import InteractionGraph, Recognition, build_graph, recognition
 from chatrecap.analysis.nominations import (
     AuthorNames,
@@ -43,7 +55,7 @@ from chatrecap.analysis.nominations import (
 from chatrecap.analysis.promotion import self_promotion
 from chatrecap.analysis.sessions import Session
 from chatrecap.analysis.structure import Structure, analyse
-from chatrecap.parallel import FreshProcess, ProcessLost, can_fork, forked_imap, frozen, posted
+from chatrecap.parallel import FreshProcess, ProcessLost, can_fork, forked_imap, frozen, posted, tell
 from chatrecap.store import Store
 
 PEOPLE, ORGANIZATIONS = "person", "organization"
@@ -159,13 +171,23 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
     weights = weights or LeaderWeights()
     brought: list[Adoption] = []
     ids: list[str] = []
+    read_at: np.ndarray | None = None  # where the search read each post the kinds read
     if search is not None:
         posts = early_posts(corpus)
         search.send(_search, posts)
-        # The handles the posts name (which the search reads once it has the words' pairs), and
-        # the links and hashtags first brought, are found here meanwhile: the search of the
-        # words is the longer half (only the posts' ids are kept, to put them in order).
+        # The search splits the posts into chunks, as the kinds do: it reads them for the kinds
+        # too (the handles they count and the posts it lacks are posted to it), and tells what
+        # it read once done. The handles the posts name (which it reads once it has the words'
+        # pairs), and the links and hashtags first brought, are found here meanwhile: the search
+        # of the words is the longer half (only the posts' ids are kept, to put them in order).
         if posts is not None:
+            if kinds is None:
+                handles = sorted(read_handles(corpus))
+                extra, read_at = _kinds_texts(corpus, posts)
+                search.post((handles, extra))
+                del extra
+            else:
+                search.post(None)
             search.post(namings(posts))
             brought, ids = brought_in(posts), posts.ids
         del posts
@@ -189,7 +211,14 @@ def _rank_leaders(corpus: Corpus, structure: Structure | None, nominations: Sequ
         votes[key] = votes.get(key, 0) + count.votes
         vote_posts.setdefault(key, []).extend(count.post_ids)
     if kinds is None:
-        kinds = account_kinds(corpus, corrections)
+        read = None
+        if read_at is not None and search is not None:
+            try:
+                read = _told_reading(search.told(), handles, read_at)
+            except ProcessLost:  # (the search is done here instead, later: so are the kinds' posts)
+                pass
+        kinds = account_kinds(corpus, corrections, read=read)
+        del read, read_at
     chat_names = kinds.names if isinstance(kinds, ChatKinds) else {}  # (read over the whole chat)
     promotion = self_promotion(corpus)
     affs = affiliations(corpus)
@@ -274,8 +303,56 @@ def _evidence(by: dict[str, list[str]]) -> list[str]:
 
 def _search(posts: Posts | None) -> list[Adoption]:
     """The fresh process's work: the echoes and phrases in ``posts`` (``early_posts``), if any,
-    with the handles they name as this process posts them (``namings``)."""
-    return said_in(posts, naming=posted) if posts is not None else []
+    with the handles they name as this process posts them (``namings``); and the kinds' reading
+    of the posts' chunks, if this process posts what it needs (``_KindsReading``)."""
+    if posts is None:
+        return []
+    kinds = posted()  # (None: the kinds were read already)
+    also = _KindsReading(*kinds, len(posts)) if kinds is not None else None
+    return said_in(posts, naming=posted, also=also)
+
+
+def _kinds_texts(corpus: Corpus, posts: Posts) -> tuple[list[str], np.ndarray]:
+    """The texts of the posts ``account_kinds`` reads (``read_posts``) that the search's ``posts``
+    lack (reposts, posts outside the chat), and where each post it reads is among the search's
+    texts followed by those."""
+    read = read_posts(corpus)
+    own = len(corpus.posts)
+    searched = np.fromiter((not p.is_repost and (k < own or p.in_chat) for k, p in enumerate(read)),
+                           dtype=bool, count=len(read))  # (``early_posts``' choice)
+    at = np.empty(len(read), dtype=np.int64)
+    place = posts.numbers.__getitem__
+    at[searched] = np.fromiter(map(place, map(attrgetter("id"), compress(read, searched))), dtype=np.int64,
+                               count=int(searched.sum()))
+    extra = list(map(attrgetter("text"), compress(read, ~searched)))
+    at[~searched] = np.arange(len(posts), len(posts) + len(extra))
+    return extra, at
+
+
+class _KindsReading(ChunkReading):
+    """The kinds' reading of the posts' chunks (``account_kinds``), done in the search's pass
+    over them and told back: whether each post holds a cue word, as bits, and how many write
+    each handle (in the order given: a few hundred kilobytes at a million posts, which the pipe
+    holds until asked for)."""
+
+    def __init__(self, handles: list[str], texts: list[str], searched: int) -> None:
+        super().__init__(handles, searched + len(texts))
+        self.order, self.texts = handles, texts
+
+    def done(self) -> None:
+        self.texts = []
+        tell((np.packbits(self.cue), len(self.cue),
+              np.array([self.words.get(h, 0) for h in self.order], dtype=np.int32)))
+
+
+def _told_reading(told: tuple[np.ndarray, int, np.ndarray], handles: list[str],
+                  at: np.ndarray) -> ChunkReading:
+    """What ``_KindsReading`` told, for the posts ``account_kinds`` reads (``at``: ``_kinds_texts``'s)."""
+    bits, size, counts = told
+    read = ChunkReading((), 0)
+    read.cue = np.unpackbits(bits, count=size).astype(bool)[at]
+    read.words = Counter({h: c for h, c in zip(handles, counts.tolist(), strict=True) if c})
+    return read
 
 
 def _firsts(adoptions: list[Adoption]) -> dict[str, list[str]]:
