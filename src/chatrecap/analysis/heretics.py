@@ -136,20 +136,19 @@ class Posts:
         return numbers
 
     @cached_property
-    def numbers(self) -> dict[str, int]:
-        """Post id -> its place."""
+    def _numbers(self) -> dict[str, int]:
         return dict(zip(self.ids, range(len(self.ids)), strict=True))
 
     @cached_property
     def reply(self) -> np.ndarray:
         """The post each answers, else -1."""
-        return np.fromiter(map(self.numbers.get, self.reply_ids, repeat(-1)), dtype=np.int64,
+        return np.fromiter(map(self._numbers.get, self.reply_ids, repeat(-1)), dtype=np.int64,
                            count=len(self.reply_ids))
 
     @cached_property
     def quote(self) -> np.ndarray:
         """The post each quotes, else -1."""
-        return np.fromiter(map(self.numbers.get, self.quote_ids, repeat(-1)), dtype=np.int64,
+        return np.fromiter(map(self._numbers.get, self.quote_ids, repeat(-1)), dtype=np.int64,
                            count=len(self.quote_ids))
 
 

@@ -321,7 +321,7 @@ def _kinds_texts(corpus: Corpus, posts: Posts) -> tuple[list[str], np.ndarray]:
     searched = np.fromiter((not p.is_repost and (k < own or p.in_chat) for k, p in enumerate(read)),
                            dtype=bool, count=len(read))  # (``early_posts``' choice)
     at = np.empty(len(read), dtype=np.int64)
-    place = posts.numbers.__getitem__
+    place = dict(zip(posts.ids, range(len(posts)), strict=True)).__getitem__  # (gone once done: 1M ids)
     at[searched] = np.fromiter(map(place, map(attrgetter("id"), compress(read, searched))), dtype=np.int64,
                                count=int(searched.sum()))
     extra = list(map(attrgetter("text"), compress(read, ~searched)))
