@@ -319,8 +319,10 @@ def _similar_pairs(x: sparse.csr_matrix, df: np.ndarray, t: np.ndarray,
 def namings(posts: Posts) -> tuple[np.ndarray, np.ndarray]:
     """(post, author) for each author a post names outside its reply address, by post: what
     the echo search reads of the handles in the posts' texts, which need no words of theirs
-    (so that a process may find them while another tokenises the words: ``rank_leaders``)."""
-    return _naming(np.flatnonzero(posts.mentions), posts.texts, posts.handle_numbers)
+    (so that a process may find them while another tokenises the words: ``rank_leaders``).
+    As 32-bit numbers: half the memory, while they wait to be read."""
+    post, author = _naming(np.flatnonzero(posts.mentions), posts.texts, posts.handle_numbers)
+    return post.astype(np.int32), author.astype(np.int32)
 
 
 #: What gives ``namings(posts)`` when the search needs them (found by another process meanwhile).
@@ -338,7 +340,7 @@ def _named_pairs(posts: Posts, rows: np.ndarray, ntok: np.ndarray, lag: float, s
         yield p[answers], answers
     namers, named = naming() if naming is not None else namings(posts)
     keep = ntok[namers] >= MIN_TOKENS  # (the namers among ``rows``)
-    namers, named = namers[keep], named[keep]
+    namers, named = namers[keep].astype(np.int64), named[keep].astype(np.int64)
     own = rows[ntok[rows] >= MIN_ORIGINAL]  # everyone's possible originals, by author then time
     if len(named) and len(own):
         keys = np.sort(author[own] * n + own)
