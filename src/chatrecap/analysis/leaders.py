@@ -309,6 +309,7 @@ def _search(posts: Posts | None) -> list[Adoption]:
         return []
     kinds = posted()  # (None: the kinds were read already)
     also = _KindsReading(*kinds, len(posts)) if kinds is not None else None
+    del kinds  # (the texts are let go once read)
     return said_in(posts, naming=posted, also=also)
 
 
@@ -340,9 +341,12 @@ class _KindsReading(ChunkReading):
         self.order, self.texts = handles, texts
 
     def done(self) -> None:
-        self.texts = []
+        """Tell what was read, and keep none of it: the search goes on for long."""
         tell((np.packbits(self.cue), len(self.cue),
               np.array([self.words.get(h, 0) for h in self.order], dtype=np.int32)))
+        self.texts, self.order, self.handles, self.words = [], [], set(), Counter()
+        self.cue = np.zeros(0, dtype=bool)
+        self._forget()
 
 
 def _told_reading(told: tuple[np.ndarray, int, np.ndarray], handles: list[str],
