@@ -189,16 +189,15 @@ def early_posts(corpus: Corpus) -> Posts | None:
 class ChunkReader(Protocol):
     """Another reading of the posts' chunks, done in ``_token_ids``' pass over them (see
     ``kinds.ChunkReading``): given each distinct chunk once (numbered from 1, in order), then
-    the posts' chunk numbers a batch at a time, then those of ``texts``, more posts read after
-    the search's; ``done`` once all are read."""
-
-    texts: Sequence[str]
+    the posts' chunk numbers a batch at a time; ``finish``: read posts of its own, from the
+    ``lo``-th on, their new chunks numbered after those ``index`` numbers (its chunks, each
+    number as ``number`` was given it)."""
 
     def number(self, chunks: list[str]) -> None: ...
 
     def read(self, codes: np.ndarray, lo: int) -> None: ...
 
-    def done(self) -> None: ...
+    def finish(self, index: dict[str, int], lo: int) -> None: ...
 
 
 def _token_ids(texts: list[str], drop: tuple[str, ...],
@@ -207,7 +206,7 @@ def _token_ids(texts: list[str], drop: tuple[str, ...],
     post: (word ids, each word's post index, vocabulary). Words never span whitespace, so each
     distinct whitespace-separated chunk is tokenised once; texts go in batches, each turned into
     word ids before the next, so that only one batch's chunks are held at a time. ``also``:
-    another reading of the same chunks (and of its own ``texts`` after these), done meanwhile."""
+    another reading of the same chunks (and of posts of its own after these), done meanwhile."""
     dropped = {d.lower() for d in drop}
     vocab: dict[str, int] = {}
     index = {TEXT_END: 0}  # distinct chunks; the words of each, one after another, in `words`
@@ -238,24 +237,8 @@ def _token_ids(texts: list[str], drop: tuple[str, ...],
         docs.append(np.repeat((np.cumsum(code == 0) + lo).astype(np.int32), each))
         del size, at  # no view of `sizes` or `words` may outlive the batch: they grow
     if also is not None:
-        _read_after(also, index, len(texts))
+        also.finish(index, len(texts))
     return np.concatenate(toks), np.concatenate(docs), list(vocab)
-
-
-def _read_after(also: ChunkReader, index: dict[str, int], lo: int) -> None:
-    """``also``'s own texts, read after the search's ``lo`` (their new chunks numbered on, with
-    no words: no text of the search comes after them)."""
-
-    def number(new: list[str]) -> None:
-        index.update(zip(new, range(len(index), len(index) + len(new)), strict=True))
-        also.number(new)
-
-    for start in range(0, len(also.texts), TOKEN_BATCH):
-        chunks = chunks_of(also.texts[start:start + TOKEN_BATCH])
-        code = chunk_codes(chunks, index, number)
-        del chunks
-        also.read(code, lo + start)
-    also.done()
 
 
 def _adoption(posts: Posts, first: int, later: list[int], kind: str, item: str | None,

@@ -609,23 +609,25 @@ class ChunkReading:
         self.held: list[frozenset[str]] = []  # the handles each chunk holding something writes
         self.cues, self.writes = array("b"), array("b")  # and whether it holds a cue, a handle
 
-    def read_all(self, texts: Sequence[str]) -> None:
-        """Read the posts' ``texts``, numbering their chunks here (memory stays bounded: the
-        numbers are forgotten past CHUNKS)."""
-        code = {TEXT_END: 0}
+    def read_all(self, texts: Sequence[str], lo: int = 0, code: dict[str, int] | None = None) -> None:
+        """Read the posts' ``texts`` (the ``lo``-th on), numbering their chunks: after those
+        ``code`` numbers already as ``number`` was given them (the search's tokenising), else
+        here alone, where memory stays bounded (the numbers are forgotten past CHUNKS)."""
+        bounded = code is None
+        code = {TEXT_END: 0} if code is None else code
 
         def number(new: list[str]) -> None:
             code.update(zip(new, range(len(self.what), len(self.what) + len(new)), strict=True))
             self.number(new)
 
-        for lo in range(0, len(texts), self.BATCH):
-            if len(code) > CHUNKS:
+        for start in range(0, len(texts), self.BATCH):
+            if bounded and len(code) > CHUNKS:
                 code = {TEXT_END: 0}
                 self._forget()
-            chunks = chunks_of(texts[lo:lo + self.BATCH])
+            chunks = chunks_of(texts[start:start + self.BATCH])
             codes = chunk_codes(chunks, code, number)
             del chunks
-            self.read(codes, lo)
+            self.read(codes, lo + start)
 
     def number(self, chunks: list[str]) -> None:
         """Read the distinct chunks numbered next, in order."""
@@ -682,9 +684,9 @@ class _Heard:
     posts answers the handle and how its first post reads it (``_readings``); per handle, the
     spellings of a mentioned-only one and, for a handle ``_readings`` does not read (not plain:
     "ann@mastodon.social"), its texts; and the posts writing it as a word (``ChunkReading``;
-    ``read``: the posts read so already, by the handles ``read_handles`` gives)."""
+    ``chunks``: the posts read so already, for the handles ``read_handles`` gives)."""
 
-    def __init__(self, corpus: Corpus, authors: set[str], read: ChunkReading | None = None) -> None:
+    def __init__(self, corpus: Corpus, authors: set[str], chunks: ChunkReading | None = None) -> None:
         posts = read_posts(corpus)
         n = len(posts)
         self.handles: dict[str, int] = {}  # mentioned handle (lower case, no "@") -> its number
@@ -697,12 +699,12 @@ class _Heard:
         del numbers
         names = list(self.handles)
         texts = [p.text for p in posts]
-        if read is None:
-            read = ChunkReading(authors | self.handles.keys(), n)
-            read.read_all(texts)
-        cue = read.cue
-        self.words = read.words  # handle -> posts writing it as a plain word or hashtag
-        del read
+        if chunks is None:
+            chunks = ChunkReading(authors | self.handles.keys(), n)
+            chunks.read_all(texts)
+        cue = chunks.cue
+        self.words = chunks.words  # handle -> posts writing it as a plain word or hashtag
+        del chunks
         # Each mention's post, its text (as the first post with that text) and whether the post
         # answers the handle: an answer says its target is someone one talks to; a post that
         # only starts with a handle (the addressee an archive without reply ids guesses) may be

@@ -340,8 +340,10 @@ class _KindsReading(ChunkReading):
         super().__init__(handles, searched + len(texts))
         self.order, self.texts = handles, texts
 
-    def done(self) -> None:
-        """Tell what was read, and keep none of it: the search goes on for long."""
+    def finish(self, index: dict[str, int], lo: int) -> None:
+        """Read the texts the search lacks, tell what was read, and keep none of it: the search
+        goes on for long."""
+        self.read_all(self.texts, lo, index)
         tell((np.packbits(self.cue), len(self.cue),
               np.array([self.words.get(h, 0) for h in self.order], dtype=np.int32)))
         self.texts, self.order, self.handles, self.words = [], [], set(), Counter()
