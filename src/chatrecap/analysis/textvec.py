@@ -13,6 +13,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import suppress
 from itertools import chain, repeat
 from typing import Any
 
@@ -160,9 +161,12 @@ def word_counts(texts: Iterable[str], drop: Iterable[str] = ()) -> dict[str, int
     ``map`` and ``Counter``, not post by post (``Vectors`` takes such counts as a document)."""
     chunks = " ".join(texts).split()
     found = list(map(_chunks.get, chunks))
-    for k in [k for k, words in enumerate(found) if words is None]:
-        words = _chunks.get(chunks[k])  # (a chunk twice in the texts is read once)
-        found[k] = words if words is not None else remember(_chunks, chunks[k], chunk_words, CHUNKS)
+    k = -1  # (the chunks not known yet, found by ``list.index``: a Python loop over all costs more)
+    with suppress(ValueError):
+        while True:
+            k = found.index(None, k + 1)
+            words = _chunks.get(chunks[k])  # (a chunk twice in the texts is read once)
+            found[k] = words if words is not None else remember(_chunks, chunks[k], chunk_words, CHUNKS)
     counts = Counter(chain.from_iterable(found))
     for word in drop:
         counts.pop(word.lower(), None)
