@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import suppress
-from itertools import chain, repeat
+from itertools import chain, count, repeat
 from typing import Any
 
 import numpy as np
@@ -283,17 +283,20 @@ class Vectors:
         grams = [self._grams(doc) for doc in docs]
         # Counted with NumPy over all the documents' words at once: a session's answers are
         # tens of thousands of short documents, and a Counter per document is most of the time.
-        first_seen = {t: k for k, t in enumerate(dict.fromkeys(chain.from_iterable(grams)))}
+        # (Dicts and lists made by C loops, not comprehensions: a big session's filing builds
+        # tens of thousands of terms, a session at a time.)
+        first_seen = dict(zip(dict.fromkeys(chain.from_iterable(grams)), count()))
         pairs, counts = _distinct(grams, first_seen)
         size = max(len(first_seen), 1)
         df = dict(zip(first_seen, np.bincount(pairs % size, minlength=len(first_seen)).tolist(), strict=True))
-        terms = sorted(t for t, n in df.items() if n >= min_df)
+        terms = sorted(first_seen) if min_df <= 1 else sorted(t for t, n in df.items() if n >= min_df)
         if max_terms is not None and len(terms) > max_terms:
             terms = sorted(sorted(terms, key=lambda t: (-df[t], t))[:max_terms])
         self.terms = terms
-        self.index = {t: i for i, t in enumerate(terms)}
+        self.index = dict(zip(terms, count()))
         n = len(docs)
-        self.idf = np.array([math.log((1 + n) / (1 + df[t])) + 1 for t in terms])
+        ratio = (1 + n) / (1 + np.fromiter(map(df.__getitem__, terms), dtype=np.float64, count=len(terms)))
+        self.idf = np.fromiter(map(math.log, ratio.tolist()), dtype=np.float64, count=len(terms)) + 1
         # The documents' terms renumbered as kept (-1: dropped), not counted a second time.
         kept = np.fromiter(map(self.index.get, first_seen, repeat(-1)), dtype=np.int64, count=len(first_seen))
         code = kept[pairs % size] if len(pairs) else np.zeros(0, dtype=np.int64)
