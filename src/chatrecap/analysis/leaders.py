@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import chain, compress, zip_longest
+from itertools import chain, repeat, zip_longest
 from operator import attrgetter
 from typing import Any
 
@@ -318,15 +318,11 @@ def _kinds_texts(corpus: Corpus, posts: Posts) -> tuple[list[str], np.ndarray]:
     lack (reposts, posts outside the chat), and where each post it reads is among the search's
     texts followed by those."""
     read = read_posts(corpus)
-    own = len(corpus.posts)
-    searched = np.fromiter((not p.is_repost and (k < own or p.in_chat) for k, p in enumerate(read)),
-                           dtype=bool, count=len(read))  # (``early_posts``' choice)
-    at = np.empty(len(read), dtype=np.int64)
-    place = dict(zip(posts.ids, range(len(posts)), strict=True)).__getitem__  # (gone once done: 1M ids)
-    at[searched] = np.fromiter(map(place, map(attrgetter("id"), compress(read, searched))), dtype=np.int64,
-                               count=int(searched.sum()))
-    extra = list(map(attrgetter("text"), compress(read, ~searched)))
-    at[~searched] = np.arange(len(posts), len(posts) + len(extra))
+    place = dict(zip(posts.ids, range(len(posts)), strict=True)).get  # (gone once done: 1M ids)
+    at = np.fromiter(map(place, map(attrgetter("id"), read), repeat(-1)), dtype=np.int64, count=len(read))
+    lacking = np.flatnonzero(at < 0)
+    extra = [read[k].text for k in lacking.tolist()]
+    at[lacking] = np.arange(len(posts), len(posts) + len(extra))
     return extra, at
 
 
