@@ -881,6 +881,29 @@ def test_chat_markup_marks_are_taken_away(flavour: str, text: str, plain: str) -
     assert plain_markup(text, flavour) == plain
 
 
+@pytest.mark.parametrize(("text", "clean"), [
+    (":tada: :+1::skin-tone-3: thanks",
+     "\N{PARTY POPPER} \N{THUMBS UP SIGN}\N{EMOJI MODIFIER FITZPATRICK TYPE-3} thanks"),
+    # Slack's names where the library spells them otherwise; a tone drops the emoji's VS16.
+    (":man-raising-hand: :female-technologist: :point_up::skin-tone-2:",
+     "\N{HAPPY PERSON RAISING ONE HAND}\u200d\N{MALE SIGN}\ufe0f \N{WOMAN}\u200d\N{PERSONAL COMPUTER} "
+     "\N{WHITE UP POINTING INDEX}\N{EMOJI MODIFIER FITZPATRICK TYPE-1-2}"),
+    # The workspace's own emoji, a time, code and a link stay as written.
+    (":partyparrot: at 10:57:30, `:smile:` and https://x.io/a:smile:b",
+     ":partyparrot: at 10:57:30, :smile: and https://x.io/a:smile:b"),
+    ("_:tada:_ *done* :heart:", "\N{PARTY POPPER} done \N{HEAVY BLACK HEART}\ufe0f"),
+])
+def test_slack_emoji_codes_are_their_emoji(text: str, clean: str) -> None:
+    assert clean_markup(text, "slack") == clean
+
+
+def test_emoji_codes_are_slacks_alone() -> None:
+    """Discord's exports write emoji as characters, and a code there is a server's own; the
+    marks alone (``plain_markup``) leave codes as written."""
+    assert clean_markup(":tada: :+1:", "discord") == ":tada: :+1:"
+    assert plain_markup(":tada: :+1:", "slack") == ":tada: :+1:"
+
+
 def test_clean_markup_keeps_codes_blanks_as_written() -> None:
     """DiscordChatExporter-frontend's example guild: a fenced Python block lost its
     indentation to the clean-up of blanks (and Slack escapes & < > in code too)."""

@@ -137,6 +137,10 @@ def test_real_export_spot_checks(data: Path) -> None:
     trace = place[("traveling-sailor/2016-03-26.json", 3)]
     assert 'File "/usr/local/bin/enrique", line 5, in <module>' in trace.text  # &lt; decoded
 
+    # Slack stores every emoji as its code; the text shows the emoji, the original the code.
+    thumbs = place[("enrique/2016-03-17.json", 12)]
+    assert (thumbs.text, thumbs.text_original) == ("\N{THUMBS UP SIGN}", ":+1: ")
+
     ping = place[("traveling-sailor/2016-03-25.json", 1)]
     assert ping.author.handle == "abilinski"
     assert ping.author.display_name == "Harry Potter"
@@ -218,7 +222,7 @@ def test_handmade_export_threads_and_markup(fixtures: Path) -> None:
     parent = place[("general/2021-03-04.json", 2)]
     assert parent.id == parent_id
     assert parent.created_at == datetime(2021, 3, 4, 19, 0, 0, 100, tzinfo=UTC)
-    assert parent.text == "Q1: What's your favourite #random tip? @here :wave:"
+    assert parent.text == "Q1: What's your favourite #random tip? @here \N{WAVING HAND SIGN}"
     assert parent.hashtags == [] and parent.mentions == []
     assert parent.thread_id == parent_id and parent.reply_to_id is None
     assert parent.like_count == 5 and parent.reply_count == 3

@@ -277,14 +277,16 @@ def clean_markup(text: str, flavour: str) -> str:
     """``plain_markup``'s text, cleaned as ``clean_text`` cleans it, but for its code, whose
     spaces and blank lines are kept as written (Python's indentation is its meaning).
     Entities are decoded first (Slack escapes & < > in code too; "&#xe000;" is a character
-    the code's place-holders use)."""
+    the code's place-holders use). Slack's emoji codes (":tada:") become their emoji, but in
+    code and links: Slack stores every emoji so, even one typed as a character."""
     if "&" in text:
         text = unescape(text)
-    return _markup(text, flavour, lambda rest: clean_text(rest, entities=False))
+    return _markup(text, flavour, lambda rest: clean_text(rest, entities=False), emoji=flavour == "slack")
 
 
-def _markup(text: str, flavour: str, clean: Callable[[str], str] | None) -> str:
-    if not any(mark in text for mark in "*_~|`#"):
+def _markup(text: str, flavour: str, clean: Callable[[str], str] | None, emoji: bool = False) -> str:
+    emoji_codes = emoji and _SLACK_EMOJI.search(text) is not None
+    if not emoji_codes and not any(mark in text for mark in "*_~|`#"):
         return clean(text) if clean else text
     # Code first, links in it too ("`pip install https://x.io/a_b_`"), then links, so that
     # marks around one go ("*see https://x.org/a_b*") and those inside stay: each piece is
@@ -312,6 +314,8 @@ def _markup(text: str, flavour: str, clean: Callable[[str], str] | None) -> str:
     text = _CODE.sub(keep, _FENCE.sub(keep, text))
     if link_mark is not None:
         text = WEB_LINK.sub(hold, text)
+    if emoji_codes:  # (not in code, nor in a link)
+        text = _SLACK_EMOJI.sub(_emoji, text)
     for pattern in _DISCORD_MARKS if flavour == "discord" else _SLACK_MARKS:
         text = pattern.sub(r"\1", text)
     if flavour == "discord":
@@ -321,6 +325,39 @@ def _markup(text: str, flavour: str, clean: Callable[[str], str] | None) -> str:
         text = clean(text)
         code = [_clean_code(piece) for piece in code]
     return _put_back(text, code_mark, code)
+
+
+#: An emoji as Slack writes it in a message's text, every one typed as a character included:
+#: its name between colons, and a skin tone after it (":+1::skin-tone-3:").
+_SLACK_EMOJI = re.compile(r":([a-z0-9_+'-]+):(?::skin-tone-([2-6]):)?")
+#: Slack's skin tones 2 to 6: the Fitzpatrick modifiers.
+_SKIN_TONES = {str(n): chr(0x1F3FB + n - 2) for n in range(2, 7)}
+
+
+def _emoji(m: re.Match[str]) -> str:
+    """The character of a Slack emoji code, with its skin tone; a code no emoji has (the
+    workspace's own emoji, "10:57:30") stays as written."""
+    found = _emoji_named(m.group(1))
+    if found is None:
+        return m.group(0)
+    return found.replace("\ufe0f", "") + _SKIN_TONES[m.group(2)] if m.group(2) else found
+
+
+@cache
+def _emoji_named(name: str) -> str | None:
+    """The emoji a Slack short name stands for, by the emoji library's names and aliases
+    (Slack's names are GitHub's, but for a hyphen where the library has an underscore, and
+    "male-"/"female-" for "man_"/"woman_"), or None."""
+    import emoji
+
+    tried = dict.fromkeys((name, name.replace("-", "_"),
+                           re.sub(r"^(fe)?male_", lambda g: "woman_" if g.group(1) else "man_",
+                                  name.replace("-", "_"))))
+    for each in tried:
+        found = emoji.emojize(f":{each}:", language="alias")
+        if found != f":{each}:":
+            return found
+    return None
 
 
 def _unused(text: str) -> str | None:

@@ -20,8 +20,10 @@ Mapping choices:
   ``hashtags`` stays empty); ``<!here>`` becomes ``@here``, ``<!subteam^S1|@team>`` ``@team``;
   ``<url|label>`` becomes ``label (url)``, or just ``label`` when the label is the url itself
   (with or without its scheme); ``<url>`` becomes the url. Every http(s) link goes to ``urls``.
-  ``:emoji:`` codes stay as they are; the marks of ``*bold*``, ``_italic_``, ``~strike~`` and
-  code are taken out of the clean text (``text.clean_markup``).
+  Emoji codes become their emoji (":tada:" 🎉, ":+1::skin-tone-3:" 👍🏼; Slack stores every
+  emoji as its code), but in code and links and a workspace's own (":partyparrot:"); the marks
+  of ``*bold*``, ``_italic_``, ``~strike~`` and code are taken out of the clean text
+  (``text.clean_markup``). ``text_original`` keeps the message as Slack wrote it.
 * Attachments (link previews, integration cards) add nothing to a message that has text;
   a message that is only a card (integration bots) takes its text from the cards'
   ``pretext``/``title``/``text``, or their ``fallback``, so it still reads as something.
