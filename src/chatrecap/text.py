@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 from html.parser import HTMLParser
 from typing import Any
 
@@ -343,12 +343,12 @@ def _emoji(m: re.Match[str]) -> str:
     return found.replace("\ufe0f", "") + _SKIN_TONES[m.group(2)] if m.group(2) else found
 
 
-@cache
+@lru_cache(maxsize=1 << 12)
 def _emoji_named(name: str) -> str | None:
     """The emoji a Slack short name stands for, by the emoji library's names and aliases
     (Slack's names are GitHub's, but for a hyphen where the library has an underscore, and
     "male-"/"female-" for "man_"/"woman_"), or None."""
-    import emoji
+    import emoji  # (here: its tables take 0.09 s to load, and only Slack's texts need them)
 
     tried = dict.fromkeys((name, name.replace("-", "_"),
                            re.sub(r"^(fe)?male_", lambda g: "woman_" if g.group(1) else "man_",
