@@ -281,11 +281,12 @@ def clean_markup(text: str, flavour: str) -> str:
     code and links: Slack stores every emoji so, even one typed as a character."""
     if "&" in text:
         text = unescape(text)
-    return _markup(text, flavour, lambda rest: clean_text(rest, entities=False), emoji=flavour == "slack")
+    return _markup(text, flavour, lambda rest: clean_text(rest, entities=False))
 
 
-def _markup(text: str, flavour: str, clean: Callable[[str], str] | None, emoji: bool = False) -> str:
-    emoji_codes = emoji and _SLACK_EMOJI.search(text) is not None
+def _markup(text: str, flavour: str, clean: Callable[[str], str] | None) -> str:
+    # (Slack's emoji codes become emoji in the clean text only: ``plain_markup`` takes marks away.)
+    emoji_codes = clean is not None and flavour == "slack" and _SLACK_EMOJI.search(text) is not None
     if not emoji_codes and not any(mark in text for mark in "*_~|`#"):
         return clean(text) if clean else text
     # Code first, links in it too ("`pip install https://x.io/a_b_`"), then links, so that
@@ -350,10 +351,9 @@ def _emoji_named(name: str) -> str | None:
     "male-"/"female-" for "man_"/"woman_"), or None."""
     import emoji  # (here: its tables take 0.09 s to load, and only Slack's texts need them)
 
-    tried = dict.fromkeys((name, name.replace("-", "_"),
-                           re.sub(r"^(fe)?male_", lambda g: "woman_" if g.group(1) else "man_",
-                                  name.replace("-", "_"))))
-    for each in tried:
+    under = name.replace("-", "_")
+    gendered = re.sub(r"^male_", "man_", re.sub(r"^female_", "woman_", under))
+    for each in dict.fromkeys((name, under, gendered)):
         found = emoji.emojize(f":{each}:", language="alias")
         if found != f":{each}:":
             return found
